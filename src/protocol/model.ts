@@ -59,6 +59,8 @@ export interface Shape {
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
   sensitive?: boolean;
   document?: boolean;
+  /** Overlay extension: AWS's usual message for an error shape, used when a thrower gives none. */
+  defaultMessage?: string;
   [k: string]: unknown;
 }
 
@@ -119,7 +121,15 @@ export function loadModel(name: ServiceName): ServiceModel {
 }
 
 function applyOverlay(model: ServiceModel, overlay: Overlay): void {
-  Object.assign(model.shapes, overlay.shapes ?? {});
+  // Overlay shapes merge into modelled ones (so an overlay can add an error code, status or
+  // members to a modelled error); an overlay error never silently replaces a plain structure.
+  for (const [name, patch] of Object.entries(overlay.shapes ?? {})) {
+    const existing = model.shapes[name];
+    if (existing && patch.exception && !existing.exception) {
+      throw new Error(`${model.name} overlay: ${name} is a modelled non-error shape; rename the error shape`);
+    }
+    model.shapes[name] = existing ? { ...existing, ...patch } : patch;
+  }
   for (const [opName, patch] of Object.entries(overlay.operations ?? {})) {
     const { addErrors, ...rest } = patch;
     const op = (model.operations[opName] ??= { name: opName, ...rest } as Operation);
