@@ -1,0 +1,34 @@
+/**
+ * The running server's parts, wired once at start-up and shared by every request: credential
+ * lookup, service handlers, the authorizer and the audit recorder.
+ */
+import type { CredentialResolver } from './auth/principal.ts';
+import type { ServiceName } from './protocol/model.ts';
+import type { ServiceHandlers } from './services/handler.ts';
+import type { RequestContext } from './pipeline/context.ts';
+
+/** Decides whether ctx.principal may perform ctx.operation on its input; throws AccessDenied. */
+export type Authorizer = (ctx: RequestContext) => Promise<void>;
+
+/** Records a finished request (audit trail); must never throw or delay the response. */
+export type Recorder = (ctx: RequestContext) => void;
+
+export interface AppOptions {
+  /** Default region when a request names none. */
+  region: string;
+  /** Host suffixes for S3 virtual-host-style addressing. */
+  s3VirtualHostSuffixes?: string[];
+  /** Allowed clock skew for signatures (AWS: 15 minutes). */
+  maxSkewMs?: number;
+  /** Test-only: shifts the server's clock (for expiry tests). */
+  clockOffsetMs?: number;
+}
+
+export interface App {
+  options: AppOptions;
+  credentials: CredentialResolver;
+  handlers: Partial<Record<ServiceName, ServiceHandlers>>;
+  authorizer: Authorizer;
+  recorders: Recorder[];
+  now(): Date;
+}

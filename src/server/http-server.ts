@@ -1,0 +1,52 @@
+/**
+ * The AWS endpoint: a bare node:http server (no web framework) that hands every request to the
+ * pipeline, except Stratus's own routes under /_stratus/.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { App } from '../app.ts';
+import { handleRequest } from '../pipeline/chain.ts';
+
+export type InternalRoute = (req: IncomingMessage, res: ServerResponse, app: App) => Promise<void> | void;
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Routes under /_stratus/ keyed by path prefix (e.g. '/_stratus/health'). */
+  internal: Record<string, InternalRoute>;
+}
+
+export function createStratusServer(app: App, options: ServerOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/_stratus/')) {
+      const prefix = Object.keys(options.internal).find((p) => url === p || url.startsWith(p + '/') || url.startsWith(p + '?'));
+      if (prefix) {
+        Promise.resolve(options.internal[prefix]!(req, res, app)).catch((err: unknown) => {
+          console.error('internal route failed', err);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'internal error' }));
+        });
+        return;
+      }
+    }
+    handleRequest(app, req, res).catch((err: unknown) => {
+      // handleRequest answers every AWS error itself; this is a last resort for bugs.
+      console.error('unhandled request failure', err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/xml' });
+      res.end();
+    });
+  });
+  server.headersTimeout = 60_000;
+  return server;
+}
+
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolveListen(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

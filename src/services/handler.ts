@@ -1,0 +1,34 @@
+/**
+ * What a service handler sees: typed input, a small context, no HTTP. Handlers are keyed by the
+ * exact AWS operation name and return the operation's output shape (or throw an AwsError).
+ */
+import type { Readable } from 'node:stream';
+import type { Principal } from '../auth/principal.ts';
+
+export interface RequestFacts {
+  method: string;
+  headers: Record<string, string>;
+  query: URLSearchParams;
+  sourceIp: string;
+  secure: boolean;
+  userAgent: string;
+  host: string;
+}
+
+export interface HandlerContext {
+  requestId: string;
+  service: string;
+  operation: string;
+  region: string;
+  /** The caller's account (the account whose resources the request addresses, for most services). */
+  accountId: string;
+  principal: Principal;
+  request: RequestFacts;
+  /** S3 only: how the bucket was addressed and the raw (decoded) body stream. */
+  body?: Readable;
+  /** Filled by the authorize step: what the policy engine was asked and answered (for handlers that need it). */
+  now: Date;
+}
+
+export type Handler = (input: any, ctx: HandlerContext) => Promise<any>;
+export type ServiceHandlers = Record<string, Handler>;
