@@ -1,0 +1,73 @@
+/**
+ * Object bodies (S3 objects, multipart parts, later machine images) live outside the database as
+ * immutable blobs named by random ids. Metadata rows reference blob ids; user-supplied names
+ * (object keys) never become paths.
+ *
+ * Write order for callers, so a crash never leaves metadata pointing at nothing:
+ *   1. `const { id, size } = await blobs.write(body)`   (complete and renamed into place)
+ *   2. one database transaction inserts/updates the metadata referencing `id`
+ *      and returns the ids it no longer references
+ *   3. `await blobs.delete(oldId)` for those (a crash here only leaves garbage)
+ * A crash between 1 and 2 leaves an orphan blob; a service's GC compares `listIds()` with the
+ * ids its tables reference and deletes the rest (only blobs older than a few minutes, so it
+ * does not race a write between steps 1 and 2).
+ */
+import type { Readable } from 'node:stream';
+import { StoreError } from '../store/errors.ts';
+
+export interface BlobWriteOptions {
+  /** Called with every chunk in order before it is written (hashing, checksums). */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Rejects with BlobTooLargeError (and removes the temp file) past this many bytes. */
+  maxBytes?: number;
+  /** Aborts the write (the temp file is removed). */
+  signal?: AbortSignal;
+  /** fsync the file and its directory before returning (power-loss durability). */
+  fsync?: boolean;
+}
+
+export interface BlobInfo {
+  id: string;
+  size: number;
+}
+
+/** Inclusive byte range, as in HTTP Range and fs.createReadStream. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface BlobStore {
+  /** Streams source into a new blob; the blob becomes visible only when complete. */
+  write(
+    source: Readable | AsyncIterable<Uint8Array> | Uint8Array,
+    options?: BlobWriteOptions,
+  ): Promise<BlobInfo>;
+  /** Opens the blob (rejects with BlobNotFoundError before any byte is sent) for streaming. */
+  read(id: string, range?: ByteRange): Promise<Readable>;
+  /** Size in bytes; BlobNotFoundError if absent. */
+  size(id: string): Promise<number>;
+  has(id: string): Promise<boolean>;
+  /** Removes the blob; absent ids are fine (idempotent). */
+  delete(id: string): Promise<void>;
+  /** A new blob with the same content (a reflink where the filesystem supports it). */
+  copy(id: string, options?: Pick<BlobWriteOptions, 'fsync'>): Promise<BlobInfo>;
+  /** A new blob holding the blobs' contents one after another (multipart completion). */
+  concat(ids: readonly string[], options?: Omit<BlobWriteOptions, 'maxBytes'>): Promise<BlobInfo>;
+  /** Every blob id, in no particular order, for garbage collection. */
+  listIds(): AsyncIterable<string>;
+  /** Modification time of a blob (ms since epoch), so GC can skip blobs just written. */
+  mtimeMs(id: string): Promise<number>;
+}
+
+export class BlobNotFoundError extends StoreError {
+  constructor(readonly id: string) {
+    super(`Blob ${JSON.stringify(id)} not found`);
+  }
+}
+
+export class BlobTooLargeError extends StoreError {
+  constructor(readonly maxBytes: number) {
+    super(`Blob exceeds ${maxBytes} bytes`);
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * BlobStore on a local filesystem. Each write streams into `<root>/tmp/<id>.tmp` and is renamed
+ * to its final path only once complete, so a reader (or a restart after kill -9) never sees a
+ * partial blob; failed or aborted writes remove their temp file, and `open` sweeps the ones a
+ * crash left behind.
+ *
+ * Durability trade-off: by default there is no fsync. Data handed to the kernel survives the
+ * process being killed (kill -9, crash) because it sits in the page cache; a power loss or
+ * kernel crash may lose recently written blobs. `fsync: true` (per store or per write) syncs
+ * the file before the rename and the directory after it, at a large cost per write.
+ */
+import { constants, createReadStream } from 'node:fs';
+import {
+  copyFile,
+  mkdir,
+  open,
+  opendir,
+  readdir,
+  rename,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { join } from 'node:path';
+import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  type BlobInfo,
+  type BlobStore,
+  type BlobWriteOptions,
+  type ByteRange,
+} from '../blob-store.ts';
+import { blobPath, HEX2, isBlobId, newBlobId, shardOf, TMP_DIR } from './layout.ts';
+
+export interface FsBlobStoreOptions {
+  /** fsync every write (default false; see the file comment). */
+  fsync?: boolean;
+  /** Temp files older than this are removed by open() (default 0: all; one server per data dir). */
+  sweepOlderThanMs?: number;
+}
+
+const READ_CHUNK = 256 * 1024;
+
+function isNotFound(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  // Regular files rarely write short, but nothing guarantees a single write takes it all.
+  while (offset < chunk.length) {
+    const { bytesWritten } = await fh.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export class FsBlobStore implements BlobStore {
+  readonly root: string;
+  private readonly tmpDir: string;
+  private readonly fsync: boolean;
+  /** Shard directories known to exist, so a write costs no mkdir. */
+  private readonly shards = new Set<string>();
+
+  private constructor(root: string, options: FsBlobStoreOptions) {
+    this.root = root;
+    this.tmpDir = join(root, TMP_DIR);
+    this.fsync = options.fsync ?? false;
+  }
+
+  /** Creates the directories if needed and removes temp files left by a previous crash. */
+  static async open(root: string, options: FsBlobStoreOptions = {}): Promise<FsBlobStore> {
+    const store = new FsBlobStore(root, options);
+    await mkdir(store.tmpDir, { recursive: true, mode: 0o700 });
+    await store.sweepTemp(options.sweepOlderThanMs ?? 0);
+    return store;
+  }
+
+  async write(
+    source: Readable | AsyncIterable<Uint8Array> | Uint8Array,
+    options: BlobWriteOptions = {},
+  ): Promise<BlobInfo> {
+    const { onChunk, maxBytes, signal } = options;
+    signal?.throwIfAborted();
+    if (signal && isNodeReadable(source)) addAbortSignal(signal, source);
+    return this.produce(options.fsync, async (fh) => {
+      let size = 0;
+      const take = async (chunk: Uint8Array | string) => {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += bytes.length;
+        if (maxBytes !== undefined && size > maxBytes) throw new BlobTooLargeError(maxBytes);
+        onChunk?.(bytes);
+        await writeAll(fh, bytes);
+      };
+      if (source instanceof Uint8Array) await take(source);
+      else
+        // A Readable is not destroyed when we stop early (maxBytes): the caller may still
+        // want to answer on the same connection.
+        for await (const chunk of isNodeReadable(source)
+          ? source.iterator({ destroyOnReturn: false })
+          : source) {
+          signal?.throwIfAborted();
+          await take(chunk);
+        }
+      return size;
+    });
+  }
+
+  async read(id: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(id);
+    if (range) {
+      const { start, end } = range;
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
+        throw new RangeError(`Invalid byte range ${start}-${end}`);
+    }
+    let fh: FileHandle;
+    try {
+      fh = await open(path, 'r');
+    } catch (e) {
+      if (isNotFound(e)) throw new BlobNotFoundError(id);
+      throw e;
+    }
+    // autoClose (the default) closes the handle when the stream ends or is destroyed.
+    return fh.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+  }
+
+  async size(id: string): Promise<number> {
+    return (await this.statOf(id)).size;
+  }
+
+  async mtimeMs(id: string): Promise<number> {
+    return (await this.statOf(id)).mtimeMs;
+  }
+
+  async has(id: string): Promise<boolean> {
+    if (!isBlobId(id)) return false;
+    try {
+      await stat(blobPath(this.root, id));
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!isBlobId(id)) return;
+    try {
+      await unlink(blobPath(this.root, id));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  async copy(id: string, options: Pick<BlobWriteOptions, 'fsync'> = {}): Promise<BlobInfo> {
+    const src = this.pathOf(id);
+    const tmp = join(this.tmpDir, `${newBlobId()}.tmp`);
+    try {
+      // FICLONE: a copy-on-write reflink on btrfs/XFS, a plain copy elsewhere.
+      await copyFile(src, tmp, constants.COPYFILE_FICLONE);
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      if (isNotFound(e)) throw new BlobNotFoundError(id);
+      throw e;
+    }
+    const fsync = options.fsync ?? this.fsync;
+    try {
+      const fh = await open(tmp, 'r+');
+      let size: number;
+      try {
+        size = (await fh.stat()).size;
+        if (fsync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return { id: await this.publish(tmp, fsync), size };
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+  }
+
+  async concat(ids: readonly string[], options: Omit<BlobWriteOptions, 'maxBytes'> = {}): Promise<BlobInfo> {
+    for (const id of ids) this.pathOf(id); // validate all before writing anything
+    const { onChunk, signal } = options;
+    return this.produce(options.fsync, async (fh) => {
+      let size = 0;
+      for (const id of ids) {
+        signal?.throwIfAborted();
+        // One part open at a time, read in fixed chunks and awaited: memory stays flat
+        // whatever the number and size of parts.
+        const part = createReadStream(blobPath(this.root, id), { highWaterMark: READ_CHUNK });
+        try {
+          for await (const chunk of part as AsyncIterable<Buffer>) {
+            size += chunk.length;
+            onChunk?.(chunk);
+            await writeAll(fh, chunk);
+          }
+        } catch (e) {
+          part.destroy();
+          if (isNotFound(e)) throw new BlobNotFoundError(id);
+          throw e;
+        }
+      }
+      return size;
+    });
+  }
+
+  async *listIds(): AsyncGenerator<string> {
+    for (const a of await this.subdirs(this.root)) {
+      for (const b of await this.subdirs(join(this.root, a))) {
+        const dir = await opendir(join(this.root, a, b)).catch((e) => {
+          if (isNotFound(e)) return undefined;
+          throw e;
+        });
+        if (!dir) continue;
+        for await (const entry of dir) {
+          const name = entry.name;
+          if (entry.isFile() && isBlobId(name) && name.startsWith(a + b)) yield name;
+        }
+      }
+    }
+  }
+
+  /** Removes temp files older than olderThanMs; returns how many. */
+  async sweepTemp(olderThanMs = 0): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      try {
+        if (olderThanMs > 0 && (await stat(path)).mtimeMs > cutoff) continue;
+        await unlink(path);
+        removed++;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return removed;
+  }
+
+  /** The final path of a valid id; BlobNotFoundError for anything that is not one of our ids. */
+  private pathOf(id: string): string {
+    if (!isBlobId(id)) throw new BlobNotFoundError(id);
+    return blobPath(this.root, id);
+  }
+
+  private async statOf(id: string) {
+    try {
+      return await stat(this.pathOf(id));
+    } catch (e) {
+      if (isNotFound(e)) throw new BlobNotFoundError(id);
+      throw e;
+    }
+  }
+
+  private async subdirs(dir: string): Promise<string[]> {
+    try {
+      const entries = await readdir(dir, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory() && HEX2.test(e.name)).map((e) => e.name);
+    } catch (e) {
+      if (isNotFound(e)) return [];
+      throw e;
+    }
+  }
+
+  /** Runs fill against a fresh temp file, then publishes it; the temp file never outlives a failure. */
+  private async produce(
+    fsyncOption: boolean | undefined,
+    fill: (fh: FileHandle) => Promise<number>,
+  ): Promise<BlobInfo> {
+    const fsync = fsyncOption ?? this.fsync;
+    const tmp = join(this.tmpDir, `${newBlobId()}.tmp`);
+    const fh = await open(tmp, 'wx', 0o600);
+    let size: number;
+    try {
+      size = await fill(fh);
+      if (fsync) await fh.sync();
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+    try {
+      await fh.close();
+      return { id: await this.publish(tmp, fsync), size };
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Renames a complete temp file to a new id's path; returns the id. */
+  private async publish(tmp: string, fsync: boolean): Promise<string> {
+    const id = newBlobId();
+    const shard = shardOf(id);
+    const dir = join(this.root, shard);
+    if (!this.shards.has(shard)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      this.shards.add(shard);
+    }
+    const path = join(dir, id);
+    try {
+      await rename(tmp, path);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      // The shard directory vanished under us (removed by hand): recreate it once.
+      this.shards.delete(shard);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      this.shards.add(shard);
+      await rename(tmp, path);
+    }
+    if (fsync) await fsyncDir(dir);
+    return id;
+  }
+}
+
+function isNodeReadable(x: unknown): x is Readable {
+  return typeof (x as Readable | null)?.pipe === 'function' && typeof (x as Readable).destroy === 'function';
+}

@@ -1,0 +1,40 @@
+/**
+ * Which database a process uses. A repository factory switches on `kind` to pick its
+ * implementation, so adding PostgreSQL later means one more member here and one more case in
+ * each factory; services and handlers only ever see the async repository interfaces.
+ */
+import { join } from 'node:path';
+import { SqliteDatabase } from './sqlite/database.ts';
+
+export interface SqliteBackend {
+  readonly kind: 'sqlite';
+  readonly db: SqliteDatabase;
+  close(): Promise<void>;
+}
+
+// export interface PostgresBackend { readonly kind: 'postgres'; readonly pool: ...; close(): Promise<void> }
+export type StoreBackend = SqliteBackend;
+
+export const DATABASE_FILE = 'stratus.db';
+
+/** Opens `<dataDir>/stratus.db` (or ':memory:' when dataDir is ':memory:', for tests). */
+export async function openSqliteBackend(dataDir: string): Promise<SqliteBackend> {
+  const db = SqliteDatabase.open(dataDir === ':memory:' ? ':memory:' : join(dataDir, DATABASE_FILE));
+  return {
+    kind: 'sqlite',
+    db,
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** The configured backend; only SQLite exists today. */
+export async function openBackend(options: { dataDir: string }): Promise<StoreBackend> {
+  return openSqliteBackend(options.dataDir);
+}
+
+/** For the default branch of a `switch (backend.kind)`: a compile error when a kind is unhandled. */
+export function unsupportedBackend(kind: never): never {
+  throw new Error(`Unsupported store backend ${String(kind)}`);
+}

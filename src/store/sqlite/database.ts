@@ -1,0 +1,122 @@
+/**
+ * The SQLite database layer: one connection per process (better-sqlite3 is synchronous, and one
+ * connection serializes writers without lock contention), a cache of prepared statements,
+ * transactions and per-service migrations. Repositories wrap it behind async interfaces.
+ */
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConflictError } from '../errors.ts';
+import { currentVersion, ensureMigrationsTable, migrate, type SqliteMigration } from './migrations.ts';
+
+export interface SqliteOpenOptions {
+  /** How long a writer waits for another process's write lock before SQLITE_BUSY (ms). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
+
+export class SqliteDatabase {
+  /** The better-sqlite3 handle, for what this class does not wrap (iterate, pluck, backup). */
+  readonly raw: BetterSqlite3.Database;
+  private readonly statements = new Map<string, Statement<any, any>>();
+
+  private constructor(raw: BetterSqlite3.Database) {
+    this.raw = raw;
+  }
+
+  /** Opens (creating if needed) the database file; ':memory:' for a private in-memory one. */
+  static open(path: string, options: SqliteOpenOptions = {}): SqliteDatabase {
+    if (path !== ':memory:' && !options.readonly) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Root secrets live in here: create the file owner-only (the -wal/-shm files inherit it).
+      closeSync(openSync(path, 'a', 0o600));
+    }
+    const raw = new Database(path, { readonly: options.readonly ?? false });
+    try {
+      // WAL: readers never block the writer, and other processes (the CLI) can use the file
+      // while the server runs. synchronous=NORMAL: a commit is written to the WAL (in the OS
+      // page cache) before it returns, so it survives kill -9 of the process; it does not
+      // fsync on every commit, so a power loss or kernel crash may lose the last commits
+      // (never corrupt the file). Power-loss durability would need synchronous=FULL.
+      if (!options.readonly) raw.pragma('journal_mode = WAL');
+      raw.pragma('synchronous = NORMAL');
+      raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      raw.pragma('foreign_keys = ON');
+      if (!options.readonly) ensureMigrationsTable(raw);
+    } catch (e) {
+      raw.close();
+      throw e;
+    }
+    return new SqliteDatabase(raw);
+  }
+
+  /** A prepared statement, compiled once per SQL text and reused. */
+  statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s as Statement<P, R>;
+  }
+
+  /**
+   * Runs fn in a write transaction (BEGIN IMMEDIATE: takes the write lock up front, so it never
+   * fails half-way with SQLITE_BUSY on upgrade). Nested calls become savepoints. fn must be
+   * synchronous: a transaction never spans an await (better-sqlite3 rejects a returned promise).
+   */
+  transaction<T>(fn: () => T): T {
+    return this.raw.transaction(fn).immediate();
+  }
+
+  /** Applies the service's pending migrations; returns how many ran. See migrations.ts. */
+  migrate(service: string, migrations: readonly SqliteMigration[]): number {
+    return migrate(this.raw, service, migrations);
+  }
+
+  /** The highest applied migration version of a service (0 = none). */
+  schemaVersion(service: string): number {
+    return currentVersion(this.raw, service);
+  }
+
+  get isOpen(): boolean {
+    return this.raw.open;
+  }
+
+  close(): void {
+    if (!this.raw.open) return;
+    this.statements.clear();
+    // Folds the WAL back into the main file so a closed data dir is one file; harmless if busy.
+    try {
+      this.raw.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* another process holds it; the next open checkpoints */
+    }
+    this.raw.close();
+  }
+}
+
+/** True when e is a UNIQUE or PRIMARY KEY violation. */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Runs fn, turning a uniqueness violation into ConflictError whose `constraint` is what SQLite
+ * names ('accounts.name', 'root_credentials.access_key_id').
+ */
+export function mapConflict<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const constraint = /constraint failed: (.+)$/.exec((e as Error).message)?.[1] ?? 'unique';
+    throw new ConflictError(constraint, `Conflict on ${constraint}`, { cause: e });
+  }
+}
+
+export type { SqliteMigration };
