@@ -180,28 +180,32 @@ export function renderOperations(model) {
     const outType = output ? output.shape : 'void';
     return `  ${op}(input: ${inType}, ctx: HandlerContext): Promise<${outType}>;`;
   });
-  return [
-    `import type { HandlerContext, NoInput } from '../../services/handler-context.ts';`,
-    `import type {\n${sorted(used)
-      .map((n) => `  ${n},`)
-      .join('\n')}\n} from './types.ts';\n`,
-    `/** One method per ${model.metadata.serviceId} operation, keyed by the exact AWS operation name. */`,
-    `export interface ${p}Operations {`,
-    ...sig,
-    `}\n`,
-    `/** What a service implements: any subset; a missing operation answers NotImplemented. */`,
-    `export type ${p}Handlers = Partial<${p}Operations>;\n`,
-    `export type ${p}OperationName = keyof ${p}Operations;\n`,
-    `export const ${p.toUpperCase()}_OPERATIONS: readonly ${p}OperationName[] = [`,
-    ...ops.map((op) => `  '${op}',`),
-    `];`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `import type { HandlerContext, NoInput } from '../../services/handler-context.ts';`,
+      `import type {\n${sorted(used)
+        .map((n) => `  ${n},`)
+        .join('\n')}\n} from './types.ts';\n`,
+      `/** One method per ${model.metadata.serviceId} operation, keyed by the exact AWS operation name. */`,
+      `export interface ${p}Operations {`,
+      ...sig,
+      `}\n`,
+      `/** What a service implements: any subset; a missing operation answers NotImplemented. */`,
+      `export type ${p}Handlers = Partial<${p}Operations>;\n`,
+      `export type ${p}OperationName = keyof ${p}Operations;\n`,
+      `export const ${p.toUpperCase()}_OPERATIONS: readonly ${p}OperationName[] = [`,
+      ...ops.map((op) => `  '${op}',`),
+      `];`,
+    ].join('\n') + '\n'
+  );
 }
 
 export function renderIndex() {
-  return [
-    `export type * from './types.ts';`,
-    `export * from './errors.ts';`,
-    `export * from './operations.ts';`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `export type * from './types.ts';`,
+      `export * from './errors.ts';`,
+      `export * from './operations.ts';`,
+    ].join('\n') + '\n'
+  );
 }

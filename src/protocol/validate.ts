@@ -1,0 +1,349 @@
+/**
+ * Model-driven input validation: required members, lengths, numeric ranges, patterns and enums,
+ * checked the way each AWS protocol family checks them, reported as AWS words them.
+ *
+ * - query (IAM, STS) and json (CloudTrail): every constraint, all issues aggregated into one
+ *   `ValidationError` / `ValidationException`: "2 validation errors detected: Value 'x' at
+ *   'roleSessionName' failed to satisfy constraint: Member must ...; Value ...". Paths use the
+ *   member names with a lower-case first letter, list items as `tags.1.member.key`.
+ *   IAM (since about 2023) no longer echoes string values ("Value at 'roleName' ..."); STS does.
+ * - ec2: only a missing required parameter (`MissingParameter`, "The request must contain the
+ *   parameter X") and numeric ranges (`InvalidParameterValue`) are generic; enums, lengths and
+ *   patterns are checked by the handlers with their operation-specific messages.
+ * - rest-xml (S3): only required members; S3 rejects a body missing one as `MalformedXML`.
+ *   S3 does not validate enums or patterns generically (handlers do what S3 does).
+ */
+import { AwsError } from '../errors.ts';
+import { javaPattern } from './java-regex.ts';
+import type { Protocol, ServiceModel, ServiceName, Shape, ShapeRef } from './model.ts';
+
+export type IssueKind = 'required' | 'length' | 'range' | 'pattern' | 'enum';
+
+export interface ValidationIssue {
+  kind: IssueKind;
+  /** The path as query/json AWS services print it: 'roleSessionName', 'tags.1.member.key'. */
+  path: string;
+  /** The path in wire (EC2 query) form: 'ImageId', 'IpPermissions.1.IpProtocol'. */
+  wirePath: string;
+  /** The constraint text: "Member must have length greater than or equal to 2". */
+  constraint: string;
+  /** The offending value (undefined for a missing member). */
+  value: unknown;
+  /** The value must not be echoed (sensitive shapes, or a service that no longer echoes it). */
+  redact: boolean;
+  /** Inside the request's XML/JSON body rather than a header, URI label or query parameter. */
+  inPayload: boolean;
+  /** For ranges/lengths: the bound that failed. */
+  bound?: { min?: number; max?: number };
+}
+
+interface Rules {
+  kinds: ReadonlySet<IssueKind>;
+  /** Whether string-like values are echoed in messages. */
+  echoStrings: boolean;
+}
+
+const ALL: ReadonlySet<IssueKind> = new Set(['required', 'length', 'range', 'pattern', 'enum']);
+
+function rulesFor(model: ServiceModel): Rules {
+  switch (model.metadata.protocol) {
+    case 'ec2':
+      return { kinds: new Set(['required', 'range']), echoStrings: true };
+    case 'rest-xml':
+      return { kinds: new Set(['required']), echoStrings: true };
+    default:
+      return { kinds: ALL, echoStrings: model.name !== 'iam' };
+  }
+}
+
+/**
+ * Checks `input` (the parsed request, AWS member names) against the operation's input shape.
+ * Returns the issues in model member order; empty when the input is acceptable.
+ */
+export function validateInput(
+  model: ServiceModel,
+  operationName: string,
+  input: Record<string, unknown>,
+): ValidationIssue[] {
+  const op = model.operations[operationName];
+  if (!op) throw new Error(`${model.name}: unknown operation ${operationName}`);
+  if (!op.input) return [];
+  const rules = rulesFor(model);
+  const issues: ValidationIssue[] = [];
+  const top = model.shapes[op.input.shape]!;
+  walkStructure(
+    model,
+    rules,
+    top,
+    input ?? {},
+    { path: '', wire: '', depth: 0, payload: top.payload },
+    issues,
+  );
+  return issues;
+}
+
+interface Where {
+  path: string;
+  wire: string;
+  depth: number;
+  /** At the top level: the name of the member that is the HTTP payload, if any. */
+  payload?: string;
+}
+
+const lowerFirst = (s: string) => (s ? s[0]!.toLowerCase() + s.slice(1) : s);
+const upperFirst = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
+
+function walkStructure(
+  model: ServiceModel,
+  rules: Rules,
+  shape: Shape,
+  value: Record<string, unknown>,
+  where: Where,
+  issues: ValidationIssue[],
+): void {
+  const required = new Set(shape.required ?? []);
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const member = value[name];
+    const inPayload =
+      where.depth > 0 ||
+      (where.payload ? where.payload === name : !ref.location && model.metadata.protocol !== 'rest-xml');
+    // EC2's wire names come from queryName, else the capitalised locationName.
+    const wireName = ref.queryName ?? upperFirst(ref.locationName ?? name);
+    const here = {
+      path: join(where.path, lowerFirst(name)),
+      wire: join(where.wire, wireName),
+      depth: where.depth + 1,
+    };
+    if (member === undefined || member === null) {
+      if (required.has(name) && rules.kinds.has('required')) {
+        issues.push({
+          kind: 'required',
+          path: here.path,
+          wirePath: here.wire,
+          constraint: 'Member must not be null',
+          value: undefined,
+          redact: !rules.echoStrings,
+          inPayload,
+        });
+      }
+      continue;
+    }
+    walkValue(model, rules, ref, member, { ...here }, inPayload, issues);
+  }
+}
+
+function walkValue(
+  model: ServiceModel,
+  rules: Rules,
+  ref: ShapeRef,
+  value: unknown,
+  where: Where,
+  inPayload: boolean,
+  issues: ValidationIssue[],
+): void {
+  const shape = model.shapes[ref.shape]!;
+  const redact = Boolean(shape.sensitive) || (!rules.echoStrings && !isNumeric(shape));
+  const push = (kind: IssueKind, constraint: string, bound?: ValidationIssue['bound']) => {
+    if (rules.kinds.has(kind)) {
+      issues.push({
+        kind,
+        path: where.path,
+        wirePath: where.wire,
+        constraint,
+        value,
+        redact,
+        inPayload,
+        bound,
+      });
+    }
+  };
+  // Constraints on this value, in the order Coral reports them: length/range, pattern, enum.
+  const size = sizeOf(shape, value);
+  if (size !== undefined) {
+    if (shape.min !== undefined && size < shape.min) {
+      push('length', `Member must have length greater than or equal to ${shape.min}`, { min: shape.min });
+    }
+    if (shape.max !== undefined && size > shape.max) {
+      push('length', `Member must have length less than or equal to ${shape.max}`, { max: shape.max });
+    }
+  }
+  if (isNumeric(shape)) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isNaN(n)) {
+      if (shape.min !== undefined && n < shape.min) {
+        push('range', `Member must have value greater than or equal to ${shape.min}`, { min: shape.min });
+      }
+      if (shape.max !== undefined && n > shape.max) {
+        push('range', `Member must have value less than or equal to ${shape.max}`, { max: shape.max });
+      }
+    }
+  }
+  if (shape.type === 'string' && typeof value === 'string') {
+    if (shape.pattern && !javaPattern(shape.pattern).test(value)) {
+      push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`);
+    }
+    if (shape.enum && !shape.enum.includes(value)) {
+      push('enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    }
+  }
+  // Nested values.
+  if (shape.type === 'structure' && isRecord(value)) {
+    walkStructure(model, rules, shape, value, { ...where }, issues);
+  } else if (shape.type === 'list' && Array.isArray(value) && shape.member) {
+    value.forEach((item, i) => {
+      if (item === undefined || item === null) return;
+      const n = String(i + 1);
+      walkValue(
+        model,
+        rules,
+        shape.member!,
+        item,
+        // EC2 flattens lists (Name.1); the query/json Coral path names the item `N.member`.
+        { path: `${where.path}.${n}.member`, wire: `${where.wire}.${n}`, depth: where.depth + 1 },
+        inPayload,
+        issues,
+      );
+    });
+  } else if (shape.type === 'map' && isRecord(value) && shape.value) {
+    for (const [k, v] of Object.entries(value)) {
+      if (shape.key)
+        walkValue(
+          model,
+          rules,
+          shape.key,
+          k,
+          { path: `${where.path}.${k}`, wire: `${where.wire}.${k}`, depth: where.depth + 1 },
+          inPayload,
+          issues,
+        );
+      if (v !== undefined && v !== null) {
+        walkValue(
+          model,
+          rules,
+          shape.value,
+          v,
+          { path: `${where.path}.${k}`, wire: `${where.wire}.${k}`, depth: where.depth + 1 },
+          inPayload,
+          issues,
+        );
+      }
+    }
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumeric = (s: Shape) =>
+  s.type === 'integer' || s.type === 'long' || s.type === 'float' || s.type === 'double';
+
+/** Length as AWS counts it: code points for strings, bytes for blobs, items for lists and maps. */
+function sizeOf(shape: Shape, value: unknown): number | undefined {
+  switch (shape.type) {
+    case 'string':
+      return typeof value === 'string' ? [...value].length : undefined;
+    case 'blob':
+      return Buffer.isBuffer(value) || value instanceof Uint8Array
+        ? value.byteLength
+        : typeof value === 'string'
+          ? Buffer.byteLength(value)
+          : undefined;
+    case 'list':
+      return Array.isArray(value) ? value.length : undefined;
+    case 'map':
+      return isRecord(value) ? Object.keys(value).length : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** "Value 'x' at 'path'", "Value null at 'path'", or "Value at 'path'" when not echoed. */
+function describe(issue: ValidationIssue): string {
+  if (issue.redact) return `Value at '${issue.path}'`;
+  if (issue.value === undefined) return `Value null at '${issue.path}'`;
+  return `Value '${render(issue.value)}' at '${issue.path}'`;
+}
+
+/** Java's toString of the value, as Coral prints it. */
+function render(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (isRecord(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${render(v)}`)
+      .join(', ')}}`;
+  return String(value);
+}
+
+/** The AWS message for a set of query/json issues: "N validation error(s) detected: ...; ...". */
+export function validationMessage(issues: ValidationIssue[]): string {
+  const n = issues.length;
+  const parts = issues.map((i) => `${describe(i)} failed to satisfy constraint: ${i.constraint}`);
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+const PROTOCOLS: Record<ServiceName, Protocol> = {
+  s3: 'rest-xml',
+  iam: 'query',
+  sts: 'query',
+  ec2: 'ec2',
+  cloudtrail: 'json',
+};
+
+/**
+ * The one error AWS answers for these issues (call only with a non-empty list), by protocol:
+ * query → ValidationError, json → ValidationException, ec2 → MissingParameter or
+ * InvalidParameterValue (first issue), rest-xml → MalformedXML (body) or InvalidArgument.
+ */
+export function validationError(
+  target: ServiceModel | ServiceName | Protocol,
+  issues: ValidationIssue[],
+): AwsError {
+  if (!issues.length) throw new Error('validationError called without issues');
+  const protocol =
+    typeof target === 'object'
+      ? target.metadata.protocol
+      : (PROTOCOLS[target as ServiceName] ?? (target as Protocol));
+  const first = issues[0]!;
+  switch (protocol) {
+    case 'query':
+      return new AwsError('ValidationError', validationMessage(issues), 400);
+    case 'json':
+      return new AwsError('ValidationException', validationMessage(issues), 400);
+    case 'ec2': {
+      const missing = issues.find((i) => i.kind === 'required');
+      if (missing)
+        return new AwsError(
+          'MissingParameter',
+          `The request must contain the parameter ${missing.wirePath}`,
+          400,
+        );
+      return new AwsError('InvalidParameterValue', ec2ValueMessage(first), 400);
+    }
+    case 'rest-xml': {
+      const body = issues.find((i) => i.inPayload);
+      if (body) {
+        return new AwsError(
+          'MalformedXML',
+          'The XML you provided was not well-formed or did not validate against our published schema',
+          400,
+        );
+      }
+      return new AwsError('InvalidArgument', `${first.constraint.replace(/^Member/, first.wirePath)}`, 400, {
+        ArgumentName: first.wirePath,
+        ...(first.value !== undefined ? { ArgumentValue: render(first.value) } : {}),
+      });
+    }
+  }
+}
+
+/** EC2's wording for an out-of-range number (e.g. MaxResults). */
+function ec2ValueMessage(issue: ValidationIssue): string {
+  const param = lowerFirst(issue.wirePath);
+  const expect =
+    issue.bound?.min !== undefined
+      ? `Expecting a value greater than or equal to ${issue.bound.min}.`
+      : `Expecting a value less than or equal to ${issue.bound?.max}.`;
+  return `Value ( ${render(issue.value)} ) for parameter ${param} is invalid. ${expect}`;
+}
