@@ -32,6 +32,19 @@ function byAction(action: string | null, version: string | null): ServiceName | 
   return undefined;
 }
 
+/**
+ * JSON services by X-Amz-Target. botocore sends the full prefix
+ * (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.Op), SDK v3 only its last part.
+ */
+function byTarget(target: string): ServiceName | undefined {
+  const prefix = target.slice(0, target.lastIndexOf('.'));
+  for (const s of SERVICES) {
+    const full = loadModel(s).metadata.targetPrefix;
+    if (full && (prefix === full || full.endsWith(`.${prefix}`))) return s;
+  }
+  return undefined;
+}
+
 function isForm(ctx: RequestContext): boolean {
   return (ctx.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
@@ -46,8 +59,8 @@ export async function resolve(app: App, ctx: RequestContext): Promise<void> {
   let service: ServiceName | undefined;
 
   if (target) {
-    if (target.startsWith(loadModel('cloudtrail').metadata.targetPrefix!)) service = 'cloudtrail';
-    else throw unknownService(target.split('.')[0] ?? target);
+    service = byTarget(target);
+    if (!service) throw unknownService(target.split('.')[0] ?? target);
   } else if (scope && scope.service !== 's3') {
     if (!SERVICES.includes(scope.service as ServiceName)) throw unknownService(scope.service);
     service = scope.service as ServiceName;

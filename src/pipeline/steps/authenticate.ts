@@ -1,0 +1,36 @@
+/**
+ * Step: who is calling. Reads the request's signature scheme, looks the access key up, verifies
+ * the signature (the body too for the small-body protocols; S3 bodies are checked while they
+ * stream) and sets ctx.principal. Anonymous requests become the anonymous principal: S3 lets
+ * the authorizer decide; the other services refuse them here, as AWS does.
+ */
+import { parseAuth, type AuthRequest } from '../../auth/parse.ts';
+import { verify } from '../../auth/verify.ts';
+import { AuthErrors, authFamily } from '../../auth/errors.ts';
+import { ANONYMOUS } from '../../auth/principal.ts';
+import type { App } from '../../app.ts';
+import type { RequestContext } from '../context.ts';
+import { wrapS3Body } from './s3-body.ts';
+
+export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
+  const service = ctx.service!;
+  const req: AuthRequest = { method: ctx.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.headers };
+  const parsed = parseAuth(req, { service });
+  if (parsed.type === 'anonymous') {
+    if (service !== 's3') throw AuthErrors.missingAuthenticationToken(authFamily(service));
+    ctx.principal = ANONYMOUS;
+    return;
+  }
+  const credential = await app.credentials.resolve(parsed.accessKeyId, parsed.sessionToken);
+  const verified = verify(parsed, req, credential, {
+    service,
+    now: app.now(),
+    body: service === 's3' ? undefined : (ctx.bodyBuffer ?? Buffer.alloc(0)),
+    virtualHostBucket: ctx.s3?.style === 'virtual' ? ctx.s3.bucket : undefined,
+  });
+  ctx.credential = verified.credential;
+  ctx.principal = verified.credential.principal;
+  if (verified.region && service !== 'iam') ctx.region = verified.region;
+  if (service === 's3') ctx.body = wrapS3Body(ctx, verified);
+  app.credentials.recordUse?.(verified.accessKeyId, service, ctx.region, app.now());
+}

@@ -1,0 +1,71 @@
+/**
+ * Starts a Stratus server from a config: opens the stores, builds the services, listens.
+ * Used by main.ts and by the end-to-end tests (in-process, random port, temporary data dir).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { StratusConfig } from '../config.ts';
+import type { App } from '../app.ts';
+import { openBackend, type StoreBackend } from '../store/backend.ts';
+import { FsBlobStore } from '../blob/fs/fs-blob-store.ts';
+import { openAccountsRepository } from '../accounts/open.ts';
+import { ensureDefaultAccount } from '../accounts/accounts.ts';
+import { RootCredentialResolver } from '../accounts/root-resolver.ts';
+import type { AccountsRepository } from '../accounts/repository.ts';
+import { buildServices } from '../services/registry.ts';
+import { createStratusServer, listen } from './http-server.ts';
+import { healthRoute } from './health.ts';
+import { rootOnlyAuthorizer } from './default-authorizer.ts';
+
+export interface RunningStratus {
+  app: App;
+  server: Server;
+  port: number;
+  endpoint: string;
+  backend: StoreBackend;
+  accounts: AccountsRepository;
+  close(): Promise<void>;
+}
+
+export async function startStratus(config: StratusConfig): Promise<RunningStratus> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const backend = await openBackend({ dataDir: config.dataDir });
+  const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
+  const accounts = await openAccountsRepository(backend);
+  await ensureDefaultAccount(accounts, config, { syncRootKey: true });
+
+  const clockOffsetMs = Number(process.env.STRATUS_TEST_CLOCK_OFFSET_MS ?? 0);
+  const app: App = {
+    options: { region: config.region, clockOffsetMs },
+    credentials: new RootCredentialResolver(accounts),
+    handlers: {},
+    authorizer: rootOnlyAuthorizer,
+    recorders: [],
+    now: () => new Date(Date.now() + clockOffsetMs),
+  };
+  app.handlers = await buildServices({ config, backend, blobs, accounts, app });
+
+  const server = createStratusServer(app, {
+    host: config.host,
+    port: config.port,
+    internal: { '/_stratus/health': healthRoute(() => ({ machines: config.machines })) },
+  });
+  const port = await listen(server, config.host, config.port);
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    app,
+    server,
+    port,
+    endpoint: `http://${host}:${port}`,
+    backend,
+    accounts,
+    async close() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await backend.close();
+    },
+  };
+}
