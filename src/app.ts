@@ -5,10 +5,11 @@
 import type { CredentialResolver } from './auth/principal.ts';
 import type { ServiceName } from './protocol/model.ts';
 import type { ServiceHandlers } from './services/handler.ts';
+import type { AuthzMapper } from './services/authz.ts';
 import type { RequestContext } from './pipeline/context.ts';
 
 /** Decides whether ctx.principal may perform ctx.operation on its input; throws AccessDenied. */
-export type Authorizer = (ctx: RequestContext) => Promise<void>;
+export type Authorizer = (app: App, ctx: RequestContext) => Promise<void>;
 
 /** Records a finished request (audit trail); must never throw or delay the response. */
 export type Recorder = (ctx: RequestContext) => void;
@@ -28,6 +29,8 @@ export interface App {
   options: AppOptions;
   credentials: CredentialResolver;
   handlers: Partial<Record<ServiceName, ServiceHandlers>>;
+  /** Per service: what each operation asks of IAM (action, resource, condition keys). */
+  authz: Partial<Record<ServiceName, AuthzMapper>>;
   authorizer: Authorizer;
   recorders: Recorder[];
   now(): Date;

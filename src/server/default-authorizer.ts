@@ -1,12 +1,19 @@
 /**
  * The authorizer used until the IAM policy engine is wired in: an account's root may do anything
- * in its own account; everyone else is denied.
+ * to resources of its own account; everyone else is denied.
  */
 import { AwsError } from '../errors.ts';
 import type { Authorizer } from '../app.ts';
+import { handlerContext } from '../pipeline/steps/dispatch.ts';
 
-export const rootOnlyAuthorizer: Authorizer = async (ctx) => {
-  if (ctx.principal?.type === 'Root') return;
-  const who = ctx.principal?.type === 'Anonymous' ? 'anonymous' : ctx.principal?.arn;
-  throw new AwsError('AccessDenied', `User: ${who} is not authorized to perform: ${ctx.service}:${ctx.operation?.name}`, 403);
+export const rootOnlyAuthorizer: Authorizer = async (app, ctx) => {
+  const p = ctx.principal!;
+  const mapper = app.authz[ctx.service!];
+  const requests = mapper ? await mapper(ctx.operation!.name, ctx.input ?? {}, handlerContext(app, ctx)) : [];
+  const own = requests.every((r) => (r.resourceAccountId ?? p.accountId) === p.accountId);
+  if (p.type === 'Root' && own) return;
+  const who = p.type === 'Anonymous' ? 'anonymous' : p.arn;
+  const first = requests[0];
+  const action = first?.action ?? `${ctx.service}:${ctx.operation?.name}`;
+  throw new AwsError('AccessDenied', `User: ${who} is not authorized to perform: ${action}${first ? ` on resource: ${first.resource}` : ''}`, 403);
 };

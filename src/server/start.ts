@@ -40,6 +40,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
     options: { region: config.region, clockOffsetMs },
     credentials: new RootCredentialResolver(accounts),
     handlers: {},
+    authz: {},
     authorizer: rootOnlyAuthorizer,
     recorders: [],
     now: () => new Date(Date.now() + clockOffsetMs),

@@ -3,5 +3,5 @@ import type { App } from '../../app.ts';
 import type { RequestContext } from '../context.ts';
 
 export async function authorize(app: App, ctx: RequestContext): Promise<void> {
-  await app.authorizer(ctx);
+  await app.authorizer(app, ctx);
 }
