@@ -38,7 +38,10 @@ export interface ByteRange {
 }
 
 export interface BlobStore {
-  /** Streams source into a new blob; the blob becomes visible only when complete. */
+  /**
+   * Streams source into a new blob; the blob becomes visible only when complete. On failure
+   * nothing is published and a Readable source is destroyed.
+   */
   write(
     source: Readable | AsyncIterable<Uint8Array> | Uint8Array,
     options?: BlobWriteOptions,

@@ -89,10 +89,26 @@ export class FsBlobStore implements BlobStore {
     source: Readable | AsyncIterable<Uint8Array> | Uint8Array,
     options: BlobWriteOptions = {},
   ): Promise<BlobInfo> {
-    const { onChunk, maxBytes, signal } = options;
+    const { signal } = options;
     signal?.throwIfAborted();
-    if (signal && isNodeReadable(source)) addAbortSignal(signal, source);
-    return this.produce(options.fsync, async (fh) => {
+    const readable = isNodeReadable(source) ? source : undefined;
+    if (signal && readable) addAbortSignal(signal, readable);
+    // The stream may fail while the temp file is being opened, before the loop below listens;
+    // this keeps that error from being unhandled (the loop still sees it: the stream is errored).
+    const ignore = () => {};
+    readable?.on('error', ignore);
+    try {
+      return await this.writeFrom(source, options);
+    } finally {
+      readable?.off('error', ignore);
+    }
+  }
+
+  private writeFrom(
+    source: Readable | AsyncIterable<Uint8Array> | Uint8Array,
+    { onChunk, maxBytes, signal, fsync }: BlobWriteOptions,
+  ): Promise<BlobInfo> {
+    return this.produce(fsync, async (fh) => {
       let size = 0;
       const take = async (chunk: Uint8Array | string) => {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -103,11 +119,8 @@ export class FsBlobStore implements BlobStore {
       };
       if (source instanceof Uint8Array) await take(source);
       else
-        // A Readable is not destroyed when we stop early (maxBytes): the caller may still
-        // want to answer on the same connection.
-        for await (const chunk of isNodeReadable(source)
-          ? source.iterator({ destroyOnReturn: false })
-          : source) {
+        // Stopping early (maxBytes, a write error) destroys a Readable source.
+        for await (const chunk of source) {
           signal?.throwIfAborted();
           await take(chunk);
         }

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mapConflict, SqliteDatabase } from '../../src/store/sqlite/database.ts';
+import { ConflictError } from '../../src/store/errors.ts';
+
+test('opens with WAL, synchronous=NORMAL, foreign keys, a busy timeout, owner-only file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-db-'));
+  try {
+    const path = join(dir, 'sub', 'stratus.db');
+    const db = SqliteDatabase.open(path);
+    assert.equal(db.raw.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.raw.pragma('synchronous', { simple: true }), 1); // NORMAL
+    assert.equal(db.raw.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(db.raw.pragma('busy_timeout', { simple: true }), 5000);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    db.close();
+    assert.equal(db.isOpen, false);
+    db.close(); // idempotent
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('statements are prepared once per SQL text', () => {
+  const db = SqliteDatabase.open(':memory:');
+  const a = db.statement('SELECT 1');
+  assert.equal(db.statement('SELECT 1'), a);
+  assert.notEqual(db.statement('SELECT 2'), a);
+  db.close();
+});
+
+test('transactions commit, roll back on throw, nest as savepoints, refuse async bodies', () => {
+  const db = SqliteDatabase.open(':memory:');
+  db.raw.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+  const insert = db.statement<[number]>('INSERT INTO t (v) VALUES (?)');
+  const count = () => db.raw.prepare('SELECT count(*) FROM t').pluck().get();
+  assert.equal(
+    db.transaction(() => {
+      insert.run(1);
+      return 'ok';
+    }),
+    'ok',
+  );
+  assert.throws(() =>
+    db.transaction(() => {
+      insert.run(2);
+      throw new Error('boom');
+    }),
+  );
+  assert.equal(count(), 1);
+  db.transaction(() => {
+    insert.run(3);
+    assert.throws(() =>
+      db.transaction(() => {
+        insert.run(4);
+        throw new Error('inner');
+      }),
+    );
+  });
+  assert.deepEqual(db.raw.prepare('SELECT v FROM t ORDER BY v').pluck().all(), [1, 3]);
+  assert.throws(() => db.transaction((async () => insert.run(5)) as () => unknown), /promise/i);
+  db.close();
+});
+
+test('mapConflict turns unique violations into ConflictError', () => {
+  const db = SqliteDatabase.open(':memory:');
+  db.raw.exec('CREATE TABLE u (name TEXT UNIQUE)');
+  db.raw.exec("INSERT INTO u VALUES ('x')");
+  assert.throws(
+    () => mapConflict(() => db.raw.exec("INSERT INTO u VALUES ('x')")),
+    (e: unknown) => e instanceof ConflictError && e.constraint === 'u.name',
+  );
+  assert.throws(() => mapConflict(() => db.raw.exec('INSERT INTO nowhere VALUES (1)')), /no such table/);
+  db.close();
+});
+
+test('foreign keys are enforced', () => {
+  const db = SqliteDatabase.open(':memory:');
+  db.raw.exec('CREATE TABLE p (id TEXT PRIMARY KEY); CREATE TABLE c (p TEXT REFERENCES p(id))');
+  assert.throws(() => db.raw.exec("INSERT INTO c VALUES ('missing')"), /FOREIGN KEY/);
+  db.close();
+});
