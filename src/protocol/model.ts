@@ -61,6 +61,8 @@ export interface Shape {
   document?: boolean;
   /** Overlay extension: AWS's usual message for an error shape, used when a thrower gives none. */
   defaultMessage?: string;
+  /** Overlay extension: the service's own sentence for a pattern failure ({path} = member path). */
+  patternMessage?: string;
   [k: string]: unknown;
 }
 
@@ -128,6 +130,7 @@ function applyOverlay(model: ServiceModel, overlay: Overlay): void {
     if (existing && patch.exception && !existing.exception) {
       throw new Error(`${model.name} overlay: ${name} is a modelled non-error shape; rename the error shape`);
     }
+    if (!existing && !patch.type) throw new Error(`${model.name} overlay: patches unknown shape ${name}`);
     model.shapes[name] = existing ? { ...existing, ...patch } : patch;
   }
   for (const [opName, patch] of Object.entries(overlay.operations ?? {})) {

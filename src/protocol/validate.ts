@@ -7,6 +7,8 @@
  *   'roleSessionName' failed to satisfy constraint: Member must ...; Value ...". Paths use the
  *   member names with a lower-case first letter, list items as `tags.1.member.key`.
  *   IAM (since about 2023) no longer echoes string values ("Value at 'roleName' ..."); STS does.
+ *   A shape's overlay `patternMessage` replaces the whole message (IAM: "The specified value for
+ *   userName is invalid. It must contain only alphanumeric characters and/or ...").
  * - ec2: only a missing required parameter (`MissingParameter`, "The request must contain the
  *   parameter X") and numeric ranges (`InvalidParameterValue`) are generic; enums, lengths and
  *   patterns are checked by the handlers with their operation-specific messages.
@@ -35,6 +37,8 @@ export interface ValidationIssue {
   inPayload: boolean;
   /** For ranges/lengths: the bound that failed. */
   bound?: { min?: number; max?: number };
+  /** The service's own whole message for this issue (IAM names and paths), replacing the generic one. */
+  message?: string;
 }
 
 interface Rules {
@@ -144,7 +148,7 @@ function walkValue(
 ): void {
   const shape = model.shapes[ref.shape]!;
   const redact = Boolean(shape.sensitive) || (!rules.echoStrings && !isNumeric(shape));
-  const push = (kind: IssueKind, constraint: string, bound?: ValidationIssue['bound']) => {
+  const push = (kind: IssueKind, constraint: string, bound?: ValidationIssue['bound'], message?: string) => {
     if (rules.kinds.has(kind)) {
       issues.push({
         kind,
@@ -155,6 +159,7 @@ function walkValue(
         redact,
         inPayload,
         bound,
+        message,
       });
     }
   };
@@ -181,7 +186,8 @@ function walkValue(
   }
   if (shape.type === 'string' && typeof value === 'string') {
     if (shape.pattern && !javaPattern(shape.pattern).test(value)) {
-      push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`);
+      const own = shape.patternMessage?.replaceAll('{path}', where.path);
+      push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`, undefined, own);
     }
     if (shape.enum && !shape.enum.includes(value)) {
       push('enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
@@ -307,8 +313,11 @@ export function validationError(
       : (PROTOCOLS[target as ServiceName] ?? (target as Protocol));
   const first = issues[0]!;
   switch (protocol) {
-    case 'query':
-      return new AwsError('ValidationError', validationMessage(issues), 400);
+    case 'query': {
+      // IAM's own sentences (bad name or path) replace the aggregated message.
+      const own = issues.find((i) => i.message);
+      return new AwsError('ValidationError', own?.message ?? validationMessage(issues), 400);
+    }
     case 'json':
       return new AwsError('ValidationException', validationMessage(issues), 400);
     case 'ec2': {

@@ -110,6 +110,19 @@ describe('validation, IAM (no longer echoes string values)', () => {
     );
   });
 
+  it("bad names and paths get IAM's own sentence", () => {
+    const err = check('iam', 'CreateUser', { UserName: 'invalid/user' });
+    assert.equal(err?.code, 'ValidationError');
+    assert.equal(
+      err?.message,
+      'The specified value for userName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    );
+    assert.equal(
+      check('iam', 'CreateRole', { RoleName: 'r', Path: 'invalid', AssumeRolePolicyDocument: '{}' })?.message,
+      'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+    );
+  });
+
   it('tag values too long', () => {
     assert.equal(
       check('iam', 'CreateUser', { UserName: 'alice', Tags: [{ Key: 'k', Value: 'v'.repeat(257) }] })
