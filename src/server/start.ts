@@ -45,7 +45,9 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
     recorders: [],
     now: () => new Date(Date.now() + clockOffsetMs),
   };
-  app.handlers = await buildServices({ config, backend, blobs, accounts, app });
+  const services = await buildServices({ config, backend, blobs, accounts, app });
+  app.handlers = services.handlers;
+  app.authz = services.authz;
 
   const server = createStratusServer(app, {
     host: config.host,
@@ -66,6 +68,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
         server.close(() => r());
         server.closeAllConnections();
       });
+      await services.close();
       await backend.close();
     },
   };

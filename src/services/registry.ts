@@ -1,18 +1,48 @@
 /**
- * Builds every service's handlers at start-up. Each service folder exports one factory taking
- * ServiceDeps; operations a service does not implement answer NotImplemented.
+ * Builds every service at start-up. Each service folder exports one factory taking ServiceDeps
+ * and returning its handlers (operations it does not implement answer NotImplemented), its
+ * AuthzMapper and optional start/stop hooks. Add a service with one line in SERVICES.
  */
 import type { ServiceName } from '../protocol/model.ts';
 import type { ServiceHandlers } from './handler.ts';
+import type { AuthzMapper } from './authz.ts';
 import type { ServiceDeps } from './deps.ts';
-import { stsHandlers } from './sts/index.ts';
+import { createStsService } from './sts/index.ts';
 
-export async function buildServices(_deps: ServiceDeps): Promise<Partial<Record<ServiceName, ServiceHandlers>>> {
-  return {
-    sts: stsHandlers(),
-    s3: {},
-    iam: {},
-    ec2: {},
-    cloudtrail: {},
+export interface Service {
+  handlers: ServiceHandlers;
+  authz?: AuthzMapper;
+  /** Called when the server stops (background sweepers, machines...). */
+  close?(): Promise<void>;
+}
+
+export type ServiceFactory = (deps: ServiceDeps) => Promise<Service>;
+
+const SERVICES: Partial<Record<ServiceName, ServiceFactory>> = {
+  sts: createStsService,
+};
+
+export interface BuiltServices {
+  handlers: Partial<Record<ServiceName, ServiceHandlers>>;
+  authz: Partial<Record<ServiceName, AuthzMapper>>;
+  close(): Promise<void>;
+}
+
+export async function buildServices(deps: ServiceDeps): Promise<BuiltServices> {
+  const built: BuiltServices = {
+    handlers: { s3: {}, iam: {}, sts: {}, ec2: {}, cloudtrail: {} },
+    authz: {},
+    close: async () => {},
   };
+  const closers: (() => Promise<void>)[] = [];
+  for (const [name, factory] of Object.entries(SERVICES) as [ServiceName, ServiceFactory][]) {
+    const service = await factory(deps);
+    built.handlers[name] = service.handlers;
+    if (service.authz) built.authz[name] = service.authz;
+    if (service.close) closers.push(service.close);
+  }
+  built.close = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  return built;
 }
