@@ -574,7 +574,7 @@ export class MaximumNumberOfTrailsExceededException extends AwsError {
 export class MissingAuthenticationTokenException extends AwsError {
   static readonly code = "MissingAuthenticationTokenException";
   static readonly status = 400;
-  constructor(message = "Missing Authentication Token", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message = "Request is missing Authentication Token", extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MissingAuthenticationTokenException", message, 400, defined(extra), headers);
   }
 }
