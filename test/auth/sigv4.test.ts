@@ -248,7 +248,7 @@ test('malformed Authorization headers', () => {
 
 test('credential scope date must match the request date', async () => {
   const req = await smithySign({ path: '/bucket/k', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, date: NOW });
-  req.headers.authorization = req.headers.authorization!.replace('/20260301/', '/20260302/');
+  req.headers.authorization = (req.headers.authorization as string).replace('/20260301/', '/20260302/');
   fails(() => verify(parseAuth(req), req, credential(), { service: 's3', now: NOW }), 'AuthorizationHeaderMalformed');
 });
 

@@ -1,0 +1,126 @@
+/**
+ * The one Transform an S3 upload body passes through on its way to the blob store: it
+ * removes aws-chunked framing (checking chunk and trailer signatures), computes MD5 and the
+ * requested checksums over the decoded bytes, and at the end compares them with what the
+ * request promised. The stream errors (AwsError) instead of ending when anything is wrong, so
+ * a writer that commits only on a clean end never stores a bad object.
+ *
+ *   const body = createBodyDecoder({ headers: req.headers, chunkSigning: verified.chunkSigning });
+ *   await pipeline(req, body, blobWriteStream);   // rejects with AwsError on bad input
+ *   body.result  // { size, md5, checksums: { CRC32: 'base64', ... }, trailers, supplied }
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import type { ChunkSigningContext } from '../../auth/verify.ts';
+import { AwsChunkedParser } from './aws-chunked.ts';
+import { ChecksumTracker, checkDigests, neededAlgorithms, readChecksumHeaders, type ChecksumAlgorithm, type ChecksumExpectations, type ChecksumResult } from './checksums.ts';
+import { BodyErrors } from './errors.ts';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export interface BodyDecoderOptions {
+  headers: Headers;
+  /** From verify(): present when chunks are signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD*). */
+  chunkSigning?: ChunkSigningContext;
+  /** Compute MD5 (S3's ETag). Default true. */
+  md5?: boolean;
+  /** Further algorithms to compute, e.g. S3's default CRC64NVME when the client sent none. */
+  algorithms?: ChecksumAlgorithm[];
+  /** Signed chunks' minimum size (AWS: 8192). */
+  minChunkSize?: number;
+}
+
+export interface BodyResult extends ChecksumResult {
+  /** aws-chunked trailing headers (empty otherwise). */
+  trailers: ReadonlyMap<string, string>;
+  /** The checksum the client supplied (header or trailer), verified. */
+  supplied?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+export type PayloadMode = 'plain' | 'chunked-signed' | 'chunked-signed-trailer' | 'chunked-unsigned-trailer';
+
+export function payloadMode(headers: Headers): PayloadMode {
+  const v = headers['x-amz-content-sha256'];
+  switch (Array.isArray(v) ? v[0] : v) {
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD':
+      return 'chunked-signed';
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER':
+      return 'chunked-signed-trailer';
+    case 'STREAMING-UNSIGNED-PAYLOAD-TRAILER':
+      return 'chunked-unsigned-trailer';
+    default:
+      return 'plain';
+  }
+}
+
+export class BodyDecoder extends Transform {
+  readonly mode: PayloadMode;
+  readonly expectations: ChecksumExpectations;
+  /** The decoded length the client declared (aws-chunked), or undefined. */
+  readonly declaredLength: number | undefined;
+  /** Set once the body has ended cleanly and every check passed. */
+  result: BodyResult | undefined;
+  private readonly parser: AwsChunkedParser | undefined;
+  private readonly tracker: ChecksumTracker;
+  private readonly push1 = (b: Buffer) => {
+    this.tracker.update(b);
+    this.push(b);
+  };
+
+  constructor(opts: BodyDecoderOptions) {
+    super();
+    this.mode = payloadMode(opts.headers);
+    const chunked = this.mode !== 'plain';
+    const trailer = this.mode === 'chunked-signed-trailer' || this.mode === 'chunked-unsigned-trailer';
+    this.expectations = readChecksumHeaders(opts.headers, trailer);
+    if (chunked) {
+      const signed = this.mode !== 'chunked-unsigned-trailer';
+      if (signed && !opts.chunkSigning) throw BodyErrors.anonymousSignedStreaming();
+      const raw = opts.headers['x-amz-decoded-content-length'];
+      const text = Array.isArray(raw) ? raw[0] : raw;
+      if (text === undefined || !/^\d+$/.test(text)) throw BodyErrors.missingDecodedLength();
+      this.declaredLength = Number(text);
+      this.parser = new AwsChunkedParser({
+        trailer,
+        ...(signed ? { signing: opts.chunkSigning! } : {}),
+        ...(opts.minChunkSize !== undefined ? { minChunkSize: opts.minChunkSize } : {}),
+      });
+    }
+    const algorithms = new Set([...neededAlgorithms(this.expectations), ...(opts.algorithms ?? [])]);
+    this.tracker = new ChecksumTracker({ algorithms, md5: opts.md5 ?? true, sha256: this.expectations.contentSha256 !== undefined });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      if (this.parser) {
+        this.parser.write(chunk, this.push1);
+        if (this.declaredLength !== undefined && this.parser.decodedLength > this.declaredLength) throw BodyErrors.lengthMismatch();
+      } else {
+        this.push1(chunk);
+      }
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      const trailers = this.parser?.trailers ?? new Map<string, string>();
+      if (this.parser) {
+        this.parser.end();
+        if (this.parser.decodedLength !== this.declaredLength) throw BodyErrors.lengthMismatch();
+      }
+      const sums = this.tracker.finish();
+      const supplied = checkDigests(this.expectations, sums, trailers);
+      this.result = { ...sums, trailers, ...(supplied ? { supplied } : {}) };
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+}
+
+/** Builds the decoder; throws AwsError synchronously for bad checksum or length headers. */
+export function createBodyDecoder(opts: BodyDecoderOptions): BodyDecoder {
+  return new BodyDecoder(opts);
+}
