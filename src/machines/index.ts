@@ -1,0 +1,38 @@
+/**
+ * Entry point for the EC2 API: picks the real driver when the host supports it (or when asked),
+ * else the metadata driver. See README.md in this folder.
+ */
+import { join } from 'node:path';
+import type { MachineDriver } from './driver.ts';
+import { MetadataDriver } from './metadata/metadata-driver.ts';
+import { detectRealDriverSupport } from './real/detect.ts';
+import { RealDriver } from './real/real-driver.ts';
+
+export * from './driver.ts';
+export { MetadataDriver } from './metadata/metadata-driver.ts';
+export { RealDriver } from './real/real-driver.ts';
+export { detectRealDriverSupport } from './real/detect.ts';
+export { buildBaseImage, imageCacheDir } from './real/base-image.ts';
+
+export interface CreateDriverOptions {
+  /** The server's data dir; machines live under `<dataDir>/machines-real` or `machines-metadata`. */
+  dataDir: string;
+  /** 'auto' (default): real when supported. Env STRATUS_MACHINES=real|metadata|auto overrides. */
+  mode?: 'auto' | 'real' | 'metadata';
+  imageCacheDir?: string;
+  log?: (line: string) => void;
+}
+
+export async function createMachineDriver(options: CreateDriverOptions): Promise<{ driver: MachineDriver; reason: string }> {
+  const mode = (process.env.STRATUS_MACHINES as CreateDriverOptions['mode']) ?? options.mode ?? 'auto';
+  if (mode !== 'metadata') {
+    const support = await detectRealDriverSupport({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: options.imageCacheDir });
+    if (support.ok) {
+      const driver = new RealDriver({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: options.imageCacheDir, log: options.log });
+      return { driver, reason: support.reason };
+    }
+    if (mode === 'real') throw new Error(`real machines unsupported: ${support.reason}`);
+    return { driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }), reason: support.reason };
+  }
+  return { driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }), reason: 'metadata mode requested' };
+}
