@@ -31,7 +31,7 @@ import {
   type BlobWriteOptions,
   type ByteRange,
 } from '../blob-store.ts';
-import { blobPath, HEX2, isBlobId, newBlobId, shardOf, TMP_DIR } from './layout.ts';
+import { BlobIdSource, blobPath, HEX2, isBlobId, newBlobId, shardOf, TMP_DIR } from './layout.ts';
 
 export interface FsBlobStoreOptions {
   /** fsync every write (default false; see the file comment). */
@@ -70,6 +70,7 @@ export class FsBlobStore implements BlobStore {
   private readonly fsync: boolean;
   /** Shard directories known to exist, so a write costs no mkdir. */
   private readonly shards = new Set<string>();
+  private readonly ids = new BlobIdSource();
 
   private constructor(root: string, options: FsBlobStoreOptions) {
     this.root = root;
@@ -314,7 +315,7 @@ export class FsBlobStore implements BlobStore {
 
   /** Renames a complete temp file to a new id's path; returns the id. */
   private async publish(tmp: string, fsync: boolean): Promise<string> {
-    const id = newBlobId();
+    const id = this.ids.next();
     const shard = shardOf(id);
     const dir = join(this.root, shard);
     if (!this.shards.has(shard)) {
