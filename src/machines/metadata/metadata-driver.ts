@@ -105,8 +105,10 @@ export class MetadataDriver implements MachineDriver {
     if (rec.state === 'terminated') return;
     await this.set(id, 'shutting-down');
     await this.pause();
-    await this.set(id, 'terminated', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' });
-    this.machines.delete(id);
+    const r = this.machines.get(id);
+    if (r) r.state = 'terminated';
+    this.events.emit({ instanceId: id, state: 'terminated', reason: { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } });
+    // Kept in memory as terminated (EC2 lists terminated instances a while); gone from disk.
     await this.flush(id);
     await rm(this.file(id), { force: true });
   }
