@@ -319,8 +319,14 @@ export class FsBlobStore implements BlobStore {
     const shard = shardOf(id);
     const dir = join(this.root, shard);
     if (!this.shards.has(shard)) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const created = await mkdir(dir, { recursive: true, mode: 0o700 });
       this.shards.add(shard);
+      // New directories are entries in their parents: sync those too, or the blob's path may
+      // not survive a power loss even though the blob's own directory was synced.
+      if (fsync && created) {
+        await fsyncDir(join(this.root, id.slice(0, 2)));
+        await fsyncDir(this.root);
+      }
     }
     const path = join(dir, id);
     try {
