@@ -6,7 +6,11 @@ import type { RequestContext } from './context.ts';
 export async function writeResponse(ctx: RequestContext): Promise<void> {
   const { res, req } = ctx;
   const response = ctx.response!;
-  const headers: Record<string, string> = { server: 'Stratus', date: new Date().toUTCString(), ...response.headers };
+  const headers: Record<string, string> = {
+    server: 'Stratus',
+    date: new Date().toUTCString(),
+    ...response.headers,
+  };
   const body = response.body;
   const noBody = ctx.method === 'HEAD' || response.status === 204 || response.status === 304;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {

@@ -17,5 +17,9 @@ export const rootOnlyAuthorizer: Authorizer = async (app, ctx) => {
   const who = p.type === 'Anonymous' ? 'anonymous' : p.arn;
   const first = requests[0];
   const action = first?.action ?? `${ctx.service}:${ctx.operation?.name}`;
-  throw new AwsError('AccessDenied', `User: ${who} is not authorized to perform: ${action}${first ? ` on resource: ${first.resource}` : ''}`, 403);
+  throw new AwsError(
+    'AccessDenied',
+    `User: ${who} is not authorized to perform: ${action}${first ? ` on resource: ${first.resource}` : ''}`,
+    403,
+  );
 };

@@ -19,7 +19,9 @@ export function createStratusServer(app: App, options: ServerOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/_stratus/')) {
-      const prefix = Object.keys(options.internal).find((p) => url === p || url.startsWith(p + '/') || url.startsWith(p + '?'));
+      const prefix = Object.keys(options.internal).find(
+        (p) => url === p || url.startsWith(p + '/') || url.startsWith(p + '?'),
+      );
       if (prefix) {
         Promise.resolve(options.internal[prefix]!(req, res, app)).catch((err: unknown) => {
           console.error('internal route failed', err);

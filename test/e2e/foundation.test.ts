@@ -43,26 +43,44 @@ test('GetCallerIdentity through boto3 and the AWS CLI', async () => {
   assert.equal(JSON.parse(cli.stdout).Arn, 'arn:aws:iam::000000000000:root');
 });
 
-test('GetCallerIdentity through AWS CLI v2', { skip: !hasAwsCliV2() && 'Debian awscli (v2) not installed' }, async () => {
-  const cli = await run(AWS_CLI_V2, ['sts', 'get-caller-identity', '--output', 'json'], server.env());
-  assert.equal(cli.code, 0, cli.stderr);
-  assert.equal(JSON.parse(cli.stdout).Arn, 'arn:aws:iam::000000000000:root');
-});
+test(
+  'GetCallerIdentity through AWS CLI v2',
+  { skip: !hasAwsCliV2() && 'Debian awscli (v2) not installed' },
+  async () => {
+    const cli = await run(AWS_CLI_V2, ['sts', 'get-caller-identity', '--output', 'json'], server.env());
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(JSON.parse(cli.stdout).Arn, 'arn:aws:iam::000000000000:root');
+  },
+);
 
 test('a wrong secret is SignatureDoesNotMatch and an unknown key InvalidClientTokenId / InvalidAccessKeyId', async () => {
   const wrong = { accessKeyId: 'test', secretAccessKey: 'not-the-secret' };
-  assert.deepEqual(await errorOf(new STSClient(sdkConfig(server, wrong)).send(new GetCallerIdentityCommand({}))), {
-    name: 'SignatureDoesNotMatch',
-    status: 403,
-  });
-  assert.equal((await errorOf(new S3Client(sdkConfig(server, wrong)).send(new ListBucketsCommand({})))).name, 'SignatureDoesNotMatch');
+  assert.deepEqual(
+    await errorOf(new STSClient(sdkConfig(server, wrong)).send(new GetCallerIdentityCommand({}))),
+    {
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    },
+  );
+  assert.equal(
+    (await errorOf(new S3Client(sdkConfig(server, wrong)).send(new ListBucketsCommand({})))).name,
+    'SignatureDoesNotMatch',
+  );
   const unknown = { accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x'.repeat(40) };
-  assert.deepEqual(await errorOf(new STSClient(sdkConfig(server, unknown)).send(new GetCallerIdentityCommand({}))), {
-    name: 'InvalidClientTokenId',
-    status: 403,
-  });
-  assert.equal((await errorOf(new S3Client(sdkConfig(server, unknown)).send(new ListBucketsCommand({})))).name, 'InvalidAccessKeyId');
-  const ec2 = await errorOf(new EC2Client(sdkConfig(server, unknown)).send(new DescribeCapacityReservationFleetsCommand({})));
+  assert.deepEqual(
+    await errorOf(new STSClient(sdkConfig(server, unknown)).send(new GetCallerIdentityCommand({}))),
+    {
+      name: 'InvalidClientTokenId',
+      status: 403,
+    },
+  );
+  assert.equal(
+    (await errorOf(new S3Client(sdkConfig(server, unknown)).send(new ListBucketsCommand({})))).name,
+    'InvalidAccessKeyId',
+  );
+  const ec2 = await errorOf(
+    new EC2Client(sdkConfig(server, unknown)).send(new DescribeCapacityReservationFleetsCommand({})),
+  );
   assert.equal(ec2.name, 'AuthFailure');
   const boto = await python(
     `out([call(boto3.client("sts", aws_access_key_id="test", aws_secret_access_key="nope", config=NO_RETRY).get_caller_identity)["error"],
@@ -76,10 +94,22 @@ test('a clock 20 minutes off is refused in the words of each protocol family', a
   // AWS: S3 says RequestTimeTooSkewed; the query services say SignatureDoesNotMatch
   // ("Signature expired: ..."); EC2 says RequestExpired; JSON services InvalidSignatureException.
   const skewed = { ...sdkConfig(server), systemClockOffset: -20 * 60 * 1000 };
-  assert.equal((await errorOf(new S3Client(skewed).send(new ListBucketsCommand({})))).name, 'RequestTimeTooSkewed');
-  assert.equal((await errorOf(new STSClient(skewed).send(new GetCallerIdentityCommand({})))).name, 'SignatureDoesNotMatch');
-  assert.equal((await errorOf(new EC2Client(skewed).send(new DescribeCapacityReservationFleetsCommand({})))).name, 'RequestExpired');
-  assert.equal((await errorOf(new CloudTrailClient(skewed).send(new ListChannelsCommand({})))).name, 'InvalidSignatureException');
+  assert.equal(
+    (await errorOf(new S3Client(skewed).send(new ListBucketsCommand({})))).name,
+    'RequestTimeTooSkewed',
+  );
+  assert.equal(
+    (await errorOf(new STSClient(skewed).send(new GetCallerIdentityCommand({})))).name,
+    'SignatureDoesNotMatch',
+  );
+  assert.equal(
+    (await errorOf(new EC2Client(skewed).send(new DescribeCapacityReservationFleetsCommand({})))).name,
+    'RequestExpired',
+  );
+  assert.equal(
+    (await errorOf(new CloudTrailClient(skewed).send(new ListChannelsCommand({})))).name,
+    'InvalidSignatureException',
+  );
   const boto = await python(
     `import datetime, botocore.auth
 orig = botocore.auth.datetime.datetime
@@ -99,8 +129,14 @@ out([r["error"], r["status"]])`,
 test('an operation Stratus does not implement is NotImplemented (501) in each protocol family', async () => {
   const cfg = sdkConfig(server);
   const cases: [string, () => Promise<unknown>][] = [
-    ['rest-xml', () => new S3Client(cfg).send(new GetBucketAnalyticsConfigurationCommand({ Bucket: 'b', Id: 'x' }))],
-    ['query', () => new IAMClient(cfg).send(new GetServiceLastAccessedDetailsCommand({ JobId: 'x'.repeat(36) }))],
+    [
+      'rest-xml',
+      () => new S3Client(cfg).send(new GetBucketAnalyticsConfigurationCommand({ Bucket: 'b', Id: 'x' })),
+    ],
+    [
+      'query',
+      () => new IAMClient(cfg).send(new GetServiceLastAccessedDetailsCommand({ JobId: 'x'.repeat(36) })),
+    ],
     ['ec2', () => new EC2Client(cfg).send(new DescribeCapacityReservationFleetsCommand({}))],
     ['json', () => new CloudTrailClient(cfg).send(new ListChannelsCommand({}))],
   ];

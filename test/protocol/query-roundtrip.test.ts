@@ -33,17 +33,72 @@ async function parsedFromBoto(service: ServiceName, operation: string, params: u
 }
 
 const inputs: [ServiceName, string, Record<string, unknown>][] = [
-  ['iam', 'CreateUser', { UserName: 'alice', Path: '/eng/', Tags: [{ Key: 'team', Value: 'a b&c' }, { Key: 'k2', Value: '' }] }],
-  ['iam', 'PutUserPolicy', { UserName: 'u', PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }],
-  ['sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::000000000000:role/r', RoleSessionName: 's', DurationSeconds: 900, PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }], Tags: [{ Key: 'k', Value: 'v' }] }],
-  ['ec2', 'RunInstances', {
-    ImageId: 'ami-1', MinCount: 1, MaxCount: 2, InstanceType: 't2.micro', KeyName: 'k', SecurityGroupIds: ['sg-1', 'sg-2'],
-    UserData: 'IyEvYmluL3No', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
-    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, DeleteOnTermination: true } }],
-  }],
-  ['ec2', 'DescribeImages', { Owners: ['self', 'amazon'], Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce', 'x'] }], IncludeDeprecated: true }],
-  ['ec2', 'ImportKeyPair', { KeyName: 'k', PublicKeyMaterial: { $bytes: Buffer.from('ssh-ed25519 AAAA').toString('base64') } }],
-  ['cloudtrail', 'LookupEvents', { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'bob' }], StartTime: { $date: '2026-01-02T03:04:05+00:00' }, MaxResults: 5 }],
+  [
+    'iam',
+    'CreateUser',
+    {
+      UserName: 'alice',
+      Path: '/eng/',
+      Tags: [
+        { Key: 'team', Value: 'a b&c' },
+        { Key: 'k2', Value: '' },
+      ],
+    },
+  ],
+  [
+    'iam',
+    'PutUserPolicy',
+    { UserName: 'u', PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' },
+  ],
+  [
+    'sts',
+    'AssumeRole',
+    {
+      RoleArn: 'arn:aws:iam::000000000000:role/r',
+      RoleSessionName: 's',
+      DurationSeconds: 900,
+      PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      Tags: [{ Key: 'k', Value: 'v' }],
+    },
+  ],
+  [
+    'ec2',
+    'RunInstances',
+    {
+      ImageId: 'ami-1',
+      MinCount: 1,
+      MaxCount: 2,
+      InstanceType: 't2.micro',
+      KeyName: 'k',
+      SecurityGroupIds: ['sg-1', 'sg-2'],
+      UserData: 'IyEvYmluL3No',
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, DeleteOnTermination: true } }],
+    },
+  ],
+  [
+    'ec2',
+    'DescribeImages',
+    {
+      Owners: ['self', 'amazon'],
+      Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce', 'x'] }],
+      IncludeDeprecated: true,
+    },
+  ],
+  [
+    'ec2',
+    'ImportKeyPair',
+    { KeyName: 'k', PublicKeyMaterial: { $bytes: Buffer.from('ssh-ed25519 AAAA').toString('base64') } },
+  ],
+  [
+    'cloudtrail',
+    'LookupEvents',
+    {
+      LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'bob' }],
+      StartTime: { $date: '2026-01-02T03:04:05+00:00' },
+      MaxResults: 5,
+    },
+  ],
 ];
 
 for (const [service, operation, params] of inputs) {
@@ -60,14 +115,24 @@ test('iam ListUsers output parses in botocore (members, timestamps, booleans)', 
   const model = loadModel('iam');
   const output = {
     Users: [
-      { Path: '/', UserName: 'alice', UserId: 'AIDAEXAMPLE', Arn: 'arn:aws:iam::000000000000:user/alice', CreateDate: new Date('2026-01-01T00:00:00Z'), Tags: [{ Key: 'a', Value: '<&>' }] },
+      {
+        Path: '/',
+        UserName: 'alice',
+        UserId: 'AIDAEXAMPLE',
+        Arn: 'arn:aws:iam::000000000000:user/alice',
+        CreateDate: new Date('2026-01-01T00:00:00Z'),
+        Tags: [{ Key: 'a', Value: '<&>' }],
+      },
     ],
     IsTruncated: true,
     Marker: 'm1',
   };
   const res = serializeQueryOutput(model, model.operations.ListUsers!, output, 'req-1');
   const parsed = await boto.parse('iam', 'ListUsers', res.status, res.headers, res.body as string);
-  assert.deepEqual(parsed, plain({ ...output, Users: [{ ...output.Users[0], CreateDate: '2026-01-01T00:00:00+00:00' }] }) as object);
+  assert.deepEqual(
+    parsed,
+    plain({ ...output, Users: [{ ...output.Users[0], CreateDate: '2026-01-01T00:00:00+00:00' }] }) as object,
+  );
 });
 
 test('ec2 DescribeInstances output parses in botocore (item lists, nested structures)', async () => {
@@ -75,8 +140,18 @@ test('ec2 DescribeInstances output parses in botocore (item lists, nested struct
   const output = {
     Reservations: [
       {
-        ReservationId: 'r-1', OwnerId: '000000000000', Groups: [],
-        Instances: [{ InstanceId: 'i-1', State: { Code: 16, Name: 'running' }, Tags: [{ Key: 'Name', Value: 'web' }], LaunchTime: new Date('2026-01-01T00:00:00Z'), SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'default' }] }],
+        ReservationId: 'r-1',
+        OwnerId: '000000000000',
+        Groups: [],
+        Instances: [
+          {
+            InstanceId: 'i-1',
+            State: { Code: 16, Name: 'running' },
+            Tags: [{ Key: 'Name', Value: 'web' }],
+            LaunchTime: new Date('2026-01-01T00:00:00Z'),
+            SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'default' }],
+          },
+        ],
       },
     ],
   };
@@ -91,9 +166,16 @@ test('ec2 DescribeInstances output parses in botocore (item lists, nested struct
 
 test('sts GetCallerIdentity output and query error envelope parse in botocore', async () => {
   const model = loadModel('sts');
-  const ok = serializeQueryOutput(model, model.operations.GetCallerIdentity!, { UserId: '000000000000', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root' }, 'r');
+  const ok = serializeQueryOutput(
+    model,
+    model.operations.GetCallerIdentity!,
+    { UserId: '000000000000', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root' },
+    'r',
+  );
   assert.deepEqual(await boto.parse('sts', 'GetCallerIdentity', 200, ok.headers, ok.body as string), {
-    UserId: '000000000000', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root',
+    UserId: '000000000000',
+    Account: '000000000000',
+    Arn: 'arn:aws:iam::000000000000:root',
   });
   const err = serializeQueryError(model, new AwsError('ValidationError', 'bad <thing>'), 'r');
   const parsed = await boto.parse('sts', 'GetCallerIdentity', err.status, err.headers, err.body as string);
@@ -103,7 +185,11 @@ test('sts GetCallerIdentity output and query error envelope parse in botocore', 
 
 test('ec2 error envelope parses in botocore', async () => {
   const model = loadModel('ec2');
-  const err = serializeQueryError(model, new AwsError('InvalidAMIID.NotFound', "The image id '[ami-1]' does not exist"), 'r');
+  const err = serializeQueryError(
+    model,
+    new AwsError('InvalidAMIID.NotFound', "The image id '[ami-1]' does not exist"),
+    'r',
+  );
   const parsed = await boto.parse('ec2', 'DescribeImages', err.status, err.headers, err.body as string);
   assert.equal(parsed.Error.Code, 'InvalidAMIID.NotFound');
 });
@@ -111,7 +197,14 @@ test('ec2 error envelope parses in botocore', async () => {
 test('json (CloudTrail) output and error parse in botocore', async () => {
   const model = loadModel('cloudtrail');
   const out = serializeJsonOutput(model, model.operations.LookupEvents!, {
-    Events: [{ EventId: 'e1', EventName: 'CreateBucket', EventTime: new Date('2026-01-01T00:00:01Z'), Resources: [] }],
+    Events: [
+      {
+        EventId: 'e1',
+        EventName: 'CreateBucket',
+        EventTime: new Date('2026-01-01T00:00:01Z'),
+        Resources: [],
+      },
+    ],
     NextToken: 't',
   });
   const parsed = await boto.parse('cloudtrail', 'LookupEvents', 200, out.headers, out.body as string);

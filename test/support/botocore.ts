@@ -6,14 +6,24 @@ import { fileURLToPath } from 'node:url';
 const script = fileURLToPath(new URL('./botocore_bridge.py', import.meta.url));
 
 export interface Botocore {
-  serialize(service: string, operation: string, params: unknown): Promise<{
+  serialize(
+    service: string,
+    operation: string,
+    params: unknown,
+  ): Promise<{
     method: string;
     url_path: string;
     query: Record<string, string>;
     headers: Record<string, string>;
     body: string;
   }>;
-  parse(service: string, operation: string, status: number, headers: Record<string, string>, body: string): Promise<any>;
+  parse(
+    service: string,
+    operation: string,
+    status: number,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<any>;
   close(): void;
 }
 
@@ -33,7 +43,8 @@ export function startBotocore(): Botocore {
     });
   return {
     serialize: (service, operation, params) => ask({ do: 'serialize', service, operation, params }),
-    parse: (service, operation, status, headers, body) => ask({ do: 'parse', service, operation, status, headers, body }),
+    parse: (service, operation, status, headers, body) =>
+      ask({ do: 'parse', service, operation, status, headers, body }),
     close: () => child.stdin.end(),
   };
 }

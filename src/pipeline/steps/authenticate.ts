@@ -14,7 +14,12 @@ import { wrapS3Body } from './s3-body.ts';
 
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
-  const req: AuthRequest = { method: ctx.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.headers };
+  const req: AuthRequest = {
+    method: ctx.method,
+    rawPath: ctx.rawPath,
+    rawQuery: ctx.rawQuery,
+    headers: ctx.headers,
+  };
   const parsed = parseAuth(req, { service });
   if (parsed.type === 'anonymous') {
     if (service !== 's3') throw AuthErrors.missingAuthenticationToken(authFamily(service));

@@ -13,9 +13,13 @@ const SERVICES: ServiceName[] = ['s3', 'iam', 'sts', 'ec2', 'cloudtrail'];
 const FORM_LIMIT = 16 * 1024 * 1024;
 
 /** The service and region named by a SigV4 credential scope (header or presigned query). */
-export function credentialScope(ctx: Pick<RequestContext, 'headers' | 'query'>): { region: string; service: string } | undefined {
+export function credentialScope(
+  ctx: Pick<RequestContext, 'headers' | 'query'>,
+): { region: string; service: string } | undefined {
   const auth = ctx.headers.authorization;
-  const cred = auth?.startsWith('AWS4-') ? /Credential=([^,\s]+)/.exec(auth)?.[1] : ctx.query.get('X-Amz-Credential');
+  const cred = auth?.startsWith('AWS4-')
+    ? /Credential=([^,\s]+)/.exec(auth)?.[1]
+    : ctx.query.get('X-Amz-Credential');
   if (!cred) return undefined;
   const parts = cred.split('/');
   if (parts.length < 5) return undefined;
@@ -26,7 +30,8 @@ const VERSION_TO_SERVICE: Record<string, ServiceName> = {};
 for (const s of SERVICES) VERSION_TO_SERVICE[loadModel(s).metadata.apiVersion] = s;
 
 function byAction(action: string | null, version: string | null): ServiceName | undefined {
-  if (version && VERSION_TO_SERVICE[version] && VERSION_TO_SERVICE[version] !== 's3') return VERSION_TO_SERVICE[version];
+  if (version && VERSION_TO_SERVICE[version] && VERSION_TO_SERVICE[version] !== 's3')
+    return VERSION_TO_SERVICE[version];
   if (!action) return undefined;
   for (const s of ['sts', 'iam', 'ec2'] as const) if (loadModel(s).operations[action]) return s;
   return undefined;
@@ -132,16 +137,24 @@ function resolveS3(app: App, ctx: RequestContext, model: ServiceModel): void {
     const type = (ctx.headers['content-type'] ?? '').toLowerCase();
     if (type.startsWith('multipart/form-data')) {
       // Browser form uploads are not in the model: a synthetic operation the S3 service handles.
-      ctx.operation = model.operations.PostObject ?? { name: 'PostObject', http: { method: 'POST', requestUri: '/{Bucket}' } };
+      ctx.operation = model.operations.PostObject ?? {
+        name: 'PostObject',
+        http: { method: 'POST', requestUri: '/{Bucket}' },
+      };
       return;
     }
   }
   const op = resolveOperation(model, ctx.method, s3, ctx.query, ctx.headers);
   if (op) ctx.operation = op;
   else {
-    ctx.operationError = new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {
-      Method: ctx.method,
-      ResourceType: s3.key !== undefined ? 'OBJECT' : s3.bucket ? 'BUCKET' : 'SERVICE',
-    });
+    ctx.operationError = new AwsError(
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      405,
+      {
+        Method: ctx.method,
+        ResourceType: s3.key !== undefined ? 'OBJECT' : s3.bucket ? 'BUCKET' : 'SERVICE',
+      },
+    );
   }
 }

@@ -7,7 +7,8 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) throw serialization(`Expected an object for ${ref.shape}`);
+      if (typeof value !== 'object' || Array.isArray(value))
+        throw serialization(`Expected an object for ${ref.shape}`);
       const out: Record<string, unknown> = {};
       for (const [name, member] of Object.entries(shape.members ?? {})) {
         const v = convert(model, member, (value as Record<string, unknown>)[member.locationName ?? name]);
@@ -20,7 +21,8 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
       return value.map((v) => convert(model, shape.member!, v));
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = convert(model, shape.value!, v);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        out[k] = convert(model, shape.value!, v);
       return out;
     }
     case 'timestamp':
@@ -36,7 +38,11 @@ function serialization(message: string): AwsError {
   return new AwsError('SerializationException', message);
 }
 
-export function parseJsonInput(model: ServiceModel, inputRef: ShapeRef | undefined, body: Buffer): Record<string, unknown> {
+export function parseJsonInput(
+  model: ServiceModel,
+  inputRef: ShapeRef | undefined,
+  body: Buffer,
+): Record<string, unknown> {
   if (!inputRef) return {};
   let parsed: unknown = {};
   if (body.length) {

@@ -39,30 +39,36 @@ function serializedName(name: string, ref: ShapeRef, flavor: QueryFlavor): strin
 }
 
 function invalid(flavor: QueryFlavor, message: string): AwsError {
-  return flavor.ec2 ? new AwsError('InvalidParameterValue', message) : new AwsError('ValidationError', message);
+  return flavor.ec2
+    ? new AwsError('InvalidParameterValue', message)
+    : new AwsError('ValidationError', message);
 }
 
 function scalar(shape: Shape, raw: string, path: string, flavor: QueryFlavor): unknown {
   switch (shape.type) {
     case 'integer':
     case 'long': {
-      if (!/^-?\d+$/.test(raw.trim())) throw invalid(flavor, `Invalid value '${raw}' for ${path}: not an integer`);
+      if (!/^-?\d+$/.test(raw.trim()))
+        throw invalid(flavor, `Invalid value '${raw}' for ${path}: not an integer`);
       return Number(raw);
     }
     case 'float':
     case 'double': {
       const n = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(n)) throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a number`);
+      if (raw.trim() === '' || Number.isNaN(n))
+        throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a number`);
       return n;
     }
     case 'boolean': {
       const lower = raw.toLowerCase();
-      if (lower !== 'true' && lower !== 'false') throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a boolean`);
+      if (lower !== 'true' && lower !== 'false')
+        throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a boolean`);
       return lower === 'true';
     }
     case 'timestamp': {
       const d = /^\d+(\.\d+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
-      if (Number.isNaN(d.getTime())) throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a timestamp`);
+      if (Number.isNaN(d.getTime()))
+        throw invalid(flavor, `Invalid value '${raw}' for ${path}: not a timestamp`);
       return d;
     }
     case 'blob':
@@ -80,7 +86,13 @@ function numbered(node: Tree): (Tree | string)[] {
     .map((k) => node[k]!);
 }
 
-function parseValue(model: ServiceModel, ref: ShapeRef, node: Tree | string, path: string, flavor: QueryFlavor): unknown {
+function parseValue(
+  model: ServiceModel,
+  ref: ShapeRef,
+  node: Tree | string,
+  path: string,
+  flavor: QueryFlavor,
+): unknown {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'structure':
@@ -92,7 +104,9 @@ function parseValue(model: ServiceModel, ref: ShapeRef, node: Tree | string, pat
       const flattened = flavor.ec2 || shape.flattened || ref.flattened;
       const container = flattened ? node : node[memberRef.locationName ?? 'member'];
       if (typeof container !== 'object') return [];
-      return numbered(container).map((item, i) => parseValue(model, memberRef, item, `${path}.${i + 1}`, flavor));
+      return numbered(container).map((item, i) =>
+        parseValue(model, memberRef, item, `${path}.${i + 1}`, flavor),
+      );
     }
     case 'map': {
       if (typeof node !== 'object') return {};
@@ -106,7 +120,8 @@ function parseValue(model: ServiceModel, ref: ShapeRef, node: Tree | string, pat
         if (typeof entry !== 'object') continue;
         const k = entry[keyName];
         const v = entry[valueName];
-        if (typeof k === 'string' && v !== undefined) out[k] = parseValue(model, shape.value!, v, path, flavor);
+        if (typeof k === 'string' && v !== undefined)
+          out[k] = parseValue(model, shape.value!, v, path, flavor);
       }
       return out;
     }
@@ -115,7 +130,13 @@ function parseValue(model: ServiceModel, ref: ShapeRef, node: Tree | string, pat
   }
 }
 
-function parseStructure(model: ServiceModel, shape: Shape, node: Tree, path: string, flavor: QueryFlavor): Record<string, unknown> {
+function parseStructure(
+  model: ServiceModel,
+  shape: Shape,
+  node: Tree,
+  path: string,
+  flavor: QueryFlavor,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const key = serializedName(name, ref, flavor);

@@ -71,7 +71,8 @@ export async function parseRestXmlInput(
           if (all.length) out[name] = all;
         } else if (req.query.has(wire)) {
           const raw = req.query.get(wire)!;
-          out[name] = memberShape.type === 'integer' || memberShape.type === 'long' ? queryInt(raw, wire) : raw;
+          out[name] =
+            memberShape.type === 'integer' || memberShape.type === 'long' ? queryInt(raw, wire) : raw;
         }
         break;
       }
@@ -86,7 +87,8 @@ export async function parseRestXmlInput(
       case 'headers': {
         const prefix = wire.toLowerCase();
         const map: Record<string, string> = {};
-        for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
+        for (const [h, v] of Object.entries(req.headers))
+          if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
         if (Object.keys(map).length) out[name] = map;
         break;
       }

@@ -45,7 +45,11 @@ export const DEFAULT_VIRTUAL_HOST_SUFFIXES = [
   'localhost',
 ];
 
-export function resolveTarget(host: string, rawPath: string, suffixes = DEFAULT_VIRTUAL_HOST_SUFFIXES): S3Target {
+export function resolveTarget(
+  host: string,
+  rawPath: string,
+  suffixes = DEFAULT_VIRTUAL_HOST_SUFFIXES,
+): S3Target {
   const hostname = host.replace(/:\d+$/, '').toLowerCase();
   let vhostBucket: string | undefined;
   for (const suffix of suffixes) {
@@ -76,7 +80,11 @@ function buildRoutes(model: ServiceModel): Route[] {
   const routes: Route[] = [];
   for (const op of Object.values(model.operations)) {
     const [path, query = ''] = op.http.requestUri.split('?');
-    const kind: PathKind = path!.includes('{Key+}') ? 'object' : path!.includes('{Bucket}') ? 'bucket' : 'root';
+    const kind: PathKind = path!.includes('{Key+}')
+      ? 'object'
+      : path!.includes('{Bucket}')
+        ? 'bucket'
+        : 'root';
     const literals = query
       .split('&')
       .filter(Boolean)
@@ -108,7 +116,8 @@ export function resolveOperation(
 ): Operation | undefined {
   let routes = routeCache.get(model);
   if (!routes) routeCache.set(model, (routes = buildRoutes(model)));
-  const kind: PathKind = target.key !== undefined ? 'object' : target.bucket !== undefined ? 'bucket' : 'root';
+  const kind: PathKind =
+    target.key !== undefined ? 'object' : target.bucket !== undefined ? 'bucket' : 'root';
   for (const r of routes) {
     if (r.method !== method || r.kind !== kind) continue;
     if (!r.literals.every(([k, v]) => query.has(k) && (v === undefined || query.get(k) === v))) continue;

@@ -19,7 +19,8 @@ function toJson(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
       return (value as unknown[]).map((v) => toJson(model, shape.member!, v));
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toJson(model, shape.value!, v);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        out[k] = toJson(model, shape.value!, v);
       return out;
     }
     case 'timestamp':

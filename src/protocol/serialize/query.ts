@@ -33,7 +33,11 @@ export function serializeQueryOutput(
   return { status: 200, headers: { ...XML_HEADERS }, body };
 }
 
-export function serializeQueryError(model: ServiceModel, error: AwsError, requestId: string): SerializedResponse {
+export function serializeQueryError(
+  model: ServiceModel,
+  error: AwsError,
+  requestId: string,
+): SerializedResponse {
   const code = escapeXml(error.code);
   const message = escapeXml(error.message);
   let body: string;

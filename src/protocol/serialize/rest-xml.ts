@@ -39,7 +39,8 @@ export function serializeRestXmlOutput(
         headers[(ref.locationName ?? name).toLowerCase()] = headerValue(memberShape, v, !!ref.jsonvalue);
         break;
       case 'headers':
-        for (const [k, mv] of Object.entries(v as Record<string, string>)) headers[`${ref.locationName}${k}`.toLowerCase()] = mv;
+        for (const [k, mv] of Object.entries(v as Record<string, string>))
+          headers[`${ref.locationName}${k}`.toLowerCase()] = mv;
         break;
       case 'statusCode':
         status = Number(v);
@@ -58,13 +59,20 @@ export function serializeRestXmlOutput(
       return { status, headers, body };
     }
     const rootName = ref.locationName ?? shape.payload;
-    const xml = writeMember(model, { ...ref, xmlNamespace: ref.xmlNamespace ?? { uri: namespaceFor(model) } }, rootName, payload, {});
+    const xml = writeMember(
+      model,
+      { ...ref, xmlNamespace: ref.xmlNamespace ?? { uri: namespaceFor(model) } },
+      rootName,
+      payload,
+      {},
+    );
     headers['content-type'] = 'application/xml';
     return { status, headers, body: `${XML_DECL}\n${xml}` };
   }
   if (!hasBodyMembers && op.name !== 'GetBucketLocation') return { status, headers };
   headers['content-type'] = 'application/xml';
-  const rootName = (shape.locationName as string | undefined) ?? S3_ROOT_ELEMENTS[op.name] ?? `${op.name}Result`;
+  const rootName =
+    (shape.locationName as string | undefined) ?? S3_ROOT_ELEMENTS[op.name] ?? `${op.name}Result`;
   const ns = namespaceFor(model);
   if (op.name === 'GetBucketLocation') {
     // The region is the root element's text, not a child element.
@@ -74,10 +82,19 @@ export function serializeRestXmlOutput(
       : `${XML_DECL}\n<LocationConstraint xmlns="${ns}"/>`;
     return { status, headers, body };
   }
-  return { status, headers, body: `${XML_DECL}\n<${rootName} xmlns="${ns}">${writeMembers(model, shape, value)}</${rootName}>` };
+  return {
+    status,
+    headers,
+    body: `${XML_DECL}\n<${rootName} xmlns="${ns}">${writeMembers(model, shape, value)}</${rootName}>`,
+  };
 }
 
-export function serializeRestXmlError(error: AwsError, requestId: string, hostId: string, method: string): SerializedResponse {
+export function serializeRestXmlError(
+  error: AwsError,
+  requestId: string,
+  hostId: string,
+  method: string,
+): SerializedResponse {
   const headers: Record<string, string> = { ...error.headers };
   // HEAD answers carry no body; clients read the status code alone.
   if (method === 'HEAD' || error.status === 304) return { status: error.status, headers };

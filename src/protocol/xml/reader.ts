@@ -110,7 +110,11 @@ export function readShape(model: ServiceModel, ref: ShapeRef, node: unknown): un
       const valueName = shape.value!.locationName ?? 'value';
       const out: Record<string, unknown> = {};
       for (const entry of children(obj, 'entry') as Node[]) {
-        out[text(children(entry, keyName)[0])] = readShape(model, shape.value!, children(entry, valueName)[0]);
+        out[text(children(entry, keyName)[0])] = readShape(
+          model,
+          shape.value!,
+          children(entry, valueName)[0],
+        );
       }
       return out;
     }

@@ -11,7 +11,12 @@ export interface XmlStyle {
   timestampFormat?: Shape['timestampFormat'];
 }
 
-export function writeMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, style: XmlStyle = {}): string {
+export function writeMembers(
+  model: ServiceModel,
+  shape: Shape,
+  value: Record<string, unknown>,
+  style: XmlStyle = {},
+): string {
   let out = '';
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const v = value[name];
@@ -22,7 +27,12 @@ export function writeMembers(model: ServiceModel, shape: Shape, value: Record<st
   return out;
 }
 
-function attributesOf(model: ServiceModel, shape: Shape, value: Record<string, unknown>, ref?: ShapeRef): string {
+function attributesOf(
+  model: ServiceModel,
+  shape: Shape,
+  value: Record<string, unknown>,
+  ref?: ShapeRef,
+): string {
   let attrs = '';
   const ns = ref?.xmlNamespace ?? shape.xmlNamespace;
   if (ns?.uri) attrs += ns.prefix ? ` xmlns:${ns.prefix}="${ns.uri}"` : ` xmlns="${ns.uri}"`;
@@ -38,7 +48,13 @@ function attributesOf(model: ServiceModel, shape: Shape, value: Record<string, u
   return attrs;
 }
 
-export function writeMember(model: ServiceModel, ref: ShapeRef, elementName: string, value: unknown, style: XmlStyle): string {
+export function writeMember(
+  model: ServiceModel,
+  ref: ShapeRef,
+  elementName: string,
+  value: unknown,
+  style: XmlStyle,
+): string {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'structure': {
@@ -62,7 +78,8 @@ export function writeMember(model: ServiceModel, ref: ShapeRef, elementName: str
       const valueName = shape.value!.locationName ?? 'value';
       const one = ([k, v]: [string, unknown]) =>
         `<${keyName}>${escapeXml(k)}</${keyName}>${writeMember(model, shape.value!, valueName, v, style)}`;
-      if (ref.flattened || shape.flattened) return entries.map((e) => `<${elementName}>${one(e)}</${elementName}>`).join('');
+      if (ref.flattened || shape.flattened)
+        return entries.map((e) => `<${elementName}>${one(e)}</${elementName}>`).join('');
       return `<${elementName}>${entries.map((e) => `<entry>${one(e)}</entry>`).join('')}</${elementName}>`;
     }
     default:

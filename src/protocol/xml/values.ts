@@ -28,12 +28,18 @@ export function formatTimestamp(value: unknown, format: Shape['timestampFormat']
   }
 }
 
-export function formatScalar(shape: Shape, value: unknown, defaultTimestamp?: Shape['timestampFormat']): string {
+export function formatScalar(
+  shape: Shape,
+  value: unknown,
+  defaultTimestamp?: Shape['timestampFormat'],
+): string {
   switch (shape.type) {
     case 'timestamp':
       return formatTimestamp(value, shape.timestampFormat ?? defaultTimestamp);
     case 'blob':
-      return Buffer.isBuffer(value) ? value.toString('base64') : Buffer.from(String(value)).toString('base64');
+      return Buffer.isBuffer(value)
+        ? value.toString('base64')
+        : Buffer.from(String(value)).toString('base64');
     case 'boolean':
       return value ? 'true' : 'false';
     default:

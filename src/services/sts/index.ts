@@ -7,6 +7,7 @@ export async function createStsService(_deps: ServiceDeps): Promise<Service> {
   return {
     handlers: { GetCallerIdentity },
     // GetCallerIdentity needs no permission: it always works for any valid credential.
-    authz: async (operation) => (operation === 'GetCallerIdentity' ? [] : [{ action: `sts:${operation}`, resource: '*' }]),
+    authz: async (operation) =>
+      operation === 'GetCallerIdentity' ? [] : [{ action: `sts:${operation}`, resource: '*' }],
   };
 }
