@@ -215,3 +215,31 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
+
+test('an HTTP upload cut off mid-body leaves no temp file and no blob', async () => {
+  const { createServer, request } = await import('node:http');
+  const before = new Set(await collect(store.listIds()));
+  let onSettled!: (p: Promise<unknown>) => void;
+  const settled = new Promise<Promise<unknown>>((r) => (onSettled = r));
+  const server = createServer((req, res) => {
+    onSettled(
+      store.write(req).then(
+        () => res.end('stored'),
+        (e: Error) => e,
+      ),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const req = request({ host: '127.0.0.1', port, method: 'PUT', headers: { 'content-length': '1000000' } });
+  req.on('error', () => {});
+  req.write(randomBytes(300_000));
+  const writing = await settled; // the server is streaming into its temp file
+  while (tmpFiles().length === 0) await new Promise((r) => setImmediate(r));
+  req.destroy();
+  const outcome = await writing;
+  server.close();
+  assert.ok(outcome instanceof Error, 'the write failed');
+  assert.deepEqual(tmpFiles(), []);
+  assert.deepEqual(new Set(await collect(store.listIds())), before);
+});

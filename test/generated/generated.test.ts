@@ -41,7 +41,7 @@ describe('generated error classes', () => {
     assert.equal(new iam.NoSuchEntityException('m').status, 404);
     assert.equal(new iam.ValidationError('m').status, 400);
     assert.equal(new sts.AccessDenied('m').status, 403);
-    assert.equal(new sts.ExpiredTokenException().code, 'ExpiredTokenException');
+    assert.equal(new sts.ExpiredTokenException('m').code, 'ExpiredTokenException');
     assert.equal(new sts.ExpiredToken().code, 'ExpiredToken');
     assert.equal(new cloudtrail.TrailNotFoundException('m').code, 'TrailNotFoundException');
     assert.equal(new cloudtrail.TrailNotFoundException('m').status, 400);
@@ -52,7 +52,15 @@ describe('generated error classes', () => {
     assert.equal(e.code, 'InvalidAMIID.NotFound');
     assert.equal(ec2.errorsByCode['InvalidKeyPair.Duplicate'], ec2.InvalidKeyPairDuplicate);
     assert.equal(new ec2.AuthFailure().status, 401);
+    assert.equal(
+      new ec2.AuthFailure().message,
+      'AWS was not able to validate the provided access credentials',
+    );
     assert.equal(new ec2.DryRunOperation().status, 412);
+    assert.equal(
+      new ec2.InvalidKeyPairDuplicate("The keypair 'k' already exists.").message,
+      "The keypair 'k' already exists.",
+    );
   });
 
   it('errorsByCode has every error shape of the merged model', () => {
@@ -63,7 +71,7 @@ describe('generated error classes', () => {
         .filter(([, s]) => s.exception)
         .map(([name, s]) => s.error?.code ?? name);
       assert.deepEqual(Object.keys(mod.errorsByCode).sort(), [...new Set(codes)].sort(), svc);
-      for (const cls of Object.values(mod.errorsByCode)) assert.ok(new cls() instanceof AwsError);
+      for (const cls of Object.values(mod.errorsByCode)) assert.ok(new cls('m') instanceof AwsError);
     }
   });
 });
