@@ -37,10 +37,16 @@ export function hasDebianBoto3(): boolean {
  */
 export async function python(code: string, env: NodeJS.ProcessEnv, interpreter = PYTHON): Promise<any> {
   const prelude = `
-import json, sys, boto3
+import json, os, sys, boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+ENDPOINT = os.environ["AWS_ENDPOINT_URL"]
+def client(service, **kw):
+    # Always explicit: Debian's boto3 1.26 predates AWS_ENDPOINT_URL and would call real AWS.
+    kw.setdefault("endpoint_url", ENDPOINT)
+    kw.setdefault("config", NO_RETRY)
+    return boto3.client(service, **kw)
 def call(fn, *a, **k):
     try:
         r = fn(*a, **k)
