@@ -139,12 +139,13 @@ export function renderErrors(model) {
     const { code, status, message } = errorInfo(model, name);
     const members = Object.keys(model.shapes[name].members ?? {}).filter((m) => !/^message$/i.test(m));
     const keys = members.length ? members.map((m) => JSON.stringify(m)).join(' | ') : 'never';
-    const msg = JSON.stringify(message ?? code);
+    // Without a known default, the thrower must give AWS's (usually specific) message.
+    const param = message === undefined ? 'message: string' : `message = ${JSON.stringify(message)}`;
     out.push(
       `export class ${typeName(name)} extends AwsError {`,
       `  static readonly code = ${JSON.stringify(code)};`,
       `  static readonly status = ${status};`,
-      `  constructor(message = ${msg}, extra: Extra<${keys}> = {}, headers?: Record<string, string>) {`,
+      `  constructor(${param}, extra: Extra<${keys}> = {}, headers?: Record<string, string>) {`,
       `    super(${JSON.stringify(code)}, message, ${status}, defined(extra), headers);`,
       `  }`,
       `}\n`,
@@ -152,7 +153,7 @@ export function renderErrors(model) {
     byCode.push([code, name]);
   }
   out.push(
-    `export type ${serviceTypePrefix(model)}ErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;\n`,
+    `export type ${serviceTypePrefix(model)}ErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;\n`,
     `/** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */`,
     `export const errorsByCode: Readonly<Record<string, ${serviceTypePrefix(model)}ErrorClass>> = {`,
     ...byCode

@@ -14,7 +14,7 @@ function defined(extra: Record<string, string | undefined>): Record<string, stri
 export class AccessDeniedException extends AwsError {
   static readonly code = "AccessDeniedException";
   static readonly status = 400;
-  constructor(message = "AccessDeniedException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccessDeniedException", message, 400, defined(extra), headers);
   }
 }
@@ -22,7 +22,7 @@ export class AccessDeniedException extends AwsError {
 export class AccountHasOngoingImportException extends AwsError {
   static readonly code = "AccountHasOngoingImportException";
   static readonly status = 400;
-  constructor(message = "AccountHasOngoingImportException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccountHasOngoingImportException", message, 400, defined(extra), headers);
   }
 }
@@ -30,7 +30,7 @@ export class AccountHasOngoingImportException extends AwsError {
 export class AccountNotFoundException extends AwsError {
   static readonly code = "AccountNotFoundException";
   static readonly status = 400;
-  constructor(message = "AccountNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccountNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -38,7 +38,7 @@ export class AccountNotFoundException extends AwsError {
 export class AccountNotRegisteredException extends AwsError {
   static readonly code = "AccountNotRegisteredException";
   static readonly status = 400;
-  constructor(message = "AccountNotRegisteredException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccountNotRegisteredException", message, 400, defined(extra), headers);
   }
 }
@@ -46,7 +46,7 @@ export class AccountNotRegisteredException extends AwsError {
 export class AccountRegisteredException extends AwsError {
   static readonly code = "AccountRegisteredException";
   static readonly status = 400;
-  constructor(message = "AccountRegisteredException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccountRegisteredException", message, 400, defined(extra), headers);
   }
 }
@@ -54,7 +54,7 @@ export class AccountRegisteredException extends AwsError {
 export class CannotDelegateManagementAccountException extends AwsError {
   static readonly code = "CannotDelegateManagementAccountException";
   static readonly status = 400;
-  constructor(message = "CannotDelegateManagementAccountException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CannotDelegateManagementAccountException", message, 400, defined(extra), headers);
   }
 }
@@ -62,7 +62,7 @@ export class CannotDelegateManagementAccountException extends AwsError {
 export class ChannelARNInvalidException extends AwsError {
   static readonly code = "ChannelARNInvalidException";
   static readonly status = 400;
-  constructor(message = "ChannelARNInvalidException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ChannelARNInvalidException", message, 400, defined(extra), headers);
   }
 }
@@ -70,7 +70,7 @@ export class ChannelARNInvalidException extends AwsError {
 export class ChannelAlreadyExistsException extends AwsError {
   static readonly code = "ChannelAlreadyExistsException";
   static readonly status = 400;
-  constructor(message = "ChannelAlreadyExistsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ChannelAlreadyExistsException", message, 400, defined(extra), headers);
   }
 }
@@ -78,7 +78,7 @@ export class ChannelAlreadyExistsException extends AwsError {
 export class ChannelExistsForEDSException extends AwsError {
   static readonly code = "ChannelExistsForEDSException";
   static readonly status = 400;
-  constructor(message = "ChannelExistsForEDSException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ChannelExistsForEDSException", message, 400, defined(extra), headers);
   }
 }
@@ -86,7 +86,7 @@ export class ChannelExistsForEDSException extends AwsError {
 export class ChannelMaxLimitExceededException extends AwsError {
   static readonly code = "ChannelMaxLimitExceededException";
   static readonly status = 400;
-  constructor(message = "ChannelMaxLimitExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ChannelMaxLimitExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -94,7 +94,7 @@ export class ChannelMaxLimitExceededException extends AwsError {
 export class ChannelNotFoundException extends AwsError {
   static readonly code = "ChannelNotFoundException";
   static readonly status = 400;
-  constructor(message = "ChannelNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ChannelNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -102,7 +102,7 @@ export class ChannelNotFoundException extends AwsError {
 export class CloudTrailARNInvalidException extends AwsError {
   static readonly code = "CloudTrailARNInvalidException";
   static readonly status = 400;
-  constructor(message = "CloudTrailARNInvalidException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CloudTrailARNInvalidException", message, 400, defined(extra), headers);
   }
 }
@@ -110,7 +110,7 @@ export class CloudTrailARNInvalidException extends AwsError {
 export class CloudTrailAccessNotEnabledException extends AwsError {
   static readonly code = "CloudTrailAccessNotEnabledException";
   static readonly status = 400;
-  constructor(message = "CloudTrailAccessNotEnabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CloudTrailAccessNotEnabledException", message, 400, defined(extra), headers);
   }
 }
@@ -118,7 +118,7 @@ export class CloudTrailAccessNotEnabledException extends AwsError {
 export class CloudTrailInvalidClientTokenIdException extends AwsError {
   static readonly code = "CloudTrailInvalidClientTokenIdException";
   static readonly status = 400;
-  constructor(message = "CloudTrailInvalidClientTokenIdException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CloudTrailInvalidClientTokenIdException", message, 400, defined(extra), headers);
   }
 }
@@ -126,7 +126,7 @@ export class CloudTrailInvalidClientTokenIdException extends AwsError {
 export class CloudWatchLogsDeliveryUnavailableException extends AwsError {
   static readonly code = "CloudWatchLogsDeliveryUnavailableException";
   static readonly status = 400;
-  constructor(message = "CloudWatchLogsDeliveryUnavailableException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CloudWatchLogsDeliveryUnavailableException", message, 400, defined(extra), headers);
   }
 }
@@ -134,7 +134,7 @@ export class CloudWatchLogsDeliveryUnavailableException extends AwsError {
 export class ConcurrentModificationException extends AwsError {
   static readonly code = "ConcurrentModificationException";
   static readonly status = 400;
-  constructor(message = "ConcurrentModificationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ConcurrentModificationException", message, 400, defined(extra), headers);
   }
 }
@@ -142,7 +142,7 @@ export class ConcurrentModificationException extends AwsError {
 export class ConflictException extends AwsError {
   static readonly code = "ConflictException";
   static readonly status = 400;
-  constructor(message = "ConflictException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ConflictException", message, 400, defined(extra), headers);
   }
 }
@@ -150,7 +150,7 @@ export class ConflictException extends AwsError {
 export class DelegatedAdminAccountLimitExceededException extends AwsError {
   static readonly code = "DelegatedAdminAccountLimitExceededException";
   static readonly status = 400;
-  constructor(message = "DelegatedAdminAccountLimitExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("DelegatedAdminAccountLimitExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -158,7 +158,7 @@ export class DelegatedAdminAccountLimitExceededException extends AwsError {
 export class EventDataStoreARNInvalidException extends AwsError {
   static readonly code = "EventDataStoreARNInvalidException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreARNInvalidException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreARNInvalidException", message, 400, defined(extra), headers);
   }
 }
@@ -166,7 +166,7 @@ export class EventDataStoreARNInvalidException extends AwsError {
 export class EventDataStoreAlreadyExistsException extends AwsError {
   static readonly code = "EventDataStoreAlreadyExistsException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreAlreadyExistsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreAlreadyExistsException", message, 400, defined(extra), headers);
   }
 }
@@ -174,7 +174,7 @@ export class EventDataStoreAlreadyExistsException extends AwsError {
 export class EventDataStoreFederationEnabledException extends AwsError {
   static readonly code = "EventDataStoreFederationEnabledException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreFederationEnabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreFederationEnabledException", message, 400, defined(extra), headers);
   }
 }
@@ -182,7 +182,7 @@ export class EventDataStoreFederationEnabledException extends AwsError {
 export class EventDataStoreHasOngoingImportException extends AwsError {
   static readonly code = "EventDataStoreHasOngoingImportException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreHasOngoingImportException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreHasOngoingImportException", message, 400, defined(extra), headers);
   }
 }
@@ -190,7 +190,7 @@ export class EventDataStoreHasOngoingImportException extends AwsError {
 export class EventDataStoreMaxLimitExceededException extends AwsError {
   static readonly code = "EventDataStoreMaxLimitExceededException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreMaxLimitExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreMaxLimitExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -198,7 +198,7 @@ export class EventDataStoreMaxLimitExceededException extends AwsError {
 export class EventDataStoreNotFoundException extends AwsError {
   static readonly code = "EventDataStoreNotFoundException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -206,7 +206,7 @@ export class EventDataStoreNotFoundException extends AwsError {
 export class EventDataStoreTerminationProtectedException extends AwsError {
   static readonly code = "EventDataStoreTerminationProtectedException";
   static readonly status = 400;
-  constructor(message = "EventDataStoreTerminationProtectedException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EventDataStoreTerminationProtectedException", message, 400, defined(extra), headers);
   }
 }
@@ -222,7 +222,7 @@ export class ExpiredTokenException extends AwsError {
 export class GenerateResponseException extends AwsError {
   static readonly code = "GenerateResponseException";
   static readonly status = 400;
-  constructor(message = "GenerateResponseException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("GenerateResponseException", message, 400, defined(extra), headers);
   }
 }
@@ -230,7 +230,7 @@ export class GenerateResponseException extends AwsError {
 export class ImportNotFoundException extends AwsError {
   static readonly code = "ImportNotFoundException";
   static readonly status = 400;
-  constructor(message = "ImportNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ImportNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -238,7 +238,7 @@ export class ImportNotFoundException extends AwsError {
 export class InactiveEventDataStoreException extends AwsError {
   static readonly code = "InactiveEventDataStoreException";
   static readonly status = 400;
-  constructor(message = "InactiveEventDataStoreException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InactiveEventDataStoreException", message, 400, defined(extra), headers);
   }
 }
@@ -246,7 +246,7 @@ export class InactiveEventDataStoreException extends AwsError {
 export class InactiveQueryException extends AwsError {
   static readonly code = "InactiveQueryException";
   static readonly status = 400;
-  constructor(message = "InactiveQueryException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InactiveQueryException", message, 400, defined(extra), headers);
   }
 }
@@ -254,7 +254,7 @@ export class InactiveQueryException extends AwsError {
 export class IncompleteSignatureException extends AwsError {
   static readonly code = "IncompleteSignatureException";
   static readonly status = 400;
-  constructor(message = "IncompleteSignatureException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IncompleteSignatureException", message, 400, defined(extra), headers);
   }
 }
@@ -262,7 +262,7 @@ export class IncompleteSignatureException extends AwsError {
 export class InsightNotEnabledException extends AwsError {
   static readonly code = "InsightNotEnabledException";
   static readonly status = 400;
-  constructor(message = "InsightNotEnabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsightNotEnabledException", message, 400, defined(extra), headers);
   }
 }
@@ -270,7 +270,7 @@ export class InsightNotEnabledException extends AwsError {
 export class InsufficientDependencyServiceAccessPermissionException extends AwsError {
   static readonly code = "InsufficientDependencyServiceAccessPermissionException";
   static readonly status = 400;
-  constructor(message = "InsufficientDependencyServiceAccessPermissionException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientDependencyServiceAccessPermissionException", message, 400, defined(extra), headers);
   }
 }
@@ -278,7 +278,7 @@ export class InsufficientDependencyServiceAccessPermissionException extends AwsE
 export class InsufficientEncryptionPolicyException extends AwsError {
   static readonly code = "InsufficientEncryptionPolicyException";
   static readonly status = 400;
-  constructor(message = "InsufficientEncryptionPolicyException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientEncryptionPolicyException", message, 400, defined(extra), headers);
   }
 }
@@ -286,7 +286,7 @@ export class InsufficientEncryptionPolicyException extends AwsError {
 export class InsufficientIAMAccessPermissionException extends AwsError {
   static readonly code = "InsufficientIAMAccessPermissionException";
   static readonly status = 400;
-  constructor(message = "InsufficientIAMAccessPermissionException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientIAMAccessPermissionException", message, 400, defined(extra), headers);
   }
 }
@@ -294,7 +294,7 @@ export class InsufficientIAMAccessPermissionException extends AwsError {
 export class InsufficientS3BucketPolicyException extends AwsError {
   static readonly code = "InsufficientS3BucketPolicyException";
   static readonly status = 400;
-  constructor(message = "InsufficientS3BucketPolicyException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientS3BucketPolicyException", message, 400, defined(extra), headers);
   }
 }
@@ -302,7 +302,7 @@ export class InsufficientS3BucketPolicyException extends AwsError {
 export class InsufficientSnsTopicPolicyException extends AwsError {
   static readonly code = "InsufficientSnsTopicPolicyException";
   static readonly status = 400;
-  constructor(message = "InsufficientSnsTopicPolicyException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientSnsTopicPolicyException", message, 400, defined(extra), headers);
   }
 }
@@ -318,7 +318,7 @@ export class InternalFailure extends AwsError {
 export class InvalidCloudWatchLogsLogGroupArnException extends AwsError {
   static readonly code = "InvalidCloudWatchLogsLogGroupArnException";
   static readonly status = 400;
-  constructor(message = "InvalidCloudWatchLogsLogGroupArnException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidCloudWatchLogsLogGroupArnException", message, 400, defined(extra), headers);
   }
 }
@@ -326,7 +326,7 @@ export class InvalidCloudWatchLogsLogGroupArnException extends AwsError {
 export class InvalidCloudWatchLogsRoleArnException extends AwsError {
   static readonly code = "InvalidCloudWatchLogsRoleArnException";
   static readonly status = 400;
-  constructor(message = "InvalidCloudWatchLogsRoleArnException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidCloudWatchLogsRoleArnException", message, 400, defined(extra), headers);
   }
 }
@@ -334,7 +334,7 @@ export class InvalidCloudWatchLogsRoleArnException extends AwsError {
 export class InvalidDateRangeException extends AwsError {
   static readonly code = "InvalidDateRangeException";
   static readonly status = 400;
-  constructor(message = "InvalidDateRangeException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidDateRangeException", message, 400, defined(extra), headers);
   }
 }
@@ -342,7 +342,7 @@ export class InvalidDateRangeException extends AwsError {
 export class InvalidEventCategoryException extends AwsError {
   static readonly code = "InvalidEventCategoryException";
   static readonly status = 400;
-  constructor(message = "InvalidEventCategoryException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidEventCategoryException", message, 400, defined(extra), headers);
   }
 }
@@ -350,7 +350,7 @@ export class InvalidEventCategoryException extends AwsError {
 export class InvalidEventDataStoreCategoryException extends AwsError {
   static readonly code = "InvalidEventDataStoreCategoryException";
   static readonly status = 400;
-  constructor(message = "InvalidEventDataStoreCategoryException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidEventDataStoreCategoryException", message, 400, defined(extra), headers);
   }
 }
@@ -358,7 +358,7 @@ export class InvalidEventDataStoreCategoryException extends AwsError {
 export class InvalidEventDataStoreStatusException extends AwsError {
   static readonly code = "InvalidEventDataStoreStatusException";
   static readonly status = 400;
-  constructor(message = "InvalidEventDataStoreStatusException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidEventDataStoreStatusException", message, 400, defined(extra), headers);
   }
 }
@@ -366,7 +366,7 @@ export class InvalidEventDataStoreStatusException extends AwsError {
 export class InvalidEventSelectorsException extends AwsError {
   static readonly code = "InvalidEventSelectorsException";
   static readonly status = 400;
-  constructor(message = "InvalidEventSelectorsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidEventSelectorsException", message, 400, defined(extra), headers);
   }
 }
@@ -374,7 +374,7 @@ export class InvalidEventSelectorsException extends AwsError {
 export class InvalidHomeRegionException extends AwsError {
   static readonly code = "InvalidHomeRegionException";
   static readonly status = 400;
-  constructor(message = "InvalidHomeRegionException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidHomeRegionException", message, 400, defined(extra), headers);
   }
 }
@@ -382,7 +382,7 @@ export class InvalidHomeRegionException extends AwsError {
 export class InvalidImportSourceException extends AwsError {
   static readonly code = "InvalidImportSourceException";
   static readonly status = 400;
-  constructor(message = "InvalidImportSourceException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidImportSourceException", message, 400, defined(extra), headers);
   }
 }
@@ -390,7 +390,7 @@ export class InvalidImportSourceException extends AwsError {
 export class InvalidInsightSelectorsException extends AwsError {
   static readonly code = "InvalidInsightSelectorsException";
   static readonly status = 400;
-  constructor(message = "InvalidInsightSelectorsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInsightSelectorsException", message, 400, defined(extra), headers);
   }
 }
@@ -398,7 +398,7 @@ export class InvalidInsightSelectorsException extends AwsError {
 export class InvalidKmsKeyIdException extends AwsError {
   static readonly code = "InvalidKmsKeyIdException";
   static readonly status = 400;
-  constructor(message = "InvalidKmsKeyIdException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidKmsKeyIdException", message, 400, defined(extra), headers);
   }
 }
@@ -406,7 +406,7 @@ export class InvalidKmsKeyIdException extends AwsError {
 export class InvalidLookupAttributesException extends AwsError {
   static readonly code = "InvalidLookupAttributesException";
   static readonly status = 400;
-  constructor(message = "InvalidLookupAttributesException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidLookupAttributesException", message, 400, defined(extra), headers);
   }
 }
@@ -414,7 +414,7 @@ export class InvalidLookupAttributesException extends AwsError {
 export class InvalidMaxResultsException extends AwsError {
   static readonly code = "InvalidMaxResultsException";
   static readonly status = 400;
-  constructor(message = "InvalidMaxResultsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidMaxResultsException", message, 400, defined(extra), headers);
   }
 }
@@ -422,7 +422,7 @@ export class InvalidMaxResultsException extends AwsError {
 export class InvalidNextTokenException extends AwsError {
   static readonly code = "InvalidNextTokenException";
   static readonly status = 400;
-  constructor(message = "InvalidNextTokenException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidNextTokenException", message, 400, defined(extra), headers);
   }
 }
@@ -430,7 +430,7 @@ export class InvalidNextTokenException extends AwsError {
 export class InvalidParameterCombinationException extends AwsError {
   static readonly code = "InvalidParameterCombinationException";
   static readonly status = 400;
-  constructor(message = "InvalidParameterCombinationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterCombinationException", message, 400, defined(extra), headers);
   }
 }
@@ -438,7 +438,7 @@ export class InvalidParameterCombinationException extends AwsError {
 export class InvalidParameterException extends AwsError {
   static readonly code = "InvalidParameterException";
   static readonly status = 400;
-  constructor(message = "InvalidParameterException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterException", message, 400, defined(extra), headers);
   }
 }
@@ -446,7 +446,7 @@ export class InvalidParameterException extends AwsError {
 export class InvalidQueryStatementException extends AwsError {
   static readonly code = "InvalidQueryStatementException";
   static readonly status = 400;
-  constructor(message = "InvalidQueryStatementException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidQueryStatementException", message, 400, defined(extra), headers);
   }
 }
@@ -454,7 +454,7 @@ export class InvalidQueryStatementException extends AwsError {
 export class InvalidQueryStatusException extends AwsError {
   static readonly code = "InvalidQueryStatusException";
   static readonly status = 400;
-  constructor(message = "InvalidQueryStatusException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidQueryStatusException", message, 400, defined(extra), headers);
   }
 }
@@ -462,7 +462,7 @@ export class InvalidQueryStatusException extends AwsError {
 export class InvalidS3BucketNameException extends AwsError {
   static readonly code = "InvalidS3BucketNameException";
   static readonly status = 400;
-  constructor(message = "InvalidS3BucketNameException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidS3BucketNameException", message, 400, defined(extra), headers);
   }
 }
@@ -470,7 +470,7 @@ export class InvalidS3BucketNameException extends AwsError {
 export class InvalidS3PrefixException extends AwsError {
   static readonly code = "InvalidS3PrefixException";
   static readonly status = 400;
-  constructor(message = "InvalidS3PrefixException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidS3PrefixException", message, 400, defined(extra), headers);
   }
 }
@@ -486,7 +486,7 @@ export class InvalidSignatureException extends AwsError {
 export class InvalidSnsTopicNameException extends AwsError {
   static readonly code = "InvalidSnsTopicNameException";
   static readonly status = 400;
-  constructor(message = "InvalidSnsTopicNameException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSnsTopicNameException", message, 400, defined(extra), headers);
   }
 }
@@ -494,7 +494,7 @@ export class InvalidSnsTopicNameException extends AwsError {
 export class InvalidSourceException extends AwsError {
   static readonly code = "InvalidSourceException";
   static readonly status = 400;
-  constructor(message = "InvalidSourceException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSourceException", message, 400, defined(extra), headers);
   }
 }
@@ -502,7 +502,7 @@ export class InvalidSourceException extends AwsError {
 export class InvalidTagParameterException extends AwsError {
   static readonly code = "InvalidTagParameterException";
   static readonly status = 400;
-  constructor(message = "InvalidTagParameterException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidTagParameterException", message, 400, defined(extra), headers);
   }
 }
@@ -510,7 +510,7 @@ export class InvalidTagParameterException extends AwsError {
 export class InvalidTimeRangeException extends AwsError {
   static readonly code = "InvalidTimeRangeException";
   static readonly status = 400;
-  constructor(message = "InvalidTimeRangeException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidTimeRangeException", message, 400, defined(extra), headers);
   }
 }
@@ -518,7 +518,7 @@ export class InvalidTimeRangeException extends AwsError {
 export class InvalidTokenException extends AwsError {
   static readonly code = "InvalidTokenException";
   static readonly status = 400;
-  constructor(message = "InvalidTokenException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidTokenException", message, 400, defined(extra), headers);
   }
 }
@@ -526,7 +526,7 @@ export class InvalidTokenException extends AwsError {
 export class InvalidTrailNameException extends AwsError {
   static readonly code = "InvalidTrailNameException";
   static readonly status = 400;
-  constructor(message = "InvalidTrailNameException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidTrailNameException", message, 400, defined(extra), headers);
   }
 }
@@ -534,7 +534,7 @@ export class InvalidTrailNameException extends AwsError {
 export class KmsException extends AwsError {
   static readonly code = "KmsException";
   static readonly status = 400;
-  constructor(message = "KmsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("KmsException", message, 400, defined(extra), headers);
   }
 }
@@ -542,7 +542,7 @@ export class KmsException extends AwsError {
 export class KmsKeyDisabledException extends AwsError {
   static readonly code = "KmsKeyDisabledException";
   static readonly status = 400;
-  constructor(message = "KmsKeyDisabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("KmsKeyDisabledException", message, 400, defined(extra), headers);
   }
 }
@@ -550,7 +550,7 @@ export class KmsKeyDisabledException extends AwsError {
 export class KmsKeyNotFoundException extends AwsError {
   static readonly code = "KmsKeyNotFoundException";
   static readonly status = 400;
-  constructor(message = "KmsKeyNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("KmsKeyNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -558,7 +558,7 @@ export class KmsKeyNotFoundException extends AwsError {
 export class MaxConcurrentQueriesException extends AwsError {
   static readonly code = "MaxConcurrentQueriesException";
   static readonly status = 400;
-  constructor(message = "MaxConcurrentQueriesException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MaxConcurrentQueriesException", message, 400, defined(extra), headers);
   }
 }
@@ -566,7 +566,7 @@ export class MaxConcurrentQueriesException extends AwsError {
 export class MaximumNumberOfTrailsExceededException extends AwsError {
   static readonly code = "MaximumNumberOfTrailsExceededException";
   static readonly status = 400;
-  constructor(message = "MaximumNumberOfTrailsExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MaximumNumberOfTrailsExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -582,7 +582,7 @@ export class MissingAuthenticationTokenException extends AwsError {
 export class NoManagementAccountSLRExistsException extends AwsError {
   static readonly code = "NoManagementAccountSLRExistsException";
   static readonly status = 400;
-  constructor(message = "NoManagementAccountSLRExistsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("NoManagementAccountSLRExistsException", message, 400, defined(extra), headers);
   }
 }
@@ -590,7 +590,7 @@ export class NoManagementAccountSLRExistsException extends AwsError {
 export class NotOrganizationManagementAccountException extends AwsError {
   static readonly code = "NotOrganizationManagementAccountException";
   static readonly status = 400;
-  constructor(message = "NotOrganizationManagementAccountException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("NotOrganizationManagementAccountException", message, 400, defined(extra), headers);
   }
 }
@@ -598,7 +598,7 @@ export class NotOrganizationManagementAccountException extends AwsError {
 export class NotOrganizationMasterAccountException extends AwsError {
   static readonly code = "NotOrganizationMasterAccountException";
   static readonly status = 400;
-  constructor(message = "NotOrganizationMasterAccountException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("NotOrganizationMasterAccountException", message, 400, defined(extra), headers);
   }
 }
@@ -606,7 +606,7 @@ export class NotOrganizationMasterAccountException extends AwsError {
 export class OperationNotPermittedException extends AwsError {
   static readonly code = "OperationNotPermittedException";
   static readonly status = 400;
-  constructor(message = "OperationNotPermittedException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OperationNotPermittedException", message, 400, defined(extra), headers);
   }
 }
@@ -614,7 +614,7 @@ export class OperationNotPermittedException extends AwsError {
 export class OrganizationNotInAllFeaturesModeException extends AwsError {
   static readonly code = "OrganizationNotInAllFeaturesModeException";
   static readonly status = 400;
-  constructor(message = "OrganizationNotInAllFeaturesModeException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OrganizationNotInAllFeaturesModeException", message, 400, defined(extra), headers);
   }
 }
@@ -622,7 +622,7 @@ export class OrganizationNotInAllFeaturesModeException extends AwsError {
 export class OrganizationsNotInUseException extends AwsError {
   static readonly code = "OrganizationsNotInUseException";
   static readonly status = 400;
-  constructor(message = "OrganizationsNotInUseException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OrganizationsNotInUseException", message, 400, defined(extra), headers);
   }
 }
@@ -630,7 +630,7 @@ export class OrganizationsNotInUseException extends AwsError {
 export class QueryIdNotFoundException extends AwsError {
   static readonly code = "QueryIdNotFoundException";
   static readonly status = 400;
-  constructor(message = "QueryIdNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("QueryIdNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -638,7 +638,7 @@ export class QueryIdNotFoundException extends AwsError {
 export class ResourceARNNotValidException extends AwsError {
   static readonly code = "ResourceARNNotValidException";
   static readonly status = 400;
-  constructor(message = "ResourceARNNotValidException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourceARNNotValidException", message, 400, defined(extra), headers);
   }
 }
@@ -646,7 +646,7 @@ export class ResourceARNNotValidException extends AwsError {
 export class ResourceNotFoundException extends AwsError {
   static readonly code = "ResourceNotFoundException";
   static readonly status = 400;
-  constructor(message = "ResourceNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourceNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -654,7 +654,7 @@ export class ResourceNotFoundException extends AwsError {
 export class ResourcePolicyNotFoundException extends AwsError {
   static readonly code = "ResourcePolicyNotFoundException";
   static readonly status = 400;
-  constructor(message = "ResourcePolicyNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourcePolicyNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -662,7 +662,7 @@ export class ResourcePolicyNotFoundException extends AwsError {
 export class ResourcePolicyNotValidException extends AwsError {
   static readonly code = "ResourcePolicyNotValidException";
   static readonly status = 400;
-  constructor(message = "ResourcePolicyNotValidException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourcePolicyNotValidException", message, 400, defined(extra), headers);
   }
 }
@@ -670,7 +670,7 @@ export class ResourcePolicyNotValidException extends AwsError {
 export class ResourceTypeNotSupportedException extends AwsError {
   static readonly code = "ResourceTypeNotSupportedException";
   static readonly status = 400;
-  constructor(message = "ResourceTypeNotSupportedException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourceTypeNotSupportedException", message, 400, defined(extra), headers);
   }
 }
@@ -678,7 +678,7 @@ export class ResourceTypeNotSupportedException extends AwsError {
 export class S3BucketDoesNotExistException extends AwsError {
   static readonly code = "S3BucketDoesNotExistException";
   static readonly status = 400;
-  constructor(message = "S3BucketDoesNotExistException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("S3BucketDoesNotExistException", message, 400, defined(extra), headers);
   }
 }
@@ -686,7 +686,7 @@ export class S3BucketDoesNotExistException extends AwsError {
 export class SerializationException extends AwsError {
   static readonly code = "SerializationException";
   static readonly status = 400;
-  constructor(message = "SerializationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("SerializationException", message, 400, defined(extra), headers);
   }
 }
@@ -694,7 +694,7 @@ export class SerializationException extends AwsError {
 export class ServiceQuotaExceededException extends AwsError {
   static readonly code = "ServiceQuotaExceededException";
   static readonly status = 400;
-  constructor(message = "ServiceQuotaExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ServiceQuotaExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -702,7 +702,7 @@ export class ServiceQuotaExceededException extends AwsError {
 export class ServiceUnavailableException extends AwsError {
   static readonly code = "ServiceUnavailableException";
   static readonly status = 503;
-  constructor(message = "ServiceUnavailableException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ServiceUnavailableException", message, 503, defined(extra), headers);
   }
 }
@@ -710,7 +710,7 @@ export class ServiceUnavailableException extends AwsError {
 export class TagsLimitExceededException extends AwsError {
   static readonly code = "TagsLimitExceededException";
   static readonly status = 400;
-  constructor(message = "TagsLimitExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TagsLimitExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -726,7 +726,7 @@ export class ThrottlingException extends AwsError {
 export class TrailAlreadyExistsException extends AwsError {
   static readonly code = "TrailAlreadyExistsException";
   static readonly status = 400;
-  constructor(message = "TrailAlreadyExistsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TrailAlreadyExistsException", message, 400, defined(extra), headers);
   }
 }
@@ -734,7 +734,7 @@ export class TrailAlreadyExistsException extends AwsError {
 export class TrailNotFoundException extends AwsError {
   static readonly code = "TrailNotFoundException";
   static readonly status = 400;
-  constructor(message = "TrailNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TrailNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -742,7 +742,7 @@ export class TrailNotFoundException extends AwsError {
 export class TrailNotProvidedException extends AwsError {
   static readonly code = "TrailNotProvidedException";
   static readonly status = 400;
-  constructor(message = "TrailNotProvidedException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TrailNotProvidedException", message, 400, defined(extra), headers);
   }
 }
@@ -750,7 +750,7 @@ export class TrailNotProvidedException extends AwsError {
 export class UnknownOperationException extends AwsError {
   static readonly code = "UnknownOperationException";
   static readonly status = 400;
-  constructor(message = "UnknownOperationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnknownOperationException", message, 400, defined(extra), headers);
   }
 }
@@ -766,7 +766,7 @@ export class UnrecognizedClientException extends AwsError {
 export class UnsupportedOperationException extends AwsError {
   static readonly code = "UnsupportedOperationException";
   static readonly status = 400;
-  constructor(message = "UnsupportedOperationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnsupportedOperationException", message, 400, defined(extra), headers);
   }
 }
@@ -774,12 +774,12 @@ export class UnsupportedOperationException extends AwsError {
 export class ValidationException extends AwsError {
   static readonly code = "ValidationException";
   static readonly status = 400;
-  constructor(message = "ValidationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ValidationException", message, 400, defined(extra), headers);
   }
 }
 
-export type CloudTrailErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
+export type CloudTrailErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
 
 /** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */
 export const errorsByCode: Readonly<Record<string, CloudTrailErrorClass>> = {

@@ -22,7 +22,7 @@ export class AddressLimitExceeded extends AwsError {
 export class AttachmentLimitExceeded extends AwsError {
   static readonly code = "AttachmentLimitExceeded";
   static readonly status = 400;
-  constructor(message = "AttachmentLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AttachmentLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -46,7 +46,7 @@ export class Blocked extends AwsError {
 export class DependencyViolation extends AwsError {
   static readonly code = "DependencyViolation";
   static readonly status = 400;
-  constructor(message = "DependencyViolation", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("DependencyViolation", message, 400, defined(extra), headers);
   }
 }
@@ -62,7 +62,7 @@ export class DryRunOperation extends AwsError {
 export class GatewayNotAttached extends AwsError {
   static readonly code = "Gateway.NotAttached";
   static readonly status = 400;
-  constructor(message = "Gateway.NotAttached", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("Gateway.NotAttached", message, 400, defined(extra), headers);
   }
 }
@@ -70,7 +70,7 @@ export class GatewayNotAttached extends AwsError {
 export class IdempotentParameterMismatch extends AwsError {
   static readonly code = "IdempotentParameterMismatch";
   static readonly status = 400;
-  constructor(message = "IdempotentParameterMismatch", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IdempotentParameterMismatch", message, 400, defined(extra), headers);
   }
 }
@@ -86,7 +86,7 @@ export class IncompleteSignature extends AwsError {
 export class IncorrectInstanceState extends AwsError {
   static readonly code = "IncorrectInstanceState";
   static readonly status = 400;
-  constructor(message = "IncorrectInstanceState", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IncorrectInstanceState", message, 400, defined(extra), headers);
   }
 }
@@ -94,7 +94,7 @@ export class IncorrectInstanceState extends AwsError {
 export class IncorrectState extends AwsError {
   static readonly code = "IncorrectState";
   static readonly status = 400;
-  constructor(message = "IncorrectState", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IncorrectState", message, 400, defined(extra), headers);
   }
 }
@@ -102,7 +102,7 @@ export class IncorrectState extends AwsError {
 export class InstanceLimitExceeded extends AwsError {
   static readonly code = "InstanceLimitExceeded";
   static readonly status = 400;
-  constructor(message = "InstanceLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InstanceLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -110,7 +110,7 @@ export class InstanceLimitExceeded extends AwsError {
 export class InsufficientAddressCapacity extends AwsError {
   static readonly code = "InsufficientAddressCapacity";
   static readonly status = 500;
-  constructor(message = "InsufficientAddressCapacity", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientAddressCapacity", message, 500, defined(extra), headers);
   }
 }
@@ -118,7 +118,7 @@ export class InsufficientAddressCapacity extends AwsError {
 export class InsufficientCapacity extends AwsError {
   static readonly code = "InsufficientCapacity";
   static readonly status = 500;
-  constructor(message = "InsufficientCapacity", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientCapacity", message, 500, defined(extra), headers);
   }
 }
@@ -126,7 +126,7 @@ export class InsufficientCapacity extends AwsError {
 export class InsufficientInstanceCapacity extends AwsError {
   static readonly code = "InsufficientInstanceCapacity";
   static readonly status = 500;
-  constructor(message = "InsufficientInstanceCapacity", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientInstanceCapacity", message, 500, defined(extra), headers);
   }
 }
@@ -150,7 +150,7 @@ export class InternalFailure extends AwsError {
 export class InvalidAMIAttributeItemValue extends AwsError {
   static readonly code = "InvalidAMIAttributeItemValue";
   static readonly status = 400;
-  constructor(message = "InvalidAMIAttributeItemValue", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIAttributeItemValue", message, 400, defined(extra), headers);
   }
 }
@@ -158,7 +158,7 @@ export class InvalidAMIAttributeItemValue extends AwsError {
 export class InvalidAMIIDMalformed extends AwsError {
   static readonly code = "InvalidAMIID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidAMIID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -166,7 +166,7 @@ export class InvalidAMIIDMalformed extends AwsError {
 export class InvalidAMIIDNotFound extends AwsError {
   static readonly code = "InvalidAMIID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAMIID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -174,7 +174,7 @@ export class InvalidAMIIDNotFound extends AwsError {
 export class InvalidAMIIDUnavailable extends AwsError {
   static readonly code = "InvalidAMIID.Unavailable";
   static readonly status = 400;
-  constructor(message = "InvalidAMIID.Unavailable", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIID.Unavailable", message, 400, defined(extra), headers);
   }
 }
@@ -182,7 +182,7 @@ export class InvalidAMIIDUnavailable extends AwsError {
 export class InvalidAMINameDuplicate extends AwsError {
   static readonly code = "InvalidAMIName.Duplicate";
   static readonly status = 400;
-  constructor(message = "InvalidAMIName.Duplicate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIName.Duplicate", message, 400, defined(extra), headers);
   }
 }
@@ -190,7 +190,7 @@ export class InvalidAMINameDuplicate extends AwsError {
 export class InvalidAMINameMalformed extends AwsError {
   static readonly code = "InvalidAMIName.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidAMIName.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAMIName.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -198,7 +198,7 @@ export class InvalidAMINameMalformed extends AwsError {
 export class InvalidAction extends AwsError {
   static readonly code = "InvalidAction";
   static readonly status = 400;
-  constructor(message = "InvalidAction", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAction", message, 400, defined(extra), headers);
   }
 }
@@ -206,7 +206,7 @@ export class InvalidAction extends AwsError {
 export class InvalidAddressIDNotFound extends AwsError {
   static readonly code = "InvalidAddressID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAddressID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAddressID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -214,7 +214,7 @@ export class InvalidAddressIDNotFound extends AwsError {
 export class InvalidAddressNotFound extends AwsError {
   static readonly code = "InvalidAddress.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAddress.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAddress.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -222,7 +222,7 @@ export class InvalidAddressNotFound extends AwsError {
 export class InvalidAllocationIDNotFound extends AwsError {
   static readonly code = "InvalidAllocationID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAllocationID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAllocationID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -230,7 +230,7 @@ export class InvalidAllocationIDNotFound extends AwsError {
 export class InvalidAssociationIDNotFound extends AwsError {
   static readonly code = "InvalidAssociationID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAssociationID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAssociationID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -238,7 +238,7 @@ export class InvalidAssociationIDNotFound extends AwsError {
 export class InvalidAttachmentNotFound extends AwsError {
   static readonly code = "InvalidAttachment.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidAttachment.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAttachment.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -246,7 +246,7 @@ export class InvalidAttachmentNotFound extends AwsError {
 export class InvalidAvailabilityZone extends AwsError {
   static readonly code = "InvalidAvailabilityZone";
   static readonly status = 400;
-  constructor(message = "InvalidAvailabilityZone", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAvailabilityZone", message, 400, defined(extra), headers);
   }
 }
@@ -254,7 +254,7 @@ export class InvalidAvailabilityZone extends AwsError {
 export class InvalidBlockDeviceMapping extends AwsError {
   static readonly code = "InvalidBlockDeviceMapping";
   static readonly status = 400;
-  constructor(message = "InvalidBlockDeviceMapping", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidBlockDeviceMapping", message, 400, defined(extra), headers);
   }
 }
@@ -262,7 +262,7 @@ export class InvalidBlockDeviceMapping extends AwsError {
 export class InvalidCharacter extends AwsError {
   static readonly code = "InvalidCharacter";
   static readonly status = 400;
-  constructor(message = "InvalidCharacter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidCharacter", message, 400, defined(extra), headers);
   }
 }
@@ -278,7 +278,7 @@ export class InvalidClientTokenId extends AwsError {
 export class InvalidDeviceInUse extends AwsError {
   static readonly code = "InvalidDevice.InUse";
   static readonly status = 400;
-  constructor(message = "InvalidDevice.InUse", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidDevice.InUse", message, 400, defined(extra), headers);
   }
 }
@@ -286,7 +286,7 @@ export class InvalidDeviceInUse extends AwsError {
 export class InvalidFilter extends AwsError {
   static readonly code = "InvalidFilter";
   static readonly status = 400;
-  constructor(message = "InvalidFilter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidFilter", message, 400, defined(extra), headers);
   }
 }
@@ -294,7 +294,7 @@ export class InvalidFilter extends AwsError {
 export class InvalidGroupDuplicate extends AwsError {
   static readonly code = "InvalidGroup.Duplicate";
   static readonly status = 400;
-  constructor(message = "InvalidGroup.Duplicate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidGroup.Duplicate", message, 400, defined(extra), headers);
   }
 }
@@ -302,7 +302,7 @@ export class InvalidGroupDuplicate extends AwsError {
 export class InvalidGroupIdMalformed extends AwsError {
   static readonly code = "InvalidGroupId.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidGroupId.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidGroupId.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -310,7 +310,7 @@ export class InvalidGroupIdMalformed extends AwsError {
 export class InvalidGroupInUse extends AwsError {
   static readonly code = "InvalidGroup.InUse";
   static readonly status = 400;
-  constructor(message = "InvalidGroup.InUse", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidGroup.InUse", message, 400, defined(extra), headers);
   }
 }
@@ -318,7 +318,7 @@ export class InvalidGroupInUse extends AwsError {
 export class InvalidGroupNotFound extends AwsError {
   static readonly code = "InvalidGroup.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidGroup.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidGroup.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -326,7 +326,7 @@ export class InvalidGroupNotFound extends AwsError {
 export class InvalidGroupReserved extends AwsError {
   static readonly code = "InvalidGroup.Reserved";
   static readonly status = 400;
-  constructor(message = "InvalidGroup.Reserved", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidGroup.Reserved", message, 400, defined(extra), headers);
   }
 }
@@ -334,7 +334,7 @@ export class InvalidGroupReserved extends AwsError {
 export class InvalidID extends AwsError {
   static readonly code = "InvalidID";
   static readonly status = 400;
-  constructor(message = "InvalidID", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidID", message, 400, defined(extra), headers);
   }
 }
@@ -342,7 +342,7 @@ export class InvalidID extends AwsError {
 export class InvalidInstanceAttributeValue extends AwsError {
   static readonly code = "InvalidInstanceAttributeValue";
   static readonly status = 400;
-  constructor(message = "InvalidInstanceAttributeValue", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInstanceAttributeValue", message, 400, defined(extra), headers);
   }
 }
@@ -350,7 +350,7 @@ export class InvalidInstanceAttributeValue extends AwsError {
 export class InvalidInstanceID extends AwsError {
   static readonly code = "InvalidInstanceID";
   static readonly status = 400;
-  constructor(message = "InvalidInstanceID", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInstanceID", message, 400, defined(extra), headers);
   }
 }
@@ -358,7 +358,7 @@ export class InvalidInstanceID extends AwsError {
 export class InvalidInstanceIDMalformed extends AwsError {
   static readonly code = "InvalidInstanceID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidInstanceID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInstanceID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -366,7 +366,7 @@ export class InvalidInstanceIDMalformed extends AwsError {
 export class InvalidInstanceIDNotFound extends AwsError {
   static readonly code = "InvalidInstanceID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidInstanceID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInstanceID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -374,7 +374,7 @@ export class InvalidInstanceIDNotFound extends AwsError {
 export class InvalidInstanceType extends AwsError {
   static readonly code = "InvalidInstanceType";
   static readonly status = 400;
-  constructor(message = "InvalidInstanceType", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInstanceType", message, 400, defined(extra), headers);
   }
 }
@@ -382,7 +382,7 @@ export class InvalidInstanceType extends AwsError {
 export class InvalidInternetGatewayIDNotFound extends AwsError {
   static readonly code = "InvalidInternetGatewayID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidInternetGatewayID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInternetGatewayID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -390,7 +390,7 @@ export class InvalidInternetGatewayIDNotFound extends AwsError {
 export class InvalidInternetGatewayIdMalformed extends AwsError {
   static readonly code = "InvalidInternetGatewayId.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidInternetGatewayId.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInternetGatewayId.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -398,7 +398,7 @@ export class InvalidInternetGatewayIdMalformed extends AwsError {
 export class InvalidKeyFormat extends AwsError {
   static readonly code = "InvalidKey.Format";
   static readonly status = 400;
-  constructor(message = "InvalidKey.Format", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidKey.Format", message, 400, defined(extra), headers);
   }
 }
@@ -406,7 +406,7 @@ export class InvalidKeyFormat extends AwsError {
 export class InvalidKeyPairDuplicate extends AwsError {
   static readonly code = "InvalidKeyPair.Duplicate";
   static readonly status = 400;
-  constructor(message = "InvalidKeyPair.Duplicate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidKeyPair.Duplicate", message, 400, defined(extra), headers);
   }
 }
@@ -414,7 +414,7 @@ export class InvalidKeyPairDuplicate extends AwsError {
 export class InvalidKeyPairFormat extends AwsError {
   static readonly code = "InvalidKeyPair.Format";
   static readonly status = 400;
-  constructor(message = "InvalidKeyPair.Format", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidKeyPair.Format", message, 400, defined(extra), headers);
   }
 }
@@ -422,7 +422,7 @@ export class InvalidKeyPairFormat extends AwsError {
 export class InvalidKeyPairNotFound extends AwsError {
   static readonly code = "InvalidKeyPair.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidKeyPair.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidKeyPair.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -430,7 +430,7 @@ export class InvalidKeyPairNotFound extends AwsError {
 export class InvalidLaunchTemplateIdMalformed extends AwsError {
   static readonly code = "InvalidLaunchTemplateId.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidLaunchTemplateId.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidLaunchTemplateId.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -438,7 +438,7 @@ export class InvalidLaunchTemplateIdMalformed extends AwsError {
 export class InvalidLaunchTemplateIdNotFound extends AwsError {
   static readonly code = "InvalidLaunchTemplateId.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidLaunchTemplateId.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidLaunchTemplateId.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -446,7 +446,7 @@ export class InvalidLaunchTemplateIdNotFound extends AwsError {
 export class InvalidLaunchTemplateNameAlreadyExistsException extends AwsError {
   static readonly code = "InvalidLaunchTemplateName.AlreadyExistsException";
   static readonly status = 400;
-  constructor(message = "InvalidLaunchTemplateName.AlreadyExistsException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidLaunchTemplateName.AlreadyExistsException", message, 400, defined(extra), headers);
   }
 }
@@ -454,7 +454,7 @@ export class InvalidLaunchTemplateNameAlreadyExistsException extends AwsError {
 export class InvalidLaunchTemplateNameNotFoundException extends AwsError {
   static readonly code = "InvalidLaunchTemplateName.NotFoundException";
   static readonly status = 400;
-  constructor(message = "InvalidLaunchTemplateName.NotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidLaunchTemplateName.NotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -462,7 +462,7 @@ export class InvalidLaunchTemplateNameNotFoundException extends AwsError {
 export class InvalidNetworkInterfaceIDNotFound extends AwsError {
   static readonly code = "InvalidNetworkInterfaceID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidNetworkInterfaceID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidNetworkInterfaceID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -470,7 +470,7 @@ export class InvalidNetworkInterfaceIDNotFound extends AwsError {
 export class InvalidNetworkInterfaceIdMalformed extends AwsError {
   static readonly code = "InvalidNetworkInterfaceId.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidNetworkInterfaceId.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidNetworkInterfaceId.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -478,7 +478,7 @@ export class InvalidNetworkInterfaceIdMalformed extends AwsError {
 export class InvalidNextToken extends AwsError {
   static readonly code = "InvalidNextToken";
   static readonly status = 400;
-  constructor(message = "InvalidNextToken", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidNextToken", message, 400, defined(extra), headers);
   }
 }
@@ -486,7 +486,7 @@ export class InvalidNextToken extends AwsError {
 export class InvalidPaginationToken extends AwsError {
   static readonly code = "InvalidPaginationToken";
   static readonly status = 400;
-  constructor(message = "InvalidPaginationToken", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidPaginationToken", message, 400, defined(extra), headers);
   }
 }
@@ -494,7 +494,7 @@ export class InvalidPaginationToken extends AwsError {
 export class InvalidParameter extends AwsError {
   static readonly code = "InvalidParameter";
   static readonly status = 400;
-  constructor(message = "InvalidParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameter", message, 400, defined(extra), headers);
   }
 }
@@ -502,7 +502,7 @@ export class InvalidParameter extends AwsError {
 export class InvalidParameterCombination extends AwsError {
   static readonly code = "InvalidParameterCombination";
   static readonly status = 400;
-  constructor(message = "InvalidParameterCombination", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterCombination", message, 400, defined(extra), headers);
   }
 }
@@ -510,7 +510,7 @@ export class InvalidParameterCombination extends AwsError {
 export class InvalidParameterDependency extends AwsError {
   static readonly code = "InvalidParameterDependency";
   static readonly status = 400;
-  constructor(message = "InvalidParameterDependency", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterDependency", message, 400, defined(extra), headers);
   }
 }
@@ -518,7 +518,7 @@ export class InvalidParameterDependency extends AwsError {
 export class InvalidParameterValue extends AwsError {
   static readonly code = "InvalidParameterValue";
   static readonly status = 400;
-  constructor(message = "InvalidParameterValue", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterValue", message, 400, defined(extra), headers);
   }
 }
@@ -526,7 +526,7 @@ export class InvalidParameterValue extends AwsError {
 export class InvalidPermissionDuplicate extends AwsError {
   static readonly code = "InvalidPermission.Duplicate";
   static readonly status = 400;
-  constructor(message = "InvalidPermission.Duplicate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidPermission.Duplicate", message, 400, defined(extra), headers);
   }
 }
@@ -534,7 +534,7 @@ export class InvalidPermissionDuplicate extends AwsError {
 export class InvalidPermissionMalformed extends AwsError {
   static readonly code = "InvalidPermission.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidPermission.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidPermission.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -542,7 +542,7 @@ export class InvalidPermissionMalformed extends AwsError {
 export class InvalidPermissionNotFound extends AwsError {
   static readonly code = "InvalidPermission.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidPermission.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidPermission.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -550,7 +550,7 @@ export class InvalidPermissionNotFound extends AwsError {
 export class InvalidQueryParameter extends AwsError {
   static readonly code = "InvalidQueryParameter";
   static readonly status = 400;
-  constructor(message = "InvalidQueryParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidQueryParameter", message, 400, defined(extra), headers);
   }
 }
@@ -558,7 +558,7 @@ export class InvalidQueryParameter extends AwsError {
 export class InvalidRequest extends AwsError {
   static readonly code = "InvalidRequest";
   static readonly status = 400;
-  constructor(message = "InvalidRequest", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidRequest", message, 400, defined(extra), headers);
   }
 }
@@ -566,7 +566,7 @@ export class InvalidRequest extends AwsError {
 export class InvalidRouteNotFound extends AwsError {
   static readonly code = "InvalidRoute.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidRoute.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidRoute.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -574,7 +574,7 @@ export class InvalidRouteNotFound extends AwsError {
 export class InvalidRouteTableIDNotFound extends AwsError {
   static readonly code = "InvalidRouteTableID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidRouteTableID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidRouteTableID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -582,7 +582,7 @@ export class InvalidRouteTableIDNotFound extends AwsError {
 export class InvalidRouteTableIdMalformed extends AwsError {
   static readonly code = "InvalidRouteTableId.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidRouteTableId.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidRouteTableId.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -590,7 +590,7 @@ export class InvalidRouteTableIdMalformed extends AwsError {
 export class InvalidSecurityGroupIDNotFound extends AwsError {
   static readonly code = "InvalidSecurityGroupID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidSecurityGroupID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSecurityGroupID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -598,7 +598,7 @@ export class InvalidSecurityGroupIDNotFound extends AwsError {
 export class InvalidSecurityGroupRuleIdNotFound extends AwsError {
   static readonly code = "InvalidSecurityGroupRuleId.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidSecurityGroupRuleId.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSecurityGroupRuleId.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -606,7 +606,7 @@ export class InvalidSecurityGroupRuleIdNotFound extends AwsError {
 export class InvalidSnapshotIDMalformed extends AwsError {
   static readonly code = "InvalidSnapshotID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidSnapshotID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSnapshotID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -614,7 +614,7 @@ export class InvalidSnapshotIDMalformed extends AwsError {
 export class InvalidSnapshotInUse extends AwsError {
   static readonly code = "InvalidSnapshot.InUse";
   static readonly status = 400;
-  constructor(message = "InvalidSnapshot.InUse", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSnapshot.InUse", message, 400, defined(extra), headers);
   }
 }
@@ -622,7 +622,7 @@ export class InvalidSnapshotInUse extends AwsError {
 export class InvalidSnapshotNotFound extends AwsError {
   static readonly code = "InvalidSnapshot.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidSnapshot.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSnapshot.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -630,7 +630,7 @@ export class InvalidSnapshotNotFound extends AwsError {
 export class InvalidState extends AwsError {
   static readonly code = "InvalidState";
   static readonly status = 400;
-  constructor(message = "InvalidState", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidState", message, 400, defined(extra), headers);
   }
 }
@@ -638,7 +638,7 @@ export class InvalidState extends AwsError {
 export class InvalidSubnetConflict extends AwsError {
   static readonly code = "InvalidSubnet.Conflict";
   static readonly status = 400;
-  constructor(message = "InvalidSubnet.Conflict", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSubnet.Conflict", message, 400, defined(extra), headers);
   }
 }
@@ -646,7 +646,7 @@ export class InvalidSubnetConflict extends AwsError {
 export class InvalidSubnetIDMalformed extends AwsError {
   static readonly code = "InvalidSubnetID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidSubnetID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSubnetID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -654,7 +654,7 @@ export class InvalidSubnetIDMalformed extends AwsError {
 export class InvalidSubnetIDNotFound extends AwsError {
   static readonly code = "InvalidSubnetID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidSubnetID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSubnetID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -662,7 +662,7 @@ export class InvalidSubnetIDNotFound extends AwsError {
 export class InvalidSubnetRange extends AwsError {
   static readonly code = "InvalidSubnet.Range";
   static readonly status = 400;
-  constructor(message = "InvalidSubnet.Range", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidSubnet.Range", message, 400, defined(extra), headers);
   }
 }
@@ -670,7 +670,7 @@ export class InvalidSubnetRange extends AwsError {
 export class InvalidTagKeyMalformed extends AwsError {
   static readonly code = "InvalidTagKey.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidTagKey.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidTagKey.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -678,7 +678,7 @@ export class InvalidTagKeyMalformed extends AwsError {
 export class InvalidUserIDMalformed extends AwsError {
   static readonly code = "InvalidUserID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidUserID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidUserID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -686,7 +686,7 @@ export class InvalidUserIDMalformed extends AwsError {
 export class InvalidVolumeIDMalformed extends AwsError {
   static readonly code = "InvalidVolumeID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidVolumeID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVolumeID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -694,7 +694,7 @@ export class InvalidVolumeIDMalformed extends AwsError {
 export class InvalidVolumeNotFound extends AwsError {
   static readonly code = "InvalidVolume.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidVolume.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVolume.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -702,7 +702,7 @@ export class InvalidVolumeNotFound extends AwsError {
 export class InvalidVolumeZoneMismatch extends AwsError {
   static readonly code = "InvalidVolume.ZoneMismatch";
   static readonly status = 400;
-  constructor(message = "InvalidVolume.ZoneMismatch", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVolume.ZoneMismatch", message, 400, defined(extra), headers);
   }
 }
@@ -710,7 +710,7 @@ export class InvalidVolumeZoneMismatch extends AwsError {
 export class InvalidVpcIDMalformed extends AwsError {
   static readonly code = "InvalidVpcID.Malformed";
   static readonly status = 400;
-  constructor(message = "InvalidVpcID.Malformed", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVpcID.Malformed", message, 400, defined(extra), headers);
   }
 }
@@ -718,7 +718,7 @@ export class InvalidVpcIDMalformed extends AwsError {
 export class InvalidVpcIDNotFound extends AwsError {
   static readonly code = "InvalidVpcID.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidVpcID.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVpcID.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -726,7 +726,7 @@ export class InvalidVpcIDNotFound extends AwsError {
 export class InvalidVpcRange extends AwsError {
   static readonly code = "InvalidVpc.Range";
   static readonly status = 400;
-  constructor(message = "InvalidVpc.Range", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidVpc.Range", message, 400, defined(extra), headers);
   }
 }
@@ -734,7 +734,7 @@ export class InvalidVpcRange extends AwsError {
 export class InvalidZoneNotFound extends AwsError {
   static readonly code = "InvalidZone.NotFound";
   static readonly status = 400;
-  constructor(message = "InvalidZone.NotFound", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidZone.NotFound", message, 400, defined(extra), headers);
   }
 }
@@ -742,7 +742,7 @@ export class InvalidZoneNotFound extends AwsError {
 export class MalformedQueryString extends AwsError {
   static readonly code = "MalformedQueryString";
   static readonly status = 400;
-  constructor(message = "MalformedQueryString", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedQueryString", message, 400, defined(extra), headers);
   }
 }
@@ -750,7 +750,7 @@ export class MalformedQueryString extends AwsError {
 export class MissingAction extends AwsError {
   static readonly code = "MissingAction";
   static readonly status = 400;
-  constructor(message = "MissingAction", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MissingAction", message, 400, defined(extra), headers);
   }
 }
@@ -766,7 +766,7 @@ export class MissingAuthenticationToken extends AwsError {
 export class MissingParameter extends AwsError {
   static readonly code = "MissingParameter";
   static readonly status = 400;
-  constructor(message = "MissingParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MissingParameter", message, 400, defined(extra), headers);
   }
 }
@@ -774,7 +774,7 @@ export class MissingParameter extends AwsError {
 export class OperationNotPermitted extends AwsError {
   static readonly code = "OperationNotPermitted";
   static readonly status = 400;
-  constructor(message = "OperationNotPermitted", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OperationNotPermitted", message, 400, defined(extra), headers);
   }
 }
@@ -790,7 +790,7 @@ export class OptInRequired extends AwsError {
 export class PendingVerification extends AwsError {
   static readonly code = "PendingVerification";
   static readonly status = 401;
-  constructor(message = "PendingVerification", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("PendingVerification", message, 401, defined(extra), headers);
   }
 }
@@ -814,7 +814,7 @@ export class RequestLimitExceeded extends AwsError {
 export class ResourceAlreadyAssociated extends AwsError {
   static readonly code = "Resource.AlreadyAssociated";
   static readonly status = 400;
-  constructor(message = "Resource.AlreadyAssociated", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("Resource.AlreadyAssociated", message, 400, defined(extra), headers);
   }
 }
@@ -822,7 +822,7 @@ export class ResourceAlreadyAssociated extends AwsError {
 export class ResourceLimitExceeded extends AwsError {
   static readonly code = "ResourceLimitExceeded";
   static readonly status = 400;
-  constructor(message = "ResourceLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ResourceLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -846,7 +846,7 @@ export class SecurityGroupLimitExceeded extends AwsError {
 export class SecurityGroupsPerInstanceLimitExceeded extends AwsError {
   static readonly code = "SecurityGroupsPerInstanceLimitExceeded";
   static readonly status = 400;
-  constructor(message = "SecurityGroupsPerInstanceLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("SecurityGroupsPerInstanceLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -870,7 +870,7 @@ export class SignatureDoesNotMatch extends AwsError {
 export class SubnetLimitExceeded extends AwsError {
   static readonly code = "SubnetLimitExceeded";
   static readonly status = 400;
-  constructor(message = "SubnetLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("SubnetLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -878,7 +878,7 @@ export class SubnetLimitExceeded extends AwsError {
 export class TagLimitExceeded extends AwsError {
   static readonly code = "TagLimitExceeded";
   static readonly status = 400;
-  constructor(message = "TagLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TagLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -902,7 +902,7 @@ export class Unavailable extends AwsError {
 export class UnknownParameter extends AwsError {
   static readonly code = "UnknownParameter";
   static readonly status = 400;
-  constructor(message = "UnknownParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnknownParameter", message, 400, defined(extra), headers);
   }
 }
@@ -910,7 +910,7 @@ export class UnknownParameter extends AwsError {
 export class UnsupportedInstanceAttribute extends AwsError {
   static readonly code = "UnsupportedInstanceAttribute";
   static readonly status = 400;
-  constructor(message = "UnsupportedInstanceAttribute", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnsupportedInstanceAttribute", message, 400, defined(extra), headers);
   }
 }
@@ -918,7 +918,7 @@ export class UnsupportedInstanceAttribute extends AwsError {
 export class UnsupportedOperation extends AwsError {
   static readonly code = "UnsupportedOperation";
   static readonly status = 400;
-  constructor(message = "UnsupportedOperation", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnsupportedOperation", message, 400, defined(extra), headers);
   }
 }
@@ -926,7 +926,7 @@ export class UnsupportedOperation extends AwsError {
 export class UnsupportedProtocol extends AwsError {
   static readonly code = "UnsupportedProtocol";
   static readonly status = 400;
-  constructor(message = "UnsupportedProtocol", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnsupportedProtocol", message, 400, defined(extra), headers);
   }
 }
@@ -934,7 +934,7 @@ export class UnsupportedProtocol extends AwsError {
 export class VolumeInUse extends AwsError {
   static readonly code = "VolumeInUse";
   static readonly status = 400;
-  constructor(message = "VolumeInUse", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("VolumeInUse", message, 400, defined(extra), headers);
   }
 }
@@ -942,7 +942,7 @@ export class VolumeInUse extends AwsError {
 export class VolumeLimitExceeded extends AwsError {
   static readonly code = "VolumeLimitExceeded";
   static readonly status = 400;
-  constructor(message = "VolumeLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("VolumeLimitExceeded", message, 400, defined(extra), headers);
   }
 }
@@ -955,7 +955,7 @@ export class VpcLimitExceeded extends AwsError {
   }
 }
 
-export type Ec2ErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
+export type Ec2ErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
 
 /** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */
 export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {

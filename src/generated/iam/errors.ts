@@ -14,7 +14,7 @@ function defined(extra: Record<string, string | undefined>): Record<string, stri
 export class AccessDenied extends AwsError {
   static readonly code = "AccessDenied";
   static readonly status = 403;
-  constructor(message = "AccessDenied", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccessDenied", message, 403, defined(extra), headers);
   }
 }
@@ -22,7 +22,7 @@ export class AccessDenied extends AwsError {
 export class AccountNotManagementOrDelegatedAdministratorException extends AwsError {
   static readonly code = "AccountNotManagementOrDelegatedAdministratorException";
   static readonly status = 400;
-  constructor(message = "AccountNotManagementOrDelegatedAdministratorException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccountNotManagementOrDelegatedAdministratorException", message, 400, defined(extra), headers);
   }
 }
@@ -30,7 +30,7 @@ export class AccountNotManagementOrDelegatedAdministratorException extends AwsEr
 export class CallerIsNotManagementAccountException extends AwsError {
   static readonly code = "CallerIsNotManagementAccountException";
   static readonly status = 400;
-  constructor(message = "CallerIsNotManagementAccountException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("CallerIsNotManagementAccountException", message, 400, defined(extra), headers);
   }
 }
@@ -38,7 +38,7 @@ export class CallerIsNotManagementAccountException extends AwsError {
 export class ConcurrentModificationException extends AwsError {
   static readonly code = "ConcurrentModification";
   static readonly status = 409;
-  constructor(message = "ConcurrentModification", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ConcurrentModification", message, 409, defined(extra), headers);
   }
 }
@@ -46,7 +46,7 @@ export class ConcurrentModificationException extends AwsError {
 export class CredentialReportExpiredException extends AwsError {
   static readonly code = "ReportExpired";
   static readonly status = 410;
-  constructor(message = "ReportExpired", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ReportExpired", message, 410, defined(extra), headers);
   }
 }
@@ -54,7 +54,7 @@ export class CredentialReportExpiredException extends AwsError {
 export class CredentialReportNotPresentException extends AwsError {
   static readonly code = "ReportNotPresent";
   static readonly status = 410;
-  constructor(message = "ReportNotPresent", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ReportNotPresent", message, 410, defined(extra), headers);
   }
 }
@@ -62,7 +62,7 @@ export class CredentialReportNotPresentException extends AwsError {
 export class CredentialReportNotReadyException extends AwsError {
   static readonly code = "ReportInProgress";
   static readonly status = 404;
-  constructor(message = "ReportInProgress", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ReportInProgress", message, 404, defined(extra), headers);
   }
 }
@@ -70,7 +70,7 @@ export class CredentialReportNotReadyException extends AwsError {
 export class DeleteConflictException extends AwsError {
   static readonly code = "DeleteConflict";
   static readonly status = 409;
-  constructor(message = "DeleteConflict", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("DeleteConflict", message, 409, defined(extra), headers);
   }
 }
@@ -78,7 +78,7 @@ export class DeleteConflictException extends AwsError {
 export class DuplicateCertificateException extends AwsError {
   static readonly code = "DuplicateCertificate";
   static readonly status = 409;
-  constructor(message = "DuplicateCertificate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("DuplicateCertificate", message, 409, defined(extra), headers);
   }
 }
@@ -86,7 +86,7 @@ export class DuplicateCertificateException extends AwsError {
 export class DuplicateSSHPublicKeyException extends AwsError {
   static readonly code = "DuplicateSSHPublicKey";
   static readonly status = 400;
-  constructor(message = "DuplicateSSHPublicKey", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("DuplicateSSHPublicKey", message, 400, defined(extra), headers);
   }
 }
@@ -94,7 +94,7 @@ export class DuplicateSSHPublicKeyException extends AwsError {
 export class EntityAlreadyExistsException extends AwsError {
   static readonly code = "EntityAlreadyExists";
   static readonly status = 409;
-  constructor(message = "EntityAlreadyExists", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EntityAlreadyExists", message, 409, defined(extra), headers);
   }
 }
@@ -102,7 +102,7 @@ export class EntityAlreadyExistsException extends AwsError {
 export class EntityTemporarilyUnmodifiableException extends AwsError {
   static readonly code = "EntityTemporarilyUnmodifiable";
   static readonly status = 409;
-  constructor(message = "EntityTemporarilyUnmodifiable", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EntityTemporarilyUnmodifiable", message, 409, defined(extra), headers);
   }
 }
@@ -118,7 +118,7 @@ export class ExpiredToken extends AwsError {
 export class FeatureDisabledException extends AwsError {
   static readonly code = "FeatureDisabled";
   static readonly status = 404;
-  constructor(message = "FeatureDisabled", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("FeatureDisabled", message, 404, defined(extra), headers);
   }
 }
@@ -126,7 +126,7 @@ export class FeatureDisabledException extends AwsError {
 export class FeatureEnabledException extends AwsError {
   static readonly code = "FeatureEnabled";
   static readonly status = 409;
-  constructor(message = "FeatureEnabled", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("FeatureEnabled", message, 409, defined(extra), headers);
   }
 }
@@ -150,7 +150,7 @@ export class InternalFailure extends AwsError {
 export class InvalidAction extends AwsError {
   static readonly code = "InvalidAction";
   static readonly status = 400;
-  constructor(message = "InvalidAction", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAction", message, 400, defined(extra), headers);
   }
 }
@@ -158,7 +158,7 @@ export class InvalidAction extends AwsError {
 export class InvalidAuthenticationCodeException extends AwsError {
   static readonly code = "InvalidAuthenticationCode";
   static readonly status = 403;
-  constructor(message = "InvalidAuthenticationCode", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAuthenticationCode", message, 403, defined(extra), headers);
   }
 }
@@ -166,7 +166,7 @@ export class InvalidAuthenticationCodeException extends AwsError {
 export class InvalidCertificateException extends AwsError {
   static readonly code = "InvalidCertificate";
   static readonly status = 400;
-  constructor(message = "InvalidCertificate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidCertificate", message, 400, defined(extra), headers);
   }
 }
@@ -182,7 +182,7 @@ export class InvalidClientTokenId extends AwsError {
 export class InvalidInputException extends AwsError {
   static readonly code = "InvalidInput";
   static readonly status = 400;
-  constructor(message = "InvalidInput", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidInput", message, 400, defined(extra), headers);
   }
 }
@@ -190,7 +190,7 @@ export class InvalidInputException extends AwsError {
 export class InvalidParameterCombination extends AwsError {
   static readonly code = "InvalidParameterCombination";
   static readonly status = 400;
-  constructor(message = "InvalidParameterCombination", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterCombination", message, 400, defined(extra), headers);
   }
 }
@@ -198,7 +198,7 @@ export class InvalidParameterCombination extends AwsError {
 export class InvalidParameterValue extends AwsError {
   static readonly code = "InvalidParameterValue";
   static readonly status = 400;
-  constructor(message = "InvalidParameterValue", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterValue", message, 400, defined(extra), headers);
   }
 }
@@ -206,7 +206,7 @@ export class InvalidParameterValue extends AwsError {
 export class InvalidPublicKeyException extends AwsError {
   static readonly code = "InvalidPublicKey";
   static readonly status = 400;
-  constructor(message = "InvalidPublicKey", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidPublicKey", message, 400, defined(extra), headers);
   }
 }
@@ -222,7 +222,7 @@ export class InvalidQueryParameter extends AwsError {
 export class InvalidUserTypeException extends AwsError {
   static readonly code = "InvalidUserType";
   static readonly status = 400;
-  constructor(message = "InvalidUserType", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidUserType", message, 400, defined(extra), headers);
   }
 }
@@ -230,7 +230,7 @@ export class InvalidUserTypeException extends AwsError {
 export class KeyPairMismatchException extends AwsError {
   static readonly code = "KeyPairMismatch";
   static readonly status = 400;
-  constructor(message = "KeyPairMismatch", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("KeyPairMismatch", message, 400, defined(extra), headers);
   }
 }
@@ -238,7 +238,7 @@ export class KeyPairMismatchException extends AwsError {
 export class LimitExceededException extends AwsError {
   static readonly code = "LimitExceeded";
   static readonly status = 409;
-  constructor(message = "LimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("LimitExceeded", message, 409, defined(extra), headers);
   }
 }
@@ -246,7 +246,7 @@ export class LimitExceededException extends AwsError {
 export class MalformedCertificateException extends AwsError {
   static readonly code = "MalformedCertificate";
   static readonly status = 400;
-  constructor(message = "MalformedCertificate", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedCertificate", message, 400, defined(extra), headers);
   }
 }
@@ -254,7 +254,7 @@ export class MalformedCertificateException extends AwsError {
 export class MalformedPolicyDocumentException extends AwsError {
   static readonly code = "MalformedPolicyDocument";
   static readonly status = 400;
-  constructor(message = "MalformedPolicyDocument", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedPolicyDocument", message, 400, defined(extra), headers);
   }
 }
@@ -262,7 +262,7 @@ export class MalformedPolicyDocumentException extends AwsError {
 export class MalformedQueryString extends AwsError {
   static readonly code = "MalformedQueryString";
   static readonly status = 404;
-  constructor(message = "MalformedQueryString", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedQueryString", message, 404, defined(extra), headers);
   }
 }
@@ -286,7 +286,7 @@ export class MissingAuthenticationToken extends AwsError {
 export class MissingParameter extends AwsError {
   static readonly code = "MissingParameter";
   static readonly status = 400;
-  constructor(message = "MissingParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MissingParameter", message, 400, defined(extra), headers);
   }
 }
@@ -294,7 +294,7 @@ export class MissingParameter extends AwsError {
 export class NoSuchEntityException extends AwsError {
   static readonly code = "NoSuchEntity";
   static readonly status = 404;
-  constructor(message = "NoSuchEntity", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("NoSuchEntity", message, 404, defined(extra), headers);
   }
 }
@@ -310,7 +310,7 @@ export class NotAuthorized extends AwsError {
 export class OpenIdIdpCommunicationErrorException extends AwsError {
   static readonly code = "OpenIdIdpCommunicationError";
   static readonly status = 400;
-  constructor(message = "OpenIdIdpCommunicationError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OpenIdIdpCommunicationError", message, 400, defined(extra), headers);
   }
 }
@@ -326,7 +326,7 @@ export class OptInRequired extends AwsError {
 export class OrganizationNotFoundException extends AwsError {
   static readonly code = "OrganizationNotFoundException";
   static readonly status = 400;
-  constructor(message = "OrganizationNotFoundException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OrganizationNotFoundException", message, 400, defined(extra), headers);
   }
 }
@@ -334,7 +334,7 @@ export class OrganizationNotFoundException extends AwsError {
 export class OrganizationNotInAllFeaturesModeException extends AwsError {
   static readonly code = "OrganizationNotInAllFeaturesModeException";
   static readonly status = 400;
-  constructor(message = "OrganizationNotInAllFeaturesModeException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OrganizationNotInAllFeaturesModeException", message, 400, defined(extra), headers);
   }
 }
@@ -342,7 +342,7 @@ export class OrganizationNotInAllFeaturesModeException extends AwsError {
 export class PasswordPolicyViolationException extends AwsError {
   static readonly code = "PasswordPolicyViolation";
   static readonly status = 400;
-  constructor(message = "PasswordPolicyViolation", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("PasswordPolicyViolation", message, 400, defined(extra), headers);
   }
 }
@@ -350,7 +350,7 @@ export class PasswordPolicyViolationException extends AwsError {
 export class PolicyEvaluationException extends AwsError {
   static readonly code = "PolicyEvaluation";
   static readonly status = 500;
-  constructor(message = "PolicyEvaluation", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("PolicyEvaluation", message, 500, defined(extra), headers);
   }
 }
@@ -358,7 +358,7 @@ export class PolicyEvaluationException extends AwsError {
 export class PolicyNotAttachableException extends AwsError {
   static readonly code = "PolicyNotAttachable";
   static readonly status = 400;
-  constructor(message = "PolicyNotAttachable", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("PolicyNotAttachable", message, 400, defined(extra), headers);
   }
 }
@@ -366,7 +366,7 @@ export class PolicyNotAttachableException extends AwsError {
 export class ReportGenerationLimitExceededException extends AwsError {
   static readonly code = "ReportGenerationLimitExceeded";
   static readonly status = 409;
-  constructor(message = "ReportGenerationLimitExceeded", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ReportGenerationLimitExceeded", message, 409, defined(extra), headers);
   }
 }
@@ -382,7 +382,7 @@ export class RequestExpired extends AwsError {
 export class ServiceAccessNotEnabledException extends AwsError {
   static readonly code = "ServiceAccessNotEnabledException";
   static readonly status = 400;
-  constructor(message = "ServiceAccessNotEnabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ServiceAccessNotEnabledException", message, 400, defined(extra), headers);
   }
 }
@@ -390,7 +390,7 @@ export class ServiceAccessNotEnabledException extends AwsError {
 export class ServiceFailureException extends AwsError {
   static readonly code = "ServiceFailure";
   static readonly status = 500;
-  constructor(message = "ServiceFailure", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ServiceFailure", message, 500, defined(extra), headers);
   }
 }
@@ -398,7 +398,7 @@ export class ServiceFailureException extends AwsError {
 export class ServiceNotSupportedException extends AwsError {
   static readonly code = "NotSupportedService";
   static readonly status = 404;
-  constructor(message = "NotSupportedService", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("NotSupportedService", message, 404, defined(extra), headers);
   }
 }
@@ -430,7 +430,7 @@ export class Throttling extends AwsError {
 export class UnmodifiableEntityException extends AwsError {
   static readonly code = "UnmodifiableEntity";
   static readonly status = 400;
-  constructor(message = "UnmodifiableEntity", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnmodifiableEntity", message, 400, defined(extra), headers);
   }
 }
@@ -438,7 +438,7 @@ export class UnmodifiableEntityException extends AwsError {
 export class UnrecognizedPublicKeyEncodingException extends AwsError {
   static readonly code = "UnrecognizedPublicKeyEncoding";
   static readonly status = 400;
-  constructor(message = "UnrecognizedPublicKeyEncoding", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("UnrecognizedPublicKeyEncoding", message, 400, defined(extra), headers);
   }
 }
@@ -446,12 +446,12 @@ export class UnrecognizedPublicKeyEncodingException extends AwsError {
 export class ValidationError extends AwsError {
   static readonly code = "ValidationError";
   static readonly status = 400;
-  constructor(message = "ValidationError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ValidationError", message, 400, defined(extra), headers);
   }
 }
 
-export type IamErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
+export type IamErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
 
 /** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */
 export const errorsByCode: Readonly<Record<string, IamErrorClass>> = {

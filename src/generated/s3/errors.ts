@@ -126,7 +126,7 @@ export class CrossLocationLoggingProhibited extends AwsError {
 export class EncryptionTypeMismatch extends AwsError {
   static readonly code = "EncryptionTypeMismatch";
   static readonly status = 400;
-  constructor(message = "EncryptionTypeMismatch", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("EncryptionTypeMismatch", message, 400, defined(extra), headers);
   }
 }
@@ -158,7 +158,7 @@ export class ExpiredToken extends AwsError {
 export class IdempotencyParameterMismatch extends AwsError {
   static readonly code = "IdempotencyParameterMismatch";
   static readonly status = 400;
-  constructor(message = "IdempotencyParameterMismatch", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IdempotencyParameterMismatch", message, 400, defined(extra), headers);
   }
 }
@@ -334,7 +334,7 @@ export class InvalidRange extends AwsError {
 export class InvalidRequest extends AwsError {
   static readonly code = "InvalidRequest";
   static readonly status = 400;
-  constructor(message = "InvalidRequest", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidRequest", message, 400, defined(extra), headers);
   }
 }
@@ -390,7 +390,7 @@ export class InvalidURI extends AwsError {
 export class InvalidWriteOffset extends AwsError {
   static readonly code = "InvalidWriteOffset";
   static readonly status = 400;
-  constructor(message = "InvalidWriteOffset", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidWriteOffset", message, 400, defined(extra), headers);
   }
 }
@@ -606,7 +606,7 @@ export class NotModified extends AwsError {
 export class ObjectAlreadyInActiveTierError extends AwsError {
   static readonly code = "ObjectAlreadyInActiveTierError";
   static readonly status = 403;
-  constructor(message = "ObjectAlreadyInActiveTierError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ObjectAlreadyInActiveTierError", message, 403, defined(extra), headers);
   }
 }
@@ -622,7 +622,7 @@ export class ObjectLockConfigurationNotFoundError extends AwsError {
 export class ObjectNotInActiveTierError extends AwsError {
   static readonly code = "ObjectNotInActiveTierError";
   static readonly status = 403;
-  constructor(message = "ObjectNotInActiveTierError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ObjectNotInActiveTierError", message, 403, defined(extra), headers);
   }
 }
@@ -750,7 +750,7 @@ export class TooManyBuckets extends AwsError {
 export class TooManyParts extends AwsError {
   static readonly code = "TooManyParts";
   static readonly status = 400;
-  constructor(message = "TooManyParts", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("TooManyParts", message, 400, defined(extra), headers);
   }
 }
@@ -787,7 +787,7 @@ export class XAmzContentSHA256Mismatch extends AwsError {
   }
 }
 
-export type S3ErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
+export type S3ErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
 
 /** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */
 export const errorsByCode: Readonly<Record<string, S3ErrorClass>> = {

@@ -14,7 +14,7 @@ function defined(extra: Record<string, string | undefined>): Record<string, stri
 export class AccessDenied extends AwsError {
   static readonly code = "AccessDenied";
   static readonly status = 403;
-  constructor(message = "AccessDenied", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("AccessDenied", message, 403, defined(extra), headers);
   }
 }
@@ -30,7 +30,7 @@ export class ExpiredToken extends AwsError {
 export class ExpiredTokenException extends AwsError {
   static readonly code = "ExpiredTokenException";
   static readonly status = 400;
-  constructor(message = "ExpiredTokenException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ExpiredTokenException", message, 400, defined(extra), headers);
   }
 }
@@ -38,7 +38,7 @@ export class ExpiredTokenException extends AwsError {
 export class ExpiredTradeInTokenException extends AwsError {
   static readonly code = "ExpiredTradeInTokenException";
   static readonly status = 400;
-  constructor(message = "ExpiredTradeInTokenException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ExpiredTradeInTokenException", message, 400, defined(extra), headers);
   }
 }
@@ -46,7 +46,7 @@ export class ExpiredTradeInTokenException extends AwsError {
 export class IDPCommunicationErrorException extends AwsError {
   static readonly code = "IDPCommunicationError";
   static readonly status = 400;
-  constructor(message = "IDPCommunicationError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IDPCommunicationError", message, 400, defined(extra), headers);
   }
 }
@@ -54,7 +54,7 @@ export class IDPCommunicationErrorException extends AwsError {
 export class IDPRejectedClaimException extends AwsError {
   static readonly code = "IDPRejectedClaim";
   static readonly status = 403;
-  constructor(message = "IDPRejectedClaim", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("IDPRejectedClaim", message, 403, defined(extra), headers);
   }
 }
@@ -78,7 +78,7 @@ export class InternalFailure extends AwsError {
 export class InvalidAction extends AwsError {
   static readonly code = "InvalidAction";
   static readonly status = 400;
-  constructor(message = "InvalidAction", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAction", message, 400, defined(extra), headers);
   }
 }
@@ -86,7 +86,7 @@ export class InvalidAction extends AwsError {
 export class InvalidAuthorizationMessageException extends AwsError {
   static readonly code = "InvalidAuthorizationMessageException";
   static readonly status = 400;
-  constructor(message = "InvalidAuthorizationMessageException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidAuthorizationMessageException", message, 400, defined(extra), headers);
   }
 }
@@ -102,7 +102,7 @@ export class InvalidClientTokenId extends AwsError {
 export class InvalidIdentityTokenException extends AwsError {
   static readonly code = "InvalidIdentityToken";
   static readonly status = 400;
-  constructor(message = "InvalidIdentityToken", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidIdentityToken", message, 400, defined(extra), headers);
   }
 }
@@ -110,7 +110,7 @@ export class InvalidIdentityTokenException extends AwsError {
 export class InvalidParameterCombination extends AwsError {
   static readonly code = "InvalidParameterCombination";
   static readonly status = 400;
-  constructor(message = "InvalidParameterCombination", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterCombination", message, 400, defined(extra), headers);
   }
 }
@@ -118,7 +118,7 @@ export class InvalidParameterCombination extends AwsError {
 export class InvalidParameterValue extends AwsError {
   static readonly code = "InvalidParameterValue";
   static readonly status = 400;
-  constructor(message = "InvalidParameterValue", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidParameterValue", message, 400, defined(extra), headers);
   }
 }
@@ -134,7 +134,7 @@ export class InvalidQueryParameter extends AwsError {
 export class JWTPayloadSizeExceededException extends AwsError {
   static readonly code = "JWTPayloadSizeExceededException";
   static readonly status = 400;
-  constructor(message = "JWTPayloadSizeExceededException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("JWTPayloadSizeExceededException", message, 400, defined(extra), headers);
   }
 }
@@ -142,7 +142,7 @@ export class JWTPayloadSizeExceededException extends AwsError {
 export class MalformedPolicyDocumentException extends AwsError {
   static readonly code = "MalformedPolicyDocument";
   static readonly status = 400;
-  constructor(message = "MalformedPolicyDocument", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedPolicyDocument", message, 400, defined(extra), headers);
   }
 }
@@ -150,7 +150,7 @@ export class MalformedPolicyDocumentException extends AwsError {
 export class MalformedQueryString extends AwsError {
   static readonly code = "MalformedQueryString";
   static readonly status = 404;
-  constructor(message = "MalformedQueryString", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MalformedQueryString", message, 404, defined(extra), headers);
   }
 }
@@ -174,7 +174,7 @@ export class MissingAuthenticationToken extends AwsError {
 export class MissingParameter extends AwsError {
   static readonly code = "MissingParameter";
   static readonly status = 400;
-  constructor(message = "MissingParameter", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("MissingParameter", message, 400, defined(extra), headers);
   }
 }
@@ -198,7 +198,7 @@ export class OptInRequired extends AwsError {
 export class OutboundWebIdentityFederationDisabledException extends AwsError {
   static readonly code = "OutboundWebIdentityFederationDisabledException";
   static readonly status = 403;
-  constructor(message = "OutboundWebIdentityFederationDisabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("OutboundWebIdentityFederationDisabledException", message, 403, defined(extra), headers);
   }
 }
@@ -206,7 +206,7 @@ export class OutboundWebIdentityFederationDisabledException extends AwsError {
 export class PackedPolicyTooLargeException extends AwsError {
   static readonly code = "PackedPolicyTooLarge";
   static readonly status = 400;
-  constructor(message = "PackedPolicyTooLarge", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("PackedPolicyTooLarge", message, 400, defined(extra), headers);
   }
 }
@@ -214,7 +214,7 @@ export class PackedPolicyTooLargeException extends AwsError {
 export class RegionDisabledException extends AwsError {
   static readonly code = "RegionDisabledException";
   static readonly status = 403;
-  constructor(message = "RegionDisabledException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("RegionDisabledException", message, 403, defined(extra), headers);
   }
 }
@@ -238,7 +238,7 @@ export class ServiceUnavailable extends AwsError {
 export class SessionDurationEscalationException extends AwsError {
   static readonly code = "SessionDurationEscalationException";
   static readonly status = 403;
-  constructor(message = "SessionDurationEscalationException", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("SessionDurationEscalationException", message, 403, defined(extra), headers);
   }
 }
@@ -262,12 +262,12 @@ export class Throttling extends AwsError {
 export class ValidationError extends AwsError {
   static readonly code = "ValidationError";
   static readonly status = 400;
-  constructor(message = "ValidationError", extra: Extra<never> = {}, headers?: Record<string, string>) {
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("ValidationError", message, 400, defined(extra), headers);
   }
 }
 
-export type StsErrorClass = new (message?: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
+export type StsErrorClass = new (message: string, extra?: Record<string, string | undefined>, headers?: Record<string, string>) => AwsError;
 
 /** Every error class of the service by its AWS code (what the pipeline uses to raise auth errors). */
 export const errorsByCode: Readonly<Record<string, StsErrorClass>> = {
