@@ -86,7 +86,11 @@ function principalProblem(p: Json, opts: PrincipalCheckOptions, allowCanonical: 
     if (!isStringOrStrings(v) || asList(v).length === 0) return `"${k}"`;
     for (const x of asList(v)) {
       if (k === 'AWS') {
-        const ok = x === '*' || /^\d{12}$/.test(x) || (AWS_PRINCIPAL_RE.test(x) && (opts.principalExists?.(x) ?? true));
+        // Wildcards are not patterns in principals: only a bare "*" is accepted.
+        const ok =
+          x === '*' ||
+          /^\d{12}$/.test(x) ||
+          (AWS_PRINCIPAL_RE.test(x) && !/[*?]/.test(x) && (opts.principalExists?.(x) ?? true));
         if (!ok) return `"AWS":"${x}"`;
       } else if (k === 'Service') {
         if (x !== '*' && !SERVICE_RE.test(x)) return `"SERVICE":"${x}"`;
