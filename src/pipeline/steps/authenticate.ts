@@ -24,6 +24,7 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   if (parsed.type === 'anonymous') {
     if (service !== 's3') throw AuthErrors.missingAuthenticationToken(authFamily(service));
     ctx.principal = ANONYMOUS;
+    ctx.body = wrapS3Body(ctx, undefined);
     return;
   }
   const credential = await app.credentials.resolve(parsed.accessKeyId, parsed.sessionToken);

@@ -1,12 +1,25 @@
 /**
- * S3 request bodies stay streams: this wraps the socket in the decoder the signature asks for
- * (aws-chunked with or without chunk signatures and trailers) and in the check of a signed
- * payload hash. Checksums of the decoded bytes are the S3 service's business.
+ * S3 request bodies stay streams: the socket is piped through the body decoder, which removes
+ * aws-chunked framing (checking chunk and trailer signatures), checks a signed payload hash,
+ * computes MD5 and checksums, and compares them with what the request promised — erroring the
+ * stream (with the AwsError) rather than ending it when anything is wrong. Handlers read
+ * `(ctx.body as BodyDecoder).result` once the stream has ended.
  */
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { VerifiedAuth } from '../../auth/verify.ts';
+import { createBodyDecoder } from '../../protocol/streaming/body.ts';
 import type { RequestContext } from '../context.ts';
 
-export function wrapS3Body(ctx: RequestContext, _verified: VerifiedAuth): Readable {
-  return ctx.body;
+function hasBody(ctx: RequestContext): boolean {
+  const length = ctx.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return ctx.headers['transfer-encoding'] !== undefined;
+}
+
+export function wrapS3Body(ctx: RequestContext, verified: VerifiedAuth | undefined): Readable {
+  if (!hasBody(ctx) && !ctx.headers['x-amz-decoded-content-length']) return ctx.body;
+  // Throws AwsError synchronously for malformed checksum or length headers.
+  const decoder = createBodyDecoder({ headers: ctx.headers, chunkSigning: verified?.chunkSigning });
+  // Errors of either side end up on the decoder, which is what the handler reads.
+  return pipeline(ctx.body, decoder, () => {});
 }
