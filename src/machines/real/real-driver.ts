@@ -73,7 +73,8 @@ export class RealDriver implements MachineDriver {
   readonly layers: Layers;
   private readonly networks: Networks;
   private cgroups!: Cgroups;
-  private readonly scope: string;
+  /** Prefix of this data dir's host-wide names (netns `<scope>-...`, cgroups `stratus-<scope>`). */
+  readonly scope: string;
   private readonly bootScript: string;
   private initialized: Promise<void> | undefined;
   private closed = false;

@@ -1,0 +1,200 @@
+// Boots real machines (Linux, root). Skips with the reason when the host cannot. The base image
+// is built once into STRATUS_IMAGE_CACHE (default: <tmp>/stratus-image-cache) and reused.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitForState } from '../../src/machines/driver.ts';
+import { buildBaseImage } from '../../src/machines/real/base-image.ts';
+import { detectRealDriverSupport } from '../../src/machines/real/detect.ts';
+import { RealDriver } from '../../src/machines/real/real-driver.ts';
+import { generateHostKeys } from '../../src/machines/ssh-keys.ts';
+import { IMAGE_CACHE, knownHosts, machineSpec, makeKeys, rsaHostKey, ssh, sshOk, type Keys } from './helpers.ts';
+import { leftovers } from './leftovers.ts';
+
+const support = await detectRealDriverSupport({ imageCacheDir: IMAGE_CACHE });
+const skip = support.ok ? false : `real machines unsupported on this host: ${support.reason}`;
+
+describe('real driver', { skip, timeout: 600_000 }, () => {
+  let dataDir: string;
+  let driver: RealDriver;
+  let keys: Keys;
+  const A = 'i-0a000000000000001';
+  const B = 'i-0b000000000000002';
+  const specA = machineSpec(A, 0, {
+    userData: Buffer.from('#!/bin/sh\necho booted-by-user-data > /var/tmp/user-data-ran\n'),
+  });
+  let knownA = '';
+  let hostKeyA = '';
+  const hostA = specA.publicAddress!.host;
+
+  before(async () => {
+    const built = await buildBaseImage({ cacheDir: IMAGE_CACHE });
+    if (built.built) console.log(`# base image built in ${built.seconds.toFixed(1)} s, ${(built.bytes / 1e6).toFixed(1)} MB`);
+    dataDir = mkdtempSync(join(tmpdir(), 'stratus-real-'));
+    driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
+    assert.deepEqual(await driver.recover(), []);
+    keys = makeKeys();
+    specA.authorizedKey = keys.publicKey;
+  });
+
+  after(async () => {
+    if (!driver) return;
+    for (const id of [A, B]) if (driver.state(id) && driver.state(id) !== 'terminated') await driver.terminate(id);
+    await driver.close();
+    assert.deepEqual(await leftovers(driver.scope, dataDir), [], 'nothing left after terminate');
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(keys.dir, { recursive: true, force: true });
+  });
+
+  it('boots; ssh works with the console host key; user data ran; sudo; root is refused', async (t) => {
+    const t0 = Date.now();
+    await driver.launch(specA);
+    assert.equal(driver.state(A), 'pending');
+    assert.equal(await waitForState(driver, A, ['running', 'terminated']), 'running');
+    t.diagnostic(`first boot: launch → sshd banner ${Date.now() - t0} ms (includes unpacking the base layer)`);
+    const text = await driver.consoleOutput(A);
+    assert.match(text, /-----BEGIN SSH HOST KEY KEYS-----\n(.+\n)+-----END SSH HOST KEY KEYS-----/);
+    assert.match(text, /^ssh-ed25519 AAAA\S+ root@ip-172-31-5-10$/m);
+    hostKeyA = rsaHostKey(text);
+    knownA = knownHosts(keys.dir, hostA, hostKeyA);
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'id -un')).trim(), 'centos');
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'sudo -n id -u')).trim(), '0');
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat /var/tmp/user-data-ran')).trim(), 'booted-by-user-data');
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'hostname')).trim(), 'ip-172-31-5-10');
+    const rootKeys = await sshOk(keys, knownA, 'centos', hostA, 'sudo -n cat /root/.ssh/authorized_keys');
+    assert.ok(rootKeys.includes(`command="echo 'Please login as the user \\"centos\\" rather than the user \\"root\\".';echo;sleep 10;exit 142" ${keys.publicKey}`), rootKeys);
+    await new Promise((r) => setTimeout(r, 500));
+    t.diagnostic(`idle machine memory (cgroup): ${((await driver.memoryBytes(A)) / 1048576).toFixed(1)} MiB`);
+  });
+
+  it('rejects a host key other than the console one', async () => {
+    const rsa = (await generateHostKeys()).find((k) => k.type === 'ssh-rsa')!;
+    const wrong = knownHosts(keys.dir, hostA, `ssh-rsa ${rsa.blob}`);
+    const r = await ssh(keys, wrong, 'centos', hostA, 'true');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  });
+
+  it('isolates processes, host files and privileges', async () => {
+    const secret = join(dataDir, 'host-secret');
+    writeFileSync(secret, 'top secret\n');
+    const sleeper = spawn('sleep', ['4242'], { stdio: 'ignore' });
+    try {
+      const ps = await sshOk(keys, knownA, 'centos', hostA, 'ps -eo pid=,args=');
+      assert.ok(!ps.includes('sleep 4242'), ps);
+      assert.ok(ps.trim().split('\n').length < 15, ps);
+      assert.match(ps, /^\s*1 \/bin\/sh \/run\/stratus\/init\.sh$/m);
+      const r = await ssh(keys, knownA, 'centos', hostA, `sudo -n cat ${secret}`);
+      assert.notEqual(r.code, 0);
+      assert.ok(!r.stdout.includes('top secret'));
+      const m = await ssh(keys, knownA, 'centos', hostA, 'sudo -n mount -t tmpfs none /mnt');
+      assert.notEqual(m.code, 0, 'no CAP_SYS_ADMIN in the machine');
+      assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'ip -4 -o addr show eth0')).split(/\s+/)[3], '172.31.5.10/20');
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('kills a process that exceeds the instance type memory', async () => {
+    const small = await sshOk(keys, knownA, 'centos', hostA, 'head -c 32M /dev/zero | tail -n 1 | wc -c');
+    assert.equal(small.trim(), String(32 * 1024 * 1024), 'a process within the limit runs');
+    const big = await sshOk(keys, knownA, 'centos', hostA, 'head -c 300M /dev/zero | tail -n 1 | wc -c; echo "status=${PIPESTATUS[1]}"');
+    assert.match(big, /status=137/, big);
+    assert.equal(driver.state(A), 'running');
+  });
+
+  it('keeps disk and host key across stop and start', async (t) => {
+    await sshOk(keys, knownA, 'centos', hostA, 'echo configured-by-salt | sudo -n tee /etc/role-marker && echo listen=8080 > app.conf');
+    const s0 = Date.now();
+    await driver.stop(A);
+    t.diagnostic(`stop: ${Date.now() - s0} ms`);
+    assert.equal(driver.state(A), 'stopped');
+    assert.deepEqual(await driver.hostPids(A), []);
+    const t0 = Date.now();
+    await driver.start(A);
+    assert.equal(await waitForState(driver, A, ['running', 'stopped']), 'running');
+    t.diagnostic(`start after stop: → sshd banner ${Date.now() - t0} ms`);
+    const text = await driver.consoleOutput(A);
+    assert.equal(rsaHostKey(text), hostKeyA);
+    assert.doesNotMatch(text, /Generating public\/private/);
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat /etc/role-marker')).trim(), 'configured-by-salt');
+  });
+
+  it('createImage while running carries the disk to a new machine with its own host key', async (t) => {
+    const t0 = Date.now();
+    const layer = await driver.createImage(A);
+    t.diagnostic(`createImage (running, freeze/copy/thaw): ${Date.now() - t0} ms`);
+    assert.equal(driver.state(A), 'running');
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'echo after-image > later && cat later')).trim(), 'after-image');
+    const specB = machineSpec(B, 1, { layers: [...specA.layers, layer], authorizedKey: keys.publicKey });
+    await driver.launch(specB);
+    assert.equal(await waitForState(driver, B, ['running', 'terminated']), 'running');
+    const keyB = rsaHostKey(await driver.consoleOutput(B));
+    assert.notEqual(keyB, hostKeyA);
+    const knownB = knownHosts(keys.dir, specB.publicAddress!.host, keyB);
+    const hostB = specB.publicAddress!.host;
+    assert.equal((await sshOk(keys, knownB, 'centos', hostB, 'cat /etc/role-marker')).trim(), 'configured-by-salt');
+    assert.equal((await sshOk(keys, knownB, 'centos', hostB, 'cat app.conf')).trim(), 'listen=8080');
+    assert.notEqual((await ssh(keys, knownB, 'centos', hostB, 'cat later')).code, 0, 'later changes are not in the image');
+    assert.equal((await sshOk(keys, knownB, 'centos', hostB, 'hostname')).trim(), 'ip-172-31-5-11');
+    // Same subnet: the machines reach each other on their private addresses.
+    assert.match(await sshOk(keys, knownB, 'centos', hostB, 'exec 3<>/dev/tcp/172.31.5.10/22; head -c 4 <&3'), /^SSH-/);
+    await driver.terminate(B);
+    assert.equal(driver.state(B), 'terminated');
+    await driver.deleteLayer(layer);
+    assert.ok(!existsSync(join(dataDir, 'layers', layer)), 'an unused deleted layer is removed');
+  });
+});
+
+describe('real driver after the server is killed', { skip, timeout: 600_000 }, () => {
+  let dataDir: string;
+  const C = 'i-0c000000000000003';
+  const D = 'i-0d000000000000004';
+
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'stratus-kill-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Runs a stand-in server that launches `id`, waits for running, and is then killed with -9. */
+  async function launchAndKill(id: string, n: number): Promise<void> {
+    const spec = machineSpec(id, n);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'launch-and-hang.ts'), dataDir, IMAGE_CACHE, JSON.stringify(spec)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const line = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+    assert.equal(line, 'running');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+
+  it('finds a running machine again (same process, no second copy) and cleans up on terminate', async () => {
+    await launchAndKill(C, 2);
+    const driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
+    const rec = JSON.parse(readFileSync(join(dataDir, 'machines', C, 'record.json'), 'utf8')) as { pid: number };
+    assert.deepEqual(await driver.recover(), [{ instanceId: C, state: 'running' }]);
+    const pids = await driver.hostPids(C);
+    assert.ok(pids.includes(rec.pid), 'the same init runs');
+    assert.equal(pids.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('init.sh')).length, 1);
+    await driver.terminate(C);
+    await driver.close();
+    assert.deepEqual(await leftovers(driver.scope, dataDir), []);
+  });
+
+  it('marks a machine whose processes died with the server stopped, and leaks nothing', async () => {
+    await launchAndKill(D, 3);
+    const first = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
+    for (const p of await first.hostPids(D)) process.kill(p, 'SIGKILL');
+    const driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
+    assert.deepEqual(await driver.recover(), [{ instanceId: D, state: 'stopped' }]);
+    assert.deepEqual(await leftovers(driver.scope, dataDir), []);
+    assert.ok(readdirSync(join(dataDir, 'machines', D, 'upper')).length > 0, 'the disk is kept');
+    await driver.terminate(D);
+    await driver.close();
+  });
+});
