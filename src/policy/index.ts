@@ -39,5 +39,5 @@ export {
   type BucketPolicyOptions,
   type PrincipalCheckOptions,
 } from './validate-resource.ts';
-export { policySize, POLICY_LIMITS, type PolicyValidation } from './validate-common.ts';
+export { policySize, policySizeError, POLICY_LIMITS, type PolicyValidation, type SizedPolicyKind } from './validate-common.ts';
 export { OPERATORS, parseOperator, type OperatorName } from './conditions.ts';

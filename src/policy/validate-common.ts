@@ -81,3 +81,22 @@ export const POLICY_LIMITS = {
   session: 2048,
   bucket: 20480,
 } as const;
+
+export type SizedPolicyKind = 'userInline' | 'groupInline' | 'roleInline' | 'managed' | 'trust';
+
+/**
+ * IAM's LimitExceeded (409) for an oversized policy, or undefined. `size` defaults to
+ * policySize(text); inline quotas apply to the sum of an entity's inline policies, so callers
+ * pass that sum. `entityName` is the user / group / role name the message names.
+ */
+export function policySizeError(kind: SizedPolicyKind, text: string, entityName = '', size = policySize(text)): AwsError | undefined {
+  const limit = POLICY_LIMITS[kind];
+  if (size <= limit) return undefined;
+  const message =
+    kind === 'managed'
+      ? `Cannot exceed quota for PolicySize: ${limit}`
+      : kind === 'trust'
+        ? `Cannot exceed quota for ACLSizePerRole: ${limit}`
+        : `Maximum policy size of ${limit} bytes exceeded for ${kind === 'userInline' ? 'user' : kind === 'groupInline' ? 'group' : 'role'} ${entityName}`;
+  return new AwsError('LimitExceeded', message, 409);
+}

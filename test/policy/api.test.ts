@@ -11,6 +11,7 @@ import {
   evaluate,
   normalizeContext,
   policySize,
+  policySizeError,
   simulate,
   statementPosition,
   validateBucketPolicy,
@@ -193,4 +194,14 @@ test('evaluation is fast with compiled documents', () => {
   const perCall = Number(process.hrtime.bigint() - t0) / n / 1000;
   // Generous bound (µs per call) so it never flakes; typical is a few µs.
   assert.ok(perCall < 500, `${perCall} µs per evaluation`);
+});
+
+test('policySizeError: IAM quotas and messages', () => {
+  const big = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'x'.repeat(7000) }] });
+  assert.equal(policySizeError('managed', '{}'), undefined);
+  const m = policySizeError('managed', big);
+  assert.ok(m && m.code === 'LimitExceeded' && m.status === 409 && m.message === 'Cannot exceed quota for PolicySize: 6144');
+  assert.equal(policySizeError('userInline', big, 'alice')?.message, 'Maximum policy size of 2048 bytes exceeded for user alice');
+  assert.equal(policySizeError('roleInline', '{}', 'R', 10241)?.message, 'Maximum policy size of 10240 bytes exceeded for role R');
+  assert.equal(policySizeError('trust', big)?.message, 'Cannot exceed quota for ACLSizePerRole: 2048');
 });
