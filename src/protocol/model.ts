@@ -131,7 +131,10 @@ function applyOverlay(model: ServiceModel, overlay: Overlay): void {
       throw new Error(`${model.name} overlay: ${name} is a modelled non-error shape; rename the error shape`);
     }
     if (!existing && !patch.type) throw new Error(`${model.name} overlay: patches unknown shape ${name}`);
-    model.shapes[name] = existing ? { ...existing, ...patch } : patch;
+    // Members merge too, so an overlay can add one member (a statusCode) to a modelled shape.
+    model.shapes[name] = existing
+      ? { ...existing, ...patch, ...(existing.members && patch.members ? { members: { ...existing.members, ...patch.members } } : {}) }
+      : patch;
   }
   for (const [opName, patch] of Object.entries(overlay.operations ?? {})) {
     const { addErrors, ...rest } = patch;
