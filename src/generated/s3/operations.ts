@@ -131,6 +131,8 @@ import type {
   ListPartsRequest,
   NotificationConfiguration,
   NotificationConfigurationDeprecated,
+  PostObjectOutput,
+  PostObjectRequest,
   PutBucketAbacRequest,
   PutBucketAccelerateConfigurationRequest,
   PutBucketAclRequest,
@@ -259,6 +261,7 @@ export interface S3Operations {
   ListObjects(input: ListObjectsRequest, ctx: HandlerContext): Promise<ListObjectsOutput>;
   ListObjectsV2(input: ListObjectsV2Request, ctx: HandlerContext): Promise<ListObjectsV2Output>;
   ListParts(input: ListPartsRequest, ctx: HandlerContext): Promise<ListPartsOutput>;
+  PostObject(input: PostObjectRequest, ctx: HandlerContext): Promise<PostObjectOutput>;
   PutBucketAbac(input: PutBucketAbacRequest, ctx: HandlerContext): Promise<void>;
   PutBucketAccelerateConfiguration(input: PutBucketAccelerateConfigurationRequest, ctx: HandlerContext): Promise<void>;
   PutBucketAcl(input: PutBucketAclRequest, ctx: HandlerContext): Promise<void>;
@@ -378,6 +381,7 @@ export const S3_OPERATIONS: readonly S3OperationName[] = [
   'ListObjects',
   'ListObjectsV2',
   'ListParts',
+  'PostObject',
   'PutBucketAbac',
   'PutBucketAccelerateConfiguration',
   'PutBucketAcl',

@@ -1035,6 +1035,7 @@ export interface GetObjectOutput {
   ObjectLockMode?: ObjectLockMode;
   ObjectLockRetainUntilDate?: Date;
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  StatusCode?: number;
 }
 
 export interface GetObjectRequest {
@@ -1181,6 +1182,7 @@ export interface HeadObjectOutput {
   ObjectLockMode?: ObjectLockMode;
   ObjectLockRetainUntilDate?: Date;
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  StatusCode?: number;
 }
 
 export interface HeadObjectRequest {
@@ -1861,6 +1863,24 @@ export type Permission = "FULL_CONTROL" | "WRITE" | "WRITE_ACP" | "READ" | "READ
 
 export interface PolicyStatus {
   IsPublic?: boolean;
+}
+
+export interface PostObjectOutput {
+  StatusCode?: number;
+  Location?: string;
+  ETag?: string;
+  PostResponse?: PostResponse;
+}
+
+export interface PostObjectRequest {
+  Bucket: string;
+}
+
+export interface PostResponse {
+  Location?: string;
+  Bucket?: string;
+  Key?: string;
+  ETag?: string;
 }
 
 export interface Progress {
