@@ -102,9 +102,9 @@ export function principalMatchLevel(cp: CompiledPrincipal, c: Caller): MatchLeve
 }
 
 /**
- * NotPrincipal: the statement applies unless the caller is fully named. AWS documents that an
- * IAM user, role session or federated user is excluded only when both its own ARN (or its role's /
- * issuing user's) and its account are listed.
+ * NotPrincipal: the statement applies unless the caller is fully named. Following the documented
+ * examples, an IAM user is excluded when its ARN and its account are listed, a role session when
+ * its session ARN, its role's ARN and its account are listed.
  */
 export function notPrincipalExcludes(cp: CompiledPrincipal, c: Caller): boolean {
   if (cp.any) return true;
@@ -122,8 +122,10 @@ export function notPrincipalExcludes(cp: CompiledPrincipal, c: Caller): boolean 
   const account = cp.accounts.has(p.accountId) || (c.canonicalUserId !== undefined && cp.canonical.has(c.canonicalUserId));
   if (p.type === 'Root') return account;
   if (!account) return false;
+  // A role session must be named with its session ARN and its role's ARN ("principals must
+  // always name a specific session"; without the role ARN the role itself is denied).
+  if (p.type === 'AssumedRole') return cp.arns.has(p.arn) && !!p.role && cp.arns.has(p.role.arn);
   if (cp.arns.has(p.arn)) return true;
-  if (p.type === 'AssumedRole' && p.role && cp.arns.has(p.role.arn)) return true;
   if (p.type === 'FederatedUser' && parentMatches(c, cp.arns)) return true;
   return false;
 }
