@@ -1,0 +1,324 @@
+/**
+ * `npm run bench`: Stratus against a bare node:http server, the same server writing each body to
+ * a file, and moto_server, on this machine, in one run. Prints each figure and the ratios.
+ *
+ *   BENCH_SECONDS   seconds per throughput phase (default 5)
+ *   BENCH_SKIP      comma list of servers to skip: stratus,bare,files,moto
+ *   BENCH_LIST_MAX  largest bucket for the listing phase (default 100000)
+ */
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
+import { S3Bench, throughput } from './client.ts';
+import { startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const LIST_MAX = Number(process.env.BENCH_LIST_MAX ?? 100_000);
+const CONCURRENCY = 16;
+const SMALL = Buffer.alloc(4096, 'a');
+const MiB = 1024 * 1024;
+
+type Row = Record<string, number | undefined>;
+const results: Record<string, Row> = {};
+
+/** Samples the server's resident memory (MiB) every 50 ms. */
+function memoryWatch(pid: number) {
+  let peak = 0;
+  const read = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      // process gone
+    }
+  };
+  const timer = setInterval(read, 50);
+  read();
+  return {
+    reset: () => {
+      peak = 0;
+      read();
+    },
+    peak: () => (read(), peak),
+    stop: () => clearInterval(timer),
+  };
+}
+
+function cpuPercent<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number }> {
+  const start = process.cpuUsage();
+  const t0 = Date.now();
+  return fn().then((value) => {
+    const used = process.cpuUsage(start);
+    return { value, cpu: ((used.user + used.system) / 1000 / (Date.now() - t0)) * 100 };
+  });
+}
+
+function generator(total: number, chunk = MiB): Readable {
+  const block = Buffer.alloc(chunk, 'z');
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= total) return this.push(null);
+      const n = Math.min(chunk, total - sent);
+      sent += n;
+      this.push(n === chunk ? block : block.subarray(0, n));
+    },
+  });
+}
+
+async function smallObjects(name: string, c: S3Bench, bucket: string, row: Row): Promise<void> {
+  const put = await cpuPercent(() =>
+    throughput(SECONDS, CONCURRENCY, (i) => c.request('PUT', `/${bucket}/small/${i}`, {}, SMALL)),
+  );
+  row.put = put.value.perSecond;
+  row.loadCpu = put.cpu;
+  const written = put.value.count;
+  row.get = (
+    await throughput(SECONDS, CONCURRENCY, (i) =>
+      c.request('GET', `/${bucket}/small/${i % written}`, {}, undefined, {}, true),
+    )
+  ).perSecond;
+  row.head = (
+    await throughput(SECONDS, CONCURRENCY, (i) => c.request('HEAD', `/${bucket}/small/${i % written}`))
+  ).perSecond;
+  let d = 0;
+  row.delete = (
+    await throughput(SECONDS, CONCURRENCY, () => {
+      const i = d++;
+      return c.request('DELETE', `/${bucket}/small/${i < written ? i : `gone-${i}`}`);
+    })
+  ).perSecond;
+  console.log(
+    `  ${name}: PUT ${row.put.toFixed(0)}/s GET ${row.get.toFixed(0)}/s HEAD ${row.head.toFixed(0)}/s DELETE ${row.delete.toFixed(0)}/s (load generator CPU ${put.cpu.toFixed(0)}%)`,
+  );
+}
+
+async function largeObjects(
+  name: string,
+  c: S3Bench,
+  bucket: string,
+  row: Row,
+  mem: ReturnType<typeof memoryWatch>,
+): Promise<void> {
+  const size = 64 * MiB;
+  const rounds = 3;
+  let t = Date.now();
+  for (let i = 0; i < rounds; i++) {
+    const res = await c.request('PUT', `/${bucket}/large/${i}`, {}, generator(size), {
+      'content-length': String(size),
+    });
+    if (res.status >= 300) throw new Error(`large PUT ${res.status} ${res.body}`);
+  }
+  row.put64 = (size * rounds) / MiB / ((Date.now() - t) / 1000);
+  t = Date.now();
+  for (let i = 0; i < rounds; i++) {
+    const res = await c.request('GET', `/${bucket}/large/${i}`, {}, undefined, {}, true);
+    if (res.status >= 300) throw new Error(`large GET ${res.status}`);
+  }
+  row.get64 = (size * rounds) / MiB / ((Date.now() - t) / 1000);
+  console.log(`  ${name}: 64 MiB PUT ${row.put64.toFixed(0)} MB/s GET ${row.get64.toFixed(0)} MB/s`);
+  if (name === 'stratus') {
+    mem.reset();
+    const gib = 1024 * MiB;
+    const res = await c.request('PUT', `/${bucket}/large/gib`, {}, generator(gib), {
+      'content-length': String(gib),
+    });
+    if (res.status >= 300) throw new Error(`1 GiB PUT ${res.status}`);
+    row.rss1g = mem.peak();
+    await c.request('DELETE', `/${bucket}/large/gib`);
+    console.log(`  ${name}: peak RSS during a 1 GiB PUT ${row.rss1g.toFixed(0)} MiB`);
+  }
+}
+
+async function multipart(name: string, c: S3Bench, bucket: string, row: Row): Promise<void> {
+  const partSize = 8 * MiB;
+  const parts = 32;
+  const t = Date.now();
+  const created = await c.request('POST', `/${bucket}/mpu`, { uploads: '' });
+  const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.body.toString())?.[1];
+  if (!uploadId) throw new Error(`CreateMultipartUpload: ${created.status} ${created.body}`);
+  const etags: string[] = [];
+  let next = 1;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next <= parts) {
+        const n = next++;
+        const res = await c.request(
+          'PUT',
+          `/${bucket}/mpu`,
+          { partNumber: String(n), uploadId },
+          generator(partSize),
+          { 'content-length': String(partSize) },
+        );
+        if (res.status >= 300) throw new Error(`UploadPart ${res.status} ${res.body}`);
+        etags[n] = String(res.headers.etag);
+      }
+    }),
+  );
+  const xml = `<CompleteMultipartUpload>${etags.map((e, i) => (e ? `<Part><PartNumber>${i}</PartNumber><ETag>${e}</ETag></Part>` : '')).join('')}</CompleteMultipartUpload>`;
+  const done = await c.request('POST', `/${bucket}/mpu`, { uploadId }, Buffer.from(xml));
+  if (done.status >= 300 || done.body.includes('<Error>'))
+    throw new Error(`Complete ${done.status} ${done.body}`);
+  row.mpu256 = (partSize * parts) / MiB / ((Date.now() - t) / 1000);
+  console.log(`  ${name}: 256 MiB multipart upload ${row.mpu256.toFixed(0)} MB/s`);
+}
+
+async function fill(c: S3Bench, bucket: string, from: number, to: number): Promise<void> {
+  let i = from;
+  const body = Buffer.from('x');
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (i < to) {
+        const n = i++;
+        const res = await c.request('PUT', `/${bucket}/list/${String(n).padStart(7, '0')}`, {}, body);
+        if (res.status >= 300) throw new Error(`fill ${res.status}`);
+      }
+    }),
+  );
+}
+
+async function listPage(c: S3Bench, bucket: string, total: number): Promise<number> {
+  const samples = 20;
+  const t = process.hrtime.bigint();
+  for (let s = 0; s < samples; s++) {
+    const start = Math.floor((total * s) / samples);
+    const res = await c.request('GET', `/${bucket}`, {
+      'list-type': '2',
+      'max-keys': '1000',
+      'start-after': `list/${String(start).padStart(7, '0')}`,
+    });
+    if (res.status !== 200) throw new Error(`list ${res.status}`);
+  }
+  return Number(process.hrtime.bigint() - t) / 1e6 / samples;
+}
+
+async function listing(name: string, c: S3Bench, bucket: string, row: Row, max: number): Promise<void> {
+  await fill(c, bucket, 0, 10_000);
+  row.list10k = await listPage(c, bucket, 10_000);
+  console.log(`  ${name}: ListObjectsV2 page of 1000 from 10k keys: ${row.list10k.toFixed(1)} ms`);
+  if (max > 10_000) {
+    await fill(c, bucket, 10_000, max);
+    row.list100k = await listPage(c, bucket, max);
+    console.log(
+      `  ${name}: ListObjectsV2 page of 1000 from ${max / 1000}k keys: ${row.list100k.toFixed(1)} ms`,
+    );
+  }
+}
+
+async function bench(
+  server: BenchServer,
+  s3: boolean,
+  opts: { list?: number; large?: boolean; mpu?: boolean },
+): Promise<void> {
+  const row: Row = (results[server.name] = {});
+  const mem = memoryWatch(server.pid);
+  const c = new S3Bench(server.endpoint, CONCURRENCY);
+  try {
+    const bucket = `bench-${Date.now()}`;
+    if (s3) {
+      const res = await c.request('PUT', `/${bucket}`);
+      if (res.status !== 200) throw new Error(`CreateBucket ${res.status} ${res.body}`);
+    }
+    await smallObjects(server.name, c, bucket, row);
+    if (opts.large) await largeObjects(server.name, c, bucket, row, mem);
+    if (opts.mpu) await multipart(server.name, c, bucket, row);
+    if (opts.list) await listing(server.name, c, bucket, row, opts.list);
+    row.peakRss = mem.peak();
+  } finally {
+    mem.stop();
+    c.close();
+  }
+}
+
+function ratio(a?: number, b?: number): string {
+  return a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a';
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  console.log(
+    `Benchmark: 4 KiB objects at concurrency ${CONCURRENCY}, ${SECONDS} s per phase, on ${(await import('node:os')).cpus().length} cores`,
+  );
+  const runs: [string, () => Promise<BenchServer | undefined>, boolean, Parameters<typeof bench>[2]][] = [
+    ['stratus', () => startStratus(4701), true, { list: LIST_MAX, large: true, mpu: true }],
+    [
+      'stratus-noaudit',
+      () =>
+        startStratus(4706, [], { STRATUS_AUDIT: 'off' }).then((s) => ({ ...s, name: 'stratus (no audit)' })),
+      true,
+      {},
+    ],
+    ['bare', () => startBare(4702, 'memory'), false, { large: true }],
+    ['files', () => startBare(4703, 'files'), false, { large: true }],
+    [
+      'moto',
+      () => startMoto(4704),
+      true,
+      { list: Math.min(LIST_MAX, Number(process.env.BENCH_MOTO_LIST_MAX ?? 10_000)) },
+    ],
+  ];
+  for (const [key, start, s3, opts] of runs) {
+    if (SKIP.has(key) || (key === 'stratus-noaudit' && SKIP.has('stratus'))) continue;
+    const server = await start();
+    if (!server) {
+      console.log(`${key}: not available, skipped`);
+      continue;
+    }
+    console.log(`${server.name} (pid ${server.pid})`);
+    try {
+      await bench(server, s3, opts);
+    } catch (err) {
+      console.log(`  ${server.name}: failed: ${(err as Error).message}`);
+    } finally {
+      await server.stop();
+    }
+  }
+  const s = results.stratus ?? {};
+  const bare = results['bare node:http'] ?? {};
+  const files = results['bare + file per body'] ?? {};
+  const moto = results.moto_server ?? {};
+  const noAudit = results['stratus (no audit)'] ?? {};
+  const f = (v?: number, d = 0) => (v === undefined ? 'n/a' : v.toFixed(d));
+  console.log('\n| figure | stratus | bare node:http | bare + files | moto_server |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [label, key, d] of [
+    ['PUT 4 KiB /s', 'put', 0],
+    ['GET 4 KiB /s', 'get', 0],
+    ['HEAD /s', 'head', 0],
+    ['DELETE /s', 'delete', 0],
+    ['64 MiB PUT MB/s', 'put64', 0],
+    ['64 MiB GET MB/s', 'get64', 0],
+    ['256 MiB multipart MB/s', 'mpu256', 0],
+    ['list page 10k keys ms', 'list10k', 1],
+    ['list page 100k keys ms', 'list100k', 1],
+    ['peak server RSS MiB', 'peakRss', 0],
+    ['load generator CPU % (PUT phase)', 'loadCpu', 0],
+  ] as [string, string, number][]) {
+    console.log(
+      `| ${label} | ${f(s[key], d)} | ${f(bare[key], d)} | ${f(files[key], d)} | ${f(moto[key], d)} |`,
+    );
+  }
+  console.log('\nRatios (goals in parentheses):');
+  console.log(
+    `  PUT vs bare+files ${ratio(s.put, files.put)} (>= 1x); vs moto ${ratio(s.put, moto.put)} (>= 3x)`,
+  );
+  console.log(
+    `  GET vs bare ${ratio(s.get, bare.get)} (>= 0.5x); HEAD vs bare ${ratio(s.head, bare.head)} (>= 0.5x)`,
+  );
+  console.log(
+    `  64 MiB PUT vs bare+files ${ratio(s.put64, files.put64)} (>= 0.9x); GET ${ratio(s.get64, files.get64)} (>= 0.9x)`,
+  );
+  console.log(
+    `  list page 100k/10k ${ratio(s.list100k, s.list10k)} (<= 1.5x); moto ${ratio(moto.list100k, moto.list10k)}`,
+  );
+  console.log(`  peak RSS during 1 GiB PUT ${f(s.rss1g)} MiB (< 200)`);
+  console.log(
+    `  audit recording cost on PUT: ${noAudit.put && s.put ? ((1 - s.put / noAudit.put) * 100).toFixed(1) : 'n/a'}% (< 10%)`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
