@@ -171,7 +171,7 @@ export const AuthErrors = {
   /** A presigned URL whose X-Amz-Date lies beyond the allowed skew in the future. */
   presignedNotYetValid(family: AuthFamily, date: Date, expiresAt: Date, now: Date): AwsError {
     if (family === 's3') {
-      return new AwsError('AccessDenied', 'Request is not valid yet', 403, {
+      return new AwsError('AccessDenied', 'Request is not yet valid', 403, {
         'X-Amz-Date': String(date.getTime()),
         Expires: isoSeconds(expiresAt),
         ServerTime: isoSeconds(now),

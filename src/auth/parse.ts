@@ -168,10 +168,14 @@ function v4HeaderIncomplete(family: AuthFamily, authz: string, missing: string[]
 
 function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted: AuthFamily | undefined): SigV4HeaderAuth {
   const fields: Record<string, string> = {};
+  const noEquals: string[] = [];
   for (const part of trimmed.slice('AWS4-HMAC-SHA256'.length).split(',')) {
     const p = part.trim();
     const eq = p.indexOf('=');
-    if (eq <= 0) continue;
+    if (eq <= 0) {
+      if (p !== '') noEquals.push(p);
+      continue;
+    }
     fields[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
   const credential = fields.Credential;
@@ -181,6 +185,12 @@ function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted:
   const scopeService = credential?.split('/')[3];
   const family = hinted ?? (scopeService ? authFamily(scopeService) : 'query');
 
+  if (noEquals.length > 0 && family !== 's3') {
+    throw AuthErrors.incompleteSignature(
+      family,
+      `'${noEquals[0]}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authz}'.`,
+    );
+  }
   const amzDateHeader = header(req.headers, 'x-amz-date');
   const dateHeader = header(req.headers, 'date');
   const missing: string[] = [];
@@ -340,6 +350,6 @@ export function checkScope(parsed: ParsedAuth, expected: { service: string; regi
     throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped to correct service: '${expected.service}'. `);
   }
   if (region !== expected.region) {
-    throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped to a valid region. `);
+    throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped to a valid region, not '${region}'. `);
   }
 }

@@ -108,11 +108,12 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
     );
   }
 
-  if (p.type === 'sigv4-header') {
+  // Non-S3 services ignore X-Amz-Expires: a presigned request lives as long as the clock skew allows.
+  if (p.type === 'sigv4-header' || !s3) {
     if (Math.abs(p.date.getTime() - now.getTime()) > MAX_SKEW_MS) {
       throw AuthErrors.requestTimeTooSkewed(family, p.requestTime, p.date, now);
     }
-  } else {
+  } else if (p.type === 'sigv4-query') {
     const expiresAt = new Date(p.date.getTime() + p.expires * 1000);
     if (p.date.getTime() - now.getTime() > MAX_SKEW_MS) throw AuthErrors.presignedNotYetValid(family, p.date, expiresAt, now);
     if (now.getTime() > expiresAt.getTime()) throw AuthErrors.presignedExpired(family, expiresAt, now, s3 ? p.expiresRaw : undefined);

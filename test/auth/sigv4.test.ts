@@ -258,3 +258,22 @@ test('signing keys are cached per (secret, date, region, service)', async () => 
   assert.equal(signingKey(SECRET, '20260301', 'us-east-1', 's3'), a);
   assert.notEqual(signingKey(SECRET, '20260301', 'us-east-1', 'iam'), a);
 });
+
+test('presigned URLs dated in the future; non-S3 presigned requests live by the skew window', async () => {
+  const future = await smithySign({ path: '/bucket/k', presign: 3600, date: new Date(NOW.getTime() + 20 * 60e3) });
+  const e = fails(() => verify(parseAuth(future), future, credential(), { service: 's3', now: NOW }), 'AccessDenied');
+  assert.equal(e.message, 'Request is not yet valid');
+  assert.equal(e.extra['X-Amz-Date'], String(NOW.getTime() + 20 * 60e3));
+  const sts = await smithySign({ host: 'sts.amazonaws.com', path: '/', service: 'sts', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, presign: 3600, date: NOW });
+  verify(parseAuth(sts), sts, credential(), { service: 'sts', now: new Date(NOW.getTime() + 14 * 60e3), body: '' });
+  const e2 = fails(() => verify(parseAuth(sts), sts, credential(), { service: 'sts', now: new Date(NOW.getTime() + 16 * 60e3), body: '' }), 'SignatureDoesNotMatch');
+  assert.match(e2.message, /^Signature expired: 20260301T120000Z is now earlier than/);
+});
+
+test('non-S3: an Authorization component without "=" is IncompleteSignature', () => {
+  const authz = 'AWS4-HMAC-SHA256 AKID/20260301/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00';
+  const req = { method: 'POST', rawPath: '/', rawQuery: '', headers: { authorization: authz, 'x-amz-date': '20260301T120000Z' } };
+  const e = fails(() => parseAuth(req, { service: 'sts' }), 'IncompleteSignature', 400);
+  assert.equal(e.message, `'AKID/20260301/us-east-1/sts/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '${authz}'.`);
+  fails(() => parseAuth(req, { service: 'cloudtrail' }), 'IncompleteSignatureException', 400);
+});
