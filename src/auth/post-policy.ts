@@ -30,6 +30,8 @@ export interface PostAuthResult {
   type: 'anonymous' | 'sigv4' | 'sigv2';
   accessKeyId?: string;
   credential?: Credential;
+  /** SigV4: the credential scope, for the caller to check against the bucket's region. */
+  scope?: { date: string; region: string; service: string };
   /** The object key with ${filename} substituted. */
   key: string;
   /** Fields by lower-cased name (Content-Type, x-amz-meta-*, acl, success_action_status...). */
@@ -157,6 +159,7 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
 
   let expected: string;
   let provided: string;
+  let scope: PostAuthResult['scope'];
   if (type === 'sigv4') {
     const parts = fields.get('x-amz-credential')!.split('/');
     if (parts.length !== 5 || parts[4] !== 'aws4_request') {
@@ -164,6 +167,10 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
     }
     const date = parseAmzDate(fields.get('x-amz-date')!);
     if (!date) throw AuthErrors.invalidArgument('Invalid x-amz-date format', 'x-amz-date', fields.get('x-amz-date')!);
+    if (parts[1] !== fields.get('x-amz-date')!.slice(0, 8)) {
+      throw AuthErrors.invalidArgument('Invalid credential date. Date is not the same as X-Amz-Date.', 'x-amz-credential', fields.get('x-amz-credential')!);
+    }
+    scope = { date: parts[1]!, region: parts[2]!, service: parts[3]! };
     const k = signingKey(credential.secretAccessKey, parts[1]!, parts[2]!, parts[3]!);
     expected = createHmac('sha256', k).update(policyB64).digest('hex');
     provided = fields.get('x-amz-signature')!;
@@ -197,7 +204,7 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
   const extra = [...fields.keys()].filter((f) => !exempt(f) && !covered.has(f));
   if (extra.length > 0) throw policyDenied(`Extra input fields: ${extra.join(', ')}`);
 
-  return { type, accessKeyId, credential, key, fields, lengthCheck: lengthRange(range) };
+  return { type, accessKeyId, credential, ...(scope ? { scope } : {}), key, fields, lengthCheck: lengthRange(range) };
 }
 
 /** Counts the file's bytes; fails EntityTooLarge as soon as max is passed, EntityTooSmall at the end. */

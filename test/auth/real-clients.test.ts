@@ -185,3 +185,29 @@ print(json.dumps(out))
   assert.ok(seen.some((s) => s.auth === 'sigv2-header' && s.data.toString() === 'from sigv2'));
   assert.ok(seen.some((s) => s.auth === 'sigv4-header' && s.data.toString() === 'from boto3'));
 });
+
+test('boto3 generate_presigned_post (SigV4 and SigV2), posted with fetch', async () => {
+  const script = `
+import boto3, json
+from botocore.config import Config
+kw = dict(endpoint_url='${endpoint}', region_name='us-east-1', aws_access_key_id='${AKID}', aws_secret_access_key='${SECRET}')
+out = []
+for sv in ('s3v4', 's3'):
+    c = boto3.client('s3', config=Config(signature_version=sv, s3={'addressing_style': 'path'}), **kw)
+    out.append(c.generate_presigned_post('bucket', 'in/\${filename}', Fields={'acl': 'private'}, Conditions=[{'acl': 'private'}, ['content-length-range', 1, 50]], ExpiresIn=60))
+print(json.dumps(out))
+`;
+  const r = await promisify(execFile)('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+  const posts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Array<{ url: string; fields: Record<string, string> }>;
+  const types = [];
+  for (const p of posts) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(p.fields)) form.append(k, v);
+    form.append('file', new Blob(['boto form']), 'b.txt');
+    const res = await fetch(p.url, { method: 'POST', body: form });
+    assert.equal(res.status, 204, await res.text());
+    assert.equal(seen.at(-1)!.path, 'in/b.txt');
+    types.push(seen.at(-1)!.auth);
+  }
+  assert.deepEqual(types, ['sigv4', 'sigv2']);
+});
