@@ -1,0 +1,133 @@
+/**
+ * What each S3 operation asks of IAM (Service Authorization Reference): action, resource ARN,
+ * condition keys, the bucket owner as the resource account and the bucket policy.
+ */
+import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { S3Env } from './env.ts';
+import { parseCopySource } from './copy-source.ts';
+import type { Tag } from './store/repository.ts';
+
+const BUCKET_ACTIONS: Record<string, string> = {
+  HeadBucket: 's3:ListBucket',
+  ListObjects: 's3:ListBucket',
+  ListObjectsV2: 's3:ListBucket',
+  GetBucketLocation: 's3:GetBucketLocation',
+  DeleteBucket: 's3:DeleteBucket',
+  PutBucketTagging: 's3:PutBucketTagging',
+  GetBucketTagging: 's3:GetBucketTagging',
+  DeleteBucketTagging: 's3:PutBucketTagging',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+};
+
+const OBJECT_ACTIONS: Record<string, string> = {
+  PutObject: 's3:PutObject',
+  PostObject: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  DeleteObject: 's3:DeleteObject',
+  PutObjectTagging: 's3:PutObjectTagging',
+  GetObjectTagging: 's3:GetObjectTagging',
+  DeleteObjectTagging: 's3:DeleteObjectTagging',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListParts: 's3:ListMultipartUploadParts',
+};
+
+function tagContext(prefix: string, tags: Tag[] | undefined, into: Record<string, ConditionValue>): void {
+  if (!tags) return;
+  for (const t of tags) into[`${prefix}/${t.Key}`] = t.Value;
+}
+
+function requestTags(header: string | undefined): Tag[] | undefined {
+  if (header === undefined) return undefined;
+  return [...new URLSearchParams(header)].map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function s3Authz(env: S3Env): AuthzMapper {
+  async function owned(bucket: string | undefined, ctx: HandlerContext): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy'>> {
+    if (!bucket) return {};
+    const b = await env.repo.getBucket(bucket);
+    // A missing bucket: the caller's own request, so the handler answers NoSuchBucket.
+    if (!b) return { resourceAccountId: ctx.accountId };
+    return { resourceAccountId: b.accountId, ...(b.policy ? { resourcePolicy: b.policy } : {}) };
+  }
+
+  return async (operation, input: Record<string, any>, ctx) => {
+    const h = ctx.request.headers;
+    const common: Record<string, ConditionValue> = { 'aws:SecureTransport': ctx.request.secure };
+    const bucket = input.Bucket as string | undefined;
+    if (operation === 'ListBuckets') return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];
+    if (operation === 'CreateBucket') {
+      const context = { ...common, 's3:x-amz-acl': h['x-amz-acl'], 's3:LocationConstraint': input.CreateBucketConfiguration?.LocationConstraint };
+      return [{ action: 's3:CreateBucket', resource: `arn:aws:s3:::${bucket}`, context, resourceAccountId: ctx.accountId }];
+    }
+    const own = await owned(bucket, ctx);
+    const bucketAction = BUCKET_ACTIONS[operation];
+    if (bucketAction) {
+      const context = { ...common };
+      if (operation.startsWith('ListObjects')) {
+        context['s3:prefix'] = input.Prefix ?? '';
+        if (input.Delimiter !== undefined) context['s3:delimiter'] = input.Delimiter;
+        if (input.MaxKeys !== undefined) context['s3:max-keys'] = input.MaxKeys;
+      }
+      return [{ action: bucketAction, resource: `arn:aws:s3:::${bucket}`, context, ...own }];
+    }
+    if (operation === 'DeleteObjects') {
+      const keys = ((input.Delete?.Objects ?? []) as { Key: string }[]).map((o) => o.Key);
+      return (keys.length ? keys : ['']).map((k) => ({ action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${k}`, context: common, ...own }));
+    }
+    const resource = `arn:aws:s3:::${bucket}/${input.Key ?? ''}`;
+    const context: Record<string, ConditionValue> = { ...common };
+    const requests: AuthzRequest[] = [];
+    if (operation === 'GetObject' || operation === 'HeadObject' || operation.endsWith('ObjectTagging') || operation === 'GetObjectAttributes') {
+      const o = bucket && input.Key !== undefined ? await env.repo.getObject(bucket, input.Key) : undefined;
+      tagContext('s3:ExistingObjectTag', o?.tags, context);
+    }
+    if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload' || operation === 'PostObject') {
+      if (h['x-amz-acl'] !== undefined) context['s3:x-amz-acl'] = h['x-amz-acl'];
+      if (h['x-amz-server-side-encryption'] !== undefined) context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
+      if (h['x-amz-storage-class'] !== undefined) context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];
+      if (h['x-amz-metadata-directive'] !== undefined) context['s3:x-amz-metadata-directive'] = h['x-amz-metadata-directive'];
+      const tags = requestTags(h['x-amz-tagging']);
+      tagContext('s3:RequestObjectTag', tags, context);
+      if (tags) context['s3:RequestObjectTagKeys'] = tags.map((t) => t.Key);
+    }
+    if (operation === 'PutObjectTagging') {
+      const tags = (input.Tagging?.TagSet ?? []) as Tag[];
+      tagContext('s3:RequestObjectTag', tags, context);
+      context['s3:RequestObjectTagKeys'] = tags.map((t) => t.Key);
+    }
+    if (operation === 'CopyObject' || operation === 'UploadPartCopy') {
+      requests.push({ action: 's3:PutObject', resource, context, ...own });
+      const src = typeof input.CopySource === 'string' ? safeSource(input.CopySource) : undefined;
+      if (src) {
+        requests.push({
+          action: 's3:GetObject',
+          resource: `arn:aws:s3:::${src.bucket}/${src.key}`,
+          context: common,
+          ...(await owned(src.bucket, ctx)),
+        });
+      }
+      return requests;
+    }
+    if (operation === 'GetObjectAttributes') {
+      return [
+        { action: 's3:GetObject', resource, context, ...own },
+        { action: 's3:GetObjectAttributes', resource, context, ...own },
+      ];
+    }
+    const action = OBJECT_ACTIONS[operation] ?? `s3:${operation}`;
+    return [{ action, resource, context, ...own }];
+  };
+}
+
+function safeSource(raw: string) {
+  try {
+    return parseCopySource(raw);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Request bodies to blobs: the body streams through the decoder (aws-chunked framing removed,
+ * MD5 and checksums computed, Content-MD5 / x-amz-checksum-* / trailers verified) straight into
+ * a new blob. The blob is published only when the stream ended cleanly and every check passed;
+ * otherwise it is removed and the AwsError of the failed check is thrown.
+ *
+ * The pipeline's s3-body step may already have wrapped ctx.body in a BodyDecoder (it holds
+ * the chunk-signing key); otherwise one is made here from the headers.
+ */
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { BodyDecoder, createBodyDecoder } from '../../protocol/streaming/body.ts';
+import { ChecksumTracker, neededAlgorithms, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import { BlobTooLargeError, type BlobStore } from '../../blob/blob-store.ts';
+import { AwsError } from '../../errors.ts';
+import type { HandlerContext } from '../handler.ts';
+
+/** S3's single PUT limit. */
+export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+
+export interface StoredBody {
+  blobId: string;
+  size: number;
+  md5: Buffer;
+  /** Every checksum computed (base64). */
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  /** The checksum the client supplied (header or trailer), verified. */
+  supplied?: { algorithm: ChecksumAlgorithm; value: string };
+  /** x-amz-sdk-checksum-algorithm, or the algorithm of the supplied checksum. */
+  algorithm?: ChecksumAlgorithm;
+}
+
+const noop = () => {};
+
+export function entityTooLarge(size: number, max: number): AwsError {
+  return new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+    ProposedSize: String(size),
+    MaxSizeAllowed: String(max),
+  });
+}
+
+/** The decoder for this request's body (the pipeline's, or a new one over the raw stream). */
+export function decodedBody(ctx: HandlerContext, body: Readable | undefined): BodyDecoder {
+  const source = body ?? ctx.body;
+  if (source instanceof BodyDecoder) return source;
+  const decoder = createBodyDecoder({ headers: ctx.request.headers });
+  if (source) pipeline(source, decoder, noop);
+  else decoder.end();
+  return decoder;
+}
+
+export async function storeBody(
+  blobs: BlobStore,
+  ctx: HandlerContext,
+  opts: { body?: Readable; algorithms?: ChecksumAlgorithm[]; maxBytes?: number } = {},
+): Promise<StoredBody> {
+  const maxBytes = opts.maxBytes ?? MAX_PUT_SIZE;
+  const declared = Number(ctx.request.headers['x-amz-decoded-content-length'] ?? ctx.request.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) throw entityTooLarge(declared, maxBytes);
+  const decoder = decodedBody(ctx, opts.body);
+  // Algorithms the decoder does not compute itself (the upload's algorithm for a part, ...).
+  const own = new Set(neededAlgorithms(decoder.expectations));
+  const extra = (opts.algorithms ?? []).filter((a) => !own.has(a));
+  const tracker = extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
+  let info;
+  try {
+    info = await blobs.write(decoder, {
+      maxBytes,
+      ...(tracker ? { onChunk: (c: Uint8Array) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {}),
+    });
+  } catch (e) {
+    if (e instanceof BlobTooLargeError) throw entityTooLarge(maxBytes + 1, maxBytes);
+    throw e;
+  }
+  const result = decoder.result;
+  if (!result || !result.md5) {
+    await blobs.delete(info.id);
+    throw new AwsError('IncompleteBody', 'The request body terminated unexpectedly', 400);
+  }
+  const checksums = { ...(tracker?.finish().checksums ?? {}), ...result.checksums };
+  const algorithm = decoder.expectations.sdkAlgorithm ?? result.supplied?.algorithm;
+  return {
+    blobId: info.id,
+    size: info.size,
+    md5: result.md5,
+    checksums,
+    ...(result.supplied ? { supplied: result.supplied } : {}),
+    ...(algorithm ? { algorithm } : {}),
+  };
+}

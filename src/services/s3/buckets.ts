@@ -1,0 +1,148 @@
+/** Buckets: create (naming, location constraints, global uniqueness), head, list, location, delete, tags. */
+import { AwsError } from '../../errors.ts';
+import {
+  BucketAlreadyExists,
+  BucketAlreadyOwnedByYou,
+  BucketNotEmpty,
+  IllegalLocationConstraintException,
+  InvalidLocationConstraint,
+  NoSuchBucket,
+  NoSuchTagSet,
+} from '../../generated/s3/errors.ts';
+import type {
+  CreateBucketOutput,
+  CreateBucketRequest,
+  DeleteBucketRequest,
+  DeleteBucketTaggingRequest,
+  GetBucketLocationOutput,
+  GetBucketLocationRequest,
+  GetBucketTaggingOutput,
+  GetBucketTaggingRequest,
+  HeadBucketOutput,
+  HeadBucketRequest,
+  ListBucketsOutput,
+  ListBucketsRequest,
+  PutBucketTaggingRequest,
+} from '../../generated/s3/types.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { S3Env } from './env.ts';
+import { checkBucketName, checkTags } from './validation.ts';
+import { decodeToken, encodeToken } from './tokens.ts';
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const CANNED_BUCKET_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
+
+function locationOf(input: CreateBucketRequest, region: string): string {
+  const constraint = input.CreateBucketConfiguration?.LocationConstraint as string | undefined;
+  if (constraint === undefined || constraint === '') {
+    if (region !== 'us-east-1') throw new IllegalLocationConstraintException(
+      'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
+    );
+    return 'us-east-1';
+  }
+  // us-east-1 is never a valid constraint: a bucket there is created without one.
+  if (constraint === 'us-east-1' || !REGION.test(constraint)) {
+    throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+  }
+  if (constraint !== region) {
+    throw new IllegalLocationConstraintException(
+      `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+    );
+  }
+  return constraint;
+}
+
+export function bucketHandlers(env: S3Env) {
+  return {
+    async CreateBucket(input: CreateBucketRequest, ctx: HandlerContext): Promise<CreateBucketOutput> {
+      checkBucketName(input.Bucket);
+      const region = locationOf(input, ctx.region);
+      if (input.ACL !== undefined && !CANNED_BUCKET_ACLS.has(input.ACL)) {
+        throw new AwsError('InvalidArgument', '', 400, { ArgumentName: 'x-amz-acl', ArgumentValue: input.ACL });
+      }
+      const tags = input.CreateBucketConfiguration?.Tags ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket') : undefined;
+      const created = await env.repo.createBucket({
+        name: input.Bucket,
+        accountId: ctx.accountId,
+        region,
+        createdAt: ctx.now.getTime(),
+        ...(input.ACL ? { acl: input.ACL } : {}),
+        ...(tags?.length ? { tags } : {}),
+      });
+      if (!created.created) {
+        const existing = created.existing;
+        if (existing.accountId !== ctx.accountId) {
+          throw new BucketAlreadyExists(undefined, { BucketName: input.Bucket });
+        }
+        // us-east-1 answers 200 for legacy reasons (the bucket is left as it was).
+        if (!(existing.region === 'us-east-1' && region === 'us-east-1')) {
+          throw new BucketAlreadyOwnedByYou(undefined, { BucketName: input.Bucket });
+        }
+      }
+      return {
+        Location: region === 'us-east-1' ? `/${input.Bucket}` : `http://${input.Bucket}.s3.amazonaws.com/`,
+        BucketArn: `arn:aws:s3:::${input.Bucket}`,
+      } as CreateBucketOutput;
+    },
+
+    async HeadBucket(input: HeadBucketRequest): Promise<HeadBucketOutput> {
+      const b = await env.bucket(input.Bucket);
+      return { BucketRegion: b.region, AccessPointAlias: false, BucketArn: `arn:aws:s3:::${b.name}` } as HeadBucketOutput;
+    },
+
+    async GetBucketLocation(input: GetBucketLocationRequest): Promise<GetBucketLocationOutput> {
+      const b = await env.bucket(input.Bucket);
+      return b.region === 'us-east-1' ? {} : ({ LocationConstraint: b.region } as GetBucketLocationOutput);
+    },
+
+    async ListBuckets(input: ListBucketsRequest, ctx: HandlerContext): Promise<ListBucketsOutput> {
+      const max = input.MaxBuckets;
+      if (max !== undefined && (max < 1 || max > 10000)) {
+        throw new AwsError('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', 400, {
+          ArgumentName: 'max-buckets',
+          ArgumentValue: String(max),
+        });
+      }
+      const after = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken, 'continuation-token') : undefined;
+      const limit = max ?? 10000;
+      const rows = await env.repo.listBuckets(ctx.accountId, {
+        ...(input.Prefix ? { prefix: input.Prefix } : {}),
+        ...(after !== undefined ? { after } : {}),
+        ...(input.BucketRegion ? { region: input.BucketRegion } : {}),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const more = rows.length > limit;
+      return {
+        Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: `arn:aws:s3:::${b.name}` })),
+        Owner: await env.owner(ctx.accountId),
+        ...(more ? { ContinuationToken: encodeToken(page[page.length - 1]!.name) } : {}),
+        ...(input.Prefix !== undefined ? { Prefix: input.Prefix } : {}),
+      } as ListBucketsOutput;
+    },
+
+    async DeleteBucket(input: DeleteBucketRequest): Promise<void> {
+      const r = await env.repo.deleteBucket(input.Bucket);
+      if (r.result === 'missing') throw new NoSuchBucket(undefined, { BucketName: input.Bucket });
+      if (r.result === 'not-empty') throw new BucketNotEmpty(undefined, { BucketName: input.Bucket });
+      env.free(r.freed);
+    },
+
+    async PutBucketTagging(input: PutBucketTaggingRequest): Promise<void> {
+      await env.bucket(input.Bucket);
+      const tags = checkTags((input.Tagging?.TagSet ?? []) as never, 'bucket');
+      await env.repo.setBucketTags(input.Bucket, tags.length ? tags : undefined);
+    },
+
+    async GetBucketTagging(input: GetBucketTaggingRequest): Promise<GetBucketTaggingOutput> {
+      const b = await env.bucket(input.Bucket);
+      if (!b.tags?.length) throw new NoSuchTagSet(undefined, { BucketName: input.Bucket });
+      return { TagSet: b.tags };
+    },
+
+    async DeleteBucketTagging(input: DeleteBucketTaggingRequest): Promise<void> {
+      await env.bucket(input.Bucket);
+      await env.repo.setBucketTags(input.Bucket, undefined);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** S3: buckets, objects, listing, multipart uploads, tagging and browser POST uploads. */
+import type { Service } from '../registry.ts';
+import type { ServiceDeps } from '../deps.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { unsupportedBackend } from '../../store/backend.ts';
+import { S3Env } from './env.ts';
+import { SqliteS3Repository } from './store/sqlite.ts';
+import type { S3Repository } from './store/repository.ts';
+import { bucketHandlers } from './buckets.ts';
+import { objectHandlers } from './objects.ts';
+import { listingHandlers } from './listing.ts';
+import { s3Authz } from './authz.ts';
+
+function openRepository(deps: ServiceDeps): S3Repository {
+  switch (deps.backend.kind) {
+    case 'sqlite':
+      return new SqliteS3Repository(deps.backend.db);
+    default:
+      return unsupportedBackend(deps.backend.kind);
+  }
+}
+
+export async function createS3Service(deps: ServiceDeps): Promise<Service> {
+  const env = new S3Env(openRepository(deps), deps.blobs, deps.accounts);
+  const handlers: ServiceHandlers = {
+    ...bucketHandlers(env),
+    ...objectHandlers(env),
+    ...listingHandlers(env),
+  };
+  return { handlers, authz: s3Authz(env) };
+}

@@ -1,0 +1,153 @@
+/** Objects: PutObject, GetObject, HeadObject, DeleteObject. */
+import { Readable } from 'node:stream';
+import { AwsError } from '../../errors.ts';
+import { InvalidArgument, NoSuchKey } from '../../generated/s3/errors.ts';
+import type {
+  DeleteObjectOutput,
+  DeleteObjectRequest,
+  GetObjectOutput,
+  GetObjectRequest,
+  HeadObjectOutput,
+  HeadObjectRequest,
+  PutObjectOutput,
+  PutObjectRequest,
+} from '../../generated/s3/types.ts';
+import type { ByteRange } from '../../blob/blob-store.ts';
+import type { HandlerContext } from '../handler.ts';
+import { md5Etag, type S3Env } from './env.ts';
+import { storeBody } from './body.ts';
+import { checkReadConditions, writeCheck } from './conditions.ts';
+import { contentRange, parseRange } from './ranges.ts';
+import { applyResponseOverrides, attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE, objectOutput } from './object-headers.ts';
+import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
+
+export const EMPTY = (): Readable => Readable.from([]);
+
+/** The byte range of part `n` of a multipart object (PartNumber reads). */
+function partRange(o: ObjectRecord, n: number): { range: ByteRange | undefined; count: number } {
+  const parts = o.attrs.parts;
+  if (!parts) {
+    if (n !== 1) throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, { PartNumberRequested: String(n), ActualPartCount: '1' });
+    return { range: o.size ? { start: 0, end: o.size - 1 } : undefined, count: 1 };
+  }
+  if (n > parts.length) {
+    throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
+      PartNumberRequested: String(n),
+      ActualPartCount: String(parts.length),
+    });
+  }
+  let start = 0;
+  for (let i = 0; i < n - 1; i++) start += parts[i]!.size;
+  return { range: { start, end: start + parts[n - 1]!.size - 1 }, count: parts.length };
+}
+
+interface ReadPlan {
+  out: Record<string, unknown>;
+  range: ByteRange | undefined;
+  object: ObjectRecord;
+}
+
+async function planRead(env: S3Env, input: GetObjectRequest | HeadObjectRequest, withTags: boolean): Promise<ReadPlan> {
+  const o = await env.object(input.Bucket, input.Key);
+  checkReadConditions(input, o);
+  const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
+  let range: ByteRange | undefined;
+  if (input.PartNumber !== undefined) {
+    if (input.Range !== undefined) throw new InvalidArgument('Cannot specify both Range header and partNumber query parameter', { ArgumentName: 'partNumber' });
+    if (input.PartNumber < 1 || input.PartNumber > 10000) {
+      throw new InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', {
+        ArgumentName: 'partNumber',
+        ArgumentValue: String(input.PartNumber),
+      });
+    }
+    const p = partRange(o, input.PartNumber);
+    range = p.range;
+    out.PartsCount = p.count;
+    if (o.attrs.parts) {
+      // A part's checksum is the composite's piece, not the whole object's.
+      for (const k of Object.keys(out)) if (k.startsWith('Checksum')) delete out[k];
+    }
+  } else {
+    range = parseRange(input.Range, o.size);
+    // A ranged read has no checksum of its own: S3 sends none (clients would fail to validate).
+    if (range) for (const k of Object.keys(out)) if (k.startsWith('Checksum')) delete out[k];
+  }
+  if (range) {
+    out.ContentRange = contentRange(range, o.size);
+    out.ContentLength = range.end - range.start + 1;
+    out.StatusCode = 206;
+  } else {
+    out.ContentLength = o.size;
+  }
+  return { out, range, object: o };
+}
+
+export function objectHandlers(env: S3Env) {
+  return {
+    async PutObject(input: PutObjectRequest, ctx: HandlerContext): Promise<PutObjectOutput> {
+      await env.bucket(input.Bucket);
+      checkKey(input.Key);
+      checkMetadata(input.Metadata);
+      const storageClass = storageClassOf(input.StorageClass);
+      const tags = parseTaggingHeader(input.Tagging);
+      const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
+      // Fail fast before reading the body; checked again inside the commit.
+      if (check) check(await env.repo.getObject(input.Bucket, input.Key));
+      const body = await storeBody(env.blobs, ctx, input.Body ? { body: input.Body } : {});
+      const checksum: StoredChecksum | undefined = body.supplied ? { ...body.supplied, type: 'FULL_OBJECT' } : undefined;
+      const record: ObjectRecord = {
+        bucket: input.Bucket,
+        key: input.Key,
+        blobId: body.blobId,
+        size: body.size,
+        etag: md5Etag(body.md5),
+        lastModified: ctx.now.getTime(),
+        storageClass,
+        owner: ctx.accountId,
+        contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
+        attrs: { ...attrsFrom(input), ...(checksum ? { checksum } : {}), ...(input.ACL ? { acl: input.ACL } : {}) },
+        ...(tags?.length ? { tags } : {}),
+      };
+      let freed: string[];
+      try {
+        freed = await env.repo.putObject(record, check);
+      } catch (e) {
+        env.free([body.blobId]);
+        throw e;
+      }
+      env.free(freed);
+      return {
+        ETag: record.etag,
+        ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
+        Size: body.size,
+        ...checksumMembers(checksum),
+      } as PutObjectOutput;
+    },
+
+    async GetObject(input: GetObjectRequest, _ctx: HandlerContext): Promise<GetObjectOutput> {
+      const { out, range, object } = await planRead(env, input, true);
+      applyResponseOverrides(out, input as unknown as Record<string, unknown>);
+      out.Body = object.size === 0 ? EMPTY() : await env.blobs.read(object.blobId, range);
+      return out as GetObjectOutput;
+    },
+
+    async HeadObject(input: HeadObjectRequest, _ctx: HandlerContext): Promise<HeadObjectOutput> {
+      const { out } = await planRead(env, input, false);
+      applyResponseOverrides(out, input as unknown as Record<string, unknown>);
+      return out as HeadObjectOutput;
+    },
+
+    async DeleteObject(input: DeleteObjectRequest, _ctx: HandlerContext): Promise<DeleteObjectOutput> {
+      await env.bucket(input.Bucket);
+      if (input.IfMatch !== undefined) {
+        const o = await env.repo.getObject(input.Bucket, input.Key);
+        if (!o) throw new NoSuchKey(undefined, { Key: input.Key });
+        writeCheck(input.IfMatch, undefined, input.Key)!(o);
+      }
+      const { freed } = await env.repo.deleteObjects(input.Bucket, [input.Key]);
+      env.free(freed);
+      return {};
+    },
+  };
+}

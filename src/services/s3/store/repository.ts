@@ -1,0 +1,158 @@
+/**
+ * S3 metadata: the backend-neutral contract (sqlite.ts implements it). Blob ids returned by the
+ * mutating calls are blobs no longer referenced, for the caller to delete after the commit.
+ * `check` callbacks run inside the write transaction (conditional writes) and may throw to
+ * abort it.
+ */
+
+export interface BucketRecord {
+  name: string;
+  accountId: string;
+  region: string;
+  createdAt: number;
+  acl?: string;
+  tags?: Tag[];
+  policy?: string;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
+export interface StoredChecksum {
+  algorithm: string;
+  /** Base64; composite values carry their '-N' suffix. */
+  value: string;
+  type: ChecksumType;
+}
+
+export interface PartSummary {
+  size: number;
+  /** Base64 checksum of the part, when the upload had an algorithm. */
+  checksum?: string;
+}
+
+/** Everything about an object that is not listed (stored as one JSON column). */
+export interface ObjectAttrs {
+  metadata?: Record<string, string>;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  contentLanguage?: string;
+  expires?: string;
+  websiteRedirectLocation?: string;
+  sse?: string;
+  acl?: string;
+  checksum?: StoredChecksum;
+  /** Multipart objects: each part's size (and checksum), for PartNumber reads and attributes. */
+  parts?: PartSummary[];
+}
+
+export interface ObjectRecord {
+  bucket: string;
+  key: string;
+  blobId: string;
+  size: number;
+  /** Quoted, as S3 returns it. */
+  etag: string;
+  lastModified: number;
+  storageClass: string;
+  owner: string;
+  contentType?: string;
+  attrs: ObjectAttrs;
+  tags?: Tag[];
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: number;
+  storageClass: string;
+  owner: string;
+  checksumAlgorithm?: string;
+  checksumType?: string;
+}
+
+export interface ListQuery {
+  prefix: string;
+  delimiter?: string;
+  /** Exclusive start: entries strictly after this (a key or a common prefix). */
+  after?: string;
+  maxKeys: number;
+}
+
+export interface ListPage {
+  contents: ListedObject[];
+  commonPrefixes: string[];
+  truncated: boolean;
+  /** The last entry returned (key or common prefix), for markers and tokens. */
+  last?: string;
+}
+
+export interface UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  owner: string;
+  initiator: string;
+  storageClass: string;
+  checksumAlgorithm?: string;
+  checksumType?: ChecksumType;
+  contentType?: string;
+  attrs: ObjectAttrs;
+  tags?: Tag[];
+}
+
+export interface PartRecord {
+  uploadId: string;
+  partNumber: number;
+  blobId: string;
+  size: number;
+  etag: string;
+  lastModified: number;
+  checksum?: string;
+}
+
+export interface S3Repository {
+  createBucket(bucket: BucketRecord): Promise<{ created: true } | { created: false; existing: BucketRecord }>;
+  getBucket(name: string): Promise<BucketRecord | undefined>;
+  listBuckets(accountId: string, q: { prefix?: string; after?: string; region?: string; limit: number }): Promise<BucketRecord[]>;
+  /** 'not-empty' when objects remain; otherwise deletes it (and its unfinished uploads). */
+  deleteBucket(name: string): Promise<{ result: 'deleted' | 'not-empty' | 'missing'; freed: string[] }>;
+  setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
+
+  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** Inserts or replaces; `check` sees the current object first. Returns the freed blob id. */
+  putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void): Promise<string[]>;
+  deleteObjects(bucket: string, keys: readonly string[]): Promise<{ deleted: string[]; freed: string[] }>;
+  setObjectTags(bucket: string, key: string, tags: Tag[] | undefined): Promise<boolean>;
+  listObjects(bucket: string, q: ListQuery): Promise<ListPage>;
+  /** True when the bucket holds at least one object. */
+  hasObjects(bucket: string): Promise<boolean>;
+
+  createUpload(upload: UploadRecord): Promise<void>;
+  getUpload(uploadId: string): Promise<UploadRecord | undefined>;
+  /** Stores a part (replacing one with the same number); fails with false when the upload is gone. */
+  putPart(part: PartRecord): Promise<{ ok: boolean; freed: string[] }>;
+  listParts(uploadId: string, after: number, limit: number): Promise<PartRecord[]>;
+  getParts(uploadId: string, numbers: readonly number[]): Promise<Map<number, PartRecord>>;
+  /** Commits the object and removes the upload with all its parts, atomically. */
+  completeUpload(
+    uploadId: string,
+    record: ObjectRecord,
+    check?: (existing: ObjectRecord | undefined) => void,
+  ): Promise<{ ok: boolean; freed: string[] }>;
+  abortUpload(uploadId: string): Promise<{ ok: boolean; freed: string[] }>;
+  listUploads(
+    bucket: string,
+    q: { prefix: string; keyMarker?: string; uploadIdMarker?: string; limit: number },
+  ): Promise<UploadRecord[]>;
+
+  /** Of these blob ids, the ones some object or part references (for blob GC). */
+  referencedBlobs(ids: readonly string[]): Promise<Set<string>>;
+}
