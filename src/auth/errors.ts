@@ -52,6 +52,9 @@ export const AuthErrors = {
   /** No credentials at all on a service that has no anonymous access. */
   missingAuthenticationToken(family: AuthFamily): AwsError {
     if (family === 'json') return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    if (family === 'ec2') {
+      return new AwsError('MissingAuthenticationToken', 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.', 401);
+    }
     return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
   },
 
