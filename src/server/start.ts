@@ -11,12 +11,14 @@ import { openBackend, type StoreBackend } from '../store/backend.ts';
 import { FsBlobStore } from '../blob/fs/fs-blob-store.ts';
 import { openAccountsRepository } from '../accounts/open.ts';
 import { ensureDefaultAccount } from '../accounts/accounts.ts';
-import { RootCredentialResolver } from '../accounts/root-resolver.ts';
+import { RootCredentialResolver, chainCredentialResolvers } from '../accounts/root-resolver.ts';
+import { createIamCredentialResolver } from '../services/iam/credential-resolver.ts';
 import type { AccountsRepository } from '../accounts/repository.ts';
 import { buildServices } from '../services/registry.ts';
 import { createStratusServer, listen } from './http-server.ts';
 import { healthRoute } from './health.ts';
 import { rootOnlyAuthorizer } from './default-authorizer.ts';
+import { installAuditRecorder } from '../audit/index.ts';
 
 export interface RunningStratus {
   app: App;
@@ -36,15 +38,18 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
   await ensureDefaultAccount(accounts, config, { syncRootKey: true });
 
   const clockOffsetMs = Number(process.env.STRATUS_TEST_CLOCK_OFFSET_MS ?? 0);
+  const now = () => new Date(Date.now() + clockOffsetMs);
   const app: App = {
     options: { region: config.region, clockOffsetMs },
-    credentials: new RootCredentialResolver(accounts),
+    // Root keys first, then IAM users' keys and STS temporary credentials.
+    credentials: chainCredentialResolvers(new RootCredentialResolver(accounts), createIamCredentialResolver(backend, now)),
     handlers: {},
     authz: {},
     authorizer: rootOnlyAuthorizer,
     recorders: [],
-    now: () => new Date(Date.now() + clockOffsetMs),
+    now,
   };
+  installAuditRecorder(app, backend);
   const services = await buildServices({ config, backend, blobs, accounts, app });
   app.handlers = services.handlers;
   app.authz = services.authz;

@@ -8,6 +8,7 @@ import type { ServiceHandlers } from './handler.ts';
 import type { AuthzMapper } from './authz.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createStsService } from './sts/index.ts';
+import { createIamService } from './iam/index.ts';
 import { createS3Service } from './s3/index.ts';
 
 export interface Service {
@@ -21,6 +22,7 @@ export type ServiceFactory = (deps: ServiceDeps) => Promise<Service>;
 
 const SERVICES: Partial<Record<ServiceName, ServiceFactory>> = {
   sts: createStsService,
+  iam: createIamService,
   s3: createS3Service,
 };
 

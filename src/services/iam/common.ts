@@ -1,0 +1,99 @@
+/** Helpers shared by the IAM handlers: lookups, paging, paths, tags, policy documents. */
+import { AwsError } from '../../errors.ts';
+import type { HandlerContext } from '../handler.ts';
+import { ConflictError } from '../../store/errors.ts';
+import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
+import type { EntityKind, EntityRecords, Tag } from './repository.ts';
+import type { IamState } from './state.ts';
+
+export interface Paged {
+  Marker?: string;
+  MaxItems?: number;
+}
+
+/** AWS's Marker/MaxItems/IsTruncated paging over a sorted list (default 100 items). */
+export function page<T>(items: T[], input: Paged): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  let start = 0;
+  if (input.Marker !== undefined) {
+    const n = Number(Buffer.from(input.Marker, 'base64url').toString('utf8').replace(/^o:/, ''));
+    if (!Number.isInteger(n) || n < 0) throw new AwsError('ValidationError', 'Invalid Marker.', 400);
+    start = n;
+  }
+  const max = input.MaxItems ?? 100;
+  const slice = items.slice(start, start + max);
+  const next = start + max;
+  if (next < items.length) return { items: slice, IsTruncated: true, Marker: Buffer.from(`o:${next}`).toString('base64url') };
+  return { items: slice, IsTruncated: false };
+}
+
+export const byPrefix = <T extends { path: string }>(items: T[], prefix: string | undefined): T[] =>
+  prefix ? items.filter((i) => i.path.startsWith(prefix)) : items;
+
+export const iso = (d: Date): string => d.toISOString();
+export const date = (s: string): Date => new Date(s);
+
+/** How IAM returns policy documents: URL-encoded JSON (botocore decodes it). */
+export const encodeDocument = (doc: string): string => encodeURIComponent(doc);
+
+export async function mustGet<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, name: string): Promise<EntityRecords[K]> {
+  const r = await s.repo.getEntity(ctx.accountId, kind, name);
+  if (!r) throw IamErrors.noSuchEntity(kind, name);
+  return r;
+}
+
+export async function create<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, record: EntityRecords[K]): Promise<void> {
+  try {
+    await s.repo.createEntity(ctx.accountId, kind, record);
+  } catch (e) {
+    if (e instanceof ConflictError) throw IamErrors.alreadyExists(kind, record.name);
+    throw e;
+  }
+  s.changed();
+}
+
+export async function save<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, record: EntityRecords[K]): Promise<void> {
+  try {
+    await s.repo.saveEntity(ctx.accountId, kind, record);
+  } catch (e) {
+    if (e instanceof ConflictError) throw IamErrors.alreadyExists(kind, record.name);
+    throw e;
+  }
+  s.changed();
+}
+
+export const MAX_TAGS = 50;
+
+/** Checks a Tags list (duplicate keys, count) as IAM does. */
+export function checkTags(tags: Tag[] | undefined): Tag[] {
+  const list = tags ?? [];
+  const seen = new Set<string>();
+  for (const t of list) {
+    const k = t.Key.toLowerCase();
+    if (seen.has(k)) throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    seen.add(k);
+  }
+  if (list.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');
+  return list.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
+}
+
+/** Tags merged (new values win, keys case-insensitive), at most 50. */
+export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
+  const out = [...current];
+  for (const t of checkTags(added)) {
+    const i = out.findIndex((x) => x.Key.toLowerCase() === t.Key.toLowerCase());
+    if (i >= 0) out[i] = t;
+    else out.push(t);
+  }
+  if (out.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');
+  return out;
+}
+
+export const removeTags = (current: Tag[], keys: string[]): Tag[] => {
+  const drop = new Set(keys.map((k) => k.toLowerCase()));
+  return current.filter((t) => !drop.has(t.Key.toLowerCase()));
+};
+
+export const tagsOut = (tags: Tag[]): Tag[] | undefined => (tags.length ? tags : undefined);
+
+export const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));

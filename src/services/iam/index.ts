@@ -1,0 +1,39 @@
+/** IAM: handlers by resource area, the authz mapper, shared state with STS. */
+import type { Service } from '../registry.ts';
+import type { ServiceDeps } from '../deps.ts';
+import { accessKeyHandlers } from './access-keys.ts';
+import { accountHandlers } from './account.ts';
+import { iamAuthz } from './authz.ts';
+import { entityPolicyHandlers } from './entity-policies.ts';
+import { groupHandlers } from './groups.ts';
+import { instanceProfileHandlers } from './instance-profiles.ts';
+import { managedPolicyHandlers } from './managed-policies.ts';
+import { oidcProviderHandlers } from './oidc-providers.ts';
+import { policyVersionHandlers } from './policy-versions.ts';
+import { roleHandlers } from './roles.ts';
+import { samlProviderHandlers } from './saml-providers.ts';
+import { iamState } from './state.ts';
+import { userHandlers } from './users.ts';
+import { authorizationDetailsHandlers } from './authorization-details.ts';
+
+export async function createIamService(deps: ServiceDeps): Promise<Service> {
+  const s = iamState(deps.backend);
+  return {
+    handlers: {
+      ...userHandlers(s),
+      ...groupHandlers(s),
+      ...roleHandlers(s),
+      ...managedPolicyHandlers(s),
+      ...policyVersionHandlers(s),
+      ...entityPolicyHandlers(s),
+      ...accessKeyHandlers(s),
+      ...instanceProfileHandlers(s),
+      ...samlProviderHandlers(s),
+      ...oidcProviderHandlers(s),
+      ...accountHandlers(s),
+      ...authorizationDetailsHandlers(s),
+    },
+    authz: iamAuthz(s),
+    close: () => s.flushKeyUses(),
+  };
+}

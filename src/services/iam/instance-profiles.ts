@@ -1,0 +1,111 @@
+/** Instance profiles: containers for (at most) one role that EC2 instances use. */
+import type { ServiceHandlers } from '../handler.ts';
+import { byPrefix, checkTags, create, date, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
+import { iamArn, uniqueId } from './ids.ts';
+import type { InstanceProfileRecord, RoleRecord, Tag } from './repository.ts';
+import { roleOut } from './roles.ts';
+import type { IamState } from './state.ts';
+
+export const ROLES_PER_INSTANCE_PROFILE = 1;
+
+export function instanceProfileHandlers(s: IamState): ServiceHandlers {
+  async function out(p: InstanceProfileRecord, withTags = true) {
+    const roles: RoleRecord[] = [];
+    for (const id of p.roles) {
+      const r = await s.repo.getEntityById('role', id);
+      if (r) roles.push(r.record);
+    }
+    return {
+      Path: p.path,
+      InstanceProfileName: p.name,
+      InstanceProfileId: p.id,
+      Arn: p.arn,
+      CreateDate: date(p.createdAt),
+      Roles: roles.map((r) => roleOut(r, false)),
+      ...(withTags && { Tags: tagsOut(p.tags) }),
+    };
+  }
+
+  return {
+    async CreateInstanceProfile(input: { InstanceProfileName: string; Path?: string; Tags?: Tag[] }, ctx) {
+      const path = input.Path ?? '/';
+      const p: InstanceProfileRecord = {
+        name: input.InstanceProfileName,
+        id: uniqueId('AIPA'),
+        path,
+        arn: iamArn(ctx.accountId, 'instance-profile', path, input.InstanceProfileName),
+        createdAt: iso(ctx.now),
+        tags: checkTags(input.Tags),
+        roles: [],
+      };
+      await create(s, ctx, 'instance-profile', p);
+      return { InstanceProfile: await out(p) };
+    },
+
+    async GetInstanceProfile(input: { InstanceProfileName: string }, ctx) {
+      return { InstanceProfile: await out(await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)) };
+    },
+
+    async ListInstanceProfiles(input: Paged & { PathPrefix?: string }, ctx) {
+      const p = page(byPrefix(await s.repo.listEntities(ctx.accountId, 'instance-profile'), input.PathPrefix), input);
+      const items = [];
+      for (const x of p.items) items.push(await out(x, false));
+      return { InstanceProfiles: items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async ListInstanceProfilesForRole(input: Paged & { RoleName: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      const all = (await s.repo.listEntities(ctx.accountId, 'instance-profile')).filter((p) => p.roles.includes(r.id));
+      const p = page(all, input);
+      const items = [];
+      for (const x of p.items) items.push(await out(x, false));
+      return { InstanceProfiles: items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async DeleteInstanceProfile(input: { InstanceProfileName: string }, ctx) {
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      if (p.roles.length) throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
+      await s.repo.deleteEntity(ctx.accountId, 'instance-profile', p);
+      s.changed();
+      return {};
+    },
+
+    async AddRoleToInstanceProfile(input: { InstanceProfileName: string; RoleName: string }, ctx) {
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      if (p.roles.includes(r.id)) throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
+      if (p.roles.length >= ROLES_PER_INSTANCE_PROFILE)
+        throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
+      await save(s, ctx, 'instance-profile', { ...p, roles: [...p.roles, r.id] });
+      await s.repo.addLink(ctx.accountId, 'profile-role', p.id, r.id);
+      return {};
+    },
+
+    async RemoveRoleFromInstanceProfile(input: { InstanceProfileName: string; RoleName: string }, ctx) {
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      if (!p.roles.includes(r.id)) throw noSuch(`The role with name ${r.name} cannot be found.`);
+      await save(s, ctx, 'instance-profile', { ...p, roles: p.roles.filter((x) => x !== r.id) });
+      await s.repo.removeLink(ctx.accountId, 'profile-role', p.id, r.id);
+      return {};
+    },
+
+    async TagInstanceProfile(input: { InstanceProfileName: string; Tags: Tag[] }, ctx) {
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      await save(s, ctx, 'instance-profile', { ...p, tags: mergeTags(p.tags, input.Tags) });
+      return {};
+    },
+
+    async UntagInstanceProfile(input: { InstanceProfileName: string; TagKeys: string[] }, ctx) {
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      await save(s, ctx, 'instance-profile', { ...p, tags: removeTags(p.tags, input.TagKeys) });
+      return {};
+    },
+
+    async ListInstanceProfileTags(input: Paged & { InstanceProfileName: string }, ctx) {
+      const p = page((await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)).tags, input);
+      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/** Customer-managed policies (and the AWS-managed ones, read-only): create, read, list, delete, tags. */
+import { validateIdentityPolicy, policySize, POLICY_LIMITS } from '../../policy/index.ts';
+import type { HandlerContext, ServiceHandlers } from '../handler.ts';
+import { AWS_POLICY_PREFIX, awsManagedPolicies, awsManagedPolicy } from './aws-managed.ts';
+import { byPrefix, checkTags, create, date, iso, mergeTags, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import { deleteConflict, IamErrors, limitExceeded, unmodifiable } from './errors.ts';
+import { iamArn, uniqueId } from './ids.ts';
+import type { PolicyRecord, Tag } from './repository.ts';
+import type { IamState } from './state.ts';
+
+/** Validates a managed policy document on write (MalformedPolicyDocument / LimitExceeded). */
+export function checkManagedDocument(doc: string): void {
+  validateIdentityPolicy(doc, { managed: true });
+  if (policySize(doc) > POLICY_LIMITS.managed) throw limitExceeded(`Cannot exceed quota for PolicySize: ${POLICY_LIMITS.managed}`);
+}
+
+/** The policy an ARN names: AWS-managed, or customer-managed in the caller's account. */
+export async function findPolicy(s: IamState, accountId: string, arn: string): Promise<PolicyRecord | undefined> {
+  if (arn.startsWith(AWS_POLICY_PREFIX)) return awsManagedPolicy(arn);
+  const m = /^arn:aws:iam::(\d{12}):policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+  if (!m || m[1] !== accountId) return undefined;
+  const p = await s.repo.getEntity(accountId, 'policy', m[2]!);
+  return p && p.arn === arn ? p : undefined;
+}
+
+export async function resolvePolicy(s: IamState, ctx: HandlerContext, arn: string): Promise<PolicyRecord> {
+  const p = await findPolicy(s, ctx.accountId, arn);
+  if (!p) throw IamErrors.noSuchEntity('policy', arn);
+  return p;
+}
+
+/** A customer-managed policy the caller may change (AWS-managed ones are read-only). */
+export async function ownPolicy(s: IamState, ctx: HandlerContext, arn: string): Promise<PolicyRecord> {
+  const p = await resolvePolicy(s, ctx, arn);
+  if (p.arn.startsWith(AWS_POLICY_PREFIX)) throw unmodifiable(`Cannot modify AWS managed policy ${arn}.`);
+  return p;
+}
+
+export async function usage(s: IamState, accountId: string, arn: string): Promise<{ attachments: number; boundaries: number }> {
+  const attachments = (await s.repo.linksTo(accountId, 'attach', arn)).length;
+  let boundaries = 0;
+  for (const u of await s.repo.listEntities(accountId, 'user')) if (u.boundary === arn) boundaries++;
+  for (const r of await s.repo.listEntities(accountId, 'role')) if (r.boundary === arn) boundaries++;
+  return { attachments, boundaries };
+}
+
+export async function policyOut(s: IamState, accountId: string, p: PolicyRecord, withTags = true) {
+  const u = await usage(s, accountId, p.arn);
+  return {
+    PolicyName: p.name,
+    PolicyId: p.id,
+    Arn: p.arn,
+    Path: p.path,
+    DefaultVersionId: p.defaultVersion,
+    AttachmentCount: u.attachments,
+    PermissionsBoundaryUsageCount: u.boundaries,
+    IsAttachable: true,
+    ...(p.description !== undefined && { Description: p.description }),
+    CreateDate: date(p.createdAt),
+    UpdateDate: date(p.updatedAt),
+    ...(withTags && { Tags: tagsOut(p.tags) }),
+  };
+}
+
+export function managedPolicyHandlers(s: IamState): ServiceHandlers {
+  return {
+    async CreatePolicy(input: { PolicyName: string; Path?: string; PolicyDocument: string; Description?: string; Tags?: Tag[] }, ctx) {
+      checkManagedDocument(input.PolicyDocument);
+      const path = input.Path ?? '/';
+      const now = iso(ctx.now);
+      const policy: PolicyRecord = {
+        name: input.PolicyName,
+        id: uniqueId('ANPA'),
+        path,
+        arn: iamArn(ctx.accountId, 'policy', path, input.PolicyName),
+        createdAt: now,
+        updatedAt: now,
+        tags: checkTags(input.Tags),
+        ...(input.Description !== undefined && { description: input.Description }),
+        defaultVersion: 'v1',
+        versions: [{ id: 'v1', document: input.PolicyDocument, createdAt: now }],
+        nextVersion: 2,
+      };
+      await create(s, ctx, 'policy', policy);
+      return { Policy: await policyOut(s, ctx.accountId, policy) };
+    },
+
+    async GetPolicy(input: { PolicyArn: string }, ctx) {
+      return { Policy: await policyOut(s, ctx.accountId, await resolvePolicy(s, ctx, input.PolicyArn)) };
+    },
+
+    async ListPolicies(
+      input: Paged & { Scope?: string; OnlyAttached?: boolean; PathPrefix?: string; PolicyUsageFilter?: string },
+      ctx,
+    ) {
+      const scope = input.Scope ?? 'All';
+      let all: PolicyRecord[] = [];
+      if (scope !== 'Local') all.push(...awsManagedPolicies());
+      if (scope !== 'AWS') all.push(...(await s.repo.listEntities(ctx.accountId, 'policy')));
+      all = byPrefix(all, input.PathPrefix);
+      const out = [];
+      for (const p of all) {
+        const o = await policyOut(s, ctx.accountId, p, false);
+        if (input.OnlyAttached && o.AttachmentCount + o.PermissionsBoundaryUsageCount === 0) continue;
+        if (input.PolicyUsageFilter === 'PermissionsPolicy' && input.OnlyAttached && o.AttachmentCount === 0) continue;
+        if (input.PolicyUsageFilter === 'PermissionsBoundary' && input.OnlyAttached && o.PermissionsBoundaryUsageCount === 0) continue;
+        out.push(o);
+      }
+      const p = page(out, input);
+      return { Policies: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async DeletePolicy(input: { PolicyArn: string }, ctx) {
+      const p = await ownPolicy(s, ctx, input.PolicyArn);
+      const u = await usage(s, ctx.accountId, p.arn);
+      if (u.attachments + u.boundaries > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
+      if (p.versions.length > 1) {
+        throw deleteConflict(
+          "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+        );
+      }
+      await s.repo.deleteEntity(ctx.accountId, 'policy', p);
+      s.changed();
+      return {};
+    },
+
+    async TagPolicy(input: { PolicyArn: string; Tags: Tag[] }, ctx) {
+      const p = await ownPolicy(s, ctx, input.PolicyArn);
+      await save(s, ctx, 'policy', { ...p, tags: mergeTags(p.tags, input.Tags) });
+      return {};
+    },
+
+    async UntagPolicy(input: { PolicyArn: string; TagKeys: string[] }, ctx) {
+      const p = await ownPolicy(s, ctx, input.PolicyArn);
+      await save(s, ctx, 'policy', { ...p, tags: removeTags(p.tags, input.TagKeys) });
+      return {};
+    },
+
+    async ListPolicyTags(input: Paged & { PolicyArn: string }, ctx) {
+      const p = page((await resolvePolicy(s, ctx, input.PolicyArn)).tags, input);
+      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+  };
+}

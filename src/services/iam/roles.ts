@@ -1,0 +1,141 @@
+/** IAM roles: trust policies (validated), MaxSessionDuration, boundaries, tags. */
+import { policySize, POLICY_LIMITS, validateTrustPolicy } from '../../policy/index.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { byPrefix, checkTags, create, date, encodeDocument, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import { deleteConflict, limitExceeded } from './errors.ts';
+import { iamArn, uniqueId } from './ids.ts';
+import { resolvePolicy } from './managed-policies.ts';
+import type { RoleRecord, Tag } from './repository.ts';
+import type { IamState } from './state.ts';
+
+export function checkTrust(doc: string): void {
+  validateTrustPolicy(doc);
+  if (policySize(doc) > POLICY_LIMITS.trust) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${POLICY_LIMITS.trust}`);
+}
+
+export function roleOut(r: RoleRecord, full = true) {
+  return {
+    Path: r.path,
+    RoleName: r.name,
+    RoleId: r.id,
+    Arn: r.arn,
+    CreateDate: date(r.createdAt),
+    AssumeRolePolicyDocument: encodeDocument(r.trust),
+    ...(r.description !== undefined && { Description: r.description }),
+    MaxSessionDuration: r.maxSessionDuration,
+    ...(full && r.boundary && { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: r.boundary } }),
+    ...(full && { Tags: tagsOut(r.tags) }),
+    ...(full && { RoleLastUsed: r.lastUsed ? { LastUsedDate: date(r.lastUsed.date), Region: r.lastUsed.region } : {} }),
+  };
+}
+
+export function roleHandlers(s: IamState): ServiceHandlers {
+  return {
+    async CreateRole(
+      input: {
+        RoleName: string;
+        Path?: string;
+        AssumeRolePolicyDocument: string;
+        Description?: string;
+        MaxSessionDuration?: number;
+        PermissionsBoundary?: string;
+        Tags?: Tag[];
+      },
+      ctx,
+    ) {
+      checkTrust(input.AssumeRolePolicyDocument);
+      const tags = checkTags(input.Tags);
+      if (input.PermissionsBoundary) await resolvePolicy(s, ctx, input.PermissionsBoundary);
+      const path = input.Path ?? '/';
+      const role: RoleRecord = {
+        name: input.RoleName,
+        id: uniqueId('AROA'),
+        path,
+        arn: iamArn(ctx.accountId, 'role', path, input.RoleName),
+        createdAt: iso(ctx.now),
+        tags,
+        trust: input.AssumeRolePolicyDocument,
+        ...(input.Description !== undefined && { description: input.Description }),
+        maxSessionDuration: input.MaxSessionDuration ?? 3600,
+        ...(input.PermissionsBoundary && { boundary: input.PermissionsBoundary }),
+      };
+      await create(s, ctx, 'role', role);
+      const { RoleLastUsed: _r, ...out } = roleOut(role);
+      return { Role: out };
+    },
+
+    async GetRole(input: { RoleName: string }, ctx) {
+      return { Role: roleOut(await mustGet(s, ctx, 'role', input.RoleName)) };
+    },
+
+    async ListRoles(input: Paged & { PathPrefix?: string }, ctx) {
+      const p = page(byPrefix(await s.repo.listEntities(ctx.accountId, 'role'), input.PathPrefix), input);
+      return { Roles: p.items.map((r) => roleOut(r, false)), IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async UpdateRole(input: { RoleName: string; Description?: string; MaxSessionDuration?: number }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      await save(s, ctx, 'role', {
+        ...r,
+        ...(input.Description !== undefined && { description: input.Description }),
+        ...(input.MaxSessionDuration !== undefined && { maxSessionDuration: input.MaxSessionDuration }),
+      });
+      return {};
+    },
+
+    async UpdateRoleDescription(input: { RoleName: string; Description: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      const next = { ...r, description: input.Description };
+      await save(s, ctx, 'role', next);
+      return { Role: roleOut(next) };
+    },
+
+    async UpdateAssumeRolePolicy(input: { RoleName: string; PolicyDocument: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      checkTrust(input.PolicyDocument);
+      await save(s, ctx, 'role', { ...r, trust: input.PolicyDocument });
+      return {};
+    },
+
+    async DeleteRole(input: { RoleName: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      if ((await s.repo.linksTo(ctx.accountId, 'profile-role', r.id)).length) throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
+      if ((await s.repo.listInline(ctx.accountId, r.id)).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
+      if ((await s.repo.linksFrom(ctx.accountId, 'attach', r.id)).length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+      await s.repo.deleteEntity(ctx.accountId, 'role', r);
+      s.changed();
+      return {};
+    },
+
+    async TagRole(input: { RoleName: string; Tags: Tag[] }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      await save(s, ctx, 'role', { ...r, tags: mergeTags(r.tags, input.Tags) });
+      return {};
+    },
+
+    async UntagRole(input: { RoleName: string; TagKeys: string[] }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      await save(s, ctx, 'role', { ...r, tags: removeTags(r.tags, input.TagKeys) });
+      return {};
+    },
+
+    async ListRoleTags(input: Paged & { RoleName: string }, ctx) {
+      const p = page((await mustGet(s, ctx, 'role', input.RoleName)).tags, input);
+      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async PutRolePermissionsBoundary(input: { RoleName: string; PermissionsBoundary: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      await resolvePolicy(s, ctx, input.PermissionsBoundary);
+      await save(s, ctx, 'role', { ...r, boundary: input.PermissionsBoundary });
+      return {};
+    },
+
+    async DeleteRolePermissionsBoundary(input: { RoleName: string }, ctx) {
+      const r = await mustGet(s, ctx, 'role', input.RoleName);
+      const { boundary: _drop, ...rest } = r;
+      await save(s, ctx, 'role', rest);
+      return {};
+    },
+  };
+}
