@@ -1,0 +1,108 @@
+/**
+ * Turns a finished request into a CloudTrail event. Runs off the request's path (the recorder
+ * only queues the context), so it may walk the model and build strings freely.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestContext } from '../pipeline/context.ts';
+import { eventSource, isDataEvent, isReadOnly, lookupResources, recordResources } from './classify.ts';
+import { isoSeconds, lookupUsername, requestAccessKeyId, userIdentity } from './identity.ts';
+import { genericParameters, s3RequestParameters, s3ResponseElements } from './parameters.ts';
+import type { AuditRecord, CloudTrailEvent, UserIdentity } from './types.ts';
+
+export const EVENT_VERSION = '1.11';
+
+const DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess']);
+
+/** The operation's name even when it was not resolved (an unknown Action still has a name). */
+export function operationName(ctx: RequestContext): string | undefined {
+  if (ctx.operation) return ctx.operation.name;
+  const action = ctx.params?.get('Action') ?? ctx.query.get('Action');
+  if (action) return action;
+  const target = ctx.headers['x-amz-target'];
+  return target ? target.slice(target.lastIndexOf('.') + 1) : undefined;
+}
+
+function s3AdditionalData(ctx: RequestContext): Record<string, unknown> {
+  const auth = ctx.headers.authorization ?? '';
+  const presigned = ctx.query.has('X-Amz-Signature') || ctx.query.has('Signature');
+  const data: Record<string, unknown> = {
+    SignatureVersion: auth.startsWith('AWS ') || ctx.query.has('Signature') ? 'SigV2' : 'SigV4',
+    AuthenticationMethod: presigned ? 'QueryString' : 'AuthHeader',
+    'x-amz-id-2': ctx.hostId,
+  };
+  const length = Number(ctx.headers['x-amz-decoded-content-length'] ?? ctx.headers['content-length'] ?? 0);
+  data.bytesTransferredIn = Number.isFinite(length) ? length : 0;
+  return data;
+}
+
+/**
+ * The record for one request, or undefined when there is nothing CloudTrail would log (no
+ * service or operation could be named). `principal` is the caller, looked up from the key the
+ * request carried when authentication failed before setting ctx.principal.
+ */
+export function buildRecord(ctx: RequestContext, principal: Principal | undefined): AuditRecord | undefined {
+  const service = ctx.service;
+  const name = operationName(ctx);
+  if (!service || !name) return undefined;
+  const accessKeyId = principal?.accessKeyId ?? requestAccessKeyId(ctx.headers, ctx.query, ctx.params);
+  let identity: UserIdentity;
+  if (principal) identity = userIdentity(principal);
+  else identity = { type: 'Unknown', principalId: '', accountId: '', ...(accessKeyId ? { accessKeyId } : {}) };
+  if (principal && !identity.accessKeyId && accessKeyId && principal.type !== 'Anonymous') identity.accessKeyId = accessKeyId;
+  const accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : '';
+  const readOnly = isReadOnly(service, name);
+  const data = isDataEvent(service, name);
+  const input = ctx.input;
+  const error = ctx.error;
+  const status = ctx.response?.status ?? 500;
+  const errorCode = error?.code ?? (status >= 400 ? (service === 's3' ? 'InternalError' : 'InternalFailure') : undefined);
+
+  let requestParameters: Record<string, unknown> | null;
+  let responseElements: Record<string, unknown> | null = null;
+  const opShape = ctx.operation;
+  if (service === 's3') {
+    requestParameters = s3RequestParameters(ctx.model, opShape?.input, input, ctx.facts.host);
+    if (!errorCode && !readOnly) responseElements = s3ResponseElements(ctx.output);
+  } else {
+    requestParameters = genericParameters(service, ctx.model, opShape?.input, input, 'request');
+    // Read calls log no response, except STS's credential-issuing ones (the key id, expiry, user).
+    if (!errorCode && (!readOnly || (service === 'sts' && name !== 'GetCallerIdentity')))
+      responseElements = genericParameters(service, ctx.model, opShape?.output, ctx.output, 'response');
+  }
+
+  const resources = recordResources(service, name, input, accountId);
+  // Field order as CloudTrail writes it (resources after readOnly), for readers who diff.
+  const event: CloudTrailEvent = {
+    eventVersion: EVENT_VERSION,
+    userIdentity: identity,
+    eventTime: isoSeconds(ctx.startedAt),
+    eventSource: eventSource(service),
+    eventName: name,
+    // IAM is global and CloudTrail records it in us-east-1.
+    awsRegion: service === 'iam' ? 'us-east-1' : ctx.region,
+    sourceIPAddress: ctx.facts.sourceIp,
+    userAgent: ctx.facts.userAgent,
+    ...(errorCode ? { errorCode, errorMessage: error?.message ?? 'We encountered an internal error. Please try again.' } : {}),
+    requestParameters,
+    responseElements,
+    ...(service === 's3' ? { additionalEventData: s3AdditionalData(ctx) } : {}),
+    requestID: ctx.requestId,
+    eventID: randomUUID(),
+    readOnly,
+    ...(resources ? { resources } : {}),
+    eventType: 'AwsApiCall',
+    managementEvent: !data,
+    recipientAccountId: accountId,
+    eventCategory: data ? 'Data' : 'Management',
+  };
+  return {
+    event,
+    time: ctx.startedAt.getTime(),
+    accountId,
+    username: principal ? lookupUsername(principal) : undefined,
+    accessKeyId,
+    resources: lookupResources(service, input, errorCode ? undefined : ctx.output),
+    denied: ctx.authorization?.allowed === false || (errorCode !== undefined && DENIED_CODES.has(errorCode)),
+  };
+}

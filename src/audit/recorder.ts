@@ -1,0 +1,103 @@
+/**
+ * The audit log: the pipeline's recorder (queues each finished request; nothing else on the
+ * request's path), a batch writer that turns the queue into CloudTrail events and appends them
+ * in one transaction per batch (scheduled with setImmediate, after the responses are out), and
+ * the query side used by LookupEvents, trail delivery, the console and `stratus events`.
+ */
+import type { App, Recorder } from '../app.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestContext } from '../pipeline/context.ts';
+import { buildRecord } from './build-event.ts';
+import { requestAccessKeyId } from './identity.ts';
+import type { AuditRepository } from './repository.ts';
+import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord } from './types.ts';
+
+export type AuditListener = (records: readonly AuditRecord[]) => void;
+
+export class AuditLog {
+  private queue: RequestContext[] = [];
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<AuditListener>();
+  private app?: App;
+
+  constructor(readonly repository: AuditRepository) {}
+
+  /** The pipeline's recorder: one push per request; the work happens in the next batch. */
+  readonly recorder: Recorder = (ctx) => {
+    this.queue.push(ctx);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  };
+
+  /** The running server (its credential store names callers whose authentication failed). */
+  attach(app: App): void {
+    this.app = app;
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    this.writing = this.writing.then(() => this.writeBatch());
+  };
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.queue;
+    if (!batch.length) return;
+    this.queue = [];
+    const records: AuditRecord[] = [];
+    for (const ctx of batch) {
+      try {
+        const principal = ctx.principal ?? (await this.callerOf(ctx));
+        const record = buildRecord(ctx, principal);
+        if (record) records.push(record);
+      } catch (err) {
+        console.error('audit: could not build an event', err);
+      }
+    }
+    try {
+      await this.repository.append(records);
+    } catch (err) {
+      console.error('audit: could not store events', err);
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(records);
+      } catch (err) {
+        console.error('audit: listener failed', err);
+      }
+    }
+  }
+
+  /** Who signed a request that failed authentication: the key's owner, when the key exists. */
+  private async callerOf(ctx: RequestContext): Promise<Principal | undefined> {
+    const keyId = requestAccessKeyId(ctx.headers, ctx.query, ctx.params);
+    if (!keyId || !this.app) return undefined;
+    const credential = await this.app.credentials.resolve(keyId).catch(() => undefined);
+    return credential ? { ...credential.principal, accessKeyId: keyId } : undefined;
+  }
+
+  /** Writes everything queued so far (readers call it first, so they see their own calls). */
+  async flush(): Promise<void> {
+    if (this.queue.length) this.drain();
+    await this.writing;
+  }
+
+  /** Called with each stored batch (live views). Returns the unsubscribe function. */
+  subscribe(listener: AuditListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async query(q: AuditQuery): Promise<AuditPage> {
+    await this.flush();
+    return this.repository.query(q);
+  }
+
+  async histogram(q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>, bucketMs: number): Promise<AuditHistogramBucket[]> {
+    await this.flush();
+    return this.repository.histogram(q, bucketMs);
+  }
+}
