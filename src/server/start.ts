@@ -19,7 +19,6 @@ import { createStratusServer, listen } from './http-server.ts';
 import { healthRoute } from './health.ts';
 import { rootOnlyAuthorizer } from './default-authorizer.ts';
 import { installAuditRecorder } from '../audit/index.ts';
-import { installAuditRecorder } from '../audit/index.ts';
 
 export interface RunningStratus {
   app: App;
@@ -50,7 +49,6 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
     recorders: [],
     now,
   };
-  installAuditRecorder(app, backend);
   installAuditRecorder(app, backend);
   const services = await buildServices({ config, backend, blobs, accounts, app });
   app.handlers = services.handlers;
