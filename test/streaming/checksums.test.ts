@@ -85,3 +85,11 @@ test('plain bodies: payload hash, Content-MD5 and checksum headers', async () =>
   assert.ok(r.result.checksums.CRC64NVME);
   assert.equal(r.result.md5!.toString('base64'), md5);
 });
+
+test('stored Content-Encoding drops aws-chunked', async () => {
+  const { storedContentEncoding } = await import('../../src/protocol/streaming/body.ts');
+  assert.equal(storedContentEncoding('aws-chunked'), undefined);
+  assert.equal(storedContentEncoding('aws-chunked,gzip'), 'gzip');
+  assert.equal(storedContentEncoding('gzip, aws-chunked'), 'gzip');
+  assert.equal(storedContentEncoding(undefined), undefined);
+});

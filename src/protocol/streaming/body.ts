@@ -124,3 +124,16 @@ export class BodyDecoder extends Transform {
 export function createBodyDecoder(opts: BodyDecoderOptions): BodyDecoder {
   return new BodyDecoder(opts);
 }
+
+/**
+ * The Content-Encoding to store with an object: S3 drops the aws-chunked token (it describes
+ * the upload, not the object) and keeps the rest ("aws-chunked,gzip" → "gzip").
+ */
+export function storedContentEncoding(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const rest = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
+  return rest.length > 0 ? rest.join(',') : undefined;
+}
