@@ -19,6 +19,8 @@ export interface AuthzRequest {
   resourceAccountId?: string;
   /** The resource's own policy (S3 bucket policy, role trust policy), as a JSON document string. */
   resourcePolicy?: string;
+  /** The resource policy must allow even within its account (role trust policies): identity policies alone never suffice. */
+  resourcePolicyRequired?: boolean;
   /** Resource tags (aws:ResourceTag/...). */
   resourceTags?: Record<string, string>;
 }
