@@ -4,11 +4,10 @@
  * Only the head is verified here; the body is checked while it streams (protocol/streaming).
  */
 import type { Credential } from './principal.ts';
-import { AuthErrors, authFamily, type AuthFamily } from './errors.ts';
+import { AuthErrors, amzDateOf, authFamily, type AuthFamily } from './errors.ts';
 import { header, parseHttpDate, type AuthRequest, type ParsedAuth, type SigV4HeaderAuth, type SigV4QueryAuth, type SigV2HeaderAuth, type SigV2QueryAuth } from './parse.ts';
 import { canonicalRequest, hmac, scopeString, sha256Hex, signaturesEqual, signingKey, stringToSign, EMPTY_SHA256 } from './sigv4.ts';
 import { sigv2Sign, sigv2StringToSign } from './sigv2.ts';
-import { amzDateOf } from './errors.ts';
 import { percentDecode } from './encoding.ts';
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
