@@ -9,6 +9,11 @@ import type { S3Repository } from './store/repository.ts';
 import { bucketHandlers } from './buckets.ts';
 import { objectHandlers } from './objects.ts';
 import { listingHandlers } from './listing.ts';
+import { taggingHandlers } from './tagging.ts';
+import { copyHandlers } from './copy.ts';
+import { multipartHandlers } from './multipart.ts';
+import { completeHandlers } from './complete.ts';
+import { attributesHandlers } from './attributes.ts';
 import { s3Authz } from './authz.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
@@ -26,6 +31,11 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...bucketHandlers(env),
     ...objectHandlers(env),
     ...listingHandlers(env),
+    ...taggingHandlers(env),
+    ...copyHandlers(env),
+    ...multipartHandlers(env),
+    ...completeHandlers(env),
+    ...attributesHandlers(env),
   };
   return { handlers, authz: s3Authz(env) };
 }

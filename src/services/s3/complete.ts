@@ -1,0 +1,147 @@
+/**
+ * CompleteMultipartUpload: the listed parts (ascending, existing, ETags matching, all but the
+ * last at least 5 MiB) are concatenated into the object's blob; the ETag is the MD5 of the
+ * parts' binary MD5s with "-N"; checksums are composite (checksum of the parts' checksums,
+ * "-N") or full-object (computed over the whole object while concatenating).
+ */
+import { createHash } from 'node:crypto';
+import { AwsError } from '../../errors.ts';
+import { EntityTooSmall, InvalidPart, InvalidPartOrder, InvalidRequest } from '../../generated/s3/errors.ts';
+import type { CompleteMultipartUploadOutput, CompleteMultipartUploadRequest } from '../../generated/s3/types.ts';
+import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { S3Env } from './env.ts';
+import { writeCheck } from './conditions.ts';
+import { checksumMembers } from './object-headers.ts';
+import { requireUpload } from './multipart.ts';
+import type { ObjectRecord, PartRecord, StoredChecksum } from './store/repository.ts';
+
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+const unquote = (s: string) => s.trim().replace(/^"(.*)"$/, '$1');
+
+const MEMBER: Record<string, string> = {
+  CRC32: 'ChecksumCRC32',
+  CRC32C: 'ChecksumCRC32C',
+  CRC64NVME: 'ChecksumCRC64NVME',
+  SHA1: 'ChecksumSHA1',
+  SHA256: 'ChecksumSHA256',
+};
+
+function malformed(): AwsError {
+  return new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+}
+
+function compositeOf(algorithm: ChecksumAlgorithm, parts: PartRecord[]): string {
+  const t = new ChecksumTracker({ algorithms: [algorithm] });
+  for (const p of parts) t.update(Buffer.from(p.checksum ?? '', 'base64'));
+  return `${t.finish().checksums[algorithm]}-${parts.length}`;
+}
+
+export function completeHandlers(env: S3Env) {
+  return {
+    async CompleteMultipartUpload(input: CompleteMultipartUploadRequest, ctx: HandlerContext): Promise<CompleteMultipartUploadOutput> {
+      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const requested = input.MultipartUpload?.Parts ?? [];
+      if (requested.length === 0) throw malformed();
+      let prev = 0;
+      for (const p of requested) {
+        if (p.PartNumber === undefined || p.ETag === undefined) throw malformed();
+        if (p.PartNumber <= prev) throw new InvalidPartOrder(undefined, { UploadId: input.UploadId });
+        prev = p.PartNumber;
+      }
+      const stored = await env.repo.getParts(input.UploadId, requested.map((p) => p.PartNumber!));
+      const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
+      const parts: PartRecord[] = [];
+      requested.forEach((p, i) => {
+        const part = stored.get(p.PartNumber!);
+        if (!part || unquote(part.etag) !== unquote(p.ETag!)) {
+          throw new InvalidPart(undefined, { UploadId: input.UploadId, PartNumber: String(p.PartNumber), ETag: p.ETag! });
+        }
+        if (i < requested.length - 1 && part.size < MIN_PART_SIZE) {
+          throw new EntityTooSmall(undefined, {
+            ProposedSize: String(part.size),
+            MinSizeAllowed: String(MIN_PART_SIZE),
+            PartNumber: String(p.PartNumber),
+            ETag: p.ETag!,
+          });
+        }
+        if (algorithm && upload.checksumType === 'COMPOSITE') {
+          const given = (p as Record<string, unknown>)[MEMBER[algorithm]!] as string | undefined;
+          if (given === undefined) {
+            throw new InvalidRequest(
+              `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${p.PartNumber} in the request.`,
+            );
+          }
+          if (given !== part.checksum) {
+            throw new InvalidPart(undefined, { UploadId: input.UploadId, PartNumber: String(p.PartNumber), ETag: p.ETag! });
+          }
+        }
+        parts.push(part);
+      });
+      const size = parts.reduce((n, p) => n + p.size, 0);
+      if (input.MpuObjectSize !== undefined && Number(input.MpuObjectSize) !== size) {
+        throw new InvalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);
+      }
+      const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
+      if (check) check(await env.repo.getObject(input.Bucket, input.Key));
+
+      const md5s = createHash('md5');
+      for (const p of parts) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
+      const etag = `"${md5s.digest('hex')}-${parts.length}"`;
+
+      const full = algorithm && upload.checksumType === 'FULL_OBJECT' ? new ChecksumTracker({ algorithms: [algorithm] }) : undefined;
+      const blob = await env.blobs.concat(
+        parts.map((p) => p.blobId),
+        full ? { onChunk: (c) => full.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {},
+      );
+      let checksum: StoredChecksum | undefined;
+      if (algorithm && full) checksum = { algorithm, value: full.finish().checksums[algorithm]!, type: 'FULL_OBJECT' };
+      else if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
+      if (checksum && full) {
+        const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as string | undefined;
+        if (given !== undefined && given !== checksum.value) {
+          env.free([blob.id]);
+          throw new AwsError('BadDigest', `The ${checksum.algorithm.toLowerCase()} you specified did not match the calculated checksum.`, 400);
+        }
+      }
+      const record: ObjectRecord = {
+        bucket: input.Bucket,
+        key: input.Key,
+        blobId: blob.id,
+        size: blob.size,
+        etag,
+        lastModified: ctx.now.getTime(),
+        storageClass: upload.storageClass,
+        owner: upload.owner,
+        ...(upload.contentType !== undefined ? { contentType: upload.contentType } : {}),
+        attrs: {
+          ...upload.attrs,
+          ...(checksum ? { checksum } : {}),
+          parts: parts.map((p) => ({ size: p.size, ...(p.checksum ? { checksum: p.checksum } : {}) })),
+        },
+        ...(upload.tags?.length ? { tags: upload.tags } : {}),
+      };
+      let result: { ok: boolean; freed: string[] };
+      try {
+        result = await env.repo.completeUpload(input.UploadId, record, check);
+      } catch (e) {
+        env.free([blob.id]);
+        throw e;
+      }
+      if (!result.ok) {
+        env.free([blob.id]);
+        await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      }
+      env.free(result.freed);
+      return {
+        Location: `http://${input.Bucket}.s3.amazonaws.com/${encodeURIComponent(input.Key).replace(/%2F/g, '/')}`,
+        Bucket: input.Bucket,
+        Key: input.Key,
+        ETag: etag,
+        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...checksumMembers(checksum),
+      } as CompleteMultipartUploadOutput;
+    },
+  };
+}

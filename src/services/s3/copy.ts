@@ -1,0 +1,128 @@
+/** CopyObject: metadata and tagging directives, copy-source conditions, copies onto themselves. */
+import { createHash } from 'node:crypto';
+import { AwsError } from '../../errors.ts';
+import { InvalidArgument, InvalidRequest } from '../../generated/s3/errors.ts';
+import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
+import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import type { ByteRange } from '../../blob/blob-store.ts';
+import type { HandlerContext } from '../handler.ts';
+import { md5Etag, type S3Env } from './env.ts';
+import { checkReadConditions, COPY_SOURCE_NAMES, writeCheck } from './conditions.ts';
+import { parseCopySource } from './copy-source.ts';
+import { attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
+import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
+
+export interface CopiedBlob {
+  blobId: string;
+  size: number;
+  md5: Buffer;
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+}
+
+/** Streams (a range of) a source object into a new blob, hashing on the way. */
+export async function copyBlob(env: S3Env, src: ObjectRecord, range: ByteRange | undefined, algorithms: ChecksumAlgorithm[]): Promise<CopiedBlob> {
+  const md5 = createHash('md5');
+  const tracker = new ChecksumTracker({ algorithms });
+  const empty = src.size === 0 || (range && range.end < range.start);
+  const source = empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range);
+  const info = await env.blobs.write(source, {
+    onChunk: (c) => {
+      md5.update(c);
+      tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    },
+  });
+  return { blobId: info.id, size: info.size, md5: md5.digest(), checksums: tracker.finish().checksums };
+}
+
+/** Copy-source conditions take the x-amz-copy-source-if-* headers (timestamps parsed by the protocol layer). */
+export function copySourceConditions(input: {
+  CopySourceIfMatch?: string | undefined;
+  CopySourceIfNoneMatch?: string | undefined;
+  CopySourceIfModifiedSince?: Date | undefined;
+  CopySourceIfUnmodifiedSince?: Date | undefined;
+}) {
+  return {
+    IfMatch: input.CopySourceIfMatch,
+    IfNoneMatch: input.CopySourceIfNoneMatch,
+    IfModifiedSince: input.CopySourceIfModifiedSince,
+    IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+  };
+}
+
+const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
+
+export function copyHandlers(env: S3Env) {
+  return {
+    async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
+      await env.bucket(input.Bucket);
+      checkKey(input.Key);
+      const source = parseCopySource(input.CopySource);
+      const src = await env.object(source.bucket, source.key);
+      checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
+      const metaDirective = input.MetadataDirective ?? 'COPY';
+      const tagDirective = input.TaggingDirective ?? 'COPY';
+      if (metaDirective !== 'COPY' && metaDirective !== 'REPLACE') {
+        throw new InvalidArgument('Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: metaDirective });
+      }
+      if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE') {
+        throw new InvalidArgument('Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: tagDirective });
+      }
+      const storageClass = input.StorageClass !== undefined ? storageClassOf(input.StorageClass) : 'STANDARD';
+      const same = source.bucket === input.Bucket && source.key === input.Key;
+      const changes =
+        metaDirective === 'REPLACE' ||
+        input.StorageClass !== undefined ||
+        input.WebsiteRedirectLocation !== undefined ||
+        input.ServerSideEncryption !== undefined ||
+        input.ChecksumAlgorithm !== undefined;
+      if (same && !changes) {
+        throw new InvalidRequest(
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        );
+      }
+      if (metaDirective === 'REPLACE') checkMetadata(input.Metadata);
+      const tags = tagDirective === 'REPLACE' ? (parseTaggingHeader(input.Tagging) ?? []) : src.tags;
+      const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
+
+      const wanted = (input.ChecksumAlgorithm as string | undefined) ?? src.attrs.checksum?.algorithm;
+      const algorithm = wanted && ALGORITHMS.has(wanted) ? (wanted as ChecksumAlgorithm) : undefined;
+      const copied = await copyBlob(env, src, undefined, algorithm ? [algorithm] : []);
+      // The copy is a single-part object: its ETag is the MD5 of its bytes.
+      const checksum: StoredChecksum | undefined = algorithm ? { algorithm, value: copied.checksums[algorithm]!, type: 'FULL_OBJECT' } : undefined;
+      const attrs =
+        metaDirective === 'REPLACE'
+          ? attrsFrom(input)
+          : { ...src.attrs, ...(input.WebsiteRedirectLocation !== undefined ? { websiteRedirectLocation: input.WebsiteRedirectLocation } : {}) };
+      delete attrs.parts;
+      delete attrs.checksum;
+      if (input.ServerSideEncryption !== undefined) attrs.sse = input.ServerSideEncryption;
+      const record: ObjectRecord = {
+        bucket: input.Bucket,
+        key: input.Key,
+        blobId: copied.blobId,
+        size: copied.size,
+        etag: md5Etag(copied.md5),
+        lastModified: ctx.now.getTime(),
+        storageClass,
+        owner: ctx.accountId,
+        contentType: metaDirective === 'REPLACE' ? (input.ContentType ?? DEFAULT_CONTENT_TYPE) : (src.contentType ?? DEFAULT_CONTENT_TYPE),
+        attrs: { ...attrs, ...(checksum ? { checksum } : {}) },
+        ...(tags?.length ? { tags } : {}),
+      };
+      let freed: string[];
+      try {
+        freed = await env.repo.putObject(record, check);
+      } catch (e) {
+        env.free([copied.blobId]);
+        if (e instanceof AwsError) throw e;
+        throw e;
+      }
+      env.free(freed);
+      return {
+        CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumMembers(checksum) },
+        ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
+      } as CopyObjectOutput;
+    },
+  };
+}

@@ -1,0 +1,274 @@
+/** Multipart uploads: create, upload (and copy) parts, abort, list parts and uploads. */
+import { randomBytes } from 'node:crypto';
+import { InvalidArgument, InvalidRequest, NoSuchUpload } from '../../generated/s3/errors.ts';
+import type {
+  AbortMultipartUploadOutput,
+  AbortMultipartUploadRequest,
+  CreateMultipartUploadOutput,
+  CreateMultipartUploadRequest,
+  ListMultipartUploadsOutput,
+  ListMultipartUploadsRequest,
+  ListPartsOutput,
+  ListPartsRequest,
+  UploadPartCopyOutput,
+  UploadPartCopyRequest,
+  UploadPartOutput,
+  UploadPartRequest,
+} from '../../generated/s3/types.ts';
+import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import type { HandlerContext } from '../handler.ts';
+import { md5Etag, type S3Env } from './env.ts';
+import { storeBody } from './body.ts';
+import { checkReadConditions, COPY_SOURCE_NAMES } from './conditions.ts';
+import { copyBlob, copySourceConditions } from './copy.ts';
+import { parseCopySource } from './copy-source.ts';
+import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
+import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
+
+export const MAX_PART_SIZE = 5 * 1024 ** 3;
+const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
+
+const noSuchUpload = (uploadId: string) =>
+  new NoSuchUpload('The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
+    UploadId: uploadId,
+  });
+
+export async function requireUpload(env: S3Env, bucket: string, key: string, uploadId: string): Promise<UploadRecord> {
+  await env.bucket(bucket);
+  const u = await env.repo.getUpload(uploadId);
+  if (!u || u.bucket !== bucket || u.key !== key) throw noSuchUpload(uploadId);
+  return u;
+}
+
+function checkPartNumber(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 10000) {
+    throw new InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', {
+      ArgumentName: 'partNumber',
+      ArgumentValue: String(n),
+    });
+  }
+}
+
+/** The upload's algorithm and checksum type, validated as S3 does. */
+function checksumSetup(algorithm: string | undefined, type: string | undefined): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
+  if (algorithm === undefined) {
+    if (type !== undefined) {
+      throw new InvalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+    }
+    return {};
+  }
+  const a = algorithm.toUpperCase();
+  if (!ALGORITHMS.has(a)) throw new InvalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+  const t = (type ?? (a === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE')) as ChecksumType;
+  if (t !== 'FULL_OBJECT' && t !== 'COMPOSITE') throw new InvalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (t === 'FULL_OBJECT' && (a === 'SHA1' || a === 'SHA256')) {
+    throw new InvalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${a.toLowerCase()} checksum algorithm.`);
+  }
+  if (t === 'COMPOSITE' && a === 'CRC64NVME') {
+    throw new InvalidRequest('The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+  }
+  return { algorithm: a as ChecksumAlgorithm, type: t };
+}
+
+const CHECKSUM_MEMBER: Record<string, string> = {
+  CRC32: 'ChecksumCRC32',
+  CRC32C: 'ChecksumCRC32C',
+  CRC64NVME: 'ChecksumCRC64NVME',
+  SHA1: 'ChecksumSHA1',
+  SHA256: 'ChecksumSHA256',
+};
+
+export const partChecksumMember = (algorithm: string | undefined, value: string | undefined): Record<string, string> =>
+  algorithm && value && CHECKSUM_MEMBER[algorithm] ? { [CHECKSUM_MEMBER[algorithm]!]: value } : {};
+
+export function multipartHandlers(env: S3Env) {
+  async function savePart(part: PartRecord): Promise<void> {
+    const r = await env.repo.putPart(part);
+    if (!r.ok) {
+      env.free([part.blobId]);
+      throw noSuchUpload(part.uploadId);
+    }
+    env.free(r.freed);
+  }
+
+  return {
+    async CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: HandlerContext): Promise<CreateMultipartUploadOutput> {
+      await env.bucket(input.Bucket);
+      checkKey(input.Key);
+      checkMetadata(input.Metadata);
+      const storageClass = storageClassOf(input.StorageClass);
+      const tags = parseTaggingHeader(input.Tagging);
+      const cs = checksumSetup(input.ChecksumAlgorithm, input.ChecksumType);
+      const uploadId = randomBytes(32).toString('base64url');
+      await env.repo.createUpload({
+        uploadId,
+        bucket: input.Bucket,
+        key: input.Key,
+        initiated: ctx.now.getTime(),
+        owner: ctx.accountId,
+        initiator: ctx.principal.arn,
+        storageClass,
+        ...(cs.algorithm ? { checksumAlgorithm: cs.algorithm, checksumType: cs.type! } : {}),
+        contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
+        attrs: { ...attrsFrom(input), ...(input.ACL ? { acl: input.ACL } : {}) },
+        ...(tags?.length ? { tags } : {}),
+      });
+      return {
+        Bucket: input.Bucket,
+        Key: input.Key,
+        UploadId: uploadId,
+        ServerSideEncryption: (input.ServerSideEncryption ?? 'AES256') as never,
+        ...(cs.algorithm ? { ChecksumAlgorithm: cs.algorithm as never, ChecksumType: cs.type as never } : {}),
+      };
+    },
+
+    async UploadPart(input: UploadPartRequest, ctx: HandlerContext): Promise<UploadPartOutput> {
+      checkPartNumber(input.PartNumber);
+      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
+      const body = await storeBody(env.blobs, ctx, {
+        ...(input.Body ? { body: input.Body } : {}),
+        ...(algorithm ? { algorithms: [algorithm] } : {}),
+        maxBytes: MAX_PART_SIZE,
+      });
+      const checksum = algorithm ? body.checksums[algorithm] : undefined;
+      const etag = md5Etag(body.md5);
+      await savePart({
+        uploadId: input.UploadId,
+        partNumber: input.PartNumber,
+        blobId: body.blobId,
+        size: body.size,
+        etag,
+        lastModified: ctx.now.getTime(),
+        ...(checksum ? { checksum } : {}),
+      });
+      return {
+        ETag: etag,
+        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...partChecksumMember(algorithm, checksum),
+      } as UploadPartOutput;
+    },
+
+    async UploadPartCopy(input: UploadPartCopyRequest, ctx: HandlerContext): Promise<UploadPartCopyOutput> {
+      checkPartNumber(input.PartNumber);
+      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const source = parseCopySource(input.CopySource);
+      const src = await env.object(source.bucket, source.key);
+      checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
+      let range: { start: number; end: number } | undefined;
+      if (input.CopySourceRange !== undefined) {
+        const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange.trim());
+        if (!m) {
+          throw new InvalidArgument('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', {
+            ArgumentName: 'x-amz-copy-source-range',
+            ArgumentValue: input.CopySourceRange,
+          });
+        }
+        range = { start: Number(m[1]), end: Number(m[2]) };
+        if (range.end < range.start || range.end >= src.size) {
+          throw new InvalidArgument(`Range specified is not valid for source object of size: ${src.size}`, {
+            ArgumentName: 'x-amz-copy-source-range',
+            ArgumentValue: input.CopySourceRange,
+          });
+        }
+      }
+      const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
+      const copied = await copyBlob(env, src, range, algorithm ? [algorithm] : []);
+      const checksum = algorithm ? copied.checksums[algorithm] : undefined;
+      const etag = md5Etag(copied.md5);
+      const lastModified = ctx.now.getTime();
+      await savePart({
+        uploadId: input.UploadId,
+        partNumber: input.PartNumber,
+        blobId: copied.blobId,
+        size: copied.size,
+        etag,
+        lastModified,
+        ...(checksum ? { checksum } : {}),
+      });
+      return {
+        CopyPartResult: { ETag: etag, LastModified: new Date(lastModified), ...partChecksumMember(algorithm, checksum) },
+        ServerSideEncryption: 'AES256',
+      } as UploadPartCopyOutput;
+    },
+
+    async AbortMultipartUpload(input: AbortMultipartUploadRequest, _ctx: HandlerContext): Promise<AbortMultipartUploadOutput> {
+      await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const r = await env.repo.abortUpload(input.UploadId);
+      if (!r.ok) throw noSuchUpload(input.UploadId);
+      env.free(r.freed);
+      return {};
+    },
+
+    async ListParts(input: ListPartsRequest, _ctx: HandlerContext): Promise<ListPartsOutput> {
+      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const max = Math.min(input.MaxParts ?? 1000, 1000);
+      const marker = Number(input.PartNumberMarker ?? 0) || 0;
+      const rows = await env.repo.listParts(input.UploadId, marker, max + 1);
+      const parts = rows.slice(0, max);
+      const truncated = rows.length > max;
+      const owner = await env.owner(upload.owner);
+      return {
+        Bucket: input.Bucket,
+        Key: input.Key,
+        UploadId: input.UploadId,
+        PartNumberMarker: marker as never,
+        ...(parts.length ? { NextPartNumberMarker: parts[parts.length - 1]!.partNumber as never } : {}),
+        MaxParts: max,
+        IsTruncated: truncated,
+        Parts: parts.map((p) => ({
+          PartNumber: p.partNumber,
+          LastModified: new Date(p.lastModified),
+          ETag: p.etag,
+          Size: p.size,
+          ...partChecksumMember(upload.checksumAlgorithm, p.checksum),
+        })),
+        Initiator: { ID: upload.initiator, DisplayName: owner.DisplayName },
+        Owner: owner,
+        StorageClass: upload.storageClass,
+        ...(upload.checksumAlgorithm ? { ChecksumAlgorithm: upload.checksumAlgorithm, ChecksumType: upload.checksumType } : {}),
+      } as ListPartsOutput;
+    },
+
+    async ListMultipartUploads(input: ListMultipartUploadsRequest, _ctx: HandlerContext): Promise<ListMultipartUploadsOutput> {
+      await env.bucket(input.Bucket);
+      const max = Math.min(input.MaxUploads ?? 1000, 1000);
+      const prefix = input.Prefix ?? '';
+      const rows = await env.repo.listUploads(input.Bucket, {
+        prefix,
+        ...(input.KeyMarker ? { keyMarker: input.KeyMarker } : {}),
+        ...(input.UploadIdMarker ? { uploadIdMarker: input.UploadIdMarker } : {}),
+        limit: max + 1,
+      });
+      const uploads = rows.slice(0, max);
+      const truncated = rows.length > max;
+      const last = uploads[uploads.length - 1];
+      const out = [];
+      for (const u of uploads) {
+        const owner = await env.owner(u.owner);
+        out.push({
+          UploadId: u.uploadId,
+          Key: u.key,
+          Initiated: new Date(u.initiated),
+          StorageClass: u.storageClass,
+          Owner: owner,
+          Initiator: { ID: u.initiator, DisplayName: owner.DisplayName },
+          ...(u.checksumAlgorithm ? { ChecksumAlgorithm: u.checksumAlgorithm, ChecksumType: u.checksumType } : {}),
+        });
+      }
+      return {
+        Bucket: input.Bucket,
+        KeyMarker: input.KeyMarker ?? '',
+        UploadIdMarker: input.UploadIdMarker ?? '',
+        ...(truncated && last ? { NextKeyMarker: last.key, NextUploadIdMarker: last.uploadId } : {}),
+        Prefix: prefix,
+        ...(input.Delimiter ? { Delimiter: input.Delimiter } : {}),
+        MaxUploads: max,
+        IsTruncated: truncated,
+        Uploads: out,
+        ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
+      } as ListMultipartUploadsOutput;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** Object tagging and DeleteObjects (the small object operations that carry XML bodies). */
+import { AwsError } from '../../errors.ts';
+import type {
+  DeleteObjectTaggingOutput,
+  DeleteObjectTaggingRequest,
+  DeleteObjectsOutput,
+  DeleteObjectsRequest,
+  GetObjectTaggingOutput,
+  GetObjectTaggingRequest,
+  PutObjectTaggingOutput,
+  PutObjectTaggingRequest,
+} from '../../generated/s3/types.ts';
+import { NoSuchKey } from '../../generated/s3/errors.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { S3Env } from './env.ts';
+import { checkTags } from './validation.ts';
+import type { Tag } from './store/repository.ts';
+
+export function taggingHandlers(env: S3Env) {
+  return {
+    async PutObjectTagging(input: PutObjectTaggingRequest, _ctx: HandlerContext): Promise<PutObjectTaggingOutput> {
+      await env.bucket(input.Bucket);
+      const tags = checkTags((input.Tagging?.TagSet ?? []) as Tag[], 'object');
+      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, tags))) throw new NoSuchKey(undefined, { Key: input.Key });
+      return {};
+    },
+
+    async GetObjectTagging(input: GetObjectTaggingRequest, _ctx: HandlerContext): Promise<GetObjectTaggingOutput> {
+      const o = await env.object(input.Bucket, input.Key);
+      return { TagSet: o.tags ?? [] };
+    },
+
+    async DeleteObjectTagging(input: DeleteObjectTaggingRequest, _ctx: HandlerContext): Promise<DeleteObjectTaggingOutput> {
+      await env.bucket(input.Bucket);
+      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined))) throw new NoSuchKey(undefined, { Key: input.Key });
+      return {};
+    },
+
+    async DeleteObjects(input: DeleteObjectsRequest, _ctx: HandlerContext): Promise<DeleteObjectsOutput> {
+      await env.bucket(input.Bucket);
+      const objects = input.Delete?.Objects ?? [];
+      if (objects.length === 0 || objects.length > 1000) {
+        throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      }
+      const keys = objects.map((o) => o.Key);
+      const { freed } = await env.repo.deleteObjects(input.Bucket, keys);
+      env.free(freed);
+      // Deleting a key that does not exist succeeds too, as in S3.
+      return {
+        ...(input.Delete.Quiet ? {} : { Deleted: keys.map((Key) => ({ Key })) }),
+      };
+    },
+  };
+}
