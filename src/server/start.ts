@@ -17,7 +17,7 @@ import type { AccountsRepository } from '../accounts/repository.ts';
 import { buildServices } from '../services/registry.ts';
 import { createStratusServer, listen } from './http-server.ts';
 import { healthRoute } from './health.ts';
-import { rootOnlyAuthorizer } from './default-authorizer.ts';
+import { stratusAuthorizer } from '../authz/index.ts';
 import { installAuditRecorder } from '../audit/index.ts';
 
 export interface RunningStratus {
@@ -45,7 +45,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
     credentials: chainCredentialResolvers(new RootCredentialResolver(accounts), createIamCredentialResolver(backend, now)),
     handlers: {},
     authz: {},
-    authorizer: rootOnlyAuthorizer,
+    authorizer: stratusAuthorizer(config, backend),
     recorders: [],
     now,
   };
