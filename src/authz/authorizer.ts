@@ -1,0 +1,118 @@
+/**
+ * The enforcing authorizer: for every request, each (action, resource) the service's AuthzMapper
+ * names is evaluated by the policy engine against the caller's identity policies, permissions
+ * boundary and session policies (IAM's policy source, compiled once per IAM change), the
+ * resource's own policy and account, and the global condition keys of the request merged with
+ * the service's keys. All must be allowed; the first denial answers in the service's own words.
+ *
+ * With enforcement off (--no-enforce-iam) requests are still authenticated and mapped, and the
+ * decision is recorded as allowed.
+ */
+import type { App, Authorizer } from '../app.ts';
+import type { Principal } from '../auth/principal.ts';
+import { handlerContext } from '../pipeline/steps/dispatch.ts';
+import type { RequestContext } from '../pipeline/context.ts';
+import { buildGlobalContext, evaluate, normalizeContext, type NormalizedContext, type RequestContextValues } from '../policy/index.ts';
+import type { AuthzRequest } from '../services/authz.ts';
+import type { PolicySource } from '../services/iam/policy-source.ts';
+import type { AuthorizationMessageCodec } from './authorization-message.ts';
+import { decodedMessage, denialError, needsEncodedMessage, type DeniedRequest } from './denial.ts';
+import { PolicyCache, type CompiledPolicySet } from './policy-cache.ts';
+
+export interface EnforcingAuthorizerOptions {
+  /** false = permissive mode: authenticate, map, record, but allow everything. */
+  enforce: boolean;
+  policies: PolicySource;
+  messages: AuthorizationMessageCodec;
+}
+
+export interface EnforcingAuthorizer extends Authorizer {
+  readonly cache: PolicyCache;
+}
+
+/** The requests an operation makes of IAM; a service without a mapper asks for `svc:Operation` on `*`. */
+export async function authzRequests(app: App, ctx: RequestContext): Promise<AuthzRequest[]> {
+  const service = ctx.service!;
+  const operation = ctx.operation!.name;
+  const mapper = app.authz[service];
+  if (!mapper) return [{ action: `${service}:${operation}`, resource: '*' }];
+  return mapper(operation, ctx.input ?? {}, handlerContext(app, ctx));
+}
+
+/** The global keys of one request: the same for each of its AuthzRequests. */
+function globalContext(ctx: RequestContext, principal: Principal, now: Date): RequestContextValues {
+  return buildGlobalContext(principal, {
+    sourceIp: ctx.facts.sourceIp,
+    secureTransport: ctx.facts.secure,
+    now,
+    region: ctx.region,
+    userAgent: ctx.facts.userAgent,
+  });
+}
+
+/** Global keys overlaid with the resource's tags and the request's service keys. */
+function requestContext(base: NormalizedContext, r: AuthzRequest): NormalizedContext {
+  if (!r.context && !r.resourceTags) return base;
+  const out = new Map(base);
+  for (const [k, v] of Object.entries(r.resourceTags ?? {})) out.set(`aws:resourcetag/${k.toLowerCase()}`, [v]);
+  for (const [k, v] of normalizeContext(r.context)) out.set(k, v);
+  return out;
+}
+
+function plainContext(base: RequestContextValues, r: AuthzRequest): RequestContextValues {
+  const out: RequestContextValues = { ...base };
+  for (const [k, v] of Object.entries(r.resourceTags ?? {})) out[`aws:ResourceTag/${k}`] = v;
+  for (const [k, v] of Object.entries(r.context ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The caller as the engine sees it: user/role tags under the session's own. */
+function withTags(p: Principal, set: CompiledPolicySet): Principal {
+  if (!Object.keys(set.tags).length) return p;
+  return { ...p, tags: { ...set.tags, ...p.tags } };
+}
+
+export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): EnforcingAuthorizer {
+  const cache = new PolicyCache(opts.policies);
+
+  const authorizer = async (app: App, ctx: RequestContext): Promise<void> => {
+    const requests = await authzRequests(app, ctx);
+    const first = requests[0];
+    // Operations that need no permission (sts:GetCallerIdentity) map to no request.
+    if (!first || !opts.enforce) {
+      ctx.authorization = { allowed: true, ...(first && { action: first.action, resource: first.resource }) };
+      return;
+    }
+    const set = await cache.forPrincipal(ctx.principal!);
+    const principal = withTags(ctx.principal!, set);
+    const now = app.now();
+    const plainBase = globalContext(ctx, principal, now);
+    const base = normalizeContext(plainBase);
+    for (const r of requests) {
+      const resourceAccountId = r.resourceAccountId ?? principal.accountId;
+      const result = evaluate({
+        principal,
+        action: r.action,
+        resource: r.resource,
+        context: requestContext(base, r),
+        identityPolicies: set.identity,
+        boundaryPolicies: set.boundary,
+        sessionPolicies: set.session,
+        resourcePolicy: r.resourcePolicy === undefined ? undefined : { id: 'resource-policy', document: r.resourcePolicy },
+        resourceAccountId,
+        ...(r.resourcePolicyRequired && { resourcePolicyRequired: true }),
+      });
+      if (result.decision === 'Allow') continue;
+      ctx.authorization = { allowed: false, action: r.action, resource: r.resource };
+      const denied: DeniedRequest = { service: ctx.service!, principal, action: r.action, resource: r.resource, resourceAccountId, result };
+      let encoded: string | undefined;
+      if (needsEncodedMessage(denied)) {
+        const message = decodedMessage(denied, plainContext(plainBase, r), set.sources, r.resourcePolicy);
+        encoded = opts.messages.encode(principal.accountId, message);
+      }
+      throw denialError(denied, encoded);
+    }
+    ctx.authorization = { allowed: true, action: first.action, resource: first.resource };
+  };
+  return Object.assign(authorizer, { cache });
+}
