@@ -23,8 +23,10 @@ export interface BodyDecoderOptions {
   chunkSigning?: ChunkSigningContext;
   /** Compute MD5 (S3's ETag). Default true. */
   md5?: boolean;
-  /** Further algorithms to compute, e.g. S3's default CRC64NVME when the client sent none. */
+  /** Further algorithms to compute. */
   algorithms?: ChecksumAlgorithm[];
+  /** Computed only when the request supplies no checksum: S3 stores CRC64NVME then. */
+  defaultAlgorithm?: ChecksumAlgorithm;
   /** Signed chunks' minimum size (AWS: 8192). */
   minChunkSize?: number;
 }
@@ -85,7 +87,9 @@ export class BodyDecoder extends Transform {
         ...(opts.minChunkSize !== undefined ? { minChunkSize: opts.minChunkSize } : {}),
       });
     }
-    const algorithms = new Set([...neededAlgorithms(this.expectations), ...(opts.algorithms ?? [])]);
+    const needed = neededAlgorithms(this.expectations);
+    const algorithms = new Set([...needed, ...(opts.algorithms ?? [])]);
+    if (needed.length === 0 && opts.defaultAlgorithm) algorithms.add(opts.defaultAlgorithm);
     this.tracker = new ChecksumTracker({ algorithms, md5: opts.md5 ?? true, sha256: this.expectations.contentSha256 !== undefined });
   }
 
