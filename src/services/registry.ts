@@ -8,8 +8,10 @@ import type { ServiceHandlers } from './handler.ts';
 import type { AuthzMapper } from './authz.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createStsService } from './sts/index.ts';
+import { createEc2Service } from './ec2/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createS3Service } from './s3/index.ts';
+import { createCloudTrailService } from './cloudtrail/index.ts';
 
 export interface Service {
   handlers: ServiceHandlers;
@@ -22,8 +24,10 @@ export type ServiceFactory = (deps: ServiceDeps) => Promise<Service>;
 
 const SERVICES: Partial<Record<ServiceName, ServiceFactory>> = {
   sts: createStsService,
+  ec2: createEc2Service,
   iam: createIamService,
   s3: createS3Service,
+  cloudtrail: createCloudTrailService,
 };
 
 export interface BuiltServices {

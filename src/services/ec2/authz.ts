@@ -1,0 +1,138 @@
+/**
+ * What each EC2 operation asks of IAM (Service Authorization Reference): Describe* act on '*';
+ * RunInstances on the instance, image, subnet, security groups, key pair, network interface and
+ * volume; the rest on the resource they name. Condition keys: ec2:Region, ec2:InstanceType,
+ * aws:RequestTag/..., aws:TagKeys, and the resource's tags (ec2:ResourceTag/...).
+ */
+import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
+import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import type { Ec2Repository } from './store.ts';
+
+const BY_ID: [string, string][] = [
+  ['i-', 'instance'],
+  ['vpc-', 'vpc'],
+  ['subnet-', 'subnet'],
+  ['sgr-', 'security-group-rule'],
+  ['sg-', 'security-group'],
+  ['igw-', 'internet-gateway'],
+  ['rtb-', 'route-table'],
+  ['acl-', 'network-acl'],
+  ['dopt-', 'dhcp-options'],
+  ['key-', 'key-pair'],
+  ['ami-', 'image'],
+  ['snap-', 'snapshot'],
+  ['vol-', 'volume'],
+  ['eni-', 'network-interface'],
+];
+
+export function ec2Authz(repo: Ec2Repository): AuthzMapper {
+  return async (operation, input, ctx) => {
+    const region = ctx.region;
+    const account = ctx.accountId;
+    const action = `ec2:${operation}`;
+    // Images are not owned by an account in their ARN (AWS: arn:aws:ec2:REGION::image/ami-...).
+    const a = (type: string, id: string) => (type === 'image' ? `arn:aws:ec2:${region}::image/${id}` : `arn:aws:ec2:${region}:${account}:${type}/${id}`);
+    const ofId = (id: string) => {
+      const t = BY_ID.find(([p]) => id.startsWith(p));
+      return t ? a(t[1], id) : '*';
+    };
+    const base: Record<string, ConditionValue> = { 'ec2:Region': region };
+    const requestTags = (specs: TagSpecification[] | undefined, tags?: Tag[]) => {
+      const all = [...(specs ?? []).flatMap((s) => s.Tags ?? []), ...(tags ?? [])];
+      const out: Record<string, ConditionValue> = {};
+      for (const t of all) if (t.Key) out[`aws:RequestTag/${t.Key}`] = t.Value ?? '';
+      if (all.length) out['aws:TagKeys'] = all.map((t) => t.Key!);
+      return out;
+    };
+    const withTags = async (id: string): Promise<AuthzRequest> => {
+      const doc = await repo.get<{ Tags?: Tag[] }>({ account, region }, id);
+      const tags: Record<string, string> = {};
+      for (const t of doc?.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
+      const context: Record<string, ConditionValue> = { ...base };
+      for (const [k, v] of Object.entries(tags)) context[`ec2:ResourceTag/${k}`] = v;
+      return { action, resource: ofId(id), context, resourceTags: tags };
+    };
+
+    if (operation.startsWith('Describe') && operation !== 'DescribeInstanceAttribute') {
+      return [{ action, resource: '*', context: base }];
+    }
+    switch (operation) {
+      case 'RunInstances': {
+        const ctxKeys = { ...base, 'ec2:InstanceType': input.InstanceType ?? 'm1.small', ...requestTags(input.TagSpecifications) };
+        const reqs: AuthzRequest[] = [
+          { action, resource: a('instance', '*'), context: ctxKeys },
+          { action, resource: a('image', input.ImageId ?? '*'), context: base },
+          { action, resource: a('network-interface', '*'), context: base },
+          { action, resource: a('volume', '*'), context: base },
+          { action, resource: a('subnet', input.SubnetId ?? '*'), context: base },
+        ];
+        for (const g of (input.SecurityGroupIds as string[] | undefined) ?? ['*']) reqs.push({ action, resource: a('security-group', g), context: base });
+        if (input.KeyName) reqs.push({ action, resource: a('key-pair', input.KeyName), context: base });
+        return reqs;
+      }
+      case 'StartInstances':
+      case 'StopInstances':
+      case 'RebootInstances':
+      case 'TerminateInstances':
+        return Promise.all(((input.InstanceIds as string[]) ?? []).map(withTags));
+      case 'GetConsoleOutput':
+      case 'ModifyInstanceAttribute':
+      case 'DescribeInstanceAttribute':
+        return [await withTags(input.InstanceId ?? '*')];
+      case 'CreateImage':
+        return [
+          { action, resource: a('image', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          await withTags(input.InstanceId ?? '*'),
+          { action, resource: a('snapshot', '*'), context: base },
+        ];
+      case 'CopyImage':
+        return [{ action, resource: a('image', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+      case 'DeregisterImage':
+      case 'ModifyImageAttribute':
+      case 'ResetImageAttribute':
+        return [{ action, resource: a('image', input.ImageId ?? '*'), context: base }];
+      case 'CreateKeyPair':
+      case 'ImportKeyPair':
+        return [{ action, resource: a('key-pair', input.KeyName ?? '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+      case 'DeleteKeyPair':
+        return [{ action, resource: a('key-pair', input.KeyName ?? input.KeyPairId ?? '*'), context: base }];
+      case 'CreateVpc':
+        return [{ action, resource: a('vpc', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+      case 'CreateSubnet':
+        return [
+          { action, resource: a('subnet', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
+        ];
+      case 'CreateSecurityGroup':
+        return [
+          { action, resource: a('security-group', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
+        ];
+      case 'CreateInternetGateway':
+        return [{ action, resource: a('internet-gateway', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+      case 'CreateRouteTable':
+        return [
+          { action, resource: a('route-table', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
+        ];
+      case 'CreateTags':
+      case 'DeleteTags':
+        return Promise.all(
+          ((input.Resources as string[]) ?? []).map(async (id) => {
+            const r = await withTags(id);
+            return { ...r, context: { ...r.context, ...requestTags(undefined, input.Tags) } };
+          }),
+        );
+      case 'AttachInternetGateway':
+      case 'DetachInternetGateway':
+        return [await withTags(input.InternetGatewayId ?? '*'), await withTags(input.VpcId ?? '*')];
+      case 'AssociateRouteTable':
+        return [await withTags(input.RouteTableId ?? '*'), ...(input.SubnetId ? [await withTags(input.SubnetId)] : [])];
+      default: {
+        const id: string | undefined =
+          input.GroupId ?? input.VpcId ?? input.SubnetId ?? input.InternetGatewayId ?? input.RouteTableId ?? input.InstanceId ?? input.ImageId;
+        return [id ? await withTags(id) : { action, resource: '*', context: base }];
+      }
+    }
+  };
+}

@@ -1,0 +1,104 @@
+/** What every EC2 handler shares: the repository, the machine driver, and small helpers. */
+import { AwsError } from '../../errors.ts';
+import type { MachineDriver } from '../../machines/driver.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import type { Ec2Repository, Scope } from './store.ts';
+
+export interface Ec2Env {
+  repo: Ec2Repository;
+  driver: MachineDriver;
+  /** Creates the default VPC and friends for a scope on first use. */
+  ensureDefaults(scope: Scope): Promise<void>;
+  /** Optional: whether an instance profile exists (IAM, when another service provides it). */
+  instanceProfileExists?(account: string, nameOrArn: string): Promise<{ arn: string; id: string } | undefined>;
+}
+
+export function scopeOf(ctx: HandlerContext): Scope {
+  return { account: ctx.accountId, region: ctx.region };
+}
+
+export function arn(scope: Scope, type: string, id: string): string {
+  return `arn:aws:ec2:${scope.region}:${scope.account}:${type}/${id}`;
+}
+
+/** Tags of a TagSpecifications list for one resource type (others are ignored, as AWS does). */
+export function tagsFor(specs: TagSpecification[] | undefined, resourceType: string): Tag[] {
+  const out: Tag[] = [];
+  for (const s of specs ?? []) {
+    if (s.ResourceType === resourceType) out.push(...(s.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })));
+  }
+  validateTags(out);
+  return out;
+}
+
+export function validateTags(tags: Tag[]): void {
+  for (const t of tags) {
+    const key = t.Key ?? '';
+    if (key.length === 0 || key.length > 128) {
+      throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters`);
+    }
+    if (key.toLowerCase().startsWith('aws:')) {
+      throw new AwsError('InvalidParameterValue', `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
+    }
+    if ((t.Value ?? '').length > 256) throw new AwsError('InvalidParameterValue', 'Tag value exceeds the maximum length of 256 characters');
+  }
+  if (tags.length > 50) throw new AwsError('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.');
+}
+
+export function requireParam(value: unknown, name: string): void {
+  if (value === undefined || value === null || value === '') {
+    throw new AwsError('MissingParameter', `The request must contain the parameter ${name}`);
+  }
+}
+
+export function dryRun(input: { DryRun?: boolean }): void {
+  if (input.DryRun) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+}
+
+/** `Invalid id: "x" (expecting "vpc-...")`: AWS's message for malformed ids. */
+export function malformed(code: string, id: string, prefix: string): AwsError {
+  return new AwsError(code, `Invalid id: "${id}" (expecting "${prefix}-...")`);
+}
+
+/** Loads a resource by id or throws the id's Malformed / NotFound error as AWS words them. */
+export async function mustGet<T>(
+  env: Ec2Env,
+  scope: { account: string; region: string },
+  id: string | undefined,
+  prefix: string,
+  errors: { malformed: string; notFound: string; notFoundMessage: (id: string) => string },
+): Promise<T> {
+  const value = id ?? '';
+  if (!value.startsWith(`${prefix}-`)) throw malformed(errors.malformed, value, prefix);
+  const doc = await env.repo.get<T>(scope, value);
+  if (!doc || (doc as { _deleted?: boolean })._deleted) throw new AwsError(errors.notFound, errors.notFoundMessage(value));
+  return doc;
+}
+
+export const VPC_ERRORS = { malformed: 'InvalidVpcID.Malformed', notFound: 'InvalidVpcID.NotFound', notFoundMessage: (id: string) => `The vpc ID '${id}' does not exist` };
+export const SUBNET_ERRORS = { malformed: 'InvalidSubnetID.Malformed', notFound: 'InvalidSubnetID.NotFound', notFoundMessage: (id: string) => `The subnet ID '${id}' does not exist` };
+export const GROUP_ERRORS = { malformed: 'InvalidGroupId.Malformed', notFound: 'InvalidGroup.NotFound', notFoundMessage: (id: string) => `The security group '${id}' does not exist` };
+export const IGW_ERRORS = { malformed: 'InvalidInternetGatewayId.Malformed', notFound: 'InvalidInternetGatewayID.NotFound', notFoundMessage: (id: string) => `The internetGateway ID '${id}' does not exist` };
+export const RTB_ERRORS = { malformed: 'InvalidRouteTableId.Malformed', notFound: 'InvalidRouteTableID.NotFound', notFoundMessage: (id: string) => `The routeTable ID '${id}' does not exist` };
+export const INSTANCE_ERRORS = { malformed: 'InvalidInstanceID.Malformed', notFound: 'InvalidInstanceID.NotFound', notFoundMessage: (id: string) => `The instance ID '${id}' does not exist` };
+
+/** Several ids at once: AWS names all missing ones in one message. */
+export async function mustGetAll<T>(
+  env: Ec2Env,
+  scope: { account: string; region: string },
+  ids: string[],
+  prefix: string,
+  errors: { malformed: string; notFound: string; notFoundMessage: (id: string) => string },
+): Promise<T[]> {
+  const out: T[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    if (!id.startsWith(`${prefix}-`)) throw malformed(errors.malformed, id, prefix);
+    const doc = await env.repo.get<T>(scope, id);
+    if (!doc) missing.push(id);
+    else out.push(doc);
+  }
+  if (missing.length) throw new AwsError(errors.notFound, errors.notFoundMessage(missing.join(', ')));
+  return out;
+}

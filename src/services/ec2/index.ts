@@ -1,0 +1,69 @@
+/**
+ * EC2: regions and zones, default and custom networks, images, key pairs and instances. Machines
+ * run behind src/machines (the driver is chosen by config.machines: real where the host can,
+ * else metadata-only). State is per account and region in the store and survives restarts.
+ */
+import { createMachineDriver } from '../../machines/index.ts';
+import type { Service } from '../registry.ts';
+import type { ServiceDeps } from '../deps.ts';
+import type { Handler, ServiceHandlers } from '../handler.ts';
+import { ec2Authz } from './authz.ts';
+import { scopeOf, type Ec2Env } from './env.ts';
+import { imageHandlers } from './images.ts';
+import { instanceHandlers } from './instances.ts';
+import { keyPairHandlers } from './key-pairs.ts';
+import { MachinesBridge } from './machines-bridge.ts';
+import { createDefaultNetwork } from './network-defaults.ts';
+import { routeHandlers } from './routes.ts';
+import { securityGroupHandlers } from './security-groups.ts';
+import { openEc2Repository, type Scope } from './store.ts';
+import { tagHandlers } from './tags.ts';
+import { vpcHandlers } from './vpcs.ts';
+import { zoneHandlers } from './zones.ts';
+
+export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
+  const repo = openEc2Repository(deps.backend);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { driver } = await createMachineDriver({ dataDir: deps.config.dataDir, mode: deps.config.machines, log });
+  const ready = new Set<string>();
+  const env: Ec2Env = {
+    repo,
+    driver,
+    async ensureDefaults(scope: Scope) {
+      const key = `${scope.account}/${scope.region}`;
+      if (ready.has(key)) return;
+      if (!(await repo.get(scope, 'defaults'))) {
+        await createDefaultNetwork(repo, scope);
+        await repo.put(scope, 'meta', 'defaults', { id: 'defaults', createdAt: new Date().toISOString() });
+      }
+      ready.add(key);
+    },
+  };
+  const bridge = new MachinesBridge(repo, driver, log);
+  await bridge.start();
+
+  const all: ServiceHandlers = {
+    ...zoneHandlers(),
+    ...vpcHandlers(env),
+    ...securityGroupHandlers(env),
+    ...routeHandlers(env),
+    ...keyPairHandlers(env),
+    ...imageHandlers(env, (p) => bridge.background(p)),
+    ...instanceHandlers(env, bridge),
+    ...tagHandlers(env),
+  };
+  // Every request sees its account's default network, as on AWS, from the first call on.
+  const handlers: ServiceHandlers = {};
+  for (const [name, fn] of Object.entries(all)) {
+    const wrapped: Handler = async (input, ctx) => {
+      await env.ensureDefaults(scopeOf(ctx));
+      return fn(input, ctx);
+    };
+    handlers[name] = wrapped;
+  }
+  return {
+    handlers,
+    authz: ec2Authz(repo),
+    close: () => bridge.close(),
+  };
+}

@@ -1,0 +1,80 @@
+/** The stored instance document (AWS's Instance shape plus internal fields) and state helpers. */
+import type { MachineState } from '../../machines/driver.ts';
+
+export const STATE_CODES: Record<MachineState, number> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
+
+export function stateOf(name: MachineState): { Code: number; Name: MachineState } {
+  return { Code: STATE_CODES[name], Name: name };
+}
+
+export interface InstanceDoc {
+  InstanceId: string;
+  ImageId: string;
+  State: { Code: number; Name: MachineState };
+  PrivateDnsName: string;
+  PublicDnsName: string;
+  StateTransitionReason: string;
+  StateReason?: { Code: string; Message: string };
+  KeyName?: string;
+  AmiLaunchIndex: number;
+  ProductCodes: { ProductCodeId: string; ProductCodeType: string }[];
+  InstanceType: string;
+  LaunchTime: string;
+  Placement: { AvailabilityZone: string; AvailabilityZoneId?: string; GroupName: string; Tenancy: string };
+  Monitoring: { State: string };
+  SubnetId: string;
+  VpcId: string;
+  PrivateIpAddress: string;
+  PublicIpAddress?: string;
+  Architecture: string;
+  RootDeviceType: string;
+  RootDeviceName: string;
+  BlockDeviceMappings: { DeviceName: string; Ebs: { AttachTime: string; DeleteOnTermination: boolean; Status: string; VolumeId: string } }[];
+  VirtualizationType: string;
+  ClientToken: string;
+  Tags: { Key: string; Value: string }[];
+  SecurityGroups: { GroupName: string; GroupId: string }[];
+  SourceDestCheck: boolean;
+  Hypervisor: string;
+  NetworkInterfaces: Record<string, any>[];
+  IamInstanceProfile?: { Arn: string; Id: string };
+  EbsOptimized: boolean;
+  EnaSupport: boolean;
+  [key: string]: unknown;
+  _reservationId: string;
+  _requesterId?: string;
+  _terminatedAt?: string;
+  _userData?: string;
+  _layers: string[];
+  _defaultUser: string;
+  _publicKey?: string;
+  _disableApiTermination: boolean;
+  _disableApiStop?: boolean;
+  _shutdownBehavior: string;
+  _productCodes?: { ProductCodeId: string; ProductCodeType: string }[];
+  _volumeSize?: number;
+  _subnetCidr: string;
+  /** Whether the instance gets a public address on every start (subnet setting or request). */
+  _wantsPublicIp: boolean;
+}
+
+/** `ip-172-31-5-10` */
+export function hostnameOf(ip: string): string {
+  return `ip-${ip.replaceAll('.', '-')}`;
+}
+
+export function internalDomain(region: string): string {
+  return region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`;
+}
+
+/** `User initiated (2026-11-29 01:02:03 GMT)`, AWS's StateTransitionReason wording. */
+export function userInitiated(now = new Date()): string {
+  return `User initiated (${now.toISOString().slice(0, 19).replace('T', ' ')} GMT)`;
+}

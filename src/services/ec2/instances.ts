@@ -1,0 +1,352 @@
+/** Instance lifecycle (Run/Start/Stop/Reboot/Terminate), Describe*, attributes, status and console. */
+import { AwsError } from '../../errors.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import type { MachineState } from '../../machines/driver.ts';
+import { dryRun, GROUP_ERRORS, INSTANCE_ERRORS, malformed, mustGet, requireParam, scopeOf, type Ec2Env } from './env.ts';
+import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { stateOf, type InstanceDoc } from './instance-model.ts';
+import { instanceType } from './instance-types.ts';
+import { machineFailure, TERMINATED_TTL_MS, type MachinesBridge } from './machines-bridge.ts';
+import { allocatePublicIp, publicDnsName, runInstances, type Reservation } from './run-instances.ts';
+import type { GroupDoc } from './sg-rules.ts';
+import type { Scope } from './store.ts';
+import { INSTANCE_FILTERS } from './instance-filters.ts';
+
+/** Instances of a scope, dropping terminated ones older than AWS keeps them. */
+export async function liveInstances(env: Ec2Env, scope: Scope): Promise<InstanceDoc[]> {
+  const all = await env.repo.list<InstanceDoc>(scope, 'instance');
+  const now = Date.now();
+  const out: InstanceDoc[] = [];
+  for (const i of all) {
+    if (i._terminatedAt && now - Date.parse(i._terminatedAt) > TERMINATED_TTL_MS) await env.repo.delete(scope, i.InstanceId);
+    else out.push(i);
+  }
+  return out;
+}
+
+/** Instances by id: Malformed for bad ids, NotFound naming every missing one. */
+async function byIds(env: Ec2Env, scope: Scope, ids: string[]): Promise<InstanceDoc[]> {
+  const live = await liveInstances(env, scope);
+  const bad = ids.find((id) => !/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id));
+  if (bad) throw malformed('InvalidInstanceID.Malformed', bad, 'i');
+  const missing = ids.filter((id) => !live.some((i) => i.InstanceId === id));
+  if (missing.length === 1) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+  if (missing.length) throw new AwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+  return ids.map((id) => live.find((i) => i.InstanceId === id)!);
+}
+
+function reservations(docs: InstanceDoc[], account: string): Reservation[] {
+  const map = new Map<string, Reservation>();
+  for (const d of docs) {
+    let r = map.get(d._reservationId);
+    if (!r) {
+      r = { ReservationId: d._reservationId, OwnerId: account, Groups: [], Instances: [] };
+      map.set(d._reservationId, r);
+    }
+    r.Instances.push(d);
+  }
+  return [...map.values()];
+}
+
+type Change = { InstanceId: string; CurrentState: ReturnType<typeof stateOf>; PreviousState: ReturnType<typeof stateOf> };
+
+export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHandlers {
+  /** Moves each instance to `next` now, then lets the driver do the work in the background. */
+  async function transition(
+    scope: Scope,
+    docs: InstanceDoc[],
+    next: MachineState,
+    work: (doc: InstanceDoc) => Promise<void>,
+    reason?: { code: string; message: string },
+  ): Promise<Change[]> {
+    const out: Change[] = [];
+    for (const doc of docs) {
+      const previous = doc.State;
+      const updated = bridge.apply(doc, next, reason);
+      await env.repo.put(scope, 'instance', doc.InstanceId, updated);
+      out.push({ InstanceId: doc.InstanceId, CurrentState: updated.State, PreviousState: previous });
+      bridge.background(work(updated));
+    }
+    return out;
+  }
+
+  return {
+    async RunInstances(input, ctx) {
+      return runInstances(env, input, ctx, (doc) => bridge.launch(doc));
+    },
+
+    async DescribeInstances(input, ctx) {
+      const scope = scopeOf(ctx);
+      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instanceIds');
+      let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
+      docs = applyFilters(docs, input.Filters, INSTANCE_FILTERS);
+      const { page, NextToken } = paginate(reservations(docs, scope.account), input, { min: 5, max: 1000 });
+      return { Reservations: page, NextToken };
+    },
+
+    async StopInstances(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const docs = await byIds(env, scope, input.InstanceIds ?? []);
+      for (const d of docs) {
+        if (d.State.Name === 'terminated' || d.State.Name === 'shutting-down') {
+          throw new AwsError('IncorrectInstanceState', `This instance '${d.InstanceId}' is not in a state from which it can be stopped.`);
+        }
+        if (d._disableApiStop) {
+          throw new AwsError('OperationNotPermitted', `The instance '${d.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+        }
+      }
+      const already = docs.filter((d) => d.State.Name === 'stopped' || d.State.Name === 'stopping');
+      const moving = docs.filter((d) => !already.includes(d));
+      const changes = await transition(scope, moving, 'stopping', (d) => env.driver.stop(d.InstanceId, { force: input.Force }), {
+        code: 'Client.UserInitiatedShutdown',
+        message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+      });
+      for (const c of changes) {
+        const doc = (await env.repo.get<InstanceDoc>(scope, c.InstanceId))!;
+        await env.repo.put(scope, 'instance', c.InstanceId, { ...doc, StateTransitionReason: `User initiated (${new Date().toISOString().slice(0, 19).replace('T', ' ')} GMT)` });
+      }
+      const all = [...changes, ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
+      return { StoppingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+    },
+
+    async StartInstances(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const docs = await byIds(env, scope, input.InstanceIds ?? []);
+      for (const d of docs) {
+        if (!['stopped', 'running', 'pending'].includes(d.State.Name)) {
+          throw new AwsError('IncorrectInstanceState', `The instance '${d.InstanceId}' is not in a state from which it can be started.`);
+        }
+      }
+      const already = docs.filter((d) => d.State.Name !== 'stopped');
+      const moving = docs.filter((d) => d.State.Name === 'stopped');
+      for (const d of moving) {
+        // EC2 gives a stopped instance a new public address when it starts.
+        if (d.NetworkInterfaces[0]?.Association === undefined && d._wantsPublicIp) {
+          const ip = await allocatePublicIp(env);
+          const dns = publicDnsName(ip, scope.region);
+          const assoc = { IpOwnerId: 'amazon', PublicDnsName: dns, PublicIp: ip };
+          d.PublicIpAddress = ip;
+          d.PublicDnsName = dns;
+          d.NetworkInterfaces = d.NetworkInterfaces.map((n, i) => (i === 0 ? { ...n, Association: assoc, PrivateIpAddresses: n.PrivateIpAddresses.map((p: object) => ({ ...p, Association: assoc })) } : n));
+        }
+      }
+      const changes = await transition(scope, moving, 'pending', (d) =>
+        env.driver.start(d.InstanceId, { publicAddress: d.PublicIpAddress ? { host: d.PublicIpAddress, port: 22 } : null }),
+      );
+      const all = [...changes, ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
+      return { StartingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+    },
+
+    async RebootInstances(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const docs = await byIds(env, scope, input.InstanceIds ?? []);
+      for (const d of docs) {
+        if (d.State.Name !== 'running') {
+          throw new AwsError('IncorrectInstanceState', `The instance '${d.InstanceId}' is not in a state from which it can be rebooted.`);
+        }
+      }
+      for (const d of docs) bridge.background(env.driver.reboot(d.InstanceId));
+      return {};
+    },
+
+    async TerminateInstances(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const docs = await byIds(env, scope, input.InstanceIds ?? []);
+      for (const d of docs) {
+        if (d._disableApiTermination && d.State.Name !== 'terminated') {
+          throw new AwsError('OperationNotPermitted', `The instance '${d.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+        }
+      }
+      const done = docs.filter((d) => d.State.Name === 'terminated' || d.State.Name === 'shutting-down');
+      const moving = docs.filter((d) => !done.includes(d));
+      const changes = await transition(
+        scope,
+        moving,
+        'shutting-down',
+        async (d) => {
+          try {
+            await env.driver.terminate(d.InstanceId);
+          } catch (e) {
+            // A machine the driver no longer knows is as good as terminated.
+            const now = await env.repo.get<InstanceDoc>(scope, d.InstanceId);
+            if (now && now.State.Name !== 'terminated') await env.repo.put(scope, 'instance', d.InstanceId, bridge.apply(now, 'terminated', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }));
+            if (!(e instanceof Error && e.name === 'MachineError')) throw e;
+          }
+        },
+        { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' },
+      );
+      const all = [...changes, ...done.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
+      return { TerminatingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+    },
+
+    async DescribeInstanceStatus(input, ctx) {
+      const scope = scopeOf(ctx);
+      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instanceIds');
+      let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
+      if (!input.IncludeAllInstances) docs = docs.filter((d) => d.State.Name === 'running');
+      const statuses = docs.map((d) => {
+        const running = d.State.Name === 'running';
+        const check = (name: string) =>
+          running ? { Status: 'ok', Details: [{ Name: name, Status: 'passed' }] } : { Status: 'not-applicable', Details: [] as unknown[] };
+        return {
+          AvailabilityZone: d.Placement.AvailabilityZone,
+          AvailabilityZoneId: d.Placement.AvailabilityZoneId,
+          InstanceId: d.InstanceId,
+          InstanceState: d.State,
+          InstanceStatus: check('reachability'),
+          SystemStatus: check('reachability'),
+          AttachedEbsStatus: running ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] } : { Status: 'not-applicable', Details: [] },
+          Events: [],
+        };
+      });
+      const filtered = applyFilters(statuses, input.Filters, {
+        'availability-zone': (s) => s.AvailabilityZone,
+        'instance-state-name': (s) => s.InstanceState.Name,
+        'instance-state-code': (s) => s.InstanceState.Code,
+        'instance-status.status': (s) => s.InstanceStatus.Status,
+        'instance-status.reachability': (s) => s.InstanceStatus.Details.map((x: any) => x.Status),
+        'system-status.status': (s) => s.SystemStatus.Status,
+        'system-status.reachability': (s) => s.SystemStatus.Details.map((x: any) => x.Status),
+        'event.code': () => undefined,
+      });
+      const { page, NextToken } = paginate(filtered, input, { min: 5, max: 1000 });
+      return { InstanceStatuses: page, NextToken };
+    },
+
+    async DescribeInstanceAttribute(input, ctx) {
+      const scope = scopeOf(ctx);
+      requireParam(input.Attribute, 'Attribute');
+      const [d] = await byIds(env, scope, [input.InstanceId ?? '']);
+      const doc = d!;
+      const out: Record<string, unknown> = { InstanceId: doc.InstanceId };
+      const v = (Value: unknown) => ({ Value });
+      switch (input.Attribute) {
+        case 'instanceType': out.InstanceType = v(doc.InstanceType); break;
+        case 'kernel': out.KernelId = {}; break;
+        case 'ramdisk': out.RamdiskId = {}; break;
+        case 'userData': out.UserData = doc._userData ? v(doc._userData) : {}; break;
+        case 'disableApiTermination': out.DisableApiTermination = v(doc._disableApiTermination); break;
+        case 'disableApiStop': out.DisableApiStop = v(Boolean(doc._disableApiStop)); break;
+        case 'instanceInitiatedShutdownBehavior': out.InstanceInitiatedShutdownBehavior = v(doc._shutdownBehavior); break;
+        case 'rootDeviceName': out.RootDeviceName = v(doc.RootDeviceName); break;
+        case 'blockDeviceMapping': out.BlockDeviceMappings = doc.BlockDeviceMappings; break;
+        case 'productCodes': out.ProductCodes = []; break;
+        case 'sourceDestCheck': out.SourceDestCheck = v(doc.SourceDestCheck); break;
+        case 'groupSet': out.Groups = doc.SecurityGroups; break;
+        case 'ebsOptimized': out.EbsOptimized = v(doc.EbsOptimized); break;
+        case 'sriovNetSupport': out.SriovNetSupport = v('simple'); break;
+        case 'enaSupport': out.EnaSupport = v(doc.EnaSupport); break;
+        case 'enclaveOptions': out.EnclaveOptions = { Enabled: false }; break;
+        default:
+          throw new AwsError('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
+      }
+      return out;
+    },
+
+    async ModifyInstanceAttribute(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const [d] = await byIds(env, scope, [input.InstanceId ?? '']);
+      const doc = d!;
+      const stoppedOnly = (what: string) => {
+        if (doc.State.Name !== 'stopped') {
+          throw new AwsError('IncorrectInstanceState', `The instance '${doc.InstanceId}' is not in the 'stopped' state.`);
+        }
+        return what;
+      };
+      const attr: string | undefined = input.Attribute;
+      const typeValue = input.InstanceType?.Value ?? (attr === 'instanceType' ? input.Value : undefined);
+      if (typeValue !== undefined) {
+        stoppedOnly('instanceType');
+        const t = instanceType(typeValue);
+        if (!t) throw new AwsError('InvalidInstanceAttributeValue', `Value (${typeValue}) for parameter instanceType is invalid.`);
+        if (t.arch !== doc.Architecture) throw new AwsError('InvalidInstanceAttributeValue', `The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`);
+        doc.InstanceType = typeValue;
+      }
+      const userData: Buffer | undefined = input.UserData?.Value ?? (attr === 'userData' && input.Value !== undefined ? Buffer.from(input.Value) : undefined);
+      if (userData !== undefined) {
+        stoppedOnly('userData');
+        // The SDKs send user data base64-encoded once more; what arrives decoded is the base64 text.
+        const text = Buffer.from(userData).toString();
+        doc._userData = /^[A-Za-z0-9+/\s]*={0,2}$/.test(text) ? text.replace(/\s+/g, '') : Buffer.from(userData).toString('base64');
+      }
+      const bool = (field: string, key: string) => {
+        const v = input[field]?.Value ?? (attr === key && input.Value !== undefined ? input.Value === 'true' : undefined);
+        return v as boolean | undefined;
+      };
+      const dat = bool('DisableApiTermination', 'disableApiTermination');
+      if (dat !== undefined) doc._disableApiTermination = dat;
+      const das = bool('DisableApiStop', 'disableApiStop');
+      if (das !== undefined) doc._disableApiStop = das;
+      const sdc = bool('SourceDestCheck', 'sourceDestCheck');
+      if (sdc !== undefined) doc.SourceDestCheck = sdc;
+      const ebs = bool('EbsOptimized', 'ebsOptimized');
+      if (ebs !== undefined) doc.EbsOptimized = ebs;
+      const behavior = input.InstanceInitiatedShutdownBehavior?.Value ?? (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
+      if (behavior !== undefined) doc._shutdownBehavior = behavior;
+      if (input.Groups?.length) {
+        const groups: GroupDoc[] = [];
+        for (const id of input.Groups as string[]) groups.push(await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS));
+        doc.SecurityGroups = groups.map((g) => ({ GroupName: g.GroupName, GroupId: g.GroupId }));
+        doc.NetworkInterfaces = doc.NetworkInterfaces.map((n) => ({ ...n, Groups: doc.SecurityGroups }));
+      }
+      await env.repo.put(scope, 'instance', doc.InstanceId, doc);
+      return {};
+    },
+
+    async GetConsoleOutput(input, ctx) {
+      const scope = scopeOf(ctx);
+      requireParam(input.InstanceId, 'InstanceId');
+      const doc = await mustGet<InstanceDoc>(env, scope, input.InstanceId, 'i', INSTANCE_ERRORS);
+      let text = '';
+      try {
+        text = await env.driver.consoleOutput(doc.InstanceId);
+      } catch (e) {
+        if (!(e instanceof Error && e.name === 'MachineError')) throw machineFailure(e, doc.InstanceId, 'read');
+      }
+      return { InstanceId: doc.InstanceId, Timestamp: new Date(), ...(text ? { Output: Buffer.from(text).toString('base64') } : {}) };
+    },
+
+    async DescribeNetworkInterfaces(input, ctx) {
+      const scope = scopeOf(ctx);
+      const docs = (await liveInstances(env, scope)).filter((d) => d.State.Name !== 'terminated');
+      let enis: Record<string, any>[] = docs.flatMap((d) =>
+        d.NetworkInterfaces.map((n) => ({
+          ...n,
+          Attachment: { ...n.Attachment, InstanceId: d.InstanceId, InstanceOwnerId: scope.account },
+          AvailabilityZone: d.Placement.AvailabilityZone,
+          AvailabilityZoneId: d.Placement.AvailabilityZoneId,
+          RequesterManaged: false,
+          TagSet: [],
+        })),
+      );
+      if (input.NetworkInterfaceIds?.length) {
+        const missing = (input.NetworkInterfaceIds as string[]).find((id) => !enis.some((e) => e.NetworkInterfaceId === id));
+        if (missing) throw new AwsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${missing}' does not exist`);
+        enis = enis.filter((e) => input.NetworkInterfaceIds.includes(e.NetworkInterfaceId));
+      }
+      enis = applyFilters(enis, input.Filters, {
+        'network-interface-id': (e) => e.NetworkInterfaceId,
+        'attachment.instance-id': (e) => e.Attachment.InstanceId,
+        'attachment.status': (e) => e.Attachment.Status,
+        'availability-zone': (e) => e.AvailabilityZone,
+        'group-id': (e) => e.Groups.map((g: { GroupId: string }) => g.GroupId),
+        'mac-address': (e) => e.MacAddress,
+        'owner-id': (e) => e.OwnerId,
+        'private-ip-address': (e) => e.PrivateIpAddress,
+        'private-dns-name': (e) => e.PrivateDnsName,
+        'association.public-ip': (e) => e.Association?.PublicIp,
+        status: (e) => e.Status,
+        'subnet-id': (e) => e.SubnetId,
+        'vpc-id': (e) => e.VpcId,
+        'interface-type': (e) => e.InterfaceType,
+      });
+      const { page, NextToken } = paginate(enis, input, { min: 5, max: 1000 });
+      return { NetworkInterfaces: page, NextToken };
+    },
+  };
+}

@@ -1,0 +1,273 @@
+/** Internet gateways, route tables and routes, network ACLs and DHCP options (describe). */
+import { AwsError } from '../../errors.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { parseCidr } from './cidr.ts';
+import { dryRun, IGW_ERRORS, mustGet, mustGetAll, requireParam, RTB_ERRORS, scopeOf, SUBNET_ERRORS, tagsFor, VPC_ERRORS, type Ec2Env } from './env.ts';
+import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { newId } from './ids.ts';
+import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
+
+interface IgwDoc {
+  InternetGatewayId: string;
+  OwnerId: string;
+  Attachments: { State: string; VpcId: string }[];
+  Tags: { Key: string; Value: string }[];
+}
+type RtbDoc = ReturnType<typeof routeTableDoc>;
+type AclDoc = ReturnType<typeof networkAclDoc>;
+
+const IGW_FILTERS = {
+  'attachment.state': (g: IgwDoc) => g.Attachments.map((a) => a.State),
+  'attachment.vpc-id': (g: IgwDoc) => g.Attachments.map((a) => a.VpcId),
+  'internet-gateway-id': (g: IgwDoc) => g.InternetGatewayId,
+  'owner-id': (g: IgwDoc) => g.OwnerId,
+};
+
+const RTB_FILTERS = {
+  'association.route-table-association-id': (t: RtbDoc) => t.Associations.map((a) => a.RouteTableAssociationId),
+  'association.route-table-id': (t: RtbDoc) => t.Associations.map((a) => a.RouteTableId),
+  'association.subnet-id': (t: RtbDoc) => t.Associations.map((a) => a.SubnetId),
+  'association.gateway-id': (t: RtbDoc) => t.Associations.map((a) => a.GatewayId),
+  'association.main': (t: RtbDoc) => t.Associations.map((a) => Boolean(a.Main)),
+  'owner-id': (t: RtbDoc) => t.OwnerId,
+  'route-table-id': (t: RtbDoc) => t.RouteTableId,
+  'route.destination-cidr-block': (t: RtbDoc) => t.Routes.map((r) => r.DestinationCidrBlock),
+  'route.gateway-id': (t: RtbDoc) => t.Routes.map((r) => r.GatewayId),
+  'route.instance-id': (t: RtbDoc) => t.Routes.map((r) => r.InstanceId),
+  'route.nat-gateway-id': (t: RtbDoc) => t.Routes.map((r) => r.NatGatewayId),
+  'route.origin': (t: RtbDoc) => t.Routes.map((r) => r.Origin),
+  'route.state': (t: RtbDoc) => t.Routes.map((r) => r.State),
+  'vpc-id': (t: RtbDoc) => t.VpcId,
+};
+
+const ACL_FILTERS = {
+  'association.association-id': (a: AclDoc) => a.Associations.map((x) => x.NetworkAclAssociationId),
+  'association.network-acl-id': (a: AclDoc) => a.Associations.map((x) => x.NetworkAclId),
+  'association.subnet-id': (a: AclDoc) => a.Associations.map((x) => x.SubnetId),
+  default: (a: AclDoc) => a.IsDefault,
+  'network-acl-id': (a: AclDoc) => a.NetworkAclId,
+  'owner-id': (a: AclDoc) => a.OwnerId,
+  'vpc-id': (a: AclDoc) => a.VpcId,
+};
+
+const TARGETS = ['GatewayId', 'InstanceId', 'NatGatewayId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'EgressOnlyInternetGatewayId', 'LocalGatewayId', 'CarrierGatewayId', 'VpcEndpointId'];
+
+export function routeHandlers(env: Ec2Env): ServiceHandlers {
+  return {
+    async CreateInternetGateway(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const id = newId('igw');
+      const doc: IgwDoc = { InternetGatewayId: id, OwnerId: scope.account, Attachments: [], Tags: tagsFor(input.TagSpecifications, 'internet-gateway') as IgwDoc['Tags'] };
+      await env.repo.put(scope, 'igw', id, doc);
+      return { InternetGateway: doc };
+    },
+
+    async DescribeInternetGateways(input, ctx) {
+      const scope = scopeOf(ctx);
+      noIdsWithMaxResults(input.InternetGatewayIds, input.MaxResults, 'internetGatewayIds');
+      let igws = input.InternetGatewayIds?.length
+        ? await mustGetAll<IgwDoc>(env, scope, input.InternetGatewayIds, 'igw', IGW_ERRORS)
+        : await env.repo.list<IgwDoc>(scope, 'igw');
+      igws = applyFilters(igws, input.Filters, IGW_FILTERS);
+      const { page, NextToken } = paginate(igws, input, { min: 5, max: 1000 });
+      return { InternetGateways: page, NextToken };
+    },
+
+    async AttachInternetGateway(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
+      const vpc = await mustGet<{ VpcId: string }>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
+      if (igw.Attachments.length) {
+        throw new AwsError('Resource.AlreadyAssociated', `resource ${igw.InternetGatewayId} is already attached to network ${igw.Attachments[0]!.VpcId}`);
+      }
+      const other = (await env.repo.list<IgwDoc>(scope, 'igw')).find((g) => g.Attachments.some((a) => a.VpcId === vpc.VpcId));
+      if (other) {
+        throw new AwsError('Resource.AlreadyAssociated', `Network ${vpc.VpcId} already has an internet gateway attached`);
+      }
+      igw.Attachments = [{ State: 'available', VpcId: vpc.VpcId }];
+      await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
+      return {};
+    },
+
+    async DetachInternetGateway(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
+      await mustGet(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
+      if (!igw.Attachments.some((a) => a.VpcId === input.VpcId)) {
+        throw new AwsError('Gateway.NotAttached', `resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`);
+      }
+      igw.Attachments = [];
+      await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
+      return {};
+    },
+
+    async DeleteInternetGateway(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
+      if (igw.Attachments.length) {
+        throw new AwsError('DependencyViolation', `The internetGateway '${igw.InternetGatewayId}' has dependencies and cannot be deleted.`);
+      }
+      await env.repo.delete(scope, igw.InternetGatewayId);
+      return {};
+    },
+
+    async CreateRouteTable(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const vpc = await mustGet<{ VpcId: string; CidrBlock: string }>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
+      const id = newId('rtb');
+      const doc = routeTableDoc(scope, id, vpc.VpcId, vpc.CidrBlock, false);
+      doc.Tags = tagsFor(input.TagSpecifications, 'route-table') as RtbDoc['Tags'];
+      await env.repo.put(scope, 'rtb', id, doc);
+      return { RouteTable: doc };
+    },
+
+    async DescribeRouteTables(input, ctx) {
+      const scope = scopeOf(ctx);
+      noIdsWithMaxResults(input.RouteTableIds, input.MaxResults, 'routeTableIds');
+      let tables = input.RouteTableIds?.length
+        ? await mustGetAll<RtbDoc>(env, scope, input.RouteTableIds, 'rtb', RTB_ERRORS)
+        : await env.repo.list<RtbDoc>(scope, 'rtb');
+      tables = applyFilters(tables, input.Filters, RTB_FILTERS);
+      const { page, NextToken } = paginate(tables, input, { min: 5, max: 100 });
+      return { RouteTables: page, NextToken };
+    },
+
+    async DeleteRouteTable(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      if (t.Associations.length) {
+        throw new AwsError('DependencyViolation', `The routeTable '${t.RouteTableId}' has dependencies and cannot be deleted.`);
+      }
+      await env.repo.delete(scope, t.RouteTableId);
+      return {};
+    },
+
+    async CreateRoute(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      requireParam(input.DestinationCidrBlock ?? input.DestinationIpv6CidrBlock ?? input.DestinationPrefixListId, 'destinationCidrBlock');
+      const dest: string | undefined = input.DestinationCidrBlock;
+      if (dest && !parseCidr(dest)) {
+        throw new AwsError('InvalidParameterValue', `Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
+      }
+      const target = TARGETS.find((k) => input[k]);
+      if (!target) throw new AwsError('MissingParameter', 'The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId');
+      if (target === 'GatewayId' && String(input.GatewayId).startsWith('igw-')) {
+        const igw = await mustGet<IgwDoc>(env, scope, input.GatewayId, 'igw', IGW_ERRORS);
+        if (!igw.Attachments.some((a) => a.VpcId === t.VpcId)) {
+          throw new AwsError('InvalidParameterValue', `route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`);
+        }
+      }
+      if (t.Routes.some((r) => r.DestinationCidrBlock === dest && dest !== undefined)) {
+        throw new AwsError('RouteAlreadyExists', `The route identified by ${dest} already exists.`);
+      }
+      t.Routes.push({ DestinationCidrBlock: dest, [target]: input[target], Origin: 'CreateRoute', State: 'active' });
+      await env.repo.put(scope, 'rtb', t.RouteTableId, t);
+      return { Return: true };
+    },
+
+    async ReplaceRoute(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === input.DestinationCidrBlock);
+      if (i < 0) throw new AwsError('InvalidRoute.NotFound', `There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`);
+      const target = TARGETS.find((k) => input[k]);
+      t.Routes[i] = { DestinationCidrBlock: input.DestinationCidrBlock, ...(target ? { [target]: input[target] } : {}), Origin: 'CreateRoute', State: 'active' };
+      await env.repo.put(scope, 'rtb', t.RouteTableId, t);
+      return {};
+    },
+
+    async DeleteRoute(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      const dest = input.DestinationCidrBlock;
+      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest && r.GatewayId !== 'local');
+      if (i < 0) {
+        throw new AwsError('InvalidRoute.NotFound', `no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`);
+      }
+      t.Routes.splice(i, 1);
+      await env.repo.put(scope, 'rtb', t.RouteTableId, t);
+      return {};
+    },
+
+    async AssociateRouteTable(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      const association: Record<string, unknown> = { Main: false, RouteTableAssociationId: newId('rtbassoc'), RouteTableId: t.RouteTableId, AssociationState: { State: 'associated' } };
+      if (input.SubnetId) {
+        const subnet = await mustGet<{ SubnetId: string; VpcId: string }>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
+        if (subnet.VpcId !== t.VpcId) {
+          throw new AwsError('InvalidParameterValue', `Route table ${t.RouteTableId} and subnet ${subnet.SubnetId} belong to different networks`);
+        }
+        const tables = await env.repo.list<RtbDoc>(scope, 'rtb');
+        if (tables.some((x) => x.Associations.some((a) => a.SubnetId === subnet.SubnetId))) {
+          throw new AwsError('Resource.AlreadyAssociated', `the specified association for route table ${t.RouteTableId} conflicts with an existing association`);
+        }
+        association.SubnetId = subnet.SubnetId;
+      } else if (input.GatewayId) {
+        association.GatewayId = input.GatewayId;
+      } else {
+        throw new AwsError('MissingParameter', 'The request must contain the parameter subnetId or gatewayId');
+      }
+      t.Associations.push(association);
+      await env.repo.put(scope, 'rtb', t.RouteTableId, t);
+      return { AssociationId: association.RouteTableAssociationId, AssociationState: { State: 'associated' } };
+    },
+
+    async DisassociateRouteTable(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      for (const t of await env.repo.list<RtbDoc>(scope, 'rtb')) {
+        const a = t.Associations.find((x) => x.RouteTableAssociationId === input.AssociationId);
+        if (!a) continue;
+        if (a.Main) throw new AwsError('InvalidParameterValue', `cannot disassociate the main route table association ${input.AssociationId}`);
+        t.Associations = t.Associations.filter((x) => x !== a);
+        await env.repo.put(scope, 'rtb', t.RouteTableId, t);
+        return {};
+      }
+      throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${input.AssociationId}' does not exist`);
+    },
+
+    async DescribeNetworkAcls(input, ctx) {
+      const scope = scopeOf(ctx);
+      let acls = await env.repo.list<AclDoc>(scope, 'acl');
+      if (input.NetworkAclIds?.length) {
+        const missing = (input.NetworkAclIds as string[]).find((id) => !acls.some((a) => a.NetworkAclId === id));
+        if (missing) throw new AwsError('InvalidNetworkAclID.NotFound', `The networkAcl ID '${missing}' does not exist`);
+        acls = acls.filter((a) => input.NetworkAclIds.includes(a.NetworkAclId));
+      }
+      acls = applyFilters(acls, input.Filters, ACL_FILTERS);
+      const { page, NextToken } = paginate(acls, input, { min: 5, max: 1000 });
+      return { NetworkAcls: page, NextToken };
+    },
+
+    async DescribeDhcpOptions(input, ctx) {
+      const scope = scopeOf(ctx);
+      type Dopt = { DhcpOptionsId: string; OwnerId: string; DhcpConfigurations: { Key: string; Values: { Value: string }[] }[] };
+      let opts = await env.repo.list<Dopt>(scope, 'dopt');
+      if (input.DhcpOptionsIds?.length) {
+        const missing = (input.DhcpOptionsIds as string[]).find((id) => !opts.some((o) => o.DhcpOptionsId === id));
+        if (missing) throw new AwsError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${missing}' does not exist`);
+        opts = opts.filter((o) => input.DhcpOptionsIds.includes(o.DhcpOptionsId));
+      }
+      opts = applyFilters(opts, input.Filters, {
+        'dhcp-options-id': (o: Dopt) => o.DhcpOptionsId,
+        key: (o: Dopt) => o.DhcpConfigurations.map((c) => c.Key),
+        value: (o: Dopt) => o.DhcpConfigurations.flatMap((c) => c.Values.map((v) => v.Value)),
+        'owner-id': (o: Dopt) => o.OwnerId,
+      });
+      const { page, NextToken } = paginate(opts, input, { min: 5, max: 1000 });
+      return { DhcpOptions: page, NextToken };
+    },
+  };
+}

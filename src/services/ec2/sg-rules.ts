@@ -1,0 +1,193 @@
+/**
+ * Security group rules: stored one per peer (as DescribeSecurityGroupRules shows them, each with
+ * its sgr- id) and grouped into IpPermissions (protocol + port range) for DescribeSecurityGroups.
+ */
+import { AwsError } from '../../errors.ts';
+import type { IpPermission, SecurityGroupRule, Tag } from '../../generated/ec2/types.ts';
+import { arn } from './env.ts';
+import { newId } from './ids.ts';
+import type { Scope } from './store.ts';
+
+export interface Rule {
+  SecurityGroupRuleId: string;
+  GroupId: string;
+  GroupOwnerId: string;
+  IsEgress: boolean;
+  IpProtocol: string;
+  FromPort: number;
+  ToPort: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupInfo?: { GroupId: string; UserId: string };
+  Description?: string;
+  Tags: Tag[];
+  SecurityGroupRuleArn: string;
+}
+
+export interface GroupDoc {
+  GroupId: string;
+  GroupName: string;
+  Description: string;
+  VpcId: string;
+  OwnerId: string;
+  SecurityGroupArn: string;
+  Tags: Tag[];
+  _rules: Rule[];
+}
+
+const PROTOCOLS: Record<string, string> = { '-1': '-1', all: '-1', tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', icmpv6: 'icmpv6', '58': 'icmpv6' };
+
+export function normalizeProtocol(p: string | undefined): string {
+  const v = (p ?? '').toLowerCase();
+  if (PROTOCOLS[v]) return PROTOCOLS[v]!;
+  if (/^\d+$/.test(v) && Number(v) <= 255) return v;
+  throw new AwsError('InvalidParameterValue', `Invalid value '${p ?? ''}' for IP protocol. Unknown protocol.`);
+}
+
+function ports(protocol: string, from: number | undefined, to: number | undefined): [number, number] {
+  if (protocol === 'tcp' || protocol === 'udp') {
+    if (from === undefined || to === undefined) {
+      throw new AwsError('InvalidParameterValue', `Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange. Must specify both from and to ports with TCP/UDP.`);
+    }
+    if (from < 0 || to > 65535 || from > to) {
+      throw new AwsError('InvalidParameterValue', `Invalid value 'Invalid TCP/UDP port range' for portRange. Invalid TCP/UDP port range.`);
+    }
+    return [from, to];
+  }
+  if (protocol === 'icmp' || protocol === 'icmpv6') return [from ?? -1, to ?? -1];
+  return [-1, -1];
+}
+
+function peerText(r: Rule): string {
+  return r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId ?? '';
+}
+
+function sameRule(a: Rule, b: Rule): boolean {
+  return (
+    a.IsEgress === b.IsEgress &&
+    a.IpProtocol === b.IpProtocol &&
+    a.FromPort === b.FromPort &&
+    a.ToPort === b.ToPort &&
+    a.CidrIpv4 === b.CidrIpv4 &&
+    a.CidrIpv6 === b.CidrIpv6 &&
+    a.PrefixListId === b.PrefixListId &&
+    a.ReferencedGroupInfo?.GroupId === b.ReferencedGroupInfo?.GroupId
+  );
+}
+
+export function describeRule(r: Rule): string {
+  const proto = r.IpProtocol === '-1' ? 'ALL' : r.IpProtocol.toUpperCase();
+  return `peer: ${peerText(r)}, ${proto}, from port: ${r.FromPort}, to port: ${r.ToPort}, ALLOW`;
+}
+
+/** Expands IpPermissions into one rule per peer. `resolveGroup` checks referenced groups. */
+export function rulesFrom(
+  scope: Scope,
+  group: GroupDoc,
+  perms: IpPermission[],
+  egress: boolean,
+  resolveGroup: (id: string | undefined, name: string | undefined) => string,
+): Rule[] {
+  const out: Rule[] = [];
+  for (const p of perms) {
+    const protocol = normalizeProtocol(p.IpProtocol);
+    const [from, to] = ports(protocol, p.FromPort, p.ToPort);
+    const base = () => {
+      const id = newId('sgr');
+      return {
+        SecurityGroupRuleId: id,
+        GroupId: group.GroupId,
+        GroupOwnerId: group.OwnerId,
+        IsEgress: egress,
+        IpProtocol: protocol,
+        FromPort: from,
+        ToPort: to,
+        Tags: [],
+        SecurityGroupRuleArn: arn(scope, 'security-group-rule', id),
+      };
+    };
+    for (const r of p.IpRanges ?? []) {
+      const cidr = r.CidrIp ?? '';
+      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) throw new AwsError('InvalidParameterValue', `CIDR block ${cidr} is malformed`);
+      out.push({ ...base(), CidrIpv4: cidr, ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+    }
+    for (const r of p.Ipv6Ranges ?? []) {
+      out.push({ ...base(), CidrIpv6: r.CidrIpv6 ?? '', ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+    }
+    for (const r of p.PrefixListIds ?? []) {
+      out.push({ ...base(), PrefixListId: r.PrefixListId ?? '', ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+    }
+    for (const r of p.UserIdGroupPairs ?? []) {
+      const gid = resolveGroup(r.GroupId, r.GroupName);
+      out.push({
+        ...base(),
+        ReferencedGroupInfo: { GroupId: gid, UserId: r.UserId ?? group.OwnerId },
+        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export function addRules(group: GroupDoc, rules: Rule[]): void {
+  for (const r of rules) {
+    if (group._rules.some((e) => sameRule(e, r)) || rules.filter((x) => sameRule(x, r)).length > 1) {
+      throw new AwsError('InvalidPermission.Duplicate', `the specified rule "${describeRule(r)}" already exists`);
+    }
+  }
+  group._rules.push(...rules);
+}
+
+export function removeRules(group: GroupDoc, rules: Rule[]): Rule[] {
+  const removed: Rule[] = [];
+  for (const r of rules) {
+    const found = group._rules.find((e) => sameRule(e, r));
+    if (!found) {
+      throw new AwsError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+    }
+    removed.push(found);
+  }
+  group._rules = group._rules.filter((e) => !removed.includes(e));
+  return removed;
+}
+
+export function defaultGroupRules(scope: Scope, group: GroupDoc): Rule[] {
+  const self = rulesFrom(scope, group, [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: group.GroupId }] }], false, (id) => id!);
+  return [...self, ...egressAll(scope, group)];
+}
+
+export function egressAll(scope: Scope, group: GroupDoc): Rule[] {
+  return rulesFrom(scope, group, [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], true, (id) => id!);
+}
+
+/** Groups rules into IpPermissions (by protocol and port range), in rule order. */
+export function permissionsOf(rules: Rule[], egress: boolean): IpPermission[] {
+  const out: IpPermission[] = [];
+  const index = new Map<string, IpPermission>();
+  for (const r of rules.filter((x) => x.IsEgress === egress)) {
+    const key = `${r.IpProtocol}/${r.FromPort}/${r.ToPort}`;
+    let p = index.get(key);
+    if (!p) {
+      p = { IpProtocol: r.IpProtocol, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+      if (r.IpProtocol !== '-1') {
+        p.FromPort = r.FromPort;
+        p.ToPort = r.ToPort;
+      }
+      index.set(key, p);
+      out.push(p);
+    }
+    const d = r.Description !== undefined ? { Description: r.Description } : {};
+    if (r.CidrIpv4) p.IpRanges!.push({ CidrIp: r.CidrIpv4, ...d });
+    else if (r.CidrIpv6) p.Ipv6Ranges!.push({ CidrIpv6: r.CidrIpv6, ...d });
+    else if (r.PrefixListId) p.PrefixListIds!.push({ PrefixListId: r.PrefixListId, ...d });
+    else if (r.ReferencedGroupInfo) p.UserIdGroupPairs!.push({ GroupId: r.ReferencedGroupInfo.GroupId, UserId: r.ReferencedGroupInfo.UserId, ...d });
+  }
+  return out;
+}
+
+/** The rule as SecurityGroupRule output (CidrIpv4 etc. only when set). */
+export function ruleOutput(r: Rule): SecurityGroupRule {
+  const { ...out } = r;
+  return out as SecurityGroupRule;
+}

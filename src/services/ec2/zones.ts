@@ -1,0 +1,84 @@
+/** DescribeRegions, DescribeAvailabilityZones and DescribeInstanceTypes: catalog answers. */
+import { AwsError } from '../../errors.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { applyFilters, paginate } from './filters.ts';
+import { INSTANCE_TYPES, INSTANCE_TYPE_FILTERS, typeInfo } from './instance-types.ts';
+import { REGIONS, regionInfo, zonesFor } from './regions.ts';
+
+export function zoneHandlers(): ServiceHandlers {
+  return {
+    async DescribeRegions(input) {
+      let regions = REGIONS.map((r) => ({
+        RegionName: r.name,
+        Endpoint: `ec2.${r.name}.amazonaws.com`,
+        OptInStatus: r.optIn ? 'not-opted-in' : 'opt-in-not-required',
+      }));
+      if (!input.AllRegions) regions = regions.filter((r) => r.OptInStatus !== 'not-opted-in');
+      if (input.RegionNames?.length) {
+        const names: string[] = input.RegionNames;
+        const unknown = names.find((n) => !regionInfo(n));
+        if (unknown) throw new AwsError('InvalidParameterValue', `Invalid region names: [${unknown}]`);
+        regions = REGIONS.filter((r) => names.includes(r.name)).map((r) => ({
+          RegionName: r.name,
+          Endpoint: `ec2.${r.name}.amazonaws.com`,
+          OptInStatus: r.optIn ? 'not-opted-in' : 'opt-in-not-required',
+        }));
+      }
+      regions = applyFilters(regions, input.Filters, {
+        endpoint: (r) => r.Endpoint,
+        'opt-in-status': (r) => r.OptInStatus,
+        'region-name': (r) => r.RegionName,
+      });
+      return { Regions: regions };
+    },
+
+    async DescribeAvailabilityZones(input, ctx) {
+      const info = regionInfo(ctx.region);
+      let zones = zonesFor(ctx.accountId, ctx.region).map((z) => ({
+        State: 'available',
+        OptInStatus: 'opt-in-not-required',
+        Messages: [],
+        RegionName: ctx.region,
+        ZoneName: z.name,
+        ZoneId: z.id,
+        GroupName: ctx.region,
+        GroupLongName: info ? `${info.longName.replace(/ \(.*\)$/, '')} (${info.longName.replace(/^.*\((.*)\)$/, '$1')}) 1` : ctx.region,
+        NetworkBorderGroup: ctx.region,
+        ZoneType: 'availability-zone',
+      }));
+      if (input.ZoneNames?.length || input.ZoneIds?.length) {
+        const names: string[] = input.ZoneNames ?? [];
+        const ids: string[] = input.ZoneIds ?? [];
+        const unknown = [...names.filter((n) => !zones.some((z) => z.ZoneName === n)), ...ids.filter((n) => !zones.some((z) => z.ZoneId === n))];
+        if (unknown.length) throw new AwsError('InvalidParameterValue', `The zone '${unknown[0]}' does not exist.`);
+        zones = zones.filter((z) => names.includes(z.ZoneName) || ids.includes(z.ZoneId));
+      }
+      zones = applyFilters(zones, input.Filters, {
+        'group-name': (z) => z.GroupName,
+        'group-long-name': (z) => z.GroupLongName,
+        'message': () => undefined,
+        'network-border-group': (z) => z.NetworkBorderGroup,
+        'opt-in-status': (z) => z.OptInStatus,
+        'region-name': (z) => z.RegionName,
+        state: (z) => z.State,
+        'zone-id': (z) => z.ZoneId,
+        'zone-name': (z) => z.ZoneName,
+        'zone-type': (z) => z.ZoneType,
+      });
+      return { AvailabilityZones: zones };
+    },
+
+    async DescribeInstanceTypes(input) {
+      let types = INSTANCE_TYPES.map(typeInfo);
+      if (input.InstanceTypes?.length) {
+        const names: string[] = input.InstanceTypes;
+        const unknown = names.filter((n) => !types.some((t) => t.InstanceType === n));
+        if (unknown.length) throw new AwsError('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
+        types = types.filter((t) => names.includes(t.InstanceType!));
+      }
+      types = applyFilters(types, input.Filters, INSTANCE_TYPE_FILTERS);
+      const { page, NextToken } = paginate(types, input, { min: 5, max: 100 });
+      return { InstanceTypes: page, NextToken };
+    },
+  };
+}
