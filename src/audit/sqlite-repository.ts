@@ -107,6 +107,10 @@ function where(q: Omit<AuditQuery, 'limit'>): { sql: string; args: unknown[] } {
     parts.push('seq > ?');
     args.push(q.afterSeq);
   }
+  if (q.throughSeq !== undefined) {
+    parts.push('seq <= ?');
+    args.push(q.throughSeq);
+  }
   if (q.resourceName !== undefined || q.resourceType !== undefined) {
     const sub: string[] = [];
     if (q.accountId !== undefined) {

@@ -103,6 +103,8 @@ export interface AuditQuery {
   end?: Date;
   /** Only events stored after this sequence number (tails, trail delivery). */
   afterSeq?: number;
+  /** Only events stored up to this sequence number (a stable snapshot while paging). */
+  throughSeq?: number;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
