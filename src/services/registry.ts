@@ -12,7 +12,6 @@ import { createEc2Service } from './ec2/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createS3Service } from './s3/index.ts';
 import { createCloudTrailService } from './cloudtrail/index.ts';
-import { createCloudTrailService } from './cloudtrail/index.ts';
 
 export interface Service {
   handlers: ServiceHandlers;
@@ -28,7 +27,6 @@ const SERVICES: Partial<Record<ServiceName, ServiceFactory>> = {
   ec2: createEc2Service,
   iam: createIamService,
   s3: createS3Service,
-  cloudtrail: createCloudTrailService,
   cloudtrail: createCloudTrailService,
 };
 
