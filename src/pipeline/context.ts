@@ -8,7 +8,7 @@ import type { AwsError } from '../errors.ts';
 import type { Operation, ServiceModel, ServiceName } from '../protocol/model.ts';
 import type { S3Target } from '../protocol/s3/router.ts';
 import type { SerializedResponse } from '../protocol/serialize/types.ts';
-import type { RequestFacts } from '../services/handler.ts';
+import type { PostObjectForm, RequestFacts } from '../services/handler.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -46,6 +46,8 @@ export interface RequestContext {
   output?: unknown;
   error?: AwsError;
   response?: SerializedResponse;
+  /** S3 POST Object: the verified form (fields, key, file stream), set by authentication. */
+  postForm?: PostObjectForm;
   /** Set by the authorize step: the decision, for the audit trail. */
   authorization?: { allowed: boolean; action?: string; resource?: string };
 }

@@ -15,6 +15,21 @@ export interface RequestFacts {
   host: string;
 }
 
+/** S3 POST Object (browser upload): the form whose policy signature authenticated the request. */
+export interface PostObjectForm {
+  /** The object key, ${filename} substituted. */
+  key: string;
+  /** Form fields before the file, by lower-cased name. */
+  fields: ReadonlyMap<string, string>;
+  /** The file's bytes; errors when the form is malformed or the policy's size range is left. */
+  file: Readable;
+  filename: string;
+  /** The file part's own Content-Type ('' when absent). */
+  fileContentType: string;
+  /** Settles when the whole request body has been read. */
+  done: Promise<void>;
+}
+
 export interface HandlerContext {
   requestId: string;
   service: string;
@@ -26,6 +41,8 @@ export interface HandlerContext {
   request: RequestFacts;
   /** S3 only: how the bucket was addressed and the raw (decoded) body stream. */
   body?: Readable;
+  /** S3 POST Object only: the verified form. */
+  post?: PostObjectForm;
   /** Filled by the authorize step: what the policy engine was asked and answered (for handlers that need it). */
   now: Date;
 }

@@ -11,6 +11,7 @@ import { ANONYMOUS } from '../../auth/principal.ts';
 import type { App } from '../../app.ts';
 import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
+import { authenticatePostObject } from './post-object.ts';
 
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
@@ -23,6 +24,8 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   const parsed = parseAuth(req, { service });
   if (parsed.type === 'anonymous') {
     if (service !== 's3') throw AuthErrors.missingAuthenticationToken(authFamily(service));
+    // Browser form uploads are signed inside the form (policy signature): see post-object.ts.
+    if (ctx.operation?.name === 'PostObject') return authenticatePostObject(app, ctx);
     ctx.principal = ANONYMOUS;
     ctx.body = wrapS3Body(ctx, undefined);
     return;

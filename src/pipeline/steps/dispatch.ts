@@ -14,6 +14,7 @@ export function handlerContext(app: App, ctx: RequestContext): HandlerContext {
     principal: ctx.principal!,
     request: ctx.facts,
     body: ctx.body,
+    ...(ctx.postForm ? { post: ctx.postForm } : {}),
     now: app.now(),
   };
 }
