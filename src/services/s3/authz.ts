@@ -79,14 +79,19 @@ export function s3Authz(env: S3Env): AuthzMapper {
       const keys = ((input.Delete?.Objects ?? []) as { Key: string }[]).map((o) => o.Key);
       return (keys.length ? keys : ['']).map((k) => ({ action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${k}`, context: common, ...own }));
     }
-    const resource = `arn:aws:s3:::${bucket}/${input.Key ?? ''}`;
+    const key = operation === 'PostObject' ? ctx.post?.key : (input.Key as string | undefined);
+    const resource = `arn:aws:s3:::${bucket}/${key ?? ''}`;
     const context: Record<string, ConditionValue> = { ...common };
     const requests: AuthzRequest[] = [];
     if (operation === 'GetObject' || operation === 'HeadObject' || operation.endsWith('ObjectTagging') || operation === 'GetObjectAttributes') {
       const o = bucket && input.Key !== undefined ? await env.repo.getObject(bucket, input.Key) : undefined;
       tagContext('s3:ExistingObjectTag', o?.tags, context);
     }
-    if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload' || operation === 'PostObject') {
+    if (operation === 'PostObject') {
+      const acl = ctx.post?.fields.get('acl');
+      if (acl !== undefined) context['s3:x-amz-acl'] = acl;
+    }
+    if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload') {
       if (h['x-amz-acl'] !== undefined) context['s3:x-amz-acl'] = h['x-amz-acl'];
       if (h['x-amz-server-side-encryption'] !== undefined) context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
       if (h['x-amz-storage-class'] !== undefined) context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];

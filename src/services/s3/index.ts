@@ -14,6 +14,7 @@ import { copyHandlers } from './copy.ts';
 import { multipartHandlers } from './multipart.ts';
 import { completeHandlers } from './complete.ts';
 import { attributesHandlers } from './attributes.ts';
+import { postObjectHandlers } from './post-object.ts';
 import { s3Authz } from './authz.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
@@ -36,6 +37,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...multipartHandlers(env),
     ...completeHandlers(env),
     ...attributesHandlers(env),
+    ...postObjectHandlers(env),
   };
   return { handlers, authz: s3Authz(env) };
 }
