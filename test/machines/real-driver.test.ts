@@ -67,7 +67,9 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     const rootKeys = await sshOk(keys, knownA, 'centos', hostA, 'sudo -n cat /root/.ssh/authorized_keys');
     assert.ok(rootKeys.includes(`command="echo 'Please login as the user \\"centos\\" rather than the user \\"root\\".';echo;sleep 10;exit 142" ${keys.publicKey}`), rootKeys);
     await new Promise((r) => setTimeout(r, 500));
-    t.diagnostic(`idle machine memory (cgroup): ${((await driver.memoryBytes(A)) / 1048576).toFixed(1)} MiB`);
+    let rss = 0;
+    for (const p of await driver.hostPids(A)) rss += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    t.diagnostic(`idle machine memory: cgroup ${((await driver.memoryBytes(A)) / 1048576).toFixed(1)} MiB, RSS sum ${(rss / 1024).toFixed(1)} MiB`);
   });
 
   it('rejects a host key other than the console one', async () => {
@@ -106,7 +108,7 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     assert.equal(driver.state(A), 'running');
   });
 
-  it('keeps disk and host key across stop and start', async (t) => {
+  it('keeps disk and host key across stop/start and reboot', async (t) => {
     await sshOk(keys, knownA, 'centos', hostA, 'echo configured-by-salt | sudo -n tee /etc/role-marker && echo listen=8080 > app.conf');
     const s0 = Date.now();
     await driver.stop(A);
@@ -120,6 +122,12 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     const text = await driver.consoleOutput(A);
     assert.equal(rsaHostKey(text), hostKeyA);
     assert.doesNotMatch(text, /Generating public\/private/);
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat /etc/role-marker')).trim(), 'configured-by-salt');
+    const before = (await driver.hostPids(A)).sort();
+    await driver.reboot(A);
+    assert.equal(driver.state(A), 'running');
+    assert.notDeepEqual((await driver.hostPids(A)).sort(), before, 'reboot starts new processes');
+    assert.equal(rsaHostKey(await driver.consoleOutput(A)), hostKeyA);
     assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat /etc/role-marker')).trim(), 'configured-by-salt');
   });
 
@@ -190,6 +198,8 @@ describe('real driver after the server is killed', { skip, timeout: 600_000 }, (
     await launchAndKill(D, 3);
     const first = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
     for (const p of await first.hostPids(D)) process.kill(p, 'SIGKILL');
+    // SIGKILL is asynchronous: wait until the processes are really gone, as after a host crash.
+    while ((await first.hostPids(D)).length) await new Promise((r) => setTimeout(r, 20));
     const driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
     assert.deepEqual(await driver.recover(), [{ instanceId: D, state: 'stopped' }]);
     assert.deepEqual(await leftovers(driver.scope, dataDir), []);

@@ -5,9 +5,9 @@
  * layer has a sibling `<id>.json` naming the layers below it, so a deleted layer's data stays
  * while a machine or a surviving layer still stands on it.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BASE_LAYER } from '../driver.ts';
 import { BASE_ARCHIVE, buildBaseImage, unpackLayer } from './base-image.ts';
@@ -44,13 +44,26 @@ export class Layers {
     }
   }
 
+  /**
+   * The base layer is unpacked once per image cache (`<cache>/base-<digest>`, named after the
+   * archive so a rebuilt archive never changes a lower dir under running machines) and linked
+   * as `layers/base`: unpacking 7,700 files costs seconds, more on a busy disk.
+   */
   ensureBase(): Promise<void> {
-    if (existsSync(this.path(BASE_LAYER))) return Promise.resolve();
+    if (existsSync(join(this.path(BASE_LAYER), 'etc'))) return Promise.resolve();
     this.basePromise ??= (async () => {
       await mkdir(this.dir, { recursive: true });
       const archive = join(this.cacheDir, BASE_ARCHIVE);
       if (!existsSync(archive)) await buildBaseImage({ cacheDir: this.cacheDir, log: this.log });
-      await unpackLayer(archive, this.path(BASE_LAYER));
+      const st = await stat(archive);
+      const digest = createHash('sha256').update(`${st.size}:${st.mtimeMs}:${st.ino}`).digest('hex').slice(0, 8);
+      const unpacked = join(this.cacheDir, `base-${digest}`);
+      await unpackLayer(archive, unpacked);
+      const tmp = `${this.path(BASE_LAYER)}.link-${process.pid}`;
+      await rm(tmp, { force: true });
+      await symlink(unpacked, tmp);
+      await rm(this.path(BASE_LAYER), { recursive: true, force: true }); // a dangling link or a stale copy
+      await rename(tmp, this.path(BASE_LAYER));
     })().finally(() => {
       this.basePromise = undefined;
     });
@@ -105,7 +118,7 @@ export class Layers {
   /** Removes half-made layers left by a crash. */
   async sweepTemporary(): Promise<void> {
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
-      if (name.startsWith('.tmp-') || name.includes('.unpack-')) await rm(join(this.dir, name), { recursive: true, force: true });
+      if (name.startsWith('.tmp-') || name.includes('.unpack-') || name.includes('.link-')) await rm(join(this.dir, name), { recursive: true, force: true });
     }
   }
 

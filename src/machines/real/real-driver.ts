@@ -167,7 +167,8 @@ export class RealDriver implements MachineDriver {
     await this.enqueue(m, async () => {
       if (m.rec.state !== 'running') throw new MachineError('IncorrectState', `${id} is ${m.rec.state}`);
       await this.halt(m, false);
-      await this.boot(m);
+      // Resolves once sshd answers again (the state stays running throughout, as on EC2).
+      await this.probe(m, await this.boot(m));
     });
   }
 
@@ -309,7 +310,7 @@ export class RealDriver implements MachineDriver {
   }
 
   /** Boots the machine from its disk; resolves once its init runs (running follows via probe). */
-  private async boot(m: Machine): Promise<void> {
+  private async boot(m: Machine): Promise<number> {
     const spec = m.rec.spec;
     const id = spec.instanceId;
     await this.layers.ensure(spec.layers);
@@ -351,7 +352,8 @@ export class RealDriver implements MachineDriver {
     m.rec.pid = pid;
     m.rec.startTime = startTime;
     await saveRecord(m.dir, m.rec);
-    void this.probe(m, pid);
+    if (m.rec.state === 'pending') void this.probe(m, pid);
+    return pid;
   }
 
   private async waitForPid(m: Machine, exited: () => boolean): Promise<number> {
