@@ -46,7 +46,7 @@ export function checkReadConditions(c: ReadConditions, o: ObjectRecord, names = 
   }
   if (c.IfNoneMatch !== undefined) {
     if (etagMatches(c.IfNoneMatch, o.etag)) throw names.copy ? failed(names.ifNoneMatch) : notModified(o);
-  } else if (c.IfModifiedSince && modified <= seconds(c.IfModifiedSince.getTime()) && c.IfModifiedSince.getTime() <= Date.now()) {
+  } else if (c.IfModifiedSince && modified <= seconds(c.IfModifiedSince.getTime())) {
     throw names.copy ? failed(names.ifModifiedSince) : notModified(o);
   }
 }
