@@ -23,7 +23,15 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   };
   const parsed = parseAuth(req, { service });
   if (parsed.type === 'anonymous') {
-    if (service !== 's3') throw AuthErrors.missingAuthenticationToken(authFamily(service));
+    if (service !== 's3') {
+      // Operations the model marks unsigned (STS AssumeRoleWithSAML / AssumeRoleWithWebIdentity)
+      // carry their own credential in the input; the handler verifies it.
+      if (ctx.operation?.authtype === 'none') {
+        ctx.principal = ANONYMOUS;
+        return;
+      }
+      throw AuthErrors.missingAuthenticationToken(authFamily(service));
+    }
     // Browser form uploads are signed inside the form (policy signature): see post-object.ts.
     if (ctx.operation?.name === 'PostObject') return authenticatePostObject(app, ctx);
     ctx.principal = ANONYMOUS;
