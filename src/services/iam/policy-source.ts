@@ -142,7 +142,7 @@ export class IamPolicySource implements PolicySource {
       const base = await this.userPolicies(rec.accountId, data.userId ?? '');
       // GetFederationToken sessions have only what their session policies allow (an empty set allows nothing).
       const fed = data.kind === 'federation' ? { session: session ?? [] } : {};
-      return { ...base, ...fed, tags: { ...base.tags, ...(principal.tags ?? {}) } };
+      return { ...base, ...fed, tags: { ...base.tags, ...(data.sessionTags ?? {}) } };
     }
     const roleId = principal.role?.roleId;
     const found = roleId ? await this.s.repo.getEntityById('role', roleId) : undefined;
@@ -154,7 +154,7 @@ export class IamPolicySource implements PolicySource {
       identity,
       ...(boundary && { boundary }),
       ...(session && { session }),
-      tags: { ...tagMap(r.tags), ...(principal.tags ?? {}) },
+      tags: { ...tagMap(r.tags), ...(data.sessionTags ?? principal.tags ?? {}) },
       exists: true,
     };
   }

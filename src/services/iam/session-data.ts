@@ -14,6 +14,8 @@ export interface SessionData {
   policy?: string;
   /** Managed session policies (PolicyArns). */
   policyArns?: string[];
+  /** Session tags (aws:PrincipalTag values that override the role's tags). */
+  sessionTags?: Record<string, string>;
   /** Session tags marked transitive (carried into chained role sessions). */
   transitiveTagKeys?: string[];
   /** For 'session-token' and 'federation': the IAM user's id the credentials were issued to. */

@@ -1,0 +1,100 @@
+/** STS AssumeRole: trust policy, durations, session policies, tags, external id, source identity, chaining. */
+import { AwsError } from '../../errors.ts';
+import type { HandlerContext } from '../handler.ts';
+import type { PolicySource } from '../iam/policy-source.ts';
+import { decodeSession } from '../iam/session-data.ts';
+import type { IamState } from '../iam/state.ts';
+import { issueCredentials, packedPolicySize } from './credentials.ts';
+import { checkPolicyArns, checkSessionPolicy, roleDuration, roleSession, sessionTags, tagContext, type Tag } from './role-session.ts';
+import { checkTrust } from './trust.ts';
+
+export interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  PolicyArns?: { arn?: string }[];
+  Policy?: string;
+  DurationSeconds?: number;
+  Tags?: Tag[];
+  TransitiveTagKeys?: string[];
+  ExternalId?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+  SourceIdentity?: string;
+}
+
+export function assumeRoleHandler(s: IamState, source: PolicySource) {
+  return async function AssumeRole(input: AssumeRoleInput, ctx: HandlerContext) {
+    const p = ctx.principal;
+    if (p.type === 'Root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403);
+    const role = await source.role(input.RoleArn);
+    if (!role) {
+      throw new AwsError('AccessDenied', `User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+    }
+    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
+      throw new AwsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403);
+    }
+    const chained = p.type === 'AssumedRole';
+    const duration = roleDuration(input.DurationSeconds, role, chained);
+    checkSessionPolicy(input.Policy);
+    const policyArns = checkPolicyArns(input.PolicyArns);
+
+    // A chained session inherits the caller's transitive tags and source identity.
+    let inherited: Record<string, string> = {};
+    let inheritedTransitive: string[] = [];
+    if (chained && p.accessKeyId) {
+      const rec = await s.repo.getSession(p.accessKeyId);
+      if (rec) {
+        const { data } = decodeSession(rec.data);
+        inheritedTransitive = data.transitiveTagKeys ?? [];
+        inherited = Object.fromEntries(inheritedTransitive.map((k) => [k, data.sessionTags?.[k] ?? '']));
+      }
+    }
+    if (p.sourceIdentity && input.SourceIdentity && input.SourceIdentity !== p.sourceIdentity) {
+      throw new AwsError('AccessDenied', 'The source identity of a role session cannot be changed by role chaining.', 403);
+    }
+    const sourceIdentity = input.SourceIdentity ?? p.sourceIdentity;
+    const tags = sessionTags(input.Tags, input.TransitiveTagKeys, inherited, inheritedTransitive);
+
+    const actions = ['sts:AssumeRole'];
+    if (input.Tags?.length || input.TransitiveTagKeys?.length) actions.push('sts:TagSession');
+    if (input.SourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
+    checkTrust({
+      principal: p,
+      role,
+      actions,
+      ctx,
+      context: {
+        ...tagContext(input.Tags),
+        'sts:RoleSessionName': input.RoleSessionName,
+        ...(input.ExternalId !== undefined && { 'sts:ExternalId': input.ExternalId }),
+        ...(sourceIdentity !== undefined && { 'sts:SourceIdentity': sourceIdentity }),
+        ...(input.TransitiveTagKeys?.length && { 'sts:TransitiveTagKeys': input.TransitiveTagKeys }),
+      },
+    });
+
+    const session = roleSession({
+      role,
+      sessionName: input.RoleSessionName,
+      tags: tags.tags,
+      transitive: tags.transitive,
+      policy: input.Policy,
+      policyArns,
+      sourceIdentity,
+      chained,
+    });
+    const Credentials = await issueCredentials(s, role.accountId, session.data, ctx.now, duration);
+    await noteRoleUse(s, role.accountId, role.name, ctx);
+    return {
+      Credentials,
+      AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.arn },
+      PackedPolicySize: packedPolicySize(input.Policy, policyArns, input.Tags),
+      ...(sourceIdentity !== undefined && { SourceIdentity: sourceIdentity }),
+    };
+  };
+}
+
+/** RoleLastUsed (not a policy change: the policy source's cache stays valid). */
+export async function noteRoleUse(s: IamState, accountId: string, roleName: string, ctx: HandlerContext): Promise<void> {
+  const r = await s.repo.getEntity(accountId, 'role', roleName);
+  if (r) await s.repo.saveEntity(accountId, 'role', { ...r, lastUsed: { date: ctx.now.toISOString(), region: ctx.region } });
+}

@@ -1,0 +1,116 @@
+/** What every way of assuming a role shares: durations, session policies, session tags, the session principal. */
+import type { Principal } from '../../auth/principal.ts';
+import { AwsError } from '../../errors.ts';
+import { validateIdentityPolicy } from '../../policy/index.ts';
+import type { RoleTrust } from '../iam/policy-source.ts';
+import type { SessionData } from '../iam/session-data.ts';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export const validation = (message: string) => new AwsError('ValidationError', message, 400);
+
+/** DurationSeconds against the role's MaxSessionDuration (and the one-hour role-chaining limit). */
+export function roleDuration(requested: number | undefined, role: RoleTrust, chained: boolean): number {
+  if (chained) {
+    if (requested !== undefined && requested > 3600) {
+      throw validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    }
+    return requested ?? 3600;
+  }
+  if (requested !== undefined && requested > role.maxSessionDuration) {
+    throw validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  if (requested !== undefined && requested < 900) {
+    throw validation(`1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+  }
+  return requested ?? 3600;
+}
+
+/** Session policies are identity-based policies: validated as IAM validates them. */
+export function checkSessionPolicy(policy: string | undefined): void {
+  if (policy !== undefined) validateIdentityPolicy(policy);
+}
+
+export function checkPolicyArns(arns: { arn?: string }[] | undefined): string[] | undefined {
+  if (!arns?.length) return undefined;
+  return arns.map((a) => {
+    if (!a.arn || !/^arn:aws:iam::(\d{12}|aws):policy\/.+/.test(a.arn)) throw validation(`Invalid PolicyArn ${a.arn ?? ''}`);
+    return a.arn;
+  });
+}
+
+/** Session tags (at most 50, keys unique case-insensitively) and the transitive keys among them. */
+export function sessionTags(tags: Tag[] | undefined, transitive: string[] | undefined, inherited: Record<string, string>, inheritedTransitive: string[]) {
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const t of tags ?? []) {
+    const k = t.Key.toLowerCase();
+    if (seen.has(k)) throw new AwsError('InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400);
+    seen.add(k);
+    out[t.Key] = t.Value;
+  }
+  if ((tags?.length ?? 0) > 50) throw validation('1 validation error detected: Member must have length less than or equal to 50');
+  for (const k of transitive ?? []) {
+    if (!seen.has(k.toLowerCase())) throw new AwsError('InvalidParameterValue', 'The specified transitive tag key must be included in the requested tags.', 400);
+  }
+  // Transitive tags of a chained session are carried over and cannot be overridden.
+  for (const k of inheritedTransitive) {
+    if (seen.has(k.toLowerCase()) && out[k] !== inherited[k]) {
+      throw new AwsError('InvalidParameterValue', `One or more session tags are already transitive tags: ${k}`, 400);
+    }
+    if (inherited[k] !== undefined) out[k] = inherited[k]!;
+  }
+  return { tags: out, transitive: [...new Set([...(transitive ?? []), ...inheritedTransitive])] };
+}
+
+export interface RoleSessionInput {
+  role: RoleTrust;
+  sessionName: string;
+  tags: Record<string, string>;
+  transitive: string[];
+  policy?: string;
+  policyArns?: string[];
+  sourceIdentity?: string;
+  chained: boolean;
+}
+
+/** The principal and session record of a role session. */
+export function roleSession(i: RoleSessionInput): { data: SessionData; assumedRoleId: string; arn: string } {
+  const arn = `arn:aws:sts::${i.role.accountId}:assumed-role/${i.role.name}/${i.sessionName}`;
+  const assumedRoleId = `${i.role.roleId}:${i.sessionName}`;
+  const principal: Omit<Principal, 'tokenIssueTime'> = {
+    type: 'AssumedRole',
+    accountId: i.role.accountId,
+    arn,
+    userId: assumedRoleId,
+    role: { arn: i.role.arn, roleId: i.role.roleId, name: i.role.name, path: i.role.path },
+    sessionName: i.sessionName,
+    tags: { ...i.role.tags, ...i.tags },
+    ...(i.sourceIdentity && { sourceIdentity: i.sourceIdentity }),
+    mfaPresent: false,
+    temporary: true,
+  };
+  const sessionPolicies: string[] = i.policy ? [i.policy] : [];
+  if (sessionPolicies.length) principal.sessionPolicies = sessionPolicies;
+  const data: SessionData = {
+    kind: 'role',
+    principal,
+    ...(i.policy !== undefined && { policy: i.policy }),
+    ...(i.policyArns && { policyArns: i.policyArns }),
+    ...(i.transitive.length && { transitiveTagKeys: i.transitive }),
+    sessionTags: i.tags,
+    chained: i.chained,
+  };
+  return { data, assumedRoleId, arn };
+}
+
+export const tagContext = (tags: Tag[] | undefined): Record<string, string | string[]> => {
+  const c: Record<string, string | string[]> = {};
+  if (!tags?.length) return c;
+  for (const t of tags) c[`aws:RequestTag/${t.Key}`] = t.Value;
+  c['aws:TagKeys'] = tags.map((t) => t.Key);
+  return c;
+};
