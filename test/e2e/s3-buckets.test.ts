@@ -1,0 +1,165 @@
+/**
+ * S3 buckets through SDK v3 and boto3: naming rules, location constraints, the global namespace
+ * across accounts, HeadBucket's region header, ListBuckets pagination and filters, deletion,
+ * tagging, and what other accounts and anonymous callers may do.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  S3Client,
+  CreateBucketCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  GetBucketLocationCommand,
+  DeleteBucketCommand,
+  PutObjectCommand,
+  DeleteObjectCommand,
+  PutBucketTaggingCommand,
+  GetBucketTaggingCommand,
+  DeleteBucketTaggingCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { python } from '../support/clients.ts';
+
+let server: TestServer;
+let s3: S3Client;
+let other: S3Client;
+const otherKeys = { accessKeyId: 'AKIAOTHERACCOUNT0001', secretAccessKey: 'other-secret-other-secret-other-secret-0' };
+
+before(async () => {
+  server = await startTestServer();
+  await server.accounts.create({ id: '111111111111', name: 'other', rootAccessKeyId: otherKeys.accessKeyId, rootSecretAccessKey: otherKeys.secretAccessKey });
+  s3 = new S3Client(sdkConfig(server));
+  other = new S3Client(sdkConfig(server, otherKeys));
+});
+after(async () => {
+  s3.destroy();
+  other.destroy();
+  await server.stop();
+});
+
+async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
+  try {
+    await p;
+  } catch (e: any) {
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  assert.fail('expected an error');
+}
+
+test('bucket names are validated (InvalidBucketName)', async () => {
+  for (const name of ['ab', 'UPPER', 'under_score', 'a..b', '192.168.1.1', '-start', 'end-', 'xn--punycode', 'x'.repeat(64), 'ends-s3alias']) {
+    const e = await errorOf(s3.send(new CreateBucketCommand({ Bucket: name })));
+    assert.deepEqual([e.name, e.status], ['InvalidBucketName', 400], name);
+  }
+});
+
+test('us-east-1: create, create again → 200; another account → BucketAlreadyExists; HeadBucket names the region', async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'b-east', ACL: 'private' }));
+  const again = await s3.send(new CreateBucketCommand({ Bucket: 'b-east' }));
+  assert.equal(again.$metadata.httpStatusCode, 200);
+  const taken = await errorOf(other.send(new CreateBucketCommand({ Bucket: 'b-east' })));
+  assert.deepEqual([taken.name, taken.status], ['BucketAlreadyExists', 409]);
+  const head = await s3.send(new HeadBucketCommand({ Bucket: 'b-east' }));
+  assert.equal(head.BucketRegion, 'us-east-1');
+  const loc = await s3.send(new GetBucketLocationCommand({ Bucket: 'b-east' }));
+  assert.equal(loc.LocationConstraint, undefined);
+  assert.equal((await errorOf(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket-x' })))).status, 404);
+});
+
+test('location constraints: per region, IllegalLocationConstraintException, InvalidLocationConstraint, BucketAlreadyOwnedByYou outside us-east-1', async () => {
+  const west = new S3Client(sdkConfig(server, server.credentials, 'eu-west-1'));
+  try {
+    await west.send(new CreateBucketCommand({ Bucket: 'b-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    const loc = await west.send(new GetBucketLocationCommand({ Bucket: 'b-west' }));
+    assert.equal(loc.LocationConstraint, 'eu-west-1');
+    const dup = await errorOf(west.send(new CreateBucketCommand({ Bucket: 'b-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })));
+    assert.deepEqual([dup.name, dup.status], ['BucketAlreadyOwnedByYou', 409]);
+    // (SDK v3 adds the client's region as LocationConstraint itself; boto3 below does not.)
+    const mismatch = await errorOf(west.send(new CreateBucketCommand({ Bucket: 'b-west-3', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } })));
+    assert.equal(mismatch.name, 'IllegalLocationConstraintException');
+  } finally {
+    west.destroy();
+  }
+  const fromEast = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'b-x', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })));
+  assert.equal(fromEast.name, 'IllegalLocationConstraintException');
+  const explicitEast = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'b-y', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } })));
+  assert.deepEqual([explicitEast.name, explicitEast.status], ['InvalidLocationConstraint', 400]);
+  const list = await s3.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
+  assert.deepEqual(list.Buckets?.map((b) => [b.Name, b.BucketRegion]), [['b-west', 'eu-west-1']]);
+});
+
+test('ListBuckets: only the caller’s buckets, MaxBuckets pages with ContinuationToken, Prefix', async () => {
+  for (const n of ['page-a', 'page-b', 'page-c', 'page-d', 'page-e']) await s3.send(new CreateBucketCommand({ Bucket: n }));
+  await other.send(new CreateBucketCommand({ Bucket: 'page-other' }));
+  const seen: string[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const r = await s3.send(new ListBucketsCommand({ MaxBuckets: 2, Prefix: 'page-', ...(token ? { ContinuationToken: token } : {}) }));
+    assert.ok((r.Buckets?.length ?? 0) <= 2);
+    assert.equal(r.Prefix, 'page-');
+    seen.push(...r.Buckets!.map((b) => b.Name!));
+    token = r.ContinuationToken;
+    pages++;
+  } while (token);
+  assert.deepEqual(seen, ['page-a', 'page-b', 'page-c', 'page-d', 'page-e']);
+  assert.equal(pages, 3);
+  const all = await s3.send(new ListBucketsCommand({}));
+  assert.ok(!all.Buckets!.some((b) => b.Name === 'page-other'));
+  assert.ok(all.Owner?.ID && /^[0-9a-f]{64}$/.test(all.Owner.ID));
+  const bad = await errorOf(s3.send(new ListBucketsCommand({ ContinuationToken: 'garbage!' })));
+  assert.equal(bad.name, 'InvalidArgument');
+});
+
+test('another account and anonymous callers are refused (AccessDenied)', async () => {
+  await s3.send(new PutObjectCommand({ Bucket: 'b-east', Key: 'secret', Body: 's' }));
+  const e = await errorOf(other.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret' })));
+  assert.deepEqual([e.name, e.status], ['AccessDenied', 403]);
+  const l = await errorOf(other.send(new ListObjectsV2Command({ Bucket: 'b-east' })));
+  assert.equal(l.name, 'AccessDenied');
+  const anon = await fetch(`${server.endpoint}/b-east/secret`);
+  assert.equal(anon.status, 403);
+  assert.match(await anon.text(), /<Code>AccessDenied<\/Code>/);
+  await s3.send(new DeleteObjectCommand({ Bucket: 'b-east', Key: 'secret' }));
+});
+
+test('DeleteBucket: BucketNotEmpty until emptied, then NoSuchBucket', async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'b-delete' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'b-delete', Key: 'k', Body: 'v' }));
+  const full = await errorOf(s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' })));
+  assert.deepEqual([full.name, full.status], ['BucketNotEmpty', 409]);
+  await s3.send(new DeleteObjectCommand({ Bucket: 'b-delete', Key: 'k' }));
+  const r = await s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' }));
+  assert.equal(r.$metadata.httpStatusCode, 204);
+  assert.equal((await errorOf(s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' })))).name, 'NoSuchBucket');
+  // The name is free again, for any account.
+  await other.send(new CreateBucketCommand({ Bucket: 'b-delete' }));
+});
+
+test('bucket tagging: put, get, delete → NoSuchTagSet', async () => {
+  await s3.send(new PutBucketTaggingCommand({ Bucket: 'b-east', Tagging: { TagSet: [{ Key: 'cost', Value: 'ops' }] } }));
+  assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: 'b-east' }))).TagSet, [{ Key: 'cost', Value: 'ops' }]);
+  await s3.send(new DeleteBucketTaggingCommand({ Bucket: 'b-east' }));
+  const e = await errorOf(s3.send(new GetBucketTaggingCommand({ Bucket: 'b-east' })));
+  assert.deepEqual([e.name, e.status], ['NoSuchTagSet', 404]);
+});
+
+test('boto3: create in eu-west-1 with LocationConstraint, head_bucket region header, errors', async () => {
+  const r = await python(
+    `
+c = boto3.client("s3", region_name="eu-west-1", config=NO_RETRY)
+c.create_bucket(Bucket="boto-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+h = c.head_bucket(Bucket="boto-west")
+out([h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-bucket-region"),
+     c.get_bucket_location(Bucket="boto-west")["LocationConstraint"],
+     call(c.create_bucket, Bucket="boto-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})["error"],
+     call(c.create_bucket, Bucket="Bad_Name")["error"],
+     call(c.create_bucket, Bucket="boto-west-unspecified")["error"]])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, ['eu-west-1', 'eu-west-1', 'BucketAlreadyOwnedByYou', 'InvalidBucketName', 'IllegalLocationConstraintException']);
+});
