@@ -284,6 +284,8 @@ export class SqliteS3Repository implements S3Repository {
    */
   async listObjects(bucket: string, q: ListQuery): Promise<ListPage> {
     const { prefix, delimiter, maxKeys } = q;
+    // max-keys=0: S3 answers an empty page that is not truncated.
+    if (maxKeys <= 0) return { contents: [], commonPrefixes: [], truncated: false };
     const upper = prefixUpperBound(prefix);
     let cursor = prefix;
     let inclusive = true;
