@@ -219,15 +219,16 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 test('an HTTP upload cut off mid-body leaves no temp file and no blob', async () => {
   const { createServer, request } = await import('node:http');
   const before = new Set(await collect(store.listIds()));
-  let onSettled!: (p: Promise<unknown>) => void;
-  const settled = new Promise<Promise<unknown>>((r) => (onSettled = r));
+  // Wrapped in an object: resolving with a bare promise would wait for the write itself.
+  let onSettled!: (w: { done: Promise<unknown> }) => void;
+  const settled = new Promise<{ done: Promise<unknown> }>((r) => (onSettled = r));
   const server = createServer((req, res) => {
-    onSettled(
-      store.write(req).then(
+    onSettled({
+      done: store.write(req).then(
         () => res.end('stored'),
         (e: Error) => e,
       ),
-    );
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
@@ -237,7 +238,7 @@ test('an HTTP upload cut off mid-body leaves no temp file and no blob', async ()
   const writing = await settled; // the server is streaming into its temp file
   while (tmpFiles().length === 0) await new Promise((r) => setImmediate(r));
   req.destroy();
-  const outcome = await writing;
+  const outcome = await writing.done;
   server.close();
   assert.ok(outcome instanceof Error, 'the write failed');
   assert.deepEqual(tmpFiles(), []);

@@ -144,3 +144,39 @@ test('a CLI process creates an account while a server holds the data dir; it res
     await stores.close();
   }
 });
+
+test('several CLI processes opening a fresh data dir at once migrate it exactly once', async () => {
+  const dataDir = join(dir, 'race');
+  const script = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
+  const runs = await Promise.all(
+    ['a', 'b', 'c', 'd'].map((name) =>
+      promisify(execFile)(process.execPath, [
+        '--import',
+        'tsx',
+        script,
+        'accounts',
+        'create',
+        name,
+        '--data-dir',
+        dataDir,
+      ]),
+    ),
+  );
+  for (const r of runs) assert.match(r.stdout, /Created account/);
+  const { SqliteDatabase } = await import('../../src/store/sqlite/database.ts');
+  const db = SqliteDatabase.open(join(dataDir, 'stratus.db'));
+  try {
+    assert.deepEqual(db.raw.prepare('SELECT service, version FROM schema_migrations').all(), [
+      { service: 'accounts', version: 1 },
+    ]);
+    assert.deepEqual(db.raw.prepare('SELECT name FROM accounts ORDER BY name').pluck().all(), [
+      'a',
+      'b',
+      'c',
+      'd',
+      'default',
+    ]);
+  } finally {
+    db.close();
+  }
+});

@@ -34,7 +34,10 @@ export class SqliteDatabase {
       // Root secrets live in here: create the file owner-only (the -wal/-shm files inherit it).
       closeSync(openSync(path, 'a', 0o600));
     }
-    const raw = new Database(path, { readonly: options.readonly ?? false });
+    // The busy timeout is set at construction so that even switching to WAL below waits for
+    // another process opening the same file instead of failing with SQLITE_BUSY.
+    const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? 5000);
+    const raw = new Database(path, { readonly: options.readonly ?? false, timeout: busyTimeoutMs });
     try {
       // WAL: readers never block the writer, and other processes (the CLI) can use the file
       // while the server runs. synchronous=NORMAL: a commit is written to the WAL (in the OS
@@ -43,7 +46,6 @@ export class SqliteDatabase {
       // (never corrupt the file). Power-loss durability would need synchronous=FULL.
       if (!options.readonly) raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
-      raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       raw.pragma('foreign_keys = ON');
       if (!options.readonly) ensureMigrationsTable(raw);
     } catch (e) {
