@@ -36,6 +36,8 @@ export function stsAuthz(source: PolicySource): AuthzMapper {
         resource: roleArn,
         context,
         resourceAccountId: /^arn:aws:iam::(\d{12}):/.exec(roleArn)?.[1] ?? ctx.accountId,
+        // The trust policy must allow even within the account; it alone may suffice when it names the caller.
+        resourcePolicyRequired: true,
         ...(role && { resourcePolicy: role.trustPolicy, resourceTags: role.tags }),
       };
       const out: AuthzRequest[] = [{ action: 'sts:AssumeRole', ...base }];
