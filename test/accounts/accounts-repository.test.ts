@@ -18,7 +18,7 @@ const bob = {
   rootSecretAccessKey: 'b'.repeat(40),
 };
 
-describeContract('AccountsRepository', openAccountsRepository, (repo) => {
+describeContract('AccountsRepository', openAccountsRepository, (repo, ctx) => {
   test('create, then get by id, by name, list', async () => {
     const created = await repo().create(alice);
     assert.equal(created.account.id, alice.id);
@@ -90,5 +90,14 @@ describeContract('AccountsRepository', openAccountsRepository, (repo) => {
       'failed change rolled back',
     );
     await assert.rejects(repo().setRootCredential('333333333333', 'K', 'S'), NotFoundError);
+  });
+
+  test('everything survives a restart', async () => {
+    await repo().create(alice);
+    await repo().setRootCredential(alice.id, 'AKIAROTATED', 'rotated');
+    await ctx.reopen();
+    assert.equal((await repo().getByName('alice'))?.id, alice.id);
+    assert.equal((await repo().findRootCredential('AKIAROTATED'))?.secretAccessKey, 'rotated');
+    assert.equal(await repo().findRootCredential(alice.rootAccessKeyId), undefined);
   });
 });

@@ -2,22 +2,31 @@
  * describeContract: a repository's contract tests, written once against its async interface and
  * run for every backend in BACKENDS. Each test gets a fresh, empty backend.
  *
- *   describeContract('AccountsRepository', openAccountsRepository, (repo) => {
- *     test('...', async () => { await repo().create(...) });
+ *   describeContract('AccountsRepository', openAccountsRepository, (repo, ctx) => {
+ *     test('...', async () => {
+ *       await repo().create(...);
+ *       await ctx.reopen(); // restart: repo() is now a new repository on the same storage
+ *     });
  *   });
  */
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { StoreBackend } from '../../src/store/backend.ts';
-import { BACKENDS } from './backends.ts';
+import { BACKENDS, type BackendHandle } from './backends.ts';
+
+export interface ContractContext {
+  backend(): StoreBackend;
+  /** Closes and reopens the backend and the repository, as a server restart would. */
+  reopen(): Promise<void>;
+}
 
 export function describeContract<R>(
   title: string,
   open: (backend: StoreBackend) => Promise<R> | R,
-  body: (repo: () => R, backend: () => StoreBackend) => void,
+  body: (repo: () => R, ctx: ContractContext) => void,
 ): void {
   for (const fixture of BACKENDS) {
     describe(`${title} [${fixture.name}]`, () => {
-      let handle: Awaited<ReturnType<typeof fixture.open>> | undefined;
+      let handle: BackendHandle | undefined;
       let repo: R | undefined;
       beforeEach(async () => {
         handle = await fixture.open();
@@ -33,7 +42,12 @@ export function describeContract<R>(
           if (repo === undefined) throw new Error('repository used outside a test');
           return repo;
         },
-        () => handle!.backend,
+        {
+          backend: () => handle!.backend,
+          async reopen() {
+            repo = await open(await handle!.reopen());
+          },
+        },
       );
     });
   }

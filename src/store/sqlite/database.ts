@@ -91,12 +91,8 @@ export class SqliteDatabase {
   close(): void {
     if (!this.raw.open) return;
     this.statements.clear();
-    // Folds the WAL back into the main file so a closed data dir is one file; harmless if busy.
-    try {
-      this.raw.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      /* another process holds it; the next open checkpoints */
-    }
+    // The last connection to close checkpoints the WAL and removes it on its own; an explicit
+    // TRUNCATE checkpoint here could wait on the server's readers when the CLI closes.
     this.raw.close();
   }
 }
