@@ -20,7 +20,10 @@ export interface BlobWriteOptions {
   onChunk?: (chunk: Uint8Array) => void;
   /** Rejects with BlobTooLargeError (and removes the temp file) past this many bytes. */
   maxBytes?: number;
-  /** Aborts the write (the temp file is removed). */
+  /**
+   * Aborts the write (the temp file is removed): a Readable source is destroyed at once, other
+   * iterables are checked between chunks.
+   */
   signal?: AbortSignal;
   /** fsync the file and its directory before returning (power-loss durability). */
   fsync?: boolean;

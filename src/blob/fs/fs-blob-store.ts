@@ -21,7 +21,7 @@ import {
   unlink,
   type FileHandle,
 } from 'node:fs/promises';
-import { addAbortSignal, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import {
   BlobNotFoundError,
@@ -93,7 +93,10 @@ export class FsBlobStore implements BlobStore {
     const { signal } = options;
     signal?.throwIfAborted();
     const readable = isNodeReadable(source) ? source : undefined;
-    if (signal && readable) addAbortSignal(signal, readable);
+    // Abort destroys the source, which ends the loop below; the listener is removed afterwards
+    // so a long-lived signal (server shutdown) does not collect one per write.
+    const onAbort = () => readable?.destroy(signal?.reason as Error);
+    signal?.addEventListener('abort', onAbort, { once: true });
     // The stream may fail while the temp file is being opened, before the loop below listens;
     // this keeps that error from being unhandled (the loop still sees it: the stream is errored).
     const ignore = () => {};
@@ -102,6 +105,7 @@ export class FsBlobStore implements BlobStore {
       return await this.writeFrom(source, options);
     } finally {
       readable?.off('error', ignore);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -215,6 +219,7 @@ export class FsBlobStore implements BlobStore {
         const part = createReadStream(blobPath(this.root, id), { highWaterMark: READ_CHUNK });
         try {
           for await (const chunk of part as AsyncIterable<Buffer>) {
+            signal?.throwIfAborted();
             size += chunk.length;
             onChunk?.(chunk);
             await writeAll(fh, chunk);
