@@ -244,3 +244,12 @@ test('an HTTP upload cut off mid-body leaves no temp file and no blob', async ()
   assert.deepEqual(tmpFiles(), []);
   assert.deepEqual(new Set(await collect(store.listIds())), before);
 });
+
+test('consecutive blobs share a shard directory (no mkdir per write) yet ids stay random', async () => {
+  const s = await FsBlobStore.open(join(dir, 'shards'));
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push((await s.write(Buffer.from('x'))).id);
+  assert.equal(new Set(ids.map((id) => id.slice(0, 4))).size, 1);
+  assert.equal(new Set(ids.map((id) => id.slice(4))).size, 5);
+  assert.deepEqual(readdirSync(join(dir, 'shards')).sort(), [ids[0]!.slice(0, 2), 'tmp'].sort());
+});
