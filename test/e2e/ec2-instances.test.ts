@@ -1,0 +1,245 @@
+/**
+ * EC2 instances end to end on the metadata driver: RunInstances and its errors, the state
+ * machine through the SDK v3 and boto3 waiters, console output, attributes, status, tags,
+ * images made from instances, and everything surviving a server restart.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  EC2Client,
+  RunInstancesCommand,
+  DescribeInstancesCommand,
+  StopInstancesCommand,
+  StartInstancesCommand,
+  TerminateInstancesCommand,
+  GetConsoleOutputCommand,
+  ModifyInstanceAttributeCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstanceStatusCommand,
+  CreateImageCommand,
+  CopyImageCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  ModifyImageAttributeCommand,
+  DescribeImageAttributeCommand,
+  CreateKeyPairCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  waitUntilInstanceRunning,
+  waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+  waitUntilImageAvailable,
+} from '@aws-sdk/client-ec2';
+import { createAccount } from '../../src/accounts/accounts.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
+
+let server: TestServer;
+let ec2: EC2Client;
+let ami: string;
+const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+
+async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await p;
+  } catch (e: any) {
+    return { name: e.name, message: e.message };
+  }
+  assert.fail('expected an error');
+}
+
+// Our own data dir, so the restart test can start a second server on it.
+const dataDir = mkdtempSync(join(tmpdir(), 'stratus-ec2-'));
+before(async () => {
+  server = await startTestServer(['--machines=metadata'], dataDir);
+  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
+  const images = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }));
+  ami = images.Images![0]!.ImageId!;
+});
+after(async () => {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('RunInstances: counts, addresses, names, tags; the SDK v3 waiters see running, stopped, terminated', async () => {
+  await ec2.send(new CreateKeyPairCommand({ KeyName: 'k1' }));
+  const r = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: ami,
+      MinCount: 2,
+      MaxCount: 3,
+      InstanceType: 't3.small',
+      KeyName: 'k1',
+      UserData: Buffer.from('#!/bin/sh\necho hello\n').toString('base64'),
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
+    }),
+  );
+  assert.match(r.ReservationId!, /^r-[0-9a-f]{17}$/);
+  assert.equal(r.Instances!.length, 3);
+  const ids = r.Instances!.map((i) => i.InstanceId!);
+  for (const [n, i] of r.Instances!.entries()) {
+    assert.equal(i.State!.Name, 'pending');
+    assert.equal(i.State!.Code, 0);
+    assert.equal(i.AmiLaunchIndex, n);
+    assert.match(i.PrivateIpAddress!, /^172\.31\./);
+    assert.equal(i.PrivateDnsName, `ip-${i.PrivateIpAddress!.replaceAll('.', '-')}.us-west-2.compute.internal`);
+    assert.match(i.PublicIpAddress!, /^127\./);
+    assert.equal(i.PublicDnsName, `ec2-${i.PublicIpAddress!.replaceAll('.', '-')}.us-west-2.compute.amazonaws.com`);
+    assert.equal(i.SecurityGroups![0]!.GroupName, 'default');
+  }
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: ids });
+  const named = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['web'] }, { Name: 'instance-state-name', Values: ['running'] }] }));
+  assert.equal(named.Reservations![0]!.Instances!.length, 3);
+  const stop = await ec2.send(new StopInstancesCommand({ InstanceIds: [ids[0]!] }));
+  assert.deepEqual([stop.StoppingInstances![0]!.PreviousState!.Name, stop.StoppingInstances![0]!.CurrentState!.Name], ['running', 'stopping']);
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [ids[0]!] });
+  const stopped = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!] }))).Reservations![0]!.Instances![0]!;
+  assert.equal(stopped.State!.Code, 80);
+  assert.equal(stopped.StateReason!.Code, 'Client.UserInitiatedShutdown');
+  assert.match(stopped.StateTransitionReason!, /^User initiated \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\)$/);
+  assert.equal(stopped.PublicIpAddress, undefined);
+  await ec2.send(new StartInstancesCommand({ InstanceIds: [ids[0]!] }));
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [ids[0]!] });
+  const restarted = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!] }))).Reservations![0]!.Instances![0]!;
+  assert.match(restarted.PublicIpAddress!, /^127\./);
+  assert.equal(restarted.PrivateIpAddress, r.Instances![0]!.PrivateIpAddress);
+  const term = await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  assert.ok(term.TerminatingInstances!.every((t) => t.CurrentState!.Name === 'shutting-down' && t.CurrentState!.Code === 32));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: ids });
+  const gone = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!.flatMap((x) => x.Instances!);
+  assert.ok(gone.every((i) => i.State!.Code === 48), 'terminated instances stay visible');
+  assert.equal((await errorOf(ec2.send(new StartInstancesCommand({ InstanceIds: [ids[0]!] })))).name, 'IncorrectInstanceState');
+});
+
+test('RunInstances errors as AWS words them', async () => {
+  const base = { ImageId: ami, MinCount: 1, MaxCount: 1 };
+  assert.deepEqual(await errorOf(ec2.send(new RunInstancesCommand({ ...base, InstanceType: 't2.gigantic' as never }))), {
+    name: 'InvalidParameterValue',
+    message: "Invalid value 't2.gigantic' for InstanceType.",
+  });
+  assert.deepEqual(await errorOf(ec2.send(new RunInstancesCommand({ ...base, InstanceType: 't2.micro', KeyName: 'nope' }))), {
+    name: 'InvalidKeyPair.NotFound',
+    message: "The key pair 'nope' does not exist",
+  });
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, SecurityGroupIds: ['sg-0123456789abcdef0'] })))).name, 'InvalidGroup.NotFound');
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, SecurityGroups: ['nope'] })))).name, 'InvalidGroup.NotFound');
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, SubnetId: 'subnet-0123456789abcdef0' })))).name, 'InvalidSubnetID.NotFound');
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, ImageId: 'ami-00000000000000000' })))).name, 'InvalidAMIID.NotFound');
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, MinCount: 3, MaxCount: 2 })))).name, 'InvalidParameterValue');
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, UserData: '%%%not base64' })))).name, 'InvalidParameterValue');
+  const arm = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['arm64'] }] }))).Images![0]!.ImageId;
+  assert.equal((await errorOf(ec2.send(new RunInstancesCommand({ ...base, ImageId: arm, InstanceType: 't3.micro' })))).name, 'InvalidParameterValue');
+  assert.equal((await errorOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })))).name, 'InvalidInstanceID.NotFound');
+  assert.equal((await errorOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['bogus'] })))).name, 'InvalidInstanceID.Malformed');
+});
+
+test('ClientToken makes RunInstances idempotent; attributes; termination protection; group in use', async () => {
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app' }));
+  const req = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro' as const, ClientToken: 'once', SecurityGroupIds: [GroupId!], DisableApiTermination: true };
+  const a = await ec2.send(new RunInstancesCommand(req));
+  const b = await ec2.send(new RunInstancesCommand(req));
+  assert.equal(a.Instances![0]!.InstanceId, b.Instances![0]!.InstanceId);
+  const id = a.Instances![0]!.InstanceId!;
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  assert.equal((await errorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId })))).name, 'DependencyViolation');
+  assert.equal((await errorOf(ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })))).name, 'OperationNotPermitted');
+  const change = await errorOf(ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't2.small' } })));
+  assert.equal(change.name, 'IncorrectInstanceState');
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [id] });
+  await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't2.small' } }));
+  const t = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'instanceType' }));
+  assert.equal(t.InstanceType!.Value, 't2.small');
+  await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false } }));
+  const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true }));
+  assert.equal(status.InstanceStatuses![0]!.InstanceState!.Name, 'stopped');
+  assert.deepEqual((await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }))).InstanceStatuses, []);
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
+  await ec2.send(new DeleteSecurityGroupCommand({ GroupId }));
+});
+
+test('console output (SDK and CLI), network interfaces, boto3 waiters and images from an instance', async () => {
+  const r = await run(
+    AWS_CLI_V1,
+    ['ec2', 'run-instances', '--region', 'us-west-2', '--image-id', ami, '--count', '1', '--instance-type', 't2.micro', '--output', 'json'],
+    server.env(),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const id = JSON.parse(r.stdout).Instances[0].InstanceId as string;
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
+  const text = Buffer.from(out.Output!, 'base64').toString();
+  assert.match(text, /-----BEGIN SSH HOST KEY KEYS-----\nssh-rsa AAAA/);
+  assert.ok(out.Timestamp instanceof Date);
+  const cli = await run(AWS_CLI_V1, ['ec2', 'get-console-output', '--region', 'us-west-2', '--instance-id', id, '--output', 'json'], server.env());
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).Output, text, 'the CLI decodes the base64 output');
+  const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }] }));
+  assert.equal(enis.NetworkInterfaces!.length, 1);
+  const image = await ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)', Description: 'mine' }));
+  await waitUntilImageAvailable({ client: ec2, ...wait }, { ImageIds: [image.ImageId!] });
+  const mine = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images!;
+  assert.deepEqual(mine.map((i) => [i.ImageId, i.Name, i.Public, i.ProductCodes![0]?.ProductCodeId]), [[image.ImageId, 'my image (v1)', false, 'aw0evgkw8e5c1q413zgy5pjce']]);
+  assert.equal((await errorOf(ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)' })))).name, 'InvalidAMIName.Duplicate');
+  const boto = await python(
+    `c = boto3.client("ec2", region_name="us-west-2")
+r = c.run_instances(ImageId="${image.ImageId}", MinCount=1, MaxCount=1, InstanceType="t2.micro", UserData="#!/bin/sh\\necho hi\\n")
+iid = r["Instances"][0]["InstanceId"]
+c.get_waiter("instance_running").wait(InstanceIds=[iid], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+ud = c.describe_instance_attribute(InstanceId=iid, Attribute="userData")["UserData"]["Value"]
+c.terminate_instances(InstanceIds=[iid, "${id}"])
+c.get_waiter("instance_terminated").wait(InstanceIds=[iid, "${id}"], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+out([c.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["State"]["Name"], ud])`,
+    server.env(),
+  );
+  assert.deepEqual(boto, ['terminated', Buffer.from('#!/bin/sh\necho hi\n').toString('base64')]);
+});
+
+test('images: copy across regions, launch permissions for another account, deregister', async () => {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro' }));
+  const id = r.Instances![0]!.InstanceId!;
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'shared-image', NoReboot: true }));
+  await waitUntilImageAvailable({ client: ec2, ...wait }, { ImageIds: [ImageId!] });
+  const east = new EC2Client(sdkConfig(server, server.credentials, 'eu-west-1'));
+  const copy = await east.send(new CopyImageCommand({ SourceImageId: ImageId, SourceRegion: 'us-west-2', Name: 'shared-image-copy' }));
+  await waitUntilImageAvailable({ client: east, ...wait }, { ImageIds: [copy.ImageId!] });
+  const copied = (await east.send(new DescribeImagesCommand({ ImageIds: [copy.ImageId!] }))).Images![0]!;
+  assert.equal(copied.SourceImageId, ImageId);
+  const other = await createAccount(server.accounts, 'image-friend');
+  const friend = new EC2Client(sdkConfig(server, { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey }, 'us-west-2'));
+  assert.equal((await errorOf(friend.send(new DescribeImagesCommand({ ImageIds: [ImageId!] })))).name, 'InvalidAMIID.NotFound');
+  await ec2.send(new ModifyImageAttributeCommand({ ImageId, LaunchPermission: { Add: [{ UserId: other.account.id }] } }));
+  const perms = await ec2.send(new DescribeImageAttributeCommand({ ImageId, Attribute: 'launchPermission' }));
+  assert.deepEqual(perms.LaunchPermissions, [{ UserId: other.account.id }]);
+  const seen = await friend.send(new DescribeImagesCommand({ ExecutableUsers: ['self'] }));
+  assert.deepEqual(seen.Images!.map((i) => i.ImageId), [ImageId]);
+  assert.equal((await errorOf(friend.send(new DeregisterImageCommand({ ImageId })))).name, 'AuthFailure');
+  await ec2.send(new DeregisterImageCommand({ ImageId }));
+  assert.equal((await errorOf(ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] })))).name, 'InvalidAMIID.NotFound');
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+});
+
+test('instances, keys and networks survive a restart; stopped stays stopped', async () => {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: ami, MinCount: 2, MaxCount: 2, InstanceType: 't2.micro' }));
+  const [a, b] = r.Instances!.map((i) => i.InstanceId!);
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [a!, b!] });
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [b!] }));
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [b!] });
+  const before = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [a!] }))).Reservations![0]!.Instances![0]!;
+  await server.stop();
+  server = await startTestServer(['--machines=metadata'], dataDir);
+  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
+  const after = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [a!, b!] }))).Reservations![0]!.Instances!;
+  assert.deepEqual(after.map((i) => i.State!.Name), ['running', 'stopped']);
+  assert.equal(after[0]!.PrivateIpAddress, before.PrivateIpAddress);
+  const console = await ec2.send(new GetConsoleOutputCommand({ InstanceId: a }));
+  assert.ok(console.Output);
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [a!, b!] }));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [a!, b!] });
+});
