@@ -4,7 +4,7 @@
  * stream) and sets ctx.principal. Anonymous requests become the anonymous principal: S3 lets
  * the authorizer decide; the other services refuse them here, as AWS does.
  */
-import { parseAuth, type AuthRequest } from '../../auth/parse.ts';
+import { checkScope, parseAuth, type AuthRequest } from '../../auth/parse.ts';
 import { verify } from '../../auth/verify.ts';
 import { AuthErrors, authFamily } from '../../auth/errors.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
@@ -12,6 +12,9 @@ import type { App } from '../../app.ts';
 import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
 import { authenticatePostObject } from './post-object.ts';
+
+/** Operations AWS serves without a signature: the federation token is the credential. */
+const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity']);
 
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
@@ -38,6 +41,8 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
     ctx.body = wrapS3Body(ctx, undefined);
     return;
   }
+  // A signature for another service, or for IAM outside us-east-1, does not count.
+  checkScope(parsed, { service, region: ctx.region });
   const credential = await app.credentials.resolve(parsed.accessKeyId, parsed.sessionToken);
   const verified = verify(parsed, req, credential, {
     service,

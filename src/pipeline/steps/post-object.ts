@@ -17,7 +17,11 @@ export async function authenticatePostObject(app: App, ctx: RequestContext): Pro
   const credential = akid !== undefined ? await app.credentials.resolve(akid) : undefined;
   let auth;
   try {
-    auth = verifyPostPolicy(form.fields, credential, { bucket: ctx.s3?.bucket ?? '', filename: form.file.filename, now: app.now() });
+    auth = verifyPostPolicy(form.fields, credential, {
+      bucket: ctx.s3?.bucket ?? '',
+      filename: form.file.filename,
+      now: app.now(),
+    });
   } catch (e) {
     form.file.stream.resume();
     form.done.catch(() => {});
