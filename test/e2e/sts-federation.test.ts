@@ -1,0 +1,153 @@
+/**
+ * Federation end to end through SDK v3 (unsigned requests): AssumeRoleWithSAML against a SAML
+ * provider's metadata and AssumeRoleWithWebIdentity against an OIDC provider whose JWKS is
+ * registered on its tags; the sessions then act with the role's permissions.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  IAMClient,
+  CreateSAMLProviderCommand,
+  GetSAMLProviderCommand,
+  ListSAMLProvidersCommand,
+  CreateOpenIDConnectProviderCommand,
+  GetOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { STSClient, AssumeRoleWithSAMLCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
+import { jwksTags } from '../../src/services/iam/oidc-providers.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { hasOpenssl, makeIdp, signedResponse, type TestIdp } from '../sts/saml-idp.ts';
+import { makeIssuer, signJwt, type TestIssuer } from '../sts/jwt-signer.ts';
+
+const ACCT = '000000000000';
+let server: TestServer;
+let iam: IAMClient;
+let anon: STSClient;
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e: any) {
+    return e.name;
+  }
+  assert.fail('expected an error');
+}
+
+before(async () => {
+  server = await startTestServer();
+  iam = new IAMClient(sdkConfig(server));
+  // These operations are unsigned: the SDK sends no credentials even when it has some.
+  anon = new STSClient(sdkConfig(server));
+});
+after(async () => server.stop());
+
+test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
+  let idp: TestIdp;
+  let providerArn: string;
+  const roleArn = `arn:aws:iam::${ACCT}:role/sso`;
+  before(async () => {
+    idp = makeIdp();
+    providerArn = (await iam.send(new CreateSAMLProviderCommand({ Name: 'corp', SAMLMetadataDocument: idp.metadata }))).SAMLProviderArn!;
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: providerArn },
+          Action: 'sts:AssumeRoleWithSAML',
+          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        },
+      ],
+    };
+    await iam.send(new CreateRoleCommand({ RoleName: 'sso', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'sso',
+        PolicyName: 'list',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }),
+      }),
+    );
+  });
+
+  test('the provider keeps its metadata', async () => {
+    assert.equal(providerArn, `arn:aws:iam::${ACCT}:saml-provider/corp`);
+    assert.equal((await iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn }))).SAMLMetadataDocument, idp.metadata);
+    assert.deepEqual((await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList!.map((p) => p.Arn), [providerArn]);
+    const bad = await failure(iam.send(new CreateSAMLProviderCommand({ Name: 'bad', SAMLMetadataDocument: `<not-metadata>${'x'.repeat(1100)}</not-metadata>` })));
+    assert.equal(bad, 'InvalidInputException');
+  });
+
+  test('a signed assertion becomes a role session', async () => {
+    const assertion = Buffer.from(signedResponse(idp, { roleArn, providerArn, subject: 'carol@example.com' })).toString('base64');
+    const r = await anon.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: assertion }));
+    assert.equal(r.Subject, 'carol@example.com');
+    assert.equal(r.SubjectType, 'persistent');
+    assert.equal(r.Issuer, idp.entityId);
+    assert.equal(r.Audience, 'https://signin.aws.amazon.com/saml');
+    assert.ok(r.NameQualifier);
+    assert.equal(r.AssumedRoleUser!.Arn, `arn:aws:sts::${ACCT}:assumed-role/sso/carol@example.com`);
+    const c = { accessKeyId: r.Credentials!.AccessKeyId!, secretAccessKey: r.Credentials!.SecretAccessKey!, sessionToken: r.Credentials!.SessionToken! };
+    assert.equal((await new STSClient(sdkConfig(server, c)).send(new GetCallerIdentityCommand({}))).Arn, r.AssumedRoleUser!.Arn);
+    await new S3Client(sdkConfig(server, c)).send(new ListBucketsCommand({}));
+  });
+
+  test('expired, mis-addressed, foreign and unlisted-role assertions are refused', async () => {
+    const send = (xml: string) => anon.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: Buffer.from(xml).toString('base64') }));
+    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))), 'ExpiredToken');
+    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, audience: 'https://elsewhere.example.com' }))), 'InvalidIdentityTokenException');
+    assert.equal(await failure(send(signedResponse(makeIdp(idp.entityId), { roleArn, providerArn }))), 'InvalidIdentityTokenException');
+    assert.equal(await failure(send(signedResponse(idp, { roleArn: `arn:aws:iam::${ACCT}:role/other`, providerArn }))), 'AccessDenied');
+    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, issuer: 'https://impostor.example.com' }))), 'InvalidIdentityTokenException');
+  });
+});
+
+test.describe('AssumeRoleWithWebIdentity', () => {
+  let issuer: TestIssuer;
+  const roleArn = `arn:aws:iam::${ACCT}:role/ci`;
+  const iss = 'https://token.ci.example.test';
+  const now = () => Math.floor(Date.now() / 1000);
+  before(async () => {
+    issuer = makeIssuer();
+    const { OpenIDConnectProviderArn } = await iam.send(
+      new CreateOpenIDConnectProviderCommand({ Url: iss, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['a'.repeat(40)], Tags: jwksTags(issuer.jwks) }),
+    );
+    assert.equal(OpenIDConnectProviderArn, `arn:aws:iam::${ACCT}:oidc-provider/token.ci.example.test`);
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: OpenIDConnectProviderArn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringLike: { 'token.ci.example.test:sub': 'repo:acme/*' } },
+        },
+      ],
+    };
+    await iam.send(new CreateRoleCommand({ RoleName: 'ci', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }));
+    assert.deepEqual([got.Url, got.ClientIDList], ['token.ci.example.test', ['sts.amazonaws.com']]);
+  });
+
+  const assume = (token: string) => anon.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'build-1', WebIdentityToken: token }));
+
+  test('a token of a registered issuer becomes a role session', async () => {
+    const r = await assume(signJwt(issuer, { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300, iat: now() }));
+    assert.equal(r.SubjectFromWebIdentityToken, 'repo:acme/app');
+    assert.equal(r.Provider, 'token.ci.example.test');
+    assert.equal(r.Audience, 'sts.amazonaws.com');
+    assert.equal(r.AssumedRoleUser!.Arn, `arn:aws:sts::${ACCT}:assumed-role/ci/build-1`);
+  });
+
+  test('wrong audience, subject, key, issuer or an expired token are refused', async () => {
+    const claims = { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300 };
+    assert.equal(await failure(assume(signJwt(issuer, { ...claims, aud: 'other' }))), 'InvalidIdentityTokenException');
+    assert.equal(await failure(assume(signJwt(issuer, { ...claims, sub: 'repo:evil/app' }))), 'AccessDenied');
+    assert.equal(await failure(assume(signJwt(makeIssuer(), claims))), 'InvalidIdentityTokenException');
+    assert.equal(await failure(assume(signJwt(issuer, { ...claims, iss: 'https://unknown.example.test' }))), 'InvalidIdentityTokenException');
+    assert.equal(await failure(assume(signJwt(issuer, { ...claims, exp: now() - 10 }))), 'ExpiredTokenException');
+    assert.equal(await failure(assume('not-a-jwt')), 'InvalidIdentityTokenException');
+  });
+});
