@@ -10,6 +10,7 @@ import { assumeRoleWithWebIdentityHandler } from './assume-role-with-web-identit
 import { tokenHandlers } from './tokens.ts';
 import { infoHandlers } from './info.ts';
 import { stsAuthz } from './authz.ts';
+import { decodeAuthorizationMessageHandlers } from './decode-authorization-message.ts';
 
 export async function createStsService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
@@ -22,6 +23,7 @@ export async function createStsService(deps: ServiceDeps): Promise<Service> {
       AssumeRoleWithWebIdentity: assumeRoleWithWebIdentityHandler(s, source),
       ...tokenHandlers(s),
       ...infoHandlers(s, deps.accounts),
+      ...decodeAuthorizationMessageHandlers(deps),
     },
     authz: stsAuthz(source),
   };
