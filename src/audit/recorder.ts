@@ -1,7 +1,7 @@
 /**
  * The audit log: the pipeline's recorder (queues each finished request; nothing else on the
  * request's path), a batch writer that turns the queue into CloudTrail events and appends them
- * in one transaction per batch (scheduled with setImmediate, after the responses are out), and
+ * in one transaction per batch (every 50 ms or 500 events, after the responses are out), and
  * the query side used by LookupEvents, trail delivery, the console and `stratus events`.
  */
 import type { App, Recorder } from '../app.ts';
@@ -14,9 +14,17 @@ import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord } from '.
 
 export type AuditListener = (records: readonly AuditRecord[]) => void;
 
+/**
+ * How long the queue gathers before a batch is written, and the size that writes at once. One
+ * transaction per batch: measured on SQLite (WAL), a batch of 1 costs ~4x the CPU per event of a
+ * batch of 100, so a short window keeps recording a few percent of a small PUT.
+ */
+const BATCH_WINDOW_MS = 50;
+const BATCH_MAX = 500;
+
 export class AuditLog {
   private queue: RequestContext[] = [];
-  private scheduled = false;
+  private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<AuditListener>();
   private app?: App;
@@ -25,11 +33,8 @@ export class AuditLog {
 
   /** The pipeline's recorder: one push per request; the work happens in the next batch. */
   readonly recorder: Recorder = (ctx) => {
-    this.queue.push(ctx);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.drain);
-    }
+    if (this.queue.push(ctx) >= BATCH_MAX) setImmediate(this.drain);
+    else if (!this.timer) this.timer = setTimeout(this.drain, BATCH_WINDOW_MS);
   };
 
   /** The running server (its credential store names callers whose authentication failed). */
@@ -38,7 +43,8 @@ export class AuditLog {
   }
 
   private readonly drain = (): void => {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.writing = this.writing.then(() => this.writeBatch());
   };
 

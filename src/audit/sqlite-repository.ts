@@ -47,6 +47,17 @@ export const AUDIT_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX audit_resources_seq ON audit_event_resources (seq);
     `,
   },
+  {
+    version: 2,
+    name: 'fewer indexes (cheaper inserts)',
+    // ReadOnly filters ride the region index; cross-account scans are admin-only; resource rows
+    // are never deleted on their own.
+    up: `
+      DROP INDEX audit_events_read;
+      DROP INDEX audit_events_all_time;
+      DROP INDEX audit_resources_seq;
+    `,
+  },
 ];
 
 interface Row {
