@@ -230,6 +230,10 @@ test('AWS-managed policies exist with their documents and cannot be changed', as
 test('roles: trust policy validated, MaxSessionDuration 3600..43200, boundaries, inline policies', async () => {
   const bad = await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'r-bad', AssumeRolePolicyDocument: doc('s3:GetObject') })));
   assert.deepEqual([bad.name, bad.message], ['MalformedPolicyDocumentException', 'Missing required field Principal']);
+  const ghost = `arn:aws:iam::${ACCT}:user/ghost`;
+  const ghostTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ghost }, Action: 'sts:AssumeRole' }] });
+  const unknown = await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'r-ghost', AssumeRolePolicyDocument: ghostTrust })));
+  assert.deepEqual([unknown.name, unknown.message], ['MalformedPolicyDocumentException', `Invalid principal in policy: "AWS":"${ghost}"`]);
   const tooLong = await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'r-long', AssumeRolePolicyDocument: trust, MaxSessionDuration: 50000 })));
   assert.equal(tooLong.name, 'ValidationError');
   const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'app', AssumeRolePolicyDocument: trust, MaxSessionDuration: 7200, Description: 'the app' }));

@@ -8,8 +8,30 @@ import { resolvePolicy } from './managed-policies.ts';
 import type { RoleRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
 
-export function checkTrust(doc: string): void {
-  validateTrustPolicy(doc);
+/**
+ * Validates a trust policy; like AWS, a user or role of this account named as a principal must
+ * exist ("Invalid principal in policy"). Principals of other accounts are taken on trust.
+ */
+export async function checkTrust(s: IamState, accountId: string, doc: string): Promise<void> {
+  const known = new Map<string, boolean>();
+  const named: string[] = [];
+  try {
+    const parsed = JSON.parse(doc) as { Statement?: unknown };
+    const list = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+    for (const st of list as { Principal?: { AWS?: unknown }; NotPrincipal?: { AWS?: unknown } }[]) {
+      const aws = (st?.Principal ?? st?.NotPrincipal)?.AWS;
+      named.push(...(Array.isArray(aws) ? aws : [aws]).filter((x): x is string => typeof x === 'string'));
+    }
+  } catch {
+    /* the validator reports it */
+  }
+  for (const arn of named) {
+    const m = /^arn:aws:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
+    if (!m || m[1] !== accountId) continue;
+    const e = await s.repo.getEntity(accountId, m[2] as 'user' | 'role', m[3]!);
+    known.set(arn, e?.arn === arn);
+  }
+  validateTrustPolicy(doc, { principalExists: (arn) => known.get(arn) ?? true });
   if (policySize(doc) > POLICY_LIMITS.trust) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${POLICY_LIMITS.trust}`);
 }
 
@@ -43,7 +65,7 @@ export function roleHandlers(s: IamState): ServiceHandlers {
       },
       ctx,
     ) {
-      checkTrust(input.AssumeRolePolicyDocument);
+      await checkTrust(s, ctx.accountId, input.AssumeRolePolicyDocument);
       const tags = checkTags(input.Tags);
       if (input.PermissionsBoundary) await resolvePolicy(s, ctx, input.PermissionsBoundary);
       const path = input.Path ?? '/';
@@ -92,7 +114,7 @@ export function roleHandlers(s: IamState): ServiceHandlers {
 
     async UpdateAssumeRolePolicy(input: { RoleName: string; PolicyDocument: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
-      checkTrust(input.PolicyDocument);
+      await checkTrust(s, ctx.accountId, input.PolicyDocument);
       await save(s, ctx, 'role', { ...r, trust: input.PolicyDocument });
       return {};
     },
