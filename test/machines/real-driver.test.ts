@@ -1,7 +1,7 @@
 // Boots real machines (Linux, root). Skips with the reason when the host cannot. The base image
 // is built once into STRATUS_IMAGE_CACHE (default: <tmp>/stratus-image-cache) and reused.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { IMAGE_CACHE, knownHosts, machineSpec, makeKeys, rsaHostKey, ssh, sshOk,
 import { leftovers } from './leftovers.ts';
 
 const support = await detectRealDriverSupport({ imageCacheDir: IMAGE_CACHE });
+const hasParamiko = spawnSync('python3', ['-c', 'import paramiko']).status === 0;
 const skip = support.ok ? false : `real machines unsupported on this host: ${support.reason}`;
 
 describe('real driver', { skip, timeout: 600_000 }, () => {
@@ -54,7 +55,7 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     await driver.launch(specA);
     assert.equal(driver.state(A), 'pending');
     assert.equal(await waitForState(driver, A, ['running', 'terminated']), 'running');
-    t.diagnostic(`first boot: launch → sshd banner ${Date.now() - t0} ms (includes unpacking the base layer)`);
+    t.diagnostic(`first boot: launch → sshd banner ${Date.now() - t0} ms`);
     const text = await driver.consoleOutput(A);
     assert.match(text, /-----BEGIN SSH HOST KEY KEYS-----\n(.+\n)+-----END SSH HOST KEY KEYS-----/);
     assert.match(text, /^ssh-ed25519 AAAA\S+ root@ip-172-31-5-10$/m);
@@ -70,6 +71,19 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     let rss = 0;
     for (const p of await driver.hostPids(A)) rss += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
     t.diagnostic(`idle machine memory: cgroup ${((await driver.memoryBytes(A)) / 1048576).toFixed(1)} MiB, RSS sum ${(rss / 1024).toFixed(1)} MiB`);
+  });
+
+  it('lets paramiko in the way the ec2_ssh scenario does', { skip: !hasParamiko && 'python3 has no paramiko' }, async () => {
+    const script = join(import.meta.dirname, 'fixtures', 'paramiko-login.py');
+    // Not spawnSync: the public address is served by this very process's event loop.
+    const child = spawn('python3', [script, join(dataDir, 'machines', A, 'console.log'), hostA, keys.privateKey, 'centos']);
+    const r = { stdout: '', stderr: '', status: -1 };
+    child.stdout.on('data', (d) => (r.stdout += d));
+    child.stderr.on('data', (d) => (r.stderr += d));
+    r.status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'centos');
+    assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat from-paramiko.txt')).trim(), 'sftp works');
   });
 
   it('rejects a host key other than the console one', async () => {
