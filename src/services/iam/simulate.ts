@@ -90,6 +90,17 @@ function page<T>(items: T[], maxItems: number | undefined, marker: string | unde
     : { items: items.slice(start), IsTruncated: false };
 }
 
+/** The engine reports condition keys lower-cased; IAM names them as the policies spell them. */
+function spelled(keys: string[], texts: string[]): string[] {
+  return keys.map((k) => {
+    for (const t of texts) {
+      const i = t.toLowerCase().indexOf(`"${k}"`);
+      if (i >= 0) return t.slice(i + 1, i + 1 + k.length);
+    }
+    return k;
+  });
+}
+
 function run(plan: Plan, actions: string[], resources: string[] | undefined, input: { MaxItems?: number; Marker?: string }) {
   const byKey = new Map<string, SimPolicy>();
   const refs = (list: SimPolicy[] | undefined, prefix: string) =>
@@ -100,6 +111,7 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
   const identity = refs(plan.identity, 'i') ?? [];
   const boundary = refs(plan.boundary, 'b');
   if (plan.resourcePolicy) byKey.set('r', plan.resourcePolicy);
+  const texts = [...byKey.values()].map((p) => p.text);
 
   const results = [];
   for (const action of actions)
@@ -133,7 +145,7 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
         EvalResourceName: resource,
         EvalDecision: r.evalDecision,
         MatchedStatements: matched,
-        MissingContextValues: r.missingContextValues,
+        MissingContextValues: spelled(r.missingContextValues, texts),
         ...(plan.boundary && {
           PermissionsBoundaryDecisionDetail: {
             AllowedByPermissionsBoundary: inBoundary.some((m) => m.effect === 'Allow') && !inBoundary.some((m) => m.effect === 'Deny'),
