@@ -34,6 +34,7 @@ import {
   waitUntilInstanceTerminated,
   waitUntilImageAvailable,
 } from '@aws-sdk/client-ec2';
+import { IAMClient, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
@@ -223,6 +224,21 @@ test('images: copy across regions, launch permissions for another account, dereg
   await ec2.send(new DeregisterImageCommand({ ImageId }));
   assert.equal((await errorOf(ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] })))).name, 'InvalidAMIID.NotFound');
   await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+});
+
+test('IamInstanceProfile is checked against IAM: known profiles by name or ARN, unknown ones refused', async () => {
+  const iam = new IAMClient(sdkConfig(server));
+  const { InstanceProfile } = await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'app-profile' }));
+  const base = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro' as const };
+  const r = await ec2.send(new RunInstancesCommand({ ...base, IamInstanceProfile: { Name: 'app-profile' } }));
+  assert.deepEqual(r.Instances![0]!.IamInstanceProfile, { Arn: InstanceProfile!.Arn, Id: InstanceProfile!.InstanceProfileId });
+  const byArn = await ec2.send(new RunInstancesCommand({ ...base, IamInstanceProfile: { Arn: InstanceProfile!.Arn } }));
+  assert.equal(byArn.Instances![0]!.IamInstanceProfile!.Arn, InstanceProfile!.Arn);
+  const bad = await errorOf(ec2.send(new RunInstancesCommand({ ...base, IamInstanceProfile: { Name: 'no-such-profile' } })));
+  assert.deepEqual(bad, { name: 'InvalidParameterValue', message: 'Value (no-such-profile) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name' });
+  const ids = [r.Instances![0]!.InstanceId!, byArn.Instances![0]!.InstanceId!];
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: ids });
 });
 
 test('instances, keys and networks survive a restart; stopped stays stopped', async () => {

@@ -10,8 +10,11 @@ export interface Ec2Env {
   driver: MachineDriver;
   /** Creates the default VPC and friends for a scope on first use. */
   ensureDefaults(scope: Scope): Promise<void>;
-  /** Optional: whether an instance profile exists (IAM, when another service provides it). */
-  instanceProfileExists?(account: string, nameOrArn: string): Promise<{ arn: string; id: string } | undefined>;
+  /**
+   * An instance profile by name or ARN as IAM knows it; undefined when IAM says it does not
+   * exist. When no IAM service runs, a profile is assumed (a soft dependency).
+   */
+  instanceProfile(ctx: HandlerContext, nameOrArn: string): Promise<{ arn: string; id: string } | undefined>;
 }
 
 export function scopeOf(ctx: HandlerContext): Scope {

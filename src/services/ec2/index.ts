@@ -3,6 +3,7 @@
  * run behind src/machines (the driver is chosen by config.machines: real where the host can,
  * else metadata-only). State is per account and region in the store and survives restarts.
  */
+import { createHash } from 'node:crypto';
 import { createMachineDriver } from '../../machines/index.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -29,6 +30,24 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const env: Ec2Env = {
     repo,
     driver,
+    async instanceProfile(ctx, ref) {
+      const name = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+      const get = deps.app.handlers.iam?.GetInstanceProfile;
+      if (!get) {
+        // No IAM here: trust the caller, as a profile would be trusted by name.
+        const arn = ref.startsWith('arn:') ? ref : `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`;
+        return { arn, id: `AIPA${createHash('sha256').update(arn).digest('hex').toUpperCase().slice(0, 17)}` };
+      }
+      try {
+        const out = await get({ InstanceProfileName: name }, { ...ctx, service: 'iam', operation: 'GetInstanceProfile', region: 'us-east-1' });
+        const p = out.InstanceProfile as { Arn: string; InstanceProfileId: string };
+        if (ref.startsWith('arn:') && p.Arn !== ref) return undefined;
+        return { arn: p.Arn, id: p.InstanceProfileId };
+      } catch (e) {
+        if ((e as { code?: string }).code === 'NoSuchEntity') return undefined;
+        throw e;
+      }
+    },
     async ensureDefaults(scope: Scope) {
       const key = `${scope.account}/${scope.region}`;
       if (ready.has(key)) return;

@@ -163,17 +163,12 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
   let profile: { Arn: string; Id: string } | undefined;
   if (input.IamInstanceProfile?.Arn || input.IamInstanceProfile?.Name) {
     const ref: string = input.IamInstanceProfile.Arn ?? input.IamInstanceProfile.Name;
-    if (env.instanceProfileExists) {
-      const found = await env.instanceProfileExists(scope.account, ref);
-      if (!found) {
-        const which = input.IamInstanceProfile.Arn ? 'arn' : 'name';
-        throw new AwsError('InvalidParameterValue', `Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`);
-      }
-      profile = { Arn: found.arn, Id: found.id };
-    } else {
-      const name = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
-      profile = { Arn: ref.startsWith('arn:') ? ref : `arn:aws:iam::${scope.account}:instance-profile/${name}`, Id: `AIPA${randomBytes(8).toString('hex').toUpperCase().slice(0, 17)}` };
+    const found = await env.instanceProfile(ctx, ref);
+    if (!found) {
+      const which = input.IamInstanceProfile.Arn ? 'arn' : 'name';
+      throw new AwsError('InvalidParameterValue', `Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`);
     }
+    profile = { Arn: found.arn, Id: found.id };
   }
   const count = Math.min(max, MAX_INSTANCES);
   if (min > MAX_INSTANCES) {
