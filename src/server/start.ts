@@ -3,15 +3,12 @@
  * Used by main.ts and by the end-to-end tests (in-process, random port, temporary data dir).
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { StratusConfig } from '../config.ts';
 import type { App } from '../app.ts';
-import { openBackend, type StoreBackend } from '../store/backend.ts';
-import { FsBlobStore } from '../blob/fs/fs-blob-store.ts';
-import { openAccountsRepository } from '../accounts/open.ts';
-import { ensureDefaultAccount } from '../accounts/accounts.ts';
-import { RootCredentialResolver, chainCredentialResolvers } from '../accounts/root-resolver.ts';
+import type { StoreBackend } from '../store/backend.ts';
+import { openStores } from '../store/open.ts';
+import { chainCredentialResolvers } from '../accounts/root-resolver.ts';
 import { createIamCredentialResolver } from '../services/iam/credential-resolver.ts';
 import type { AccountsRepository } from '../accounts/repository.ts';
 import { buildServices } from '../services/registry.ts';
@@ -32,17 +29,16 @@ export interface RunningStratus {
 
 export async function startStratus(config: StratusConfig): Promise<RunningStratus> {
   mkdirSync(config.dataDir, { recursive: true });
-  const backend = await openBackend({ dataDir: config.dataDir });
-  const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
-  const accounts = await openAccountsRepository(backend);
-  await ensureDefaultAccount(accounts, config, { syncRootKey: true });
+  // Locks the data dir (one server each), migrates, syncs the root key, sweeps blob temp files.
+  const stores = await openStores(config);
+  const { backend, blobs, accounts } = stores;
 
   const clockOffsetMs = Number(process.env.STRATUS_TEST_CLOCK_OFFSET_MS ?? 0);
   const now = () => new Date(Date.now() + clockOffsetMs);
   const app: App = {
     options: { region: config.region, clockOffsetMs },
     // Root keys first, then IAM users' keys and STS temporary credentials.
-    credentials: chainCredentialResolvers(new RootCredentialResolver(accounts), createIamCredentialResolver(backend, now)),
+    credentials: chainCredentialResolvers(stores.rootCredentials, createIamCredentialResolver(backend, now)),
     handlers: {},
     authz: {},
     authorizer: stratusAuthorizer(config, backend),
@@ -74,7 +70,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
         server.closeAllConnections();
       });
       await services.close();
-      await backend.close();
+      await stores.close();
     },
   };
 }
