@@ -1,4 +1,4 @@
-/** GetAccessKeyInfo (which account a key belongs to) and DecodeAuthorizationMessage. */
+/** GetAccessKeyInfo: which account a key belongs to (root, IAM user or temporary key). */
 import { AwsError } from '../../errors.ts';
 import type { AccountsRepository } from '../../accounts/repository.ts';
 import type { HandlerContext } from '../handler.ts';
@@ -12,11 +12,6 @@ export function infoHandlers(s: IamState, accounts: AccountsRepository) {
         (await s.repo.getAccessKey(id))?.accountId ?? (await s.repo.getSession(id))?.accountId ?? (await accounts.findRootCredential(id))?.accountId;
       if (!account) throw new AwsError('InvalidParameterValue', `The access key ID ${id} is not known to this Stratus server.`, 400);
       return { Account: account };
-    },
-
-    // Stratus's authorizer does not encode its denial messages, so no message can be decoded.
-    async DecodeAuthorizationMessage(_input: { EncodedMessage: string }, _ctx: HandlerContext) {
-      throw new AwsError('InvalidAuthorizationMessageException', 'The authorization message is invalid or corrupt.', 400);
     },
   };
 }
