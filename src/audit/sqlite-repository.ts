@@ -221,10 +221,10 @@ export class SqliteAuditRepository implements AuditRepository {
     const w = where(q);
     const rows = this.db
       .statement<unknown[], { b: number; calls: number; errors: number; denied: number }>(
-        `SELECT (event_time / ?) * ? AS b, COUNT(*) AS calls, COUNT(error_code) AS errors, SUM(denied) AS denied
+        `SELECT event_time - (event_time % CAST(? AS INTEGER)) AS b, COUNT(*) AS calls, COUNT(error_code) AS errors, SUM(denied) AS denied
          FROM audit_events WHERE ${w.sql} GROUP BY b ORDER BY b`,
       )
-      .all(size, size, ...w.args);
+      .all(size, ...w.args);
     return rows.map((r) => ({ start: r.b, calls: r.calls, errors: r.errors, denied: r.denied }));
   }
 
