@@ -109,7 +109,7 @@ test('the bucket policy CloudTrail requires', async () => {
     async putObject() {},
   });
   const q = { bucket: 'logs', prefix: 'p', accountId: '111122223333', region: 'us-east-1', trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t' };
-  const statement = (action: string, resource: string, extra: object = {}) => ({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: action, Resource: resource, ...extra });
+  const statement = (action: string, resource: string | string[], extra: object = {}) => ({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: action, Resource: resource, ...extra });
   const good = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
