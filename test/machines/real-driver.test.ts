@@ -108,6 +108,11 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
       assert.ok(!r.stdout.includes('top secret'));
       const m = await ssh(keys, knownA, 'centos', hostA, 'sudo -n mount -t tmpfs none /mnt');
       assert.notEqual(m.code, 0, 'no CAP_SYS_ADMIN in the machine');
+      // 'h' only prints help to the kernel log, were the write to get through.
+      const sysrq = await ssh(keys, knownA, 'centos', hostA, "sudo -n sh -c 'echo h > /proc/sysrq-trigger'");
+      assert.notEqual(sysrq.code, 0, 'sysrq-trigger is read-only');
+      const masked = await sshOk(keys, knownA, 'centos', hostA, "sudo -n sh -c 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && wc -c < $f; done; true'");
+      assert.ok(masked.trim().split('\n').every((n) => n === '' || n === '0'), masked);
       assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'ip -4 -o addr show eth0')).split(/\s+/)[3], '172.31.5.10/20');
     } finally {
       sleeper.kill();

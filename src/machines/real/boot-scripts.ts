@@ -31,8 +31,20 @@ mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$MDIR/upper,workdir=$MDIR/
 cd "$R"
 mkdir -p proc sys dev run tmp
 mount -t proc -o nosuid,nodev,noexec proc proc
-mount --bind proc/sys proc/sys
-mount -o remount,bind,ro proc/sys
+# What the guest's root could harm the host with: read-only (sysrq-trigger would reboot the
+# host) or hidden, as container runtimes do.
+for p in sys sysrq-trigger bus fs irq; do
+  if [ -e "proc/$p" ]; then
+    mount --bind "proc/$p" "proc/$p"
+    mount -o remount,bind,ro "proc/$p"
+  fi
+done
+for p in kcore keys timer_list sched_debug latency_stats; do
+  [ -f "proc/$p" ] && mount --bind /dev/null "proc/$p"
+done
+for p in acpi scsi asound; do
+  [ -d "proc/$p" ] && mount -t tmpfs -o ro,nosuid,nodev,noexec tmpfs "proc/$p"
+done
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs sys
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs run
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs tmp
