@@ -296,11 +296,16 @@ iam.create_user(UserName="py-user")
 iam.put_user_policy(UserName="py-user", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
 pol = iam.get_user_policy(UserName="py-user", PolicyName="p")["PolicyDocument"]
 missing = call(iam.get_role, RoleName="nope")
-out({"doc": pol, "missing": missing})`,
+creds = [iam.list_mfa_devices(UserName="py-user")["MFADevices"], iam.list_ssh_public_keys(UserName="py-user")["SSHPublicKeys"],
+         iam.list_signing_certificates(UserName="py-user")["Certificates"], iam.list_service_specific_credentials(UserName="py-user")["ServiceSpecificCredentials"]]
+pw = call(iam.get_account_password_policy)
+out({"doc": pol, "missing": missing, "creds": creds, "pw": pw["error"]})`,
     server.env(),
   );
   assert.deepEqual(out.doc, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
   assert.deepEqual([out.missing.error, out.missing.message, out.missing.status], ['NoSuchEntity', 'The role with name nope cannot be found.', 404]);
+  assert.deepEqual(out.creds, [[], [], [], []]);
+  assert.equal(out.pw, 'NoSuchEntity');
   const cli = await run(AWS_CLI_V1, ['iam', 'list-users', '--output', 'json'], server.env());
   assert.equal(cli.code, 0, cli.stderr);
   assert.ok(JSON.parse(cli.stdout).Users.some((u: any) => u.UserName === 'py-user'));

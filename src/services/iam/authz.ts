@@ -23,6 +23,7 @@ const ACCOUNT_LEVEL = new Set([
   'ListOpenIDConnectProviders',
   'GetAccountAuthorizationDetails',
   'GetAccountPasswordPolicy',
+  'ListVirtualMFADevices',
 ]);
 
 /** Listings whose resource is the entity type's path prefix (arn:aws:iam::ACCT:user/). */

@@ -15,6 +15,7 @@ import { samlProviderHandlers } from './saml-providers.ts';
 import { iamState } from './state.ts';
 import { userHandlers } from './users.ts';
 import { authorizationDetailsHandlers } from './authorization-details.ts';
+import { userCredentialHandlers } from './user-credentials.ts';
 import { simulateHandlers } from './simulate.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
@@ -33,6 +34,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       ...oidcProviderHandlers(s),
       ...accountHandlers(s),
       ...authorizationDetailsHandlers(s),
+      ...userCredentialHandlers(s),
       ...simulateHandlers(s),
     },
     authz: iamAuthz(s),

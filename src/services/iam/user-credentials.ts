@@ -1,0 +1,40 @@
+/**
+ * The kinds of user credentials Stratus does not issue (MFA devices, SSH public keys, signing
+ * certificates, service-specific credentials, a password policy): their listings answer truthfully
+ * that there are none, so tools that clean a user up before deleting it (Terraform's
+ * force_destroy, CDK) work.
+ */
+import type { ServiceHandlers } from '../handler.ts';
+import { noSuch } from './errors.ts';
+import type { IamState } from './state.ts';
+import { targetUser } from './users.ts';
+
+export function userCredentialHandlers(s: IamState): ServiceHandlers {
+  const check = async (name: string | undefined, ctx: Parameters<ServiceHandlers[string]>[1]) => {
+    if (name !== undefined) await targetUser(s, ctx, name);
+  };
+  return {
+    async ListMFADevices(input: { UserName?: string }, ctx) {
+      await check(input.UserName, ctx);
+      return { MFADevices: [], IsTruncated: false };
+    },
+    async ListVirtualMFADevices() {
+      return { VirtualMFADevices: [], IsTruncated: false };
+    },
+    async ListSSHPublicKeys(input: { UserName?: string }, ctx) {
+      await check(input.UserName, ctx);
+      return { SSHPublicKeys: [], IsTruncated: false };
+    },
+    async ListSigningCertificates(input: { UserName?: string }, ctx) {
+      await check(input.UserName, ctx);
+      return { Certificates: [], IsTruncated: false };
+    },
+    async ListServiceSpecificCredentials(input: { UserName?: string }, ctx) {
+      await check(input.UserName, ctx);
+      return { ServiceSpecificCredentials: [] };
+    },
+    async GetAccountPasswordPolicy(_input: unknown, ctx) {
+      throw noSuch(`The Password Policy with domain name ${ctx.accountId} cannot be found.`);
+    },
+  };
+}
