@@ -20,6 +20,7 @@ import { securityGroupHandlers } from './security-groups.ts';
 import { openEc2Repository, type Scope } from './store.ts';
 import { tagHandlers } from './tags.ts';
 import { vpcHandlers } from './vpcs.ts';
+import { volumeHandlers } from './volumes.ts';
 import { zoneHandlers } from './zones.ts';
 
 export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
@@ -70,6 +71,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     ...imageHandlers(env, (p) => bridge.background(p)),
     ...instanceHandlers(env, bridge),
     ...tagHandlers(env),
+    ...volumeHandlers(env),
   };
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};

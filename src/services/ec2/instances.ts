@@ -77,7 +77,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
 
     async DescribeInstances(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instanceIds');
+      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
       let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
       docs = applyFilters(docs, input.Filters, INSTANCE_FILTERS);
       const { page, NextToken } = paginate(reservations(docs, scope.account), input, { min: 5, max: 1000 });
@@ -185,7 +185,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
 
     async DescribeInstanceStatus(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instanceIds');
+      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
       let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
       if (!input.IncludeAllInstances) docs = docs.filter((d) => d.State.Name === 'running');
       const statuses = docs.map((d) => {

@@ -1,0 +1,116 @@
+/**
+ * Views derived from instances and images that automation reads (Terraform's aws_instance reads
+ * all of them): DescribeVolumes (root volumes), DescribeSnapshots (image snapshots),
+ * DescribeInstanceCreditSpecifications and DescribeAccountAttributes.
+ */
+import { AwsError } from '../../errors.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { scopeOf, type Ec2Env } from './env.ts';
+import { applyFilters, paginate } from './filters.ts';
+import { visibleImages } from './images.ts';
+import { liveInstances } from './instances.ts';
+import { defaultVpcId } from './security-groups.ts';
+
+export function volumeHandlers(env: Ec2Env): ServiceHandlers {
+  return {
+    async DescribeVolumes(input, ctx) {
+      const scope = scopeOf(ctx);
+      const instances = (await liveInstances(env, scope)).filter((i) => i.State.Name !== 'terminated');
+      let volumes = instances.flatMap((i) =>
+        i.BlockDeviceMappings.map((b) => ({
+          VolumeId: b.Ebs.VolumeId,
+          Size: i._volumeSize ?? 8,
+          SnapshotId: '',
+          AvailabilityZone: i.Placement.AvailabilityZone,
+          State: 'in-use',
+          CreateTime: i.LaunchTime,
+          Attachments: [{ AttachTime: b.Ebs.AttachTime, Device: b.DeviceName, InstanceId: i.InstanceId, State: 'attached', VolumeId: b.Ebs.VolumeId, DeleteOnTermination: b.Ebs.DeleteOnTermination }],
+          Encrypted: false,
+          VolumeType: 'gp2',
+          Iops: 100,
+          MultiAttachEnabled: false,
+          Tags: [] as { Key: string; Value: string }[],
+        })),
+      );
+      if (input.VolumeIds?.length) {
+        const missing = (input.VolumeIds as string[]).find((id) => !volumes.some((v) => v.VolumeId === id));
+        if (missing) throw new AwsError('InvalidVolume.NotFound', `The volume '${missing}' does not exist.`);
+        volumes = volumes.filter((v) => input.VolumeIds.includes(v.VolumeId));
+      }
+      volumes = applyFilters(volumes, input.Filters, {
+        'attachment.instance-id': (v) => v.Attachments.map((a) => a.InstanceId),
+        'attachment.device': (v) => v.Attachments.map((a) => a.Device),
+        'attachment.status': (v) => v.Attachments.map((a) => a.State),
+        'attachment.delete-on-termination': (v) => v.Attachments.map((a) => a.DeleteOnTermination),
+        'availability-zone': (v) => v.AvailabilityZone,
+        encrypted: (v) => v.Encrypted,
+        size: (v) => v.Size,
+        status: (v) => v.State,
+        'volume-id': (v) => v.VolumeId,
+        'volume-type': (v) => v.VolumeType,
+      });
+      const { page, NextToken } = paginate(volumes, input, { min: 5, max: 500 });
+      return { Volumes: page, NextToken };
+    },
+
+    async DescribeSnapshots(input, ctx) {
+      const scope = scopeOf(ctx);
+      const images = (await visibleImages(env, scope)).filter((i) => i.OwnerId === scope.account);
+      let snaps = images.flatMap((i) =>
+        i.BlockDeviceMappings.filter((b) => b.Ebs?.SnapshotId).map((b) => ({
+          SnapshotId: String(b.Ebs!.SnapshotId),
+          VolumeId: 'vol-ffffffff',
+          State: i.State === 'available' ? 'completed' : 'pending',
+          StartTime: i.CreationDate,
+          Progress: i.State === 'available' ? '100%' : '0%',
+          OwnerId: i.OwnerId,
+          Description: `Created by CreateImage(${i._sourceInstanceId ?? ''}) for ${i.ImageId}`,
+          VolumeSize: Number(b.Ebs!.VolumeSize ?? 8),
+          Encrypted: false,
+          StorageTier: 'standard',
+          Tags: [] as { Key: string; Value: string }[],
+        })),
+      );
+      if (input.SnapshotIds?.length) {
+        const missing = (input.SnapshotIds as string[]).find((id) => !snaps.some((s) => s.SnapshotId === id));
+        if (missing) throw new AwsError('InvalidSnapshot.NotFound', `The snapshot '${missing}' does not exist.`);
+        snaps = snaps.filter((s) => input.SnapshotIds.includes(s.SnapshotId));
+      }
+      snaps = applyFilters(snaps, input.Filters, {
+        'snapshot-id': (s) => s.SnapshotId,
+        'owner-id': (s) => s.OwnerId,
+        status: (s) => s.State,
+        description: (s) => s.Description,
+        'volume-size': (s) => s.VolumeSize,
+        encrypted: (s) => s.Encrypted,
+      });
+      const { page, NextToken } = paginate(snaps, input, { min: 5, max: 1000 });
+      return { Snapshots: page, NextToken };
+    },
+
+    async DescribeInstanceCreditSpecifications(input, ctx) {
+      const scope = scopeOf(ctx);
+      let instances = (await liveInstances(env, scope)).filter((i) => /^t\d/.test(i.InstanceType) && i.State.Name !== 'terminated');
+      if (input.InstanceIds?.length) instances = instances.filter((i) => input.InstanceIds.includes(i.InstanceId));
+      return {
+        InstanceCreditSpecifications: instances.map((i) => ({ InstanceId: i.InstanceId, CpuCredits: i.InstanceType.startsWith('t2') ? 'standard' : 'unlimited' })),
+      };
+    },
+
+    async DescribeAccountAttributes(input, ctx) {
+      const scope = scopeOf(ctx);
+      const values: Record<string, string[]> = {
+        'supported-platforms': ['VPC'],
+        'default-vpc': [(await defaultVpcId(env, scope)) ?? 'none'],
+        'max-instances': ['20'],
+        'vpc-max-security-groups-per-interface': ['5'],
+        'max-elastic-ips': ['5'],
+        'vpc-max-elastic-ips': ['5'],
+      };
+      const names: string[] = input.AttributeNames?.length ? input.AttributeNames : Object.keys(values);
+      return {
+        AccountAttributes: names.filter((n) => values[n]).map((n) => ({ AttributeName: n, AttributeValues: values[n]!.map((v) => ({ AttributeValue: v })) })),
+      };
+    },
+  };
+}
