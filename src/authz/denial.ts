@@ -42,8 +42,8 @@ export function denialError(d: DeniedRequest, encoded?: string): AwsError {
       return new AwsError('AccessDenied', quoted, 403);
     }
     case 'ec2': {
-      const tail = encoded ? ` Encoded authorization failure message: ${encoded}` : '';
-      return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${text}.${tail}`, 403);
+      const tail = encoded ? `. Encoded authorization failure message: ${encoded}` : '';
+      return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${text}${tail}`, 403);
     }
     case 'cloudtrail':
       return new AwsError('AccessDeniedException', text, 400);

@@ -170,7 +170,7 @@ test('EC2: UnauthorizedOperation with a sealed message that decodes for the same
   assert.throws(() => messages.decode(ACCOUNT, m[3]!.slice(0, -4) + 'AAAA'));
   // Read-only actions are refused without an encoded message.
   const d = await denied(check('ec2', alice, [{ action: 'ec2:DescribeInstances', resource: '*' }]));
-  assert.equal(d.message, `You are not authorized to perform this operation. User: ${alice.arn} is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action.`);
+  assert.equal(d.message, `You are not authorized to perform this operation. User: ${alice.arn} is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action`);
 });
 
 test('CloudTrail: AccessDeniedException (400)', async () => {

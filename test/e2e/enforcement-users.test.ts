@@ -57,7 +57,7 @@ out({"iam": call(c("iam").list_users), "ec2": call(c("ec2").describe_vpcs), "ct"
   assert.equal(py.iam.error, 'AccessDenied');
   assert.equal(py.iam.status, 403);
   assert.equal(py.ec2.error, 'UnauthorizedOperation');
-  assert.equal(py.ec2.message, `You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action.`);
+  assert.equal(py.ec2.message, `You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action`);
   assert.equal(py.ct.error, 'AccessDeniedException');
   assert.equal(py.s3.error, 'AccessDenied');
 });
