@@ -1,7 +1,7 @@
 /** GetAccountAuthorizationDetails: every user, group, role and managed policy with their policies. */
 import type { ServiceHandlers } from '../handler.ts';
 import { date, encodeDocument, page, tagsOut, type Paged } from './common.ts';
-import { findPolicy, usage } from './managed-policies.ts';
+import { boundaryCounts, findPolicy, usage } from './managed-policies.ts';
 import type { EntityBase } from './repository.ts';
 import type { IamState } from './state.ts';
 import { awsManagedPolicies } from './aws-managed.ts';
@@ -75,8 +75,9 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
       const wantLocal = want('LocalManagedPolicy');
       const wantAws = want('AWSManagedPolicy');
       const policies = [...(wantAws ? awsManagedPolicies() : []), ...(wantLocal ? await s.repo.listEntities(acct, 'policy') : [])];
+      const boundaries = await boundaryCounts(s, acct);
       for (const p of policies) {
-        const u = await usage(s, acct, p.arn);
+        const u = await usage(s, acct, p.arn, boundaries);
         // AWS lists only the AWS-managed policies in use.
         if (p.arn.startsWith('arn:aws:iam::aws:') && u.attachments + u.boundaries === 0) continue;
         items.push({

@@ -36,16 +36,26 @@ export async function ownPolicy(s: IamState, ctx: HandlerContext, arn: string): 
   return p;
 }
 
-export async function usage(s: IamState, accountId: string, arn: string): Promise<{ attachments: number; boundaries: number }> {
-  const attachments = (await s.repo.linksTo(accountId, 'attach', arn)).length;
-  let boundaries = 0;
-  for (const u of await s.repo.listEntities(accountId, 'user')) if (u.boundary === arn) boundaries++;
-  for (const r of await s.repo.listEntities(accountId, 'role')) if (r.boundary === arn) boundaries++;
-  return { attachments, boundaries };
+/** How many users and roles use each policy as their permissions boundary. */
+export async function boundaryCounts(s: IamState, accountId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const e of [...(await s.repo.listEntities(accountId, 'user')), ...(await s.repo.listEntities(accountId, 'role'))])
+    if (e.boundary) counts.set(e.boundary, (counts.get(e.boundary) ?? 0) + 1);
+  return counts;
 }
 
-export async function policyOut(s: IamState, accountId: string, p: PolicyRecord, withTags = true) {
-  const u = await usage(s, accountId, p.arn);
+export async function usage(
+  s: IamState,
+  accountId: string,
+  arn: string,
+  boundaries?: Map<string, number>,
+): Promise<{ attachments: number; boundaries: number }> {
+  const attachments = (await s.repo.linksTo(accountId, 'attach', arn)).length;
+  return { attachments, boundaries: (boundaries ?? (await boundaryCounts(s, accountId))).get(arn) ?? 0 };
+}
+
+export async function policyOut(s: IamState, accountId: string, p: PolicyRecord, withTags = true, boundaries?: Map<string, number>) {
+  const u = await usage(s, accountId, p.arn, boundaries);
   return {
     PolicyName: p.name,
     PolicyId: p.id,
@@ -98,9 +108,10 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
       if (scope !== 'Local') all.push(...awsManagedPolicies());
       if (scope !== 'AWS') all.push(...(await s.repo.listEntities(ctx.accountId, 'policy')));
       all = byPrefix(all, input.PathPrefix);
+      const boundaries = await boundaryCounts(s, ctx.accountId);
       const out = [];
       for (const p of all) {
-        const o = await policyOut(s, ctx.accountId, p, false);
+        const o = await policyOut(s, ctx.accountId, p, false, boundaries);
         if (input.OnlyAttached && o.AttachmentCount + o.PermissionsBoundaryUsageCount === 0) continue;
         if (input.PolicyUsageFilter === 'PermissionsPolicy' && input.OnlyAttached && o.AttachmentCount === 0) continue;
         if (input.PolicyUsageFilter === 'PermissionsBoundary' && input.OnlyAttached && o.PermissionsBoundaryUsageCount === 0) continue;

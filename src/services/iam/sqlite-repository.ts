@@ -110,6 +110,8 @@ function conflict<T>(what: string, fn: () => T): T {
 }
 
 export class SqliteIamRepository implements IamRepository {
+  private seq = 0;
+
   private constructor(private readonly db: SqliteDatabase) {}
 
   static open(db: SqliteDatabase): SqliteIamRepository {
@@ -175,10 +177,9 @@ export class SqliteIamRepository implements IamRepository {
         .statement<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ?')
         .get(accountId, kind, from)!;
       if (quota !== undefined && n >= quota) throw new QuotaError(quota);
-      const { s } = this.db.statement<[], { s: number | null }>('SELECT MAX(seq) AS s FROM iam_links').get()!;
-      this.db
-        .statement('INSERT INTO iam_links (account_id, kind, from_id, to_id, seq) VALUES (?, ?, ?, ?, ?)')
-        .run(accountId, kind, from, to, (s ?? 0) + 1);
+      // seq keeps the order links were made in (attachment order); unique enough per table.
+      const seq = Date.now() * 1000 + (this.seq = (this.seq + 1) % 1000);
+      this.db.statement('INSERT INTO iam_links (account_id, kind, from_id, to_id, seq) VALUES (?, ?, ?, ?, ?)').run(accountId, kind, from, to, seq);
       return true;
     });
   }
