@@ -14,12 +14,14 @@ import {
 } from './config.ts';
 import { ConflictError } from './store/errors.ts';
 import { openAdminStores } from './store/open.ts';
+import { EVENTS_FLAGS, runEvents } from './audit/cli-events.ts';
 
 export type CliCommand =
   | { command: 'serve'; config: StratusConfig }
   | { command: 'accounts'; action: 'create'; name: string; json: boolean; config: StratusConfig }
   | { command: 'accounts'; action: 'list'; json: boolean; config: StratusConfig }
   | { command: 'images'; action: 'build'; args: string[]; config: StratusConfig }
+  | { command: 'events'; flags: ReadonlyMap<string, string | true>; config: StratusConfig }
   | { command: 'help'; text: string };
 
 export interface CliIo {
@@ -47,6 +49,12 @@ export function parseCli(argv: readonly string[], env: Env = process.env): CliCo
   // `images build` passes options it does not know to its handler, so it is parsed apart.
   const first = firstWord(argv);
   if (first !== undefined && argv[first] === 'images') return parseImages(argv, first, env);
+  // `events` takes its own filter flags (src/audit/cli-events.ts).
+  if (first !== undefined && argv[first] === 'events') {
+    const { flags, positionals } = splitArgs([...argv.slice(0, first), ...argv.slice(first + 1)], EVENTS_FLAGS);
+    if (positionals.length) throw new ConfigError(`Unexpected argument: ${positionals[0]}`);
+    return { command: 'events', flags, config: configFromFlags(flags, env) };
+  }
   const { flags, positionals } = splitArgs(argv, { json: 'boolean' });
   if (flags.has('help') || positionals[0] === 'help') return { command: 'help', text: USAGE };
   const json = flags.has('json');
@@ -152,6 +160,8 @@ async function execute(cmd: Exclude<CliCommand, { command: 'serve' }>, io: CliIo
         return 1;
       }
       return (await imagesBuild(cmd.args, cmd.config, io)) ?? 0;
+    case 'events':
+      return runEvents(cmd.flags, cmd.config, io);
     case 'accounts':
       return cmd.action === 'create'
         ? accountsCreate(cmd.name, cmd.json, cmd.config, io)
