@@ -6,11 +6,14 @@ import assert from 'node:assert/strict';
 import {
   AttachUserPolicyCommand,
   CreateRoleCommand,
+  GetContextKeysForCustomPolicyCommand,
+  GetContextKeysForPrincipalPolicyCommand,
   PutRolePolicyCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
   SimulateCustomPolicyCommand,
   SimulatePrincipalPolicyCommand,
+  type EvaluationResult,
 } from '@aws-sdk/client-iam';
 import { DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts';
 import { CreateKeyPairCommand } from '@aws-sdk/client-ec2';
@@ -59,7 +62,7 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
       ResourceArns: ['arn:aws:s3:::reports/q1.csv'],
     }),
   );
-  const by = Object.fromEntries(r.EvaluationResults!.map((e) => [e.EvalActionName, e]));
+  const by: Record<string, EvaluationResult> = Object.fromEntries(r.EvaluationResults!.map((e) => [e.EvalActionName, e]));
   assert.equal(by['s3:GetObject']!.EvalDecision, 'allowed');
   assert.equal(by['s3:GetObject']!.EvalResourceName, 'arn:aws:s3:::reports/q1.csv');
   assert.deepEqual(by['s3:GetObject']!.MatchedStatements, [
@@ -181,4 +184,22 @@ test('EC2 denial messages decode with sts:DecodeAuthorizationMessage, in the sam
   const otherC = clientsFor(server, { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey });
   assert.equal(await code(otherC.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }))), 'InvalidAuthorizationMessageException');
   assert.equal(await code(root.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded.slice(0, -6) + 'AAAAAA' }))), 'InvalidAuthorizationMessageException');
+});
+
+test('GetContextKeysForCustomPolicy / GetContextKeysForPrincipalPolicy list the keys the policies read', async () => {
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
+      { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' }, StringEquals: { 'AWS:SourceIp': 'x' } } },
+    ],
+  });
+  const custom = await root.iam.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [policy] }));
+  assert.deepEqual(custom.ContextKeyNames, ['aws:username', 'aws:SourceIp', 'aws:MultiFactorAuthPresent']);
+  const name = unique('keys');
+  const user = await createUser(root.iam, name, policy);
+  const principal = await root.iam.send(
+    new GetContextKeysForPrincipalPolicyCommand({ PolicySourceArn: user.arn, PolicyInputList: [allowDoc('ec2:RunInstances').replace('"Resource":"*"', '"Resource":"*","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}')] }),
+  );
+  assert.deepEqual(principal.ContextKeyNames, ['aws:username', 'aws:SourceIp', 'aws:MultiFactorAuthPresent', 'ec2:InstanceType']);
 });

@@ -8,6 +8,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { AwsError } from '../../errors.ts';
 import { evaluate, statementPosition, validateIdentityPolicy, type EvaluationResult, type RequestContextValues } from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
+import { contextKeyHandlers } from './context-keys.ts';
 import { invalidInput } from './errors.ts';
 import { callerPrincipal, simulationEntity, type SimPolicy } from './simulate-sources.ts';
 import type { IamState } from './state.ts';
@@ -171,6 +172,7 @@ function resourcePolicyOf(text: string | undefined): SimPolicy | undefined {
 
 export function simulateHandlers(s: IamState): ServiceHandlers {
   return {
+    ...contextKeyHandlers(s),
     async SimulatePrincipalPolicy(input: SimulatePrincipalInput, ctx: HandlerContext) {
       const entity = await simulationEntity(s, ctx.accountId, input.PolicySourceArn);
       if (input.ResourcePolicy !== undefined && entity.kind !== 'user' && !input.CallerArn)
