@@ -27,6 +27,9 @@ r["secret"] = key["SecretAccessKey"]
 bob = boto3.client("iam", endpoint_url=ENDPOINT, config=NO_RETRY, region_name="us-east-1",
                    aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
 r["denied"] = call(bob.list_users)
+bob_ct = boto3.client("cloudtrail", endpoint_url=ENDPOINT, config=NO_RETRY, region_name="us-east-1",
+                      aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+r["bobLookup"] = call(bob_ct.lookup_events)
 trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/bob"}, "Action": "sts:AssumeRole"}]})
 r["role"] = call(iam.create_role, RoleName="auditor", AssumeRolePolicyDocument=trust)
 allow = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::000000000000:role/auditor"}]})
@@ -89,6 +92,9 @@ function events(r: any): any[] {
 test('the scripted session ran', () => {
   assert.equal(session.user.User.UserName, 'bob', JSON.stringify(session));
   assert.equal(session.denied.error, 'AccessDenied', JSON.stringify(session.denied));
+  // LookupEvents needs cloudtrail:LookupEvents like any other call.
+  assert.equal(session.bobLookup.error, 'AccessDeniedException', JSON.stringify(session.bobLookup));
+  assert.match(session.bobLookup.message, /cloudtrail:LookupEvents/);
 });
 
 test('root CreateUser: IAM event in us-east-1 with root identity and camelCase parameters', async () => {
