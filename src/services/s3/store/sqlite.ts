@@ -142,6 +142,12 @@ const json = (v: unknown): string | null => {
 const LIST_COLUMNS = 'key, size, etag, last_modified, storage_class, owner, checksum_algorithm, checksum_type';
 
 export class SqliteS3Repository implements S3Repository {
+  /**
+   * Bucket rows by name: read on every request (authorization and handler), written rarely and
+   * only through this repository (one server process per data dir), so they are cached.
+   */
+  private readonly buckets = new Map<string, BucketRecord | null>();
+
   constructor(private readonly db: SqliteDatabase) {
     db.migrate('s3', S3_MIGRATIONS);
   }
@@ -151,6 +157,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async createBucket(b: BucketRecord) {
+    this.buckets.delete(b.name);
     return this.db.transaction(() => {
       const existing = this.s<[string], BucketRow>('SELECT * FROM s3_buckets WHERE name = ?').get(b.name);
       if (existing) return { created: false as const, existing: toBucket(existing) };
@@ -168,8 +175,14 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async getBucket(name: string) {
-    const r = this.s<[string], BucketRow>('SELECT * FROM s3_buckets WHERE name = ?').get(name);
-    return r ? toBucket(r) : undefined;
+    let b = this.buckets.get(name);
+    if (b === undefined) {
+      const r = this.s<[string], BucketRow>('SELECT * FROM s3_buckets WHERE name = ?').get(name);
+      b = r ? toBucket(r) : null;
+      if (this.buckets.size > 10_000) this.buckets.clear();
+      this.buckets.set(name, b);
+    }
+    return b ?? undefined;
   }
 
   async listBuckets(accountId: string, q: { prefix?: string; after?: string; region?: string; limit: number }) {
@@ -185,6 +198,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async deleteBucket(name: string) {
+    this.buckets.delete(name);
     return this.db.transaction(() => {
       const exists = this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(name);
       if (!exists) return { result: 'missing' as const, freed: [] };
@@ -203,6 +217,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async setBucketTags(name: string, tags: Tag[] | undefined) {
+    this.buckets.delete(name);
     this.s('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
   }
 
