@@ -169,6 +169,25 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     assert.equal((await sshOk(keys, knownB, 'centos', hostB, 'hostname')).trim(), 'ip-172-31-5-11');
     // Same subnet: the machines reach each other on their private addresses.
     assert.match(await sshOk(keys, knownB, 'centos', hostB, 'exec 3<>/dev/tcp/172.31.5.10/22; head -c 4 <&3'), /^SSH-/);
+    // Inside the machine, `sudo reboot` restarts it (still running) and `sudo poweroff` stops it.
+    t.diagnostic(`B checked at ${Date.now() - t0} ms`);
+    const oldPids = await driver.hostPids(B);
+    await ssh(keys, knownB, 'centos', hostB, 'sudo -n reboot');
+    let back = false;
+    for (let i = 0; i < 150 && !back; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const pids = await driver.hostPids(B);
+      back = pids.length > 0 && !pids.some((p) => oldPids.includes(p)) && (await ssh(keys, knownB, 'centos', hostB, 'true')).code === 0;
+    }
+    assert.ok(back, 'the machine came back after reboot');
+    t.diagnostic(`B rebooted at ${Date.now() - t0} ms`);
+    assert.equal(driver.state(B), 'running');
+    const stopped = new Promise((resolve) => {
+      const off = driver.onStateChange((c) => c.instanceId === B && c.state === 'stopped' && (off(), resolve(c.reason?.code)));
+    });
+    await ssh(keys, knownB, 'centos', hostB, 'sudo -n poweroff');
+    assert.equal(await stopped, 'Client.InstanceInitiatedShutdown');
+    t.diagnostic(`B powered off at ${Date.now() - t0} ms`);
     await driver.terminate(B);
     assert.equal(driver.state(B), 'terminated');
     await driver.deleteLayer(layer);

@@ -21,12 +21,29 @@ up() {
 ec2() { echo "<14>$(date '+%b %e %H:%M:%S') ec2: $*"; }
 
 shutdown_all() {
+  echo "reboot: $1"
   kill -TERM -1 2>/dev/null
   sleep 0.3
   sync
   exit 0
 }
-trap shutdown_all TERM INT
+trap 'shutdown_all "Power down"' TERM INT
+# The driver boots the machine again when the console's last line says so.
+trap 'shutdown_all "Restarting system"' USR1
+
+# No systemd in here: shutdown, poweroff, halt and reboot ask this init instead.
+for c in shutdown poweroff halt reboot; do
+  if ! command -v $c >/dev/null 2>&1; then
+    cat > /usr/local/sbin/$c <<'SHIM'
+#!/bin/sh
+case "$(basename "$0") $*" in
+  reboot*|*" -r"*|*--reboot*) exec kill -USR1 1 ;;
+  *) exec kill -TERM 1 ;;
+esac
+SHIM
+    chmod 755 /usr/local/sbin/$c
+  fi
+done
 
 echo "$CI running 'init-local' at $(now). Up $(up) seconds."
 echo "$CI running 'init' at $(now). Up $(up) seconds."

@@ -406,8 +406,16 @@ export class RealDriver implements MachineDriver {
     if (m.halting || this.closed) return;
     await this.enqueue(m, async () => {
       if (m.halting || (m.rec.state !== 'running' && m.rec.state !== 'pending')) return;
+      const restart = /reboot: Restarting system\s*$/.test(await readFile(join(m.dir, 'console.log'), 'utf8').catch(() => ''));
       await this.halt(m, true);
-      await this.set(m, 'stopped', GUEST_SHUTDOWN);
+      if (!restart) return this.set(m, 'stopped', GUEST_SHUTDOWN);
+      // `sudo reboot` inside: EC2 keeps the instance running through its own reboot.
+      try {
+        await this.probe(m, await this.boot(m));
+      } catch (e) {
+        await this.halt(m, true).catch(() => {});
+        await this.set(m, 'stopped', { code: 'Server.InternalError', message: `Server.InternalError: ${(e as Error).message}` });
+      }
     });
   }
 
