@@ -96,8 +96,8 @@ export function lookupUsername(p: Principal): string | undefined {
   }
 }
 
-const SIGV4_CREDENTIAL = /Credential=([A-Z0-9]{4,128})\//;
-const SIGV2_HEADER = /^AWS ([A-Z0-9]{4,128}):/;
+const SIGV4_CREDENTIAL = /Credential=([^/\s,]{1,128})\//;
+const SIGV2_HEADER = /^AWS ([^:\s]{1,128}):/;
 
 /** The access key id a request carried, when authentication failed before naming a principal. */
 export function requestAccessKeyId(headers: Record<string, string>, query: URLSearchParams, params?: URLSearchParams): string | undefined {

@@ -1,0 +1,48 @@
+/** Recording in the running server: a throwing recorder changes nothing; every outcome is recorded. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { auditLogFor } from '../../src/audit/index.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => server.stop());
+
+test('a recorder that throws affects neither the response nor the audit trail', async () => {
+  server.app.recorders.unshift(() => {
+    throw new Error('broken recorder');
+  });
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a);
+  try {
+    const iam = new IAMClient(sdkConfig(server));
+    const out = await iam.send(new CreateUserCommand({ UserName: 'erin' }));
+    assert.equal(out.User?.UserName, 'erin');
+  } finally {
+    console.error = original;
+    server.app.recorders.shift();
+  }
+  assert.ok(errors.length >= 1, 'the failure is reported');
+  const page = await auditLogFor(server.backend).query({ accountId: '000000000000', eventName: 'CreateUser', limit: 5 });
+  assert.equal(page.records.length, 1);
+});
+
+test('allowed, failed and unauthenticated calls are all recorded', async () => {
+  const iam = new IAMClient(sdkConfig(server));
+  await assert.rejects(iam.send(new GetUserCommand({ UserName: 'nobody' })), { name: 'NoSuchEntityException' });
+  const wrong = new STSClient(sdkConfig(server, { accessKeyId: 'test', secretAccessKey: 'wrong' }));
+  await assert.rejects(wrong.send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
+  const log = auditLogFor(server.backend);
+  const [missing] = (await log.query({ accountId: '000000000000', eventName: 'GetUser', limit: 1 })).records;
+  assert.equal(missing?.event.errorCode, 'NoSuchEntity');
+  const [bad] = (await log.query({ accountId: '000000000000', eventName: 'GetCallerIdentity', errors: true, limit: 1 })).records;
+  assert.equal(bad?.event.errorCode, 'SignatureDoesNotMatch');
+  // The key exists, so the event is its owner's (the root of 000000000000).
+  assert.equal(bad?.event.userIdentity.type, 'Root');
+  assert.equal(bad?.accessKeyId, 'test');
+});
