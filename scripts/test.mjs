@@ -24,9 +24,19 @@ const filter = process.argv.slice(2);
 let files = [...find('test'), ...find('src')].sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// A hung test fails after this long instead of holding CI until its deadline.
+const timeout = process.env.TEST_TIMEOUT_MS ?? '600000';
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeout}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);
