@@ -67,8 +67,11 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   } else {
     requestParameters = genericParameters(service, ctx.model, opShape?.input, input, 'request');
     // Read calls log no response, except STS's credential-issuing ones (the key id, expiry, user).
-    if (!errorCode && (!readOnly || (service === 'sts' && name !== 'GetCallerIdentity')))
+    if (!errorCode && (!readOnly || (service === 'sts' && name !== 'GetCallerIdentity'))) {
       responseElements = genericParameters(service, ctx.model, opShape?.output, ctx.output, 'response');
+      // EC2 responses carry their requestId first, as in the XML answer.
+      if (service === 'ec2') responseElements = { requestId: ctx.requestId, ...responseElements };
+    }
   }
 
   const resources = recordResources(service, name, input, accountId);

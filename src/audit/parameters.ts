@@ -52,6 +52,8 @@ interface Walk {
   model?: ServiceModel;
   mode: Mode;
   dates: DateStyle;
+  /** EC2 responses: XML element names (locationName) and lists as {"items": [...]}, as CloudTrail writes them. */
+  xmlNames?: boolean;
 }
 
 function convert(value: unknown, ref: ShapeRef | undefined, w: Walk): unknown {
@@ -62,6 +64,7 @@ function convert(value: unknown, ref: ShapeRef | undefined, w: Walk): unknown {
   if (shape?.sensitive) return w.mode === 'request' ? HIDDEN : undefined;
   if (Array.isArray(value)) {
     const out = value.map((v) => convert(v, shape?.member, w)).filter((v) => v !== undefined);
+    if (w.xmlNames) return out.length ? { items: out } : {};
     return out;
   }
   if (typeof value !== 'object') return value;
@@ -81,7 +84,7 @@ function convertMembers(value: Record<string, unknown>, members: Record<string, 
   for (const [name, v] of Object.entries(value)) {
     const lower = name.toLowerCase();
     if (OMIT.has(lower)) continue;
-    const key = lowerFirst(name);
+    const key = w.xmlNames ? (members?.[name]?.locationName ?? lowerFirst(name)) : lowerFirst(name);
     if (PLACEHOLDER[lower] !== undefined) {
       if (w.mode === 'request' && v !== undefined) out[key] = PLACEHOLDER[lower];
       continue;
@@ -110,7 +113,7 @@ export function genericParameters(
   mode: Mode,
 ): Record<string, unknown> | null {
   if (!value || typeof value !== 'object') return null;
-  const w: Walk = { model, mode, dates: dateStyle(service) };
+  const w: Walk = { model, mode, dates: dateStyle(service), xmlNames: service === 'ec2' && mode === 'response' };
   const members = shape && model ? model.shapes[shape.shape]?.members : undefined;
   return nonEmpty(convertMembers(value as Record<string, unknown>, members, w));
 }

@@ -207,3 +207,29 @@ test('nothing to record without a service', () => {
   delete ctx.service;
   assert.equal(buildRecord(ctx, undefined), undefined);
 });
+
+test('EC2 responses keep their XML element names and item lists', () => {
+  const r = buildRecord(
+    ctxOf({
+      service: 'ec2',
+      operation: 'RunInstances',
+      principal: ROOT,
+      input: { ImageId: 'ami-1', MinCount: 1, MaxCount: 1 },
+      output: {
+        ReservationId: 'r-1',
+        OwnerId: '111122223333',
+        Groups: [],
+        Instances: [{ InstanceId: 'i-1', ImageId: 'ami-1', State: { Code: 0, Name: 'pending' }, LaunchTime: new Date(1_700_000_000_000) }],
+      },
+    }),
+    ROOT,
+  )!;
+  assert.deepEqual(r.event.responseElements, {
+    requestId: 'req-1',
+    reservationId: 'r-1',
+    ownerId: '111122223333',
+    groupSet: {},
+    instancesSet: { items: [{ instanceId: 'i-1', imageId: 'ami-1', instanceState: { code: 0, name: 'pending' }, launchTime: 1_700_000_000_000 }] },
+  });
+  assert.deepEqual(r.resources.filter((x) => x.type === 'AWS::EC2::Instance'), [{ type: 'AWS::EC2::Instance', name: 'i-1' }]);
+});
