@@ -39,15 +39,36 @@ export async function authzRequests(app: App, ctx: RequestContext): Promise<Auth
   return mapper(operation, ctx.input ?? {}, handlerContext(app, ctx));
 }
 
-/** The global keys of one request: the same for each of its AuthzRequests. */
-function globalContext(ctx: RequestContext, principal: Principal, now: Date): RequestContextValues {
-  return buildGlobalContext(principal, {
-    sourceIp: ctx.facts.sourceIp,
-    secureTransport: ctx.facts.secure,
-    now,
-    region: ctx.region,
-    userAgent: ctx.facts.userAgent,
-  });
+interface GlobalContext {
+  second: number;
+  plain: RequestContextValues;
+  normalized: NormalizedContext;
+}
+
+/**
+ * The global keys of one request, the same for each of its AuthzRequests. They depend on the
+ * credential, the client's address and agent, the region and the time to the second (aws:
+ * CurrentTime has no milliseconds), so a client's burst of requests reuses one context. Kept per
+ * compiled policy set, which changes whenever IAM data (principal tags) does.
+ */
+const globals = new WeakMap<CompiledPolicySet, Map<string, GlobalContext>>();
+const MAX_CONTEXTS = 1000;
+
+function globalContext(ctx: RequestContext, principal: Principal, set: CompiledPolicySet, now: Date): GlobalContext {
+  const second = Math.floor(now.getTime() / 1000);
+  const f = ctx.facts;
+  // Everything else about a principal is fixed per access key; its tags are part of the key.
+  const tags = principal.tags ? JSON.stringify(principal.tags) : '';
+  const key = `${principal.arn}\n${principal.accessKeyId ?? ''}\n${tags}\n${f.sourceIp}\n${f.secure}\n${ctx.region}\n${f.userAgent}`;
+  let byKey = globals.get(set);
+  const hit = byKey?.get(key);
+  if (hit && hit.second === second) return hit;
+  const plain = buildGlobalContext(principal, { sourceIp: f.sourceIp, secureTransport: f.secure, now, region: ctx.region, userAgent: f.userAgent });
+  const fresh: GlobalContext = { second, plain, normalized: normalizeContext(plain) };
+  if (!byKey) globals.set(set, (byKey = new Map()));
+  if (byKey.size >= MAX_CONTEXTS) byKey.clear();
+  byKey.set(key, fresh);
+  return fresh;
 }
 
 /** Global keys overlaid with the resource's tags and the request's service keys. */
@@ -85,9 +106,7 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
     }
     const set = await cache.forPrincipal(ctx.principal!);
     const principal = withTags(ctx.principal!, set);
-    const now = app.now();
-    const plainBase = globalContext(ctx, principal, now);
-    const base = normalizeContext(plainBase);
+    const { plain: plainBase, normalized: base } = globalContext(ctx, principal, set, app.now());
     for (const r of requests) {
       const resourceAccountId = r.resourceAccountId ?? principal.accountId;
       const result = evaluate({
