@@ -15,6 +15,9 @@ const NO_PERMISSION: Record<string, string[]> = {
   sts: ['GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'],
 };
 
+/** Actions of another service an operation may also need (EC2 RunInstances with a role: iam:PassRole). */
+const FOREIGN_ACTIONS = new Set(['iam:PassRole']);
+
 const PREFIX: Record<ServiceName, string> = { s3: 's3', iam: 'iam', sts: 'sts', ec2: 'ec2', cloudtrail: 'cloudtrail' };
 
 const ACCOUNT = '000000000000';
@@ -108,7 +111,7 @@ for (const service of services) {
       }
       for (const r of requests) {
         const prefix = PREFIX[service];
-        if (!new RegExp(`^${prefix}:[A-Za-z0-9]+$`).test(r.action)) problems.push(`${op}: action ${r.action} lacks the ${prefix}: prefix`);
+        if (!new RegExp(`^${prefix}:[A-Za-z0-9]+$`).test(r.action) && !FOREIGN_ACTIONS.has(r.action)) problems.push(`${op}: action ${r.action} lacks the ${prefix}: prefix`);
         if (r.resource !== '*' && !/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+/.test(r.resource)) problems.push(`${op}: resource ${r.resource} is not an ARN`);
         if (r.resourceAccountId !== undefined && !/^\d{12}$/.test(r.resourceAccountId)) problems.push(`${op}: resource account ${r.resourceAccountId}`);
         if (r.resourcePolicy !== undefined && typeof r.resourcePolicy !== 'string') problems.push(`${op}: resource policy is not JSON text`);
