@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { MachineDriver } from './driver.ts';
 import { MetadataDriver } from './metadata/metadata-driver.ts';
+import { imageCacheDir } from './real/base-image.ts';
 import { detectRealDriverSupport } from './real/detect.ts';
 import { RealDriver } from './real/real-driver.ts';
 
@@ -26,9 +27,11 @@ export interface CreateDriverOptions {
 export async function createMachineDriver(options: CreateDriverOptions): Promise<{ driver: MachineDriver; reason: string }> {
   const mode = (process.env.STRATUS_MACHINES as CreateDriverOptions['mode']) ?? options.mode ?? 'auto';
   if (mode !== 'metadata') {
-    const support = await detectRealDriverSupport({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: options.imageCacheDir });
+    // The base image lives in `<data-dir>/images` (or STRATUS_IMAGE_CACHE), where `stratus images build` puts it.
+    const cache = imageCacheDir(options.dataDir, options.imageCacheDir);
+    const support = await detectRealDriverSupport({ imageCacheDir: cache });
     if (support.ok) {
-      const driver = new RealDriver({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: options.imageCacheDir, log: options.log });
+      const driver = new RealDriver({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: cache, log: options.log });
       return { driver, reason: support.reason };
     }
     if (mode === 'real') throw new Error(`real machines unsupported: ${support.reason}`);

@@ -52,7 +52,7 @@ export interface BuildResult {
  * processes at once: one builds under a lock directory, the others wait for the file.
  */
 export async function buildBaseImage(
-  options: { cacheDir: string; force?: boolean; log?: (line: string) => void } = { cacheDir: imageCacheDir('.stratus') },
+  options: { cacheDir: string; force?: boolean; log?: (line: string) => void },
 ): Promise<BuildResult> {
   const { cacheDir } = options;
   const log = options.log ?? (() => {});

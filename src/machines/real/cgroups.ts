@@ -65,7 +65,7 @@ export class Cgroups {
   /** The group directories of one machine (one per hierarchy on v1). */
   dirs(id: string): string[] {
     if (this.layout.version === 2) return [join(this.layout.unified!, this.scope, id)];
-    return Object.values(this.layout.v1).map((m) => join(m, this.scope, id));
+    return [...new Set(Object.values(this.layout.v1))].map((m) => join(m, this.scope, id));
   }
 
   /** The cgroup.procs files a process writes its PID into to join the machine. */
@@ -157,7 +157,7 @@ export class Cgroups {
 
   /** The ids that have a group under this scope (for recovery). */
   async list(): Promise<string[]> {
-    const roots = this.layout.version === 2 ? [this.layout.unified!] : Object.values(this.layout.v1);
+    const roots = this.layout.version === 2 ? [this.layout.unified!] : [...new Set(Object.values(this.layout.v1))];
     const ids = new Set<string>();
     for (const r of roots) {
       try {
