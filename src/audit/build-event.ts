@@ -8,6 +8,7 @@ import type { RequestContext } from '../pipeline/context.ts';
 import { eventSource, isDataEvent, isReadOnly, lookupResources, recordResources } from './classify.ts';
 import { isoSeconds, lookupUsername, requestAccessKeyId, userIdentity } from './identity.ts';
 import { genericParameters, s3RequestParameters, s3ResponseElements } from './parameters.ts';
+import { federatedIdentity, roleAccount } from './federation.ts';
 import type { AuditRecord, CloudTrailEvent, UserIdentity } from './types.ts';
 
 export const EVENT_VERSION = '1.11';
@@ -37,6 +38,31 @@ function s3AdditionalData(ctx: RequestContext): Record<string, unknown> {
 }
 
 /**
+ * The records for one request: one, plus a copy for the role's account when a role of another
+ * account is assumed (CloudTrail logs cross-account calls in both accounts, with a shared id).
+ */
+export function buildRecords(ctx: RequestContext, principal: Principal | undefined): AuditRecord[] {
+  const record = buildRecord(ctx, principal);
+  if (!record) return [];
+  const owner = ctx.service === 'sts' && record.event.eventName.startsWith('AssumeRole') ? roleAccount(ctx.input) : undefined;
+  if (!owner || !record.accountId || owner === record.accountId) return [record];
+  const shared = randomUUID();
+  const copy: AuditRecord = {
+    ...record,
+    accountId: owner,
+    event: withShared({ ...record.event, eventID: randomUUID(), recipientAccountId: owner }, shared),
+  };
+  record.event = withShared(record.event, shared);
+  return [record, copy];
+}
+
+/** sharedEventID sits between recipientAccountId and eventCategory, as CloudTrail writes it. */
+function withShared(e: CloudTrailEvent, shared: string): CloudTrailEvent {
+  const { eventCategory, ...rest } = e;
+  return { ...rest, sharedEventID: shared, eventCategory };
+}
+
+/**
  * The record for one request, or undefined when there is nothing CloudTrail would log (no
  * service or operation could be named). `principal` is the caller, looked up from the key the
  * request carried when authentication failed before setting ctx.principal.
@@ -47,10 +73,18 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   if (!service || !name) return undefined;
   const accessKeyId = principal?.accessKeyId ?? requestAccessKeyId(ctx.headers, ctx.query, ctx.params);
   let identity: UserIdentity;
+  let username = principal ? lookupUsername(principal) : undefined;
   if (principal) identity = userIdentity(principal);
   else identity = { type: 'Unknown', principalId: '', accountId: '', ...(accessKeyId ? { accessKeyId } : {}) };
   if (principal && !identity.accessKeyId && accessKeyId && principal.type !== 'Anonymous') identity.accessKeyId = accessKeyId;
-  const accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : '';
+  let accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : '';
+  const federated = service === 'sts' && !accountId ? federatedIdentity(name, ctx.output) : undefined;
+  if (federated) {
+    // Unsigned federation calls belong to the role's account.
+    identity = federated.identity;
+    username = federated.username;
+    accountId = roleAccount(ctx.input) ?? '';
+  }
   const readOnly = isReadOnly(service, name);
   const data = isDataEvent(service, name);
   const input = ctx.input;
@@ -103,7 +137,7 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
     event,
     time: ctx.startedAt.getTime(),
     accountId,
-    username: principal ? lookupUsername(principal) : undefined,
+    username,
     accessKeyId,
     resources: lookupResources(service, input, errorCode ? undefined : ctx.output),
     denied: ctx.authorization?.allowed === false || (errorCode !== undefined && DENIED_CODES.has(errorCode)),

@@ -30,4 +30,4 @@ export { AuditLog, type AuditListener } from './recorder.ts';
 export type { AuditRepository } from './repository.ts';
 export { InvalidCursorError } from './repository.ts';
 export type * from './types.ts';
-export { buildRecord } from './build-event.ts';
+export { buildRecord, buildRecords } from './build-event.ts';

@@ -7,7 +7,7 @@
 import type { App, Recorder } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestContext } from '../pipeline/context.ts';
-import { buildRecord } from './build-event.ts';
+import { buildRecords } from './build-event.ts';
 import { requestAccessKeyId } from './identity.ts';
 import type { AuditRepository } from './repository.ts';
 import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord } from './types.ts';
@@ -56,8 +56,7 @@ export class AuditLog {
     for (const ctx of batch) {
       try {
         const principal = ctx.principal ?? (await this.callerOf(ctx));
-        const record = buildRecord(ctx, principal);
-        if (record) records.push(record);
+        records.push(...buildRecords(ctx, principal));
       } catch (err) {
         console.error('audit: could not build an event', err);
       }

@@ -26,6 +26,7 @@ export interface UserIdentity {
   accessKeyId?: string;
   userName?: string;
   invokedBy?: string;
+  identityProvider?: string;
   sessionContext?: SessionContext;
 }
 
@@ -56,6 +57,8 @@ export interface CloudTrailEvent {
   eventType: 'AwsApiCall' | 'AwsServiceEvent' | 'AwsConsoleSignIn';
   managementEvent: boolean;
   recipientAccountId: string;
+  /** Cross-account calls are recorded in both accounts; the two copies share this id. */
+  sharedEventID?: string;
   eventCategory: 'Management' | 'Data';
 }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { buildRecord } from '../../src/audit/build-event.ts';
+import { buildRecord, buildRecords } from '../../src/audit/build-event.ts';
 import { ANONYMOUS } from '../../src/auth/principal.ts';
 import { AwsError } from '../../src/errors.ts';
 import { BOB, ROOT, SESSION, ctxOf } from './fixtures.ts';
@@ -232,4 +232,51 @@ test('EC2 responses keep their XML element names and item lists', () => {
     instancesSet: { items: [{ instanceId: 'i-1', imageId: 'ami-1', instanceState: { code: 0, name: 'pending' }, launchTime: 1_700_000_000_000 }] },
   });
   assert.deepEqual(r.resources.filter((x) => x.type === 'AWS::EC2::Instance'), [{ type: 'AWS::EC2::Instance', name: 'i-1' }]);
+});
+
+test('federation calls name the federated user and belong to the role account', () => {
+  const saml = buildRecord(
+    ctxOf({
+      service: 'sts',
+      operation: 'AssumeRoleWithSAML',
+      principal: ANONYMOUS,
+      input: { RoleArn: 'arn:aws:iam::111122223333:role/sso', PrincipalArn: 'arn:aws:iam::111122223333:saml-provider/idp', SAMLAssertion: 'PHNhbWw+' },
+      output: {
+        Credentials: { AccessKeyId: 'ASIAFED', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) },
+        Subject: 'alice@example.com',
+        NameQualifier: 'Q2ZB8Qz0rXl5Q=',
+        Issuer: 'https://idp.example.com',
+      },
+    }),
+    ANONYMOUS,
+  )!;
+  assert.deepEqual(saml.event.userIdentity, {
+    type: 'SAMLUser',
+    principalId: 'Q2ZB8Qz0rXl5Q=:alice@example.com',
+    userName: 'alice@example.com',
+    identityProvider: 'Q2ZB8Qz0rXl5Q=',
+  });
+  assert.equal(saml.accountId, '111122223333');
+  assert.equal(saml.event.recipientAccountId, '111122223333');
+  assert.equal(saml.username, 'alice@example.com');
+  assert.equal((saml.event.requestParameters as any).sAMLAssertion, undefined, 'the assertion is a credential');
+});
+
+test('assuming a role of another account is recorded in both accounts with a shared id', () => {
+  const ctx = ctxOf({
+    service: 'sts',
+    operation: 'AssumeRole',
+    principal: BOB,
+    input: { RoleArn: 'arn:aws:iam::999988887777:role/partner', RoleSessionName: 's' },
+    output: { Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) } },
+  });
+  const [mine, theirs] = buildRecords(ctx, BOB);
+  assert.equal(mine!.accountId, '111122223333');
+  assert.equal(theirs!.accountId, '999988887777');
+  assert.equal(theirs!.event.recipientAccountId, '999988887777');
+  assert.ok(mine!.event.sharedEventID);
+  assert.equal(mine!.event.sharedEventID, theirs!.event.sharedEventID);
+  assert.notEqual(mine!.event.eventID, theirs!.event.eventID);
+  assert.deepEqual(Object.keys(theirs!.event).slice(-3), ['recipientAccountId', 'sharedEventID', 'eventCategory']);
+  assert.equal(buildRecords(ctxOf({ service: 'sts', operation: 'AssumeRole', principal: BOB, input: { RoleArn: 'arn:aws:iam::111122223333:role/r', RoleSessionName: 's' } }), BOB).length, 1);
 });
