@@ -120,6 +120,10 @@ test('another account and anonymous callers are refused (AccessDenied)', async (
   assert.deepEqual([e.name, e.status], ['AccessDenied', 403]);
   const l = await errorOf(other.send(new ListObjectsV2Command({ Bucket: 'b-east' })));
   assert.equal(l.name, 'AccessDenied');
+  const expected = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '111111111111' })));
+  assert.deepEqual([expected.name, expected.status], ['AccessDenied', 403]);
+  const own = await s3.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '000000000000' }));
+  await own.Body!.transformToString();
   const anon = await fetch(`${server.endpoint}/b-east/secret`);
   assert.equal(anon.status, 403);
   assert.match(await anon.text(), /<Code>AccessDenied<\/Code>/);

@@ -2,6 +2,7 @@
  * What each S3 operation asks of IAM (Service Authorization Reference): action, resource ARN,
  * condition keys, the bucket owner as the resource account and the bucket policy.
  */
+import { AccessDenied } from '../../generated/s3/errors.ts';
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
@@ -65,6 +66,10 @@ export function s3Authz(env: S3Env): AuthzMapper {
       return [{ action: 's3:CreateBucket', resource: `arn:aws:s3:::${bucket}`, context, resourceAccountId: ctx.accountId }];
     }
     const own = await owned(bucket, ctx);
+    // x-amz-expected-bucket-owner: a bucket of another account is refused before anything else.
+    if (input.ExpectedBucketOwner !== undefined && own.resourceAccountId !== undefined && input.ExpectedBucketOwner !== own.resourceAccountId) {
+      throw new AccessDenied();
+    }
     const bucketAction = BUCKET_ACTIONS[operation];
     if (bucketAction) {
       const context = { ...common };
