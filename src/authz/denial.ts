@@ -3,7 +3,8 @@
  * EC2's encoded authorization failure message.
  *
  *   IAM, STS (query): AccessDenied 403 "User: ARN is not authorized to perform: ACTION on
- *     resource: RES because no identity-based policy allows the ACTION action"
+ *     resource: RES because no identity-based policy allows the ACTION action" (STS leaves out
+ *     "on resource: *", IAM keeps it)
  *   S3: AccessDenied 403; same-account callers get the same form with the resource quoted
  *     (S3's enhanced messages since 2024), others (anonymous, cross-account) "Access Denied"
  *   EC2: UnauthorizedOperation 403 "You are not authorized to perform this operation. User: ...
@@ -31,9 +32,20 @@ export function needsEncodedMessage(d: DeniedRequest): boolean {
   return d.service === 'ec2' && !isReadOnlyEc2(d.action);
 }
 
+/**
+ * The resource as the message names it: IAM says "on resource: *" (and "policy path /" for
+ * ListPolicies); the other services leave "*" out.
+ */
+function shownResource(d: DeniedRequest): string | undefined {
+  if (d.resource !== '*') return d.resource;
+  if (d.service !== 'iam') return undefined;
+  return d.action.toLowerCase() === 'iam:listpolicies' ? 'policy path /' : '*';
+}
+
 export function denialError(d: DeniedRequest, encoded?: string): AwsError {
-  const omitResource = d.resource === '*';
-  const text = accessDeniedMessage(d.principal, d.action, d.resource, d.result, { omitResource });
+  const shown = shownResource(d);
+  const omitResource = shown === undefined;
+  const text = accessDeniedMessage(d.principal, d.action, shown ?? '*', d.result, { omitResource });
   switch (d.service) {
     case 's3': {
       const sameAccount = d.principal.type !== 'Anonymous' && d.principal.accountId === d.resourceAccountId;

@@ -230,3 +230,13 @@ test('the message key is kept in the data directory, private', () => {
   const st = statSync(join(dir, 'authorization-message.key'));
   assert.equal(st.mode & 0o777, 0o600);
 });
+
+test('IAM names "*" resources ("policy path /" for ListPolicies); STS leaves them out', async () => {
+  const { check } = setup();
+  const e1 = await denied(check('iam', alice, [{ action: 'iam:ListAccountAliases', resource: '*' }]));
+  assert.equal(e1.message, `User: ${alice.arn} is not authorized to perform: iam:ListAccountAliases on resource: * because no identity-based policy allows the iam:ListAccountAliases action`);
+  const e2 = await denied(check('iam', alice, [{ action: 'iam:ListPolicies', resource: '*' }]));
+  assert.equal(e2.message, `User: ${alice.arn} is not authorized to perform: iam:ListPolicies on resource: policy path / because no identity-based policy allows the iam:ListPolicies action`);
+  const e3 = await denied(check('sts', alice, [{ action: 'sts:DecodeAuthorizationMessage', resource: '*' }]));
+  assert.equal(e3.message, `User: ${alice.arn} is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action`);
+});
