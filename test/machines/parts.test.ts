@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createMachineDriver, detectRealDriverSupport } from '../../src/machines/index.ts';
 import { debianMirror } from '../../src/machines/real/base-image.ts';
+import { parseCgroupMounts } from '../../src/machines/real/cgroups.ts';
 import { Layers } from '../../src/machines/real/layers.ts';
 import { validateSpec } from '../../src/machines/real/machine-files.ts';
 import { machineSpec } from './helpers.ts';
@@ -84,5 +85,35 @@ describe('driver choice', () => {
 
   it('finds a Debian mirror URL', () => {
     assert.match(debianMirror(), /^https?:\/\/\S+$/);
+  });
+});
+
+describe('cgroup layout detection', () => {
+  const line = (point: string, fstype: string, opts: string) => `35 24 0:30 / ${point} rw,nosuid shared:9 - ${fstype} cgroup ${opts}`;
+
+  it('reads a unified (v2) host', () => {
+    const l = parseCgroupMounts([line('/sys/fs/cgroup', 'cgroup2', 'rw,nsdelegate')].join('\n'));
+    assert.equal(l.version, 2);
+    assert.equal(l.unified, '/sys/fs/cgroup');
+  });
+
+  it('reads a hybrid host as v1 with one hierarchy per controller', () => {
+    const l = parseCgroupMounts(
+      [
+        line('/sys/fs/cgroup/unified', 'cgroup2', 'rw'),
+        line('/sys/fs/cgroup/cpu,cpuacct', 'cgroup', 'rw,cpu,cpuacct'),
+        line('/sys/fs/cgroup/memory', 'cgroup', 'rw,memory'),
+        line('/sys/fs/cgroup/pids', 'cgroup', 'rw,pids'),
+        line('/sys/fs/cgroup/freezer', 'cgroup', 'rw,freezer'),
+        line('/sys/fs/cgroup/systemd', 'cgroup', 'rw,xattr,name=systemd'),
+      ].join('\n'),
+    );
+    assert.equal(l.version, 1);
+    assert.deepEqual(l.v1, {
+      cpu: '/sys/fs/cgroup/cpu,cpuacct',
+      memory: '/sys/fs/cgroup/memory',
+      pids: '/sys/fs/cgroup/pids',
+      freezer: '/sys/fs/cgroup/freezer',
+    });
   });
 });

@@ -19,7 +19,10 @@ const V1_CONTROLLERS = ['memory', 'cpu', 'pids', 'freezer'] as const;
 
 /** Reads /proc/self/mountinfo: a v2 mount at /sys/fs/cgroup is unified; else v1 per controller. */
 export async function detectCgroups(): Promise<CgroupLayout> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8'));
+}
+
+export function parseCgroupMounts(info: string): CgroupLayout {
   const v1: CgroupLayout['v1'] = {};
   let unified: string | undefined;
   for (const line of info.split('\n')) {
