@@ -182,3 +182,26 @@ test('log files: CloudTrail keys, fetched with aws s3 cp, gzip JSON Records with
   // Nothing from before StartLogging.
   assert.ok(!names.includes('CreateTrail'));
 });
+
+test('a trail whose bucket is gone reports NoSuchBucket and delivers nothing', async () => {
+  const out = await python(
+    `
+s3 = client("s3", region_name="us-east-1")
+ct = client("cloudtrail", region_name="us-east-1")
+call(s3.create_bucket, Bucket="short-lived-logs")
+policy = ${JSON.stringify(POLICY)}.replace("trail-logs/logs/", "short-lived-logs/").replace("trail-logs", "short-lived-logs")
+call(s3.put_bucket_policy, Bucket="short-lived-logs", Policy=policy)
+r = {"create": call(ct.create_trail, Name="doomed", S3BucketName="short-lived-logs")}
+call(ct.start_logging, Name="doomed")
+r["delete"] = call(s3.delete_bucket, Bucket="short-lived-logs")
+call(client("iam", region_name="us-east-1").create_user, UserName="after-delete")
+call(ct.stop_logging, Name="doomed")
+r["status"] = call(ct.get_trail_status, Name="doomed")
+out(r)
+`,
+    server.env(),
+  );
+  assert.ok(out.create.TrailARN, JSON.stringify(out.create));
+  assert.equal(out.status.LatestDeliveryError, 'NoSuchBucket');
+  assert.equal(out.status.LatestDeliveryAttemptSucceeded, '');
+});

@@ -12,6 +12,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import { AwsError } from '../../errors.ts';
 import type { AuditLog, CloudTrailEvent } from '../../audit/index.ts';
 import { selects } from './selectors.ts';
+import { checkTrailBucket } from './bucket-policy.ts';
 import type { TrailBucketAccess } from './s3-access.ts';
 import type { TrailRecord, TrailRepository } from './trail-store.ts';
 
@@ -82,6 +83,23 @@ export class TrailDelivery {
     return this.running;
   }
 
+  /** The bucket is checked again at each delivery: a policy changed since CreateTrail stops it, as on AWS. */
+  private async bucketError(trail: TrailRecord): Promise<string | undefined> {
+    try {
+      await checkTrailBucket(this.s3, {
+        bucket: trail.settings.S3BucketName,
+        prefix: trail.settings.S3KeyPrefix,
+        accountId: trail.accountId,
+        region: trail.homeRegion,
+        trailArn: trail.arn,
+      });
+      return undefined;
+    } catch (e) {
+      const code = e instanceof AwsError ? e.code : 'InternalError';
+      return code === 'S3BucketDoesNotExistException' ? 'NoSuchBucket' : code === 'InsufficientS3BucketPolicyException' ? 'AccessDenied' : code;
+    }
+  }
+
   private async deliverOne(given: TrailRecord): Promise<void> {
     const trail = (await this.trails.get(given.accountId, given.homeRegion, given.name).catch(() => undefined)) ?? given;
     try {
@@ -110,6 +128,7 @@ export class TrailDelivery {
       const at = this.now();
       let delivered = false;
       let error: string | undefined;
+      if (byRegion.size) error = await this.bucketError(trail);
       for (const [region, events] of byRegion) {
         for (let i = 0; i < events.length && !error; i += FILE_RECORDS) {
           const body = await gzip(Buffer.from(JSON.stringify({ Records: events.slice(i, i + FILE_RECORDS) })));
