@@ -18,12 +18,20 @@ export async function writeResponse(ctx: RequestContext): Promise<void> {
     if (headers['content-length'] === undefined) headers['content-length'] = String(buf.length);
     finishRequestBody(ctx);
     res.writeHead(response.status, headers);
-    res.end(noBody ? undefined : buf);
+    // Node queues a response while the connection's previous one is finishing; its automatic
+    // "100 Continue" then waits in that queue, and a Buffer body puts the head in front of it
+    // (the client reads a 403 whose body starts with "HTTP/1.1 100 Continue"). A latin1 string
+    // (byte for byte the same) keeps the order.
+    if (noBody) res.end();
+    else if (ctx.headers.expect !== undefined) res.end(buf.toString('latin1'), 'latin1');
+    else res.end(buf);
     return;
   }
   if (body instanceof Readable) {
     finishRequestBody(ctx);
     res.writeHead(response.status, headers);
+    // See above: the head goes out as a string, behind any queued "100 Continue".
+    if (ctx.headers.expect !== undefined) res.flushHeaders();
     if (noBody) {
       body.destroy();
       res.end();
