@@ -20,6 +20,7 @@ iam = client("iam", region_name="us-east-1")
 sts = client("sts", region_name="us-east-1")
 r = {}
 r["bucket"] = call(s3.create_bucket, Bucket="audit-session-bucket")
+r["put"] = call(s3.put_object, Bucket="audit-session-bucket", Key="k", Body=b"data")
 r["user"] = call(iam.create_user, UserName="bob")
 key = call(iam.create_access_key, UserName="bob")["AccessKey"]
 r["key"] = key["AccessKeyId"]
@@ -49,7 +50,7 @@ west = client("cloudtrail", region_name="us-west-2")
 def attr(k, v):
     return call(ct.lookup_events, LookupAttributes=[{"AttributeKey": k, "AttributeValue": v}])
 q = {}
-for name in ["CreateUser", "CreateAccessKey", "AssumeRole", "CreateBucket"]:
+for name in ["CreateUser", "CreateAccessKey", "AssumeRole", "CreateBucket", "PutObject"]:
     q[name] = attr("EventName", name)
 q["bob"] = attr("Username", "bob")
 if "roleKey" in r:
@@ -186,6 +187,9 @@ test('S3 CreateBucket is a management event with bucketName and Host', async () 
   assert.ok(e.detail.requestParameters.Host);
   assert.deepEqual(e.Resources, [{ ResourceType: 'AWS::S3::Bucket', ResourceName: 'audit-session-bucket' }]);
   assert.equal(e.detail.additionalEventData.SignatureVersion, 'SigV4');
+  // Object-level calls are data events: never in the event history.
+  assert.ok(session.put.ETag, JSON.stringify(session.put));
+  assert.deepEqual(q.PutObject.Events, []);
 });
 
 test('lookup attributes, paging and regions', () => {

@@ -205,3 +205,37 @@ out(r)
   assert.equal(out.status.LatestDeliveryError, 'NoSuchBucket');
   assert.equal(out.status.LatestDeliveryAttemptSucceeded, '');
 });
+
+test('multi-region trails: visible everywhere, changed only from home; update and delete', async () => {
+  const out = await python(
+    `
+east = client("cloudtrail", region_name="us-east-1")
+west = client("cloudtrail", region_name="us-west-2")
+r = {}
+r["create"] = call(east.create_trail, Name="everywhere", S3BucketName="trail-logs", S3KeyPrefix="logs", IsMultiRegionTrail=True)
+r["westDescribe"] = call(west.describe_trails)
+r["westNoShadows"] = call(west.describe_trails, includeShadowTrails=False)
+r["westGet"] = call(west.get_trail, Name="everywhere")
+r["westStart"] = call(west.start_logging, Name="everywhere")
+r["westSameName"] = call(west.create_trail, Name="everywhere", S3BucketName="trail-logs")
+r["update"] = call(east.update_trail, Name="everywhere", IsMultiRegionTrail=False)
+r["westAfter"] = call(west.get_trail, Name="everywhere")
+r["delete"] = call(east.delete_trail, Name="everywhere")
+r["gone"] = call(east.get_trail, Name="everywhere")
+r["deleteAgain"] = call(east.delete_trail, Name="everywhere")
+out(r)
+`,
+    server.env(),
+  );
+  assert.equal(out.create.IsMultiRegionTrail, true, JSON.stringify(out.create));
+  assert.ok(out.westDescribe.trailList.some((t: any) => t.Name === 'everywhere' && t.HomeRegion === 'us-east-1'));
+  assert.ok(!out.westNoShadows.trailList.some((t: any) => t.Name === 'everywhere'));
+  assert.equal(out.westGet.Trail.TrailARN, 'arn:aws:cloudtrail:us-east-1:000000000000:trail/everywhere');
+  assert.equal(out.westStart.error, 'InvalidHomeRegionException');
+  assert.equal(out.westSameName.error, 'TrailAlreadyExistsException');
+  assert.equal(out.update.IsMultiRegionTrail, false);
+  assert.equal(out.westAfter.error, 'TrailNotFoundException');
+  assert.deepEqual(out.delete, {});
+  assert.equal(out.gone.error, 'TrailNotFoundException');
+  assert.equal(out.deleteAgain.error, 'TrailNotFoundException');
+});
