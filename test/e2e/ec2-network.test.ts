@@ -217,6 +217,24 @@ test('tags: create, describe with filters, delete', async () => {
   await ec2.send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId! }));
 });
 
+test('concurrent requests: one default VPC per fresh region, no rule lost; DryRun answers DryRunOperation', async () => {
+  const fresh = new EC2Client(sdkConfig(server, server.credentials, 'ap-southeast-2'));
+  const answers = await Promise.all(Array.from({ length: 8 }, () => fresh.send(new DescribeVpcsCommand({}))));
+  assert.ok(answers.every((a) => a.Vpcs!.length === 1 && a.Vpcs![0]!.VpcId === answers[0]!.Vpcs![0]!.VpcId));
+  const { GroupId } = await fresh.send(new CreateSecurityGroupCommand({ GroupName: 'busy', Description: 'many rules at once' }));
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      fresh.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8000 + i, ToPort: 8000 + i, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] })),
+    ),
+  );
+  const g = (await fresh.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }))).SecurityGroups![0]!;
+  assert.equal(g.IpPermissions!.length, 10);
+  const dry = await errorOf(fresh.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', DryRun: true })));
+  assert.deepEqual([dry.name, dry.status], ['DryRunOperation', 412]);
+  assert.equal((await errorOf(fresh.send(new DescribeVpcsCommand({ DryRun: true })))).name, 'DryRunOperation');
+  assert.equal((await fresh.send(new DescribeVpcsCommand({}))).Vpcs!.length, 1);
+});
+
 test('filters and pagination as EC2 checks them (boto3)', async () => {
   const r = await python(
     `c = boto3.client("ec2", region_name="us-west-2", config=NO_RETRY)

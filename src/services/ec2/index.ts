@@ -4,6 +4,7 @@
  * else metadata-only). State is per account and region in the store and survives restarts.
  */
 import { createHash } from 'node:crypto';
+import { AwsError } from '../../errors.ts';
 import { createMachineDriver } from '../../machines/index.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -27,7 +28,8 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const repo = openEc2Repository(deps.backend);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const { driver } = await createMachineDriver({ dataDir: deps.config.dataDir, mode: deps.config.machines, log });
-  const ready = new Set<string>();
+  // One promise per scope: concurrent first requests must not create two default VPCs.
+  const ready = new Map<string, Promise<void>>();
   const env: Ec2Env = {
     repo,
     driver,
@@ -49,14 +51,19 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
         throw e;
       }
     },
-    async ensureDefaults(scope: Scope) {
+    ensureDefaults(scope: Scope) {
       const key = `${scope.account}/${scope.region}`;
-      if (ready.has(key)) return;
-      if (!(await repo.get(scope, 'defaults'))) {
-        await createDefaultNetwork(repo, scope);
-        await repo.put(scope, 'meta', 'defaults', { id: 'defaults', createdAt: new Date().toISOString() });
+      let p = ready.get(key);
+      if (!p) {
+        p = (async () => {
+          if (await repo.get(scope, 'defaults')) return;
+          await createDefaultNetwork(repo, scope);
+          await repo.put(scope, 'meta', 'defaults', { id: 'defaults', createdAt: new Date().toISOString() });
+        })();
+        p.catch(() => ready.delete(key));
+        ready.set(key, p);
       }
-      ready.add(key);
+      return p;
     },
   };
   const bridge = new MachinesBridge(repo, driver, log);
@@ -73,12 +80,30 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     ...tagHandlers(env),
     ...volumeHandlers(env),
   };
+  // Changes within one account and region run one at a time: handlers read, modify and write
+  // documents across awaits, and two at once could lose an update (two rules, one address).
+  const locks = new Map<string, Promise<unknown>>();
+  const serialized = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => {});
+    locks.set(key, settled);
+    void settled.then(() => {
+      if (locks.get(key) === settled) locks.delete(key);
+    });
+    return next;
+  };
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};
   for (const [name, fn] of Object.entries(all)) {
+    const readOnly = name.startsWith('Describe') || name.startsWith('Get');
     const wrapped: Handler = async (input, ctx) => {
-      await env.ensureDefaults(scopeOf(ctx));
-      return fn(input, ctx);
+      const scope = scopeOf(ctx);
+      await env.ensureDefaults(scope);
+      // The authorize step has passed: a dry run would have succeeded.
+      if (input?.DryRun) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+      if (readOnly) return fn(input, ctx);
+      return serialized(`${scope.account}/${scope.region}`, () => fn(input, ctx));
     };
     handlers[name] = wrapped;
   }
