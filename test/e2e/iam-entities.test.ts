@@ -56,6 +56,9 @@ import {
   ListUserTagsCommand,
   ListPoliciesCommand,
   CreateAccountAliasCommand,
+  CreateLoginProfileCommand,
+  GetLoginProfileCommand,
+  DeleteLoginProfileCommand,
   ListAccountAliasesCommand,
   DeleteAccountAliasCommand,
 } from '@aws-sdk/client-iam';
@@ -104,6 +107,20 @@ test('users: create with a path, ids and ARNs as AWS forms them, case-insensitiv
   await iam.send(new UpdateUserCommand({ UserName: 'Dana', NewUserName: 'Dana2', NewPath: '/ops/' }));
   assert.equal((await iam.send(new GetUserCommand({ UserName: 'dana2' }))).User!.Arn, `arn:aws:iam::${ACCT}:user/ops/Dana2`);
   await iam.send(new DeleteUserCommand({ UserName: 'Dana2' }));
+});
+
+test('users with a login profile cannot be deleted until it is', async () => {
+  await iam.send(new CreateUserCommand({ UserName: 'console' }));
+  await iam.send(new CreateLoginProfileCommand({ UserName: 'console', Password: 'Correct-Horse-9', PasswordResetRequired: true }));
+  assert.equal((await iam.send(new GetLoginProfileCommand({ UserName: 'console' }))).LoginProfile!.PasswordResetRequired, true);
+  assert.deepEqual(await errorOf(iam.send(new DeleteUserCommand({ UserName: 'console' }))), {
+    name: 'DeleteConflictException',
+    message: 'Cannot delete entity, must delete login profile first.',
+    status: 409,
+  });
+  await iam.send(new DeleteLoginProfileCommand({ UserName: 'console' }));
+  assert.equal((await errorOf(iam.send(new GetLoginProfileCommand({ UserName: 'console' })))).name, 'NoSuchEntityException');
+  await iam.send(new DeleteUserCommand({ UserName: 'console' }));
 });
 
 test('users: PathPrefix filtering and Marker/MaxItems paging', async () => {
