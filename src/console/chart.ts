@@ -15,7 +15,9 @@ const PAD = { left: 40, right: 12, top: 12, bottom: 36 };
 
 function label(ms: number, spanMs: number): string {
   const iso = new Date(ms).toISOString();
-  return spanMs > 2 * 86_400_000 ? iso.slice(5, 10) : spanMs > 3_600_000 ? iso.slice(11, 16) : iso.slice(11, 19);
+  if (spanMs > 2 * 86_400_000) return iso.slice(5, 10);
+  if (spanMs > 3_600_000) return iso.slice(11, 16);
+  return spanMs > 60_000 ? iso.slice(11, 19) : iso.slice(11, 21);
 }
 
 export function activityChart(points: Point[], from: number, to: number, bins = 24): Html {

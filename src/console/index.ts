@@ -44,7 +44,7 @@ const SECURITY_HEADERS = {
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
@@ -89,10 +89,15 @@ function endpointOf(req: IncomingMessage): Endpoint {
   return { host: local, port, publicOrigin: `http://${hostOk ? hostHeader : fallback}` };
 }
 
-/** A cross-site POST (another origin's form) is refused; SameSite=Strict already hides the cookie. */
+/**
+ * A cross-site POST (another origin's form) is refused; SameSite=Strict already hides the
+ * cookie. Fetch metadata first (browsers send it), then Origin; clients sending neither pass.
+ */
 function sameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
   const origin = req.headers.origin;
-  if (!origin || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.headers.host;
   } catch {

@@ -109,7 +109,6 @@ export function page(o: PageOptions, body: HtmlValue): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${o.title} · Stratus console</title>
 <link rel="stylesheet" href="/_stratus/console/assets/console.css">
 <link rel="icon" href="/_stratus/console/assets/favicon.svg" type="image/svg+xml">
