@@ -14,6 +14,7 @@ import type { AccountsRepository } from '../accounts/repository.ts';
 import { buildServices } from '../services/registry.ts';
 import { createStratusServer, listen } from './http-server.ts';
 import { healthRoute } from './health.ts';
+import { consoleRoute } from '../console/index.ts';
 import { stratusAuthorizer } from '../authz/index.ts';
 import { installAuditRecorder } from '../audit/index.ts';
 
@@ -53,7 +54,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
   const server = createStratusServer(app, {
     host: config.host,
     port: config.port,
-    internal: { '/_stratus/health': healthRoute(() => ({ machines: config.machines })) },
+    internal: { '/_stratus/health': healthRoute(() => ({ machines: config.machines })), '/_stratus/console': consoleRoute() },
   });
   const port = await listen(server, config.host, config.port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
