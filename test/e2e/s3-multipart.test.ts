@@ -92,6 +92,11 @@ test('errors: InvalidPartOrder, InvalidPart, EntityTooSmall, NoSuchUpload; abort
   assert.equal(paged.NextPartNumberMarker, '1');
   const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
   assert.ok(uploads.Uploads!.some((u) => u.UploadId === UploadId && u.Key === 'errs'));
+  const nested = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'dir/nested' }));
+  const rolled = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Delimiter: '/' }));
+  assert.deepEqual(rolled.CommonPrefixes?.map((p) => p.Prefix), ['dir/']);
+  assert.ok(!rolled.Uploads?.some((u) => u.Key === 'dir/nested'));
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'dir/nested', UploadId: nested.UploadId }));
   // A single small part is a valid (last) part.
   const one = await complete([{ PartNumber: 2, ETag: p2.ETag! }]);
   assert.match(one.ETag!, /-1"$/);

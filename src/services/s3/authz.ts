@@ -89,8 +89,8 @@ export function s3Authz(env: S3Env): AuthzMapper {
     const context: Record<string, ConditionValue> = { ...common };
     const requests: AuthzRequest[] = [];
     if (operation === 'GetObject' || operation === 'HeadObject' || operation.endsWith('ObjectTagging') || operation === 'GetObjectAttributes') {
-      const o = bucket && input.Key !== undefined ? await env.repo.getObject(bucket, input.Key) : undefined;
-      tagContext('s3:ExistingObjectTag', o?.tags, context);
+      const tags = bucket && input.Key !== undefined ? await env.repo.getObjectTags(bucket, input.Key) : undefined;
+      tagContext('s3:ExistingObjectTag', tags, context);
     }
     if (operation === 'PostObject') {
       const acl = ctx.post?.fields.get('acl');

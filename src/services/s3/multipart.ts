@@ -235,14 +235,28 @@ export function multipartHandlers(env: S3Env) {
       await env.bucket(input.Bucket);
       const max = Math.min(input.MaxUploads ?? 1000, 1000);
       const prefix = input.Prefix ?? '';
+      const delimiter = input.Delimiter || undefined;
+      // Unfinished uploads are few; with a delimiter they are rolled up here rather than by seeking.
       const rows = await env.repo.listUploads(input.Bucket, {
         prefix,
         ...(input.KeyMarker ? { keyMarker: input.KeyMarker } : {}),
         ...(input.UploadIdMarker ? { uploadIdMarker: input.UploadIdMarker } : {}),
-        limit: max + 1,
+        limit: delimiter ? 100_000 : max + 1,
       });
-      const uploads = rows.slice(0, max);
-      const truncated = rows.length > max;
+      const uploads: typeof rows = [];
+      const prefixes: string[] = [];
+      let truncated = false;
+      for (const u of rows) {
+        const i = delimiter ? u.key.indexOf(delimiter, prefix.length) : -1;
+        const cp = i >= 0 ? u.key.slice(0, i + delimiter!.length) : undefined;
+        if (cp !== undefined && prefixes[prefixes.length - 1] === cp) continue;
+        if (uploads.length + prefixes.length >= max) {
+          truncated = true;
+          break;
+        }
+        if (cp !== undefined) prefixes.push(cp);
+        else uploads.push(u);
+      }
       const last = uploads[uploads.length - 1];
       const out = [];
       for (const u of uploads) {
@@ -267,6 +281,7 @@ export function multipartHandlers(env: S3Env) {
         MaxUploads: max,
         IsTruncated: truncated,
         Uploads: out,
+        ...(prefixes.length ? { CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })) } : {}),
         ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
       } as ListMultipartUploadsOutput;
     },

@@ -12,7 +12,7 @@ import type {
   PutObjectOutput,
   PutObjectRequest,
 } from '../../generated/s3/types.ts';
-import type { ByteRange } from '../../blob/blob-store.ts';
+import { BlobNotFoundError, type ByteRange } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
@@ -126,10 +126,17 @@ export function objectHandlers(env: S3Env) {
     },
 
     async GetObject(input: GetObjectRequest, _ctx: HandlerContext): Promise<GetObjectOutput> {
-      const { out, range, object } = await planRead(env, input, true);
-      applyResponseOverrides(out, input as unknown as Record<string, unknown>);
-      out.Body = object.size === 0 ? EMPTY() : await env.blobs.read(object.blobId, range);
-      return out as GetObjectOutput;
+      for (let attempt = 0; ; attempt++) {
+        const { out, range, object } = await planRead(env, input, true);
+        applyResponseOverrides(out, input as unknown as Record<string, unknown>);
+        try {
+          out.Body = object.size === 0 ? EMPTY() : await env.blobs.read(object.blobId, range);
+          return out as GetObjectOutput;
+        } catch (e) {
+          // A concurrent overwrite freed the blob between the row read and the open: read again.
+          if (!(e instanceof BlobNotFoundError) || attempt >= 2) throw e;
+        }
+      }
     },
 
     async HeadObject(input: HeadObjectRequest, _ctx: HandlerContext): Promise<HeadObjectOutput> {

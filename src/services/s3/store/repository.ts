@@ -127,6 +127,8 @@ export interface S3Repository {
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
 
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** Just the tags (authorization's s3:ExistingObjectTag); undefined when there is no object. */
+  getObjectTags(bucket: string, key: string): Promise<Tag[] | undefined>;
   /** Inserts or replaces; `check` sees the current object first. Returns the freed blob id. */
   putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void): Promise<string[]>;
   deleteObjects(bucket: string, keys: readonly string[]): Promise<{ deleted: string[]; freed: string[] }>;

@@ -230,6 +230,12 @@ export class SqliteS3Repository implements S3Repository {
     return this.getObjectSync(bucket, key);
   }
 
+  async getObjectTags(bucket: string, key: string) {
+    const r = this.s<[string, string], { tags: string | null }>('SELECT tags FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key);
+    if (!r) return undefined;
+    return r.tags ? (JSON.parse(r.tags) as Tag[]) : [];
+  }
+
   private insertObject(o: ObjectRecord): void {
     this.s(
       `INSERT OR REPLACE INTO s3_objects (bucket, key, blob_id, size, etag, last_modified, storage_class, owner,
