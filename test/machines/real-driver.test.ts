@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitForState } from '../../src/machines/driver.ts';
@@ -54,6 +55,13 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     const t0 = Date.now();
     await driver.launch(specA);
     assert.equal(driver.state(A), 'pending');
+    // Until sshd answers, the public address refuses connections (clients retry on that).
+    const early = await new Promise<string>((resolve) => {
+      const s = connect(22, hostA);
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      s.on('connect', () => (s.destroy(), resolve('connected')));
+    });
+    if (driver.state(A) === 'pending') assert.equal(early, 'ECONNREFUSED');
     assert.equal(await waitForState(driver, A, ['running', 'terminated']), 'running');
     t.diagnostic(`first boot: launch → sshd banner ${Date.now() - t0} ms`);
     const text = await driver.consoleOutput(A);

@@ -45,6 +45,16 @@ export class PublicAddress {
     return pa;
   }
 
+  /** Throws when `host:port` cannot be listened on (taken, not a local address). */
+  static async check(host: string, port: number): Promise<void> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => resolve());
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
   private accept(socket: Socket, target: Target): void {
     this.sockets.add(socket);
     const child = relay(target);

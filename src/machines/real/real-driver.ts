@@ -328,9 +328,9 @@ export class RealDriver implements MachineDriver {
       lowerdir: this.layers.lowerdir(spec.layers),
     });
     await rm(join(m.dir, 'pid'), { force: true });
-    if (spec.publicAddress) {
-      m.proxy = await PublicAddress.listen(spec.publicAddress.host, spec.publicAddress.port, this.target(m));
-    }
+    // Fail the boot now if the public address is taken; it listens once sshd answers, so
+    // clients see "connection refused" (and retry) while the machine boots, as on EC2.
+    if (spec.publicAddress) await PublicAddress.check(spec.publicAddress.host, spec.publicAddress.port);
     const fd = openSync(join(m.dir, 'console.log'), 'w', 0o600);
     let child: ChildProcess;
     try {
@@ -379,19 +379,28 @@ export class RealDriver implements MachineDriver {
       if (Date.now() > deadline) break; // EC2 says running even when sshd never comes up
       await sleep(100);
     }
-    if (m.rec.pid === pid && !m.halting && m.rec.state === 'pending') await this.set(m, 'running');
+    if (m.rec.pid !== pid || m.halting) return;
+    await this.expose(m);
+    if (m.rec.state === 'pending') await this.set(m, 'running');
+  }
+
+  /** Listens on the machine's public address (if it has one and is not listening yet). */
+  private async expose(m: Machine): Promise<void> {
+    const pa = m.rec.spec.publicAddress;
+    if (!pa || m.proxy) return;
+    try {
+      const proxy = await PublicAddress.listen(pa.host, pa.port, this.target(m));
+      if (m.halting || m.proxy) await proxy.close();
+      else m.proxy = proxy;
+    } catch (e) {
+      this.log(`cannot listen on ${pa.host}:${pa.port} for ${m.rec.spec.instanceId}: ${(e as Error).message}`);
+    }
   }
 
   /** After a restart: watch a machine we did not spawn by polling its init's PID. */
   private adopt(m: Machine): void {
     const { pid, startTime } = m.rec;
-    if (m.rec.spec.publicAddress) {
-      const { host, port } = m.rec.spec.publicAddress;
-      PublicAddress.listen(host, port, this.target(m)).then(
-        (p) => (m.proxy = p),
-        (e) => this.log(`cannot listen on ${host}:${port} for ${m.rec.spec.instanceId}: ${(e as Error).message}`),
-      );
-    }
+    if (m.rec.state === 'running') void this.expose(m);
     m.watch = setInterval(() => {
       void isSameProcess(pid!, startTime!).then((same) => {
         if (!same && m.rec.pid === pid) void this.onExit(m);
