@@ -17,6 +17,7 @@ import {
   ImportKeyPairCommand,
   DescribeImagesCommand,
   DescribeInstanceTypesCommand,
+  DescribeInstanceTypeOfferingsCommand,
 } from '@aws-sdk/client-ec2';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
@@ -156,4 +157,6 @@ test('instance types: catalog with vCPUs and memory, filters, unknown types', as
   const arm = await ec2.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'processor-info.supported-architecture', Values: ['arm64'] }, { Name: 'instance-type', Values: ['t4g.*'] }] }));
   assert.ok(arm.InstanceTypes!.length >= 5 && arm.InstanceTypes!.every((x) => x.InstanceType!.startsWith('t4g.')));
   assert.equal((await errorOf(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.gigantic' as never] })))).name, 'InvalidInstanceType');
+  const offered = await ec2.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['t2.micro'] }] }));
+  assert.deepEqual(offered.InstanceTypeOfferings!.map((o) => o.Location), ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d']);
 });

@@ -59,6 +59,13 @@ function opensshPrivate(priv: KeyObject, pub: KeyObject, comment: string): strin
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${wrap(body.toString('base64'), 70)}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }
 
+/** PuTTY writes the ed25519 seed as a little-endian unsigned integer: no trailing zero bytes. */
+function leUnsigned(b: Buffer): Buffer {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return b.subarray(0, end);
+}
+
 /** PuTTY-User-Key-File-2, unencrypted, with its HMAC-SHA1 over the key parts. */
 function ppk(priv: KeyObject, pub: KeyObject, comment: string): string {
   const jwk = priv.export({ format: 'jwk' });
@@ -67,7 +74,7 @@ function ppk(priv: KeyObject, pub: KeyObject, comment: string): string {
   const privateBlob =
     jwk.kty === 'RSA'
       ? Buffer.concat([jwk.d!, jwk.p!, jwk.q!, jwk.qi!].map((v) => mpint(Buffer.from(v, 'base64url'))))
-      : sshString(Buffer.from(jwk.d!, 'base64url'));
+      : sshString(leUnsigned(Buffer.from(jwk.d!, 'base64url')));
   const macKey = createHash('sha1').update('putty-private-key-file-mac-key').digest();
   const mac = createHmac('sha1', macKey)
     .update(Buffer.concat([sshString(algorithm), sshString('none'), sshString(comment), sshString(blob), sshString(privateBlob)]))

@@ -42,7 +42,7 @@ export function zoneHandlers(): ServiceHandlers {
         ZoneName: z.name,
         ZoneId: z.id,
         GroupName: ctx.region,
-        GroupLongName: info ? `${info.longName.replace(/ \(.*\)$/, '')} (${info.longName.replace(/^.*\((.*)\)$/, '$1')}) 1` : ctx.region,
+        GroupLongName: info ? `${info.longName} 1` : ctx.region,
         NetworkBorderGroup: ctx.region,
         ZoneType: 'availability-zone',
       }));
@@ -66,6 +66,16 @@ export function zoneHandlers(): ServiceHandlers {
         'zone-type': (z) => z.ZoneType,
       });
       return { AvailabilityZones: zones };
+    },
+
+    async DescribeInstanceTypeOfferings(input, ctx) {
+      const type: string = input.LocationType ?? 'region';
+      const zones = zonesFor(ctx.accountId, ctx.region);
+      const locations = type === 'region' ? [ctx.region] : type === 'availability-zone' ? zones.map((z) => z.name) : zones.map((z) => z.id);
+      let offerings = locations.flatMap((Location) => INSTANCE_TYPES.map((t) => ({ InstanceType: t.name, LocationType: type, Location })));
+      offerings = applyFilters(offerings, input.Filters, { location: (o) => o.Location, 'instance-type': (o) => o.InstanceType });
+      const { page, NextToken } = paginate(offerings, input, { min: 5, max: 1000 });
+      return { InstanceTypeOfferings: page, NextToken };
     },
 
     async DescribeInstanceTypes(input) {
