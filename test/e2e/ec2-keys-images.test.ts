@@ -18,7 +18,9 @@ import {
   DescribeImagesCommand,
   DescribeInstanceTypesCommand,
   DescribeInstanceTypeOfferingsCommand,
+  CreateTagsCommand,
 } from '@aws-sdk/client-ec2';
+import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
 
@@ -137,6 +139,16 @@ test('images: catalog per region with stable ids, owners, filters, malformed and
   assert.equal(malformed.name, 'InvalidAMIID.Malformed');
   const unknown = await errorOf(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })));
   assert.deepEqual(unknown, { name: 'InvalidAMIID.NotFound', message: "The image id '[ami-00000000000000000]' does not exist" });
+});
+
+test('tags on a public image belong to the account that set them', async () => {
+  const image = (await ec2.send(new DescribeImagesCommand({ Owners: ['136693071363'] }))).Images![0]!;
+  await ec2.send(new CreateTagsCommand({ Resources: [image.ImageId!], Tags: [{ Key: 'approved', Value: 'yes' }] }));
+  const mine = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:approved', Values: ['yes'] }] }));
+  assert.deepEqual(mine.Images!.map((i) => i.ImageId), [image.ImageId]);
+  const other = await createAccount(server.accounts, 'image-tags-other');
+  const theirs = new EC2Client(sdkConfig(server, { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey }, 'us-west-2'));
+  assert.deepEqual((await theirs.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag-key', Values: ['approved'] }] }))).Images, []);
 });
 
 test('images through the AWS CLI: describe-images --filters and --query', async () => {
