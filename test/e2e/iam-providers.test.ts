@@ -1,0 +1,77 @@
+/** SAML and OIDC providers' lifecycle, and GetAccountAuthorizationDetails, through boto3. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { python } from '../support/clients.ts';
+import { hasOpenssl, makeIdp } from '../sts/saml-idp.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => server.stop());
+
+test('OIDC providers: client ids, thumbprints, tags, errors, delete', async () => {
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+arn = iam.create_open_id_connect_provider(Url="https://oidc.example.test/tenant", ClientIDList=["a"], ThumbprintList=["0" * 40])["OpenIDConnectProviderArn"]
+dup = call(iam.create_open_id_connect_provider, Url="https://oidc.example.test/tenant", ThumbprintList=["0" * 40])
+iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="b")
+iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="a")
+iam.update_open_id_connect_provider_thumbprint(OpenIDConnectProviderArn=arn, ThumbprintList=["1" * 40])
+iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+listed = [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
+iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+gone = call(iam.get_open_id_connect_provider, OpenIDConnectProviderArn=arn)
+out({"arn": arn, "dup": dup["error"], "url": got["Url"], "clients": got["ClientIDList"], "thumbs": got["ThumbprintList"], "tags": got["Tags"], "listed": listed, "gone": gone["error"]})`,
+    server.env(),
+  );
+  assert.deepEqual(out, {
+    arn: 'arn:aws:iam::000000000000:oidc-provider/oidc.example.test/tenant',
+    dup: 'EntityAlreadyExists',
+    url: 'oidc.example.test/tenant',
+    clients: ['b'],
+    thumbs: ['1'.repeat(40)],
+    tags: [{ Key: 'k', Value: 'v' }],
+    listed: ['arn:aws:iam::000000000000:oidc-provider/oidc.example.test/tenant'],
+    gone: 'NoSuchEntity',
+  });
+});
+
+test('SAML providers: update the metadata, delete', { skip: !hasOpenssl() && 'openssl not installed' }, async () => {
+  const first = makeIdp('https://idp.one.example');
+  const second = makeIdp('https://idp.two.example');
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+arn = iam.create_saml_provider(Name="corp", SAMLMetadataDocument=${JSON.stringify(first.metadata)})["SAMLProviderArn"]
+iam.update_saml_provider(SAMLProviderArn=arn, SAMLMetadataDocument=${JSON.stringify(second.metadata)})
+doc = iam.get_saml_provider(SAMLProviderArn=arn)["SAMLMetadataDocument"]
+iam.delete_saml_provider(SAMLProviderArn=arn)
+out({"arn": arn, "second": "idp.two.example" in doc, "left": iam.list_saml_providers()["SAMLProviderList"]})`,
+    server.env(),
+  );
+  assert.deepEqual(out, { arn: 'arn:aws:iam::000000000000:saml-provider/corp', second: true, left: [] });
+});
+
+test('GetAccountAuthorizationDetails lists users, groups, roles and used policies with decoded documents', async () => {
+  const out = await python(
+    `import json
+iam = boto3.client("iam", config=NO_RETRY)
+doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+iam.create_user(UserName="aad-user")
+iam.create_group(GroupName="aad-group")
+iam.add_user_to_group(GroupName="aad-group", UserName="aad-user")
+iam.put_user_policy(UserName="aad-user", PolicyName="inline", PolicyDocument=json.dumps(doc))
+iam.attach_group_policy(GroupName="aad-group", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+d = iam.get_account_authorization_details()
+u = [x for x in d["UserDetailList"] if x["UserName"] == "aad-user"][0]
+out({"groups": u["GroupList"], "inline": u["UserPolicyList"][0]["PolicyDocument"], "policies": [p["PolicyName"] for p in d["Policies"]],
+     "g": [g["AttachedManagedPolicies"] for g in d["GroupDetailList"]]})`,
+    server.env(),
+  );
+  assert.deepEqual(out.groups, ['aad-group']);
+  assert.deepEqual(out.inline, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
+  assert.deepEqual(out.policies, ['ReadOnlyAccess']);
+  assert.deepEqual(out.g, [[{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }]]);
+});
