@@ -128,7 +128,7 @@ export async function runEvents(
       });
       let cursor: string | undefined;
       do {
-        const page = await repo.query({ ...filter, afterSeq: last, order: 'asc', limit: 500, ...(cursor ? { cursor } : {}) });
+        const page = await repo.query({ ...filter, afterSeq: last, order: 'seq', limit: 500, ...(cursor ? { cursor } : {}) });
         for (const r of page.records) {
           print(r);
           last = Math.max(last, r.seq ?? 0);

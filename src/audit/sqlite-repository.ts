@@ -58,6 +58,26 @@ export const AUDIT_MIGRATIONS: readonly SqliteMigration[] = [
       DROP INDEX audit_resources_seq;
     `,
   },
+  {
+    version: 3,
+    name: 'indexes led by account and category',
+    // LookupEvents asks for management events only: with the category second, its pages are
+    // index ranges even when data events (S3 objects) outnumber them. (account, time) serves
+    // unfiltered pages; trail delivery walks seq (the primary key).
+    up: `
+      DROP INDEX audit_events_time;
+      DROP INDEX audit_events_name;
+      DROP INDEX audit_events_user;
+      DROP INDEX audit_events_key;
+      DROP INDEX audit_events_source;
+      CREATE INDEX audit_events_account_time ON audit_events (account_id, event_time, seq);
+      CREATE INDEX audit_events_region ON audit_events (account_id, management, region, event_time, seq);
+      CREATE INDEX audit_events_name ON audit_events (account_id, management, event_name, event_time, seq);
+      CREATE INDEX audit_events_user ON audit_events (account_id, management, username, event_time, seq);
+      CREATE INDEX audit_events_key ON audit_events (account_id, management, access_key_id, event_time, seq);
+      CREATE INDEX audit_events_source ON audit_events (account_id, management, event_source, event_time, seq);
+    `,
+  },
 ];
 
 interface Row {
@@ -184,27 +204,36 @@ export class SqliteAuditRepository implements AuditRepository {
           JSON.stringify(e),
         );
         r.seq = Number(info.lastInsertRowid);
-        for (const res of r.resources) insertResource.run(r.seq, r.accountId, res.type, res.name);
+        // Resource filters serve the event history (management events); data events keep their
+        // resources in the event itself, so a busy bucket does not flood the resource index.
+        if (e.managementEvent) for (const res of r.resources) insertResource.run(r.seq, r.accountId, res.type, res.name);
       }
     });
   }
 
   async query(q: AuditQuery): Promise<AuditPage> {
-    const asc = q.order === 'asc';
     const w = where(q);
     let sql = w.sql;
     const args = [...w.args];
+    const bySeq = q.order === 'seq';
+    const asc = q.order === 'asc';
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
-      sql += asc ? ' AND (event_time > ? OR (event_time = ? AND seq > ?))' : ' AND (event_time < ? OR (event_time = ? AND seq < ?))';
-      args.push(c.t, c.t, c.s);
+      if (bySeq) sql += ' AND seq > ?';
+      else sql += asc ? ' AND (event_time > ? OR (event_time = ? AND seq > ?))' : ' AND (event_time < ? OR (event_time = ? AND seq < ?))';
+      args.push(...(bySeq ? [c.s] : [c.t, c.t, c.s]));
     }
     const dir = asc ? 'ASC' : 'DESC';
+    const order = bySeq ? 'seq ASC' : `event_time ${dir}, seq ${dir}`;
+    // A resource names few events: drive from its rows (rowid lookups), not from a time index;
+    // storage-order tails walk the primary key from afterSeq.
+    const byRowid = bySeq || q.resourceName !== undefined || q.resourceType !== undefined;
+    const from = byRowid ? 'audit_events NOT INDEXED' : 'audit_events';
     const limit = Math.max(1, Math.trunc(q.limit));
     const rows = this.db
       .statement<unknown[], Row>(
-        `SELECT seq, event_time, account_id, username, access_key_id, denied, resources, event FROM audit_events
-         WHERE ${sql} ORDER BY event_time ${dir}, seq ${dir} LIMIT ?`,
+        `SELECT seq, event_time, account_id, username, access_key_id, denied, resources, event FROM ${from}
+         WHERE ${sql} ORDER BY ${order} LIMIT ?`,
       )
       .all(...args, limit + 1);
     const more = rows.length > limit;

@@ -85,7 +85,11 @@ export interface AuditRecord {
   denied: boolean;
 }
 
-/** A query over the trail; every field narrows. Newest first unless `order: 'asc'`. */
+/**
+ * A query over the trail; every field narrows. Newest first; `order: 'asc'` oldest first;
+ * `order: 'seq'` in storage order (tails and deliveries, with afterSeq). Pages are index ranges
+ * when the account is given, and `management` too with a region/name/user/key/source filter.
+ */
 export interface AuditQuery {
   accountId?: string;
   region?: string;
@@ -111,7 +115,7 @@ export interface AuditQuery {
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
-  order?: 'desc' | 'asc';
+  order?: 'desc' | 'asc' | 'seq';
 }
 
 export interface AuditPage {

@@ -113,7 +113,7 @@ export class TrailDelivery {
           accountId: trail.accountId,
           afterSeq: trail.cursor,
           throughSeq: through,
-          order: 'asc',
+          order: 'seq',
           limit: PAGE,
           ...(cursor ? { cursor } : {}),
         });
