@@ -15,7 +15,11 @@ export async function attempt<T>(p: Promise<T> | (() => Promise<T>)): Promise<Re
   }
 }
 
-export function problem(error: ApiError, what: string): Html {
+export function problem(error: ApiError, what: string, compact = false): Html {
+  if (compact) {
+    const label = error.denied ? 'Access denied' : error.notImplemented ? 'Not available' : 'Error';
+    return html`<div class="notice ${error.denied ? 'denied' : error.notImplemented ? 'unavailable' : 'error'}" role="status"><strong>${label}</strong> <code>${error.code}</code></div>`;
+  }
   if (error.denied) {
     return html`<div class="notice denied" role="status"><strong>Access denied.</strong> You may not ${what}:
       <code>${error.code}</code> ${error.message}</div>`;

@@ -59,7 +59,7 @@ test('root: overview, then a bucket by prefix, an object with metadata, tags and
   assert.match(await page.getByRole('region', { name: 'Signed in as' }).innerText(), /arn:aws:iam::000000000000:root/);
   // The keyboard reaches the skip link first.
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent), 'Skip to content');
   const cookies = await browser.context.cookies();
   const c = cookies.find((x) => x.name === 'stratus_console');
   assert.ok(c?.httpOnly && c.sameSite === 'Strict', 'session cookie is HttpOnly and SameSite=Strict');

@@ -104,7 +104,7 @@ export async function ec2Page(ctx: PageContext) {
         v.items.length === 0
           ? html`<p class="empty">No security groups.</p>`
           : html`${v.items.map(
-              (g) => html`<details class="group"><summary><code>${g.groupId}</code> ${g.groupName} <span class="muted">${g.vpcId ?? ''}</span></summary>
+              (g) => html`<details class="group"${v.items.length <= 3 ? html` open` : ''}><summary><code>${g.groupId}</code> ${g.groupName} <span class="muted">${g.vpcId ?? ''}</span></summary>
                 ${facts([['Description', g.groupDescription], ['VPC', g.vpcId ?? ''], ['Owner', g.ownerId]])}
                 <h3>Inbound rules</h3>${table(`Inbound rules of ${g.groupId}`, ['Protocol', 'Ports', 'Source'], ruleRows(list(g.ipPermissions?.item)), 'No inbound rules.')}
                 <h3>Outbound rules</h3>${table(`Outbound rules of ${g.groupId}`, ['Protocol', 'Ports', 'Destination'], ruleRows(list(g.ipPermissionsEgress?.item)), 'No outbound rules.')}

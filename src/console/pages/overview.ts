@@ -14,7 +14,7 @@ interface Count {
 function card(c: Count): HtmlValue {
   return html`<li class="card"><a href="${c.link}"><span class="card-label">${c.label}</span>
     ${c.result.ok ? html`<span class="card-value">${c.result.value}</span>` : html`<span class="card-value muted" aria-hidden="true">—</span>`}</a>
-    ${c.result.ok ? '' : problem(c.result.error, c.what)}</li>`;
+    ${c.result.ok ? '' : problem(c.result.error, c.what, true)}</li>`;
 }
 
 async function counts(client: ConsoleClient, region: string): Promise<Count[]> {
