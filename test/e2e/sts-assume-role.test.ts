@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { IAMClient, GetUserCommand, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   STSClient,
   AssumeRoleCommand,
@@ -55,7 +55,7 @@ before(async () => {
   dirs.push(server.dataDir);
   iam = new IAMClient(sdkConfig(server));
   await iam.send(new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trustOf({ AWS: `arn:aws:iam::${ACCT}:root` }), MaxSessionDuration: 3600 }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'list', PolicyDocument: policy(['s3:ListAllMyBuckets', 'sts:AssumeRole']) }));
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'list', PolicyDocument: policy(['s3:ListAllMyBuckets', 'sts:AssumeRole', 'iam:GetUser']) }));
   opKey = await userWithKey('operator', policy('sts:AssumeRole', `arn:aws:iam::${ACCT}:role/*`));
 });
 after(async () => {
@@ -92,6 +92,8 @@ test('assumed-role credentials: identity, permissions of the role, token require
   const me = await sts(c).send(new GetCallerIdentityCommand({}));
   assert.deepEqual([me.Arn, me.UserId], [r.AssumedRoleUser!.Arn, r.AssumedRoleUser!.AssumedRoleId]);
   await new S3Client(sdkConfig(server, c)).send(new ListBucketsCommand({}));
+  const noUser = await failure(new IAMClient(sdkConfig(server, c)).send(new GetUserCommand({})));
+  assert.deepEqual(noUser, { name: 'ValidationError', message: 'Must specify userName when calling with non-User credentials' });
   const bare = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
   assert.equal((await failure(sts(bare).send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
   const forged = { ...c, sessionToken: c.sessionToken.slice(0, -8) + 'AAAAAAAA' };

@@ -1,4 +1,5 @@
 /** IAM users: create, read, list, rename/move, delete (with AWS's conflict checks), tags, login profiles. */
+import { AwsError } from '../../errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { byPrefix, checkTags, create, date, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
 import { deleteConflict, exists, noSuch } from './errors.ts';
@@ -23,7 +24,8 @@ export function userOut(u: UserRecord, full = true) {
 export async function targetUser(s: IamState, ctx: HandlerContext, name: string | undefined): Promise<UserRecord | undefined> {
   if (name !== undefined) return mustGet(s, ctx, 'user', name);
   if (ctx.principal.type === 'IAMUser' && ctx.principal.userName) return mustGet(s, ctx, 'user', ctx.principal.userName);
-  return undefined;
+  if (ctx.principal.type === 'Root') return undefined;
+  throw new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
 }
 
 interface LoginProfile {
