@@ -9,9 +9,11 @@ import { SqliteDatabase } from '../../src/store/sqlite/database.ts';
 import { SqliteS3Repository } from '../../src/services/s3/store/sqlite.ts';
 import { compareKeys, prefixUpperBound } from '../../src/services/s3/store/key-order.ts';
 
-function repo() {
+async function repo() {
   const db = SqliteDatabase.open(':memory:');
-  return new SqliteS3Repository(db);
+  const r = new SqliteS3Repository(db);
+  await r.createBucket({ name: 'b', accountId: '000000000000', region: 'us-east-1', createdAt: 0 });
+  return r;
 }
 
 async function put(r: SqliteS3Repository, key: string) {
@@ -52,7 +54,7 @@ test('prefixUpperBound is the least string above every extension of the prefix',
 });
 
 test('paged listings equal the naive model for random keys, prefixes and delimiters', async () => {
-  const r = repo();
+  const r = await repo();
   const alphabet = ['a', 'b', '/', '-', 'é', '\u{ff5e}', '\u{1f600}', 'z', '.'];
   let seed = 42;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
@@ -75,10 +77,11 @@ test('paged listings equal the naive model for random keys, prefixes and delimit
 });
 
 test('a marker inside a common prefix continues after that prefix', async () => {
-  const r = repo();
+  const r = await repo();
   for (const k of ['p/1', 'p/2', 'q', 'r/1']) await put(r, k);
   const page = await r.listObjects('b', { prefix: '', delimiter: '/', after: 'p/1', maxKeys: 10 });
   assert.deepEqual([page.contents.map((c) => c.key), page.commonPrefixes], [['q'], ['r/']]);
+  await assert.rejects(r.putObject({ bucket: 'gone', key: 'k', blobId: 'x', size: 0, etag: '"x"', lastModified: 0, storageClass: 'STANDARD', owner: '0', attrs: {} }), /not found/);
   const zero = await r.listObjects('b', { prefix: '', maxKeys: 0 });
   assert.deepEqual([zero.contents.length, zero.truncated], [0, false]);
 });

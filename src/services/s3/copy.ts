@@ -1,6 +1,5 @@
 /** CopyObject: metadata and tagging directives, copy-source conditions, copies onto themselves. */
 import { createHash } from 'node:crypto';
-import { AwsError } from '../../errors.ts';
 import { InvalidArgument, InvalidRequest } from '../../generated/s3/errors.ts';
 import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
@@ -110,15 +109,7 @@ export function copyHandlers(env: S3Env) {
         attrs: { ...attrs, ...(checksum ? { checksum } : {}) },
         ...(tags?.length ? { tags } : {}),
       };
-      let freed: string[];
-      try {
-        freed = await env.repo.putObject(record, check);
-      } catch (e) {
-        env.free([copied.blobId]);
-        if (e instanceof AwsError) throw e;
-        throw e;
-      }
-      env.free(freed);
+      await env.commit(record, check);
       return {
         CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumMembers(checksum) },
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../blob/blob-store.ts';
 import type { AccountsRepository } from '../../accounts/repository.ts';
 import { NoSuchBucket, NoSuchKey } from '../../generated/s3/errors.ts';
+import { NotFoundError } from '../../store/errors.ts';
 import type { BucketRecord, ObjectRecord, S3Repository } from './store/repository.ts';
 
 export interface Owner {
@@ -47,6 +48,19 @@ export class S3Env {
       throw new NoSuchKey('The specified key does not exist.', { Key: key });
     }
     return o;
+  }
+
+  /** Commits an object whose blob is written; the blob is freed when the commit fails. */
+  async commit(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void): Promise<void> {
+    let freed: string[];
+    try {
+      freed = await this.repo.putObject(record, check);
+    } catch (e) {
+      this.free([record.blobId]);
+      if (e instanceof NotFoundError) throw new NoSuchBucket('The specified bucket does not exist', { BucketName: record.bucket });
+      throw e;
+    }
+    this.free(freed);
   }
 
   /** Deletes blobs a commit no longer references; failures leave garbage for the GC, nothing worse. */

@@ -109,14 +109,7 @@ export function objectHandlers(env: S3Env) {
         attrs: { ...attrsFrom(input), ...(checksum ? { checksum } : {}), ...(input.ACL ? { acl: input.ACL } : {}) },
         ...(tags?.length ? { tags } : {}),
       };
-      let freed: string[];
-      try {
-        freed = await env.repo.putObject(record, check);
-      } catch (e) {
-        env.free([body.blobId]);
-        throw e;
-      }
-      env.free(freed);
+      await env.commit(record, check);
       return {
         ETag: record.etag,
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,

@@ -79,8 +79,8 @@ export function postObjectHandlers(env: S3Env) {
           },
           ...(tags?.length ? { tags } : {}),
         };
-        env.free(await env.repo.putObject(record));
         blobId = undefined;
+        await env.commit(record);
         const location = objectUrl(ctx, input.Bucket, key);
         const redirect = f.get('success_action_redirect') ?? f.get('redirect');
         if (redirect) {

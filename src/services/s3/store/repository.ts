@@ -129,7 +129,10 @@ export interface S3Repository {
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /** Just the tags (authorization's s3:ExistingObjectTag); undefined when there is no object. */
   getObjectTags(bucket: string, key: string): Promise<Tag[] | undefined>;
-  /** Inserts or replaces; `check` sees the current object first. Returns the freed blob id. */
+  /**
+   * Inserts or replaces; `check` sees the current object first. Returns the freed blob ids.
+   * NotFoundError when the bucket no longer exists.
+   */
   putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void): Promise<string[]>;
   deleteObjects(bucket: string, keys: readonly string[]): Promise<{ deleted: string[]; freed: string[] }>;
   setObjectTags(bucket: string, key: string, tags: Tag[] | undefined): Promise<boolean>;

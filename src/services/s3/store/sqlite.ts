@@ -1,5 +1,6 @@
 /** S3Repository on SQLite: prepared statements only, one transaction per mutation. */
 import type { SqliteDatabase } from '../../../store/sqlite/database.ts';
+import { NotFoundError } from '../../../store/errors.ts';
 import { S3_MIGRATIONS } from './schema.ts';
 import { compareKeys, prefixUpperBound } from './key-order.ts';
 import type {
@@ -259,6 +260,10 @@ export class SqliteS3Repository implements S3Repository {
 
   async putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void) {
     return this.db.transaction(() => {
+      // The bucket may have been deleted while the body streamed.
+      if (!this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(record.bucket)) {
+        throw new NotFoundError('bucket', record.bucket);
+      }
       const old = this.s<[string, string], { blob_id: string }>('SELECT blob_id FROM s3_objects WHERE bucket = ? AND key = ?').get(
         record.bucket,
         record.key,
