@@ -136,3 +136,34 @@ test('the bucket policy CloudTrail requires', async () => {
   // S3 without bucket policies yet: the check is skipped.
   await checkTrailBucket(access(null), q);
 });
+
+test('the AuthzMapper: trail ARNs, "*" for account-wide calls, tag condition keys', async () => {
+  const { cloudTrailAuthz } = await import('../../src/services/cloudtrail/authz.ts');
+  const stored = new Map<string, TrailRecord>();
+  const trails = {
+    async get(accountId: string, region: string, name: string) {
+      return stored.get(`${accountId}/${region}/${name}`);
+    },
+  } as never;
+  stored.set('111122223333/us-east-1/main', { tags: [{ Key: 'team', Value: 'audit' }] } as TrailRecord);
+  const authz = cloudTrailAuthz(trails);
+  const ctx = { region: 'us-east-1', accountId: '111122223333' } as never;
+  assert.deepEqual(await authz('LookupEvents', {}, ctx), [{ action: 'cloudtrail:LookupEvents', resource: '*' }]);
+  assert.deepEqual(await authz('DescribeTrails', {}, ctx), [{ action: 'cloudtrail:DescribeTrails', resource: '*' }]);
+  assert.deepEqual(await authz('CreateTrail', { Name: 'new', S3BucketName: 'b', TagsList: [{ Key: 'env', Value: 'dev' }] }, ctx), [
+    {
+      action: 'cloudtrail:CreateTrail',
+      resource: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/new',
+      resourceAccountId: '111122223333',
+      context: { 'aws:RequestTag/env': 'dev', 'aws:TagKeys': ['env'] },
+    },
+  ]);
+  const [stop] = await authz('StopLogging', { Name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' }, ctx);
+  assert.equal(stop!.resource, 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main');
+  assert.deepEqual(stop!.resourceTags, { team: 'audit' });
+  const [sel] = await authz('PutEventSelectors', { TrailName: 'main' }, ctx);
+  assert.equal(sel!.action, 'cloudtrail:PutEventSelectors');
+  assert.equal(sel!.resource, 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main');
+  const list = await authz('ListTags', { ResourceIdList: ['arn:aws:cloudtrail:us-east-1:111122223333:trail/a', 'arn:aws:cloudtrail:us-east-1:111122223333:trail/b'] }, ctx);
+  assert.deepEqual(list.map((r) => r.resource), ['arn:aws:cloudtrail:us-east-1:111122223333:trail/a', 'arn:aws:cloudtrail:us-east-1:111122223333:trail/b']);
+});
