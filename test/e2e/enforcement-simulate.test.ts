@@ -68,6 +68,7 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
   assert.deepEqual(by['s3:GetObject']!.MatchedStatements, [
     { SourcePolicyId: 'read', SourcePolicyType: 'user', StartPosition: { Line: 4, Column: 5 }, EndPosition: { Line: 9, Column: 6 } },
   ]);
+  assert.deepEqual(by['s3:GetObject']!.ResourceSpecificResults!.map((x) => [x.EvalResourceName, x.EvalResourceDecision]), [['arn:aws:s3:::reports/q1.csv', 'allowed']]);
   assert.equal(by['s3:PutObject']!.EvalDecision, 'implicitDeny');
   assert.deepEqual(by['s3:PutObject']!.MissingContextValues, ['aws:SourceIp']);
   assert.equal(by['iam:ListUsers']!.EvalDecision, 'allowed');

@@ -141,16 +141,27 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
           };
         });
       const inBoundary = r.matchedStatements.filter((m) => m.sourcePolicyType === 'permissions boundary');
+      const missing = spelled(r.missingContextValues, texts);
+      const boundaryDetail = plan.boundary && {
+        PermissionsBoundaryDecisionDetail: {
+          AllowedByPermissionsBoundary: inBoundary.some((m) => m.effect === 'Allow') && !inBoundary.some((m) => m.effect === 'Deny'),
+        },
+      };
+      // With named resources IAM also reports the result per resource (and, within one account, empty details).
+      const named = resource !== '*';
+      const details = named && plan.resourceAccountId === plan.principal.accountId ? { EvalDecisionDetails: {} } : {};
       results.push({
         EvalActionName: action,
         EvalResourceName: resource,
         EvalDecision: r.evalDecision,
         MatchedStatements: matched,
-        MissingContextValues: spelled(r.missingContextValues, texts),
-        ...(plan.boundary && {
-          PermissionsBoundaryDecisionDetail: {
-            AllowedByPermissionsBoundary: inBoundary.some((m) => m.effect === 'Allow') && !inBoundary.some((m) => m.effect === 'Deny'),
-          },
+        MissingContextValues: missing,
+        ...details,
+        ...boundaryDetail,
+        ...(named && {
+          ResourceSpecificResults: [
+            { EvalResourceName: resource, EvalResourceDecision: r.evalDecision, MatchedStatements: matched, MissingContextValues: missing, ...details, ...boundaryDetail },
+          ],
         }),
       });
     }
