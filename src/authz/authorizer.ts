@@ -5,8 +5,8 @@
  * resource's own policy and account, and the global condition keys of the request merged with
  * the service's keys. All must be allowed; the first denial answers in the service's own words.
  *
- * With enforcement off (--no-enforce-iam) requests are still authenticated and mapped, and the
- * decision is recorded as allowed.
+ * With enforcement off (--no-enforce-iam) requests are still authenticated, and the decision is
+ * recorded as allowed.
  */
 import type { App, Authorizer } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -97,11 +97,16 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
   const cache = new PolicyCache(opts.policies);
 
   const authorizer = async (app: App, ctx: RequestContext): Promise<void> => {
+    // Permissive mode skips the mapping too (its store reads): nothing will be evaluated.
+    if (!opts.enforce) {
+      ctx.authorization = { allowed: true };
+      return;
+    }
     const requests = await authzRequests(app, ctx);
     const first = requests[0];
     // Operations that need no permission (sts:GetCallerIdentity) map to no request.
-    if (!first || !opts.enforce) {
-      ctx.authorization = { allowed: true, ...(first && { action: first.action, resource: first.resource }) };
+    if (!first) {
+      ctx.authorization = { allowed: true };
       return;
     }
     const set = await cache.forPrincipal(ctx.principal!);

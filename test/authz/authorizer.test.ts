@@ -184,7 +184,7 @@ test('CloudTrail: AccessDeniedException (400)', async () => {
 test('permissive mode allows everything and records the decision as allowed', async () => {
   const { check } = setup(false);
   const ctx = await check('iam', alice, [{ action: 'iam:DeleteUser', resource: `arn:aws:iam::${ACCOUNT}:user/bob` }]);
-  assert.deepEqual(ctx.authorization, { allowed: true, action: 'iam:DeleteUser', resource: `arn:aws:iam::${ACCOUNT}:user/bob` });
+  assert.deepEqual(ctx.authorization, { allowed: true });
 });
 
 test('operations that map to no request need no permission', async () => {
