@@ -43,6 +43,14 @@ export class Blocked extends AwsError {
   }
 }
 
+export class CannotDelete extends AwsError {
+  static readonly code = "CannotDelete";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("CannotDelete", message, 400, defined(extra), headers);
+  }
+}
+
 export class DependencyViolation extends AwsError {
   static readonly code = "DependencyViolation";
   static readonly status = 400;
@@ -120,6 +128,14 @@ export class InsufficientCapacity extends AwsError {
   static readonly status = 500;
   constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InsufficientCapacity", message, 500, defined(extra), headers);
+  }
+}
+
+export class InsufficientFreeAddressesInSubnet extends AwsError {
+  static readonly code = "InsufficientFreeAddressesInSubnet";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("InsufficientFreeAddressesInSubnet", message, 400, defined(extra), headers);
   }
 }
 
@@ -283,6 +299,14 @@ export class InvalidDeviceInUse extends AwsError {
   }
 }
 
+export class InvalidDhcpOptionIDNotFound extends AwsError {
+  static readonly code = "InvalidDhcpOptionID.NotFound";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("InvalidDhcpOptionID.NotFound", message, 400, defined(extra), headers);
+  }
+}
+
 export class InvalidFilter extends AwsError {
   static readonly code = "InvalidFilter";
   static readonly status = 400;
@@ -336,6 +360,14 @@ export class InvalidID extends AwsError {
   static readonly status = 400;
   constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidID", message, 400, defined(extra), headers);
+  }
+}
+
+export class InvalidIPAddressInUse extends AwsError {
+  static readonly code = "InvalidIPAddress.InUse";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("InvalidIPAddress.InUse", message, 400, defined(extra), headers);
   }
 }
 
@@ -459,6 +491,14 @@ export class InvalidLaunchTemplateNameNotFoundException extends AwsError {
   }
 }
 
+export class InvalidNetworkAclIDNotFound extends AwsError {
+  static readonly code = "InvalidNetworkAclID.NotFound";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("InvalidNetworkAclID.NotFound", message, 400, defined(extra), headers);
+  }
+}
+
 export class InvalidNetworkInterfaceIDNotFound extends AwsError {
   static readonly code = "InvalidNetworkInterfaceID.NotFound";
   static readonly status = 400;
@@ -552,6 +592,14 @@ export class InvalidQueryParameter extends AwsError {
   static readonly status = 400;
   constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
     super("InvalidQueryParameter", message, 400, defined(extra), headers);
+  }
+}
+
+export class InvalidRegion extends AwsError {
+  static readonly code = "InvalidRegion";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("InvalidRegion", message, 400, defined(extra), headers);
   }
 }
 
@@ -827,6 +875,14 @@ export class ResourceLimitExceeded extends AwsError {
   }
 }
 
+export class RouteAlreadyExists extends AwsError {
+  static readonly code = "RouteAlreadyExists";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("RouteAlreadyExists", message, 400, defined(extra), headers);
+  }
+}
+
 export class RulesPerSecurityGroupLimitExceeded extends AwsError {
   static readonly code = "RulesPerSecurityGroupLimitExceeded";
   static readonly status = 400;
@@ -931,6 +987,14 @@ export class UnsupportedProtocol extends AwsError {
   }
 }
 
+export class VPCIdNotSpecified extends AwsError {
+  static readonly code = "VPCIdNotSpecified";
+  static readonly status = 400;
+  constructor(message: string, extra: Extra<never> = {}, headers?: Record<string, string>) {
+    super("VPCIdNotSpecified", message, 400, defined(extra), headers);
+  }
+}
+
 export class VolumeInUse extends AwsError {
   static readonly code = "VolumeInUse";
   static readonly status = 400;
@@ -963,6 +1027,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   AttachmentLimitExceeded: AttachmentLimitExceeded,
   AuthFailure: AuthFailure,
   Blocked: Blocked,
+  CannotDelete: CannotDelete,
   DependencyViolation: DependencyViolation,
   DryRunOperation: DryRunOperation,
   "Gateway.NotAttached": GatewayNotAttached,
@@ -973,6 +1038,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   InstanceLimitExceeded: InstanceLimitExceeded,
   InsufficientAddressCapacity: InsufficientAddressCapacity,
   InsufficientCapacity: InsufficientCapacity,
+  InsufficientFreeAddressesInSubnet: InsufficientFreeAddressesInSubnet,
   InsufficientInstanceCapacity: InsufficientInstanceCapacity,
   InternalError: InternalError,
   InternalFailure: InternalFailure,
@@ -993,6 +1059,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   InvalidCharacter: InvalidCharacter,
   InvalidClientTokenId: InvalidClientTokenId,
   "InvalidDevice.InUse": InvalidDeviceInUse,
+  "InvalidDhcpOptionID.NotFound": InvalidDhcpOptionIDNotFound,
   InvalidFilter: InvalidFilter,
   "InvalidGroup.Duplicate": InvalidGroupDuplicate,
   "InvalidGroup.InUse": InvalidGroupInUse,
@@ -1000,6 +1067,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   "InvalidGroup.Reserved": InvalidGroupReserved,
   "InvalidGroupId.Malformed": InvalidGroupIdMalformed,
   InvalidID: InvalidID,
+  "InvalidIPAddress.InUse": InvalidIPAddressInUse,
   InvalidInstanceAttributeValue: InvalidInstanceAttributeValue,
   InvalidInstanceID: InvalidInstanceID,
   "InvalidInstanceID.Malformed": InvalidInstanceIDMalformed,
@@ -1015,6 +1083,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   "InvalidLaunchTemplateId.NotFound": InvalidLaunchTemplateIdNotFound,
   "InvalidLaunchTemplateName.AlreadyExistsException": InvalidLaunchTemplateNameAlreadyExistsException,
   "InvalidLaunchTemplateName.NotFoundException": InvalidLaunchTemplateNameNotFoundException,
+  "InvalidNetworkAclID.NotFound": InvalidNetworkAclIDNotFound,
   "InvalidNetworkInterfaceID.NotFound": InvalidNetworkInterfaceIDNotFound,
   "InvalidNetworkInterfaceId.Malformed": InvalidNetworkInterfaceIdMalformed,
   InvalidNextToken: InvalidNextToken,
@@ -1027,6 +1096,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   "InvalidPermission.Malformed": InvalidPermissionMalformed,
   "InvalidPermission.NotFound": InvalidPermissionNotFound,
   InvalidQueryParameter: InvalidQueryParameter,
+  InvalidRegion: InvalidRegion,
   InvalidRequest: InvalidRequest,
   "InvalidRoute.NotFound": InvalidRouteNotFound,
   "InvalidRouteTableID.NotFound": InvalidRouteTableIDNotFound,
@@ -1061,6 +1131,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   RequestLimitExceeded: RequestLimitExceeded,
   "Resource.AlreadyAssociated": ResourceAlreadyAssociated,
   ResourceLimitExceeded: ResourceLimitExceeded,
+  RouteAlreadyExists: RouteAlreadyExists,
   RulesPerSecurityGroupLimitExceeded: RulesPerSecurityGroupLimitExceeded,
   SecurityGroupLimitExceeded: SecurityGroupLimitExceeded,
   SecurityGroupsPerInstanceLimitExceeded: SecurityGroupsPerInstanceLimitExceeded,
@@ -1074,6 +1145,7 @@ export const errorsByCode: Readonly<Record<string, Ec2ErrorClass>> = {
   UnsupportedInstanceAttribute: UnsupportedInstanceAttribute,
   UnsupportedOperation: UnsupportedOperation,
   UnsupportedProtocol: UnsupportedProtocol,
+  VPCIdNotSpecified: VPCIdNotSpecified,
   VolumeInUse: VolumeInUse,
   VolumeLimitExceeded: VolumeLimitExceeded,
   VpcLimitExceeded: VpcLimitExceeded,
