@@ -56,14 +56,26 @@ test('two keys at most, secrets only at creation, the key signs as its user', as
   const b = await newKey('kim');
   assert.match(a.accessKeyId, /^AKIA[A-Z2-7]{16}$/);
   assert.equal(a.secretAccessKey.length, 40);
-  const third = await python(`out(call(boto3.client("iam", config=NO_RETRY).create_access_key, UserName="kim"))`, server.env());
-  assert.deepEqual(third, { error: 'LimitExceeded', message: 'Cannot exceed quota for AccessKeysPerUser: 2', status: 409 });
+  const third = await python(
+    `out(call(boto3.client("iam", config=NO_RETRY).create_access_key, UserName="kim"))`,
+    server.env(),
+  );
+  assert.deepEqual(third, {
+    error: 'LimitExceeded',
+    message: 'Cannot exceed quota for AccessKeysPerUser: 2',
+    status: 409,
+  });
   const listed = await iam.send(new ListAccessKeysCommand({ UserName: 'kim' }));
-  assert.deepEqual(listed.AccessKeyMetadata!.map((k) => k.AccessKeyId).sort(), [a.accessKeyId, b.accessKeyId].sort());
+  assert.deepEqual(
+    listed.AccessKeyMetadata!.map((k) => k.AccessKeyId).sort(),
+    [a.accessKeyId, b.accessKeyId].sort(),
+  );
   assert.ok(listed.AccessKeyMetadata!.every((k) => !('SecretAccessKey' in k) && k.Status === 'Active'));
   const me = await new STSClient(sdkConfig(server, a)).send(new GetCallerIdentityCommand({}));
   assert.deepEqual([me.Arn, me.UserId, me.Account], [User!.Arn, User!.UserId, '000000000000']);
-  const info = await new STSClient(sdkConfig(server)).send(new GetAccessKeyInfoCommand({ AccessKeyId: a.accessKeyId }));
+  const info = await new STSClient(sdkConfig(server)).send(
+    new GetAccessKeyInfoCommand({ AccessKeyId: a.accessKeyId }),
+  );
   assert.equal(info.Account, '000000000000');
 });
 
@@ -74,13 +86,15 @@ test('last use: N/A before, then the signing service and region', async () => {
   assert.equal(before.UserName, 'lu');
   assert.deepEqual(before.AccessKeyLastUsed, { ServiceName: 'N/A', Region: 'N/A' });
   await new STSClient(sdkConfig(server, k, 'eu-west-1')).send(new GetCallerIdentityCommand({}));
-  const after = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId }))).AccessKeyLastUsed!;
+  const after = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId })))
+    .AccessKeyLastUsed!;
   assert.equal(after.ServiceName, 'sts');
   assert.equal(after.Region, 'eu-west-1');
   assert.ok(after.LastUsedDate instanceof Date);
   // IAM is global (signed for us-east-1); a use counts even when the call is then denied.
   await new IAMClient(sdkConfig(server, k)).send(new ListUsersCommand({})).catch(() => {});
-  const iamUse = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId }))).AccessKeyLastUsed!;
+  const iamUse = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId })))
+    .AccessKeyLastUsed!;
   assert.deepEqual([iamUse.ServiceName, iamUse.Region], ['iam', 'us-east-1']);
 });
 
@@ -93,15 +107,39 @@ test('inactive and deleted keys are refused by every service in its own words', 
     await errorName(new S3Client(sdkConfig(server, k)).send(new ListBucketsCommand({}))),
     await errorName(new EC2Client(sdkConfig(server, k)).send(new DescribeRegionsCommand({}))),
   ];
-  await iam.send(new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Inactive' }));
-  assert.equal((await iam.send(new ListAccessKeysCommand({ UserName: 'rot' }))).AccessKeyMetadata![0]!.Status, 'Inactive');
-  assert.deepEqual(await all(), ['InvalidClientTokenId', 'InvalidClientTokenId', 'InvalidAccessKeyId', 'AuthFailure']);
-  await iam.send(new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Active' }));
+  await iam.send(
+    new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Inactive' }),
+  );
+  assert.equal(
+    (await iam.send(new ListAccessKeysCommand({ UserName: 'rot' }))).AccessKeyMetadata![0]!.Status,
+    'Inactive',
+  );
+  assert.deepEqual(await all(), [
+    'InvalidClientTokenId',
+    'InvalidClientTokenId',
+    'InvalidAccessKeyId',
+    'AuthFailure',
+  ]);
+  await iam.send(
+    new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Active' }),
+  );
   await new STSClient(sdkConfig(server, k)).send(new GetCallerIdentityCommand({}));
   await iam.send(new DeleteAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId }));
-  assert.deepEqual(await all(), ['InvalidClientTokenId', 'InvalidClientTokenId', 'InvalidAccessKeyId', 'AuthFailure']);
-  const gone = await python(`out(call(boto3.client("iam", config=NO_RETRY).delete_access_key, UserName="rot", AccessKeyId="${k.accessKeyId}"))`, server.env());
-  assert.deepEqual(gone, { error: 'NoSuchEntity', message: `The Access Key with id ${k.accessKeyId} cannot be found.`, status: 404 });
+  assert.deepEqual(await all(), [
+    'InvalidClientTokenId',
+    'InvalidClientTokenId',
+    'InvalidAccessKeyId',
+    'AuthFailure',
+  ]);
+  const gone = await python(
+    `out(call(boto3.client("iam", config=NO_RETRY).delete_access_key, UserName="rot", AccessKeyId="${k.accessKeyId}"))`,
+    server.env(),
+  );
+  assert.deepEqual(gone, {
+    error: 'NoSuchEntity',
+    message: `The Access Key with id ${k.accessKeyId} cannot be found.`,
+    status: 404,
+  });
 });
 
 test('keys and their last use survive a restart', async () => {
@@ -116,6 +154,7 @@ test('keys and their last use survive a restart', async () => {
   iam = new IAMClient(sdkConfig(server));
   const me = await new STSClient(sdkConfig(server, k)).send(new GetCallerIdentityCommand({}));
   assert.match(me.Arn!, /:user\/persist$/);
-  const used = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId }))).AccessKeyLastUsed!;
+  const used = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId })))
+    .AccessKeyLastUsed!;
   assert.equal(used.ServiceName, 'sts');
 });

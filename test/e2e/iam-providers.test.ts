@@ -39,20 +39,24 @@ out({"arn": arn, "dup": dup["error"], "url": got["Url"], "clients": got["ClientI
   });
 });
 
-test('SAML providers: update the metadata, delete', { skip: !hasOpenssl() && 'openssl not installed' }, async () => {
-  const first = makeIdp('https://idp.one.example');
-  const second = makeIdp('https://idp.two.example');
-  const out = await python(
-    `iam = boto3.client("iam", config=NO_RETRY)
+test(
+  'SAML providers: update the metadata, delete',
+  { skip: !hasOpenssl() && 'openssl not installed' },
+  async () => {
+    const first = makeIdp('https://idp.one.example');
+    const second = makeIdp('https://idp.two.example');
+    const out = await python(
+      `iam = boto3.client("iam", config=NO_RETRY)
 arn = iam.create_saml_provider(Name="corp", SAMLMetadataDocument=${JSON.stringify(first.metadata)})["SAMLProviderArn"]
 iam.update_saml_provider(SAMLProviderArn=arn, SAMLMetadataDocument=${JSON.stringify(second.metadata)})
 doc = iam.get_saml_provider(SAMLProviderArn=arn)["SAMLMetadataDocument"]
 iam.delete_saml_provider(SAMLProviderArn=arn)
 out({"arn": arn, "second": "idp.two.example" in doc, "left": iam.list_saml_providers()["SAMLProviderList"]})`,
-    server.env(),
-  );
-  assert.deepEqual(out, { arn: 'arn:aws:iam::000000000000:saml-provider/corp', second: true, left: [] });
-});
+      server.env(),
+    );
+    assert.deepEqual(out, { arn: 'arn:aws:iam::000000000000:saml-provider/corp', second: true, left: [] });
+  },
+);
 
 test('GetAccountAuthorizationDetails lists users, groups, roles and used policies with decoded documents', async () => {
   const out = await python(
@@ -71,7 +75,12 @@ out({"groups": u["GroupList"], "inline": u["UserPolicyList"][0]["PolicyDocument"
     server.env(),
   );
   assert.deepEqual(out.groups, ['aad-group']);
-  assert.deepEqual(out.inline, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
+  assert.deepEqual(out.inline, {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+  });
   assert.deepEqual(out.policies, ['ReadOnlyAccess']);
-  assert.deepEqual(out.g, [[{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }]]);
+  assert.deepEqual(out.g, [
+    [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+  ]);
 });

@@ -21,7 +21,11 @@ test('a queued early 403 follows its 100 Continue', async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'expect-continue' }));
   const size = 4 * 1024 * 1024;
   await s3.send(new PutObjectCommand({ Bucket: 'expect-continue', Key: 'big', Body: Buffer.alloc(size, 7) }));
-  const url = new URL(await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'expect-continue', Key: 'big' }), { expiresIn: 300 }));
+  const url = new URL(
+    await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'expect-continue', Key: 'big' }), {
+      expiresIn: 300,
+    }),
+  );
   const host = `${url.hostname}:${url.port}`;
   for (let round = 0; round < 5; round++) {
     const text = await new Promise<string>((resolve, reject) => {
@@ -36,7 +40,9 @@ test('a queued early 403 follows its 100 Continue', async () => {
         // While the GET is still streaming, the anonymous PUT (denied before its body) arrives.
         if (!sentPut) {
           sentPut = true;
-          sock.write(`PUT /expect-continue/denied HTTP/1.1\r\nHost: ${host}\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx`);
+          sock.write(
+            `PUT /expect-continue/denied HTTP/1.1\r\nHost: ${host}\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx`,
+          );
         }
         if (received > size && Buffer.concat(chunks).includes('</Error>')) {
           sock.end();

@@ -15,7 +15,12 @@ import {
   CreateRoleCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { STSClient, AssumeRoleWithSAMLCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import {
+  STSClient,
+  AssumeRoleWithSAMLCommand,
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+} from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { jwksTags } from '../../src/services/iam/oidc-providers.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
@@ -50,7 +55,9 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
   const roleArn = `arn:aws:iam::${ACCT}:role/sso`;
   before(async () => {
     idp = makeIdp();
-    providerArn = (await iam.send(new CreateSAMLProviderCommand({ Name: 'corp', SAMLMetadataDocument: idp.metadata }))).SAMLProviderArn!;
+    providerArn = (
+      await iam.send(new CreateSAMLProviderCommand({ Name: 'corp', SAMLMetadataDocument: idp.metadata }))
+    ).SAMLProviderArn!;
     const trust = {
       Version: '2012-10-17',
       Statement: [
@@ -62,45 +69,104 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
         },
       ],
     };
-    await iam.send(new CreateRoleCommand({ RoleName: 'sso', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'sso', AssumeRolePolicyDocument: JSON.stringify(trust) }),
+    );
     await iam.send(
       new PutRolePolicyCommand({
         RoleName: 'sso',
         PolicyName: 'list',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+        }),
       }),
     );
   });
 
   test('the provider keeps its metadata', async () => {
     assert.equal(providerArn, `arn:aws:iam::${ACCT}:saml-provider/corp`);
-    assert.equal((await iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn }))).SAMLMetadataDocument, idp.metadata);
-    assert.deepEqual((await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList!.map((p) => p.Arn), [providerArn]);
-    const bad = await failure(iam.send(new CreateSAMLProviderCommand({ Name: 'bad', SAMLMetadataDocument: `<not-metadata>${'x'.repeat(1100)}</not-metadata>` })));
+    assert.equal(
+      (await iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn }))).SAMLMetadataDocument,
+      idp.metadata,
+    );
+    assert.deepEqual(
+      (await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList!.map((p) => p.Arn),
+      [providerArn],
+    );
+    const bad = await failure(
+      iam.send(
+        new CreateSAMLProviderCommand({
+          Name: 'bad',
+          SAMLMetadataDocument: `<not-metadata>${'x'.repeat(1100)}</not-metadata>`,
+        }),
+      ),
+    );
     assert.equal(bad, 'InvalidInputException');
   });
 
   test('a signed assertion becomes a role session', async () => {
-    const assertion = Buffer.from(signedResponse(idp, { roleArn, providerArn, subject: 'carol@example.com' })).toString('base64');
-    const r = await anon.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: assertion }));
+    const assertion = Buffer.from(
+      signedResponse(idp, { roleArn, providerArn, subject: 'carol@example.com' }),
+    ).toString('base64');
+    const r = await anon.send(
+      new AssumeRoleWithSAMLCommand({
+        RoleArn: roleArn,
+        PrincipalArn: providerArn,
+        SAMLAssertion: assertion,
+      }),
+    );
     assert.equal(r.Subject, 'carol@example.com');
     assert.equal(r.SubjectType, 'persistent');
     assert.equal(r.Issuer, idp.entityId);
     assert.equal(r.Audience, 'https://signin.aws.amazon.com/saml');
     assert.ok(r.NameQualifier);
     assert.equal(r.AssumedRoleUser!.Arn, `arn:aws:sts::${ACCT}:assumed-role/sso/carol@example.com`);
-    const c = { accessKeyId: r.Credentials!.AccessKeyId!, secretAccessKey: r.Credentials!.SecretAccessKey!, sessionToken: r.Credentials!.SessionToken! };
-    assert.equal((await new STSClient(sdkConfig(server, c)).send(new GetCallerIdentityCommand({}))).Arn, r.AssumedRoleUser!.Arn);
+    const c = {
+      accessKeyId: r.Credentials!.AccessKeyId!,
+      secretAccessKey: r.Credentials!.SecretAccessKey!,
+      sessionToken: r.Credentials!.SessionToken!,
+    };
+    assert.equal(
+      (await new STSClient(sdkConfig(server, c)).send(new GetCallerIdentityCommand({}))).Arn,
+      r.AssumedRoleUser!.Arn,
+    );
     await new S3Client(sdkConfig(server, c)).send(new ListBucketsCommand({}));
   });
 
   test('expired, mis-addressed, foreign and unlisted-role assertions are refused', async () => {
-    const send = (xml: string) => anon.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: Buffer.from(xml).toString('base64') }));
-    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))), 'ExpiredToken');
-    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, audience: 'https://elsewhere.example.com' }))), 'InvalidIdentityTokenException');
-    assert.equal(await failure(send(signedResponse(makeIdp(idp.entityId), { roleArn, providerArn }))), 'InvalidIdentityTokenException');
-    assert.equal(await failure(send(signedResponse(idp, { roleArn: `arn:aws:iam::${ACCT}:role/other`, providerArn }))), 'AccessDenied');
-    assert.equal(await failure(send(signedResponse(idp, { roleArn, providerArn, issuer: 'https://impostor.example.com' }))), 'InvalidIdentityTokenException');
+    const send = (xml: string) =>
+      anon.send(
+        new AssumeRoleWithSAMLCommand({
+          RoleArn: roleArn,
+          PrincipalArn: providerArn,
+          SAMLAssertion: Buffer.from(xml).toString('base64'),
+        }),
+      );
+    assert.equal(
+      await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))),
+      'ExpiredToken',
+    );
+    assert.equal(
+      await failure(
+        send(signedResponse(idp, { roleArn, providerArn, audience: 'https://elsewhere.example.com' })),
+      ),
+      'InvalidIdentityTokenException',
+    );
+    assert.equal(
+      await failure(send(signedResponse(makeIdp(idp.entityId), { roleArn, providerArn }))),
+      'InvalidIdentityTokenException',
+    );
+    assert.equal(
+      await failure(send(signedResponse(idp, { roleArn: `arn:aws:iam::${ACCT}:role/other`, providerArn }))),
+      'AccessDenied',
+    );
+    assert.equal(
+      await failure(
+        send(signedResponse(idp, { roleArn, providerArn, issuer: 'https://impostor.example.com' })),
+      ),
+      'InvalidIdentityTokenException',
+    );
   });
 });
 
@@ -112,7 +178,12 @@ test.describe('AssumeRoleWithWebIdentity', () => {
   before(async () => {
     issuer = makeIssuer();
     const { OpenIDConnectProviderArn } = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: iss, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['a'.repeat(40)], Tags: jwksTags(issuer.jwks) }),
+      new CreateOpenIDConnectProviderCommand({
+        Url: iss,
+        ClientIDList: ['sts.amazonaws.com'],
+        ThumbprintList: ['a'.repeat(40)],
+        Tags: jwksTags(issuer.jwks),
+      }),
     );
     assert.equal(OpenIDConnectProviderArn, `arn:aws:iam::${ACCT}:oidc-provider/token.ci.example.test`);
     const trust = {
@@ -126,15 +197,26 @@ test.describe('AssumeRoleWithWebIdentity', () => {
         },
       ],
     };
-    await iam.send(new CreateRoleCommand({ RoleName: 'ci', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'ci', AssumeRolePolicyDocument: JSON.stringify(trust) }),
+    );
     const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }));
     assert.deepEqual([got.Url, got.ClientIDList], ['token.ci.example.test', ['sts.amazonaws.com']]);
   });
 
-  const assume = (token: string) => anon.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'build-1', WebIdentityToken: token }));
+  const assume = (token: string) =>
+    anon.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: roleArn,
+        RoleSessionName: 'build-1',
+        WebIdentityToken: token,
+      }),
+    );
 
   test('a token of a registered issuer becomes a role session', async () => {
-    const r = await assume(signJwt(issuer, { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300, iat: now() }));
+    const r = await assume(
+      signJwt(issuer, { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300, iat: now() }),
+    );
     assert.equal(r.SubjectFromWebIdentityToken, 'repo:acme/app');
     assert.equal(r.Provider, 'token.ci.example.test');
     assert.equal(r.Audience, 'sts.amazonaws.com');
@@ -143,11 +225,20 @@ test.describe('AssumeRoleWithWebIdentity', () => {
 
   test('wrong audience, subject, key, issuer or an expired token are refused', async () => {
     const claims = { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300 };
-    assert.equal(await failure(assume(signJwt(issuer, { ...claims, aud: 'other' }))), 'InvalidIdentityTokenException');
+    assert.equal(
+      await failure(assume(signJwt(issuer, { ...claims, aud: 'other' }))),
+      'InvalidIdentityTokenException',
+    );
     assert.equal(await failure(assume(signJwt(issuer, { ...claims, sub: 'repo:evil/app' }))), 'AccessDenied');
     assert.equal(await failure(assume(signJwt(makeIssuer(), claims))), 'InvalidIdentityTokenException');
-    assert.equal(await failure(assume(signJwt(issuer, { ...claims, iss: 'https://unknown.example.test' }))), 'InvalidIdentityTokenException');
-    assert.equal(await failure(assume(signJwt(issuer, { ...claims, exp: now() - 10 }))), 'ExpiredTokenException');
+    assert.equal(
+      await failure(assume(signJwt(issuer, { ...claims, iss: 'https://unknown.example.test' }))),
+      'InvalidIdentityTokenException',
+    );
+    assert.equal(
+      await failure(assume(signJwt(issuer, { ...claims, exp: now() - 10 }))),
+      'ExpiredTokenException',
+    );
     assert.equal(await failure(assume('not-a-jwt')), 'InvalidIdentityTokenException');
   });
 });

@@ -9,7 +9,14 @@ import { checkTags, mergeTags, page, removeTags } from '../../src/services/iam/c
 import { accessKeyId, secretAccessKey, uniqueId } from '../../src/services/iam/ids.ts';
 
 const repo = () => SqliteIamRepository.open(SqliteDatabase.open(':memory:'));
-const user = (name: string): UserRecord => ({ name, id: uniqueId('AIDA'), path: '/', arn: `arn:aws:iam::111122223333:user/${name}`, createdAt: new Date().toISOString(), tags: [] });
+const user = (name: string): UserRecord => ({
+  name,
+  id: uniqueId('AIDA'),
+  path: '/',
+  arn: `arn:aws:iam::111122223333:user/${name}`,
+  createdAt: new Date().toISOString(),
+  tags: [],
+});
 
 test('ids have AWS forms', () => {
   assert.match(uniqueId('AROA'), /^AROA[A-Z2-7]{17}$/);
@@ -47,12 +54,21 @@ test('links honour quotas and disappear with their entity', async () => {
 
 test('access keys: quota per user, status, batched last use', async () => {
   const r = repo();
-  const key = (id: string) => ({ accessKeyId: id, accountId: '111122223333', userId: 'AIDAX', secretAccessKey: 's', status: 'Active' as const, createdAt: new Date().toISOString() });
+  const key = (id: string) => ({
+    accessKeyId: id,
+    accountId: '111122223333',
+    userId: 'AIDAX',
+    secretAccessKey: 's',
+    status: 'Active' as const,
+    createdAt: new Date().toISOString(),
+  });
   await r.createAccessKey(key('AKIA1'), 2);
   await r.createAccessKey(key('AKIA2'), 2);
   await assert.rejects(r.createAccessKey(key('AKIA3'), 2), QuotaError);
   await r.setAccessKeyStatus('AKIA1', 'Inactive');
-  await r.recordKeyUses([{ accessKeyId: 'AKIA1', date: '2026-01-01T00:00:00.000Z', service: 's3', region: 'eu-west-1' }]);
+  await r.recordKeyUses([
+    { accessKeyId: 'AKIA1', date: '2026-01-01T00:00:00.000Z', service: 's3', region: 'eu-west-1' },
+  ]);
   const k = await r.getAccessKey('AKIA1');
   assert.equal(k?.status, 'Inactive');
   assert.deepEqual(k?.lastUsed, { date: '2026-01-01T00:00:00.000Z', service: 's3', region: 'eu-west-1' });
@@ -67,8 +83,29 @@ test('paging with markers, tags merged case-insensitively', () => {
   const p3 = page(items, { MaxItems: 2, Marker: p2.Marker });
   assert.deepEqual([p2.items, p3.items, p3.IsTruncated, p3.Marker], [['c', 'd'], ['e'], false, undefined]);
   assert.throws(() => page(items, { Marker: 'garbage!' }), /Invalid Marker/);
-  assert.deepEqual(mergeTags([{ Key: 'Team', Value: 'a' }], [{ Key: 'team', Value: 'b' }]), [{ Key: 'team', Value: 'b' }]);
-  assert.deepEqual(removeTags([{ Key: 'Team', Value: 'a' }, { Key: 'x', Value: '' }], ['TEAM']), [{ Key: 'x', Value: '' }]);
-  assert.throws(() => checkTags([{ Key: 'a', Value: '' }, { Key: 'A', Value: '' }]), /Duplicate tag keys/);
-  assert.throws(() => checkTags(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: '' }))), /maximum limit/);
+  assert.deepEqual(mergeTags([{ Key: 'Team', Value: 'a' }], [{ Key: 'team', Value: 'b' }]), [
+    { Key: 'team', Value: 'b' },
+  ]);
+  assert.deepEqual(
+    removeTags(
+      [
+        { Key: 'Team', Value: 'a' },
+        { Key: 'x', Value: '' },
+      ],
+      ['TEAM'],
+    ),
+    [{ Key: 'x', Value: '' }],
+  );
+  assert.throws(
+    () =>
+      checkTags([
+        { Key: 'a', Value: '' },
+        { Key: 'A', Value: '' },
+      ]),
+    /Duplicate tag keys/,
+  );
+  assert.throws(
+    () => checkTags(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: '' }))),
+    /maximum limit/,
+  );
 });

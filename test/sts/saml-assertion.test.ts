@@ -36,8 +36,14 @@ test.describe('SAML assertions', { skip: !hasOpenssl() && 'openssl not installed
   test('a changed claim, another IdP key or no signature is refused', () => {
     const certs = parseSamlMetadata(idp.metadata).certificates;
     const xml = signedResponse(idp, { roleArn: ROLE, providerArn: PROVIDER, subject: 'bob@example.com' });
-    assert.throws(() => verifiedAssertion(xml.replace('>bob@example.com<', '>mallory@example.com<'), certs), SamlError);
-    assert.throws(() => verifiedAssertion(signedResponse(other, { roleArn: ROLE, providerArn: PROVIDER }), certs), SamlError);
+    assert.throws(
+      () => verifiedAssertion(xml.replace('>bob@example.com<', '>mallory@example.com<'), certs),
+      SamlError,
+    );
+    assert.throws(
+      () => verifiedAssertion(signedResponse(other, { roleArn: ROLE, providerArn: PROVIDER }), certs),
+      SamlError,
+    );
     const unsigned = xml.replace(/<(ds:)?Signature[\s\S]*<\/(ds:)?Signature>/, '');
     assert.throws(() => verifiedAssertion(unsigned, certs), /not signed/);
     assert.throws(() => verifiedAssertion('<not-saml/>', certs), SamlError);
@@ -53,7 +59,10 @@ test.describe('SAML assertions', { skip: !hasOpenssl() && 'openssl not installed
       .replace(/ID="[^"]+"/, 'ID="_evil"')
       .replace('>bob@example.com<', '>admin@example.com<');
     // The evil assertion carries the original signature and hides the signed one inside itself.
-    const wrapped = xml.replace(signed, evil.replace('</saml:Issuer>', `</saml:Issuer>${signature}<saml:Advice>${signed}</saml:Advice>`));
+    const wrapped = xml.replace(
+      signed,
+      evil.replace('</saml:Issuer>', `</saml:Issuer>${signature}<saml:Advice>${signed}</saml:Advice>`),
+    );
     let nameId: string | undefined;
     try {
       nameId = readClaims(verifiedAssertion(wrapped, certs)).nameId;

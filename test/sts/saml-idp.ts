@@ -29,10 +29,28 @@ export function hasOpenssl(): boolean {
 export function makeIdp(entityId = `https://idp.example.com/${randomUUID().slice(0, 8)}`): TestIdp {
   const dir = mkdtempSync(join(tmpdir(), 'saml-idp-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=idp.example.com', '-keyout', 'k.pem', '-out', 'c.pem'], {
-      cwd: dir,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=idp.example.com',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+      ],
+      {
+        cwd: dir,
+        stdio: 'ignore',
+      },
+    );
     const key = readFileSync(join(dir, 'k.pem'), 'utf8');
     const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
     const b64 = cert.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
@@ -78,9 +96,14 @@ export function signedResponse(idp: TestIdp, o: AssertionOptions): string {
   });
   sig.addReference({
     xpath: "//*[local-name(.)='Assertion']",
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    transforms: [
+      'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+      'http://www.w3.org/2001/10/xml-exc-c14n#',
+    ],
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
   });
-  sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+  sig.computeSignature(xml, {
+    location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' },
+  });
   return sig.getSignedXml();
 }

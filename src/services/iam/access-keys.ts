@@ -17,14 +17,24 @@ export const ACCESS_KEYS_PER_USER = 2;
 async function keyUser(s: IamState, ctx: HandlerContext, name: string | undefined): Promise<UserRecord> {
   const u = await targetUser(s, ctx, name);
   if (!u) {
-    throw new AwsError('ValidationError', "Root access keys are managed with Stratus's CLI (stratus accounts); name a UserName.", 400);
+    throw new AwsError(
+      'ValidationError',
+      "Root access keys are managed with Stratus's CLI (stratus accounts); name a UserName.",
+      400,
+    );
   }
   return u;
 }
 
-async function userKey(s: IamState, ctx: HandlerContext, user: UserRecord, id: string): Promise<AccessKeyRecord> {
+async function userKey(
+  s: IamState,
+  ctx: HandlerContext,
+  user: UserRecord,
+  id: string,
+): Promise<AccessKeyRecord> {
   const k = await s.repo.getAccessKey(id);
-  if (!k || k.accountId !== ctx.accountId || k.userId !== user.id) throw noSuch(`The Access Key with id ${id} cannot be found.`);
+  if (!k || k.accountId !== ctx.accountId || k.userId !== user.id)
+    throw noSuch(`The Access Key with id ${id} cannot be found.`);
   return k;
 }
 
@@ -43,11 +53,18 @@ export function accessKeyHandlers(s: IamState): ServiceHandlers {
       try {
         await s.repo.createAccessKey(key, ACCESS_KEYS_PER_USER);
       } catch (e) {
-        if (e instanceof QuotaError) throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
+        if (e instanceof QuotaError)
+          throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
         throw e;
       }
       return {
-        AccessKey: { UserName: u.name, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: key.secretAccessKey, CreateDate: ctx.now },
+        AccessKey: {
+          UserName: u.name,
+          AccessKeyId: key.accessKeyId,
+          Status: key.status,
+          SecretAccessKey: key.secretAccessKey,
+          CreateDate: ctx.now,
+        },
       };
     },
 
@@ -55,13 +72,21 @@ export function accessKeyHandlers(s: IamState): ServiceHandlers {
       const u = await keyUser(s, ctx, input.UserName);
       const p = page(await s.repo.listAccessKeys(ctx.accountId, u.id), input);
       return {
-        AccessKeyMetadata: p.items.map((k) => ({ UserName: u.name, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: date(k.createdAt) })),
+        AccessKeyMetadata: p.items.map((k) => ({
+          UserName: u.name,
+          AccessKeyId: k.accessKeyId,
+          Status: k.status,
+          CreateDate: date(k.createdAt),
+        })),
         IsTruncated: p.IsTruncated,
         Marker: p.Marker,
       };
     },
 
-    async UpdateAccessKey(input: { UserName?: string; AccessKeyId: string; Status: 'Active' | 'Inactive' }, ctx) {
+    async UpdateAccessKey(
+      input: { UserName?: string; AccessKeyId: string; Status: 'Active' | 'Inactive' },
+      ctx,
+    ) {
       const u = await keyUser(s, ctx, input.UserName);
       const k = await userKey(s, ctx, u, input.AccessKeyId);
       await s.repo.setAccessKeyStatus(k.accessKeyId, input.Status);
@@ -78,12 +103,17 @@ export function accessKeyHandlers(s: IamState): ServiceHandlers {
     async GetAccessKeyLastUsed(input: { AccessKeyId: string }, ctx) {
       await s.flushKeyUses();
       const k = await s.repo.getAccessKey(input.AccessKeyId);
-      if (!k || k.accountId !== ctx.accountId) throw noSuch(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
+      if (!k || k.accountId !== ctx.accountId)
+        throw noSuch(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
       const u = await s.repo.getEntityById('user', k.userId);
       return {
         UserName: u?.record.name,
         AccessKeyLastUsed: k.lastUsed
-          ? { LastUsedDate: date(k.lastUsed.date), ServiceName: k.lastUsed.service, Region: k.lastUsed.region }
+          ? {
+              LastUsedDate: date(k.lastUsed.date),
+              ServiceName: k.lastUsed.service,
+              Region: k.lastUsed.region,
+            }
           : { ServiceName: 'N/A', Region: 'N/A' },
       };
     },

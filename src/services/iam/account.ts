@@ -12,14 +12,16 @@ export function accountHandlers(s: IamState): ServiceHandlers {
       try {
         await s.repo.setAlias(ctx.accountId, input.AccountAlias);
       } catch (e) {
-        if (e instanceof ConflictError) throw exists(`The account alias ${input.AccountAlias} already exists.`);
+        if (e instanceof ConflictError)
+          throw exists(`The account alias ${input.AccountAlias} already exists.`);
         throw e;
       }
       return {};
     },
 
     async DeleteAccountAlias(input: { AccountAlias: string }, ctx) {
-      if ((await s.repo.getAlias(ctx.accountId)) !== input.AccountAlias) throw noSuch(`The account alias ${input.AccountAlias} cannot be found.`);
+      if ((await s.repo.getAlias(ctx.accountId)) !== input.AccountAlias)
+        throw noSuch(`The account alias ${input.AccountAlias} cannot be found.`);
       await s.repo.deleteAlias(ctx.accountId);
       return {};
     },
@@ -30,7 +32,8 @@ export function accountHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetAccountSummary(_input: unknown, ctx) {
-      const count = async (k: 'user' | 'group' | 'role' | 'policy' | 'instance-profile') => (await s.repo.listEntities(ctx.accountId, k)).length;
+      const count = async (k: 'user' | 'group' | 'role' | 'policy' | 'instance-profile') =>
+        (await s.repo.listEntities(ctx.accountId, k)).length;
       return {
         SummaryMap: {
           Users: await count('user'),

@@ -13,7 +13,10 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
       const acct = ctx.accountId;
       const want = (f: string) => !input.Filter?.length || input.Filter.includes(f);
       const inline = async (e: EntityBase) =>
-        (await s.repo.listInline(acct, e.id)).map((p) => ({ PolicyName: p.name, PolicyDocument: encodeDocument(p.document) }));
+        (await s.repo.listInline(acct, e.id)).map((p) => ({
+          PolicyName: p.name,
+          PolicyDocument: encodeDocument(p.document),
+        }));
       const attached = async (e: EntityBase) => {
         const out = [];
         for (const arn of await s.repo.linksFrom(acct, 'attach', e.id)) {
@@ -41,7 +44,12 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
               UserPolicyList: await inline(u),
               GroupList: groups,
               AttachedManagedPolicies: await attached(u),
-              ...(u.boundary && { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: u.boundary } }),
+              ...(u.boundary && {
+                PermissionsBoundary: {
+                  PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+                  PermissionsBoundaryArn: u.boundary,
+                },
+              }),
               Tags: tagsOut(u.tags),
             },
           });
@@ -51,7 +59,15 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
         for (const g of await s.repo.listEntities(acct, 'group')) {
           items.push({
             kind: 'group',
-            v: { Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: date(g.createdAt), GroupPolicyList: await inline(g), AttachedManagedPolicies: await attached(g) },
+            v: {
+              Path: g.path,
+              GroupName: g.name,
+              GroupId: g.id,
+              Arn: g.arn,
+              CreateDate: date(g.createdAt),
+              GroupPolicyList: await inline(g),
+              AttachedManagedPolicies: await attached(g),
+            },
           });
         }
       }
@@ -65,7 +81,14 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
               ...base,
               InstanceProfileList: profiles
                 .filter((p) => p.roles.includes(r.id))
-                .map((p) => ({ Path: p.path, InstanceProfileName: p.name, InstanceProfileId: p.id, Arn: p.arn, CreateDate: date(p.createdAt), Roles: [roleOut(r, false)] })),
+                .map((p) => ({
+                  Path: p.path,
+                  InstanceProfileName: p.name,
+                  InstanceProfileId: p.id,
+                  Arn: p.arn,
+                  CreateDate: date(p.createdAt),
+                  Roles: [roleOut(r, false)],
+                })),
               RolePolicyList: await inline(r),
               AttachedManagedPolicies: await attached(r),
             },
@@ -74,7 +97,10 @@ export function authorizationDetailsHandlers(s: IamState): ServiceHandlers {
       }
       const wantLocal = want('LocalManagedPolicy');
       const wantAws = want('AWSManagedPolicy');
-      const policies = [...(wantAws ? awsManagedPolicies() : []), ...(wantLocal ? await s.repo.listEntities(acct, 'policy') : [])];
+      const policies = [
+        ...(wantAws ? awsManagedPolicies() : []),
+        ...(wantLocal ? await s.repo.listEntities(acct, 'policy') : []),
+      ];
       const boundaries = await boundaryCounts(s, acct);
       for (const p of policies) {
         const u = await usage(s, acct, p.arn, boundaries);

@@ -27,7 +27,12 @@ const ACCOUNT_LEVEL = new Set([
 ]);
 
 /** Listings whose resource is the entity type's path prefix (arn:aws:iam::ACCT:user/). */
-const LISTINGS: Record<string, string> = { ListUsers: 'user', ListGroups: 'group', ListRoles: 'role', ListInstanceProfiles: 'instance-profile' };
+const LISTINGS: Record<string, string> = {
+  ListUsers: 'user',
+  ListGroups: 'group',
+  ListRoles: 'role',
+  ListInstanceProfiles: 'instance-profile',
+};
 
 const NAMED: [param: string, kind: EntityKind, arnType: string][] = [
   ['InstanceProfileName', 'instance-profile', 'instance-profile'],
@@ -59,18 +64,22 @@ export function iamAuthz(s: IamState): AuthzMapper {
     const acct = ctx.accountId;
     const action = `iam:${operation}`;
     const context: Record<string, ConditionValue> = { ...tagContext(input.Tags, input.TagKeys) };
-    if (typeof input.PolicyArn === 'string' && /^(Attach|Detach)/.test(operation)) context['iam:PolicyARN'] = input.PolicyArn;
-    if (typeof input.PermissionsBoundary === 'string') context['iam:PermissionsBoundary'] = input.PermissionsBoundary;
+    if (typeof input.PolicyArn === 'string' && /^(Attach|Detach)/.test(operation))
+      context['iam:PolicyARN'] = input.PolicyArn;
+    if (typeof input.PermissionsBoundary === 'string')
+      context['iam:PermissionsBoundary'] = input.PermissionsBoundary;
     const req = (resource: string, resourceTags?: Tag[]): AuthzRequest[] => [
       { action, resource, context, ...(resourceTags?.length && { resourceTags: tagMap(resourceTags) }) },
     ];
 
     if (ACCOUNT_LEVEL.has(operation)) return req('*');
-    if (LISTINGS[operation]) return req(`arn:aws:iam::${acct}:${LISTINGS[operation]}${input.PathPrefix ?? '/'}`);
+    if (LISTINGS[operation])
+      return req(`arn:aws:iam::${acct}:${LISTINGS[operation]}${input.PathPrefix ?? '/'}`);
     const create = CREATES[operation];
     if (create) return req(`arn:aws:iam::${acct}:${create[1]}${input.Path ?? '/'}${input[create[0]]}`);
     if (operation === 'CreateSAMLProvider') return req(`arn:aws:iam::${acct}:saml-provider/${input.Name}`);
-    if (operation === 'CreateOpenIDConnectProvider') return req(`arn:aws:iam::${acct}:oidc-provider/${providerKey(String(input.Url))}`);
+    if (operation === 'CreateOpenIDConnectProvider')
+      return req(`arn:aws:iam::${acct}:oidc-provider/${providerKey(String(input.Url))}`);
 
     for (const [param, kind, arnType] of NAMED) {
       const name = input[param];

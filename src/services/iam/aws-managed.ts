@@ -32,7 +32,8 @@ const MANAGED: Managed[] = [
     version: 'v5',
     created: '2015-02-06T18:39:47Z',
     updated: '2023-07-06T22:04:19Z',
-    description: 'Provides full access to AWS services and resources, but does not allow management of Users and groups.',
+    description:
+      'Provides full access to AWS services and resources, but does not allow management of Users and groups.',
     document: {
       Version: '2012-10-17',
       Statement: [
@@ -128,7 +129,10 @@ const MANAGED: Managed[] = [
     created: '2015-02-06T18:40:58Z',
     updated: '2021-09-27T20:16:37Z',
     description: 'Provides full access to all buckets via the AWS Management Console.',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }],
+    },
   },
   {
     name: 'AmazonS3ReadOnlyAccess',
@@ -194,7 +198,11 @@ const MANAGED: Managed[] = [
       Statement: [
         { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
         { Effect: 'Allow', Action: 'elasticloadbalancing:Describe*', Resource: '*' },
-        { Effect: 'Allow', Action: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricStatistics', 'cloudwatch:Describe*'], Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricStatistics', 'cloudwatch:Describe*'],
+          Resource: '*',
+        },
         { Effect: 'Allow', Action: 'autoscaling:Describe*', Resource: '*' },
       ],
     },
@@ -216,7 +224,13 @@ const RECORDS = new Map<string, PolicyRecord>(
       tags: [],
       description: m.description,
       defaultVersion: m.version,
-      versions: [{ id: m.version, document: JSON.stringify(m.document, null, 4), createdAt: new Date(m.updated).toISOString() }],
+      versions: [
+        {
+          id: m.version,
+          document: JSON.stringify(m.document, null, 4),
+          createdAt: new Date(m.updated).toISOString(),
+        },
+      ],
       nextVersion: 0,
     };
     return [arn, record];
@@ -224,4 +238,5 @@ const RECORDS = new Map<string, PolicyRecord>(
 );
 
 export const awsManagedPolicy = (arn: string): PolicyRecord | undefined => RECORDS.get(arn);
-export const awsManagedPolicies = (): PolicyRecord[] => [...RECORDS.values()].sort((a, b) => a.name.localeCompare(b.name));
+export const awsManagedPolicies = (): PolicyRecord[] =>
+  [...RECORDS.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -22,7 +22,8 @@ export function page<T>(items: T[], input: Paged): { items: T[]; IsTruncated: bo
   const max = input.MaxItems ?? 100;
   const slice = items.slice(start, start + max);
   const next = start + max;
-  if (next < items.length) return { items: slice, IsTruncated: true, Marker: Buffer.from(`o:${next}`).toString('base64url') };
+  if (next < items.length)
+    return { items: slice, IsTruncated: true, Marker: Buffer.from(`o:${next}`).toString('base64url') };
   return { items: slice, IsTruncated: false };
 }
 
@@ -35,13 +36,23 @@ export const date = (s: string): Date => new Date(s);
 /** How IAM returns policy documents: URL-encoded JSON (botocore decodes it). */
 export const encodeDocument = (doc: string): string => encodeURIComponent(doc);
 
-export async function mustGet<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, name: string): Promise<EntityRecords[K]> {
+export async function mustGet<K extends EntityKind>(
+  s: IamState,
+  ctx: HandlerContext,
+  kind: K,
+  name: string,
+): Promise<EntityRecords[K]> {
   const r = await s.repo.getEntity(ctx.accountId, kind, name);
   if (!r) throw IamErrors.noSuchEntity(kind, name);
   return r;
 }
 
-export async function create<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, record: EntityRecords[K]): Promise<void> {
+export async function create<K extends EntityKind>(
+  s: IamState,
+  ctx: HandlerContext,
+  kind: K,
+  record: EntityRecords[K],
+): Promise<void> {
   try {
     await s.repo.createEntity(ctx.accountId, kind, record);
   } catch (e) {
@@ -51,7 +62,12 @@ export async function create<K extends EntityKind>(s: IamState, ctx: HandlerCont
   s.changed();
 }
 
-export async function save<K extends EntityKind>(s: IamState, ctx: HandlerContext, kind: K, record: EntityRecords[K]): Promise<void> {
+export async function save<K extends EntityKind>(
+  s: IamState,
+  ctx: HandlerContext,
+  kind: K,
+  record: EntityRecords[K],
+): Promise<void> {
   try {
     await s.repo.saveEntity(ctx.accountId, kind, record);
   } catch (e) {
@@ -69,7 +85,8 @@ export function checkTags(tags: Tag[] | undefined): Tag[] {
   const seen = new Set<string>();
   for (const t of list) {
     const k = t.Key.toLowerCase();
-    if (seen.has(k)) throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    if (seen.has(k))
+      throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
     seen.add(k);
   }
   if (list.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');

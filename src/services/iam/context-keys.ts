@@ -24,14 +24,16 @@ export function contextKeysOf(text: string): string[] {
     if (!st || typeof st !== 'object') continue;
     for (const el of ['Resource', 'NotResource']) {
       const v = st[el];
-      for (const r of Array.isArray(v) ? v : [v]) if (typeof r === 'string') for (const m of r.matchAll(VARIABLE)) out.push(m[1]!.trim());
+      for (const r of Array.isArray(v) ? v : [v])
+        if (typeof r === 'string') for (const m of r.matchAll(VARIABLE)) out.push(m[1]!.trim());
     }
     const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
     for (const block of Object.values(cond ?? {})) {
       if (!block || typeof block !== 'object') continue;
       for (const [key, values] of Object.entries(block)) {
         out.push(key);
-        for (const v of Array.isArray(values) ? values : [values]) if (typeof v === 'string') for (const m of v.matchAll(VARIABLE)) out.push(m[1]!.trim());
+        for (const v of Array.isArray(values) ? values : [values])
+          if (typeof v === 'string') for (const m of v.matchAll(VARIABLE)) out.push(m[1]!.trim());
       }
     }
   }
@@ -53,7 +55,10 @@ export function contextKeyHandlers(s: IamState): ServiceHandlers {
     async GetContextKeysForCustomPolicy(input: { PolicyInputList: string[] }) {
       return { ContextKeyNames: unique(input.PolicyInputList.flatMap(contextKeysOf)) };
     },
-    async GetContextKeysForPrincipalPolicy(input: { PolicySourceArn: string; PolicyInputList?: string[] }, ctx: HandlerContext) {
+    async GetContextKeysForPrincipalPolicy(
+      input: { PolicySourceArn: string; PolicyInputList?: string[] },
+      ctx: HandlerContext,
+    ) {
       const entity = await simulationEntity(s, ctx.accountId, input.PolicySourceArn);
       const texts = [...entity.identity.map((p) => p.text), ...(input.PolicyInputList ?? [])];
       return { ContextKeyNames: unique(texts.flatMap(contextKeysOf)) };

@@ -55,9 +55,15 @@ export class IamCredentialResolver implements CredentialResolver {
 }
 
 /** The resolver for a backend; purges long-expired sessions now and then. */
-export function createIamCredentialResolver(backend: StoreBackend, now: () => Date = () => new Date()): IamCredentialResolver {
+export function createIamCredentialResolver(
+  backend: StoreBackend,
+  now: () => Date = () => new Date(),
+): IamCredentialResolver {
   const s = iamState(backend);
-  const purge = () => void s.repo.deleteExpiredSessions(new Date(now().getTime() - KEEP_EXPIRED_MS).toISOString()).catch(() => {});
+  const purge = () =>
+    void s.repo
+      .deleteExpiredSessions(new Date(now().getTime() - KEEP_EXPIRED_MS).toISOString())
+      .catch(() => {});
   purge();
   setInterval(purge, 3600_000).unref();
   return new IamCredentialResolver(s);

@@ -26,13 +26,18 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
   const handlers: ServiceHandlers = {};
   for (const { kind, Cap, size } of KINDS) {
     const nameKey = `${Cap}Name`;
-    const owner = (ctx: HandlerContext, input: Record<string, string>): Promise<EntityBase> => mustGet(s, ctx, kind, input[nameKey]!);
+    const owner = (ctx: HandlerContext, input: Record<string, string>): Promise<EntityBase> =>
+      mustGet(s, ctx, kind, input[nameKey]!);
 
     handlers[`Put${Cap}Policy`] = async (input: Record<string, string>, ctx) => {
       const e = await owner(ctx, input);
       validateIdentityPolicy(input.PolicyDocument!);
-      if (policySize(input.PolicyDocument!) > size) throw limitExceeded(`Maximum policy size of ${size} bytes exceeded for ${kind} ${e.name}`);
-      await s.repo.putInline(ctx.accountId, e.id, { name: input.PolicyName!, document: input.PolicyDocument! });
+      if (policySize(input.PolicyDocument!) > size)
+        throw limitExceeded(`Maximum policy size of ${size} bytes exceeded for ${kind} ${e.name}`);
+      await s.repo.putInline(ctx.accountId, e.id, {
+        name: input.PolicyName!,
+        document: input.PolicyDocument!,
+      });
       s.changed();
       return {};
     };
@@ -54,7 +59,10 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
 
     handlers[`List${Cap}Policies`] = async (input: Record<string, string> & Paged, ctx) => {
       const e = await owner(ctx, input);
-      const p = page((await s.repo.listInline(ctx.accountId, e.id)).map((x) => x.name), input);
+      const p = page(
+        (await s.repo.listInline(ctx.accountId, e.id)).map((x) => x.name),
+        input,
+      );
       return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
     };
 
@@ -64,7 +72,8 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
       try {
         await s.repo.addLink(ctx.accountId, 'attach', e.id, policy.arn, ATTACHED_POLICIES_QUOTA);
       } catch (err) {
-        if (err instanceof QuotaError) throw limitExceeded(`Cannot exceed quota for PoliciesPer${Cap}: ${ATTACHED_POLICIES_QUOTA}`);
+        if (err instanceof QuotaError)
+          throw limitExceeded(`Cannot exceed quota for PoliciesPer${Cap}: ${ATTACHED_POLICIES_QUOTA}`);
         throw err;
       }
       s.changed();
@@ -73,12 +82,16 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
 
     handlers[`Detach${Cap}Policy`] = async (input: Record<string, string>, ctx) => {
       const e = await owner(ctx, input);
-      if (!(await s.repo.removeLink(ctx.accountId, 'attach', e.id, input.PolicyArn!))) throw noSuch(`Policy ${input.PolicyArn} was not found.`);
+      if (!(await s.repo.removeLink(ctx.accountId, 'attach', e.id, input.PolicyArn!)))
+        throw noSuch(`Policy ${input.PolicyArn} was not found.`);
       s.changed();
       return {};
     };
 
-    handlers[`ListAttached${Cap}Policies`] = async (input: Record<string, string> & Paged & { PathPrefix?: string }, ctx) => {
+    handlers[`ListAttached${Cap}Policies`] = async (
+      input: Record<string, string> & Paged & { PathPrefix?: string },
+      ctx,
+    ) => {
       const e = await owner(ctx, input);
       const list: PolicyRecord[] = [];
       for (const arn of await s.repo.linksFrom(ctx.accountId, 'attach', e.id)) {
@@ -86,17 +99,29 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
         if (p && (!input.PathPrefix || p.path.startsWith(input.PathPrefix))) list.push(p);
       }
       const p = page(list, input);
-      return { AttachedPolicies: p.items.map((x) => ({ PolicyName: x.name, PolicyArn: x.arn })), IsTruncated: p.IsTruncated, Marker: p.Marker };
+      return {
+        AttachedPolicies: p.items.map((x) => ({ PolicyName: x.name, PolicyArn: x.arn })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+      };
     };
   }
 
   handlers.ListEntitiesForPolicy = async (
-    input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string; PolicyUsageFilter?: string },
+    input: Paged & {
+      PolicyArn: string;
+      EntityFilter?: string;
+      PathPrefix?: string;
+      PolicyUsageFilter?: string;
+    },
     ctx,
   ) => {
     const policy = await resolvePolicy(s, ctx, input.PolicyArn);
     const rows: { kind: Kind; e: EntityBase }[] = [];
-    const want = (k: Kind) => !input.EntityFilter || input.EntityFilter.toLowerCase() === k || /managedpolicy/i.test(input.EntityFilter);
+    const want = (k: Kind) =>
+      !input.EntityFilter ||
+      input.EntityFilter.toLowerCase() === k ||
+      /managedpolicy/i.test(input.EntityFilter);
     const keep = (k: Kind, e: EntityBase) => {
       if (want(k) && (!input.PathPrefix || e.path.startsWith(input.PathPrefix))) rows.push({ kind: k, e });
     };
@@ -108,8 +133,10 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
       }
     }
     if (input.PolicyUsageFilter === 'PermissionsBoundary') {
-      for (const u of await s.repo.listEntities(ctx.accountId, 'user')) if (u.boundary === policy.arn) keep('user', u);
-      for (const r of await s.repo.listEntities(ctx.accountId, 'role')) if (r.boundary === policy.arn) keep('role', r);
+      for (const u of await s.repo.listEntities(ctx.accountId, 'user'))
+        if (u.boundary === policy.arn) keep('user', u);
+      for (const r of await s.repo.listEntities(ctx.accountId, 'role'))
+        if (r.boundary === policy.arn) keep('role', r);
     }
     const p = page(rows, input);
     const of = (k: Kind, Cap: string) =>

@@ -9,7 +9,13 @@ import type { IamState } from './state.ts';
 
 export const GROUPS_PER_USER = 10;
 
-export const groupOut = (g: GroupRecord) => ({ Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: date(g.createdAt) });
+export const groupOut = (g: GroupRecord) => ({
+  Path: g.path,
+  GroupName: g.name,
+  GroupId: g.id,
+  Arn: g.arn,
+  CreateDate: date(g.createdAt),
+});
 
 export function groupHandlers(s: IamState): ServiceHandlers {
   async function members(accountId: string, g: GroupRecord) {
@@ -39,7 +45,12 @@ export function groupHandlers(s: IamState): ServiceHandlers {
     async GetGroup(input: Paged & { GroupName: string }, ctx) {
       const g = await mustGet(s, ctx, 'group', input.GroupName);
       const p = page(await members(ctx.accountId, g), input);
-      return { Group: groupOut(g), Users: p.items.map((u) => userOut(u, false)), IsTruncated: p.IsTruncated, Marker: p.Marker };
+      return {
+        Group: groupOut(g),
+        Users: p.items.map((u) => userOut(u, false)),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+      };
     },
 
     async ListGroups(input: Paged & { PathPrefix?: string }, ctx) {
@@ -57,9 +68,12 @@ export function groupHandlers(s: IamState): ServiceHandlers {
 
     async DeleteGroup(input: { GroupName: string }, ctx) {
       const g = await mustGet(s, ctx, 'group', input.GroupName);
-      if ((await s.repo.linksTo(ctx.accountId, 'member', g.id)).length) throw deleteConflict('Cannot delete entity, must remove users from group first.');
-      if ((await s.repo.listInline(ctx.accountId, g.id)).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
-      if ((await s.repo.linksFrom(ctx.accountId, 'attach', g.id)).length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+      if ((await s.repo.linksTo(ctx.accountId, 'member', g.id)).length)
+        throw deleteConflict('Cannot delete entity, must remove users from group first.');
+      if ((await s.repo.listInline(ctx.accountId, g.id)).length)
+        throw deleteConflict('Cannot delete entity, must delete policies first.');
+      if ((await s.repo.linksFrom(ctx.accountId, 'attach', g.id)).length)
+        throw deleteConflict('Cannot delete entity, must detach all policies first.');
       await s.repo.deleteEntity(ctx.accountId, 'group', g);
       s.changed();
       return {};
@@ -71,7 +85,8 @@ export function groupHandlers(s: IamState): ServiceHandlers {
       try {
         await s.repo.addLink(ctx.accountId, 'member', u.id, g.id, GROUPS_PER_USER);
       } catch (e) {
-        if (e instanceof QuotaError) throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
+        if (e instanceof QuotaError)
+          throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
         throw e;
       }
       s.changed();

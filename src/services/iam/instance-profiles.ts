@@ -1,6 +1,19 @@
 /** Instance profiles: containers for (at most) one role that EC2 instances use. */
 import type { ServiceHandlers } from '../handler.ts';
-import { byPrefix, checkTags, create, date, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  byPrefix,
+  checkTags,
+  create,
+  date,
+  iso,
+  mergeTags,
+  mustGet,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { InstanceProfileRecord, RoleRecord, Tag } from './repository.ts';
@@ -44,11 +57,16 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetInstanceProfile(input: { InstanceProfileName: string }, ctx) {
-      return { InstanceProfile: await out(await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)) };
+      return {
+        InstanceProfile: await out(await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)),
+      };
     },
 
     async ListInstanceProfiles(input: Paged & { PathPrefix?: string }, ctx) {
-      const p = page(byPrefix(await s.repo.listEntities(ctx.accountId, 'instance-profile'), input.PathPrefix), input);
+      const p = page(
+        byPrefix(await s.repo.listEntities(ctx.accountId, 'instance-profile'), input.PathPrefix),
+        input,
+      );
       const items = [];
       for (const x of p.items) items.push(await out(x, false));
       return { InstanceProfiles: items, IsTruncated: p.IsTruncated, Marker: p.Marker };
@@ -56,7 +74,9 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
 
     async ListInstanceProfilesForRole(input: Paged & { RoleName: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
-      const all = (await s.repo.listEntities(ctx.accountId, 'instance-profile')).filter((p) => p.roles.includes(r.id));
+      const all = (await s.repo.listEntities(ctx.accountId, 'instance-profile')).filter((p) =>
+        p.roles.includes(r.id),
+      );
       const p = page(all, input);
       const items = [];
       for (const x of p.items) items.push(await out(x, false));
@@ -65,7 +85,8 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
 
     async DeleteInstanceProfile(input: { InstanceProfileName: string }, ctx) {
       const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
-      if (p.roles.length) throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
+      if (p.roles.length)
+        throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
       await s.repo.deleteEntity(ctx.accountId, 'instance-profile', p);
       s.changed();
       return {};
@@ -74,9 +95,14 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
     async AddRoleToInstanceProfile(input: { InstanceProfileName: string; RoleName: string }, ctx) {
       const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
       const r = await mustGet(s, ctx, 'role', input.RoleName);
-      if (p.roles.includes(r.id)) throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
+      if (p.roles.includes(r.id))
+        throw limitExceeded(
+          `Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`,
+        );
       if (p.roles.length >= ROLES_PER_INSTANCE_PROFILE)
-        throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
+        throw limitExceeded(
+          `Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`,
+        );
       await save(s, ctx, 'instance-profile', { ...p, roles: [...p.roles, r.id] });
       await s.repo.addLink(ctx.accountId, 'profile-role', p.id, r.id);
       return {};

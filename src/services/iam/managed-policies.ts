@@ -2,7 +2,19 @@
 import { validateIdentityPolicy, policySize, POLICY_LIMITS } from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { AWS_POLICY_PREFIX, awsManagedPolicies, awsManagedPolicy } from './aws-managed.ts';
-import { byPrefix, checkTags, create, date, iso, mergeTags, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  byPrefix,
+  checkTags,
+  create,
+  date,
+  iso,
+  mergeTags,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { deleteConflict, IamErrors, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { PolicyRecord, Tag } from './repository.ts';
@@ -11,11 +23,16 @@ import type { IamState } from './state.ts';
 /** Validates a managed policy document on write (MalformedPolicyDocument / LimitExceeded). */
 export function checkManagedDocument(doc: string): void {
   validateIdentityPolicy(doc, { managed: true });
-  if (policySize(doc) > POLICY_LIMITS.managed) throw limitExceeded(`Cannot exceed quota for PolicySize: ${POLICY_LIMITS.managed}`);
+  if (policySize(doc) > POLICY_LIMITS.managed)
+    throw limitExceeded(`Cannot exceed quota for PolicySize: ${POLICY_LIMITS.managed}`);
 }
 
 /** The policy an ARN names: AWS-managed, or customer-managed in the caller's account. */
-export async function findPolicy(s: IamState, accountId: string, arn: string): Promise<PolicyRecord | undefined> {
+export async function findPolicy(
+  s: IamState,
+  accountId: string,
+  arn: string,
+): Promise<PolicyRecord | undefined> {
   if (arn.startsWith(AWS_POLICY_PREFIX)) return awsManagedPolicy(arn);
   const m = /^arn:aws:iam::(\d{12}):policy\/(?:.*\/)?([^/]+)$/.exec(arn);
   if (!m || m[1] !== accountId) return undefined;
@@ -39,7 +56,10 @@ export async function ownPolicy(s: IamState, ctx: HandlerContext, arn: string): 
 /** How many users and roles use each policy as their permissions boundary. */
 export async function boundaryCounts(s: IamState, accountId: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const e of [...(await s.repo.listEntities(accountId, 'user')), ...(await s.repo.listEntities(accountId, 'role'))])
+  for (const e of [
+    ...(await s.repo.listEntities(accountId, 'user')),
+    ...(await s.repo.listEntities(accountId, 'role')),
+  ])
     if (e.boundary) counts.set(e.boundary, (counts.get(e.boundary) ?? 0) + 1);
   return counts;
 }
@@ -54,7 +74,13 @@ export async function usage(
   return { attachments, boundaries: (boundaries ?? (await boundaryCounts(s, accountId))).get(arn) ?? 0 };
 }
 
-export async function policyOut(s: IamState, accountId: string, p: PolicyRecord, withTags = true, boundaries?: Map<string, number>) {
+export async function policyOut(
+  s: IamState,
+  accountId: string,
+  p: PolicyRecord,
+  withTags = true,
+  boundaries?: Map<string, number>,
+) {
   const u = await usage(s, accountId, p.arn, boundaries);
   return {
     PolicyName: p.name,
@@ -74,7 +100,16 @@ export async function policyOut(s: IamState, accountId: string, p: PolicyRecord,
 
 export function managedPolicyHandlers(s: IamState): ServiceHandlers {
   return {
-    async CreatePolicy(input: { PolicyName: string; Path?: string; PolicyDocument: string; Description?: string; Tags?: Tag[] }, ctx) {
+    async CreatePolicy(
+      input: {
+        PolicyName: string;
+        Path?: string;
+        PolicyDocument: string;
+        Description?: string;
+        Tags?: Tag[];
+      },
+      ctx,
+    ) {
       checkManagedDocument(input.PolicyDocument);
       const path = input.Path ?? '/';
       const now = iso(ctx.now);
@@ -100,7 +135,12 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
     },
 
     async ListPolicies(
-      input: Paged & { Scope?: string; OnlyAttached?: boolean; PathPrefix?: string; PolicyUsageFilter?: string },
+      input: Paged & {
+        Scope?: string;
+        OnlyAttached?: boolean;
+        PathPrefix?: string;
+        PolicyUsageFilter?: string;
+      },
       ctx,
     ) {
       const scope = input.Scope ?? 'All';
@@ -113,8 +153,14 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
       for (const p of all) {
         const o = await policyOut(s, ctx.accountId, p, false, boundaries);
         if (input.OnlyAttached && o.AttachmentCount + o.PermissionsBoundaryUsageCount === 0) continue;
-        if (input.PolicyUsageFilter === 'PermissionsPolicy' && input.OnlyAttached && o.AttachmentCount === 0) continue;
-        if (input.PolicyUsageFilter === 'PermissionsBoundary' && input.OnlyAttached && o.PermissionsBoundaryUsageCount === 0) continue;
+        if (input.PolicyUsageFilter === 'PermissionsPolicy' && input.OnlyAttached && o.AttachmentCount === 0)
+          continue;
+        if (
+          input.PolicyUsageFilter === 'PermissionsBoundary' &&
+          input.OnlyAttached &&
+          o.PermissionsBoundaryUsageCount === 0
+        )
+          continue;
         out.push(o);
       }
       const p = page(out, input);
@@ -124,7 +170,8 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
     async DeletePolicy(input: { PolicyArn: string }, ctx) {
       const p = await ownPolicy(s, ctx, input.PolicyArn);
       const u = await usage(s, ctx.accountId, p.arn);
-      if (u.attachments + u.boundaries > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
+      if (u.attachments + u.boundaries > 0)
+        throw deleteConflict('Cannot delete a policy attached to entities.');
       if (p.versions.length > 1) {
         throw deleteConflict(
           "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",

@@ -9,7 +9,18 @@
  * usual IAM permissions, so this is no back door.
  */
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import { checkTags, create, date, iso, mergeTags, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  checkTags,
+  create,
+  date,
+  iso,
+  mergeTags,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
 import type { OidcProviderRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
@@ -20,7 +31,8 @@ export const JWKS_TAG_PREFIX = 'stratus:jwks:';
 export function jwksTags(jwks: string): Tag[] {
   const b64 = Buffer.from(jwks, 'utf8').toString('base64url');
   const out: Tag[] = [];
-  for (let i = 0; i * 256 < b64.length; i++) out.push({ Key: `${JWKS_TAG_PREFIX}${i}`, Value: b64.slice(i * 256, (i + 1) * 256) });
+  for (let i = 0; i * 256 < b64.length; i++)
+    out.push({ Key: `${JWKS_TAG_PREFIX}${i}`, Value: b64.slice(i * 256, (i + 1) * 256) });
   return out;
 }
 
@@ -38,7 +50,8 @@ export const providerKey = (url: string): string => url.replace(/^https:\/\//i, 
 
 async function byArn(s: IamState, ctx: HandlerContext, arn: string): Promise<OidcProviderRecord> {
   const m = /^arn:aws:iam::(\d{12}):oidc-provider\/(.+)$/.exec(arn);
-  const p = m && m[1] === ctx.accountId ? await s.repo.getEntity(ctx.accountId, 'oidc-provider', m[2]!) : undefined;
+  const p =
+    m && m[1] === ctx.accountId ? await s.repo.getEntity(ctx.accountId, 'oidc-provider', m[2]!) : undefined;
   if (!p || p.arn !== arn) throw IamErrors.noSuchEntity('oidc-provider', arn);
   return p;
 }
@@ -48,12 +61,19 @@ const THUMBPRINTS_QUOTA = 5;
 
 export function oidcProviderHandlers(s: IamState): ServiceHandlers {
   return {
-    async CreateOpenIDConnectProvider(input: { Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] }, ctx) {
-      if (!/^https:\/\/[^\s/]+/i.test(input.Url)) throw invalidInput('Invalid URL. The URL must start with https://');
+    async CreateOpenIDConnectProvider(
+      input: { Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] },
+      ctx,
+    ) {
+      if (!/^https:\/\/[^\s/]+/i.test(input.Url))
+        throw invalidInput('Invalid URL. The URL must start with https://');
       const key = providerKey(input.Url);
       const arn = `arn:aws:iam::${ctx.accountId}:oidc-provider/${key}`;
       const thumbprints = input.ThumbprintList ?? [];
-      if (thumbprints.length > THUMBPRINTS_QUOTA) throw limitExceeded(`Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_QUOTA}`);
+      if (thumbprints.length > THUMBPRINTS_QUOTA)
+        throw limitExceeded(
+          `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_QUOTA}`,
+        );
       const p: OidcProviderRecord = {
         name: key,
         id: arn,
@@ -71,7 +91,13 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
 
     async GetOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string }, ctx) {
       const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
-      return { Url: p.name, ClientIDList: p.clientIds, ThumbprintList: p.thumbprints, CreateDate: date(p.createdAt), Tags: tagsOut(p.tags) };
+      return {
+        Url: p.name,
+        ClientIDList: p.clientIds,
+        ThumbprintList: p.thumbprints,
+        CreateDate: date(p.createdAt),
+        Tags: tagsOut(p.tags),
+      };
     },
 
     async ListOpenIDConnectProviders(_input: unknown, ctx) {
@@ -79,23 +105,39 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
       return { OpenIDConnectProviderList: all.map((p) => ({ Arn: p.arn })) };
     },
 
-    async AddClientIDToOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string; ClientID: string }, ctx) {
+    async AddClientIDToOpenIDConnectProvider(
+      input: { OpenIDConnectProviderArn: string; ClientID: string },
+      ctx,
+    ) {
       const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
       if (p.clientIds.includes(input.ClientID)) return {};
-      if (p.clientIds.length >= CLIENT_IDS_QUOTA) throw limitExceeded(`Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_QUOTA}`);
+      if (p.clientIds.length >= CLIENT_IDS_QUOTA)
+        throw limitExceeded(`Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_QUOTA}`);
       await save(s, ctx, 'oidc-provider', { ...p, clientIds: [...p.clientIds, input.ClientID] });
       return {};
     },
 
-    async RemoveClientIDFromOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string; ClientID: string }, ctx) {
+    async RemoveClientIDFromOpenIDConnectProvider(
+      input: { OpenIDConnectProviderArn: string; ClientID: string },
+      ctx,
+    ) {
       const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
-      await save(s, ctx, 'oidc-provider', { ...p, clientIds: p.clientIds.filter((c) => c !== input.ClientID) });
+      await save(s, ctx, 'oidc-provider', {
+        ...p,
+        clientIds: p.clientIds.filter((c) => c !== input.ClientID),
+      });
       return {};
     },
 
-    async UpdateOpenIDConnectProviderThumbprint(input: { OpenIDConnectProviderArn: string; ThumbprintList: string[] }, ctx) {
+    async UpdateOpenIDConnectProviderThumbprint(
+      input: { OpenIDConnectProviderArn: string; ThumbprintList: string[] },
+      ctx,
+    ) {
       const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
-      if (input.ThumbprintList.length > THUMBPRINTS_QUOTA) throw limitExceeded(`Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_QUOTA}`);
+      if (input.ThumbprintList.length > THUMBPRINTS_QUOTA)
+        throw limitExceeded(
+          `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_QUOTA}`,
+        );
       await save(s, ctx, 'oidc-provider', { ...p, thumbprints: input.ThumbprintList });
       return {};
     },

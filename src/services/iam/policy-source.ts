@@ -91,7 +91,8 @@ export class IamPolicySource implements PolicySource {
 
   private async policiesOf(accountId: string, e: EntityBase): Promise<PolicyRef[]> {
     const out: PolicyRef[] = [];
-    for (const p of await this.s.repo.listInline(accountId, e.id)) out.push({ id: p.name, document: p.document });
+    for (const p of await this.s.repo.listInline(accountId, e.id))
+      out.push({ id: p.name, document: p.document });
     for (const arn of await this.s.repo.linksFrom(accountId, 'attach', e.id)) {
       const doc = await this.managed(accountId, arn);
       if (doc) out.push(doc);
@@ -118,7 +119,11 @@ export class IamPolicySource implements PolicySource {
     return { identity, ...(boundary && { boundary }), tags: tagMap(u.tags), exists: true };
   }
 
-  private async sessionPolicies(accountId: string, policy: string | undefined, arns: string[] | undefined): Promise<PolicyRef[]> {
+  private async sessionPolicies(
+    accountId: string,
+    policy: string | undefined,
+    arns: string[] | undefined,
+  ): Promise<PolicyRef[]> {
     const out: PolicyRef[] = [];
     if (policy) out.push({ id: 'session-policy', document: policy });
     for (const arn of arns ?? []) {
@@ -137,7 +142,9 @@ export class IamPolicySource implements PolicySource {
     if (!rec) return NONE;
     const { data, principal } = decodeSession(rec.data);
     const hasSession = data.policy !== undefined || (data.policyArns?.length ?? 0) > 0;
-    const session = hasSession ? await this.sessionPolicies(rec.accountId, data.policy, data.policyArns) : undefined;
+    const session = hasSession
+      ? await this.sessionPolicies(rec.accountId, data.policy, data.policyArns)
+      : undefined;
     if (data.kind === 'session-token' || data.kind === 'federation') {
       const base = await this.userPolicies(rec.accountId, data.userId ?? '');
       // GetFederationToken sessions have only what their session policies allow (an empty set allows nothing).

@@ -26,7 +26,10 @@ const VERSION_ID = /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/;
 
 export function policyVersionHandlers(s: IamState): ServiceHandlers {
   return {
-    async CreatePolicyVersion(input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean }, ctx) {
+    async CreatePolicyVersion(
+      input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean },
+      ctx,
+    ) {
       const p = await ownPolicy(s, ctx, input.PolicyArn);
       checkManagedDocument(input.PolicyDocument);
       if (p.versions.length >= MAX_POLICY_VERSIONS) {
@@ -34,7 +37,11 @@ export function policyVersionHandlers(s: IamState): ServiceHandlers {
           `A managed policy can have up to ${MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version.`,
         );
       }
-      const v: PolicyVersionRecord = { id: `v${p.nextVersion}`, document: input.PolicyDocument, createdAt: iso(ctx.now) };
+      const v: PolicyVersionRecord = {
+        id: `v${p.nextVersion}`,
+        document: input.PolicyDocument,
+        createdAt: iso(ctx.now),
+      };
       const next: PolicyRecord = {
         ...p,
         versions: [...p.versions, v],
@@ -55,7 +62,11 @@ export function policyVersionHandlers(s: IamState): ServiceHandlers {
       const p = await resolvePolicy(s, ctx, input.PolicyArn);
       // Newest first, as IAM lists them.
       const pg = page([...p.versions].reverse(), input);
-      return { Versions: pg.items.map((v) => versionOut(p, v, false)), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+      return {
+        Versions: pg.items.map((v) => versionOut(p, v, false)),
+        IsTruncated: pg.IsTruncated,
+        Marker: pg.Marker,
+      };
     },
 
     async DeletePolicyVersion(input: { PolicyArn: string; VersionId: string }, ctx) {

@@ -117,8 +117,15 @@ export class QuotaError extends Error {
 }
 
 export interface IamRepository {
-  getEntity<K extends EntityKind>(accountId: string, kind: K, name: string): Promise<EntityRecords[K] | undefined>;
-  getEntityById<K extends EntityKind>(kind: K, id: string): Promise<{ accountId: string; record: EntityRecords[K] } | undefined>;
+  getEntity<K extends EntityKind>(
+    accountId: string,
+    kind: K,
+    name: string,
+  ): Promise<EntityRecords[K] | undefined>;
+  getEntityById<K extends EntityKind>(
+    kind: K,
+    id: string,
+  ): Promise<{ accountId: string; record: EntityRecords[K] } | undefined>;
   /** ConflictError when the (case-insensitive) name is taken. */
   createEntity<K extends EntityKind>(accountId: string, kind: K, record: EntityRecords[K]): Promise<void>;
   /** Rewrites a record, found by its id (renames allowed; ConflictError on a taken name). */

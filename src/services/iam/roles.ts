@@ -1,7 +1,21 @@
 /** IAM roles: trust policies (validated), MaxSessionDuration, boundaries, tags. */
 import { policySize, POLICY_LIMITS, validateTrustPolicy } from '../../policy/index.ts';
 import type { ServiceHandlers } from '../handler.ts';
-import { byPrefix, checkTags, create, date, encodeDocument, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  byPrefix,
+  checkTags,
+  create,
+  date,
+  encodeDocument,
+  iso,
+  mergeTags,
+  mustGet,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { deleteConflict, limitExceeded } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
@@ -32,7 +46,8 @@ export async function checkTrust(s: IamState, accountId: string, doc: string): P
     known.set(arn, e?.arn === arn);
   }
   validateTrustPolicy(doc, { principalExists: (arn) => known.get(arn) ?? true });
-  if (policySize(doc) > POLICY_LIMITS.trust) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${POLICY_LIMITS.trust}`);
+  if (policySize(doc) > POLICY_LIMITS.trust)
+    throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${POLICY_LIMITS.trust}`);
 }
 
 export function roleOut(r: RoleRecord, full = true) {
@@ -45,9 +60,17 @@ export function roleOut(r: RoleRecord, full = true) {
     AssumeRolePolicyDocument: encodeDocument(r.trust),
     ...(r.description !== undefined && { Description: r.description }),
     MaxSessionDuration: r.maxSessionDuration,
-    ...(full && r.boundary && { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: r.boundary } }),
+    ...(full &&
+      r.boundary && {
+        PermissionsBoundary: {
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+          PermissionsBoundaryArn: r.boundary,
+        },
+      }),
     ...(full && { Tags: tagsOut(r.tags) }),
-    ...(full && { RoleLastUsed: r.lastUsed ? { LastUsedDate: date(r.lastUsed.date), Region: r.lastUsed.region } : {} }),
+    ...(full && {
+      RoleLastUsed: r.lastUsed ? { LastUsedDate: date(r.lastUsed.date), Region: r.lastUsed.region } : {},
+    }),
   };
 }
 
@@ -121,9 +144,12 @@ export function roleHandlers(s: IamState): ServiceHandlers {
 
     async DeleteRole(input: { RoleName: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
-      if ((await s.repo.linksTo(ctx.accountId, 'profile-role', r.id)).length) throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
-      if ((await s.repo.listInline(ctx.accountId, r.id)).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
-      if ((await s.repo.linksFrom(ctx.accountId, 'attach', r.id)).length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+      if ((await s.repo.linksTo(ctx.accountId, 'profile-role', r.id)).length)
+        throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
+      if ((await s.repo.listInline(ctx.accountId, r.id)).length)
+        throw deleteConflict('Cannot delete entity, must delete policies first.');
+      if ((await s.repo.linksFrom(ctx.accountId, 'attach', r.id)).length)
+        throw deleteConflict('Cannot delete entity, must detach all policies first.');
       await s.repo.deleteEntity(ctx.accountId, 'role', r);
       s.changed();
       return {};

@@ -5,7 +5,18 @@
 import { X509Certificate } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import type { ServiceHandlers } from '../handler.ts';
-import { checkTags, create, date, iso, mergeTags, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  checkTags,
+  create,
+  date,
+  iso,
+  mergeTags,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { IamErrors, invalidInput } from './errors.ts';
 import type { IamState } from './state.ts';
 import type { SamlProviderRecord, Tag } from './repository.ts';
@@ -30,7 +41,11 @@ export function parseSamlMetadata(xml: string): ParsedMetadata {
   const bad = () => invalidInput('Could not parse metadata');
   let doc;
   try {
-    doc = new DOMParser({ onError: () => { throw bad(); } }).parseFromString(xml, 'text/xml');
+    doc = new DOMParser({
+      onError: () => {
+        throw bad();
+      },
+    }).parseFromString(xml, 'text/xml');
   } catch {
     throw bad();
   }
@@ -64,7 +79,8 @@ export function parseSamlMetadata(xml: string): ParsedMetadata {
 
 async function byArn(s: IamState, ctx: HandlerContext, arn: string): Promise<SamlProviderRecord> {
   const m = /^arn:aws:iam::(\d{12}):saml-provider\/(.+)$/.exec(arn);
-  const p = m && m[1] === ctx.accountId ? await s.repo.getEntity(ctx.accountId, 'saml-provider', m[2]!) : undefined;
+  const p =
+    m && m[1] === ctx.accountId ? await s.repo.getEntity(ctx.accountId, 'saml-provider', m[2]!) : undefined;
   if (!p || p.arn !== arn) throw IamErrors.noSuchEntity('saml-provider', arn);
   return p;
 }
@@ -93,12 +109,23 @@ export function samlProviderHandlers(s: IamState): ServiceHandlers {
 
     async GetSAMLProvider(input: { SAMLProviderArn: string }, ctx) {
       const p = await byArn(s, ctx, input.SAMLProviderArn);
-      return { SAMLMetadataDocument: p.metadata, CreateDate: date(p.createdAt), ValidUntil: date(p.validUntil), Tags: tagsOut(p.tags) };
+      return {
+        SAMLMetadataDocument: p.metadata,
+        CreateDate: date(p.createdAt),
+        ValidUntil: date(p.validUntil),
+        Tags: tagsOut(p.tags),
+      };
     },
 
     async ListSAMLProviders(_input: unknown, ctx) {
       const all = await s.repo.listEntities(ctx.accountId, 'saml-provider');
-      return { SAMLProviderList: all.map((p) => ({ Arn: p.arn, ValidUntil: date(p.validUntil), CreateDate: date(p.createdAt) })) };
+      return {
+        SAMLProviderList: all.map((p) => ({
+          Arn: p.arn,
+          ValidUntil: date(p.validUntil),
+          CreateDate: date(p.createdAt),
+        })),
+      };
     },
 
     async UpdateSAMLProvider(input: { SAMLProviderArn: string; SAMLMetadataDocument?: string }, ctx) {

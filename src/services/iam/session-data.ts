@@ -29,6 +29,9 @@ export const encodeSession = (d: SessionData): string => JSON.stringify(d);
 export function decodeSession(text: string): { data: SessionData; principal: Principal } {
   const data = JSON.parse(text) as SessionData;
   const { tokenIssueTime, ...rest } = data.principal;
-  const principal: Principal = { ...rest, ...(tokenIssueTime && { tokenIssueTime: new Date(tokenIssueTime) }) };
+  const principal: Principal = {
+    ...rest,
+    ...(tokenIssueTime && { tokenIssueTime: new Date(tokenIssueTime) }),
+  };
   return { data, principal };
 }

@@ -96,7 +96,11 @@ const toKey = (r: KeyRow): AccessKeyRecord => ({
   status: r.status,
   createdAt: r.created_at,
   ...(r.last_used_at && {
-    lastUsed: { date: r.last_used_at, service: r.last_used_service ?? 'N/A', region: r.last_used_region ?? 'N/A' },
+    lastUsed: {
+      date: r.last_used_at,
+      service: r.last_used_service ?? 'N/A',
+      region: r.last_used_region ?? 'N/A',
+    },
   }),
 });
 
@@ -119,21 +123,36 @@ export class SqliteIamRepository implements IamRepository {
     return new SqliteIamRepository(db);
   }
 
-  async getEntity<K extends EntityKind>(accountId: string, kind: K, name: string): Promise<EntityRecords[K] | undefined> {
+  async getEntity<K extends EntityKind>(
+    accountId: string,
+    kind: K,
+    name: string,
+  ): Promise<EntityRecords[K] | undefined> {
     const row = this.db
-      .statement<[string, string, string], { data: string }>('SELECT data FROM iam_entities WHERE account_id = ? AND kind = ? AND name_key = ?')
+      .statement<[string, string, string], { data: string }>(
+        'SELECT data FROM iam_entities WHERE account_id = ? AND kind = ? AND name_key = ?',
+      )
       .get(accountId, kind, key(name));
     return row && (JSON.parse(row.data) as EntityRecords[K]);
   }
 
-  async getEntityById<K extends EntityKind>(kind: K, id: string): Promise<{ accountId: string; record: EntityRecords[K] } | undefined> {
+  async getEntityById<K extends EntityKind>(
+    kind: K,
+    id: string,
+  ): Promise<{ accountId: string; record: EntityRecords[K] } | undefined> {
     const row = this.db
-      .statement<[string, string], { account_id: string; data: string }>('SELECT account_id, data FROM iam_entities WHERE kind = ? AND id = ?')
+      .statement<[string, string], { account_id: string; data: string }>(
+        'SELECT account_id, data FROM iam_entities WHERE kind = ? AND id = ?',
+      )
       .get(kind, id);
     return row && { accountId: row.account_id, record: JSON.parse(row.data) as EntityRecords[K] };
   }
 
-  async createEntity<K extends EntityKind>(accountId: string, kind: K, record: EntityRecords[K]): Promise<void> {
+  async createEntity<K extends EntityKind>(
+    accountId: string,
+    kind: K,
+    record: EntityRecords[K],
+  ): Promise<void> {
     conflict(kind, () =>
       this.db
         .statement('INSERT INTO iam_entities (account_id, kind, name_key, id, data) VALUES (?, ?, ?, ?, ?)')
@@ -141,18 +160,28 @@ export class SqliteIamRepository implements IamRepository {
     );
   }
 
-  async saveEntity<K extends EntityKind>(accountId: string, kind: K, record: EntityRecords[K]): Promise<void> {
+  async saveEntity<K extends EntityKind>(
+    accountId: string,
+    kind: K,
+    record: EntityRecords[K],
+  ): Promise<void> {
     conflict(kind, () =>
       this.db
-        .statement('UPDATE iam_entities SET name_key = ?, data = ? WHERE account_id = ? AND kind = ? AND id = ?')
+        .statement(
+          'UPDATE iam_entities SET name_key = ?, data = ? WHERE account_id = ? AND kind = ? AND id = ?',
+        )
         .run(key(record.name), JSON.stringify(record), accountId, kind, record.id),
     );
   }
 
   async deleteEntity(accountId: string, kind: EntityKind, record: EntityBase): Promise<void> {
     this.db.transaction(() => {
-      this.db.statement('DELETE FROM iam_entities WHERE account_id = ? AND kind = ? AND id = ?').run(accountId, kind, record.id);
-      this.db.statement('DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_id = ?').run(accountId, record.id);
+      this.db
+        .statement('DELETE FROM iam_entities WHERE account_id = ? AND kind = ? AND id = ?')
+        .run(accountId, kind, record.id);
+      this.db
+        .statement('DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_id = ?')
+        .run(accountId, record.id);
       for (const ref of [record.id, record.arn]) {
         this.db.statement('DELETE FROM iam_links WHERE account_id = ? AND from_id = ?').run(accountId, ref);
         this.db.statement('DELETE FROM iam_links WHERE account_id = ? AND to_id = ?').run(accountId, ref);
@@ -162,45 +191,62 @@ export class SqliteIamRepository implements IamRepository {
 
   async listEntities<K extends EntityKind>(accountId: string, kind: K): Promise<EntityRecords[K][]> {
     return this.db
-      .statement<[string, string], { data: string }>('SELECT data FROM iam_entities WHERE account_id = ? AND kind = ? ORDER BY name_key')
+      .statement<[string, string], { data: string }>(
+        'SELECT data FROM iam_entities WHERE account_id = ? AND kind = ? ORDER BY name_key',
+      )
       .all(accountId, kind)
       .map((r) => JSON.parse(r.data) as EntityRecords[K]);
   }
 
-  async addLink(accountId: string, kind: LinkKind, from: string, to: string, quota?: number): Promise<boolean> {
+  async addLink(
+    accountId: string,
+    kind: LinkKind,
+    from: string,
+    to: string,
+    quota?: number,
+  ): Promise<boolean> {
     return this.db.transaction(() => {
       const exists = this.db
         .statement('SELECT 1 FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ? AND to_id = ?')
         .get(accountId, kind, from, to);
       if (exists) return false;
       const { n } = this.db
-        .statement<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ?')
+        .statement<[string, string, string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ?',
+        )
         .get(accountId, kind, from)!;
       if (quota !== undefined && n >= quota) throw new QuotaError(quota);
       // seq keeps the order links were made in (attachment order); unique enough per table.
       const seq = Date.now() * 1000 + (this.seq = (this.seq + 1) % 1000);
-      this.db.statement('INSERT INTO iam_links (account_id, kind, from_id, to_id, seq) VALUES (?, ?, ?, ?, ?)').run(accountId, kind, from, to, seq);
+      this.db
+        .statement('INSERT INTO iam_links (account_id, kind, from_id, to_id, seq) VALUES (?, ?, ?, ?, ?)')
+        .run(accountId, kind, from, to, seq);
       return true;
     });
   }
 
   async removeLink(accountId: string, kind: LinkKind, from: string, to: string): Promise<boolean> {
     return (
-      this.db.statement('DELETE FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ? AND to_id = ?').run(accountId, kind, from, to)
-        .changes > 0
+      this.db
+        .statement('DELETE FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ? AND to_id = ?')
+        .run(accountId, kind, from, to).changes > 0
     );
   }
 
   async linksFrom(accountId: string, kind: LinkKind, from: string): Promise<string[]> {
     return this.db
-      .statement<[string, string, string], { to_id: string }>('SELECT to_id FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ? ORDER BY seq')
+      .statement<[string, string, string], { to_id: string }>(
+        'SELECT to_id FROM iam_links WHERE account_id = ? AND kind = ? AND from_id = ? ORDER BY seq',
+      )
       .all(accountId, kind, from)
       .map((r) => r.to_id);
   }
 
   async linksTo(accountId: string, kind: LinkKind, to: string): Promise<string[]> {
     return this.db
-      .statement<[string, string, string], { from_id: string }>('SELECT from_id FROM iam_links WHERE account_id = ? AND kind = ? AND to_id = ? ORDER BY seq')
+      .statement<[string, string, string], { from_id: string }>(
+        'SELECT from_id FROM iam_links WHERE account_id = ? AND kind = ? AND to_id = ? ORDER BY seq',
+      )
       .all(accountId, kind, to)
       .map((r) => r.from_id);
   }
@@ -216,27 +262,34 @@ export class SqliteIamRepository implements IamRepository {
 
   async getInline(accountId: string, ownerId: string, name: string): Promise<InlinePolicy | undefined> {
     return this.db
-      .statement<[string, string, string], InlinePolicy>('SELECT name, document FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? AND name_key = ?')
+      .statement<[string, string, string], InlinePolicy>(
+        'SELECT name, document FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? AND name_key = ?',
+      )
       .get(accountId, ownerId, key(name));
   }
 
   async deleteInline(accountId: string, ownerId: string, name: string): Promise<boolean> {
     return (
-      this.db.statement('DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? AND name_key = ?').run(accountId, ownerId, key(name))
-        .changes > 0
+      this.db
+        .statement('DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? AND name_key = ?')
+        .run(accountId, ownerId, key(name)).changes > 0
     );
   }
 
   async listInline(accountId: string, ownerId: string): Promise<InlinePolicy[]> {
     return this.db
-      .statement<[string, string], InlinePolicy>('SELECT name, document FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? ORDER BY name_key')
+      .statement<[string, string], InlinePolicy>(
+        'SELECT name, document FROM iam_inline_policies WHERE account_id = ? AND owner_id = ? ORDER BY name_key',
+      )
       .all(accountId, ownerId);
   }
 
   async createAccessKey(k: AccessKeyRecord, quota: number): Promise<void> {
     this.db.transaction(() => {
       const { n } = this.db
-        .statement<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_id = ?')
+        .statement<[string, string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_id = ?',
+        )
         .get(k.accountId, k.userId)!;
       if (n >= quota) throw new QuotaError(quota);
       this.db
@@ -248,19 +301,25 @@ export class SqliteIamRepository implements IamRepository {
   }
 
   async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const row = this.db.statement<[string], KeyRow>('SELECT * FROM iam_access_keys WHERE access_key_id = ?').get(accessKeyId);
+    const row = this.db
+      .statement<[string], KeyRow>('SELECT * FROM iam_access_keys WHERE access_key_id = ?')
+      .get(accessKeyId);
     return row && toKey(row);
   }
 
   async listAccessKeys(accountId: string, userId: string): Promise<AccessKeyRecord[]> {
     return this.db
-      .statement<[string, string], KeyRow>('SELECT * FROM iam_access_keys WHERE account_id = ? AND user_id = ? ORDER BY created_at, access_key_id')
+      .statement<[string, string], KeyRow>(
+        'SELECT * FROM iam_access_keys WHERE account_id = ? AND user_id = ? ORDER BY created_at, access_key_id',
+      )
       .all(accountId, userId)
       .map(toKey);
   }
 
   async setAccessKeyStatus(accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
-    this.db.statement('UPDATE iam_access_keys SET status = ? WHERE access_key_id = ?').run(status, accessKeyId);
+    this.db
+      .statement('UPDATE iam_access_keys SET status = ? WHERE access_key_id = ?')
+      .run(status, accessKeyId);
   }
 
   async deleteAccessKey(accessKeyId: string): Promise<void> {
@@ -278,13 +337,17 @@ export class SqliteIamRepository implements IamRepository {
   }
 
   async getAlias(accountId: string): Promise<string | undefined> {
-    return this.db.statement<[string], { alias: string }>('SELECT alias FROM iam_account_aliases WHERE account_id = ?').get(accountId)?.alias;
+    return this.db
+      .statement<[string], { alias: string }>('SELECT alias FROM iam_account_aliases WHERE account_id = ?')
+      .get(accountId)?.alias;
   }
 
   async setAlias(accountId: string, alias: string): Promise<void> {
     conflict('alias', () =>
       this.db
-        .statement('INSERT INTO iam_account_aliases (account_id, alias) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias')
+        .statement(
+          'INSERT INTO iam_account_aliases (account_id, alias) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias',
+        )
         .run(accountId, alias),
     );
   }
@@ -295,15 +358,25 @@ export class SqliteIamRepository implements IamRepository {
 
   async putSession(s: SessionRecord): Promise<void> {
     this.db
-      .statement('INSERT INTO sts_sessions (access_key_id, account_id, secret_access_key, session_token, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)')
+      .statement(
+        'INSERT INTO sts_sessions (access_key_id, account_id, secret_access_key, session_token, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(s.accessKeyId, s.accountId, s.secretAccessKey, s.sessionToken, s.expiresAt, s.data);
   }
 
   async getSession(accessKeyId: string): Promise<SessionRecord | undefined> {
     const row = this.db
-      .statement<[string], { access_key_id: string; account_id: string; secret_access_key: string; session_token: string; expires_at: string; data: string }>(
-        'SELECT * FROM sts_sessions WHERE access_key_id = ?',
-      )
+      .statement<
+        [string],
+        {
+          access_key_id: string;
+          account_id: string;
+          secret_access_key: string;
+          session_token: string;
+          expires_at: string;
+          data: string;
+        }
+      >('SELECT * FROM sts_sessions WHERE access_key_id = ?')
       .get(accessKeyId);
     return (
       row && {

@@ -1,7 +1,20 @@
 /** IAM users: create, read, list, rename/move, delete (with AWS's conflict checks), tags, login profiles. */
 import { AwsError } from '../../errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import { byPrefix, checkTags, create, date, iso, mergeTags, mustGet, page, removeTags, save, tagsOut, type Paged } from './common.ts';
+import {
+  byPrefix,
+  checkTags,
+  create,
+  date,
+  iso,
+  mergeTags,
+  mustGet,
+  page,
+  removeTags,
+  save,
+  tagsOut,
+  type Paged,
+} from './common.ts';
 import { deleteConflict, exists, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
@@ -15,15 +28,26 @@ export function userOut(u: UserRecord, full = true) {
     UserId: u.id,
     Arn: u.arn,
     CreateDate: date(u.createdAt),
-    ...(full && u.boundary && { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: u.boundary } }),
+    ...(full &&
+      u.boundary && {
+        PermissionsBoundary: {
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+          PermissionsBoundaryArn: u.boundary,
+        },
+      }),
     ...(full && { Tags: tagsOut(u.tags) }),
   };
 }
 
 /** The user a request names, or (no name) the calling IAM user. */
-export async function targetUser(s: IamState, ctx: HandlerContext, name: string | undefined): Promise<UserRecord | undefined> {
+export async function targetUser(
+  s: IamState,
+  ctx: HandlerContext,
+  name: string | undefined,
+): Promise<UserRecord | undefined> {
   if (name !== undefined) return mustGet(s, ctx, 'user', name);
-  if (ctx.principal.type === 'IAMUser' && ctx.principal.userName) return mustGet(s, ctx, 'user', ctx.principal.userName);
+  if (ctx.principal.type === 'IAMUser' && ctx.principal.userName)
+    return mustGet(s, ctx, 'user', ctx.principal.userName);
   if (ctx.principal.type === 'Root') return undefined;
   throw new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
 }
@@ -36,7 +60,10 @@ type UserWithLogin = UserRecord & { loginProfile?: LoginProfile };
 
 export function userHandlers(s: IamState): ServiceHandlers {
   return {
-    async CreateUser(input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }, ctx) {
+    async CreateUser(
+      input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] },
+      ctx,
+    ) {
       const path = input.Path ?? '/';
       const tags = checkTags(input.Tags);
       if (input.PermissionsBoundary) await resolvePolicy(s, ctx, input.PermissionsBoundary);
@@ -57,7 +84,14 @@ export function userHandlers(s: IamState): ServiceHandlers {
       const u = await targetUser(s, ctx, input.UserName);
       if (!u) {
         // The root user: AWS answers with the account as the user id.
-        return { User: { UserId: ctx.accountId, Arn: `arn:aws:iam::${ctx.accountId}:root`, CreateDate: ctx.now, Path: '/' } };
+        return {
+          User: {
+            UserId: ctx.accountId,
+            Arn: `arn:aws:iam::${ctx.accountId}:root`,
+            CreateDate: ctx.now,
+            Path: '/',
+          },
+        };
       }
       return { User: userOut(u) };
     },
@@ -79,10 +113,14 @@ export function userHandlers(s: IamState): ServiceHandlers {
     async DeleteUser(input: { UserName: string }, ctx) {
       const u = (await mustGet(s, ctx, 'user', input.UserName)) as UserWithLogin;
       if (u.loginProfile) throw deleteConflict('Cannot delete entity, must delete login profile first.');
-      if ((await s.repo.listAccessKeys(ctx.accountId, u.id)).length) throw deleteConflict('Cannot delete entity, must delete access keys first.');
-      if ((await s.repo.listInline(ctx.accountId, u.id)).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
-      if ((await s.repo.linksFrom(ctx.accountId, 'attach', u.id)).length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
-      if ((await s.repo.linksFrom(ctx.accountId, 'member', u.id)).length) throw deleteConflict('Cannot delete entity, must remove user from all groups first.');
+      if ((await s.repo.listAccessKeys(ctx.accountId, u.id)).length)
+        throw deleteConflict('Cannot delete entity, must delete access keys first.');
+      if ((await s.repo.listInline(ctx.accountId, u.id)).length)
+        throw deleteConflict('Cannot delete entity, must delete policies first.');
+      if ((await s.repo.linksFrom(ctx.accountId, 'attach', u.id)).length)
+        throw deleteConflict('Cannot delete entity, must detach all policies first.');
+      if ((await s.repo.linksFrom(ctx.accountId, 'member', u.id)).length)
+        throw deleteConflict('Cannot delete entity, must remove user from all groups first.');
       await s.repo.deleteEntity(ctx.accountId, 'user', u);
       s.changed();
       return {};
@@ -125,28 +163,49 @@ export function userHandlers(s: IamState): ServiceHandlers {
       if (!u) throw noSuch('The user with name  cannot be found.');
       if (u.loginProfile) throw exists(`Login Profile for user ${u.name} already exists.`);
       // The password itself is not kept: Stratus has no console to sign in to.
-      const loginProfile = { createdAt: iso(ctx.now), passwordResetRequired: input.PasswordResetRequired ?? false };
+      const loginProfile = {
+        createdAt: iso(ctx.now),
+        passwordResetRequired: input.PasswordResetRequired ?? false,
+      };
       await save(s, ctx, 'user', { ...u, loginProfile } as UserRecord);
-      return { LoginProfile: { UserName: u.name, CreateDate: ctx.now, PasswordResetRequired: loginProfile.passwordResetRequired } };
+      return {
+        LoginProfile: {
+          UserName: u.name,
+          CreateDate: ctx.now,
+          PasswordResetRequired: loginProfile.passwordResetRequired,
+        },
+      };
     },
 
     async GetLoginProfile(input: { UserName?: string }, ctx) {
       const u = (await targetUser(s, ctx, input.UserName)) as UserWithLogin | undefined;
-      if (!u?.loginProfile) throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
-      return { LoginProfile: { UserName: u.name, CreateDate: date(u.loginProfile.createdAt), PasswordResetRequired: u.loginProfile.passwordResetRequired } };
+      if (!u?.loginProfile)
+        throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
+      return {
+        LoginProfile: {
+          UserName: u.name,
+          CreateDate: date(u.loginProfile.createdAt),
+          PasswordResetRequired: u.loginProfile.passwordResetRequired,
+        },
+      };
     },
 
     async UpdateLoginProfile(input: { UserName?: string; PasswordResetRequired?: boolean }, ctx) {
       const u = (await targetUser(s, ctx, input.UserName)) as UserWithLogin | undefined;
-      if (!u?.loginProfile) throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
-      const loginProfile = { ...u.loginProfile, passwordResetRequired: input.PasswordResetRequired ?? u.loginProfile.passwordResetRequired };
+      if (!u?.loginProfile)
+        throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
+      const loginProfile = {
+        ...u.loginProfile,
+        passwordResetRequired: input.PasswordResetRequired ?? u.loginProfile.passwordResetRequired,
+      };
       await save(s, ctx, 'user', { ...u, loginProfile } as UserRecord);
       return {};
     },
 
     async DeleteLoginProfile(input: { UserName?: string }, ctx) {
       const u = (await targetUser(s, ctx, input.UserName)) as UserWithLogin | undefined;
-      if (!u?.loginProfile) throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
+      if (!u?.loginProfile)
+        throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
       const { loginProfile: _drop, ...rest } = u;
       await save(s, ctx, 'user', rest);
       return {};

@@ -12,16 +12,24 @@ import type { PolicySource } from '../iam/policy-source.ts';
 import type { IamState } from '../iam/state.ts';
 import { noteRoleUse } from './assume-role.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
-import { checkPolicyArns, checkSessionPolicy, roleDuration, roleSession, sessionTags } from './role-session.ts';
+import {
+  checkPolicyArns,
+  checkSessionPolicy,
+  roleDuration,
+  roleSession,
+  sessionTags,
+} from './role-session.ts';
 import { readClaims, SamlError, verifiedAssertion } from './saml-assertion.ts';
 import { checkTrust } from './trust.ts';
 
-const AWS_AUDIENCES = /^https:\/\/(([a-z0-9-]+\.)?signin\.aws\.amazon\.com|signin\.amazonaws-us-gov\.com)\/saml(\/acs\/[A-Za-z0-9]+)?$/;
+const AWS_AUDIENCES =
+  /^https:\/\/(([a-z0-9-]+\.)?signin\.aws\.amazon\.com|signin\.amazonaws-us-gov\.com)\/saml(\/acs\/[A-Za-z0-9]+)?$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** Clock skew tolerated for NotBefore (IdPs' clocks drift); NotOnOrAfter is strict. */
 const NOT_BEFORE_SKEW_MS = 5 * 60_000;
 
-const err = (code: string, message: string) => new AwsError(code, message, code === 'AccessDenied' ? 403 : 400);
+const err = (code: string, message: string) =>
+  new AwsError(code, message, code === 'AccessDenied' ? 403 : 400);
 
 const SUBJECT_TYPES: Record<string, string> = {
   'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent': 'persistent',
@@ -41,7 +49,8 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
   return async function AssumeRoleWithSAML(input: AssumeRoleWithSamlInput, ctx: HandlerContext) {
     const m = /^arn:aws:iam::(\d{12}):saml-provider\/(.+)$/.exec(input.PrincipalArn);
     const provider = m ? await s.repo.getEntity(m[1]!, 'saml-provider', m[2]!) : undefined;
-    if (!m || !provider || provider.arn !== input.PrincipalArn) throw err('InvalidIdentityToken', `SAML Provider ${input.PrincipalArn} does not exist.`);
+    if (!m || !provider || provider.arn !== input.PrincipalArn)
+      throw err('InvalidIdentityToken', `SAML Provider ${input.PrincipalArn} does not exist.`);
     const accountId = m[1]!;
 
     let xml: string;
@@ -58,12 +67,17 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
       throw err('InvalidIdentityToken', 'Invalid SAML response');
     }
     if (claims.issuer !== provider.entityId) {
-      throw err('InvalidIdentityToken', `Issuer ${claims.issuer} of the SAML assertion does not match the provider's entity id.`);
+      throw err(
+        'InvalidIdentityToken',
+        `Issuer ${claims.issuer} of the SAML assertion does not match the provider's entity id.`,
+      );
     }
     const now = ctx.now.getTime();
-    if (claims.notBefore && claims.notBefore.getTime() - NOT_BEFORE_SKEW_MS > now) throw err('InvalidIdentityToken', 'SAML assertion is not yet valid');
+    if (claims.notBefore && claims.notBefore.getTime() - NOT_BEFORE_SKEW_MS > now)
+      throw err('InvalidIdentityToken', 'SAML assertion is not yet valid');
     for (const until of [claims.notOnOrAfter, claims.subjectNotOnOrAfter]) {
-      if (until && until.getTime() <= now) throw err('ExpiredToken', 'Token expired: the SAML assertion is past its NotOnOrAfter');
+      if (until && until.getTime() <= now)
+        throw err('ExpiredToken', 'Token expired: the SAML assertion is past its NotOnOrAfter');
     }
     const audience = claims.audiences.find((a) => AWS_AUDIENCES.test(a));
     if (!audience) throw err('InvalidIdentityToken', 'Audience of the SAML assertion is not AWS');
@@ -71,13 +85,20 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
     if (!pairs.some((p) => p.length === 2 && p.includes(input.RoleArn) && p.includes(input.PrincipalArn))) {
       throw err('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
     }
-    if (!claims.sessionName) throw err('InvalidIdentityToken', 'RoleSessionName is required in AuthnResponse');
-    if (!SESSION_NAME.test(claims.sessionName)) throw err('InvalidIdentityToken', 'Invalid RoleSessionName in AuthnResponse');
+    if (!claims.sessionName)
+      throw err('InvalidIdentityToken', 'RoleSessionName is required in AuthnResponse');
+    if (!SESSION_NAME.test(claims.sessionName))
+      throw err('InvalidIdentityToken', 'Invalid RoleSessionName in AuthnResponse');
 
     const role = await source.role(input.RoleArn);
-    if (!role || role.accountId !== accountId) throw err('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
+    if (!role || role.accountId !== accountId)
+      throw err('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
     let duration = roleDuration(input.DurationSeconds, role, false);
-    if (claims.sessionDuration && Number.isInteger(claims.sessionDuration) && input.DurationSeconds === undefined) {
+    if (
+      claims.sessionDuration &&
+      Number.isInteger(claims.sessionDuration) &&
+      input.DurationSeconds === undefined
+    ) {
       duration = Math.min(Math.max(claims.sessionDuration, 900), role.maxSessionDuration);
     }
     checkSessionPolicy(input.Policy);
@@ -85,8 +106,12 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
     const tagList = Object.entries(claims.principalTags).map(([Key, Value]) => ({ Key, Value }));
     const tags = sessionTags(tagList, claims.transitiveTagKeys, {}, []);
 
-    const subjectType = claims.nameIdFormat ? (SUBJECT_TYPES[claims.nameIdFormat] ?? claims.nameIdFormat) : 'unspecified';
-    const nameQualifier = createHash('sha1').update(`${claims.issuer}${accountId}/${provider.name}`).digest('base64');
+    const subjectType = claims.nameIdFormat
+      ? (SUBJECT_TYPES[claims.nameIdFormat] ?? claims.nameIdFormat)
+      : 'unspecified';
+    const nameQualifier = createHash('sha1')
+      .update(`${claims.issuer}${accountId}/${provider.name}`)
+      .digest('base64');
     const caller: Principal = {
       type: 'SAMLUser',
       accountId,

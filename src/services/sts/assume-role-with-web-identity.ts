@@ -14,7 +14,13 @@ import type { IamState } from '../iam/state.ts';
 import { noteRoleUse } from './assume-role.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
 import { JwtError, verifyJwt } from './jwt.ts';
-import { checkPolicyArns, checkSessionPolicy, roleDuration, roleSession, sessionTags } from './role-session.ts';
+import {
+  checkPolicyArns,
+  checkSessionPolicy,
+  roleDuration,
+  roleSession,
+  sessionTags,
+} from './role-session.ts';
 import { checkTrust } from './trust.ts';
 
 const invalid = (m: string) => new AwsError('InvalidIdentityToken', m, 400);
@@ -29,18 +35,26 @@ export interface AssumeRoleWithWebIdentityInput {
   DurationSeconds?: number;
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 
 export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySource) {
-  return async function AssumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput, ctx: HandlerContext) {
+  return async function AssumeRoleWithWebIdentity(
+    input: AssumeRoleWithWebIdentityInput,
+    ctx: HandlerContext,
+  ) {
     const role = await source.role(input.RoleArn);
-    if (!role) throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+    if (!role)
+      throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
     let payload: Record<string, unknown>;
     let providerArn: string;
     let key: string;
     try {
       const parts = input.WebIdentityToken.split('.');
-      const claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      const claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       const iss = typeof claims.iss === 'string' ? claims.iss : '';
       if (!iss) throw invalid('The web identity token has no issuer (iss).');
       key = providerKey(iss.startsWith('https://') ? iss : `https://${iss}`);
@@ -48,7 +62,10 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
       const provider = await s.repo.getEntity(role.accountId, 'oidc-provider', key);
       if (!provider) throw invalid(`No OpenIDConnect provider found in your account for ${iss}`);
       const jwks = jwksOf(provider);
-      if (!jwks) throw invalid(`No keys are registered for the OpenIDConnect provider ${providerArn} (tags ${'stratus:jwks:N'})`);
+      if (!jwks)
+        throw invalid(
+          `No keys are registered for the OpenIDConnect provider ${providerArn} (tags ${'stratus:jwks:N'})`,
+        );
       payload = verifyJwt(input.WebIdentityToken, jwks).payload;
       const aud = list(payload.aud);
       if (!aud.some((a) => provider.clientIds.includes(a))) throw invalid('Incorrect token audience');
@@ -59,20 +76,36 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
     }
     const nowSec = ctx.now.getTime() / 1000;
     if (typeof payload.exp !== 'number' || payload.exp <= nowSec) {
-      throw new AwsError('ExpiredTokenException', `Token expired: current date/time ${nowSec} must be before the expiration date/time ${String(payload.exp)}`, 400);
+      throw new AwsError(
+        'ExpiredTokenException',
+        `Token expired: current date/time ${nowSec} must be before the expiration date/time ${String(payload.exp)}`,
+        400,
+      );
     }
-    if (typeof payload.nbf === 'number' && payload.nbf > nowSec + 300) throw invalid('The web identity token is not yet valid');
+    if (typeof payload.nbf === 'number' && payload.nbf > nowSec + 300)
+      throw invalid('The web identity token is not yet valid');
 
     const duration = roleDuration(input.DurationSeconds, role, false);
     checkSessionPolicy(input.Policy);
     const policyArns = checkPolicyArns(input.PolicyArns);
     const sub = String(payload.sub ?? '');
     const aud = list(payload.aud);
-    const tagClaim = (payload['https://aws.amazon.com/tags'] ?? {}) as { principal_tags?: Record<string, string[]>; transitive_tag_keys?: string[] };
-    const tagList = Object.entries(tagClaim.principal_tags ?? {}).map(([Key, v]) => ({ Key, Value: String(list(v)[0] ?? '') }));
+    const tagClaim = (payload['https://aws.amazon.com/tags'] ?? {}) as {
+      principal_tags?: Record<string, string[]>;
+      transitive_tag_keys?: string[];
+    };
+    const tagList = Object.entries(tagClaim.principal_tags ?? {}).map(([Key, v]) => ({
+      Key,
+      Value: String(list(v)[0] ?? ''),
+    }));
     const tags = sessionTags(tagList, tagClaim.transitive_tag_keys, {}, []);
 
-    const caller: Principal = { type: 'WebIdentityUser', accountId: role.accountId, arn: `${providerArn}/${sub}`, userId: `${key}:${sub}` };
+    const caller: Principal = {
+      type: 'WebIdentityUser',
+      accountId: role.accountId,
+      arn: `${providerArn}/${sub}`,
+      userId: `${key}:${sub}`,
+    };
     const actions = ['sts:AssumeRoleWithWebIdentity'];
     if (tagList.length) actions.push('sts:TagSession');
     checkTrust({

@@ -5,7 +5,15 @@ import type { PolicySource } from '../iam/policy-source.ts';
 import { decodeSession } from '../iam/session-data.ts';
 import type { IamState } from '../iam/state.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
-import { checkPolicyArns, checkSessionPolicy, roleDuration, roleSession, sessionTags, tagContext, type Tag } from './role-session.ts';
+import {
+  checkPolicyArns,
+  checkSessionPolicy,
+  roleDuration,
+  roleSession,
+  sessionTags,
+  tagContext,
+  type Tag,
+} from './role-session.ts';
 import { checkTrust } from './trust.ts';
 
 export interface AssumeRoleInput {
@@ -25,13 +33,22 @@ export interface AssumeRoleInput {
 export function assumeRoleHandler(s: IamState, source: PolicySource) {
   return async function AssumeRole(input: AssumeRoleInput, ctx: HandlerContext) {
     const p = ctx.principal;
-    if (p.type === 'Root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403);
+    if (p.type === 'Root')
+      throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403);
     const role = await source.role(input.RoleArn);
     if (!role) {
-      throw new AwsError('AccessDenied', `User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+      throw new AwsError(
+        'AccessDenied',
+        `User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+        403,
+      );
     }
     if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-      throw new AwsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403);
+      throw new AwsError(
+        'AccessDenied',
+        'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+        403,
+      );
     }
     const chained = p.type === 'AssumedRole';
     const duration = roleDuration(input.DurationSeconds, role, chained);
@@ -50,7 +67,11 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
       }
     }
     if (p.sourceIdentity && input.SourceIdentity && input.SourceIdentity !== p.sourceIdentity) {
-      throw new AwsError('AccessDenied', 'The source identity of a role session cannot be changed by role chaining.', 403);
+      throw new AwsError(
+        'AccessDenied',
+        'The source identity of a role session cannot be changed by role chaining.',
+        403,
+      );
     }
     const sourceIdentity = input.SourceIdentity ?? p.sourceIdentity;
     const tags = sessionTags(input.Tags, input.TransitiveTagKeys, inherited, inheritedTransitive);
@@ -94,7 +115,16 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
 }
 
 /** RoleLastUsed (not a policy change: the policy source's cache stays valid). */
-export async function noteRoleUse(s: IamState, accountId: string, roleName: string, ctx: HandlerContext): Promise<void> {
+export async function noteRoleUse(
+  s: IamState,
+  accountId: string,
+  roleName: string,
+  ctx: HandlerContext,
+): Promise<void> {
   const r = await s.repo.getEntity(accountId, 'role', roleName);
-  if (r) await s.repo.saveEntity(accountId, 'role', { ...r, lastUsed: { date: ctx.now.toISOString(), region: ctx.region } });
+  if (r)
+    await s.repo.saveEntity(accountId, 'role', {
+      ...r,
+      lastUsed: { date: ctx.now.toISOString(), region: ctx.region },
+    });
 }

@@ -9,7 +9,12 @@ import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { PolicySource } from '../iam/policy-source.ts';
 
-const NO_PERMISSION = new Set(['GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
+const NO_PERMISSION = new Set([
+  'GetCallerIdentity',
+  'GetSessionToken',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+]);
 
 function tagContext(tags: { Key: string; Value: string }[] | undefined): Record<string, ConditionValue> {
   const c: Record<string, ConditionValue> = {};
@@ -41,12 +46,19 @@ export function stsAuthz(source: PolicySource): AuthzMapper {
         ...(role && { resourcePolicy: role.trustPolicy, resourceTags: role.tags }),
       };
       const out: AuthzRequest[] = [{ action: 'sts:AssumeRole', ...base }];
-      if (input.Tags?.length || input.TransitiveTagKeys?.length) out.push({ action: 'sts:TagSession', ...base });
+      if (input.Tags?.length || input.TransitiveTagKeys?.length)
+        out.push({ action: 'sts:TagSession', ...base });
       if (input.SourceIdentity !== undefined) out.push({ action: 'sts:SetSourceIdentity', ...base });
       return out;
     }
     if (operation === 'GetFederationToken') {
-      return [{ action: 'sts:GetFederationToken', resource: `arn:aws:sts::${ctx.accountId}:federated-user/${input.Name}`, context: tagContext(input.Tags) }];
+      return [
+        {
+          action: 'sts:GetFederationToken',
+          resource: `arn:aws:sts::${ctx.accountId}:federated-user/${input.Name}`,
+          context: tagContext(input.Tags),
+        },
+      ];
     }
     return [{ action: `sts:${operation}`, resource: '*' }];
   };

@@ -15,13 +15,24 @@ export interface IssuedCredentials {
   Expiration: Date;
 }
 
-export async function issueCredentials(s: IamState, accountId: string, data: SessionData, now: Date, durationSeconds: number): Promise<IssuedCredentials> {
+export async function issueCredentials(
+  s: IamState,
+  accountId: string,
+  data: SessionData,
+  now: Date,
+  durationSeconds: number,
+): Promise<IssuedCredentials> {
   const id = accessKeyId(true);
   const secret = secretAccessKey();
   const token = 'IQoJb3JpZ2luX2Vj' + randomBytes(256).toString('base64');
   // AWS reports expiry to the second.
   const expiration = new Date(Math.floor(now.getTime() / 1000) * 1000 + durationSeconds * 1000);
-  const principal = { ...data.principal, accessKeyId: id, tokenIssueTime: now.toISOString(), temporary: true };
+  const principal = {
+    ...data.principal,
+    accessKeyId: id,
+    tokenIssueTime: now.toISOString(),
+    temporary: true,
+  };
   await s.repo.putSession({
     accessKeyId: id,
     accountId,
@@ -34,8 +45,15 @@ export async function issueCredentials(s: IamState, accountId: string, data: Ses
 }
 
 /** PackedPolicySize: how much of the packed-policy allowance session policies and tags use (percent). */
-export function packedPolicySize(policy: string | undefined, arns: string[] | undefined, tags: { Key: string; Value: string }[] | undefined): number | undefined {
+export function packedPolicySize(
+  policy: string | undefined,
+  arns: string[] | undefined,
+  tags: { Key: string; Value: string }[] | undefined,
+): number | undefined {
   if (!policy && !arns?.length && !tags?.length) return undefined;
-  const size = (policy ?? '').replace(/\s+/g, '').length + (arns ?? []).join('').length + JSON.stringify(tags ?? []).length;
+  const size =
+    (policy ?? '').replace(/\s+/g, '').length +
+    (arns ?? []).join('').length +
+    JSON.stringify(tags ?? []).length;
   return Math.max(1, Math.ceil((size / 2048) * 100 * 0.5));
 }

@@ -9,8 +9,15 @@ export function infoHandlers(s: IamState, accounts: AccountsRepository) {
     async GetAccessKeyInfo(input: { AccessKeyId: string }, _ctx: HandlerContext) {
       const id = input.AccessKeyId;
       const account =
-        (await s.repo.getAccessKey(id))?.accountId ?? (await s.repo.getSession(id))?.accountId ?? (await accounts.findRootCredential(id))?.accountId;
-      if (!account) throw new AwsError('InvalidParameterValue', `The access key ID ${id} is not known to this Stratus server.`, 400);
+        (await s.repo.getAccessKey(id))?.accountId ??
+        (await s.repo.getSession(id))?.accountId ??
+        (await accounts.findRootCredential(id))?.accountId;
+      if (!account)
+        throw new AwsError(
+          'InvalidParameterValue',
+          `The access key ID ${id} is not known to this Stratus server.`,
+          400,
+        );
       return { Account: account };
     },
   };

@@ -37,7 +37,12 @@ function json(part: string): Record<string, unknown> {
 export function decodeJwt(token: string): Jwt & { signingInput: string; signature: Buffer } {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtError('Token is not a valid JWT');
-  return { header: json(parts[0]!), payload: json(parts[1]!), signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, 'base64url') };
+  return {
+    header: json(parts[0]!),
+    payload: json(parts[1]!),
+    signingInput: `${parts[0]}.${parts[1]}`,
+    signature: Buffer.from(parts[2]!, 'base64url'),
+  };
 }
 
 /** Verifies the signature with a key of the JWKS; returns the decoded token. */
@@ -51,7 +56,9 @@ export function verifyJwt(token: string, jwks: string): Jwt {
   } catch {
     throw new JwtError('The OpenID Connect provider has no valid JWKS registered');
   }
-  const candidates = keys.filter((k) => (t.header.kid === undefined || k.kid === t.header.kid) && (k.use === undefined || k.use === 'sig'));
+  const candidates = keys.filter(
+    (k) => (t.header.kid === undefined || k.kid === t.header.kid) && (k.use === undefined || k.use === 'sig'),
+  );
   for (const jwk of candidates) {
     let key: KeyObject;
     try {
@@ -61,11 +68,22 @@ export function verifyJwt(token: string, jwks: string): Jwt {
     }
     const ok =
       alg.kind === 'ec'
-        ? verifySignature(alg.hash, Buffer.from(t.signingInput), { key, dsaEncoding: 'ieee-p1363' }, t.signature)
+        ? verifySignature(
+            alg.hash,
+            Buffer.from(t.signingInput),
+            { key, dsaEncoding: 'ieee-p1363' },
+            t.signature,
+          )
         : verifySignature(
             alg.hash,
             Buffer.from(t.signingInput),
-            alg.kind === 'pss' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : key,
+            alg.kind === 'pss'
+              ? {
+                  key,
+                  padding: constants.RSA_PKCS1_PSS_PADDING,
+                  saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+                }
+              : key,
             t.signature,
           );
     if (ok) return { header: t.header, payload: t.payload };

@@ -16,7 +16,9 @@ export const validation = (message: string) => new AwsError('ValidationError', m
 export function roleDuration(requested: number | undefined, role: RoleTrust, chained: boolean): number {
   if (chained) {
     if (requested !== undefined && requested > 3600) {
-      throw validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+      throw validation(
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      );
     }
     return requested ?? 3600;
   }
@@ -24,7 +26,9 @@ export function roleDuration(requested: number | undefined, role: RoleTrust, cha
     throw validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
   if (requested !== undefined && requested < 900) {
-    throw validation(`1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+    throw validation(
+      `1 validation error detected: Value '${requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+    );
   }
   return requested ?? 3600;
 }
@@ -37,29 +41,50 @@ export function checkSessionPolicy(policy: string | undefined): void {
 export function checkPolicyArns(arns: { arn?: string }[] | undefined): string[] | undefined {
   if (!arns?.length) return undefined;
   return arns.map((a) => {
-    if (!a.arn || !/^arn:aws:iam::(\d{12}|aws):policy\/.+/.test(a.arn)) throw validation(`Invalid PolicyArn ${a.arn ?? ''}`);
+    if (!a.arn || !/^arn:aws:iam::(\d{12}|aws):policy\/.+/.test(a.arn))
+      throw validation(`Invalid PolicyArn ${a.arn ?? ''}`);
     return a.arn;
   });
 }
 
 /** Session tags (at most 50, keys unique case-insensitively) and the transitive keys among them. */
-export function sessionTags(tags: Tag[] | undefined, transitive: string[] | undefined, inherited: Record<string, string>, inheritedTransitive: string[]) {
+export function sessionTags(
+  tags: Tag[] | undefined,
+  transitive: string[] | undefined,
+  inherited: Record<string, string>,
+  inheritedTransitive: string[],
+) {
   const out: Record<string, string> = {};
   const seen = new Set<string>();
   for (const t of tags ?? []) {
     const k = t.Key.toLowerCase();
-    if (seen.has(k)) throw new AwsError('InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400);
+    if (seen.has(k))
+      throw new AwsError(
+        'InvalidParameterValue',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+        400,
+      );
     seen.add(k);
     out[t.Key] = t.Value;
   }
-  if ((tags?.length ?? 0) > 50) throw validation('1 validation error detected: Member must have length less than or equal to 50');
+  if ((tags?.length ?? 0) > 50)
+    throw validation('1 validation error detected: Member must have length less than or equal to 50');
   for (const k of transitive ?? []) {
-    if (!seen.has(k.toLowerCase())) throw new AwsError('InvalidParameterValue', 'The specified transitive tag key must be included in the requested tags.', 400);
+    if (!seen.has(k.toLowerCase()))
+      throw new AwsError(
+        'InvalidParameterValue',
+        'The specified transitive tag key must be included in the requested tags.',
+        400,
+      );
   }
   // Transitive tags of a chained session are carried over and cannot be overridden.
   for (const k of inheritedTransitive) {
     if (seen.has(k.toLowerCase()) && out[k] !== inherited[k]) {
-      throw new AwsError('InvalidParameterValue', `One or more session tags are already transitive tags: ${k}`, 400);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `One or more session tags are already transitive tags: ${k}`,
+        400,
+      );
     }
     if (inherited[k] !== undefined) out[k] = inherited[k]!;
   }

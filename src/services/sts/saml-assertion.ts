@@ -43,13 +43,20 @@ const invalid = (m: string) => new SamlError('InvalidIdentityToken', m);
 
 function parse(xml: string): Document {
   let failed = false;
-  const doc: Document = new DOMParser({ onError: (level) => { if (level !== 'warning') failed = true; } }).parseFromString(xml, 'text/xml');
+  const doc: Document = new DOMParser({
+    onError: (level) => {
+      if (level !== 'warning') failed = true;
+    },
+  }).parseFromString(xml, 'text/xml');
   if (failed || !doc.documentElement) throw invalid('Invalid SAML response');
   return doc;
 }
 
 const children = (el: Element, ns: string, name: string): Element[] =>
-  Array.from(el.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === name && (n as Element).namespaceURI === ns);
+  Array.from(el.childNodes).filter(
+    (n): n is Element =>
+      n.nodeType === 1 && (n as Element).localName === name && (n as Element).namespaceURI === ns,
+  );
 
 const text = (el: Element | undefined): string | undefined => el?.textContent?.trim() || undefined;
 
@@ -65,11 +72,15 @@ export function verifiedAssertion(xml: string, certificates: string[]): Element 
   const doc = parse(xml);
   const root = doc.documentElement!;
   let assertionEl: Element | undefined;
-  if (root.localName === 'Response' && root.namespaceURI === SAMLP) assertionEl = children(root, SAML, 'Assertion')[0];
+  if (root.localName === 'Response' && root.namespaceURI === SAMLP)
+    assertionEl = children(root, SAML, 'Assertion')[0];
   else if (root.localName === 'Assertion' && root.namespaceURI === SAML) assertionEl = root;
   if (!assertionEl) throw invalid('Invalid SAML response: no Assertion');
   // Signatures directly inside the Assertion or the Response.
-  const signatures = [...children(assertionEl, DS, 'Signature'), ...(assertionEl === root ? [] : children(root, DS, 'Signature'))];
+  const signatures = [
+    ...children(assertionEl, DS, 'Signature'),
+    ...(assertionEl === root ? [] : children(root, DS, 'Signature')),
+  ];
   if (signatures.length === 0) throw invalid('Invalid SAML response: the assertion is not signed');
   for (const signature of signatures) {
     for (const cert of certificates) {
@@ -90,7 +101,9 @@ export function verifiedAssertion(xml: string, certificates: string[]): Element 
       }
     }
   }
-  throw invalid('Invalid SAML response: the signature of the assertion could not be verified with the identity provider\'s certificates');
+  throw invalid(
+    "Invalid SAML response: the signature of the assertion could not be verified with the identity provider's certificates",
+  );
 }
 
 const ATTR = 'https://aws.amazon.com/SAML/Attributes/';
@@ -135,10 +148,10 @@ export function readClaims(a: Element): SamlClaims {
       else if (key === 'RoleSessionName') claims.sessionName = values[0];
       else if (key === 'SessionDuration') claims.sessionDuration = Number(values[0]);
       else if (key === 'SourceIdentity') claims.sourceIdentity = values[0];
-      else if (key.startsWith('PrincipalTag:')) claims.principalTags[key.slice('PrincipalTag:'.length)] = values[0] ?? '';
+      else if (key.startsWith('PrincipalTag:'))
+        claims.principalTags[key.slice('PrincipalTag:'.length)] = values[0] ?? '';
       else if (key === 'TransitiveTagKeys') claims.transitiveTagKeys.push(...values);
     }
   }
   return claims;
 }
-

@@ -13,10 +13,14 @@ const ROOT_MAX_DURATION = 3600;
 function duration(requested: number | undefined, p: Principal): number {
   const d = requested ?? (p.type === 'Root' ? ROOT_MAX_DURATION : DEFAULT_DURATION);
   if (d < 900) {
-    throw validation(`1 validation error detected: Value '${d}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+    throw validation(
+      `1 validation error detected: Value '${d}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+    );
   }
   if (d > MAX_DURATION) {
-    throw validation(`1 validation error detected: Value '${d}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to ${MAX_DURATION}`);
+    throw validation(
+      `1 validation error detected: Value '${d}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to ${MAX_DURATION}`,
+    );
   }
   // The root user's sessions last at most an hour.
   return p.type === 'Root' ? Math.min(d, ROOT_MAX_DURATION) : d;
@@ -32,19 +36,41 @@ function longTermCaller(ctx: HandlerContext, operation: string): Principal {
 
 export function tokenHandlers(s: IamState) {
   return {
-    async GetSessionToken(input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }, ctx: HandlerContext) {
+    async GetSessionToken(
+      input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string },
+      ctx: HandlerContext,
+    ) {
       const p = longTermCaller(ctx, 'GetSessionToken');
       if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-        throw new AwsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403);
+        throw new AwsError(
+          'AccessDenied',
+          'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+          403,
+        );
       }
       const d = duration(input.DurationSeconds, p);
       const { tokenIssueTime: _t, ...base } = p;
       const principal = { ...base, temporary: true, mfaPresent: false };
-      const Credentials = await issueCredentials(s, p.accountId, { kind: 'session-token', principal, ...(p.type === 'IAMUser' && { userId: p.userId }) }, ctx.now, d);
+      const Credentials = await issueCredentials(
+        s,
+        p.accountId,
+        { kind: 'session-token', principal, ...(p.type === 'IAMUser' && { userId: p.userId }) },
+        ctx.now,
+        d,
+      );
       return { Credentials };
     },
 
-    async GetFederationToken(input: { Name: string; Policy?: string; PolicyArns?: { arn?: string }[]; DurationSeconds?: number; Tags?: Tag[] }, ctx: HandlerContext) {
+    async GetFederationToken(
+      input: {
+        Name: string;
+        Policy?: string;
+        PolicyArns?: { arn?: string }[];
+        DurationSeconds?: number;
+        Tags?: Tag[];
+      },
+      ctx: HandlerContext,
+    ) {
       const p = longTermCaller(ctx, 'GetFederationToken');
       const d = duration(input.DurationSeconds, p);
       checkSessionPolicy(input.Policy);

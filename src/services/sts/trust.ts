@@ -6,7 +6,12 @@
  */
 import type { Principal } from '../../auth/principal.ts';
 import { AwsError } from '../../errors.ts';
-import { accessDeniedMessage, buildGlobalContext, evaluate, type RequestContextValues } from '../../policy/index.ts';
+import {
+  accessDeniedMessage,
+  buildGlobalContext,
+  evaluate,
+  type RequestContextValues,
+} from '../../policy/index.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { RoleTrust } from '../iam/policy-source.ts';
 
@@ -35,16 +40,28 @@ export function checkTrust(t: TrustCheck): void {
       action,
       resource: t.role.arn,
       context: { ...global, ...t.context },
-      identityPolicies: [{ id: 'caller', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] } }],
+      identityPolicies: [
+        {
+          id: 'caller',
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+          },
+        },
+      ],
       resourcePolicy: { id: 'trust-policy', document: t.role.trustPolicy, ownerAccountId: t.role.accountId },
       resourceAccountId: t.role.accountId,
       resourcePolicyRequired: true,
       ...(t.federatedProvider && { federatedProvider: t.federatedProvider }),
     });
     if (result.decision !== 'Allow') {
-      const who = t.principal.type === 'SAMLUser' || t.principal.type === 'WebIdentityUser' ? undefined : t.principal;
+      const who =
+        t.principal.type === 'SAMLUser' || t.principal.type === 'WebIdentityUser' ? undefined : t.principal;
       const message = who
-        ? accessDeniedMessage(who, action, t.role.arn, { decision: 'ImplicitDeny', deniedBy: 'resource-based' }).replace(/ because .*$/, '')
+        ? accessDeniedMessage(who, action, t.role.arn, {
+            decision: 'ImplicitDeny',
+            deniedBy: 'resource-based',
+          }).replace(/ because .*$/, '')
         : `Not authorized to perform ${action}`;
       throw new AwsError('AccessDenied', message, 403);
     }
