@@ -41,8 +41,8 @@ function s3AdditionalData(ctx: RequestContext): Record<string, unknown> {
  * The records for one request: one, plus a copy for the role's account when a role of another
  * account is assumed (CloudTrail logs cross-account calls in both accounts, with a shared id).
  */
-export function buildRecords(ctx: RequestContext, principal: Principal | undefined): AuditRecord[] {
-  const record = buildRecord(ctx, principal);
+export function buildRecords(ctx: RequestContext, principal: Principal | undefined, ownerAccountId?: string): AuditRecord[] {
+  const record = buildRecord(ctx, principal, ownerAccountId);
   if (!record) return [];
   const owner = ctx.service === 'sts' && record.event.eventName.startsWith('AssumeRole') ? roleAccount(ctx.input) : undefined;
   if (!owner || !record.accountId || owner === record.accountId) return [record];
@@ -65,9 +65,10 @@ function withShared(e: CloudTrailEvent, shared: string): CloudTrailEvent {
 /**
  * The record for one request, or undefined when there is nothing CloudTrail would log (no
  * service or operation could be named). `principal` is the caller, looked up from the key the
- * request carried when authentication failed before setting ctx.principal.
+ * request carried when authentication failed before setting ctx.principal; `ownerAccountId`
+ * the resource owner's account, for callers without one (anonymous S3 requests).
  */
-export function buildRecord(ctx: RequestContext, principal: Principal | undefined): AuditRecord | undefined {
+export function buildRecord(ctx: RequestContext, principal: Principal | undefined, ownerAccountId?: string): AuditRecord | undefined {
   const service = ctx.service;
   const name = operationName(ctx);
   if (!service || !name) return undefined;
@@ -77,7 +78,8 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   if (principal) identity = userIdentity(principal);
   else identity = { type: 'Unknown', principalId: '', accountId: '', ...(accessKeyId ? { accessKeyId } : {}) };
   if (principal && !identity.accessKeyId && accessKeyId && principal.type !== 'Anonymous') identity.accessKeyId = accessKeyId;
-  let accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : '';
+  // Anonymous calls belong to the resource's owner (the bucket's account), when known.
+  let accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : (ownerAccountId ?? '');
   const federated = service === 'sts' && !accountId ? federatedIdentity(name, ctx.output) : undefined;
   if (federated) {
     // Unsigned federation calls belong to the role's account.

@@ -8,6 +8,7 @@ import type { App, Recorder } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { buildRecords } from './build-event.ts';
+import { handlerContext } from '../pipeline/steps/dispatch.ts';
 import { requestAccessKeyId } from './identity.ts';
 import type { AuditRepository } from './repository.ts';
 import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord } from './types.ts';
@@ -56,7 +57,8 @@ export class AuditLog {
     for (const ctx of batch) {
       try {
         const principal = ctx.principal ?? (await this.callerOf(ctx));
-        records.push(...buildRecords(ctx, principal));
+        const owner = principal?.type === 'Anonymous' ? await this.bucketOwner(ctx) : undefined;
+        records.push(...buildRecords(ctx, principal, owner));
       } catch (err) {
         console.error('audit: could not build an event', err);
       }
@@ -82,6 +84,18 @@ export class AuditLog {
     if (!keyId || !this.app) return undefined;
     const credential = await this.app.credentials.resolve(keyId).catch(() => undefined);
     return credential ? { ...credential.principal, accessKeyId: keyId } : undefined;
+  }
+
+  /** The owner of the bucket an anonymous S3 request named, as S3's AuthzMapper reports it. */
+  private async bucketOwner(ctx: RequestContext): Promise<string | undefined> {
+    const mapper = this.app?.authz.s3;
+    if (!mapper || ctx.service !== 's3' || !ctx.operation || !ctx.input?.Bucket) return undefined;
+    try {
+      const requests = await mapper(ctx.operation.name, ctx.input, handlerContext(this.app!, ctx));
+      return requests[0]?.resourceAccountId || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Writes everything queued so far (readers call it first, so they see their own calls). */

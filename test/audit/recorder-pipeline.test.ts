@@ -46,3 +46,17 @@ test('allowed, failed and unauthenticated calls are all recorded', async () => {
   assert.equal(bad?.event.userIdentity.type, 'Root');
   assert.equal(bad?.accessKeyId, 'test');
 });
+
+test('an anonymous S3 request is recorded in the bucket owner\'s account', async () => {
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  await new S3Client(sdkConfig(server)).send(new CreateBucketCommand({ Bucket: 'anon-target' }));
+  const res = await fetch(`${server.endpoint}/anon-target/some-key`);
+  assert.equal(res.status, 403);
+  const log = auditLogFor(server.backend);
+  const [e] = (await log.query({ accountId: '000000000000', eventName: 'GetObject', limit: 1 })).records;
+  assert.ok(e, 'recorded for the owner');
+  assert.deepEqual(e.event.userIdentity, { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' });
+  assert.equal(e.event.recipientAccountId, '000000000000');
+  assert.equal(e.event.errorCode, 'AccessDenied');
+  assert.equal(e.event.eventCategory, 'Data');
+});
