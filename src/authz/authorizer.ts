@@ -71,17 +71,19 @@ function globalContext(ctx: RequestContext, principal: Principal, set: CompiledP
   return fresh;
 }
 
-/** Global keys overlaid with the resource's tags and the request's service keys. */
-function requestContext(base: NormalizedContext, r: AuthzRequest): NormalizedContext {
-  if (!r.context && !r.resourceTags) return base;
+/** Global keys overlaid with the resource's account and tags and the request's service keys. */
+function requestContext(base: NormalizedContext, r: AuthzRequest, resourceAccountId: string): NormalizedContext {
   const out = new Map(base);
+  // aws:ResourceAccount: the account owning the resource (absent for anonymous callers' unknown ones).
+  if (resourceAccountId) out.set('aws:resourceaccount', [resourceAccountId]);
   for (const [k, v] of Object.entries(r.resourceTags ?? {})) out.set(`aws:resourcetag/${k.toLowerCase()}`, [v]);
   for (const [k, v] of normalizeContext(r.context)) out.set(k, v);
   return out;
 }
 
-function plainContext(base: RequestContextValues, r: AuthzRequest): RequestContextValues {
+function plainContext(base: RequestContextValues, r: AuthzRequest, resourceAccountId: string): RequestContextValues {
   const out: RequestContextValues = { ...base };
+  if (resourceAccountId) out['aws:ResourceAccount'] = resourceAccountId;
   for (const [k, v] of Object.entries(r.resourceTags ?? {})) out[`aws:ResourceTag/${k}`] = v;
   for (const [k, v] of Object.entries(r.context ?? {})) if (v !== undefined) out[k] = v;
   return out;
@@ -118,7 +120,7 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
         principal,
         action: r.action,
         resource: r.resource,
-        context: requestContext(base, r),
+        context: requestContext(base, r, resourceAccountId),
         identityPolicies: set.identity,
         boundaryPolicies: set.boundary,
         sessionPolicies: set.session,
@@ -131,7 +133,7 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
       const denied: DeniedRequest = { service: ctx.service!, principal, action: r.action, resource: r.resource, resourceAccountId, result };
       let encoded: string | undefined;
       if (needsEncodedMessage(denied)) {
-        const message = decodedMessage(denied, plainContext(plainBase, r), set.sources, r.resourcePolicy);
+        const message = decodedMessage(denied, plainContext(plainBase, r, resourceAccountId), set.sources, r.resourcePolicy);
         encoded = opts.messages.encode(principal.accountId, message);
       }
       throw denialError(denied, encoded);

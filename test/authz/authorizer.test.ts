@@ -240,3 +240,12 @@ test('IAM names "*" resources ("policy path /" for ListPolicies); STS leaves the
   const e3 = await denied(check('sts', alice, [{ action: 'sts:DecodeAuthorizationMessage', resource: '*' }]));
   assert.equal(e3.message, `User: ${alice.arn} is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action`);
 });
+
+test('aws:ResourceAccount names the account owning the resource', async () => {
+  const { source, check } = setup();
+  const own = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } } }] });
+  source.sets.set(alice.arn, { identity: [{ id: 'own', document: own }], tags: {}, exists: true });
+  await check('s3', alice, [{ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccountId: ACCOUNT }]);
+  const grant = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 's3:GetObject', Resource: '*' }] });
+  await denied(check('s3', alice, [{ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccountId: OTHER, resourcePolicy: grant }]));
+});
