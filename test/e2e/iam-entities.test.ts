@@ -61,6 +61,7 @@ import {
   DeleteLoginProfileCommand,
   ListAccountAliasesCommand,
   DeleteAccountAliasCommand,
+  type CreatePolicyVersionCommandOutput,
 } from '@aws-sdk/client-iam';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
@@ -244,7 +245,7 @@ test('managed policies: versions (at most 5, default cannot be deleted), attachm
   assert.match(Policy!.PolicyId!, /^ANPA[A-Z2-7]{17}$/);
   assert.equal(Policy!.DefaultVersionId, 'v1');
   for (let i = 2; i <= 5; i++) {
-    const v = await iam.send(
+    const v: CreatePolicyVersionCommandOutput = await iam.send(
       new CreatePolicyVersionCommand({
         PolicyArn: arn,
         PolicyDocument: doc(`s3:Get${i}`),
