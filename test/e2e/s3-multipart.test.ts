@@ -153,6 +153,8 @@ test('checksums: composite CRC32 (-N) and full-object CRC64NVME; If-None-Match o
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'crc-full', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }),
   );
   const p = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'crc-full', UploadId, PartNumber: 1, Body: body, ChecksumAlgorithm: 'CRC64NVME' }));
+  const mismatch = await errorOf(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'crc-full', UploadId, PartNumber: 2, Body: 'x', ChecksumAlgorithm: 'CRC32' })));
+  assert.deepEqual([mismatch.name, mismatch.status], ['InvalidRequest', 400]);
   const whole = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'crc-single', Body: body, ChecksumAlgorithm: 'CRC64NVME' }));
   const fin = await s3.send(
     new CompleteMultipartUploadCommand({

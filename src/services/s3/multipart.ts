@@ -82,6 +82,17 @@ const CHECKSUM_MEMBER: Record<string, string> = {
 export const partChecksumMember = (algorithm: string | undefined, value: string | undefined): Record<string, string> =>
   algorithm && value && CHECKSUM_MEMBER[algorithm] ? { [CHECKSUM_MEMBER[algorithm]!]: value } : {};
 
+/** The algorithm of the checksum a request carries (header or announced trailer). */
+function suppliedAlgorithm(headers: Record<string, string>): string | undefined {
+  const trailer = headers['x-amz-trailer']?.trim().toLowerCase();
+  const names = trailer ? [trailer] : Object.keys(headers);
+  for (const name of names) {
+    const alg = name.startsWith('x-amz-checksum-') ? name.slice('x-amz-checksum-'.length).toUpperCase() : undefined;
+    if (alg && ALGORITHMS.has(alg)) return alg;
+  }
+  return undefined;
+}
+
 export function multipartHandlers(env: S3Env) {
   async function savePart(part: PartRecord): Promise<void> {
     const r = await env.repo.putPart(part);
@@ -127,6 +138,12 @@ export function multipartHandlers(env: S3Env) {
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
+      const sent = suppliedAlgorithm(ctx.request.headers);
+      if (algorithm && sent && sent !== algorithm) {
+        throw new InvalidRequest(
+          `Checksum Type mismatch occurred, expected checksum Type: ${algorithm.toLowerCase()}, actual checksum Type: ${sent.toLowerCase()}`,
+        );
+      }
       const body = await storeBody(env.blobs, ctx, {
         ...(input.Body ? { body: input.Body } : {}),
         ...(algorithm ? { algorithms: [algorithm] } : {}),
