@@ -38,13 +38,20 @@ function s3AdditionalData(ctx: RequestContext): Record<string, unknown> {
 }
 
 /**
- * The records for one request: one, plus a copy for the role's account when a role of another
- * account is assumed (CloudTrail logs cross-account calls in both accounts, with a shared id).
+ * The records for one request: one, plus a copy for the other account when a role of another
+ * account is assumed or another account's bucket is used (CloudTrail logs cross-account calls
+ * in both accounts, with a shared id).
  */
 export function buildRecords(ctx: RequestContext, principal: Principal | undefined, ownerAccountId?: string): AuditRecord[] {
   const record = buildRecord(ctx, principal, ownerAccountId);
   if (!record) return [];
-  const owner = ctx.service === 'sts' && record.event.eventName.startsWith('AssumeRole') ? roleAccount(ctx.input) : undefined;
+  // The other account: the assumed role's, or the bucket's owner.
+  const owner =
+    ctx.service === 'sts' && record.event.eventName.startsWith('AssumeRole')
+      ? roleAccount(ctx.input)
+      : ctx.service === 's3'
+        ? ownerAccountId
+        : undefined;
   if (!owner || !record.accountId || owner === record.accountId) return [record];
   const shared = randomUUID();
   const copy: AuditRecord = {
@@ -110,7 +117,7 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
     }
   }
 
-  const resources = recordResources(service, name, input, accountId);
+  const resources = recordResources(service, name, input, (service === 's3' && ownerAccountId) || accountId);
   // Field order as CloudTrail writes it (resources after readOnly), for readers who diff.
   const event: CloudTrailEvent = {
     eventVersion: EVENT_VERSION,

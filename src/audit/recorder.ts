@@ -22,6 +22,7 @@ export type AuditListener = (records: readonly AuditRecord[]) => void;
  */
 const BATCH_WINDOW_MS = 50;
 const BATCH_MAX = 500;
+const OWNER_TTL_MS = 10_000;
 
 export class AuditLog {
   private queue: RequestContext[] = [];
@@ -29,6 +30,7 @@ export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<AuditListener>();
   private app?: App;
+  private readonly owners = new Map<string, { owner: string | undefined; at: number }>();
 
   constructor(readonly repository: AuditRepository) {}
 
@@ -57,7 +59,7 @@ export class AuditLog {
     for (const ctx of batch) {
       try {
         const principal = ctx.principal ?? (await this.callerOf(ctx));
-        const owner = principal?.type === 'Anonymous' ? await this.bucketOwner(ctx) : undefined;
+        const owner = ctx.service === 's3' ? await this.bucketOwner(ctx) : undefined;
         records.push(...buildRecords(ctx, principal, owner));
       } catch (err) {
         console.error('audit: could not build an event', err);
@@ -86,16 +88,30 @@ export class AuditLog {
     return credential ? { ...credential.principal, accessKeyId: keyId } : undefined;
   }
 
-  /** The owner of the bucket an anonymous S3 request named, as S3's AuthzMapper reports it. */
+  /**
+   * The owner of the bucket an S3 request named, as S3's AuthzMapper reports it (cached for a
+   * few seconds: one lookup per bucket, not per object call).
+   */
   private async bucketOwner(ctx: RequestContext): Promise<string | undefined> {
     const mapper = this.app?.authz.s3;
-    if (!mapper || ctx.service !== 's3' || !ctx.operation || !ctx.input?.Bucket) return undefined;
+    const bucket = ctx.input?.Bucket;
+    if (!mapper || !ctx.operation || !ctx.principal || typeof bucket !== 'string') return undefined;
+    const now = Date.now();
+    const hit = this.owners.get(bucket);
+    if (hit && now - hit.at < OWNER_TTL_MS) return hit.owner;
+    let owner: string | undefined;
     try {
       const requests = await mapper(ctx.operation.name, ctx.input, handlerContext(this.app!, ctx));
-      return requests[0]?.resourceAccountId || undefined;
+      owner = requests[0]?.resourceAccountId || undefined;
     } catch {
-      return undefined;
+      owner = undefined;
     }
+    // A missing bucket maps to the caller's account; only existing buckets are worth keeping.
+    if (ctx.error?.code !== 'NoSuchBucket') {
+      if (this.owners.size >= 10_000) this.owners.clear();
+      this.owners.set(bucket, { owner, at: now });
+    }
+    return owner;
   }
 
   /** Writes everything queued so far (readers call it first, so they see their own calls). */

@@ -60,3 +60,26 @@ test('an anonymous S3 request is recorded in the bucket owner\'s account', async
   assert.equal(e.event.errorCode, 'AccessDenied');
   assert.equal(e.event.eventCategory, 'Data');
 });
+
+test('a call on another account\'s bucket is recorded in both accounts with a shared id', async () => {
+  const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { createAccount } = await import('../../src/accounts/accounts.ts');
+  await new S3Client(sdkConfig(server)).send(new CreateBucketCommand({ Bucket: 'owned-by-default' }));
+  const other = await createAccount(server.accounts, 'other-account');
+  const creds = { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey };
+  await assert.rejects(
+    new S3Client(sdkConfig(server, creds)).send(new PutObjectCommand({ Bucket: 'owned-by-default', Key: 'x', Body: 'hi' })),
+    { name: 'AccessDenied' },
+  );
+  const log = auditLogFor(server.backend);
+  const [mine] = (await log.query({ accountId: other.account.id, eventName: 'PutObject', limit: 1 })).records;
+  const [owners] = (await log.query({ accountId: '000000000000', eventName: 'PutObject', limit: 1 })).records;
+  assert.ok(mine && owners);
+  assert.equal(mine.event.recipientAccountId, other.account.id);
+  assert.equal(owners.event.recipientAccountId, '000000000000');
+  assert.equal(owners.event.userIdentity.accountId, other.account.id);
+  assert.ok(mine.event.sharedEventID);
+  assert.equal(mine.event.sharedEventID, owners.event.sharedEventID);
+  const bucket = owners.event.resources!.find((r) => r.type === 'AWS::S3::Bucket');
+  assert.equal(bucket!.accountId, '000000000000');
+});
