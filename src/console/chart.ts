@@ -2,7 +2,7 @@
  * Calls and denials over time as an inline SVG bar chart (no chart library): one pair of bars
  * per time bin, denials hatched as well as coloured so colour is not the only cue.
  */
-import { html, type Html } from './html.ts';
+import { markup, type Html } from './html.ts';
 
 export interface Point {
   time: number;
@@ -41,18 +41,26 @@ export function activityChart(points: Point[], from: number, to: number, bins = 
     const x = PAD.left + i * slot + 1;
     const t0 = label(from + i * width, span);
     const t1 = label(from + (i + 1) * width, span);
-    if (calls[i]) bars.push(html`<rect class="calls" x="${x.toFixed(1)}" y="${y(calls[i]!).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - y(calls[i]!)).toFixed(1)}"><title>${t0}–${t1}: ${calls[i]} calls</title></rect>`);
-    if (denials[i]) bars.push(html`<rect class="denials" x="${(x + barW + 1).toFixed(1)}" y="${y(denials[i]!).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - y(denials[i]!)).toFixed(1)}"><title>${t0}–${t1}: ${denials[i]} denied</title></rect>`);
+    if (calls[i])
+      bars.push(
+        markup`<rect class="calls" x="${x.toFixed(1)}" y="${y(calls[i]!).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - y(calls[i]!)).toFixed(1)}"><title>${t0}–${t1}: ${calls[i]} calls</title></rect>`,
+      );
+    if (denials[i])
+      bars.push(
+        markup`<rect class="denials" x="${(x + barW + 1).toFixed(1)}" y="${y(denials[i]!).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - y(denials[i]!)).toFixed(1)}"><title>${t0}–${t1}: ${denials[i]} denied</title></rect>`,
+      );
   }
   const ticks: Html[] = [];
   for (let i = 0; i <= bins; i += bins / 4) {
     const x = PAD.left + i * slot;
-    ticks.push(html`<text x="${x.toFixed(1)}" y="${H - 14}" text-anchor="middle">${label(from + i * width, span)}</text>`);
+    ticks.push(
+      markup`<text x="${x.toFixed(1)}" y="${H - 14}" text-anchor="middle">${label(from + i * width, span)}</text>`,
+    );
   }
   const total = points.length;
   const denied = points.filter((p) => p.denied).length;
   const summary = `${total} calls, ${denied} denied, from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`;
-  return html`<figure class="chart">
+  return markup`<figure class="chart">
   <svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMidYMid meet">
     <title id="chart-title">Calls and denials over time</title>
     <desc id="chart-desc">${summary}</desc>

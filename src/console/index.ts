@@ -9,7 +9,7 @@ import type { App } from '../app.ts';
 import { ApiError, ConsoleClient, type Endpoint } from './aws/client.ts';
 import type { Html } from './html.ts';
 import { page } from './layout.ts';
-import { html, href } from './html.ts';
+import { markup, href } from './html.ts';
 import { COOKIE, readCookie, SessionStore, type Session } from './sessions.ts';
 import { serveAsset } from './static.ts';
 import { REGION_RE, type PageContext, type PageHandler } from './context.ts';
@@ -48,13 +48,27 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-function send(res: ServerResponse, status: number, body: Html | string, headers: Record<string, string | string[]> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: Html | string,
+  headers: Record<string, string | string[]> = {},
+): void {
   const text = typeof body === 'string' ? body : body.value;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text), ...SECURITY_HEADERS, ...headers });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
   res.end(text);
 }
 
-function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
+function redirect(
+  res: ServerResponse,
+  location: string,
+  headers: Record<string, string | string[]> = {},
+): void {
   res.writeHead(303, { location, ...SECURITY_HEADERS, ...headers });
   res.end();
 }
@@ -77,7 +91,9 @@ function readForm(req: IncomingMessage, limit = 16 * 1024): Promise<URLSearchPar
 
 /** Only paths inside the console may be a post-sign-in destination (no open redirect). */
 function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith(CONSOLE_PREFIX + '/') && !next.startsWith('//') && !/[\\\r\n]/.test(next) ? next : href('/');
+  return next && next.startsWith(CONSOLE_PREFIX + '/') && !next.startsWith('//') && !/[\\\r\n]/.test(next)
+    ? next
+    : href('/');
 }
 
 function endpointOf(req: IncomingMessage): Endpoint {
@@ -126,15 +142,25 @@ export function consoleRoute(options: ConsoleOptions = {}) {
     const regionIn = form.get('region') ?? '';
     const region = REGION_RE.test(regionIn) ? regionIn : app.options.region;
     const next = form.get('next') ?? '';
-    const again = (status: number, error: string) => send(res, status, signInPage({ accessKeyId, region, next, error }, app.options.region));
-    if (!/^[A-Za-z0-9+/=_-]{1,128}$/.test(accessKeyId) || !secretAccessKey || secretAccessKey.length > 128 || sessionToken.length > 8192) {
+    const again = (status: number, error: string) =>
+      send(res, status, signInPage({ accessKeyId, region, next, error }, app.options.region));
+    if (
+      !/^[A-Za-z0-9+/=_-]{1,128}$/.test(accessKeyId) ||
+      !secretAccessKey ||
+      secretAccessKey.length > 128 ||
+      sessionToken.length > 8192
+    ) {
       return again(400, 'Enter an access key ID and its secret access key.');
     }
     const keys = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
     const client = new ConsoleClient(endpointOf(req), keys, region, options.now ?? app.now);
     try {
       const r = await client.query('sts', 'GetCallerIdentity', {}, region);
-      const s = sessions.create(keys, { account: String(r.Account), arn: String(r.Arn), userId: String(r.UserId) }, region);
+      const s = sessions.create(
+        keys,
+        { account: String(r.Account), arn: String(r.Arn), userId: String(r.UserId) },
+        region,
+      );
       redirect(res, safeNext(next), { 'set-cookie': cookie(s.id) });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -148,7 +174,8 @@ export function consoleRoute(options: ConsoleOptions = {}) {
     const method = req.method ?? 'GET';
     const sid = readCookie(req.headers.cookie, COOKIE);
 
-    if (path.startsWith('/assets/') && (method === 'GET' || method === 'HEAD')) return serveAsset(path.slice('/assets/'.length), res, method === 'HEAD');
+    if (path.startsWith('/assets/') && (method === 'GET' || method === 'HEAD'))
+      return serveAsset(path.slice('/assets/'.length), res, method === 'HEAD');
 
     if (path === '/signin') {
       if (method === 'POST') {
@@ -157,20 +184,37 @@ export function consoleRoute(options: ConsoleOptions = {}) {
       }
       if (method === 'GET') {
         const next = url.searchParams.get('next') ?? '';
-        return send(res, 200, signInPage({ next, signedOut: url.searchParams.has('signedout') }, app.options.region));
+        return send(
+          res,
+          200,
+          signInPage({ next, signedOut: url.searchParams.has('signedout') }, app.options.region),
+        );
       }
     }
     if (path === '/signout' && method === 'POST') {
       if (!sameOrigin(req)) return send(res, 403, 'Cross-origin sign-out refused');
       sessions.delete(sid);
-      return redirect(res, href('/signin', { signedout: '1' }), { 'set-cookie': cookie('', 0), 'clear-site-data': '"cookies", "cache"' });
+      return redirect(res, href('/signin', { signedout: '1' }), {
+        'set-cookie': cookie('', 0),
+        'clear-site-data': '"cookies", "cache"',
+      });
     }
 
     const session: Session | undefined = sessions.get(sid);
     const route = ROUTES.map(([re, h]) => [re.exec(path), h] as const).find(([m]) => m);
-    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
-    if (!session) return redirect(res, href('/signin', { next: route ? url.pathname + url.search : undefined }));
-    if (!route) return send(res, 404, page({ title: 'Not found', session }, html`<p>No such page. <a href="${href('/')}">Back to the overview</a>.</p>`));
+    if (method !== 'GET' && method !== 'HEAD')
+      return send(res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
+    if (!session)
+      return redirect(res, href('/signin', { next: route ? url.pathname + url.search : undefined }));
+    if (!route)
+      return send(
+        res,
+        404,
+        page(
+          { title: 'Not found', session },
+          markup`<p>No such page. <a href="${href('/')}">Back to the overview</a>.</p>`,
+        ),
+      );
 
     const [match, handler] = route;
     let params: string[];
@@ -191,7 +235,14 @@ export function consoleRoute(options: ConsoleOptions = {}) {
     } catch (err) {
       // The keys never reach the log: only the page path and the error.
       console.error(`console: ${url.pathname} failed:`, err instanceof Error ? err.message : err);
-      send(res, 500, page({ title: 'Something went wrong', session }, html`<p class="notice error">This page failed to render. The server log has the details.</p>`));
+      send(
+        res,
+        500,
+        page(
+          { title: 'Something went wrong', session },
+          markup`<p class="notice error">This page failed to render. The server log has the details.</p>`,
+        ),
+      );
     }
   };
 }

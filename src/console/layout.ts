@@ -1,6 +1,6 @@
 /** The page frame and the small rendering helpers every page shares. */
 import { ApiError } from './aws/client.ts';
-import { html, href, type Html, type HtmlValue } from './html.ts';
+import { markup, href, type Html, type HtmlValue } from './html.ts';
 import type { Session } from './sessions.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -18,17 +18,17 @@ export async function attempt<T>(p: Promise<T> | (() => Promise<T>)): Promise<Re
 export function problem(error: ApiError, what: string, compact = false): Html {
   if (compact) {
     const label = error.denied ? 'Access denied' : error.notImplemented ? 'Not available' : 'Error';
-    return html`<div class="notice ${error.denied ? 'denied' : error.notImplemented ? 'unavailable' : 'error'}" role="status"><strong>${label}</strong> <code>${error.code}</code></div>`;
+    return markup`<div class="notice ${error.denied ? 'denied' : error.notImplemented ? 'unavailable' : 'error'}" role="status"><strong>${label}</strong> <code>${error.code}</code></div>`;
   }
   if (error.denied) {
-    return html`<div class="notice denied" role="status"><strong>Access denied.</strong> You may not ${what}:
+    return markup`<div class="notice denied" role="status"><strong>Access denied.</strong> You may not ${what}:
       <code>${error.code}</code> ${error.message}</div>`;
   }
   if (error.notImplemented) {
-    return html`<div class="notice unavailable" role="status"><strong>Not available.</strong> This Stratus does not implement this yet
+    return markup`<div class="notice unavailable" role="status"><strong>Not available.</strong> This Stratus does not implement this yet
       (<code>${error.code}</code>).</div>`;
   }
-  return html`<div class="notice error" role="status"><strong>Could not ${what}.</strong> <code>${error.code}</code> ${error.message}</div>`;
+  return markup`<div class="notice error" role="status"><strong>Could not ${what}.</strong> <code>${error.code}</code> ${error.message}</div>`;
 }
 
 /** Renders a result: its value through `ok`, or the error notice. */
@@ -37,28 +37,31 @@ export function show<T>(r: Result<T>, what: string, ok: (v: T) => HtmlValue): Ht
 }
 
 export function section(id: string, title: string, body: HtmlValue, extra: HtmlValue = ''): Html {
-  return html`<section class="panel" aria-labelledby="${id}"><div class="panel-head"><h2 id="${id}">${title}</h2>${extra}</div>${body}</section>`;
+  return markup`<section class="panel" aria-labelledby="${id}"><div class="panel-head"><h2 id="${id}">${title}</h2>${extra}</div>${body}</section>`;
 }
 
 export function table(caption: string, headers: string[], rows: HtmlValue[][], empty = 'None.'): Html {
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="table-wrap"><table><caption class="visually-hidden">${caption}</caption>
-    <thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-    <tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
+  if (rows.length === 0) return markup`<p class="empty">${empty}</p>`;
+  return markup`<div class="table-wrap"><table><caption class="visually-hidden">${caption}</caption>
+    <thead><tr>${headers.map((h) => markup`<th scope="col">${h}</th>`)}</tr></thead>
+    <tbody>${rows.map((r) => markup`<tr>${r.map((c) => markup`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 
 /** A definition list of label/value pairs (values absent are skipped). */
 export function facts(pairs: Array<[string, HtmlValue]>): Html {
   const shown = pairs.filter(([, v]) => v !== undefined && v !== null && v !== '');
-  return html`<dl class="facts">${shown.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+  return markup`<dl class="facts">${shown.map(([k, v]) => markup`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
 export function when(iso: string | number | undefined): Html | string {
   if (iso === undefined || iso === '') return '';
   const d = typeof iso === 'number' ? new Date(iso * 1000) : new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  const text = d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
-  return html`<time datetime="${d.toISOString()}">${text}</time>`;
+  const text = d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
+  return markup`<time datetime="${d.toISOString()}">${text}</time>`;
 }
 
 export function bytes(n: number | string | undefined): string {
@@ -76,7 +79,7 @@ export function bytes(n: number | string | undefined): string {
 
 /** A policy document (IAM returns it URL-encoded JSON) pretty-printed. */
 export function policyDocument(encoded: string | undefined, label: string): Html {
-  if (!encoded) return html``;
+  if (!encoded) return markup``;
   let text = encoded;
   try {
     text = decodeURIComponent(encoded);
@@ -88,7 +91,7 @@ export function policyDocument(encoded: string | undefined, label: string): Html
   } catch {
     // show as is
   }
-  return html`<pre class="code" tabindex="0" aria-label="${label}"><code>${text}</code></pre>`;
+  return markup`<pre class="code" tabindex="0" aria-label="${label}"><code>${text}</code></pre>`;
 }
 
 const NAV: Array<[string, string, string]> = [
@@ -108,7 +111,7 @@ export interface PageOptions {
 
 export function page(o: PageOptions, body: HtmlValue): Html {
   const s = o.session;
-  return html`<!doctype html>
+  return markup`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -123,8 +126,9 @@ export function page(o: PageOptions, body: HtmlValue): Html {
   <a class="brand" href="${href('/')}"><span aria-hidden="true">◆</span> Stratus <span class="sub">console</span></a>
   ${
     s
-      ? html`<nav aria-label="Services"><ul>${NAV.map(
-          ([id, label, path]) => html`<li><a href="${href(path)}"${o.active === id ? html` aria-current="page"` : ''}>${label}</a></li>`,
+      ? markup`<nav aria-label="Services"><ul>${NAV.map(
+          ([id, label, path]) =>
+            markup`<li><a href="${href(path)}"${o.active === id ? markup` aria-current="page"` : ''}>${label}</a></li>`,
         )}</ul></nav>
   <div class="who"><span class="principal" title="${s.identity.arn}">${shortArn(s.identity.arn)}</span>
     <span class="account">Account ${s.identity.account}</span>
@@ -133,7 +137,7 @@ export function page(o: PageOptions, body: HtmlValue): Html {
   }
 </header>
 <main id="main" tabindex="-1">
-${o.crumbs?.length ? html`<nav aria-label="Breadcrumb" class="crumbs"><ol>${o.crumbs.map(([label, url], i) => (i === o.crumbs!.length - 1 ? html`<li><a href="${url}" aria-current="page">${label}</a></li>` : html`<li><a href="${url}">${label}</a></li>`))}</ol></nav>` : ''}
+${o.crumbs?.length ? markup`<nav aria-label="Breadcrumb" class="crumbs"><ol>${o.crumbs.map(([label, url], i) => (i === o.crumbs!.length - 1 ? markup`<li><a href="${url}" aria-current="page">${label}</a></li>` : markup`<li><a href="${url}">${label}</a></li>`))}</ol></nav>` : ''}
 <h1>${o.title}</h1>
 ${body}
 </main>

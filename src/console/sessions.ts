@@ -71,7 +71,8 @@ export class SessionStore {
 
   private sweep(): void {
     const t = this.now();
-    for (const [id, s] of this.sessions) if (t - s.lastSeen > IDLE_MS || t - s.createdAt > MAX_AGE_MS) this.delete(id);
+    for (const [id, s] of this.sessions)
+      if (t - s.lastSeen > IDLE_MS || t - s.createdAt > MAX_AGE_MS) this.delete(id);
   }
 }
 

@@ -3,10 +3,17 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 
-const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', svg: 'image/svg+xml', js: 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  js: 'text/javascript; charset=utf-8',
+};
 
 // Next to this file when run from source; from dist/main.js (bundled) the sources sit at ../src.
-const CANDIDATES = [new URL('./assets/', import.meta.url), new URL('../src/console/assets/', import.meta.url)];
+const CANDIDATES = [
+  new URL('./assets/', import.meta.url),
+  new URL('../src/console/assets/', import.meta.url),
+];
 const DIR = CANDIDATES.find((u) => existsSync(fileURLToPath(u))) ?? CANDIDATES[0]!;
 const cache = new Map<string, Buffer>();
 

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SKIP = existsSync(CHROMIUM) ? false : `chromium is missing at ${CHROMIUM} (Debian: apt-get install chromium)`;
+export const SKIP = existsSync(CHROMIUM)
+  ? false
+  : `chromium is missing at ${CHROMIUM} (Debian: apt-get install chromium)`;
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/console/', import.meta.url));
 
 const ARGS = [
@@ -53,7 +55,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-export async function signIn(page: Page, endpoint: string, keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region = 'us-east-1'): Promise<void> {
+export async function signIn(
+  page: Page,
+  endpoint: string,
+  keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region = 'us-east-1',
+): Promise<void> {
   await page.goto(`${endpoint}/_stratus/console/`);
   await page.getByLabel('Access key ID').fill(keys.accessKeyId);
   await page.getByLabel('Secret access key').fill(keys.secretAccessKey);

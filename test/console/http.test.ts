@@ -27,7 +27,10 @@ function form(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
 }
 
-async function signIn(extra: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+async function signIn(
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${base}/signin`, {
     method: 'POST',
     redirect: 'manual',
@@ -44,7 +47,10 @@ function sessionCookie(r: Response): string {
 test('pages need a session: a redirect to sign-in that keeps the page; no open redirect after sign-in', async () => {
   const r = await fetch(`${base}/s3/buckets/http-console?prefix=a/`, { redirect: 'manual' });
   assert.equal(r.status, 303);
-  assert.equal(r.headers.get('location'), '/_stratus/console/signin?next=%2F_stratus%2Fconsole%2Fs3%2Fbuckets%2Fhttp-console%3Fprefix%3Da%2F');
+  assert.equal(
+    r.headers.get('location'),
+    '/_stratus/console/signin?next=%2F_stratus%2Fconsole%2Fs3%2Fbuckets%2Fhttp-console%3Fprefix%3Da%2F',
+  );
   const ok = await signIn({ next: '/_stratus/console/s3' });
   assert.equal(ok.headers.get('location'), '/_stratus/console/s3');
   for (const next of ['https://evil.example/', '//evil.example/x', '/elsewhere']) {
@@ -57,7 +63,10 @@ test('sign-in: a session cookie that is HttpOnly, SameSite=Strict and scoped to 
   const r = await signIn();
   assert.equal(r.status, 303);
   const cookie = r.headers.get('set-cookie')!;
-  assert.match(cookie, /^stratus_console=[A-Za-z0-9_-]{43}; Path=\/_stratus\/console; HttpOnly; SameSite=Strict$/);
+  assert.match(
+    cookie,
+    /^stratus_console=[A-Za-z0-9_-]{43}; Path=\/_stratus\/console; HttpOnly; SameSite=Strict$/,
+  );
   assert.ok(!cookie.includes('test;'), 'no key material in the cookie');
 
   const bad = await signIn({ secretAccessKey: 'wrong-secret-123' });
@@ -75,10 +84,22 @@ test('cross-site POSTs are refused (sign-in and sign-out); sign-out ends the ser
   const cookie = sessionCookie(await signIn());
   const page = await fetch(`${base}/`, { headers: { cookie } });
   assert.equal(page.status, 200);
-  const cross = await fetch(`${base}/signout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'sec-fetch-site': 'cross-site' } });
+  const cross = await fetch(`${base}/signout`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'sec-fetch-site': 'cross-site' },
+  });
   assert.equal(cross.status, 403);
-  assert.equal((await fetch(`${base}/`, { headers: { cookie }, redirect: 'manual' })).status, 200, 'still signed in');
-  const out = await fetch(`${base}/signout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+  assert.equal(
+    (await fetch(`${base}/`, { headers: { cookie }, redirect: 'manual' })).status,
+    200,
+    'still signed in',
+  );
+  const out = await fetch(`${base}/signout`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'sec-fetch-site': 'same-origin' },
+  });
   assert.equal(out.status, 303);
   assert.match(out.headers.get('set-cookie')!, /^stratus_console=; .*Max-Age=0/);
   // The old cookie is worthless now: the session is gone on the server.
@@ -105,7 +126,13 @@ test('static assets: the stylesheet is served; nothing outside the assets folder
   const css = await fetch(`${base}/assets/console.css`);
   assert.equal(css.status, 200);
   assert.match(css.headers.get('content-type')!, /^text\/css/);
-  for (const p of ['/assets/..%2Findex.ts', '/assets/%2e%2e/index.ts', '/assets/index.ts', '/assets/', '/assets/..%2F..%2F..%2Fpackage.json']) {
+  for (const p of [
+    '/assets/..%2Findex.ts',
+    '/assets/%2e%2e/index.ts',
+    '/assets/index.ts',
+    '/assets/',
+    '/assets/..%2F..%2F..%2Fpackage.json',
+  ]) {
     const r = await fetch(base + p, { redirect: 'manual' });
     const body = await r.text();
     assert.ok(r.status === 404 || r.status === 303, `${p}: ${r.status}`);
@@ -115,7 +142,15 @@ test('static assets: the stylesheet is served; nothing outside the assets folder
 
 test('every call the console makes for a user is a read-only one (the audit trail says so)', async () => {
   const cookie = sessionCookie(await signIn());
-  for (const p of ['/', '/s3', '/s3/buckets/http-console', '/s3/buckets/http-console/object?key=a/b.txt', '/iam', '/ec2', '/audit']) {
+  for (const p of [
+    '/',
+    '/s3',
+    '/s3/buckets/http-console',
+    '/s3/buckets/http-console/object?key=a/b.txt',
+    '/iam',
+    '/ec2',
+    '/audit',
+  ]) {
     assert.equal((await fetch(base + p, { headers: { cookie } })).status, 200, p);
   }
   const ct = new CloudTrailClient(sdkConfig(server));
@@ -124,10 +159,14 @@ test('every call the console makes for a user is a read-only one (the audit trai
   for (let i = 0; i < 50; i++) {
     const r = await ct.send(new LookupEventsCommand({ MaxResults: 50 }));
     events = (r.Events ?? []).map((e) => JSON.parse(e.CloudTrailEvent!));
-    if (events.some((e) => e.eventName === 'LookupEvents' && e.userAgent?.startsWith('stratus-console/'))) break;
+    if (events.some((e) => e.eventName === 'LookupEvents' && e.userAgent?.startsWith('stratus-console/')))
+      break;
     await new Promise((res) => setTimeout(res, 100));
   }
   const mine = events.filter((e) => e.userAgent?.startsWith('stratus-console/'));
   assert.ok(mine.length > 5, `the console's calls are recorded (${mine.length})`);
-  assert.deepEqual(mine.filter((e) => e.readOnly !== true).map((e) => e.eventName), []);
+  assert.deepEqual(
+    mine.filter((e) => e.readOnly !== true).map((e) => e.eventName),
+    [],
+  );
 });

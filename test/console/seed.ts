@@ -4,7 +4,13 @@
  * an IAM user with a restricted policy and an access key, a group, a role, a managed policy,
  * and (when EC2 runs) a key pair and an instance with console output.
  */
-import { S3Client, CreateBucketCommand, PutObjectCommand, PutBucketTaggingCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  PutBucketTaggingCommand,
+  PutObjectTaggingCommand,
+} from '@aws-sdk/client-s3';
 import {
   IAMClient,
   CreateUserCommand,
@@ -16,7 +22,13 @@ import {
   CreatePolicyCommand,
   AttachRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { EC2Client, CreateKeyPairCommand, DescribeImagesCommand, RunInstancesCommand, GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  CreateKeyPairCommand,
+  DescribeImagesCommand,
+  RunInstancesCommand,
+  GetConsoleOutputCommand,
+} from '@aws-sdk/client-ec2';
 import { sdkConfig, type TestServer } from '../support/server.ts';
 
 export interface Seeded {
@@ -35,7 +47,11 @@ export const RESTRICTED_POLICY = {
   Statement: [
     { Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 's3:GetBucketLocation'], Resource: '*' },
     { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${OPEN_BUCKET}` },
-    { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: `arn:aws:s3:::${OPEN_BUCKET}/*` },
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectTagging'],
+      Resource: `arn:aws:s3:::${OPEN_BUCKET}/*`,
+    },
     { Effect: 'Allow', Action: ['ec2:Describe*', 'ec2:GetConsoleOutput'], Resource: '*' },
   ],
 };
@@ -53,35 +69,76 @@ export async function seed(server: TestServer): Promise<Seeded> {
   const out: Seeded = {};
   const s3 = new S3Client(sdkConfig(server));
   for (const b of [OPEN_BUCKET, CLOSED_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: b }));
-  const put = (Bucket: string, Key: string, Body: string, extra: Record<string, unknown> = {}) => s3.send(new PutObjectCommand({ Bucket, Key, Body, ...extra }));
-  await put(OPEN_BUCKET, 'readme.txt', 'Photos of the trip.\n', { ContentType: 'text/plain', Metadata: { owner: 'ana' } });
-  await put(OPEN_BUCKET, '2024/summer/beach.jpg', 'not really a jpeg', { ContentType: 'image/jpeg', Metadata: { camera: 'x100' } });
+  const put = (Bucket: string, Key: string, Body: string, extra: Record<string, unknown> = {}) =>
+    s3.send(new PutObjectCommand({ Bucket, Key, Body, ...extra }));
+  await put(OPEN_BUCKET, 'readme.txt', 'Photos of the trip.\n', {
+    ContentType: 'text/plain',
+    Metadata: { owner: 'ana' },
+  });
+  await put(OPEN_BUCKET, '2024/summer/beach.jpg', 'not really a jpeg', {
+    ContentType: 'image/jpeg',
+    Metadata: { camera: 'x100' },
+  });
   await put(OPEN_BUCKET, '2024/summer/dunes <img src=x onerror=alert(1)> &amp; "sky".jpg', 'markup in a key');
   await put(OPEN_BUCKET, '2024/winter/snow.jpg', 'cold');
   await put(CLOSED_BUCKET, 'passwords.txt', 'hunter2');
-  await optional(s3.send(new PutObjectTaggingCommand({ Bucket: OPEN_BUCKET, Key: '2024/summer/beach.jpg', Tagging: { TagSet: [{ Key: 'album', Value: 'summer' }] } })));
-  await optional(s3.send(new PutBucketTaggingCommand({ Bucket: OPEN_BUCKET, Tagging: { TagSet: [{ Key: 'team', Value: 'travel' }] } })));
+  await optional(
+    s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: OPEN_BUCKET,
+        Key: '2024/summer/beach.jpg',
+        Tagging: { TagSet: [{ Key: 'album', Value: 'summer' }] },
+      }),
+    ),
+  );
+  await optional(
+    s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: OPEN_BUCKET,
+        Tagging: { TagSet: [{ Key: 'team', Value: 'travel' }] },
+      }),
+    ),
+  );
 
   const iam = new IAMClient(sdkConfig(server));
   const user = await optional(iam.send(new CreateUserCommand({ UserName: RESTRICTED_USER })));
   if (user) {
-    await iam.send(new PutUserPolicyCommand({ UserName: RESTRICTED_USER, PolicyName: 'browse-photos', PolicyDocument: JSON.stringify(RESTRICTED_POLICY) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: RESTRICTED_USER,
+        PolicyName: 'browse-photos',
+        PolicyDocument: JSON.stringify(RESTRICTED_POLICY),
+      }),
+    );
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: RESTRICTED_USER }));
-    out.restricted = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+    out.restricted = {
+      accessKeyId: key.AccessKey!.AccessKeyId!,
+      secretAccessKey: key.AccessKey!.SecretAccessKey!,
+    };
     await iam.send(new CreateGroupCommand({ GroupName: 'readers' }));
     await iam.send(new AddUserToGroupCommand({ GroupName: 'readers', UserName: RESTRICTED_USER }));
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'deployer',
         Description: 'Deploys the site',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
       }),
     );
     const policy = await iam.send(
       new CreatePolicyCommand({
         PolicyName: 'site-writer',
         Description: 'Writes the site bucket',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${OPEN_BUCKET}/site/*` }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${OPEN_BUCKET}/site/*` },
+          ],
+        }),
       }),
     );
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'deployer', PolicyArn: policy.Policy!.Arn! }));
@@ -93,7 +150,14 @@ export async function seed(server: TestServer): Promise<Seeded> {
   if (image) {
     await ec2.send(new CreateKeyPairCommand({ KeyName: 'console-key' }));
     const run = await ec2.send(
-      new RunInstancesCommand({ ImageId: image, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', KeyName: 'console-key', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }] }] }),
+      new RunInstancesCommand({
+        ImageId: image,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 't3.micro',
+        KeyName: 'console-key',
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }] }],
+      }),
     );
     out.instanceId = run.Instances![0]!.InstanceId!;
     // The metadata driver writes the console log once the instance has booted: poll, bounded.

@@ -36,7 +36,17 @@ export class ApiError extends Error {
 }
 
 const API_VERSIONS: Record<string, string> = { iam: '2010-05-08', sts: '2011-06-15', ec2: '2016-11-15' };
-const LIST_ELEMENTS = new Set(['member', 'item', 'Contents', 'CommonPrefixes', 'Bucket', 'Tag', 'Version', 'DeleteMarker', 'entry']);
+const LIST_ELEMENTS = new Set([
+  'member',
+  'item',
+  'Contents',
+  'CommonPrefixes',
+  'Bucket',
+  'Tag',
+  'Version',
+  'DeleteMarker',
+  'entry',
+]);
 const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
@@ -69,13 +79,28 @@ function errorFrom(raw: Raw, service: string): ApiError {
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
   if (code) return new ApiError(decodeEntities(code), decodeEntities(message ?? ''), raw.status);
   // HEAD answers carry no body: name the error by its status as the SDKs do.
-  const byStatus: Record<number, string> = { 403: 'Forbidden', 404: 'NotFound', 501: 'NotImplemented', 400: 'BadRequest' };
+  const byStatus: Record<number, string> = {
+    403: 'Forbidden',
+    404: 'NotFound',
+    501: 'NotImplemented',
+    400: 'BadRequest',
+  };
   return new ApiError(byStatus[raw.status] ?? `Http${raw.status}`, `HTTP ${raw.status}`, raw.status);
 }
 
 function decodeEntities(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d+);/g, (_m, e: string) =>
-    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(Number(e.slice(1))),
+    e === 'lt'
+      ? '<'
+      : e === 'gt'
+        ? '>'
+        : e === 'amp'
+          ? '&'
+          : e === 'quot'
+            ? '"'
+            : e === 'apos'
+              ? "'"
+              : String.fromCodePoint(Number(e.slice(1))),
   );
 }
 
@@ -87,18 +112,42 @@ export class ConsoleClient {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private send(method: string, service: string, region: string, path: string, query: Array<[string, string]>, headers: Record<string, string>, body: Buffer): Promise<Raw> {
+  private send(
+    method: string,
+    service: string,
+    region: string,
+    path: string,
+    query: Array<[string, string]>,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<Raw> {
     const encodedPath = encodePath(path);
     const qs = queryString(query);
     const host = `${this.endpoint.host.includes(':') ? `[${this.endpoint.host}]` : this.endpoint.host}:${this.endpoint.port}`;
     const signed = signHeaders(
-      { method, service, region, host, encodedPath, query: qs, headers: { ...headers, 'user-agent': `stratus-console/${VERSION}` }, body, now: this.now() },
+      {
+        method,
+        service,
+        region,
+        host,
+        encodedPath,
+        query: qs,
+        headers: { ...headers, 'user-agent': `stratus-console/${VERSION}` },
+        body,
+        now: this.now(),
+      },
       this.keys,
     );
     if (body.length) signed['content-length'] = String(body.length);
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: this.endpoint.host, port: this.endpoint.port, method, path: encodedPath + (qs ? `?${qs}` : ''), headers: signed },
+        {
+          host: this.endpoint.host,
+          port: this.endpoint.port,
+          method,
+          path: encodedPath + (qs ? `?${qs}` : ''),
+          headers: signed,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -110,21 +159,42 @@ export class ConsoleClient {
             }
             chunks.push(c);
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
           res.on('error', reject);
         },
       );
-      req.on('error', (err) => reject(err instanceof ApiError ? err : new ApiError('NetworkError', err.message, 502)));
+      req.on('error', (err) =>
+        reject(err instanceof ApiError ? err : new ApiError('NetworkError', err.message, 502)),
+      );
       req.end(body);
     });
   }
 
   /** Query-protocol services (IAM, STS, EC2): returns the parsed `<Action>Result` (or EC2's `<Action>Response`). */
-  async query(service: 'iam' | 'sts' | 'ec2', action: string, params: Record<string, string> = {}, region?: string): Promise<Xml> {
+  async query(
+    service: 'iam' | 'sts' | 'ec2',
+    action: string,
+    params: Record<string, string> = {},
+    region?: string,
+  ): Promise<Xml> {
     assertReadOnly(service, action);
     const signingRegion = service === 'iam' ? 'us-east-1' : (region ?? this.region);
-    const form = new URLSearchParams({ Action: action, Version: API_VERSIONS[service]!, ...params }).toString();
-    const raw = await this.send('POST', service, signingRegion, '/', [], { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, Buffer.from(form));
+    const form = new URLSearchParams({
+      Action: action,
+      Version: API_VERSIONS[service]!,
+      ...params,
+    }).toString();
+    const raw = await this.send(
+      'POST',
+      service,
+      signingRegion,
+      '/',
+      [],
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      Buffer.from(form),
+    );
     if (raw.status >= 300) throw errorFrom(raw, service);
     const doc = xml.parse(raw.body.toString('utf8')) as Xml;
     const top = doc[`${action}Response`] as Xml | undefined;
@@ -133,7 +203,14 @@ export class ConsoleClient {
   }
 
   /** Follows IAM's Marker/IsTruncated or EC2's NextToken up to `limit` items. */
-  async queryAll(service: 'iam' | 'ec2', action: string, params: Record<string, string>, pick: (r: Xml) => Xml[], limit = 1000, region?: string): Promise<{ items: Xml[]; truncated: boolean }> {
+  async queryAll(
+    service: 'iam' | 'ec2',
+    action: string,
+    params: Record<string, string>,
+    pick: (r: Xml) => Xml[],
+    limit = 1000,
+    region?: string,
+  ): Promise<{ items: Xml[]; truncated: boolean }> {
     const items: Xml[] = [];
     let marker: string | undefined;
     for (;;) {
@@ -141,23 +218,43 @@ export class ConsoleClient {
       if (marker) p[service === 'iam' ? 'Marker' : 'NextToken'] = marker;
       const r = await this.query(service, action, p, region);
       items.push(...pick(r));
-      marker = service === 'iam' ? (r.IsTruncated === 'true' ? r.Marker : undefined) : r.nextToken || undefined;
+      marker =
+        service === 'iam' ? (r.IsTruncated === 'true' ? r.Marker : undefined) : r.nextToken || undefined;
       if (!marker) return { items, truncated: false };
       if (items.length >= limit) return { items, truncated: true };
     }
   }
 
   /** S3 GET/HEAD (path style); GETs return parsed XML, HEADs the response headers. */
-  async s3(operation: string, o: { bucket?: string; key?: string; query?: Array<[string, string]>; region?: string; head?: boolean }): Promise<{ xml: Xml; headers: Raw['headers'] }> {
+  async s3(
+    operation: string,
+    o: { bucket?: string; key?: string; query?: Array<[string, string]>; region?: string; head?: boolean },
+  ): Promise<{ xml: Xml; headers: Raw['headers'] }> {
     assertReadOnly('s3', operation);
     const path = '/' + (o.bucket ? o.bucket + (o.key !== undefined ? '/' + o.key : '') : '');
-    const raw = await this.send(o.head ? 'HEAD' : 'GET', 's3', o.region ?? this.region, path, o.query ?? [], {}, Buffer.alloc(0));
+    const raw = await this.send(
+      o.head ? 'HEAD' : 'GET',
+      's3',
+      o.region ?? this.region,
+      path,
+      o.query ?? [],
+      {},
+      Buffer.alloc(0),
+    );
     if (raw.status >= 300) throw errorFrom(raw, 's3');
-    return { xml: o.head || raw.body.length === 0 ? {} : (xml.parse(raw.body.toString('utf8')) as Xml), headers: raw.headers };
+    return {
+      xml: o.head || raw.body.length === 0 ? {} : (xml.parse(raw.body.toString('utf8')) as Xml),
+      headers: raw.headers,
+    };
   }
 
   /** JSON 1.1 (CloudTrail). */
-  async json(service: 'cloudtrail', operation: string, input: Record<string, unknown>, region?: string): Promise<any> {
+  async json(
+    service: 'cloudtrail',
+    operation: string,
+    input: Record<string, unknown>,
+    region?: string,
+  ): Promise<any> {
     assertReadOnly(service, operation);
     const raw = await this.send(
       'POST',
@@ -165,7 +262,10 @@ export class ConsoleClient {
       region ?? this.region,
       '/',
       [],
-      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.${operation}` },
+      {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.${operation}`,
+      },
       Buffer.from(JSON.stringify(input)),
     );
     if (raw.status >= 300) throw errorFrom(raw, service);
@@ -173,7 +273,13 @@ export class ConsoleClient {
   }
 
   /** A presigned GET for an object, signed by the signed-in principal, valid for a few minutes. */
-  presignGetObject(bucket: string, key: string, region: string, versionId?: string, expiresSeconds = 300): string {
+  presignGetObject(
+    bucket: string,
+    key: string,
+    region: string,
+    versionId?: string,
+    expiresSeconds = 300,
+  ): string {
     const origin = this.endpoint.publicOrigin;
     return presignUrl(
       {

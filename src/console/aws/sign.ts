@@ -38,7 +38,10 @@ function hmac(key: string | Buffer, data: string): Buffer {
 }
 
 export function amzDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 interface Canonical {
@@ -51,12 +54,27 @@ interface Canonical {
   payloadHash: string;
 }
 
-function signature(c: Canonical, keys: KeyPair, date: string, region: string, service: string): { signedHeaders: string; sig: string; scope: string } {
-  const names = Object.keys(c.headers).map((h) => h.toLowerCase()).sort();
+function signature(
+  c: Canonical,
+  keys: KeyPair,
+  date: string,
+  region: string,
+  service: string,
+): { signedHeaders: string; sig: string; scope: string } {
+  const names = Object.keys(c.headers)
+    .map((h) => h.toLowerCase())
+    .sort();
   const lower: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.headers)) lower[k.toLowerCase()] = v.trim().replace(/\s+/g, ' ');
   const signedHeaders = names.join(';');
-  const canonical = [c.method, c.path, c.query, names.map((n) => `${n}:${lower[n]}\n`).join(''), signedHeaders, c.payloadHash].join('\n');
+  const canonical = [
+    c.method,
+    c.path,
+    c.query,
+    names.map((n) => `${n}:${lower[n]}\n`).join(''),
+    signedHeaders,
+    c.payloadHash,
+  ].join('\n');
   const day = date.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
   const toSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${sha256Hex(canonical)}`;
@@ -85,7 +103,12 @@ export interface SignInput {
 export function signHeaders(i: SignInput, keys: KeyPair): Record<string, string> {
   const date = amzDate(i.now);
   const payloadHash = sha256Hex(i.body);
-  const headers: Record<string, string> = { ...i.headers, host: i.host, 'x-amz-date': date, 'x-amz-content-sha256': payloadHash };
+  const headers: Record<string, string> = {
+    ...i.headers,
+    host: i.host,
+    'x-amz-date': date,
+    'x-amz-content-sha256': payloadHash,
+  };
   if (keys.sessionToken) headers['x-amz-security-token'] = keys.sessionToken;
   const { signedHeaders, sig, scope } = signature(
     { method: i.method, path: canonicalPath(i.encodedPath, i.service), query: i.query, headers, payloadHash },
@@ -100,7 +123,16 @@ export function signHeaders(i: SignInput, keys: KeyPair): Record<string, string>
 
 /** A presigned GET URL (query auth, UNSIGNED-PAYLOAD), as the SDK presigners build it. */
 export function presignUrl(
-  i: { origin: string; host: string; encodedPath: string; region: string; service: string; expiresSeconds: number; now: Date; extra?: Array<[string, string]> },
+  i: {
+    origin: string;
+    host: string;
+    encodedPath: string;
+    region: string;
+    service: string;
+    expiresSeconds: number;
+    now: Date;
+    extra?: Array<[string, string]>;
+  },
   keys: KeyPair,
 ): string {
   const date = amzDate(i.now);
@@ -116,7 +148,13 @@ export function presignUrl(
   if (keys.sessionToken) pairs.push(['X-Amz-Security-Token', keys.sessionToken]);
   const query = queryString(pairs);
   const { sig } = signature(
-    { method: 'GET', path: canonicalPath(i.encodedPath, i.service), query, headers: { host: i.host }, payloadHash: 'UNSIGNED-PAYLOAD' },
+    {
+      method: 'GET',
+      path: canonicalPath(i.encodedPath, i.service),
+      query,
+      headers: { host: i.host },
+      payloadHash: 'UNSIGNED-PAYLOAD',
+    },
     keys,
     date,
     i.region,

@@ -1,6 +1,6 @@
 /** EC2 per region: instances, images, key pairs, security groups with rules, VPCs, subnets. */
 import { list, tagPairs, type ConsoleClient, type Xml } from '../aws/client.ts';
-import { html, href, seg, type Html } from '../html.ts';
+import { markup, href, seg, type Html } from '../html.ts';
 import { attempt, facts, page, problem, section, show, table, when } from '../layout.ts';
 import { FALLBACK_REGIONS, pageRegion, type PageContext } from '../context.ts';
 
@@ -10,11 +10,16 @@ export async function regionList(c: ConsoleClient, region: string): Promise<stri
   return [...new Set([...names, region])].sort();
 }
 
-export function regionPicker(action: string, regions: string[], current: string, hidden: Record<string, string> = {}): Html {
-  return html`<form class="filter" method="get" action="${action}">
-    ${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+export function regionPicker(
+  action: string,
+  regions: string[],
+  current: string,
+  hidden: Record<string, string> = {},
+): Html {
+  return markup`<form class="filter" method="get" action="${action}">
+    ${Object.entries(hidden).map(([k, v]) => markup`<input type="hidden" name="${k}" value="${v}">`)}
     <label for="region">Region</label>
-    <select id="region" name="region">${regions.map((r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`)}</select>
+    <select id="region" name="region">${regions.map((r) => markup`<option value="${r}"${r === current ? markup` selected` : ''}>${r}</option>`)}</select>
     <button type="submit">Show</button></form>`;
 }
 
@@ -23,28 +28,38 @@ export function nameTag(x: Xml): string {
 }
 
 export function stateBadge(state: string): Html {
-  return html`<span class="status status-${state.replace(/[^a-z-]/g, '')}">${state}</span>`;
+  return markup`<span class="status status-${state.replace(/[^a-z-]/g, '')}">${state}</span>`;
 }
 
 /** One security group rule (ipPermissions item) as text lines: protocol, ports, sources. */
 export function ruleRows(perms: Xml[]): Array<Array<string | Html>> {
   return perms.map((p) => {
     const proto = String(p.ipProtocol ?? '');
-    const ports = proto === '-1' ? 'All' : p.fromPort === p.toPort ? String(p.fromPort ?? '') : `${p.fromPort}–${p.toPort}`;
+    const ports =
+      proto === '-1'
+        ? 'All'
+        : p.fromPort === p.toPort
+          ? String(p.fromPort ?? '')
+          : `${p.fromPort}–${p.toPort}`;
     const sources = [
       ...list(p.ipRanges?.item).map((r) => String(r.cidrIp)),
       ...list(p.ipv6Ranges?.item).map((r) => String(r.cidrIpv6)),
       ...list(p.groups?.item).map((g) => String(g.groupId)),
       ...list(p.prefixListIds?.item).map((g) => String(g.prefixListId)),
     ];
-    return [proto === '-1' ? 'All' : proto.toUpperCase(), ports, html`${sources.map((s, i) => html`${i ? html`<br>` : ''}<code>${s}</code>`)}`];
+    return [
+      proto === '-1' ? 'All' : proto.toUpperCase(),
+      ports,
+      markup`${sources.map((s, i) => markup`${i ? markup`<br>` : ''}<code>${s}</code>`)}`,
+    ];
   });
 }
 
 export async function ec2Page(ctx: PageContext) {
   const c = ctx.client;
   const region = pageRegion(ctx);
-  const all = (action: string, pick: (r: Xml) => Xml[], params: Record<string, string> = {}) => attempt(c.queryAll('ec2', action, params, pick, 1000, region));
+  const all = (action: string, pick: (r: Xml) => Xml[], params: Record<string, string> = {}) =>
+    attempt(c.queryAll('ec2', action, params, pick, 1000, region));
   const [regions, reservations, images, keys, groups, vpcs, subnets] = await Promise.all([
     regionList(c, region),
     all('DescribeInstances', (r) => list(r.reservationSet?.item)),
@@ -56,8 +71,13 @@ export async function ec2Page(ctx: PageContext) {
   ]);
   const inst = (id: string) => href(`/ec2/instances/${seg(id)}`, { region });
   return page(
-    { title: `EC2 · ${region}`, active: 'ec2', session: ctx.session, crumbs: [['EC2', href('/ec2', { region })]] },
-    html`${regionPicker(href('/ec2'), regions, region)}
+    {
+      title: `EC2 · ${region}`,
+      active: 'ec2',
+      session: ctx.session,
+      crumbs: [['EC2', href('/ec2', { region })]],
+    },
+    markup`${regionPicker(href('/ec2'), regions, region)}
     <nav class="toc" aria-label="On this page"><ul><li><a href="#instances">Instances</a></li><li><a href="#images">Images</a></li><li><a href="#keys">Key pairs</a></li><li><a href="#groups">Security groups</a></li><li><a href="#vpcs">VPCs</a></li><li><a href="#subnets">Subnets</a></li></ul></nav>
     ${section(
       'instances',
@@ -68,14 +88,14 @@ export async function ec2Page(ctx: PageContext) {
           ['Instance', 'Name', 'State', 'Type', 'Private IP', 'Public IP', 'Key', 'Image', 'Launched'],
           v.items.flatMap((r) =>
             list(r.instancesSet?.item).map((i) => [
-              html`<a href="${inst(String(i.instanceId))}"><code>${i.instanceId}</code></a>`,
+              markup`<a href="${inst(String(i.instanceId))}"><code>${i.instanceId}</code></a>`,
               nameTag(i),
               stateBadge(String(i.instanceState?.name ?? '')),
               i.instanceType,
               i.privateIpAddress ?? '',
               i.ipAddress ?? '',
               i.keyName ?? '',
-              html`<code>${i.imageId}</code>`,
+              markup`<code>${i.imageId}</code>`,
               when(i.launchTime),
             ]),
           ),
@@ -87,14 +107,36 @@ export async function ec2Page(ctx: PageContext) {
       'images',
       'Images owned by this account',
       show(images, 'describe images', (v) =>
-        table('Images', ['Image', 'Name', 'State', 'Architecture', 'Created'], v.items.map((i) => [html`<code>${i.imageId}</code>`, i.name ?? '', stateBadge(String(i.imageState ?? '')), i.architecture ?? '', when(i.creationDate)]), 'No images of your own.'),
+        table(
+          'Images',
+          ['Image', 'Name', 'State', 'Architecture', 'Created'],
+          v.items.map((i) => [
+            markup`<code>${i.imageId}</code>`,
+            i.name ?? '',
+            stateBadge(String(i.imageState ?? '')),
+            i.architecture ?? '',
+            when(i.creationDate),
+          ]),
+          'No images of your own.',
+        ),
       ),
     )}
     ${section(
       'keys',
       'Key pairs',
       show(keys, 'describe key pairs', (v) =>
-        table('Key pairs', ['Name', 'ID', 'Type', 'Fingerprint', 'Created'], v.items.map((k) => [k.keyName, html`<code>${k.keyPairId}</code>`, k.keyType ?? '', html`<code class="wrap">${k.keyFingerprint}</code>`, when(k.createTime)]), 'No key pairs.'),
+        table(
+          'Key pairs',
+          ['Name', 'ID', 'Type', 'Fingerprint', 'Created'],
+          v.items.map((k) => [
+            k.keyName,
+            markup`<code>${k.keyPairId}</code>`,
+            k.keyType ?? '',
+            markup`<code class="wrap">${k.keyFingerprint}</code>`,
+            when(k.createTime),
+          ]),
+          'No key pairs.',
+        ),
       ),
     )}
     ${section(
@@ -102,10 +144,16 @@ export async function ec2Page(ctx: PageContext) {
       'Security groups',
       show(groups, 'describe security groups', (v) =>
         v.items.length === 0
-          ? html`<p class="empty">No security groups.</p>`
-          : html`${v.items.map(
-              (g) => html`<details class="group"${v.items.length <= 3 ? html` open` : ''}><summary><code>${g.groupId}</code> ${g.groupName} <span class="muted">${g.vpcId ?? ''}</span></summary>
-                ${facts([['Description', g.groupDescription], ['VPC', g.vpcId ?? ''], ['Owner', g.ownerId]])}
+          ? markup`<p class="empty">No security groups.</p>`
+          : markup`${v.items.map(
+              (
+                g,
+              ) => markup`<details class="group"${v.items.length <= 3 ? markup` open` : ''}><summary><code>${g.groupId}</code> ${g.groupName} <span class="muted">${g.vpcId ?? ''}</span></summary>
+                ${facts([
+                  ['Description', g.groupDescription],
+                  ['VPC', g.vpcId ?? ''],
+                  ['Owner', g.ownerId],
+                ])}
                 <h3>Inbound rules</h3>${table(`Inbound rules of ${g.groupId}`, ['Protocol', 'Ports', 'Source'], ruleRows(list(g.ipPermissions?.item)), 'No inbound rules.')}
                 <h3>Outbound rules</h3>${table(`Outbound rules of ${g.groupId}`, ['Protocol', 'Ports', 'Destination'], ruleRows(list(g.ipPermissionsEgress?.item)), 'No outbound rules.')}
               </details>`,
@@ -116,7 +164,18 @@ export async function ec2Page(ctx: PageContext) {
       'vpcs',
       'VPCs',
       show(vpcs, 'describe VPCs', (v) =>
-        table('VPCs', ['VPC', 'Name', 'CIDR', 'State', 'Default'], v.items.map((x) => [html`<code>${x.vpcId}</code>`, nameTag(x), x.cidrBlock, x.state, x.isDefault === 'true' ? 'Yes' : 'No']), 'No VPCs.'),
+        table(
+          'VPCs',
+          ['VPC', 'Name', 'CIDR', 'State', 'Default'],
+          v.items.map((x) => [
+            markup`<code>${x.vpcId}</code>`,
+            nameTag(x),
+            x.cidrBlock,
+            x.state,
+            x.isDefault === 'true' ? 'Yes' : 'No',
+          ]),
+          'No VPCs.',
+        ),
       ),
     )}
     ${section(
@@ -126,7 +185,15 @@ export async function ec2Page(ctx: PageContext) {
         table(
           'Subnets',
           ['Subnet', 'Name', 'VPC', 'CIDR', 'Zone', 'Free IPs', 'Default for zone'],
-          v.items.map((s) => [html`<code>${s.subnetId}</code>`, nameTag(s), html`<code>${s.vpcId}</code>`, s.cidrBlock, s.availabilityZone, s.availableIpAddressCount, s.defaultForAz === 'true' ? 'Yes' : 'No']),
+          v.items.map((s) => [
+            markup`<code>${s.subnetId}</code>`,
+            nameTag(s),
+            markup`<code>${s.vpcId}</code>`,
+            s.cidrBlock,
+            s.availabilityZone,
+            s.availableIpAddressCount,
+            s.defaultForAz === 'true' ? 'Yes' : 'No',
+          ]),
           'No subnets.',
         ),
       ),
@@ -142,18 +209,32 @@ export async function instancePage(ctx: PageContext) {
     attempt(c.query('ec2', 'DescribeInstances', { 'InstanceId.1': id }, region)),
     attempt(c.query('ec2', 'GetConsoleOutput', { InstanceId: id, Latest: 'true' }, region)),
   ]);
-  const i: Xml = described.ok ? (list(list(described.value.reservationSet?.item)[0]?.instancesSet?.item)[0] ?? {}) : {};
-  const text = output.ok && typeof output.value.output === 'string' ? Buffer.from(output.value.output, 'base64').toString('utf8') : '';
+  const i: Xml = described.ok
+    ? (list(list(described.value.reservationSet?.item)[0]?.instancesSet?.item)[0] ?? {})
+    : {};
+  const text =
+    output.ok && typeof output.value.output === 'string'
+      ? Buffer.from(output.value.output, 'base64').toString('utf8')
+      : '';
   return page(
-    { title: nameTag(i) ? `${nameTag(i)} (${id})` : id, active: 'ec2', session: ctx.session, crumbs: [['EC2', href('/ec2', { region })], ['Instances', href('/ec2', { region }) + '#instances'], [id, href(`/ec2/instances/${seg(id)}`, { region })]] },
-    html`${section(
+    {
+      title: nameTag(i) ? `${nameTag(i)} (${id})` : id,
+      active: 'ec2',
+      session: ctx.session,
+      crumbs: [
+        ['EC2', href('/ec2', { region })],
+        ['Instances', href('/ec2', { region }) + '#instances'],
+        [id, href(`/ec2/instances/${seg(id)}`, { region })],
+      ],
+    },
+    markup`${section(
       'summary',
       'Summary',
       show(described, 'describe this instance', () =>
         facts([
           ['State', stateBadge(String(i.instanceState?.name ?? ''))],
           ['Type', i.instanceType],
-          ['Image', html`<code>${i.imageId}</code>`],
+          ['Image', markup`<code>${i.imageId}</code>`],
           ['Key pair', i.keyName ?? ''],
           ['Private IP', i.privateIpAddress ?? ''],
           ['Private DNS', i.privateDnsName ?? ''],
@@ -162,7 +243,12 @@ export async function instancePage(ctx: PageContext) {
           ['VPC', i.vpcId ?? ''],
           ['Subnet', i.subnetId ?? ''],
           ['Zone', i.placement?.availabilityZone ?? ''],
-          ['Security groups', list(i.groupSet?.item).map((g) => `${g.groupId} (${g.groupName})`).join(', ')],
+          [
+            'Security groups',
+            list(i.groupSet?.item)
+              .map((g) => `${g.groupId} (${g.groupName})`)
+              .join(', '),
+          ],
           ['IAM instance profile', i.iamInstanceProfile?.arn ?? ''],
           ['Launched', when(i.launchTime)],
         ]),
@@ -174,8 +260,8 @@ export async function instancePage(ctx: PageContext) {
       'Console output',
       output.ok
         ? text
-          ? html`<p class="hint">As of ${when(output.value.timestamp)}.</p><pre class="console" tabindex="0" aria-label="Console output"><code>${text}</code></pre>`
-          : html`<p class="empty">No console output yet.</p>`
+          ? markup`<p class="hint">As of ${when(output.value.timestamp)}.</p><pre class="console" tabindex="0" aria-label="Console output"><code>${text}</code></pre>`
+          : markup`<p class="empty">No console output yet.</p>`
         : problem(output.error, 'read the console output'),
     )}`,
   );

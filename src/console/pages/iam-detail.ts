@@ -1,32 +1,59 @@
 /** IAM detail pages: a user (keys with last use, never secrets), a group, a role, a policy. */
 import { list, tagPairs, type ConsoleClient } from '../aws/client.ts';
-import { html, href, seg, type Html } from '../html.ts';
-import { attempt, facts, page, policyDocument, problem, section, show, table, when, type Result } from '../layout.ts';
+import { markup, href, seg, type Html } from '../html.ts';
+import {
+  attempt,
+  facts,
+  page,
+  policyDocument,
+  problem,
+  section,
+  show,
+  table,
+  when,
+  type Result,
+} from '../layout.ts';
 import type { PageContext } from '../context.ts';
 
 type Kind = 'User' | 'Group' | 'Role';
 
 function attachedTable(r: Result<{ items: Record<string, any>[] }>): Html {
-  return html`${show(r, 'list attached policies', (v) =>
-    table('Attached policies', ['Policy', 'ARN'], v.items.map((p) => [html`<a href="${href('/iam/policy', { arn: String(p.PolicyArn) })}">${p.PolicyName}</a>`, html`<code>${p.PolicyArn}</code>`]), 'No attached policies.'),
+  return markup`${show(r, 'list attached policies', (v) =>
+    table(
+      'Attached policies',
+      ['Policy', 'ARN'],
+      v.items.map((p) => [
+        markup`<a href="${href('/iam/policy', { arn: String(p.PolicyArn) })}">${p.PolicyName}</a>`,
+        markup`<code>${p.PolicyArn}</code>`,
+      ]),
+      'No attached policies.',
+    ),
   )}`;
 }
 
 /** Inline policies with their documents (List*Policies then Get*Policy for each). */
 async function inlinePolicies(c: ConsoleClient, kind: Kind, name: string): Promise<Html> {
-  const names = await attempt(c.queryAll('iam', `List${kind}Policies`, { [`${kind}Name`]: name }, (r) => list(r.PolicyNames?.member)));
-  if (!names.ok) return problem(names.error, 'list inline policies');
-  if (names.value.items.length === 0) return html`<p class="empty">No inline policies.</p>`;
-  const docs = await Promise.all(
-    names.value.items.map(async (n) => ({ name: String(n), doc: await attempt(c.query('iam', `Get${kind}Policy`, { [`${kind}Name`]: name, PolicyName: String(n) })) })),
+  const names = await attempt(
+    c.queryAll('iam', `List${kind}Policies`, { [`${kind}Name`]: name }, (r) => list(r.PolicyNames?.member)),
   );
-  return html`${docs.map(
-    (d) => html`<details class="doc"><summary>${d.name}</summary>${show(d.doc, 'read this inline policy', (v) => policyDocument(v.PolicyDocument, `Policy document ${d.name}`))}</details>`,
+  if (!names.ok) return problem(names.error, 'list inline policies');
+  if (names.value.items.length === 0) return markup`<p class="empty">No inline policies.</p>`;
+  const docs = await Promise.all(
+    names.value.items.map(async (n) => ({
+      name: String(n),
+      doc: await attempt(
+        c.query('iam', `Get${kind}Policy`, { [`${kind}Name`]: name, PolicyName: String(n) }),
+      ),
+    })),
+  );
+  return markup`${docs.map(
+    (d) =>
+      markup`<details class="doc"><summary>${d.name}</summary>${show(d.doc, 'read this inline policy', (v) => policyDocument(v.PolicyDocument, `Policy document ${d.name}`))}</details>`,
   )}`;
 }
 
 function tagsTable(r: Result<Record<string, any>>): Html {
-  return html`${show(r, 'list tags', (v) => table('Tags', ['Key', 'Value'], tagPairs(v.Tags), 'No tags.'))}`;
+  return markup`${show(r, 'list tags', (v) => table('Tags', ['Key', 'Value'], tagPairs(v.Tags), 'No tags.'))}`;
 }
 
 export async function userPage(ctx: PageContext) {
@@ -35,22 +62,48 @@ export async function userPage(ctx: PageContext) {
   const [user, groups, attached, inline, keys, tags] = await Promise.all([
     attempt(c.query('iam', 'GetUser', { UserName: name })),
     attempt(c.queryAll('iam', 'ListGroupsForUser', { UserName: name }, (r) => list(r.Groups?.member))),
-    attempt(c.queryAll('iam', 'ListAttachedUserPolicies', { UserName: name }, (r) => list(r.AttachedPolicies?.member))),
+    attempt(
+      c.queryAll('iam', 'ListAttachedUserPolicies', { UserName: name }, (r) =>
+        list(r.AttachedPolicies?.member),
+      ),
+    ),
     inlinePolicies(c, 'User', name),
     attempt(async () => {
-      const { items } = await c.queryAll('iam', 'ListAccessKeys', { UserName: name }, (r) => list(r.AccessKeyMetadata?.member));
-      return Promise.all(items.map(async (k) => ({ key: k, used: await attempt(c.query('iam', 'GetAccessKeyLastUsed', { AccessKeyId: String(k.AccessKeyId) })) })));
+      const { items } = await c.queryAll('iam', 'ListAccessKeys', { UserName: name }, (r) =>
+        list(r.AccessKeyMetadata?.member),
+      );
+      return Promise.all(
+        items.map(async (k) => ({
+          key: k,
+          used: await attempt(c.query('iam', 'GetAccessKeyLastUsed', { AccessKeyId: String(k.AccessKeyId) })),
+        })),
+      );
     }),
     attempt(c.query('iam', 'ListUserTags', { UserName: name })),
   ]);
   const u = user.ok ? (user.value.User ?? {}) : {};
   return page(
-    { title: name, active: 'iam', session: ctx.session, crumbs: [['IAM', href('/iam')], ['Users', href('/iam') + '#users'], [name, href(`/iam/users/${seg(name)}`)]] },
-    html`${section(
+    {
+      title: name,
+      active: 'iam',
+      session: ctx.session,
+      crumbs: [
+        ['IAM', href('/iam')],
+        ['Users', href('/iam') + '#users'],
+        [name, href(`/iam/users/${seg(name)}`)],
+      ],
+    },
+    markup`${section(
       'summary',
       'Summary',
       show(user, 'read this user', () =>
-        facts([['ARN', html`<code>${u.Arn}</code>`], ['User ID', html`<code>${u.UserId}</code>`], ['Path', u.Path], ['Created', when(u.CreateDate)], ['Permissions boundary', u.PermissionsBoundary?.PermissionsBoundaryArn ?? '']]),
+        facts([
+          ['ARN', markup`<code>${u.Arn}</code>`],
+          ['User ID', markup`<code>${u.UserId}</code>`],
+          ['Path', u.Path],
+          ['Created', when(u.CreateDate)],
+          ['Permissions boundary', u.PermissionsBoundary?.PermissionsBoundaryArn ?? ''],
+        ]),
       ),
     )}
     ${section(
@@ -63,10 +116,12 @@ export async function userPage(ctx: PageContext) {
           v.map(({ key, used }) => {
             const last = used.ok ? (used.value.AccessKeyLastUsed ?? {}) : undefined;
             return [
-              html`<code>${key.AccessKeyId}</code>`,
-              html`<span class="status status-${String(key.Status).toLowerCase()}">${key.Status}</span>`,
+              markup`<code>${key.AccessKeyId}</code>`,
+              markup`<span class="status status-${String(key.Status).toLowerCase()}">${key.Status}</span>`,
               when(key.CreateDate),
-              used.ok ? when(last?.LastUsedDate) || 'Never' : html`<span class="muted">${used.error.code}</span>`,
+              used.ok
+                ? when(last?.LastUsedDate) || 'Never'
+                : markup`<span class="muted">${used.error.code}</span>`,
               last?.ServiceName && last.ServiceName !== 'N/A' ? last.ServiceName : '',
               last?.Region && last.Region !== 'N/A' ? last.Region : '',
             ];
@@ -75,7 +130,20 @@ export async function userPage(ctx: PageContext) {
         ),
       ),
     )}
-    ${section('groups', 'Groups', show(groups, 'list the groups of this user', (v) => table('Groups', ['Group'], v.items.map((g) => [html`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`]), 'Not in any group.')))}
+    ${section(
+      'groups',
+      'Groups',
+      show(groups, 'list the groups of this user', (v) =>
+        table(
+          'Groups',
+          ['Group'],
+          v.items.map((g) => [
+            markup`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`,
+          ]),
+          'Not in any group.',
+        ),
+      ),
+    )}
     ${section('attached', 'Attached policies', attachedTable(attached))}
     ${section('inline', 'Inline policies', inline)}
     ${section('tags', 'Tags', tagsTable(tags))}`,
@@ -87,20 +155,51 @@ export async function groupPage(ctx: PageContext) {
   const name = ctx.params[0]!;
   const [group, attached, inline] = await Promise.all([
     attempt(c.query('iam', 'GetGroup', { GroupName: name })),
-    attempt(c.queryAll('iam', 'ListAttachedGroupPolicies', { GroupName: name }, (r) => list(r.AttachedPolicies?.member))),
+    attempt(
+      c.queryAll('iam', 'ListAttachedGroupPolicies', { GroupName: name }, (r) =>
+        list(r.AttachedPolicies?.member),
+      ),
+    ),
     inlinePolicies(c, 'Group', name),
   ]);
   return page(
-    { title: name, active: 'iam', session: ctx.session, crumbs: [['IAM', href('/iam')], ['Groups', href('/iam') + '#groups'], [name, href(`/iam/groups/${seg(name)}`)]] },
-    html`${section(
+    {
+      title: name,
+      active: 'iam',
+      session: ctx.session,
+      crumbs: [
+        ['IAM', href('/iam')],
+        ['Groups', href('/iam') + '#groups'],
+        [name, href(`/iam/groups/${seg(name)}`)],
+      ],
+    },
+    markup`${section(
       'summary',
       'Summary',
       show(group, 'read this group', (v) => {
         const g = v.Group ?? {};
-        return facts([['ARN', html`<code>${g.Arn}</code>`], ['Group ID', html`<code>${g.GroupId}</code>`], ['Path', g.Path], ['Created', when(g.CreateDate)]]);
+        return facts([
+          ['ARN', markup`<code>${g.Arn}</code>`],
+          ['Group ID', markup`<code>${g.GroupId}</code>`],
+          ['Path', g.Path],
+          ['Created', when(g.CreateDate)],
+        ]);
       }),
     )}
-    ${section('members', 'Members', show(group, 'read this group', (v) => table('Members', ['User'], list(v.Users?.member).map((u) => [html`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`]), 'No members.')))}
+    ${section(
+      'members',
+      'Members',
+      show(group, 'read this group', (v) =>
+        table(
+          'Members',
+          ['User'],
+          list(v.Users?.member).map((u) => [
+            markup`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`,
+          ]),
+          'No members.',
+        ),
+      ),
+    )}
     ${section('attached', 'Attached policies', attachedTable(attached))}
     ${section('inline', 'Inline policies', inline)}`,
   );
@@ -111,21 +210,38 @@ export async function rolePage(ctx: PageContext) {
   const name = ctx.params[0]!;
   const [role, attached, inline, tags, profiles] = await Promise.all([
     attempt(c.query('iam', 'GetRole', { RoleName: name })),
-    attempt(c.queryAll('iam', 'ListAttachedRolePolicies', { RoleName: name }, (r) => list(r.AttachedPolicies?.member))),
+    attempt(
+      c.queryAll('iam', 'ListAttachedRolePolicies', { RoleName: name }, (r) =>
+        list(r.AttachedPolicies?.member),
+      ),
+    ),
     inlinePolicies(c, 'Role', name),
     attempt(c.query('iam', 'ListRoleTags', { RoleName: name })),
-    attempt(c.queryAll('iam', 'ListInstanceProfilesForRole', { RoleName: name }, (r) => list(r.InstanceProfiles?.member))),
+    attempt(
+      c.queryAll('iam', 'ListInstanceProfilesForRole', { RoleName: name }, (r) =>
+        list(r.InstanceProfiles?.member),
+      ),
+    ),
   ]);
   const r = role.ok ? (role.value.Role ?? {}) : {};
   return page(
-    { title: name, active: 'iam', session: ctx.session, crumbs: [['IAM', href('/iam')], ['Roles', href('/iam') + '#roles'], [name, href(`/iam/roles/${seg(name)}`)]] },
-    html`${section(
+    {
+      title: name,
+      active: 'iam',
+      session: ctx.session,
+      crumbs: [
+        ['IAM', href('/iam')],
+        ['Roles', href('/iam') + '#roles'],
+        [name, href(`/iam/roles/${seg(name)}`)],
+      ],
+    },
+    markup`${section(
       'summary',
       'Summary',
       show(role, 'read this role', () =>
         facts([
-          ['ARN', html`<code>${r.Arn}</code>`],
-          ['Role ID', html`<code>${r.RoleId}</code>`],
+          ['ARN', markup`<code>${r.Arn}</code>`],
+          ['Role ID', markup`<code>${r.RoleId}</code>`],
           ['Path', r.Path],
           ['Description', r.Description ?? ''],
           ['Max session duration', `${Number(r.MaxSessionDuration ?? 3600)} s`],
@@ -135,10 +251,25 @@ export async function rolePage(ctx: PageContext) {
         ]),
       ),
     )}
-    ${section('trust', 'Trust policy', show(role, 'read this role', () => policyDocument(r.AssumeRolePolicyDocument, 'Trust policy')))}
+    ${section(
+      'trust',
+      'Trust policy',
+      show(role, 'read this role', () => policyDocument(r.AssumeRolePolicyDocument, 'Trust policy')),
+    )}
     ${section('attached', 'Attached policies', attachedTable(attached))}
     ${section('inline', 'Inline policies', inline)}
-    ${section('profiles', 'Instance profiles', show(profiles, 'list instance profiles', (v) => table('Instance profiles', ['Name', 'ARN'], v.items.map((p) => [p.InstanceProfileName, html`<code>${p.Arn}</code>`]), 'None.')))}
+    ${section(
+      'profiles',
+      'Instance profiles',
+      show(profiles, 'list instance profiles', (v) =>
+        table(
+          'Instance profiles',
+          ['Name', 'ARN'],
+          v.items.map((p) => [p.InstanceProfileName, markup`<code>${p.Arn}</code>`]),
+          'None.',
+        ),
+      ),
+    )}
     ${section('tags', 'Tags', tagsTable(tags))}`,
   );
 }
@@ -151,32 +282,82 @@ export async function policyPage(ctx: PageContext) {
   const wanted = ctx.url.searchParams.get('version') ?? String(p.DefaultVersionId ?? 'v1');
   const [versions, doc, entities] = await Promise.all([
     attempt(c.queryAll('iam', 'ListPolicyVersions', { PolicyArn: arn }, (r) => list(r.Versions?.member))),
-    attempt(c.query('iam', 'GetPolicyVersion', { PolicyArn: arn, VersionId: /^v\d+$/.test(wanted) ? wanted : 'v1' })),
+    attempt(
+      c.query('iam', 'GetPolicyVersion', {
+        PolicyArn: arn,
+        VersionId: /^v\d+$/.test(wanted) ? wanted : 'v1',
+      }),
+    ),
     attempt(c.query('iam', 'ListEntitiesForPolicy', { PolicyArn: arn })),
   ]);
   const title = String(p.PolicyName ?? arn.split('/').pop() ?? 'Policy');
   const ent = (v: Record<string, any>) => [
-    ...list(v.PolicyUsers?.member).map((u) => [html`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`, 'User']),
-    ...list(v.PolicyGroups?.member).map((g) => [html`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`, 'Group']),
-    ...list(v.PolicyRoles?.member).map((r) => [html`<a href="${href(`/iam/roles/${seg(String(r.RoleName))}`)}">${r.RoleName}</a>`, 'Role']),
+    ...list(v.PolicyUsers?.member).map((u) => [
+      markup`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`,
+      'User',
+    ]),
+    ...list(v.PolicyGroups?.member).map((g) => [
+      markup`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`,
+      'Group',
+    ]),
+    ...list(v.PolicyRoles?.member).map((r) => [
+      markup`<a href="${href(`/iam/roles/${seg(String(r.RoleName))}`)}">${r.RoleName}</a>`,
+      'Role',
+    ]),
   ];
   return page(
-    { title, active: 'iam', session: ctx.session, crumbs: [['IAM', href('/iam')], ['Policies', href('/iam') + '#policies'], [title, href('/iam/policy', { arn })]] },
-    html`${section(
+    {
+      title,
+      active: 'iam',
+      session: ctx.session,
+      crumbs: [
+        ['IAM', href('/iam')],
+        ['Policies', href('/iam') + '#policies'],
+        [title, href('/iam/policy', { arn })],
+      ],
+    },
+    markup`${section(
       'summary',
       'Summary',
       show(policy, 'read this policy', () =>
-        facts([['ARN', html`<code>${p.Arn}</code>`], ['Description', p.Description ?? ''], ['Default version', p.DefaultVersionId], ['Attachments', p.AttachmentCount], ['Created', when(p.CreateDate)], ['Updated', when(p.UpdateDate)]]),
+        facts([
+          ['ARN', markup`<code>${p.Arn}</code>`],
+          ['Description', p.Description ?? ''],
+          ['Default version', p.DefaultVersionId],
+          ['Attachments', p.AttachmentCount],
+          ['Created', when(p.CreateDate)],
+          ['Updated', when(p.UpdateDate)],
+        ]),
       ),
     )}
-    ${section('document', `Policy document (${wanted})`, show(doc, 'read this policy version', (v) => policyDocument(v.PolicyVersion?.Document, `Policy document ${wanted}`)))}
+    ${section(
+      'document',
+      `Policy document (${wanted})`,
+      show(doc, 'read this policy version', (v) =>
+        policyDocument(v.PolicyVersion?.Document, `Policy document ${wanted}`),
+      ),
+    )}
     ${section(
       'versions',
       'Versions',
       show(versions, 'list policy versions', (v) =>
-        table('Versions', ['Version', 'Default', 'Created'], v.items.map((x) => [html`<a href="${href('/iam/policy', { arn, version: String(x.VersionId) })}"${x.VersionId === wanted ? html` aria-current="true"` : ''}>${x.VersionId}</a>`, x.IsDefaultVersion === 'true' ? 'Default' : '', when(x.CreateDate)])),
+        table(
+          'Versions',
+          ['Version', 'Default', 'Created'],
+          v.items.map((x) => [
+            markup`<a href="${href('/iam/policy', { arn, version: String(x.VersionId) })}"${x.VersionId === wanted ? markup` aria-current="true"` : ''}>${x.VersionId}</a>`,
+            x.IsDefaultVersion === 'true' ? 'Default' : '',
+            when(x.CreateDate),
+          ]),
+        ),
       ),
     )}
-    ${section('entities', 'Attached to', show(entities, 'list the entities of this policy', (v) => table('Attached to', ['Name', 'Type'], ent(v), 'Not attached.')))}`,
+    ${section(
+      'entities',
+      'Attached to',
+      show(entities, 'list the entities of this policy', (v) =>
+        table('Attached to', ['Name', 'Type'], ent(v), 'Not attached.'),
+      ),
+    )}`,
   );
 }

@@ -1,13 +1,17 @@
 /** S3: the bucket list and an object browser by prefix (ListObjectsV2 with a delimiter). */
 import { list, tagPairs, type ConsoleClient, type Xml } from '../aws/client.ts';
-import { html, href, seg } from '../html.ts';
+import { markup, href, seg } from '../html.ts';
 import { attempt, bytes, facts, page, problem, section, show, table, when } from '../layout.ts';
 import type { PageContext } from '../context.ts';
 
 /** The bucket's region: ListBuckets' BucketRegion when given, else GetBucketLocation. */
 export async function bucketRegion(client: ConsoleClient, bucket: string): Promise<string> {
   try {
-    const r = await client.s3('GetBucketLocation', { bucket, query: [['location', '']], region: 'us-east-1' });
+    const r = await client.s3('GetBucketLocation', {
+      bucket,
+      query: [['location', '']],
+      region: 'us-east-1',
+    });
     const loc = r.xml.LocationConstraint;
     return typeof loc === 'string' && loc ? (loc === 'EU' ? 'eu-west-1' : loc) : 'us-east-1';
   } catch {
@@ -22,23 +26,32 @@ export async function bucketsPage(ctx: PageContext) {
     return table(
       'Buckets',
       ['Name', 'Region', 'Created'],
-      buckets.map((b) => [html`<a href="${href(`/s3/buckets/${seg(String(b.Name))}`)}">${b.Name}</a>`, b.BucketRegion ?? '', when(b.CreationDate)]),
+      buckets.map((b) => [
+        markup`<a href="${href(`/s3/buckets/${seg(String(b.Name))}`)}">${b.Name}</a>`,
+        b.BucketRegion ?? '',
+        when(b.CreationDate),
+      ]),
       'No buckets.',
     );
   });
-  return page({ title: 'S3 buckets', active: 's3', session: ctx.session, crumbs: [['S3', href('/s3')]] }, section('buckets', 'Buckets', body));
+  return page(
+    { title: 'S3 buckets', active: 's3', session: ctx.session, crumbs: [['S3', href('/s3')]] },
+    section('buckets', 'Buckets', body),
+  );
 }
 
 /** Breadcrumb links for each level of a prefix ("a/b/" → root, a/, a/b/). */
 function prefixCrumbs(bucket: string, prefix: string) {
   const parts = prefix.split('/').filter((p, i, a) => p !== '' || i < a.length - 1);
-  const links = [html`<li><a href="${href(`/s3/buckets/${seg(bucket)}`)}">${bucket}</a></li>`];
+  const links = [markup`<li><a href="${href(`/s3/buckets/${seg(bucket)}`)}">${bucket}</a></li>`];
   let acc = '';
   for (const p of parts) {
     acc += p + '/';
-    links.push(html`<li><a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix: acc })}"${acc === prefix ? html` aria-current="location"` : ''}>${p}/</a></li>`);
+    links.push(
+      markup`<li><a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix: acc })}"${acc === prefix ? markup` aria-current="location"` : ''}>${p}/</a></li>`,
+    );
   }
-  return html`<nav aria-label="Prefix" class="path"><ol>${links}</ol></nav>`;
+  return markup`<nav aria-label="Prefix" class="path"><ol>${links}</ol></nav>`;
 }
 
 export async function bucketPage(ctx: PageContext) {
@@ -46,7 +59,11 @@ export async function bucketPage(ctx: PageContext) {
   const prefix = ctx.url.searchParams.get('prefix') ?? '';
   const token = ctx.url.searchParams.get('token') ?? '';
   const region = await bucketRegion(ctx.client, bucket);
-  const query: Array<[string, string]> = [['list-type', '2'], ['delimiter', '/'], ['max-keys', '200']];
+  const query: Array<[string, string]> = [
+    ['list-type', '2'],
+    ['delimiter', '/'],
+    ['max-keys', '200'],
+  ];
   if (prefix) query.push(['prefix', prefix]);
   if (token) query.push(['continuation-token', token]);
   const [listing, tags] = await Promise.all([
@@ -58,32 +75,55 @@ export async function bucketPage(ctx: PageContext) {
     const folders = list(res.CommonPrefixes).map((p) => String(p.Prefix));
     const files = list(res.Contents);
     const rows = [
-      ...folders.map((p) => [html`<a class="folder" href="${href(`/s3/buckets/${seg(bucket)}`, { prefix: p })}">${p.slice(prefix.length)}</a>`, 'Folder', '', '', '']),
+      ...folders.map((p) => [
+        markup`<a class="folder" href="${href(`/s3/buckets/${seg(bucket)}`, { prefix: p })}">${p.slice(prefix.length)}</a>`,
+        'Folder',
+        '',
+        '',
+        '',
+      ]),
       ...files.map((o) => [
-        html`<a href="${href(`/s3/buckets/${seg(bucket)}/object`, { key: String(o.Key) })}">${String(o.Key).slice(prefix.length) || String(o.Key)}</a>`,
+        markup`<a href="${href(`/s3/buckets/${seg(bucket)}/object`, { key: String(o.Key) })}">${String(o.Key).slice(prefix.length) || String(o.Key)}</a>`,
         o.StorageClass ?? 'STANDARD',
         bytes(o.Size),
         when(o.LastModified),
-        html`<code>${String(o.ETag ?? '').replace(/"/g, '')}</code>`,
+        markup`<code>${String(o.ETag ?? '').replace(/"/g, '')}</code>`,
       ]),
     ];
-    const next = res.IsTruncated === 'true' && res.NextContinuationToken ? String(res.NextContinuationToken) : '';
-    return html`${table('Objects and folders', ['Name', 'Type / class', 'Size', 'Last modified', 'ETag'], rows, prefix ? 'No objects under this prefix.' : 'This bucket is empty.')}
-      <nav class="pager" aria-label="Pages">${token ? html`<a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix })}">First page</a>` : ''}
-      ${next ? html`<a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix, token: next })}" rel="next">Next page</a>` : ''}</nav>`;
+    const next =
+      res.IsTruncated === 'true' && res.NextContinuationToken ? String(res.NextContinuationToken) : '';
+    return markup`${table('Objects and folders', ['Name', 'Type / class', 'Size', 'Last modified', 'ETag'], rows, prefix ? 'No objects under this prefix.' : 'This bucket is empty.')}
+      <nav class="pager" aria-label="Pages">${token ? markup`<a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix })}">First page</a>` : ''}
+      ${next ? markup`<a href="${href(`/s3/buckets/${seg(bucket)}`, { prefix, token: next })}" rel="next">Next page</a>` : ''}</nav>`;
   });
-  const filter = html`<form class="filter" method="get" action="${href(`/s3/buckets/${seg(bucket)}`)}" role="search">
+  const filter = markup`<form class="filter" method="get" action="${href(`/s3/buckets/${seg(bucket)}`)}" role="search">
     <label for="prefix">Prefix</label><input id="prefix" name="prefix" value="${prefix}" autocomplete="off" spellcheck="false">
     <button type="submit">Go</button></form>`;
   const tagList = tags.ok
-    ? table('Bucket tags', ['Key', 'Value'], tagPairs(tags.value.xml.Tagging?.TagSet).map(([k, v]) => [k, v]), 'No tags.')
+    ? table(
+        'Bucket tags',
+        ['Key', 'Value'],
+        tagPairs(tags.value.xml.Tagging?.TagSet).map(([k, v]) => [k, v]),
+        'No tags.',
+      )
     : tags.error.code === 'NoSuchTagSet'
-      ? html`<p class="empty">No tags.</p>`
+      ? markup`<p class="empty">No tags.</p>`
       : problem(tags.error, 'read the bucket tags');
   return page(
-    { title: bucket, active: 's3', session: ctx.session, crumbs: [['S3', href('/s3')], [bucket, href(`/s3/buckets/${seg(bucket)}`)]] },
-    html`${facts([['Region', region], ['ARN', html`<code>arn:aws:s3:::${bucket}</code>`]])}
-    ${section('objects', 'Objects', html`${prefixCrumbs(bucket, prefix)}${filter}${objects}`)}
+    {
+      title: bucket,
+      active: 's3',
+      session: ctx.session,
+      crumbs: [
+        ['S3', href('/s3')],
+        [bucket, href(`/s3/buckets/${seg(bucket)}`)],
+      ],
+    },
+    markup`${facts([
+      ['Region', region],
+      ['ARN', markup`<code>arn:aws:s3:::${bucket}</code>`],
+    ])}
+    ${section('objects', 'Objects', markup`${prefixCrumbs(bucket, prefix)}${filter}${objects}`)}
     ${section('tags', 'Tags', tagList)}`,
   );
 }
@@ -119,7 +159,17 @@ export async function objectPage(ctx: PageContext) {
   const [head, tags, versions] = await Promise.all([
     attempt(ctx.client.s3('HeadObject', { bucket, key, region, head: true, query: vq })),
     attempt(ctx.client.s3('GetObjectTagging', { bucket, key, region, query: [['tagging', ''], ...vq] })),
-    attempt(ctx.client.s3('ListObjectVersions', { bucket, region, query: [['versions', ''], ['prefix', key], ['max-keys', '100']] })),
+    attempt(
+      ctx.client.s3('ListObjectVersions', {
+        bucket,
+        region,
+        query: [
+          ['versions', ''],
+          ['prefix', key],
+          ['max-keys', '100'],
+        ],
+      }),
+    ),
   ]);
   const meta = show(head, 'read this object', (v) => {
     const h = v.headers;
@@ -127,7 +177,7 @@ export async function objectPage(ctx: PageContext) {
       const x = h[n];
       return Array.isArray(x) ? x.join(', ') : (x ?? '');
     };
-    const pairs: Array<[string, string | ReturnType<typeof html>]> = SHOWN_HEADERS.map(([n, label]) => [
+    const pairs: Array<[string, string]> = SHOWN_HEADERS.map(([n, label]) => [
       label,
       n === 'content-length' ? `${bytes(val(n))} (${val(n)} bytes)` : val(n),
     ]);
@@ -136,19 +186,26 @@ export async function objectPage(ctx: PageContext) {
       .sort()
       .map((n) => [n.slice('x-amz-meta-'.length), val(n)]);
     const url = ctx.client.presignGetObject(bucket, key, region, versionId);
-    return html`${facts(pairs)}
+    return markup`${facts(pairs)}
       <p><a class="button" href="${url}" download="${key.split('/').pop() || 'object'}" rel="noreferrer">Download</a>
       <span class="hint">A presigned URL signed with your key, valid for 5 minutes.</span></p>
       <h3>User metadata</h3>${table('User metadata', ['Name', 'Value'], userMeta, 'No user metadata.')}`;
   });
-  const tagList = show(tags, 'read the object tags', (v) => table('Object tags', ['Key', 'Value'], tagPairs(v.xml.Tagging?.TagSet), 'No tags.'));
+  const tagList = show(tags, 'read the object tags', (v) =>
+    table('Object tags', ['Key', 'Value'], tagPairs(v.xml.Tagging?.TagSet), 'No tags.'),
+  );
   const versionList = show(versions, 'list object versions', (v) => {
     const res = v.xml.ListVersionsResult ?? {};
-    const rows = [...list(res.Version).map((x): Xml => ({ ...x, marker: false })), ...list(res.DeleteMarker).map((x): Xml => ({ ...x, marker: true }))]
+    const rows = [
+      ...list(res.Version).map((x): Xml => ({ ...x, marker: false })),
+      ...list(res.DeleteMarker).map((x): Xml => ({ ...x, marker: true })),
+    ]
       .filter((x) => x.Key === key)
       .sort((a, b) => String(b.LastModified).localeCompare(String(a.LastModified)))
       .map((x) => [
-        x.marker ? html`<code>${x.VersionId}</code>` : html`<a href="${href(`/s3/buckets/${seg(bucket)}/object`, { key, versionId: String(x.VersionId) })}"><code>${x.VersionId}</code></a>`,
+        x.marker
+          ? markup`<code>${x.VersionId}</code>`
+          : markup`<a href="${href(`/s3/buckets/${seg(bucket)}/object`, { key, versionId: String(x.VersionId) })}"><code>${x.VersionId}</code></a>`,
         x.marker ? 'Delete marker' : bytes(x.Size),
         when(x.LastModified),
         x.IsLatest === 'true' ? 'Latest' : '',
@@ -168,7 +225,12 @@ export async function objectPage(ctx: PageContext) {
         [key.slice(prefix.length), href(`/s3/buckets/${seg(bucket)}/object`, { key })],
       ],
     },
-    html`${facts([['Bucket', bucket], ['Key', html`<code>${key}</code>`], ['Version', versionId ?? ''], ['ARN', html`<code>arn:aws:s3:::${bucket}/${key}</code>`]])}
+    markup`${facts([
+      ['Bucket', bucket],
+      ['Key', markup`<code>${key}</code>`],
+      ['Version', versionId ?? ''],
+      ['ARN', markup`<code>arn:aws:s3:::${bucket}/${key}</code>`],
+    ])}
     ${section('metadata', 'Properties', meta)}
     ${section('tags', 'Tags', tagList)}
     ${section('versions', 'Versions', versionList)}`,
