@@ -5,7 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
 let server: TestServer;
@@ -210,6 +211,20 @@ test('lookup attributes, paging and regions', () => {
   assert.equal(q.two.error, 'InvalidLookupAttributesException');
   assert.equal(q.badToken.error, 'InvalidNextTokenException');
   assert.equal(q.range.error, 'InvalidTimeRangeException');
+});
+
+test('SDK v3 paginates the history with typed dates', async () => {
+  const ct = new CloudTrailClient(sdkConfig(server));
+  const ids: string[] = [];
+  for await (const page of paginateLookupEvents({ client: ct, pageSize: 3 }, { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'root' }] })) {
+    for (const e of page.Events ?? []) {
+      assert.ok(e.EventTime instanceof Date);
+      assert.equal(e.Username, 'root');
+      ids.push(e.EventId!);
+    }
+  }
+  assert.ok(ids.length >= 5);
+  assert.equal(new Set(ids).size, ids.length, 'no event twice');
 });
 
 test('events survive a restart', async () => {
