@@ -64,7 +64,8 @@ q["byId"] = attr("EventId", q["all"]["Events"][0]["EventId"])
 q["iam"] = attr("EventSource", "iam.amazonaws.com")
 q["resource"] = attr("ResourceName", "bob")
 q["west"] = call(west.lookup_events, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])
-q["two"] = call(ct.lookup_events, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}, {"AttributeKey": "Username", "AttributeValue": "root"}])
+q["two"] = call(ct.lookup_events, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}, {"AttributeKey": "Username", "AttributeValue": "bob"}])
+q["badKey"] = call(ct.lookup_events, LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "maybe"}])
 q["badToken"] = call(ct.lookup_events, NextToken="nope")
 q["range"] = call(ct.lookup_events, StartTime="2030-01-02T00:00:00Z", EndTime="2030-01-01T00:00:00Z")
 r["q"] = q
@@ -208,8 +209,10 @@ test('lookup attributes, paging and regions', () => {
   assert.ok(events(q.resource).some((e) => e.EventName === 'CreateUser'));
   // IAM is global: its events are history in us-east-1 only.
   assert.equal(events(q.west).length, 0);
-  assert.equal(q.two.error, 'InvalidLookupAttributesException');
+  // Only the first attribute counts (CloudTrail ignores the others).
+  assert.deepEqual(events(q.two).map((e) => e.EventName), ['CreateUser']);
   assert.equal(q.badToken.error, 'InvalidNextTokenException');
+  assert.equal(q.badKey.error, 'InvalidLookupAttributesException');
   assert.equal(q.range.error, 'InvalidTimeRangeException');
 });
 

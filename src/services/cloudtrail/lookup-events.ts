@@ -1,7 +1,7 @@
 /**
  * LookupEvents: the event history of the caller's account in the region called — management
- * events of the last 90 days (IAM's global events appear in us-east-1), newest first, one lookup
- * attribute at most.
+ * events of the last 90 days (IAM's global events appear in us-east-1), newest first, filtered by
+ * one lookup attribute.
  */
 import type { LookupEventsRequest, LookupEventsResponse, Event } from '../../generated/cloudtrail/types.ts';
 import {
@@ -69,7 +69,6 @@ export function lookupHandlers(env: CloudTrailEnv) {
   return {
     async LookupEvents(input: LookupEventsRequest, ctx: HandlerContext): Promise<LookupEventsResponse> {
       const attributes = input.LookupAttributes ?? [];
-      if (attributes.length > 1) throw new InvalidLookupAttributesException('You can only specify one lookup attribute.');
       if (input.EventCategory !== undefined && input.EventCategory !== 'insight')
         throw new InvalidEventCategoryException(`Invalid event category: ${input.EventCategory}.`);
       const max = input.MaxResults ?? 50;
@@ -92,6 +91,8 @@ export function lookupHandlers(env: CloudTrailEnv) {
         limit: max,
         ...(input.NextToken ? { cursor: input.NextToken } : {}),
       };
+      // The list "can contain only one item": CloudTrail filters by the first and ignores the
+      // rest without an error (observed on live accounts).
       const a = attributes[0];
       if (a) applyAttribute(q, a.AttributeKey, a.AttributeValue);
       try {
