@@ -1,5 +1,6 @@
 /** What every EC2 handler shares: the repository, the machine driver, and small helpers. */
 import { AwsError } from '../../errors.ts';
+import { DryRunOperation, InvalidParameterValue, MissingParameter, TagLimitExceeded } from '../../generated/ec2/errors.ts';
 import type { MachineDriver } from '../../machines/driver.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
@@ -39,24 +40,24 @@ export function validateTags(tags: Tag[]): void {
   for (const t of tags) {
     const key = t.Key ?? '';
     if (key.length === 0 || key.length > 128) {
-      throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters`);
+      throw new InvalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
     }
     if (key.toLowerCase().startsWith('aws:')) {
-      throw new AwsError('InvalidParameterValue', `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
+      throw new InvalidParameterValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
     }
-    if ((t.Value ?? '').length > 256) throw new AwsError('InvalidParameterValue', 'Tag value exceeds the maximum length of 256 characters');
+    if ((t.Value ?? '').length > 256) throw new InvalidParameterValue('Tag value exceeds the maximum length of 256 characters');
   }
-  if (tags.length > 50) throw new AwsError('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.');
+  if (tags.length > 50) throw new TagLimitExceeded('The maximum number of Tags for a resource has been reached.');
 }
 
 export function requireParam(value: unknown, name: string): void {
   if (value === undefined || value === null || value === '') {
-    throw new AwsError('MissingParameter', `The request must contain the parameter ${name}`);
+    throw new MissingParameter(`The request must contain the parameter ${name}`);
   }
 }
 
 export function dryRun(input: { DryRun?: boolean }): void {
-  if (input.DryRun) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  if (input.DryRun) throw new DryRunOperation();
 }
 
 /** `Invalid id: "x" (expecting "vpc-...")`: AWS's message for malformed ids. */

@@ -3,7 +3,7 @@
  * names are InvalidParameterValue), values OR'ed within a filter, filters AND'ed, `*` and `?`
  * wildcards, tag:KEY / tag-key / tag-value for every taggable resource. And MaxResults/NextToken.
  */
-import { AwsError } from '../../errors.ts';
+import { InvalidNextToken, InvalidParameterCombination, InvalidParameterValue } from '../../generated/ec2/errors.ts';
 import type { Filter, Tag } from '../../generated/ec2/types.ts';
 
 /** What one filter name reads from an item: one value, several, or none. */
@@ -51,7 +51,7 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, field
     if (name === 'tag-key') return (item: T) => matchesAny(tagsOf(item).map((t) => t.Key ?? ''), values);
     if (name === 'tag-value') return (item: T) => matchesAny(tagsOf(item).map((t) => t.Value ?? ''), values);
     const field = fields[name];
-    if (!field) throw new AwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
+    if (!field) throw new InvalidParameterValue(`The filter '${name}' is invalid`);
     return (item: T) => matchesAny(asStrings(field(item)), values);
   });
   return items.filter((item) => tests.every((t) => t(item)));
@@ -68,7 +68,7 @@ export function paginate<T>(items: T[], input: PageOptions, bounds: { min: numbe
   if (input.NextToken !== undefined) {
     const decoded = /^\d+$/.test(input.NextToken) ? NaN : Number(Buffer.from(input.NextToken, 'base64url').toString().replace(/^o:/, ''));
     if (!Number.isInteger(decoded) || decoded < 0 || !Buffer.from(input.NextToken, 'base64url').toString().startsWith('o:')) {
-      throw new AwsError('InvalidNextToken', 'The token provided is invalid.');
+      throw new InvalidNextToken('The token provided is invalid.');
     }
     start = decoded;
   }
@@ -78,8 +78,7 @@ export function paginate<T>(items: T[], input: PageOptions, bounds: { min: numbe
   }
   const max = input.MaxResults;
   if (max < bounds.min || max > bounds.max) {
-    throw new AwsError(
-      'InvalidParameterValue',
+    throw new InvalidParameterValue(
       `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value between ${bounds.min} and ${bounds.max}.`,
     );
   }
@@ -91,6 +90,6 @@ export function paginate<T>(items: T[], input: PageOptions, bounds: { min: numbe
 /** Refuses MaxResults together with explicit ids, as EC2 does for most Describe calls. */
 export function noIdsWithMaxResults(ids: unknown[] | undefined, maxResults: number | undefined, what: string): void {
   if (ids?.length && maxResults !== undefined) {
-    throw new AwsError('InvalidParameterCombination', `The parameter ${what} cannot be used with the parameter maxResults`);
+    throw new InvalidParameterCombination(`The parameter ${what} cannot be used with the parameter maxResults`);
   }
 }

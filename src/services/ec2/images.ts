@@ -1,5 +1,6 @@
 /** DescribeImages over the public catalog and own/shared images; CreateImage, CopyImage, attributes. */
 import { AwsError } from '../../errors.ts';
+import { IncorrectInstanceState, InvalidAMIIDMalformed, InvalidAMIIDNotFound, InvalidAMINameDuplicate, InvalidAMINameMalformed, InvalidParameterValue, InvalidRegion, InvalidUserIDMalformed } from '../../generated/ec2/errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { dryRun, INSTANCE_ERRORS, mustGet, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
@@ -76,9 +77,9 @@ export async function visibleImages(env: Ec2Env, scope: Scope): Promise<ImageDoc
 /** An image the caller may launch, or InvalidAMIID.Malformed / NotFound. */
 export async function launchableImage(env: Ec2Env, scope: Scope, imageId: string | undefined): Promise<ImageDoc> {
   const id = imageId ?? '';
-  if (!AMI_ID.test(id)) throw new AwsError('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+  if (!AMI_ID.test(id)) throw new InvalidAMIIDMalformed(`Invalid id: "${id}" (expecting "ami-...")`);
   const image = (await visibleImages(env, scope)).find((i) => i.ImageId === id);
-  if (!image) throw new AwsError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+  if (!image) throw new InvalidAMIIDNotFound(`The image id '[${id}]' does not exist`);
   return image;
 }
 
@@ -93,14 +94,14 @@ const NAME = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
 function checkName(name: string | undefined): string {
   requireParam(name, 'Name');
   if (!NAME.test(name!)) {
-    throw new AwsError('InvalidAMIName.Malformed', 'AMI names must be between 3 and 128 characters long, and may contain letters, numbers, \'(\', \')\', \'.\', \'-\', \'/\' and \'_\'');
+    throw new InvalidAMINameMalformed('AMI names must be between 3 and 128 characters long, and may contain letters, numbers, \'(\', \')\', \'.\', \'-\', \'/\' and \'_\'');
   }
   return name!;
 }
 
 async function checkUnique(env: Ec2Env, scope: Scope, name: string): Promise<void> {
   const same = (await env.repo.list<ImageDoc>(scope, 'image')).find((i) => i.Name === name);
-  if (same) throw new AwsError('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI ${same.ImageId}`);
+  if (same) throw new InvalidAMINameDuplicate(`AMI name ${name} is already in use by AMI ${same.ImageId}`);
 }
 
 export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => void): ServiceHandlers {
@@ -112,9 +113,9 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       if (input.ImageIds?.length) {
         const ids: string[] = input.ImageIds;
         const bad = ids.find((id) => !AMI_ID.test(id));
-        if (bad) throw new AwsError('InvalidAMIID.Malformed', `Invalid id: "${bad}" (expecting "ami-...")`);
+        if (bad) throw new InvalidAMIIDMalformed(`Invalid id: "${bad}" (expecting "ami-...")`);
         const missing = ids.filter((id) => !images.some((i) => i.ImageId === id));
-        if (missing.length) throw new AwsError('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
+        if (missing.length) throw new InvalidAMIIDNotFound(`The image id '[${missing.join(', ')}]' does not exist`);
         images = images.filter((i) => ids.includes(i.ImageId));
       }
       if (input.Owners?.length) {
@@ -146,7 +147,7 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       const name = checkName(input.Name);
       const instance = await mustGet<InstanceDoc>(env, scope, input.InstanceId, 'i', INSTANCE_ERRORS);
       if (!['running', 'stopped', 'stopping'].includes(instance.State.Name)) {
-        throw new AwsError('IncorrectInstanceState', `The instance '${instance.InstanceId}' is not in a state from which it can be imaged.`);
+        throw new IncorrectInstanceState(`The instance '${instance.InstanceId}' is not in a state from which it can be imaged.`);
       }
       await checkUnique(env, scope, name);
       const id = newId('ami');
@@ -213,7 +214,7 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       dryRun(input);
       const scope = scopeOf(ctx);
       requireParam(input.SourceRegion, 'SourceRegion');
-      if (!regionInfo(input.SourceRegion)) throw new AwsError('InvalidRegion', `Invalid region: ${input.SourceRegion}`);
+      if (!regionInfo(input.SourceRegion)) throw new InvalidRegion(`Invalid region: ${input.SourceRegion}`);
       const name = checkName(input.Name);
       const source = await launchableImage(env, { account: scope.account, region: input.SourceRegion }, input.SourceImageId);
       await checkUnique(env, scope, name);
@@ -299,8 +300,8 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         else add.push(...list);
       }
       for (const p of [...add, ...remove]) {
-        if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId)) throw new AwsError('InvalidUserID.Malformed', `User ID '${p.UserId}' is invalid`);
-        if (p.Group !== undefined && p.Group !== 'all') throw new AwsError('InvalidParameterValue', `Invalid value '${p.Group}' for group. Supported values: all`);
+        if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId)) throw new InvalidUserIDMalformed(`User ID '${p.UserId}' is invalid`);
+        if (p.Group !== undefined && p.Group !== 'all') throw new InvalidParameterValue(`Invalid value '${p.Group}' for group. Supported values: all`);
       }
       const same = (a: { UserId?: string; Group?: string }, b: { UserId?: string; Group?: string }) => a.UserId === b.UserId && a.Group === b.Group;
       let perms = image._launchPermissions.filter((p) => !remove.some((r) => same(p, r)));

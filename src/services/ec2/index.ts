@@ -4,7 +4,7 @@
  * else metadata-only). State is per account and region in the store and survives restarts.
  */
 import { createHash } from 'node:crypto';
-import { AwsError } from '../../errors.ts';
+import { DryRunOperation } from '../../generated/ec2/errors.ts';
 import { createMachineDriver } from '../../machines/index.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -101,7 +101,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
       const scope = scopeOf(ctx);
       await env.ensureDefaults(scope);
       // The authorize step has passed: a dry run would have succeeded.
-      if (input?.DryRun) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+      if (input?.DryRun) throw new DryRunOperation();
       if (readOnly) return fn(input, ctx);
       return serialized(`${scope.account}/${scope.region}`, () => fn(input, ctx));
     };

@@ -1,5 +1,5 @@
 /** Instance lifecycle (Run/Start/Stop/Reboot/Terminate), Describe*, attributes, status and console. */
-import { AwsError } from '../../errors.ts';
+import { IncorrectInstanceState, InvalidInstanceAttributeValue, InvalidInstanceIDNotFound, InvalidNetworkInterfaceIDNotFound, InvalidParameterValue, OperationNotPermitted } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { MachineState } from '../../machines/driver.ts';
 import { dryRun, GROUP_ERRORS, INSTANCE_ERRORS, malformed, mustGet, requireParam, scopeOf, type Ec2Env } from './env.ts';
@@ -30,8 +30,8 @@ async function byIds(env: Ec2Env, scope: Scope, ids: string[]): Promise<Instance
   const bad = ids.find((id) => !/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id));
   if (bad) throw malformed('InvalidInstanceID.Malformed', bad, 'i');
   const missing = ids.filter((id) => !live.some((i) => i.InstanceId === id));
-  if (missing.length === 1) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
-  if (missing.length) throw new AwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+  if (missing.length === 1) throw new InvalidInstanceIDNotFound(`The instance ID '${missing[0]}' does not exist`);
+  if (missing.length) throw new InvalidInstanceIDNotFound(`The instance IDs '${missing.join(', ')}' do not exist`);
   return ids.map((id) => live.find((i) => i.InstanceId === id)!);
 }
 
@@ -90,10 +90,10 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d.State.Name === 'terminated' || d.State.Name === 'shutting-down') {
-          throw new AwsError('IncorrectInstanceState', `This instance '${d.InstanceId}' is not in a state from which it can be stopped.`);
+          throw new IncorrectInstanceState(`This instance '${d.InstanceId}' is not in a state from which it can be stopped.`);
         }
         if (d._disableApiStop) {
-          throw new AwsError('OperationNotPermitted', `The instance '${d.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+          throw new OperationNotPermitted(`The instance '${d.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
         }
       }
       const already = docs.filter((d) => d.State.Name === 'stopped' || d.State.Name === 'stopping');
@@ -116,7 +116,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (!['stopped', 'running', 'pending'].includes(d.State.Name)) {
-          throw new AwsError('IncorrectInstanceState', `The instance '${d.InstanceId}' is not in a state from which it can be started.`);
+          throw new IncorrectInstanceState(`The instance '${d.InstanceId}' is not in a state from which it can be started.`);
         }
       }
       const already = docs.filter((d) => d.State.Name !== 'stopped');
@@ -145,7 +145,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d.State.Name !== 'running') {
-          throw new AwsError('IncorrectInstanceState', `The instance '${d.InstanceId}' is not in a state from which it can be rebooted.`);
+          throw new IncorrectInstanceState(`The instance '${d.InstanceId}' is not in a state from which it can be rebooted.`);
         }
       }
       for (const d of docs) bridge.background(env.driver.reboot(d.InstanceId));
@@ -158,7 +158,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d._disableApiTermination && d.State.Name !== 'terminated') {
-          throw new AwsError('OperationNotPermitted', `The instance '${d.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+          throw new OperationNotPermitted(`The instance '${d.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
         }
       }
       const done = docs.filter((d) => d.State.Name === 'terminated' || d.State.Name === 'shutting-down');
@@ -242,7 +242,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
         case 'enaSupport': out.EnaSupport = v(doc.EnaSupport); break;
         case 'enclaveOptions': out.EnclaveOptions = { Enabled: false }; break;
         default:
-          throw new AwsError('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
+          throw new InvalidParameterValue(`Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
       }
       return out;
     },
@@ -254,7 +254,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const doc = d!;
       const stoppedOnly = (what: string) => {
         if (doc.State.Name !== 'stopped') {
-          throw new AwsError('IncorrectInstanceState', `The instance '${doc.InstanceId}' is not in the 'stopped' state.`);
+          throw new IncorrectInstanceState(`The instance '${doc.InstanceId}' is not in the 'stopped' state.`);
         }
         return what;
       };
@@ -263,8 +263,8 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       if (typeValue !== undefined) {
         stoppedOnly('instanceType');
         const t = instanceType(typeValue);
-        if (!t) throw new AwsError('InvalidInstanceAttributeValue', `Value (${typeValue}) for parameter instanceType is invalid.`);
-        if (t.arch !== doc.Architecture) throw new AwsError('InvalidInstanceAttributeValue', `The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`);
+        if (!t) throw new InvalidInstanceAttributeValue(`Value (${typeValue}) for parameter instanceType is invalid.`);
+        if (t.arch !== doc.Architecture) throw new InvalidInstanceAttributeValue(`The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`);
         doc.InstanceType = typeValue;
       }
       const userData: Buffer | undefined = input.UserData?.Value ?? (attr === 'userData' && input.Value !== undefined ? Buffer.from(input.Value) : undefined);
@@ -326,7 +326,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       );
       if (input.NetworkInterfaceIds?.length) {
         const missing = (input.NetworkInterfaceIds as string[]).find((id) => !enis.some((e) => e.NetworkInterfaceId === id));
-        if (missing) throw new AwsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${missing}' does not exist`);
+        if (missing) throw new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${missing}' does not exist`);
         enis = enis.filter((e) => input.NetworkInterfaceIds.includes(e.NetworkInterfaceId));
       }
       enis = applyFilters(enis, input.Filters, {

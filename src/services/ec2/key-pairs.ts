@@ -1,5 +1,5 @@
 /** Key pairs: create (rsa/ed25519, pem/ppk), import (OpenSSH), describe, delete — AWS's fingerprints. */
-import { AwsError } from '../../errors.ts';
+import { InvalidKeyFormat, InvalidKeyPairDuplicate, InvalidKeyPairNotFound, InvalidParameterValue, MissingParameter } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
 import { applyFilters } from './filters.ts';
@@ -28,14 +28,14 @@ function checkName(name: unknown): string {
   requireParam(name, 'KeyName');
   const n = String(name);
   if (n.length > 255 || !/^[\x20-\x7e]+$/.test(n)) {
-    throw new AwsError('InvalidParameterValue', `Value (${n}) for parameter keyName is invalid. Length exceeds maximum of 255 or contains non-ASCII characters.`);
+    throw new InvalidParameterValue(`Value (${n}) for parameter keyName is invalid. Length exceeds maximum of 255 or contains non-ASCII characters.`);
   }
   return n;
 }
 
 async function unique(env: Ec2Env, scope: Scope, name: string): Promise<void> {
   const keys = await env.repo.list<KeyDoc>(scope, 'key');
-  if (keys.some((k) => k.KeyName === name)) throw new AwsError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
+  if (keys.some((k) => k.KeyName === name)) throw new InvalidKeyPairDuplicate(`The keypair '${name}' already exists.`);
 }
 
 const view = (k: KeyDoc, withPublic: boolean) => {
@@ -50,9 +50,9 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const name = checkName(input.KeyName);
       const type = input.KeyType ?? 'rsa';
-      if (type !== 'rsa' && type !== 'ed25519') throw new AwsError('InvalidParameterValue', `Value (${type}) for parameter keyType is invalid.`);
+      if (type !== 'rsa' && type !== 'ed25519') throw new InvalidParameterValue(`Value (${type}) for parameter keyType is invalid.`);
       const format = input.KeyFormat ?? 'pem';
-      if (format !== 'pem' && format !== 'ppk') throw new AwsError('InvalidParameterValue', `Value (${format}) for parameter keyFormat is invalid.`);
+      if (format !== 'pem' && format !== 'ppk') throw new InvalidParameterValue(`Value (${format}) for parameter keyFormat is invalid.`);
       await unique(env, scope, name);
       const created = createKey(type, format, name);
       const doc: KeyDoc = {
@@ -74,7 +74,7 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       const name = checkName(input.KeyName);
       requireParam(input.PublicKeyMaterial, 'PublicKeyMaterial');
       const imported = importKey(Buffer.from(input.PublicKeyMaterial), name);
-      if (!imported) throw new AwsError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
+      if (!imported) throw new InvalidKeyFormat('Key is not in valid OpenSSH public key format');
       await unique(env, scope, name);
       const doc: KeyDoc = {
         KeyPairId: newId('key'),
@@ -94,12 +94,12 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       let keys = await env.repo.list<KeyDoc>(scope, 'key');
       if (input.KeyNames?.length) {
         const missing = (input.KeyNames as string[]).find((n) => !keys.some((k) => k.KeyName === n));
-        if (missing) throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${missing}' does not exist`);
+        if (missing) throw new InvalidKeyPairNotFound(`The key pair '${missing}' does not exist`);
         keys = keys.filter((k) => input.KeyNames.includes(k.KeyName));
       }
       if (input.KeyPairIds?.length) {
         const missing = (input.KeyPairIds as string[]).find((n) => !keys.some((k) => k.KeyPairId === n));
-        if (missing) throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${missing}' does not exist`);
+        if (missing) throw new InvalidKeyPairNotFound(`The key pair '${missing}' does not exist`);
         keys = keys.filter((k) => input.KeyPairIds.includes(k.KeyPairId));
       }
       keys = applyFilters(keys, input.Filters, KEY_FILTERS);
@@ -110,12 +110,12 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       const scope = scopeOf(ctx);
       if (input.KeyName === undefined && input.KeyPairId === undefined) {
-        throw new AwsError('MissingParameter', 'The request must contain the parameter KeyName or KeyPairId');
+        throw new MissingParameter('The request must contain the parameter KeyName or KeyPairId');
       }
       const keys = await env.repo.list<KeyDoc>(scope, 'key');
       const key = keys.find((k) => (input.KeyPairId !== undefined ? k.KeyPairId === input.KeyPairId : k.KeyName === input.KeyName));
       if (input.KeyPairId !== undefined && !key) {
-        if (!/^key-[0-9a-f]{17}$/.test(input.KeyPairId)) throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${input.KeyPairId}' does not exist`);
+        if (!/^key-[0-9a-f]{17}$/.test(input.KeyPairId)) throw new InvalidKeyPairNotFound(`The key pair '${input.KeyPairId}' does not exist`);
       }
       // Deleting a key that does not exist succeeds, as on AWS.
       if (key) await env.repo.delete(scope, key.KeyPairId);

@@ -5,6 +5,7 @@
  */
 import { MachineError, type MachineDriver, type MachineSpec, type MachineState, type StateChange } from '../../machines/driver.ts';
 import { AwsError } from '../../errors.ts';
+import { IncorrectInstanceState } from '../../generated/ec2/errors.ts';
 import { parseCidr, intToIp, network } from './cidr.ts';
 import { hostnameOf, stateOf, userInitiated, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
@@ -34,7 +35,7 @@ export function specOf(doc: InstanceDoc): MachineSpec {
 export function machineFailure(e: unknown, id: string, verb: string): AwsError {
   if (e instanceof AwsError) return e;
   if (e instanceof MachineError && e.code === 'IncorrectState') {
-    return new AwsError('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${verb}.`);
+    return new IncorrectInstanceState(`The instance '${id}' is not in a state from which it can be ${verb}.`);
   }
   return new AwsError('InternalError', `An internal error has occurred (${(e as Error).message})`, 500);
 }

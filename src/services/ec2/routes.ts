@@ -1,5 +1,5 @@
 /** Internet gateways, route tables and routes, network ACLs and DHCP options (describe). */
-import { AwsError } from '../../errors.ts';
+import { DependencyViolation, GatewayNotAttached, InvalidAssociationIDNotFound, InvalidDhcpOptionIDNotFound, InvalidNetworkAclIDNotFound, InvalidParameterValue, InvalidRouteNotFound, MissingParameter, ResourceAlreadyAssociated, RouteAlreadyExists } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { parseCidr } from './cidr.ts';
 import { dryRun, IGW_ERRORS, mustGet, mustGetAll, requireParam, RTB_ERRORS, scopeOf, SUBNET_ERRORS, tagsFor, VPC_ERRORS, type Ec2Env } from './env.ts';
@@ -80,11 +80,11 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       const vpc = await mustGet<{ VpcId: string }>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       if (igw.Attachments.length) {
-        throw new AwsError('Resource.AlreadyAssociated', `resource ${igw.InternetGatewayId} is already attached to network ${igw.Attachments[0]!.VpcId}`);
+        throw new ResourceAlreadyAssociated(`resource ${igw.InternetGatewayId} is already attached to network ${igw.Attachments[0]!.VpcId}`);
       }
       const other = (await env.repo.list<IgwDoc>(scope, 'igw')).find((g) => g.Attachments.some((a) => a.VpcId === vpc.VpcId));
       if (other) {
-        throw new AwsError('Resource.AlreadyAssociated', `Network ${vpc.VpcId} already has an internet gateway attached`);
+        throw new ResourceAlreadyAssociated(`Network ${vpc.VpcId} already has an internet gateway attached`);
       }
       igw.Attachments = [{ State: 'available', VpcId: vpc.VpcId }];
       await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
@@ -97,7 +97,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       await mustGet(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       if (!igw.Attachments.some((a) => a.VpcId === input.VpcId)) {
-        throw new AwsError('Gateway.NotAttached', `resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`);
+        throw new GatewayNotAttached(`resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`);
       }
       igw.Attachments = [];
       await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
@@ -109,7 +109,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       if (igw.Attachments.length) {
-        throw new AwsError('DependencyViolation', `The internetGateway '${igw.InternetGatewayId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(`The internetGateway '${igw.InternetGatewayId}' has dependencies and cannot be deleted.`);
       }
       await env.repo.delete(scope, igw.InternetGatewayId);
       return {};
@@ -142,7 +142,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
       if (t.Associations.length) {
-        throw new AwsError('DependencyViolation', `The routeTable '${t.RouteTableId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(`The routeTable '${t.RouteTableId}' has dependencies and cannot be deleted.`);
       }
       await env.repo.delete(scope, t.RouteTableId);
       return {};
@@ -155,18 +155,18 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       requireParam(input.DestinationCidrBlock ?? input.DestinationIpv6CidrBlock ?? input.DestinationPrefixListId, 'destinationCidrBlock');
       const dest: string | undefined = input.DestinationCidrBlock;
       if (dest && !parseCidr(dest)) {
-        throw new AwsError('InvalidParameterValue', `Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
+        throw new InvalidParameterValue(`Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
       }
       const target = TARGETS.find((k) => input[k]);
-      if (!target) throw new AwsError('MissingParameter', 'The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId');
+      if (!target) throw new MissingParameter('The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId');
       if (target === 'GatewayId' && String(input.GatewayId).startsWith('igw-')) {
         const igw = await mustGet<IgwDoc>(env, scope, input.GatewayId, 'igw', IGW_ERRORS);
         if (!igw.Attachments.some((a) => a.VpcId === t.VpcId)) {
-          throw new AwsError('InvalidParameterValue', `route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`);
+          throw new InvalidParameterValue(`route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`);
         }
       }
       if (t.Routes.some((r) => r.DestinationCidrBlock === dest && dest !== undefined)) {
-        throw new AwsError('RouteAlreadyExists', `The route identified by ${dest} already exists.`);
+        throw new RouteAlreadyExists(`The route identified by ${dest} already exists.`);
       }
       t.Routes.push({ DestinationCidrBlock: dest, [target]: input[target], Origin: 'CreateRoute', State: 'active' });
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
@@ -178,7 +178,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
       const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === input.DestinationCidrBlock);
-      if (i < 0) throw new AwsError('InvalidRoute.NotFound', `There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`);
+      if (i < 0) throw new InvalidRouteNotFound(`There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`);
       const target = TARGETS.find((k) => input[k]);
       t.Routes[i] = { DestinationCidrBlock: input.DestinationCidrBlock, ...(target ? { [target]: input[target] } : {}), Origin: 'CreateRoute', State: 'active' };
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
@@ -192,7 +192,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const dest = input.DestinationCidrBlock;
       const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest && r.GatewayId !== 'local');
       if (i < 0) {
-        throw new AwsError('InvalidRoute.NotFound', `no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`);
+        throw new InvalidRouteNotFound(`no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`);
       }
       t.Routes.splice(i, 1);
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
@@ -207,17 +207,17 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       if (input.SubnetId) {
         const subnet = await mustGet<{ SubnetId: string; VpcId: string }>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
         if (subnet.VpcId !== t.VpcId) {
-          throw new AwsError('InvalidParameterValue', `Route table ${t.RouteTableId} and subnet ${subnet.SubnetId} belong to different networks`);
+          throw new InvalidParameterValue(`Route table ${t.RouteTableId} and subnet ${subnet.SubnetId} belong to different networks`);
         }
         const tables = await env.repo.list<RtbDoc>(scope, 'rtb');
         if (tables.some((x) => x.Associations.some((a) => a.SubnetId === subnet.SubnetId))) {
-          throw new AwsError('Resource.AlreadyAssociated', `the specified association for route table ${t.RouteTableId} conflicts with an existing association`);
+          throw new ResourceAlreadyAssociated(`the specified association for route table ${t.RouteTableId} conflicts with an existing association`);
         }
         association.SubnetId = subnet.SubnetId;
       } else if (input.GatewayId) {
         association.GatewayId = input.GatewayId;
       } else {
-        throw new AwsError('MissingParameter', 'The request must contain the parameter subnetId or gatewayId');
+        throw new MissingParameter('The request must contain the parameter subnetId or gatewayId');
       }
       t.Associations.push(association);
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
@@ -230,12 +230,12 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       for (const t of await env.repo.list<RtbDoc>(scope, 'rtb')) {
         const a = t.Associations.find((x) => x.RouteTableAssociationId === input.AssociationId);
         if (!a) continue;
-        if (a.Main) throw new AwsError('InvalidParameterValue', `cannot disassociate the main route table association ${input.AssociationId}`);
+        if (a.Main) throw new InvalidParameterValue(`cannot disassociate the main route table association ${input.AssociationId}`);
         t.Associations = t.Associations.filter((x) => x !== a);
         await env.repo.put(scope, 'rtb', t.RouteTableId, t);
         return {};
       }
-      throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${input.AssociationId}' does not exist`);
+      throw new InvalidAssociationIDNotFound(`The association ID '${input.AssociationId}' does not exist`);
     },
 
     async DescribeNetworkAcls(input, ctx) {
@@ -243,7 +243,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       let acls = await env.repo.list<AclDoc>(scope, 'acl');
       if (input.NetworkAclIds?.length) {
         const missing = (input.NetworkAclIds as string[]).find((id) => !acls.some((a) => a.NetworkAclId === id));
-        if (missing) throw new AwsError('InvalidNetworkAclID.NotFound', `The networkAcl ID '${missing}' does not exist`);
+        if (missing) throw new InvalidNetworkAclIDNotFound(`The networkAcl ID '${missing}' does not exist`);
         acls = acls.filter((a) => input.NetworkAclIds.includes(a.NetworkAclId));
       }
       acls = applyFilters(acls, input.Filters, ACL_FILTERS);
@@ -257,7 +257,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       let opts = await env.repo.list<Dopt>(scope, 'dopt');
       if (input.DhcpOptionsIds?.length) {
         const missing = (input.DhcpOptionsIds as string[]).find((id) => !opts.some((o) => o.DhcpOptionsId === id));
-        if (missing) throw new AwsError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${missing}' does not exist`);
+        if (missing) throw new InvalidDhcpOptionIDNotFound(`The dhcpOption ID '${missing}' does not exist`);
         opts = opts.filter((o) => input.DhcpOptionsIds.includes(o.DhcpOptionsId));
       }
       opts = applyFilters(opts, input.Filters, {

@@ -4,7 +4,7 @@
  * driver to launch them. ClientToken makes it idempotent.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { AwsError } from '../../errors.ts';
+import { InstanceLimitExceeded, InsufficientFreeAddressesInSubnet, InvalidAMIIDUnavailable, InvalidGroupNotFound, InvalidIPAddressInUse, InvalidKeyPairNotFound, InvalidParameter, InvalidParameterValue, VPCIdNotSpecified } from '../../generated/ec2/errors.ts';
 import type { HandlerContext } from '../handler.ts';
 import { intToIp, network, parseCidr, size } from './cidr.ts';
 import { arn, dryRun, GROUP_ERRORS, mustGet, requireParam, scopeOf, SUBNET_ERRORS, tagsFor, type Ec2Env } from './env.ts';
@@ -48,10 +48,10 @@ async function pickSubnet(env: Ec2Env, scope: Scope, input: any): Promise<Subnet
   const zone = input.Placement?.AvailabilityZone;
   if (zone) {
     const s = subnets.find((x) => x.AvailabilityZone === zone);
-    if (!s) throw new AwsError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
+    if (!s) throw new InvalidParameterValue(`Invalid availability zone: [${zone}]`);
     return s;
   }
-  if (!subnets.length) throw new AwsError('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
+  if (!subnets.length) throw new VPCIdNotSpecified('No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
   return subnets[0]!;
 }
 
@@ -64,13 +64,13 @@ async function pickGroups(env: Ec2Env, scope: Scope, input: any, subnet: SubnetD
   for (const id of ids) {
     const g = await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS);
     if (g.VpcId !== subnet.VpcId) {
-      throw new AwsError('InvalidParameter', `Security group ${g.GroupId} and subnet ${subnet.SubnetId} belong to different networks.`);
+      throw new InvalidParameter(`Security group ${g.GroupId} and subnet ${subnet.SubnetId} belong to different networks.`);
     }
     out.push(g);
   }
   for (const name of names) {
     const g = all.find((x) => x.GroupName === name && x.VpcId === subnet.VpcId);
-    if (!g) throw new AwsError('InvalidGroup.NotFound', `The security group '${name}' does not exist in VPC '${subnet.VpcId}'`);
+    if (!g) throw new InvalidGroupNotFound(`The security group '${name}' does not exist in VPC '${subnet.VpcId}'`);
     out.push(g);
   }
   if (!out.length) {
@@ -84,9 +84,9 @@ function decodeUserData(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   const clean = raw.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
-    throw new AwsError('InvalidParameterValue', 'Invalid BASE64 encoding of user data.');
+    throw new InvalidParameterValue('Invalid BASE64 encoding of user data.');
   }
-  if (Buffer.from(clean, 'base64').length > 16384) throw new AwsError('InvalidParameterValue', 'User data is limited to 16384 bytes');
+  if (Buffer.from(clean, 'base64').length > 16384) throw new InvalidParameterValue('User data is limited to 16384 bytes');
   return clean;
 }
 
@@ -97,9 +97,9 @@ function allocatePrivateIp(subnet: SubnetDoc, used: Set<string>, wanted?: string
   if (wanted) {
     const n = parseCidr(`${wanted}/32`)?.base;
     if (n === undefined || n < first || n > last) {
-      throw new AwsError('InvalidParameterValue', `Address ${wanted} does not fall within the subnet's address range`);
+      throw new InvalidParameterValue(`Address ${wanted} does not fall within the subnet's address range`);
     }
-    if (used.has(wanted)) throw new AwsError('InvalidIPAddress.InUse', `Address ${wanted} is in use.`);
+    if (used.has(wanted)) throw new InvalidIPAddressInUse(`Address ${wanted} is in use.`);
     return wanted;
   }
   for (let tries = 0; tries < 64; tries++) {
@@ -107,7 +107,7 @@ function allocatePrivateIp(subnet: SubnetDoc, used: Set<string>, wanted?: string
     if (!used.has(ip)) return ip;
   }
   for (let n = first; n <= last; n++) if (!used.has(intToIp(n))) return intToIp(n);
-  throw new AwsError('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`);
+  throw new InsufficientFreeAddressesInSubnet(`There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`);
 }
 
 function mac(): string {
@@ -138,23 +138,22 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
   requireParam(input.MaxCount, 'MaxCount');
   const min: number = input.MinCount;
   const max: number = input.MaxCount;
-  if (min < 1) throw new AwsError('InvalidParameterValue', `Value (${min}) for parameter minCount is invalid. Expected a value greater than or equal to 1.`);
-  if (max < min) throw new AwsError('InvalidParameterValue', `Value (${max}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${min}).`);
+  if (min < 1) throw new InvalidParameterValue(`Value (${min}) for parameter minCount is invalid. Expected a value greater than or equal to 1.`);
+  if (max < min) throw new InvalidParameterValue(`Value (${max}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${min}).`);
   const typeName: string = input.InstanceType ?? 'm1.small';
   const type = instanceType(typeName);
-  if (!type) throw new AwsError('InvalidParameterValue', `Invalid value '${typeName}' for InstanceType.`);
+  if (!type) throw new InvalidParameterValue(`Invalid value '${typeName}' for InstanceType.`);
   const image = await launchableImage(env, scope, input.ImageId);
-  if (image.State !== 'available') throw new AwsError('InvalidAMIID.Unavailable', `AMI '${image.ImageId}' is pending, and cannot be run`);
+  if (image.State !== 'available') throw new InvalidAMIIDUnavailable(`AMI '${image.ImageId}' is pending, and cannot be run`);
   if (image.Architecture !== type.arch && !(typeName.startsWith('t2') && image.Architecture === 'i386')) {
-    throw new AwsError(
-      'InvalidParameterValue',
+    throw new InvalidParameterValue(
       `The architecture '${type.arch}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
     );
   }
   let publicKey: string | undefined;
   if (input.KeyName !== undefined) {
     const key = (await env.repo.list<{ KeyName: string; PublicKey: string }>(scope, 'key')).find((k) => k.KeyName === input.KeyName);
-    if (!key) throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${input.KeyName}' does not exist`);
+    if (!key) throw new InvalidKeyPairNotFound(`The key pair '${input.KeyName}' does not exist`);
     publicKey = key.PublicKey;
   }
   const subnet = await pickSubnet(env, scope, input);
@@ -166,14 +165,13 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
     const found = await env.instanceProfile(ctx, ref);
     if (!found) {
       const which = input.IamInstanceProfile.Arn ? 'arn' : 'name';
-      throw new AwsError('InvalidParameterValue', `Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`);
+      throw new InvalidParameterValue(`Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`);
     }
     profile = { Arn: found.arn, Id: found.id };
   }
   const count = Math.min(max, MAX_INSTANCES);
   if (min > MAX_INSTANCES) {
-    throw new AwsError(
-      'InstanceLimitExceeded',
+    throw new InstanceLimitExceeded(
       `You have requested more instances (${min}) than your current instance limit of ${MAX_INSTANCES} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
     );
   }

@@ -1,5 +1,5 @@
 /** Security groups and their rules (ingress/egress, sgr- ids), with AWS's duplicate and dependency errors. */
-import { AwsError } from '../../errors.ts';
+import { CannotDelete, DependencyViolation, InvalidGroupDuplicate, InvalidGroupNotFound, InvalidGroupReserved, InvalidParameterValue, InvalidSecurityGroupRuleIdNotFound, MissingParameter, VPCIdNotSpecified } from '../../generated/ec2/errors.ts';
 import type { IpPermission, SecurityGroup } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, GROUP_ERRORS, mustGet, mustGetAll, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
@@ -63,10 +63,10 @@ export async function defaultVpcId(env: Ec2Env, scope: Scope): Promise<string | 
 /** A group by id, or by name in the default VPC (EC2-Classic style names). */
 async function groupByIdOrName(env: Ec2Env, scope: Scope, id: string | undefined, name: string | undefined): Promise<GroupDoc> {
   if (id) return mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS);
-  if (!name) throw new AwsError('MissingParameter', 'The request must contain the parameter groupName or groupId');
+  if (!name) throw new MissingParameter('The request must contain the parameter groupName or groupId');
   const vpc = await defaultVpcId(env, scope);
   const found = (await env.repo.list<GroupDoc>(scope, 'sg')).find((g) => g.GroupName === name && g.VpcId === vpc);
-  if (!found) throw new AwsError('InvalidGroup.NotFound', `The security group '${name}' does not exist in default VPC '${vpc ?? 'none'}'`);
+  if (!found) throw new InvalidGroupNotFound(`The security group '${name}' does not exist in default VPC '${vpc ?? 'none'}'`);
   return found;
 }
 
@@ -85,7 +85,7 @@ function legacyPermissions(input: any): IpPermission[] {
 export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
   const resolver = (scope: Scope, groups: GroupDoc[], vpcId: string) => (id: string | undefined, name: string | undefined) => {
     const g = id ? groups.find((x) => x.GroupId === id) : groups.find((x) => x.GroupName === name && x.VpcId === vpcId);
-    if (!g) throw new AwsError('InvalidGroup.NotFound', `The security group '${id ?? name}' does not exist`);
+    if (!g) throw new InvalidGroupNotFound(`The security group '${id ?? name}' does not exist`);
     return g.GroupId;
   };
 
@@ -97,14 +97,14 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
     if (!add && input.SecurityGroupRuleIds?.length) {
       const ids: string[] = input.SecurityGroupRuleIds;
       const missing = ids.filter((id) => !group._rules.some((r) => r.SecurityGroupRuleId === id && r.IsEgress === egress));
-      if (missing.length) throw new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${missing[0]}' does not exist`);
+      if (missing.length) throw new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${missing[0]}' does not exist`);
       const removed = group._rules.filter((r) => ids.includes(r.SecurityGroupRuleId));
       group._rules = group._rules.filter((r) => !ids.includes(r.SecurityGroupRuleId));
       await env.repo.put(scope, 'sg', group.GroupId, group);
       return { Return: true, RevokedSecurityGroupRules: removed.map((r) => ({ SecurityGroupRuleId: r.SecurityGroupRuleId, GroupId: r.GroupId, IsEgress: r.IsEgress, IpProtocol: r.IpProtocol, FromPort: r.FromPort, ToPort: r.ToPort, CidrIpv4: r.CidrIpv4 })) };
     }
     const permissions = legacyPermissions(input);
-    if (!permissions.length) throw new AwsError('MissingParameter', 'No ip permissions specified');
+    if (!permissions.length) throw new MissingParameter('No ip permissions specified');
     const rules = rulesFrom(scope, group, permissions, egress, resolver(scope, all, group.VpcId));
     if (add) {
       const tags = tagsFor(input.TagSpecifications, 'security-group-rule');
@@ -125,16 +125,16 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       requireParam(input.Description, 'GroupDescription');
       const scope = scopeOf(ctx);
       const name: string = input.GroupName;
-      if (name.length > 255) throw new AwsError('InvalidParameterValue', `Invalid value '${name}' for groupName. Length exceeds maximum of 255`);
-      if (name.startsWith('sg-')) throw new AwsError('InvalidParameterValue', `Group names may not be in the format sg-*`);
-      if (name === 'default') throw new AwsError('InvalidGroup.Reserved', `The security group 'default' is reserved`);
+      if (name.length > 255) throw new InvalidParameterValue(`Invalid value '${name}' for groupName. Length exceeds maximum of 255`);
+      if (name.startsWith('sg-')) throw new InvalidParameterValue(`Group names may not be in the format sg-*`);
+      if (name === 'default') throw new InvalidGroupReserved(`The security group 'default' is reserved`);
       let vpcId: string | undefined = input.VpcId;
       if (vpcId) await mustGet(env, scope, vpcId, 'vpc', { malformed: 'InvalidVpcID.Malformed', notFound: 'InvalidVpcID.NotFound', notFoundMessage: (id) => `The vpc ID '${id}' does not exist` });
       else vpcId = await defaultVpcId(env, scope);
-      if (!vpcId) throw new AwsError('VPCIdNotSpecified', 'No default VPC for this user');
+      if (!vpcId) throw new VPCIdNotSpecified('No default VPC for this user');
       const groups = await env.repo.list<GroupDoc>(scope, 'sg');
       if (groups.some((g) => g.GroupName === name && g.VpcId === vpcId)) {
-        throw new AwsError('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpcId}'`);
+        throw new InvalidGroupDuplicate(`The security group '${name}' already exists for VPC '${vpcId}'`);
       }
       const id = newId('sg');
       const doc = securityGroupDoc(scope, id, name, input.Description, vpcId);
@@ -165,7 +165,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const group = await groupByIdOrName(env, scope, input.GroupId, input.GroupName);
       if (group.GroupName === 'default') {
-        throw new AwsError('CannotDelete', `the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`);
+        throw new CannotDelete(`the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`);
       }
       const instances = await env.repo.list<{ State: { Name: string }; SecurityGroups: { GroupId: string }[] }>(scope, 'instance');
       const users = instances.filter((i) => i.State.Name !== 'terminated' && i.SecurityGroups.some((g) => g.GroupId === group.GroupId));
@@ -173,7 +173,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
         (g) => g.GroupId !== group.GroupId && g._rules.some((r) => r.ReferencedGroupInfo?.GroupId === group.GroupId),
       );
       if (users.length || referencing.length) {
-        throw new AwsError('DependencyViolation', `resource ${group.GroupId} has a dependent object`);
+        throw new DependencyViolation(`resource ${group.GroupId} has a dependent object`);
       }
       await env.repo.delete(scope, group.GroupId);
       return { Return: true, GroupId: group.GroupId };
@@ -190,7 +190,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       if (input.SecurityGroupRuleIds?.length) {
         const ids: string[] = input.SecurityGroupRuleIds;
         const missing = ids.find((id) => !rules.some((r) => r.SecurityGroupRuleId === id));
-        if (missing) throw new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${missing}' does not exist`);
+        if (missing) throw new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${missing}' does not exist`);
         rules = rules.filter((r) => ids.includes(r.SecurityGroupRuleId));
       }
       rules = applyFilters(rules, input.Filters, RULE_FILTERS);

@@ -2,7 +2,7 @@
  * Security group rules: stored one per peer (as DescribeSecurityGroupRules shows them, each with
  * its sgr- id) and grouped into IpPermissions (protocol + port range) for DescribeSecurityGroups.
  */
-import { AwsError } from '../../errors.ts';
+import { InvalidParameterValue, InvalidPermissionDuplicate, InvalidPermissionNotFound } from '../../generated/ec2/errors.ts';
 import type { IpPermission, SecurityGroupRule, Tag } from '../../generated/ec2/types.ts';
 import { arn } from './env.ts';
 import { newId } from './ids.ts';
@@ -42,16 +42,16 @@ export function normalizeProtocol(p: string | undefined): string {
   const v = (p ?? '').toLowerCase();
   if (PROTOCOLS[v]) return PROTOCOLS[v]!;
   if (/^\d+$/.test(v) && Number(v) <= 255) return v;
-  throw new AwsError('InvalidParameterValue', `Invalid value '${p ?? ''}' for IP protocol. Unknown protocol.`);
+  throw new InvalidParameterValue(`Invalid value '${p ?? ''}' for IP protocol. Unknown protocol.`);
 }
 
 function ports(protocol: string, from: number | undefined, to: number | undefined): [number, number] {
   if (protocol === 'tcp' || protocol === 'udp') {
     if (from === undefined || to === undefined) {
-      throw new AwsError('InvalidParameterValue', `Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange. Must specify both from and to ports with TCP/UDP.`);
+      throw new InvalidParameterValue(`Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange. Must specify both from and to ports with TCP/UDP.`);
     }
     if (from < 0 || to > 65535 || from > to) {
-      throw new AwsError('InvalidParameterValue', `Invalid value 'Invalid TCP/UDP port range' for portRange. Invalid TCP/UDP port range.`);
+      throw new InvalidParameterValue(`Invalid value 'Invalid TCP/UDP port range' for portRange. Invalid TCP/UDP port range.`);
     }
     return [from, to];
   }
@@ -109,7 +109,7 @@ export function rulesFrom(
     };
     for (const r of p.IpRanges ?? []) {
       const cidr = r.CidrIp ?? '';
-      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) throw new AwsError('InvalidParameterValue', `CIDR block ${cidr} is malformed`);
+      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
       out.push({ ...base(), CidrIpv4: cidr, ...(r.Description !== undefined ? { Description: r.Description } : {}) });
     }
     for (const r of p.Ipv6Ranges ?? []) {
@@ -133,7 +133,7 @@ export function rulesFrom(
 export function addRules(group: GroupDoc, rules: Rule[]): void {
   for (const r of rules) {
     if (group._rules.some((e) => sameRule(e, r)) || rules.filter((x) => sameRule(x, r)).length > 1) {
-      throw new AwsError('InvalidPermission.Duplicate', `the specified rule "${describeRule(r)}" already exists`);
+      throw new InvalidPermissionDuplicate(`the specified rule "${describeRule(r)}" already exists`);
     }
   }
   group._rules.push(...rules);
@@ -144,7 +144,7 @@ export function removeRules(group: GroupDoc, rules: Rule[]): Rule[] {
   for (const r of rules) {
     const found = group._rules.find((e) => sameRule(e, r));
     if (!found) {
-      throw new AwsError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+      throw new InvalidPermissionNotFound('The specified rule does not exist in this security group.');
     }
     removed.push(found);
   }

@@ -1,5 +1,6 @@
 /** CreateTags / DeleteTags / DescribeTags across every taggable resource kind. */
 import { AwsError } from '../../errors.ts';
+import { InvalidAMIIDNotFound, InvalidGroupNotFound, InvalidID, InvalidKeyPairNotFound, InvalidSecurityGroupRuleIdNotFound } from '../../generated/ec2/errors.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, validateTags, type Ec2Env } from './env.ts';
@@ -21,20 +22,20 @@ const TARGETS: Target[] = [
   { prefix: 'i', kind: 'instance', type: 'instance', notFound: nf('InvalidInstanceID.NotFound', 'instance') },
   { prefix: 'vpc', kind: 'vpc', type: 'vpc', notFound: nf('InvalidVpcID.NotFound', 'vpc') },
   { prefix: 'subnet', kind: 'subnet', type: 'subnet', notFound: nf('InvalidSubnetID.NotFound', 'subnet') },
-  { prefix: 'sg', kind: 'sg', type: 'security-group', notFound: (id) => new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`) },
+  { prefix: 'sg', kind: 'sg', type: 'security-group', notFound: (id) => new InvalidGroupNotFound(`The security group '${id}' does not exist`) },
   { prefix: 'igw', kind: 'igw', type: 'internet-gateway', notFound: nf('InvalidInternetGatewayID.NotFound', 'internetGateway') },
   { prefix: 'rtb', kind: 'rtb', type: 'route-table', notFound: nf('InvalidRouteTableID.NotFound', 'routeTable') },
   { prefix: 'acl', kind: 'acl', type: 'network-acl', notFound: nf('InvalidNetworkAclID.NotFound', 'networkAcl') },
   { prefix: 'dopt', kind: 'dopt', type: 'dhcp-options', notFound: nf('InvalidDhcpOptionID.NotFound', 'dhcpOption') },
-  { prefix: 'key', kind: 'key', type: 'key-pair', notFound: (id) => new AwsError('InvalidKeyPair.NotFound', `The key pair '${id}' does not exist`) },
-  { prefix: 'ami', kind: 'image', type: 'image', notFound: (id) => new AwsError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`) },
-  { prefix: 'sgr', kind: 'sg', type: 'security-group-rule', notFound: (id) => new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`) },
+  { prefix: 'key', kind: 'key', type: 'key-pair', notFound: (id) => new InvalidKeyPairNotFound(`The key pair '${id}' does not exist`) },
+  { prefix: 'ami', kind: 'image', type: 'image', notFound: (id) => new InvalidAMIIDNotFound(`The image id '[${id}]' does not exist`) },
+  { prefix: 'sgr', kind: 'sg', type: 'security-group-rule', notFound: (id) => new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${id}' does not exist`) },
 ];
 
 function targetOf(id: string): Target {
   const prefix = id.slice(0, id.indexOf('-'));
   const t = TARGETS.find((x) => x.prefix === prefix);
-  if (!t || !/^[a-z]+-[0-9a-f]{8,17}$/.test(id)) throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
+  if (!t || !/^[a-z]+-[0-9a-f]{8,17}$/.test(id)) throw new InvalidID(`The ID '${id}' is not valid`);
   return t;
 }
 

@@ -3,7 +3,7 @@
  * all of them): DescribeVolumes (root volumes), DescribeSnapshots (image snapshots),
  * DescribeInstanceCreditSpecifications and DescribeAccountAttributes.
  */
-import { AwsError } from '../../errors.ts';
+import { InvalidSnapshotNotFound, InvalidVolumeNotFound } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { applyFilters, paginate } from './filters.ts';
@@ -34,7 +34,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
       );
       if (input.VolumeIds?.length) {
         const missing = (input.VolumeIds as string[]).find((id) => !volumes.some((v) => v.VolumeId === id));
-        if (missing) throw new AwsError('InvalidVolume.NotFound', `The volume '${missing}' does not exist.`);
+        if (missing) throw new InvalidVolumeNotFound(`The volume '${missing}' does not exist.`);
         volumes = volumes.filter((v) => input.VolumeIds.includes(v.VolumeId));
       }
       volumes = applyFilters(volumes, input.Filters, {
@@ -73,7 +73,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
       );
       if (input.SnapshotIds?.length) {
         const missing = (input.SnapshotIds as string[]).find((id) => !snaps.some((s) => s.SnapshotId === id));
-        if (missing) throw new AwsError('InvalidSnapshot.NotFound', `The snapshot '${missing}' does not exist.`);
+        if (missing) throw new InvalidSnapshotNotFound(`The snapshot '${missing}' does not exist.`);
         snaps = snaps.filter((s) => input.SnapshotIds.includes(s.SnapshotId));
       }
       snaps = applyFilters(snaps, input.Filters, {

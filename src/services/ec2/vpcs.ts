@@ -1,5 +1,5 @@
 /** VPCs and subnets: Create/Describe/Delete with AWS's CIDR rules and dependency errors. */
-import { AwsError } from '../../errors.ts';
+import { DependencyViolation, InvalidParameterValue, InvalidSubnetConflict, InvalidSubnetRange, InvalidVpcRange } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { Subnet, Vpc } from '../../generated/ec2/types.ts';
 import { contains, format, overlaps, parseCidr, size } from './cidr.ts';
@@ -62,8 +62,8 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       requireParam(input.CidrBlock, 'CidrBlock');
       const scope = scopeOf(ctx);
       const c = parseCidr(input.CidrBlock);
-      if (!c) throw new AwsError('InvalidParameterValue', `Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
-      if (c.prefix < 16 || c.prefix > 28) throw new AwsError('InvalidVpc.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
+      if (!c) throw new InvalidParameterValue(`Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+      if (c.prefix < 16 || c.prefix > 28) throw new InvalidVpcRange(`The CIDR '${input.CidrBlock}' is invalid.`);
       const dopt = (await env.repo.list<{ DhcpOptionsId: string }>(scope, 'dopt'))[0]?.DhcpOptionsId ?? 'default';
       const id = newId('vpc');
       const doc = vpcDoc(scope, id, format(c), false, dopt);
@@ -98,7 +98,7 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const acls = (await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')).filter((a) => a.VpcId === id);
       const extraTables = tables.filter((t) => !t.Associations.some((a) => a.Main));
       if (subnets.length || igws.length || groups.some((g) => g.GroupName !== 'default') || extraTables.length || acls.some((a) => !a.IsDefault)) {
-        throw new AwsError('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(`The vpc '${id}' has dependencies and cannot be deleted.`);
       }
       for (const g of groups) await env.repo.delete(scope, g.GroupId);
       for (const t of tables) await env.repo.delete(scope, t.RouteTableId);
@@ -114,21 +114,20 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       requireParam(input.CidrBlock, 'CidrBlock');
       const c = parseCidr(input.CidrBlock);
-      if (!c) throw new AwsError('InvalidParameterValue', `Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+      if (!c) throw new InvalidParameterValue(`Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
       if (c.prefix < 16 || c.prefix > 28 || !contains(parseCidr(vpc.CidrBlock)!, c)) {
-        throw new AwsError('InvalidSubnet.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
+        throw new InvalidSubnetRange(`The CIDR '${input.CidrBlock}' is invalid.`);
       }
       const siblings = (await env.repo.list<SubnetDoc>(scope, 'subnet')).filter((s) => s.VpcId === vpc.VpcId);
       if (siblings.some((s) => overlaps(parseCidr(s.CidrBlock)!, c))) {
-        throw new AwsError('InvalidSubnet.Conflict', `The CIDR '${input.CidrBlock}' conflicts with another subnet`);
+        throw new InvalidSubnetConflict(`The CIDR '${input.CidrBlock}' conflicts with another subnet`);
       }
       const zones = zonesFor(scope.account, scope.region);
       let zone = zones[seededInt(zones.length, input.CidrBlock, vpc.VpcId)]!;
       if (input.AvailabilityZone || input.AvailabilityZoneId) {
         const found = zones.find((z) => z.name === input.AvailabilityZone || z.id === input.AvailabilityZoneId);
         if (!found) {
-          throw new AwsError(
-            'InvalidParameterValue',
+          throw new InvalidParameterValue(
             `Value (${input.AvailabilityZone ?? input.AvailabilityZoneId}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.map((z) => z.name).join(', ')}.`,
           );
         }
@@ -163,7 +162,7 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const subnet = await mustGet<SubnetDoc>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
       if ((await usedAddresses(env, scope, subnet.SubnetId)).size) {
-        throw new AwsError('DependencyViolation', `The subnet '${subnet.SubnetId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(`The subnet '${subnet.SubnetId}' has dependencies and cannot be deleted.`);
       }
       for (const acl of await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')) {
         const kept = acl.Associations.filter((a) => a.SubnetId !== subnet.SubnetId);

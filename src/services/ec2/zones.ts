@@ -1,5 +1,5 @@
 /** DescribeRegions, DescribeAvailabilityZones and DescribeInstanceTypes: catalog answers. */
-import { AwsError } from '../../errors.ts';
+import { InvalidInstanceType, InvalidParameterValue } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { applyFilters, paginate } from './filters.ts';
 import { INSTANCE_TYPES, INSTANCE_TYPE_FILTERS, typeInfo } from './instance-types.ts';
@@ -17,7 +17,7 @@ export function zoneHandlers(): ServiceHandlers {
       if (input.RegionNames?.length) {
         const names: string[] = input.RegionNames;
         const unknown = names.find((n) => !regionInfo(n));
-        if (unknown) throw new AwsError('InvalidParameterValue', `Invalid region names: [${unknown}]`);
+        if (unknown) throw new InvalidParameterValue(`Invalid region names: [${unknown}]`);
         regions = REGIONS.filter((r) => names.includes(r.name)).map((r) => ({
           RegionName: r.name,
           Endpoint: `ec2.${r.name}.amazonaws.com`,
@@ -50,7 +50,7 @@ export function zoneHandlers(): ServiceHandlers {
         const names: string[] = input.ZoneNames ?? [];
         const ids: string[] = input.ZoneIds ?? [];
         const unknown = [...names.filter((n) => !zones.some((z) => z.ZoneName === n)), ...ids.filter((n) => !zones.some((z) => z.ZoneId === n))];
-        if (unknown.length) throw new AwsError('InvalidParameterValue', `The zone '${unknown[0]}' does not exist.`);
+        if (unknown.length) throw new InvalidParameterValue(`The zone '${unknown[0]}' does not exist.`);
         zones = zones.filter((z) => names.includes(z.ZoneName) || ids.includes(z.ZoneId));
       }
       zones = applyFilters(zones, input.Filters, {
@@ -83,7 +83,7 @@ export function zoneHandlers(): ServiceHandlers {
       if (input.InstanceTypes?.length) {
         const names: string[] = input.InstanceTypes;
         const unknown = names.filter((n) => !types.some((t) => t.InstanceType === n));
-        if (unknown.length) throw new AwsError('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
+        if (unknown.length) throw new InvalidInstanceType(`The following supplied instance types do not exist: [${unknown.join(', ')}]`);
         types = types.filter((t) => names.includes(t.InstanceType!));
       }
       types = applyFilters(types, input.Filters, INSTANCE_TYPE_FILTERS);
