@@ -24,6 +24,11 @@ const VPC_FILTERS = {
   'owner-id': (v: VpcDoc) => v.OwnerId,
   state: (v: VpcDoc) => v.State,
   'vpc-id': (v: VpcDoc) => v.VpcId,
+  // No IPv6 here: these filters are valid and match nothing.
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined,
+  'ipv6-cidr-block-association.ipv6-pool': () => undefined,
+  'ipv6-cidr-block-association.association-id': () => undefined,
+  'ipv6-cidr-block-association.state': () => undefined,
 };
 
 const SUBNET_FILTERS = {
@@ -42,6 +47,11 @@ const SUBNET_FILTERS = {
   'subnet-arn': (s: SubnetDoc) => s.SubnetArn,
   'subnet-id': (s: SubnetDoc) => s.SubnetId,
   'vpc-id': (s: SubnetDoc) => s.VpcId,
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined,
+  'ipv6-cidr-block-association.association-id': () => undefined,
+  'ipv6-cidr-block-association.state': () => undefined,
+  'ipv6-native': (s: SubnetDoc) => s.Ipv6Native,
+  'outpost-arn': () => undefined,
 };
 
 /** Addresses in use in a subnet (instances not terminated). */
