@@ -239,3 +239,26 @@ out(r)
   assert.equal(out.gone.error, 'TrailNotFoundException');
   assert.equal(out.deleteAgain.error, 'TrailNotFoundException');
 });
+
+test('Insights selectors are kept and reported; no public keys', async () => {
+  const out = await python(
+    `
+ct = client("cloudtrail", region_name="us-east-1")
+r = {}
+call(ct.create_trail, Name="insightful", S3BucketName="trail-logs", S3KeyPrefix="logs")
+r["none"] = call(ct.get_insight_selectors, TrailName="insightful")
+r["put"] = call(ct.put_insight_selectors, TrailName="insightful", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+r["bad"] = call(ct.put_insight_selectors, TrailName="insightful", InsightSelectors=[{"InsightType": "Nope"}])
+r["get"] = call(ct.get_insight_selectors, TrailName="insightful")
+r["trail"] = call(ct.get_trail, Name="insightful")
+r["keys"] = call(ct.list_public_keys)
+out(r)
+`,
+    server.env(),
+  );
+  assert.equal(out.none.error, 'InsightNotEnabledException');
+  assert.deepEqual(out.get.InsightSelectors, [{ InsightType: 'ApiCallRateInsight' }]);
+  assert.ok(out.bad.error, 'an unknown Insights type is refused');
+  assert.equal(out.trail.Trail.HasInsightSelectors, true);
+  assert.deepEqual(out.keys.PublicKeyList, []);
+});

@@ -10,6 +10,7 @@ import { cloudTrailAuthz } from './authz.ts';
 import { TrailDelivery } from './delivery.ts';
 import type { CloudTrailEnv } from './env.ts';
 import { selectorHandlers } from './event-selectors.ts';
+import { insightHandlers } from './insights.ts';
 import { lookupHandlers } from './lookup-events.ts';
 import { s3HandlerAccess } from './s3-access.ts';
 import { tagHandlers } from './tags.ts';
@@ -31,6 +32,7 @@ export async function createCloudTrailService(deps: ServiceDeps): Promise<Servic
     ...trailHandlers(env),
     ...selectorHandlers(env),
     ...tagHandlers(env),
+    ...insightHandlers(env),
   };
   return {
     handlers,

@@ -4,7 +4,7 @@
  */
 import { unsupportedBackend, type StoreBackend } from '../../store/backend.ts';
 import type { SqliteDatabase, SqliteMigration } from '../../store/sqlite/database.ts';
-import type { AdvancedEventSelector, EventSelector, Tag } from '../../generated/cloudtrail/types.ts';
+import type { AdvancedEventSelector, EventSelector, InsightSelector, Tag } from '../../generated/cloudtrail/types.ts';
 
 export interface TrailSettings {
   S3BucketName: string;
@@ -38,6 +38,8 @@ export interface TrailRecord {
   /** undefined: the default selector (all management events, no data events). */
   eventSelectors?: EventSelector[];
   advancedEventSelectors?: AdvancedEventSelector[];
+  /** Stored and reported; Stratus produces no Insights events. */
+  insightSelectors?: InsightSelector[];
   tags: Tag[];
   status: TrailStatus;
   /** Audit seq delivered up to. */

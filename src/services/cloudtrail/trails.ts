@@ -48,7 +48,7 @@ export function trailShape(t: TrailRecord): Trail {
     LogFileValidationEnabled: s.LogFileValidationEnabled,
     ...(s.KmsKeyId ? { KmsKeyId: s.KmsKeyId } : {}),
     HasCustomEventSelectors: t.eventSelectors !== undefined || t.advancedEventSelectors !== undefined,
-    HasInsightSelectors: false,
+    HasInsightSelectors: Boolean(t.insightSelectors?.length),
     IsOrganizationTrail: s.IsOrganizationTrail,
   };
 }
