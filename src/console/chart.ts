@@ -54,7 +54,7 @@ export function activityChart(points: Point[], from: number, to: number, bins = 
   for (let i = 0; i <= bins; i += bins / 4) {
     const x = PAD.left + i * slot;
     ticks.push(
-      markup`<text x="${x.toFixed(1)}" y="${H - 14}" text-anchor="middle">${label(from + i * width, span)}</text>`,
+      markup`<text x="${x.toFixed(1)}" y="${H - 14}" text-anchor="${i === 0 ? 'start' : i >= bins ? 'end' : 'middle'}">${label(from + i * width, span)}</text>`,
     );
   }
   const total = points.length;

@@ -60,7 +60,7 @@ export async function ec2Page(ctx: PageContext) {
   const region = pageRegion(ctx);
   const all = (action: string, pick: (r: Xml) => Xml[], params: Record<string, string> = {}) =>
     attempt(c.queryAll('ec2', action, params, pick, 1000, region));
-  const [regions, reservations, images, keys, groups, vpcs, subnets] = await Promise.all([
+  const [regions, reservations, images, keys, groups, vpcs, subnets, addresses] = await Promise.all([
     regionList(c, region),
     all('DescribeInstances', (r) => list(r.reservationSet?.item)),
     all('DescribeImages', (r) => list(r.imagesSet?.item), { 'Owner.1': 'self' }),
@@ -68,6 +68,7 @@ export async function ec2Page(ctx: PageContext) {
     all('DescribeSecurityGroups', (r) => list(r.securityGroupInfo?.item)),
     all('DescribeVpcs', (r) => list(r.vpcSet?.item)),
     all('DescribeSubnets', (r) => list(r.subnetSet?.item)),
+    all('DescribeAddresses', (r) => list(r.addressesSet?.item)),
   ]);
   const inst = (id: string) => href(`/ec2/instances/${seg(id)}`, { region });
   return page(
@@ -78,7 +79,7 @@ export async function ec2Page(ctx: PageContext) {
       crumbs: [['EC2', href('/ec2', { region })]],
     },
     markup`${regionPicker(href('/ec2'), regions, region)}
-    <nav class="toc" aria-label="On this page"><ul><li><a href="#instances">Instances</a></li><li><a href="#images">Images</a></li><li><a href="#keys">Key pairs</a></li><li><a href="#groups">Security groups</a></li><li><a href="#vpcs">VPCs</a></li><li><a href="#subnets">Subnets</a></li></ul></nav>
+    <nav class="toc" aria-label="On this page"><ul><li><a href="#instances">Instances</a></li><li><a href="#images">Images</a></li><li><a href="#keys">Key pairs</a></li><li><a href="#groups">Security groups</a></li><li><a href="#vpcs">VPCs</a></li><li><a href="#subnets">Subnets</a></li><li><a href="#addresses">Elastic IPs</a></li></ul></nav>
     ${section(
       'instances',
       'Instances',
@@ -195,6 +196,25 @@ export async function ec2Page(ctx: PageContext) {
             s.defaultForAz === 'true' ? 'Yes' : 'No',
           ]),
           'No subnets.',
+        ),
+      ),
+    )}
+    ${section(
+      'addresses',
+      'Elastic IP addresses',
+      show(addresses, 'describe addresses', (v) =>
+        table(
+          'Elastic IP addresses',
+          ['Public IP', 'Allocation', 'Instance', 'Private IP'],
+          v.items.map((a) => [
+            a.publicIp,
+            markup`<code>${a.allocationId ?? ''}</code>`,
+            a.instanceId
+              ? markup`<a href="${inst(String(a.instanceId))}"><code>${a.instanceId}</code></a>`
+              : '',
+            a.privateIpAddress ?? '',
+          ]),
+          'No Elastic IP addresses.',
         ),
       ),
     )}`,

@@ -66,9 +66,10 @@ export async function bucketPage(ctx: PageContext) {
   ];
   if (prefix) query.push(['prefix', prefix]);
   if (token) query.push(['continuation-token', token]);
-  const [listing, tags] = await Promise.all([
+  const [listing, tags, versioning] = await Promise.all([
     attempt(ctx.client.s3('ListObjectsV2', { bucket, query, region })),
     attempt(ctx.client.s3('GetBucketTagging', { bucket, query: [['tagging', '']], region })),
+    attempt(ctx.client.s3('GetBucketVersioning', { bucket, query: [['versioning', '']], region })),
   ]);
   const objects = show(listing, 'list the objects of this bucket', (v) => {
     const res = v.xml.ListBucketResult ?? {};
@@ -122,6 +123,12 @@ export async function bucketPage(ctx: PageContext) {
     markup`${facts([
       ['Region', region],
       ['ARN', markup`<code>arn:aws:s3:::${bucket}</code>`],
+      [
+        'Versioning',
+        versioning.ok
+          ? String(versioning.value.xml.VersioningConfiguration?.Status || 'Never enabled')
+          : markup`<span class="muted">${versioning.error.notImplemented ? 'Not available' : versioning.error.code}</span>`,
+      ],
     ])}
     ${section('objects', 'Objects', markup`${prefixCrumbs(bucket, prefix)}${filter}${objects}`)}
     ${section('tags', 'Tags', tagList)}`,
