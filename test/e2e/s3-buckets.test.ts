@@ -17,6 +17,9 @@ import {
   PutBucketTaggingCommand,
   GetBucketTaggingCommand,
   DeleteBucketTaggingCommand,
+  GetBucketAclCommand,
+  GetObjectAclCommand,
+  GetBucketOwnershipControlsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
@@ -166,4 +169,25 @@ out([h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-bucket-region"),
     server.env(),
   );
   assert.deepEqual(r, ['eu-west-1', 'eu-west-1', 'BucketAlreadyOwnedByYou', 'InvalidBucketName', 'IllegalLocationConstraintException']);
+});
+
+test('ACLs: disabled by default (BucketOwnerEnforced); ObjectWriter buckets keep canned ACLs', async () => {
+  const enforced = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'acl-public', ACL: 'public-read' })));
+  assert.deepEqual([enforced.name, enforced.status], ['InvalidBucketAclWithObjectOwnership', 400]);
+  await s3.send(new CreateBucketCommand({ Bucket: 'acl-default' }));
+  const controls = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: 'acl-default' }));
+  assert.equal(controls.OwnershipControls?.Rules?.[0]?.ObjectOwnership, 'BucketOwnerEnforced');
+  const put = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'public-read' })));
+  assert.deepEqual([put.name, put.status], ['AccessControlListNotSupported', 400]);
+  await s3.send(new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }));
+  const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: 'acl-default', Key: 'k' }));
+  assert.deepEqual(objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Permission]), [['CanonicalUser', 'FULL_CONTROL']]);
+  assert.equal(objectAcl.Grants?.[0]?.Grantee?.ID, objectAcl.Owner?.ID);
+  await s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }));
+  const bucketAcl = await s3.send(new GetBucketAclCommand({ Bucket: 'acl-writer' }));
+  assert.deepEqual(bucketAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+    ['CanonicalUser', undefined, 'FULL_CONTROL'],
+    ['Group', 'http://acs.amazonaws.com/groups/global/AllUsers', 'READ'],
+  ]);
+  await s3.send(new PutObjectCommand({ Bucket: 'acl-writer', Key: 'k', Body: 'x', ACL: 'public-read' }));
 });

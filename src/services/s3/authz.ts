@@ -19,6 +19,8 @@ const BUCKET_ACTIONS: Record<string, string> = {
   GetBucketTagging: 's3:GetBucketTagging',
   DeleteBucketTagging: 's3:PutBucketTagging',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  GetBucketAcl: 's3:GetBucketAcl',
+  GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
 };
 
 const OBJECT_ACTIONS: Record<string, string> = {
@@ -35,6 +37,7 @@ const OBJECT_ACTIONS: Record<string, string> = {
   DeleteObjectTagging: 's3:DeleteObjectTagging',
   AbortMultipartUpload: 's3:AbortMultipartUpload',
   ListParts: 's3:ListMultipartUploadParts',
+  GetObjectAcl: 's3:GetObjectAcl',
 };
 
 function tagContext(prefix: string, tags: Tag[] | undefined, into: Record<string, ConditionValue>): void {

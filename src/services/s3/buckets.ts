@@ -28,6 +28,7 @@ import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
 import { checkBucketName, checkTags } from './validation.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
+import { bucketOwnership } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const CANNED_BUCKET_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
@@ -60,6 +61,7 @@ export function bucketHandlers(env: S3Env) {
       if (input.ACL !== undefined && !CANNED_BUCKET_ACLS.has(input.ACL)) {
         throw new AwsError('InvalidArgument', '', 400, { ArgumentName: 'x-amz-acl', ArgumentValue: input.ACL });
       }
+      const objectOwnership = bucketOwnership(input.ObjectOwnership, input.ACL, ctx.request.headers);
       const tags = input.CreateBucketConfiguration?.Tags ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket') : undefined;
       const created = await env.repo.createBucket({
         name: input.Bucket,
@@ -67,6 +69,7 @@ export function bucketHandlers(env: S3Env) {
         region,
         createdAt: ctx.now.getTime(),
         ...(input.ACL ? { acl: input.ACL } : {}),
+        ...(objectOwnership ? { objectOwnership } : {}),
         ...(tags?.length ? { tags } : {}),
       });
       if (!created.created) {

@@ -10,6 +10,7 @@ import { checkReadConditions, COPY_SOURCE_NAMES, writeCheck } from './conditions
 import { parseCopySource } from './copy-source.ts';
 import { attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export interface CopiedBlob {
@@ -54,7 +55,7 @@ const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 export function copyHandlers(env: S3Env) {
   return {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
-      await env.bucket(input.Bucket);
+      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       const source = parseCopySource(input.CopySource);
       const src = await env.object(source.bucket, source.key);

@@ -15,6 +15,7 @@ import { multipartHandlers } from './multipart.ts';
 import { completeHandlers } from './complete.ts';
 import { attributesHandlers } from './attributes.ts';
 import { postObjectHandlers } from './post-object.ts';
+import { aclHandlers } from './acl.ts';
 import { s3Authz } from './authz.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
@@ -38,6 +39,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...completeHandlers(env),
     ...attributesHandlers(env),
     ...postObjectHandlers(env),
+    ...aclHandlers(env),
   };
   return { handlers, authz: s3Authz(env) };
 }

@@ -24,6 +24,7 @@ import { copyBlob, copySourceConditions } from './copy.ts';
 import { parseCopySource } from './copy-source.ts';
 import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import { checkObjectAcl } from './acl.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -105,7 +106,7 @@ export function multipartHandlers(env: S3Env) {
 
   return {
     async CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: HandlerContext): Promise<CreateMultipartUploadOutput> {
-      await env.bucket(input.Bucket);
+      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       const storageClass = storageClassOf(input.StorageClass);

@@ -20,6 +20,7 @@ import { checkReadConditions, writeCheck } from './conditions.ts';
 import { contentRange, parseRange } from './ranges.ts';
 import { applyResponseOverrides, attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE, objectOutput } from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
@@ -86,7 +87,7 @@ async function planRead(env: S3Env, input: GetObjectRequest | HeadObjectRequest,
 export function objectHandlers(env: S3Env) {
   return {
     async PutObject(input: PutObjectRequest, ctx: HandlerContext): Promise<PutObjectOutput> {
-      await env.bucket(input.Bucket);
+      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       const storageClass = storageClassOf(input.StorageClass);

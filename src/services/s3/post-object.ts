@@ -12,6 +12,7 @@ import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
+import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
 
 /** The `tagging` field is a <Tagging><TagSet><Tag>... document. */
@@ -43,8 +44,8 @@ export function postObjectHandlers(env: S3Env) {
       if (!post) throw new AwsError('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', 400);
       let blobId: string | undefined;
       try {
-        await env.bucket(input.Bucket);
         const f = post.fields;
+        checkObjectAcl(await env.bucket(input.Bucket), f.get('acl'), {});
         const key = post.key;
         if (key === '') throw new AwsError('InvalidArgument', 'User key must have a length greater than 0.', 400, { ArgumentName: 'key' });
         checkKey(key);

@@ -11,6 +11,8 @@ export interface BucketRecord {
   region: string;
   createdAt: number;
   acl?: string;
+  /** BucketOwnerEnforced (ACLs disabled) when absent. */
+  objectOwnership?: string;
   tags?: Tag[];
   policy?: string;
 }

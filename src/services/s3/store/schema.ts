@@ -66,4 +66,10 @@ export const S3_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX s3_parts_blob ON s3_parts(blob_id);
     `,
   },
+  {
+    version: 2,
+    name: 'bucket object ownership',
+    // NULL: BucketOwnerEnforced, the default of buckets created since April 2023 (ACLs disabled).
+    up: 'ALTER TABLE s3_buckets ADD COLUMN object_ownership TEXT',
+  },
 ];

@@ -23,6 +23,7 @@ interface BucketRow {
   acl: string | null;
   tags: string | null;
   policy: string | null;
+  object_ownership: string | null;
 }
 
 interface ObjectRow {
@@ -72,6 +73,7 @@ const toBucket = (r: BucketRow): BucketRecord => ({
   ...(r.acl ? { acl: r.acl } : {}),
   ...(r.tags ? { tags: JSON.parse(r.tags) as Tag[] } : {}),
   ...(r.policy ? { policy: r.policy } : {}),
+  ...(r.object_ownership ? { objectOwnership: r.object_ownership } : {}),
 });
 
 const toObject = (r: ObjectRow): ObjectRecord => ({
@@ -162,15 +164,9 @@ export class SqliteS3Repository implements S3Repository {
     return this.db.transaction(() => {
       const existing = this.s<[string], BucketRow>('SELECT * FROM s3_buckets WHERE name = ?').get(b.name);
       if (existing) return { created: false as const, existing: toBucket(existing) };
-      this.s('INSERT INTO s3_buckets (name, account_id, region, created_at, acl, tags, policy) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        b.name,
-        b.accountId,
-        b.region,
-        b.createdAt,
-        b.acl ?? null,
-        json(b.tags),
-        b.policy ?? null,
-      );
+      this.s(
+        'INSERT INTO s3_buckets (name, account_id, region, created_at, acl, tags, policy, object_ownership) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(b.name, b.accountId, b.region, b.createdAt, b.acl ?? null, json(b.tags), b.policy ?? null, b.objectOwnership ?? null);
       return { created: true as const };
     });
   }
