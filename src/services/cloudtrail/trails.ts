@@ -22,6 +22,7 @@ import {
   InvalidParameterCombinationException,
   InvalidS3PrefixException,
   MaximumNumberOfTrailsExceededException,
+  OrganizationsNotInUseException,
   TrailAlreadyExistsException,
 } from '../../generated/cloudtrail/errors.ts';
 import type { HandlerContext } from '../handler.ts';
@@ -84,9 +85,11 @@ function checkPrefix(prefix: string | undefined): void {
     throw new InvalidS3PrefixException(`Invalid S3 key prefix: ${prefix}`);
 }
 
-function checkUnsupported(input: { CloudWatchLogsLogGroupArn?: string; CloudWatchLogsRoleArn?: string; IsOrganizationTrail?: boolean }): void {
+function checkLogGroup(input: { CloudWatchLogsLogGroupArn?: string; CloudWatchLogsRoleArn?: string; IsOrganizationTrail?: boolean }): void {
   if (Boolean(input.CloudWatchLogsLogGroupArn) !== Boolean(input.CloudWatchLogsRoleArn))
     throw new InvalidParameterCombinationException('You must specify a log group and a role ARN together.');
+  // Stratus accounts belong to no AWS Organization.
+  if (input.IsOrganizationTrail) throw new OrganizationsNotInUseException('This account is not a member of an organization.');
 }
 
 export function trailHandlers(env: CloudTrailEnv) {
@@ -94,7 +97,7 @@ export function trailHandlers(env: CloudTrailEnv) {
     async CreateTrail(input: CreateTrailRequest, ctx: HandlerContext): Promise<CreateTrailResponse> {
       checkTrailName(input.Name);
       checkPrefix(input.S3KeyPrefix);
-      checkUnsupported(input);
+      checkLogGroup(input);
       const tags = checkTags(input.TagsList ?? []);
       const all = await env.trails.list(ctx.accountId);
       const clash = all.find(
@@ -157,7 +160,7 @@ export function trailHandlers(env: CloudTrailEnv) {
     async UpdateTrail(input: UpdateTrailRequest, ctx: HandlerContext): Promise<UpdateTrailResponse> {
       const trail = await findOwnTrail(env, input.Name, ctx);
       checkPrefix(input.S3KeyPrefix);
-      checkUnsupported(input);
+      checkLogGroup(input);
       const s = trail.settings;
       const bucket = input.S3BucketName ?? s.S3BucketName;
       const prefix = input.S3KeyPrefix !== undefined ? input.S3KeyPrefix || undefined : s.S3KeyPrefix;
