@@ -18,6 +18,7 @@ export const EVENTS_FLAGS: Readonly<Record<string, FlagKind>> = {
   'event-name': 'value',
   source: 'value',
   account: 'value',
+  region: 'value',
   'access-key': 'value',
   resource: 'value',
   since: 'value',
@@ -31,6 +32,7 @@ Shows the audit trail (oldest first), e.g. stratus events --since 15m --user bob
   --event-name NAME    e.g. PutObject, CreateUser
   --source SERVICE     s3, iam, sts, ec2, cloudtrail (or s3.amazonaws.com ...)
   --account ID         12-digit account id
+  --region R           the region called (IAM is recorded in us-east-1)
   --access-key ID      the access key that signed the calls
   --resource NAME      a resource name (bucket, user, instance id, ARN ...)
   --since WHEN         15m, 2h, 3d or an ISO time
@@ -65,6 +67,7 @@ export function eventsQuery(flags: ReadonlyMap<string, string | true>, now: Date
     ...(v('event-name') ? { eventName: v('event-name') } : {}),
     ...(source ? { eventSource: source.includes('.') ? source : `${source}.amazonaws.com` } : {}),
     ...(v('account') ? { accountId: v('account') } : {}),
+    ...(v('region') ? { region: v('region') } : {}),
     ...(v('access-key') ? { accessKeyId: v('access-key') } : {}),
     ...(v('resource') ? { resourceName: v('resource') } : {}),
     ...(v('since') ? { start: parseSince(v('since')!, now) } : {}),

@@ -60,3 +60,12 @@ test('usage errors', async () => {
   assert.throws(() => parseCli(['events', 'extra'], {}), /Unexpected argument/);
   assert.throws(() => parseCli(['events', '--bogus'], {}), /Unknown option/);
 });
+
+test('--region narrows to the region called', async () => {
+  const c = capture();
+  await runCli(['events', '--data-dir', server.dataDir, '--region', 'eu-west-1'], { io: c.io, env: {} });
+  assert.equal(c.out.join(''), '');
+  const d = capture();
+  await runCli(['events', '--data-dir', server.dataDir, '--region', 'us-east-1', '--event-name', 'CreateUser', '--limit', '1'], { io: d.io, env: {} });
+  assert.equal(d.out.join('').trim().split('\n').length, 1);
+});
