@@ -47,6 +47,7 @@ const CREATES: Record<string, [param: string, arnType: string]> = {
   CreateRole: ['RoleName', 'role'],
   CreatePolicy: ['PolicyName', 'policy'],
   CreateInstanceProfile: ['InstanceProfileName', 'instance-profile'],
+  CreateVirtualMFADevice: ['VirtualMFADeviceName', 'mfa'],
 };
 
 function tagContext(tags: Tag[] | undefined, keys: string[] | undefined): Record<string, ConditionValue> {
@@ -87,7 +88,7 @@ export function iamAuthz(s: IamState): AuthzMapper {
       const e = await s.repo.getEntity(acct, kind, name);
       return req(e?.arn ?? `arn:aws:iam::${acct}:${arnType}/${name}`, e?.tags);
     }
-    for (const param of ['PolicyArn', 'SAMLProviderArn', 'OpenIDConnectProviderArn']) {
+    for (const param of ['PolicyArn', 'SAMLProviderArn', 'OpenIDConnectProviderArn', 'SerialNumber']) {
       const arn = input[param];
       if (typeof arn !== 'string') continue;
       if (param === 'PolicyArn' && !arn.startsWith(AWS_POLICY_PREFIX)) {

@@ -16,6 +16,7 @@ import { iamState } from './state.ts';
 import { userHandlers } from './users.ts';
 import { authorizationDetailsHandlers } from './authorization-details.ts';
 import { userCredentialHandlers } from './user-credentials.ts';
+import { mfaHandlers } from './mfa.ts';
 import { simulateHandlers } from './simulate.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
@@ -35,6 +36,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       ...accountHandlers(s),
       ...authorizationDetailsHandlers(s),
       ...userCredentialHandlers(s),
+      ...mfaHandlers(s),
       ...simulateHandlers(s),
     },
     authz: iamAuthz(s),

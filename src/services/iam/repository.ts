@@ -63,6 +63,16 @@ export interface OidcProviderRecord extends EntityBase {
   jwks?: string;
 }
 
+export interface MfaDeviceRecord extends EntityBase {
+  /** Base32 TOTP seed. */
+  seed: string;
+  /** The user the device is enabled for. */
+  userId?: string;
+  enabledAt?: string;
+  /** The last time step whose code was accepted (codes work once). */
+  usedStep?: number;
+}
+
 export interface EntityRecords {
   user: UserRecord;
   group: GroupRecord;
@@ -71,6 +81,7 @@ export interface EntityRecords {
   'instance-profile': InstanceProfileRecord;
   'saml-provider': SamlProviderRecord;
   'oidc-provider': OidcProviderRecord;
+  'mfa-device': MfaDeviceRecord;
 }
 export type EntityKind = keyof EntityRecords;
 

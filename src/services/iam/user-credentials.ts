@@ -1,5 +1,5 @@
 /**
- * The kinds of user credentials Stratus does not issue (MFA devices, SSH public keys, signing
+ * The kinds of user credentials Stratus does not issue (SSH public keys, signing
  * certificates, service-specific credentials, a password policy): their listings answer truthfully
  * that there are none, so tools that clean a user up before deleting it (Terraform's
  * force_destroy, CDK) work.
@@ -14,13 +14,6 @@ export function userCredentialHandlers(s: IamState): ServiceHandlers {
     if (name !== undefined) await targetUser(s, ctx, name);
   };
   return {
-    async ListMFADevices(input: { UserName?: string }, ctx) {
-      await check(input.UserName, ctx);
-      return { MFADevices: [], IsTruncated: false };
-    },
-    async ListVirtualMFADevices() {
-      return { VirtualMFADevices: [], IsTruncated: false };
-    },
     async ListSSHPublicKeys(input: { UserName?: string }, ctx) {
       await check(input.UserName, ctx);
       return { SSHPublicKeys: [], IsTruncated: false };

@@ -18,6 +18,7 @@ import {
 import { deleteConflict, exists, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
+import { hasMfaDevice } from './mfa.ts';
 import type { Tag, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -115,6 +116,8 @@ export function userHandlers(s: IamState): ServiceHandlers {
       if (u.loginProfile) throw deleteConflict('Cannot delete entity, must delete login profile first.');
       if ((await s.repo.listAccessKeys(ctx.accountId, u.id)).length)
         throw deleteConflict('Cannot delete entity, must delete access keys first.');
+      if (await hasMfaDevice(s, ctx.accountId, u.id))
+        throw deleteConflict('Cannot delete entity, must delete MFA device first.');
       if ((await s.repo.listInline(ctx.accountId, u.id)).length)
         throw deleteConflict('Cannot delete entity, must delete policies first.');
       if ((await s.repo.linksFrom(ctx.accountId, 'attach', u.id)).length)

@@ -15,6 +15,7 @@ import {
   type Tag,
 } from './role-session.ts';
 import { checkTrust } from './trust.ts';
+import { checkMfa } from './mfa-check.ts';
 
 export interface AssumeRoleInput {
   RoleArn: string;
@@ -43,13 +44,7 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
         403,
       );
     }
-    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-      throw new AwsError(
-        'AccessDenied',
-        'MultiFactorAuthentication failed with invalid MFA one time pass code.',
-        403,
-      );
-    }
+    const mfa = await checkMfa(s, p, input.SerialNumber, input.TokenCode, ctx.now);
     const chained = p.type === 'AssumedRole';
     const duration = roleDuration(input.DurationSeconds, role, chained);
     checkSessionPolicy(input.Policy);
@@ -85,6 +80,7 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
       actions,
       ctx,
       context: {
+        ...(mfa && { 'aws:MultiFactorAuthPresent': true, 'aws:MultiFactorAuthAge': '0' }),
         ...tagContext(input.Tags),
         'sts:RoleSessionName': input.RoleSessionName,
         ...(input.ExternalId !== undefined && { 'sts:ExternalId': input.ExternalId }),
@@ -102,6 +98,7 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
       policyArns,
       sourceIdentity,
       chained,
+      mfa,
     });
     const Credentials = await issueCredentials(s, role.accountId, session.data, ctx.now, duration);
     await noteRoleUse(s, role.accountId, role.name, ctx);

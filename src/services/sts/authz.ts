@@ -8,6 +8,8 @@
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { PolicySource } from '../iam/policy-source.ts';
+import { verifyMfa } from '../iam/mfa.ts';
+import type { IamState } from '../iam/state.ts';
 
 const NO_PERMISSION = new Set([
   'GetCallerIdentity',
@@ -24,13 +26,19 @@ function tagContext(tags: { Key: string; Value: string }[] | undefined): Record<
   return c;
 }
 
-export function stsAuthz(source: PolicySource): AuthzMapper {
+export function stsAuthz(source: PolicySource, s: IamState): AuthzMapper {
   return async (operation: string, input: any, ctx: HandlerContext): Promise<AuthzRequest[]> => {
     if (NO_PERMISSION.has(operation)) return [];
     if (operation === 'AssumeRole') {
       const roleArn = String(input.RoleArn ?? '');
       const role = await source.role(roleArn);
+      // A valid MFA code (checked here, used up by the handler) counts for the trust policy too.
+      const mfa =
+        typeof input.SerialNumber === 'string' &&
+        typeof input.TokenCode === 'string' &&
+        (await verifyMfa(s, ctx.principal, input.SerialNumber, input.TokenCode, ctx.now, false));
       const context: Record<string, ConditionValue> = {
+        ...(mfa && { 'aws:MultiFactorAuthPresent': true, 'aws:MultiFactorAuthAge': '0' }),
         ...tagContext(input.Tags),
         'sts:RoleSessionName': input.RoleSessionName,
         ...(input.ExternalId !== undefined && { 'sts:ExternalId': input.ExternalId }),

@@ -25,6 +25,6 @@ export async function createStsService(deps: ServiceDeps): Promise<Service> {
       ...infoHandlers(s, deps.accounts),
       ...decodeAuthorizationMessageHandlers(deps),
     },
-    authz: stsAuthz(source),
+    authz: stsAuthz(source, s),
   };
 }

@@ -100,6 +100,8 @@ export interface RoleSessionInput {
   policyArns?: string[];
   sourceIdentity?: string;
   chained: boolean;
+  /** The caller proved MFA (aws:MultiFactorAuthPresent in the session). */
+  mfa?: boolean;
 }
 
 /** The principal and session record of a role session. */
@@ -115,7 +117,7 @@ export function roleSession(i: RoleSessionInput): { data: SessionData; assumedRo
     sessionName: i.sessionName,
     tags: { ...i.role.tags, ...i.tags },
     ...(i.sourceIdentity && { sourceIdentity: i.sourceIdentity }),
-    mfaPresent: false,
+    mfaPresent: i.mfa ?? false,
     temporary: true,
   };
   const sessionPolicies: string[] = i.policy ? [i.policy] : [];

@@ -4,6 +4,7 @@ import { AwsError } from '../../errors.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { IamState } from '../iam/state.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
+import { checkMfa } from './mfa-check.ts';
 import { checkPolicyArns, checkSessionPolicy, sessionTags, validation, type Tag } from './role-session.ts';
 
 const DEFAULT_DURATION = 43200;
@@ -41,16 +42,10 @@ export function tokenHandlers(s: IamState) {
       ctx: HandlerContext,
     ) {
       const p = longTermCaller(ctx, 'GetSessionToken');
-      if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-        throw new AwsError(
-          'AccessDenied',
-          'MultiFactorAuthentication failed with invalid MFA one time pass code.',
-          403,
-        );
-      }
+      const mfa = await checkMfa(s, p, input.SerialNumber, input.TokenCode, ctx.now);
       const d = duration(input.DurationSeconds, p);
       const { tokenIssueTime: _t, ...base } = p;
-      const principal = { ...base, temporary: true, mfaPresent: false };
+      const principal = { ...base, temporary: true, mfaPresent: mfa };
       const Credentials = await issueCredentials(
         s,
         p.accountId,
