@@ -56,9 +56,11 @@ export function userIdentity(p: Principal): UserIdentity {
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         sessionContext: {
-          sessionIssuer: issuer
-            ? { type: 'IAMUser', arn: issuer, accountId: p.accountId, userName: lastSegment(issuer) }
-            : {},
+          sessionIssuer: !issuer
+            ? {}
+            : issuer.endsWith(':root')
+              ? { type: 'Root', principalId: p.accountId, arn: issuer, accountId: p.accountId }
+              : { type: 'IAMUser', arn: issuer, accountId: p.accountId, userName: lastSegment(issuer) },
           webIdFederationData: {},
           attributes: attributes(p),
         },

@@ -280,3 +280,28 @@ test('assuming a role of another account is recorded in both accounts with a sha
   assert.deepEqual(Object.keys(theirs!.event).slice(-3), ['recipientAccountId', 'sharedEventID', 'eventCategory']);
   assert.equal(buildRecords(ctxOf({ service: 'sts', operation: 'AssumeRole', principal: BOB, input: { RoleArn: 'arn:aws:iam::111122223333:role/r', RoleSessionName: 's' } }), BOB).length, 1);
 });
+
+test('federated users name the issuing user or root', () => {
+  const fed = {
+    type: 'FederatedUser' as const,
+    accountId: '111122223333',
+    arn: 'arn:aws:sts::111122223333:federated-user/Bob',
+    userId: '111122223333:Bob',
+    federatedName: 'arn:aws:iam::111122223333:user/bob',
+    accessKeyId: 'ASIAFED',
+    temporary: true,
+    tokenIssueTime: new Date('2026-01-01T00:00:00Z'),
+  };
+  const r = buildRecord(ctxOf({ service: 'sts', operation: 'GetCallerIdentity', principal: fed }), fed)!;
+  assert.deepEqual(r.event.userIdentity.sessionContext!.sessionIssuer, {
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::111122223333:user/bob',
+    accountId: '111122223333',
+    userName: 'bob',
+  });
+  assert.equal(r.event.userIdentity.principalId, '111122223333:Bob');
+  assert.equal(r.username, 'Bob');
+  const byRoot = { ...fed, federatedName: 'arn:aws:iam::111122223333:root' };
+  const root = buildRecord(ctxOf({ service: 'sts', operation: 'GetCallerIdentity', principal: byRoot }), byRoot)!;
+  assert.equal(root.event.userIdentity.sessionContext!.sessionIssuer.type, 'Root');
+});
