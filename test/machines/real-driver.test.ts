@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitForState } from '../../src/machines/driver.ts';
 import { buildBaseImage } from '../../src/machines/real/base-image.ts';
 import { detectRealDriverSupport } from '../../src/machines/real/detect.ts';
+import { mac } from '../../src/machines/real/network.ts';
 import { RealDriver } from '../../src/machines/real/real-driver.ts';
 import { generateHostKeys } from '../../src/machines/ssh-keys.ts';
 import { IMAGE_CACHE, knownHosts, machineSpec, makeKeys, rsaHostKey, ssh, sshOk, type Keys } from './helpers.ts';
@@ -122,6 +123,7 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
       const masked = await sshOk(keys, knownA, 'centos', hostA, "sudo -n sh -c 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && wc -c < $f; done; true'");
       assert.ok(masked.trim().split('\n').every((n) => n === '' || n === '0'), masked);
       assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'ip -4 -o addr show eth0')).split(/\s+/)[3], '172.31.5.10/20');
+      assert.equal((await sshOk(keys, knownA, 'centos', hostA, 'cat /sys/class/net/eth0/address')).trim(), mac(A));
     } finally {
       sleeper.kill();
     }
@@ -180,14 +182,16 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
     // Inside the machine, `sudo reboot` restarts it (still running) and `sudo poweroff` stops it.
     t.diagnostic(`B checked at ${Date.now() - t0} ms`);
     const oldPids = await driver.hostPids(B);
-    await ssh(keys, knownB, 'centos', hostB, 'sudo -n reboot');
+    // Detached, so the ssh session ends cleanly before the machine goes down.
+    await sshOk(keys, knownB, 'centos', hostB, "sudo -n sh -c '(sleep 0.3; reboot) >/dev/null 2>&1 &'");
     let back = false;
-    for (let i = 0; i < 150 && !back; i++) {
+    for (const end = Date.now() + 60_000; !back && Date.now() < end; ) {
       await new Promise((r) => setTimeout(r, 200));
       const pids = await driver.hostPids(B);
       back = pids.length > 0 && !pids.some((p) => oldPids.includes(p)) && (await ssh(keys, knownB, 'centos', hostB, 'true')).code === 0;
     }
-    assert.ok(back, 'the machine came back after reboot');
+    const tail = (await driver.consoleOutput(B)).split('\n').slice(-6).join('\n');
+    assert.ok(back, `the machine came back after reboot (state ${driver.state(B)}; console ends:\n${tail})`);
     t.diagnostic(`B rebooted at ${Date.now() - t0} ms`);
     assert.equal(driver.state(B), 'running');
     const stopped = new Promise((resolve) => {

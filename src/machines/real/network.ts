@@ -14,6 +14,12 @@ function short(s: string, n = 8): string {
   return createHash('sha256').update(s).digest('hex').slice(0, n);
 }
 
+/** A locally administered unicast MAC derived from the instance id (0a: as AWS's ENIs). */
+export function mac(instanceId: string): string {
+  const h = short(instanceId, 10);
+  return ['0a', ...h.match(/../g)!].join(':');
+}
+
 export class Networks {
   /** Router set-up is serialized per VPC (two launches must not race to create one bridge). */
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -63,7 +69,10 @@ export class Networks {
       const ns = this.machineNs(instanceId);
       const v = this.veth(instanceId);
       await run('ip', ['netns', 'add', ns]);
-      await run('ip', ['-n', router, 'link', 'add', v, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      // A fixed MAC per instance (an ENI keeps its MAC), and no stale neighbour entry: after a
+      // reboot the router must not keep sending to the previous boot's veth for half a minute.
+      await run('ip', ['-n', router, 'link', 'add', v, 'type', 'veth', 'peer', 'name', 'eth0', 'address', mac(instanceId), 'netns', ns]);
+      await run('ip', ['-n', router, 'neigh', 'flush', 'to', net.privateIp]).catch(() => {});
       await run('ip', ['-n', router, 'link', 'set', v, 'master', br, 'up']);
       await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       await run('ip', ['-n', ns, 'addr', 'add', `${net.privateIp}/${prefix}`, 'dev', 'eth0']);

@@ -313,6 +313,7 @@ export class RealDriver implements MachineDriver {
   private async boot(m: Machine): Promise<number> {
     const spec = m.rec.spec;
     const id = spec.instanceId;
+    const t0 = Date.now();
     await this.layers.ensure(spec.layers);
     await mkdir(join(m.dir, 'upper'), { recursive: true });
     await mkdir(join(m.dir, 'work'), { recursive: true });
@@ -352,6 +353,7 @@ export class RealDriver implements MachineDriver {
     m.rec.pid = pid;
     m.rec.startTime = startTime;
     await saveRecord(m.dir, m.rec);
+    this.log(`${id}: init runs (pid ${pid}) after ${Date.now() - t0} ms`);
     if (m.rec.state === 'pending') void this.probe(m, pid);
     return pid;
   }
@@ -373,13 +375,15 @@ export class RealDriver implements MachineDriver {
 
   /** Waits for sshd's banner through the public path; then the machine is `running`. */
   private async probe(m: Machine, pid: number): Promise<void> {
-    const deadline = Date.now() + 180_000;
+    const t0 = Date.now();
+    const deadline = t0 + 180_000;
     while (!this.closed && m.rec.pid === pid && !m.halting) {
       if (await sshAnswers(this.target(m), 2000)) break;
       if (Date.now() > deadline) break; // EC2 says running even when sshd never comes up
       await sleep(100);
     }
     if (m.rec.pid !== pid || m.halting) return;
+    this.log(`${m.rec.spec.instanceId}: sshd answers after ${Date.now() - t0} ms`);
     await this.expose(m);
     if (m.rec.state === 'pending') await this.set(m, 'running');
   }
@@ -432,6 +436,7 @@ export class RealDriver implements MachineDriver {
   private async halt(m: Machine, force: boolean): Promise<void> {
     m.halting = true;
     const id = m.rec.spec.instanceId;
+    const t0 = Date.now();
     if (m.watch) clearInterval(m.watch);
     m.watch = undefined;
     await m.proxy?.close().catch(() => {});
@@ -454,6 +459,7 @@ export class RealDriver implements MachineDriver {
     m.rec.startTime = undefined;
     await this.networks.detach(id);
     await this.afterGone(m);
+    this.log(`${id}: halted in ${Date.now() - t0} ms`);
   }
 
   /** Drops the VPC's router when no machine of the VPC runs any more. */
