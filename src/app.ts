@@ -6,10 +6,20 @@ import type { CredentialResolver } from './auth/principal.ts';
 import type { ServiceName } from './protocol/model.ts';
 import type { ServiceHandlers } from './services/handler.ts';
 import type { AuthzMapper } from './services/authz.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from './pipeline/context.ts';
 
 /** Decides whether ctx.principal may perform ctx.operation on its input; throws AccessDenied. */
 export type Authorizer = (app: App, ctx: RequestContext) => Promise<void>;
+
+/**
+ * Answers a request by its Host before the AWS pipeline (S3 website endpoints); returns false,
+ * synchronously, for requests it does not serve. It answers (and catches) everything itself.
+ */
+export type HostRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** Adjusts a serialized response before it is written (S3 CORS headers); must not throw. */
+export type ResponseHook = (ctx: RequestContext) => Promise<void>;
 
 /** Records a finished request (audit trail); must never throw or delay the response. */
 export type Recorder = (ctx: RequestContext) => void;
@@ -33,5 +43,9 @@ export interface App {
   authz: Partial<Record<ServiceName, AuthzMapper>>;
   authorizer: Authorizer;
   recorders: Recorder[];
+  /** Tried in order before the pipeline (see HostRoute). */
+  hostRoutes?: HostRoute[];
+  /** Run in order after serialization, before the response is written. */
+  responseHooks?: ResponseHook[];
   now(): Date;
 }

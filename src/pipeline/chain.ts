@@ -84,6 +84,13 @@ export async function handleRequest(app: App, req: IncomingMessage, res: ServerR
     ctx.error = err instanceof AwsError ? err : undefined;
     ctx.response = serializeError(ctx, err);
   }
+  for (const hook of app.responseHooks ?? []) {
+    try {
+      await hook(ctx);
+    } catch (err) {
+      console.error('response hook failed', err);
+    }
+  }
   await writeResponse(ctx);
   for (const record of app.recorders) {
     try {

@@ -1,6 +1,7 @@
 /**
  * The AWS endpoint: a bare node:http server (no web framework) that hands every request to the
- * pipeline, except Stratus's own routes under /_stratus/.
+ * pipeline, except Stratus's own routes under /_stratus/ and hosts a service serves itself
+ * (app.hostRoutes: S3 website endpoints such as bucket.s3-website.localhost).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
@@ -31,6 +32,7 @@ export function createStratusServer(app: App, options: ServerOptions): Server {
         return;
       }
     }
+    for (const route of app.hostRoutes ?? []) if (route(req, res)) return;
     handleRequest(app, req, res).catch((err: unknown) => {
       // handleRequest answers every AWS error itself; this is a last resort for bugs.
       console.error('unhandled request failure', err);
