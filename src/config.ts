@@ -24,6 +24,10 @@ export interface StratusConfig {
   defaultAccountId: string;
   rootAccessKeyId: string;
   rootSecretAccessKey: string;
+  /** S3: host suffixes naming a bucket virtual-host style (bucket.SUFFIX); undefined = the router's defaults. */
+  s3Hosts?: string[];
+  /** S3 website endpoints: BUCKET.s3-website[-.REGION].SUFFIX; undefined = localhost, localhost.localstack.cloud. */
+  s3WebsiteHosts?: string[];
 }
 
 export class ConfigError extends Error {
@@ -46,6 +50,9 @@ Options (environment variable in brackets):
   --machines=MODE          EC2 machines: real, metadata or auto (default) [STRATUS_MACHINES]
   --no-enforce-iam         permissive mode: do not evaluate IAM policies [STRATUS_ENFORCE_IAM=false]
   --region R               default region, default us-east-1 [STRATUS_REGION]
+  --s3-hosts LIST          S3 virtual-host suffixes, comma-separated [STRATUS_S3_HOSTS]
+  --s3-website-hosts LIST  S3 website endpoint suffixes, default localhost,localhost.localstack.cloud
+                           (BUCKET.s3-website.SUFFIX, BUCKET.s3-website-REGION.SUFFIX) [STRATUS_S3_WEBSITE_HOSTS]
   -h, --help               show this text
 
 Root key of the default account 000000000000:
@@ -60,6 +67,8 @@ export const CONFIG_FLAGS: Readonly<Record<string, FlagKind>> = {
   'data-dir': 'value',
   machines: 'value',
   region: 'value',
+  's3-hosts': 'value',
+  's3-website-hosts': 'value',
   'enforce-iam': 'boolean',
   'no-enforce-iam': 'boolean',
 };
@@ -165,6 +174,10 @@ export function configFromFlags(
   const dataDir = pick('data-dir', 'STRATUS_DATA_DIR');
   const machines = pick('machines', 'STRATUS_MACHINES');
   const region = pick('region', 'STRATUS_REGION');
+  const hostList = (v: [string, string] | undefined) =>
+    v ? v[0].split(',').map((h) => h.trim().toLowerCase().replace(/^\.+/, '')).filter(Boolean) : undefined;
+  const s3Hosts = hostList(pick('s3-hosts', 'STRATUS_S3_HOSTS'));
+  const s3WebsiteHosts = hostList(pick('s3-website-hosts', 'STRATUS_S3_WEBSITE_HOSTS'));
 
   let enforceIam = true;
   if (flags.has('no-enforce-iam') && flags.has('enforce-iam'))
@@ -196,5 +209,7 @@ export function configFromFlags(
     defaultAccountId: DEFAULT_ACCOUNT_ID,
     rootAccessKeyId,
     rootSecretAccessKey,
+    ...(s3Hosts ? { s3Hosts } : {}),
+    ...(s3WebsiteHosts ? { s3WebsiteHosts } : {}),
   };
 }

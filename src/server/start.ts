@@ -37,7 +37,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
   const clockOffsetMs = Number(process.env.STRATUS_TEST_CLOCK_OFFSET_MS ?? 0);
   const now = () => new Date(Date.now() + clockOffsetMs);
   const app: App = {
-    options: { region: config.region, clockOffsetMs },
+    options: { region: config.region, clockOffsetMs, ...(config.s3Hosts ? { s3VirtualHostSuffixes: config.s3Hosts } : {}) },
     // Root keys first, then IAM users' keys and STS temporary credentials.
     credentials: chainCredentialResolvers(stores.rootCredentials, createIamCredentialResolver(backend, now)),
     handlers: {},
