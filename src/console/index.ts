@@ -161,6 +161,8 @@ export function consoleRoute(options: ConsoleOptions = {}) {
         { account: String(r.Account), arn: String(r.Arn), userId: String(r.UserId) },
         region,
       );
+      // A new sign-in replaces the browser's previous session (and a fresh id every time).
+      sessions.delete(readCookie(req.headers.cookie, COOKIE));
       redirect(res, safeNext(next), { 'set-cookie': cookie(s.id) });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -184,10 +186,13 @@ export function consoleRoute(options: ConsoleOptions = {}) {
       }
       if (method === 'GET') {
         const next = url.searchParams.get('next') ?? '';
+        // Only a bare error code is shown back (the query is attacker-controlled text).
+        const expired = /^[A-Za-z]{1,40}$/.exec(url.searchParams.get('expired') ?? '')?.[0];
+        const error = expired ? `Your credentials no longer work (${expired}). Sign in again.` : undefined;
         return send(
           res,
           200,
-          signInPage({ next, signedOut: url.searchParams.has('signedout') }, app.options.region),
+          signInPage({ next, signedOut: url.searchParams.has('signedout'), error }, app.options.region),
         );
       }
     }
@@ -231,7 +236,14 @@ export function consoleRoute(options: ConsoleOptions = {}) {
       defaultRegion: app.options.region,
     };
     try {
-      send(res, 200, await handler(ctx));
+      const body = await handler(ctx);
+      const rejected = ctx.client.credentialsRejected;
+      if (rejected) {
+        // The key was deleted, deactivated or has expired: end the session rather than show errors.
+        sessions.delete(session.id);
+        return redirect(res, href('/signin', { expired: rejected.code }), { 'set-cookie': cookie('', 0) });
+      }
+      send(res, 200, body);
     } catch (err) {
       // The keys never reach the log: only the page path and the error.
       console.error(`console: ${url.pathname} failed:`, err instanceof Error ? err.message : err);

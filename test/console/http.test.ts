@@ -7,6 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  IAMClient,
+  CreateUserCommand,
+  PutUserPolicyCommand,
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -169,4 +176,34 @@ test('every call the console makes for a user is a read-only one (the audit trai
     mine.filter((e) => e.readOnly !== true).map((e) => e.eventName),
     [],
   );
+});
+
+test('a deleted access key ends the session: the next page sends the user to sign in again', async () => {
+  const iam = new IAMClient(sdkConfig(server));
+  await iam.send(new CreateUserCommand({ UserName: 'short-lived' }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'short-lived',
+      PolicyName: 's3',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+      }),
+    }),
+  );
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'short-lived' }))).AccessKey!;
+  const r = await signIn({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
+  assert.equal(r.status, 303);
+  const cookie = sessionCookie(r);
+  const ok = await fetch(`${base}/s3`, { headers: { cookie } });
+  assert.match(await ok.text(), /http-console/);
+  await iam.send(new DeleteAccessKeyCommand({ UserName: 'short-lived', AccessKeyId: key.AccessKeyId! }));
+  const after = await fetch(`${base}/s3`, { headers: { cookie }, redirect: 'manual' });
+  assert.equal(after.status, 303);
+  assert.equal(after.headers.get('location'), '/_stratus/console/signin?expired=InvalidAccessKeyId');
+  assert.match(after.headers.get('set-cookie')!, /Max-Age=0/);
+  const again = await fetch(`${base}/s3`, { headers: { cookie }, redirect: 'manual' });
+  assert.match(again.headers.get('location')!, /\/signin\?next=/, 'the session is gone');
+  const form = await (await fetch(`${base}/signin?expired=InvalidAccessKeyId`)).text();
+  assert.match(form, /Your credentials no longer work \(InvalidAccessKeyId\)/);
 });

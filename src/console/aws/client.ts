@@ -104,13 +104,33 @@ function decodeEntities(s: string): string {
   );
 }
 
+/** Answers meaning the key pair itself is no longer good (deleted, deactivated, expired). */
+const CREDENTIAL_ERRORS = new Set([
+  'InvalidClientTokenId',
+  'InvalidAccessKeyId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'AuthFailure',
+  'InvalidToken',
+]);
+
 export class ConsoleClient {
+  /** Set when an answer says the credentials no longer work: the session should end. */
+  credentialsRejected?: ApiError;
+
   constructor(
     private readonly endpoint: Endpoint,
     private readonly keys: KeyPair,
     readonly region: string,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private fail(raw: Raw, service: string): ApiError {
+    const err = errorFrom(raw, service);
+    if (CREDENTIAL_ERRORS.has(err.code)) this.credentialsRejected = err;
+    return err;
+  }
 
   private send(
     method: string,
@@ -195,7 +215,7 @@ export class ConsoleClient {
       { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       Buffer.from(form),
     );
-    if (raw.status >= 300) throw errorFrom(raw, service);
+    if (raw.status >= 300) throw this.fail(raw, service);
     const doc = xml.parse(raw.body.toString('utf8')) as Xml;
     const top = doc[`${action}Response`] as Xml | undefined;
     if (!top) return {};
@@ -241,7 +261,7 @@ export class ConsoleClient {
       {},
       Buffer.alloc(0),
     );
-    if (raw.status >= 300) throw errorFrom(raw, 's3');
+    if (raw.status >= 300) throw this.fail(raw, 's3');
     return {
       xml: o.head || raw.body.length === 0 ? {} : (xml.parse(raw.body.toString('utf8')) as Xml),
       headers: raw.headers,
@@ -268,7 +288,7 @@ export class ConsoleClient {
       },
       Buffer.from(JSON.stringify(input)),
     );
-    if (raw.status >= 300) throw errorFrom(raw, service);
+    if (raw.status >= 300) throw this.fail(raw, service);
     return raw.body.length ? JSON.parse(raw.body.toString('utf8')) : {};
   }
 
