@@ -26,6 +26,7 @@ import {
   ModifyImageAttributeCommand,
   DescribeImageAttributeCommand,
   CreateKeyPairCommand,
+  CreateTagsCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   waitUntilInstanceRunning,
@@ -112,6 +113,21 @@ test('RunInstances: counts, addresses, names, tags; the SDK v3 waiters see runni
   const gone = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!.flatMap((x) => x.Instances!);
   assert.ok(gone.every((i) => i.State!.Code === 48), 'terminated instances stay visible');
   assert.equal((await errorOf(ec2.send(new StartInstancesCommand({ InstanceIds: [ids[0]!] })))).name, 'IncorrectInstanceState');
+});
+
+test('tags written while the machine boots are kept, and so is the state the machine reached', async () => {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro' }));
+  const id = r.Instances![0]!.InstanceId!;
+  // Keep changing the instance across its pending → running transition (the driver's half second).
+  for (let round = 0; round < 12; round++) {
+    await Promise.all(Array.from({ length: 4 }, (_, i) => ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: `k${round * 4 + i}`, Value: 'v' }] }))));
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const doc = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+  assert.equal(doc.Tags!.length, 48);
+  assert.equal(doc.State!.Name, 'running');
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
 });
 
 test('RunInstances errors as AWS words them', async () => {

@@ -9,6 +9,12 @@ import type { Ec2Repository, Scope } from './store.ts';
 export interface Ec2Env {
   repo: Ec2Repository;
   driver: MachineDriver;
+  /**
+   * Runs fn alone among the changes of its account and region. Every handler that changes state
+   * runs this way, and so must background writers (driver state changes, image completion):
+   * documents are read and written across awaits, and interleaved writers would lose updates.
+   */
+  exclusive<T>(scope: Scope, fn: () => Promise<T>): Promise<T>;
   /** Creates the default VPC and friends for a scope on first use. */
   ensureDefaults(scope: Scope): Promise<void>;
   /**

@@ -187,12 +187,18 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         (async () => {
           try {
             const layer = await env.driver.createImage(instance.InstanceId);
-            const now = await env.repo.get<ImageDoc>(scope, id);
-            if (!now) return void (await env.driver.deleteLayer(layer));
-            await env.repo.put(scope, 'image', id, { ...now, State: 'available', _layers: [...instance._layers, layer] });
+            const kept = await env.exclusive(scope, async () => {
+              const now = await env.repo.get<ImageDoc>(scope, id);
+              if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'available', _layers: [...instance._layers, layer] });
+              return Boolean(now);
+            });
+            // Deregistered while pending: the layer has no image.
+            if (!kept) await env.driver.deleteLayer(layer);
           } catch (e) {
-            const now = await env.repo.get<ImageDoc>(scope, id);
-            if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'failed', StateReason: { Code: 'Server.InternalError', Message: `Server.InternalError: ${(e as Error).message}` } });
+            await env.exclusive(scope, async () => {
+              const now = await env.repo.get<ImageDoc>(scope, id);
+              if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'failed', StateReason: { Code: 'Server.InternalError', Message: `Server.InternalError: ${(e as Error).message}` } });
+            });
           }
         })(),
       );
@@ -242,8 +248,10 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       background(
         (async () => {
           await new Promise((r) => setTimeout(r, 200));
-          const now = await env.repo.get<ImageDoc>(scope, id);
-          if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'available' });
+          await env.exclusive(scope, async () => {
+            const now = await env.repo.get<ImageDoc>(scope, id);
+            if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'available' });
+          });
         })(),
       );
       return { ImageId: id };

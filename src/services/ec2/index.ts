@@ -30,7 +30,21 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const { driver } = await createMachineDriver({ dataDir: deps.config.dataDir, mode: deps.config.machines, log });
   // One promise per scope: concurrent first requests must not create two default VPCs.
   const ready = new Map<string, Promise<void>>();
+  // Changes within one account and region run one at a time: handlers read, modify and write
+  // documents across awaits, and two at once could lose an update (two rules, one address).
+  const locks = new Map<string, Promise<unknown>>();
+  const serialized = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => {});
+    locks.set(key, settled);
+    void settled.then(() => {
+      if (locks.get(key) === settled) locks.delete(key);
+    });
+    return next;
+  };
   const env: Ec2Env = {
+    exclusive: (scope, fn) => serialized(`${scope.account}/${scope.region}`, fn),
     repo,
     driver,
     async instanceProfile(ctx, ref) {
@@ -66,7 +80,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
       return p;
     },
   };
-  const bridge = new MachinesBridge(repo, driver, log);
+  const bridge = new MachinesBridge(repo, driver, env.exclusive, log);
   await bridge.start();
 
   const all: ServiceHandlers = {
@@ -80,19 +94,6 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     ...tagHandlers(env),
     ...volumeHandlers(env),
   };
-  // Changes within one account and region run one at a time: handlers read, modify and write
-  // documents across awaits, and two at once could lose an update (two rules, one address).
-  const locks = new Map<string, Promise<unknown>>();
-  const serialized = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => {});
-    locks.set(key, settled);
-    void settled.then(() => {
-      if (locks.get(key) === settled) locks.delete(key);
-    });
-    return next;
-  };
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};
   for (const [name, fn] of Object.entries(all)) {
@@ -103,7 +104,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
       // The authorize step has passed: a dry run would have succeeded.
       if (input?.DryRun) throw new DryRunOperation();
       if (readOnly) return fn(input, ctx);
-      return serialized(`${scope.account}/${scope.region}`, () => fn(input, ctx));
+      return env.exclusive(scope, () => fn(input, ctx));
     };
     handlers[name] = wrapped;
   }

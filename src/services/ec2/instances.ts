@@ -172,8 +172,10 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
             await env.driver.terminate(d.InstanceId);
           } catch (e) {
             // A machine the driver no longer knows is as good as terminated.
-            const now = await env.repo.get<InstanceDoc>(scope, d.InstanceId);
-            if (now && now.State.Name !== 'terminated') await env.repo.put(scope, 'instance', d.InstanceId, bridge.apply(now, 'terminated', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }));
+            await env.exclusive(scope, async () => {
+              const now = await env.repo.get<InstanceDoc>(scope, d.InstanceId);
+              if (now && now.State.Name !== 'terminated') await env.repo.put(scope, 'instance', d.InstanceId, bridge.apply(now, 'terminated', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }));
+            });
             if (!(e instanceof Error && e.name === 'MachineError')) throw e;
           }
         },

@@ -9,7 +9,7 @@ import { IncorrectInstanceState } from '../../generated/ec2/errors.ts';
 import { parseCidr, intToIp, network } from './cidr.ts';
 import { hostnameOf, stateOf, userInitiated, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
-import type { Ec2Repository } from './store.ts';
+import type { Ec2Repository, Scope } from './store.ts';
 
 /** How long terminated instances stay visible (AWS: about an hour). */
 export const TERMINATED_TTL_MS = 60 * 60 * 1000;
@@ -48,6 +48,7 @@ export class MachinesBridge {
   constructor(
     private readonly repo: Ec2Repository,
     private readonly driver: MachineDriver,
+    private readonly exclusive: <T>(scope: Scope, fn: () => Promise<T>) => Promise<T>,
     private readonly log: (line: string) => void = () => {},
   ) {}
 
@@ -125,8 +126,12 @@ export class MachinesBridge {
       .then(async () => {
         const found = await this.repo.findById<InstanceDoc>(c.instanceId);
         if (!found || found.kind !== 'instance') return;
-        if (found.doc.State.Name === 'terminated') return;
-        await this.repo.put(found.scope, 'instance', c.instanceId, this.apply(found.doc, c.state, c.reason));
+        await this.exclusive(found.scope, async () => {
+          // Re-read inside the lock: a handler may have changed the document meanwhile.
+          const doc = await this.repo.get<InstanceDoc>(found.scope, c.instanceId);
+          if (!doc || doc.State.Name === 'terminated') return;
+          await this.repo.put(found.scope, 'instance', c.instanceId, this.apply(doc, c.state, c.reason));
+        });
       })
       .catch((e) => this.log(`ec2: cannot record state of ${c.instanceId}: ${(e as Error).message}`));
     this.chains.set(c.instanceId, next);
