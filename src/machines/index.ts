@@ -18,14 +18,15 @@ export { buildBaseImage, imageCacheDir } from './real/base-image.ts';
 export interface CreateDriverOptions {
   /** The server's data dir; machines live under `<dataDir>/machines-real` or `machines-metadata`. */
   dataDir: string;
-  /** 'auto' (default): real when supported. Env STRATUS_MACHINES=real|metadata|auto overrides. */
+  /** 'auto' (default): real when supported. Without it, env STRATUS_MACHINES=real|metadata|auto decides. */
   mode?: 'auto' | 'real' | 'metadata';
   imageCacheDir?: string;
   log?: (line: string) => void;
 }
 
 export async function createMachineDriver(options: CreateDriverOptions): Promise<{ driver: MachineDriver; reason: string }> {
-  const mode = (process.env.STRATUS_MACHINES as CreateDriverOptions['mode']) ?? options.mode ?? 'auto';
+  // An explicit mode (the server's config, which already read flags and env) wins over the env.
+  const mode = options.mode ?? (process.env.STRATUS_MACHINES as CreateDriverOptions['mode']) ?? 'auto';
   if (mode !== 'metadata') {
     // The base image lives in `<data-dir>/images` (or STRATUS_IMAGE_CACHE), where `stratus images build` puts it.
     const cache = imageCacheDir(options.dataDir, options.imageCacheDir);
