@@ -131,6 +131,7 @@ import type {
   ListPartsRequest,
   NotificationConfiguration,
   NotificationConfigurationDeprecated,
+  OptionsObjectRequest,
   PostObjectOutput,
   PostObjectRequest,
   PutBucketAbacRequest,
@@ -261,6 +262,7 @@ export interface S3Operations {
   ListObjects(input: ListObjectsRequest, ctx: HandlerContext): Promise<ListObjectsOutput>;
   ListObjectsV2(input: ListObjectsV2Request, ctx: HandlerContext): Promise<ListObjectsV2Output>;
   ListParts(input: ListPartsRequest, ctx: HandlerContext): Promise<ListPartsOutput>;
+  OptionsObject(input: OptionsObjectRequest, ctx: HandlerContext): Promise<void>;
   PostObject(input: PostObjectRequest, ctx: HandlerContext): Promise<PostObjectOutput>;
   PutBucketAbac(input: PutBucketAbacRequest, ctx: HandlerContext): Promise<void>;
   PutBucketAccelerateConfiguration(input: PutBucketAccelerateConfigurationRequest, ctx: HandlerContext): Promise<void>;
@@ -381,6 +383,7 @@ export const S3_OPERATIONS: readonly S3OperationName[] = [
   'ListObjects',
   'ListObjectsV2',
   'ListParts',
+  'OptionsObject',
   'PostObject',
   'PutBucketAbac',
   'PutBucketAccelerateConfiguration',

@@ -1808,6 +1808,11 @@ export type ObjectVersionStorageClass = "STANDARD" | (string & {});
 
 export type OptionalObjectAttributes = "RestoreStatus" | (string & {});
 
+export interface OptionsObjectRequest {
+  Bucket: string;
+  Key?: string;
+}
+
 export interface OutputLocation {
   S3?: S3Location;
 }
