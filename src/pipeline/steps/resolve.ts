@@ -144,6 +144,11 @@ function resolveS3(app: App, ctx: RequestContext, model: ServiceModel): void {
       return;
     }
   }
+  // CORS preflight (bucket or object URL): not a model operation; the overlay's OptionsObject.
+  if (ctx.method === 'OPTIONS' && s3.bucket && model.operations.OptionsObject) {
+    ctx.operation = model.operations.OptionsObject;
+    return;
+  }
   const op = resolveOperation(model, ctx.method, s3, ctx.query, ctx.headers);
   if (op) ctx.operation = op;
   else {
