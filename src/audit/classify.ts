@@ -61,6 +61,9 @@ const S3_DATA = new Set([
   'ListMultipartUploads',
 ]);
 
+/** Object listings: data events whose object resource is the listed prefix (ARNPrefix). */
+const LISTINGS = new Set(['ListObjects', 'ListObjectsV2', 'ListObjectVersions']);
+
 export function isDataEvent(service: string, operation: string): boolean {
   return service === 's3' && S3_DATA.has(operation);
 }
@@ -83,6 +86,7 @@ export function recordResources(
     const out: EventResource[] = [];
     const key = str(input.Key);
     if (key !== undefined) out.push({ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${key}` });
+    else if (LISTINGS.has(operation)) out.push({ type: 'AWS::S3::Object', ARNPrefix: `arn:aws:s3:::${bucket}/${str(input.Prefix) ?? ''}` });
     out.push({ accountId, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` });
     return out;
   }

@@ -33,7 +33,9 @@ export interface UserIdentity {
 export interface EventResource {
   accountId?: string;
   type: string;
-  ARN: string;
+  /** One of ARN and ARNPrefix (object listings name the prefix they list). */
+  ARN?: string;
+  ARNPrefix?: string;
 }
 
 export interface CloudTrailEvent {

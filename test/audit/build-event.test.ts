@@ -150,6 +150,10 @@ test('S3 object calls are data events with bucketName, key and Host; no body', (
   )!;
   assert.deepEqual(list.event.requestParameters, { bucketName: 'photos', prefix: 'a/', 'max-keys': 10, Host: '127.0.0.1:4566' });
   assert.equal(list.event.readOnly, true);
+  assert.deepEqual(list.event.resources, [
+    { type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::photos/a/' },
+    { accountId: '111122223333', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::photos' },
+  ]);
 
   const create = buildRecord(
     ctxOf({ service: 's3', operation: 'CreateBucket', principal: ROOT, input: { Bucket: 'b1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } } }),

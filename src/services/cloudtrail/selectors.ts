@@ -48,7 +48,7 @@ function readWriteMatches(type: string | undefined, readOnly: boolean): boolean 
 }
 
 function objectArns(e: CloudTrailEvent): string[] {
-  return (e.resources ?? []).filter((r) => r.type === 'AWS::S3::Object').map((r) => r.ARN);
+  return (e.resources ?? []).filter((r) => r.type === 'AWS::S3::Object').map((r) => r.ARN ?? r.ARNPrefix ?? '');
 }
 
 function basicMatches(s: EventSelector, e: CloudTrailEvent): boolean {
@@ -57,12 +57,9 @@ function basicMatches(s: EventSelector, e: CloudTrailEvent): boolean {
   for (const d of s.DataResources ?? []) {
     if (d.Type !== 'AWS::S3::Object' || e.eventSource !== 's3.amazonaws.com') continue;
     const arns = objectArns(e);
-    // A bucket-level data event (object listings) matches its bucket's selector.
-    const bucket = (e.resources ?? []).find((r) => r.type === 'AWS::S3::Bucket')?.ARN;
     for (const v of d.Values ?? []) {
       if (v === 'arn:aws:s3' || v === 'arn:aws:s3:::') return true;
       if (arns.some((a) => a.startsWith(v))) return true;
-      if (!arns.length && bucket && v.startsWith(`${bucket}/`)) return true;
     }
   }
   return false;
@@ -87,7 +84,7 @@ function fieldValues(field: string, e: CloudTrailEvent): string[] {
     case 'resources.type':
       return e.eventCategory === 'Data' ? ['AWS::S3::Object'] : (e.resources ?? []).map((r) => r.type);
     case 'resources.ARN':
-      return (e.resources ?? []).map((r) => r.ARN);
+      return (e.resources ?? []).map((r) => r.ARN ?? r.ARNPrefix ?? '');
     default:
       return [];
   }
