@@ -207,3 +207,32 @@ test('a deleted access key ends the session: the next page sends the user to sig
   const form = await (await fetch(`${base}/signin?expired=InvalidAccessKeyId`)).text();
   assert.match(form, /Your credentials no longer work \(InvalidAccessKeyId\)/);
 });
+
+test('audit filters: a time range outside the events finds none; attribute filters narrow; the region picker switches region', async () => {
+  const cookie = sessionCookie(await signIn());
+  const get = async (q: Record<string, string>) =>
+    (await fetch(`${base}/audit?${new URLSearchParams(q)}`, { headers: { cookie } })).text();
+  const future = await get({ start: '2099-01-01T00:00', end: '2099-01-02T00:00' });
+  assert.match(future, /No events match\./);
+  const now = new Date();
+  const iso = (d: Date) => d.toISOString().slice(0, 19);
+  let around = '';
+  for (let i = 0; i < 50 && !/CreateBucket/.test(around); i++) {
+    around = await get({
+      key: 'EventName',
+      value: 'CreateBucket',
+      start: iso(new Date(now.getTime() - 3_600_000)),
+      end: iso(new Date(now.getTime() + 60_000)),
+    });
+    if (!/CreateBucket/.test(around)) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(around, /<th scope="row">CreateBucket<\/th>/);
+  assert.doesNotMatch(around, /<th scope="row">(?!CreateBucket<)/, 'only CreateBucket events');
+  const west = await get({ region: 'us-west-2', key: 'EventName', value: 'CreateBucket' });
+  assert.match(west, /<option value="us-west-2" selected>/);
+  const ec2West = await (await fetch(`${base}/ec2?region=us-west-2`, { headers: { cookie } })).text();
+  assert.match(ec2West, /<h1>EC2 · us-west-2<\/h1>/);
+  // A malformed region falls back to the session's.
+  const bogus = await (await fetch(`${base}/ec2?region=../../etc`, { headers: { cookie } })).text();
+  assert.match(bogus, /<h1>EC2 · us-east-1<\/h1>/);
+});
