@@ -27,6 +27,8 @@ import {
   DescribeImageAttributeCommand,
   CreateKeyPairCommand,
   CreateTagsCommand,
+  ModifyInstanceMetadataOptionsCommand,
+  MonitorInstancesCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   waitUntilInstanceRunning,
@@ -170,6 +172,11 @@ test('ClientToken makes RunInstances idempotent; attributes; termination protect
   const t = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'instanceType' }));
   assert.equal(t.InstanceType!.Value, 't2.small');
   await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false } }));
+  const md = await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: id, HttpTokens: 'required', HttpPutResponseHopLimit: 2 }));
+  assert.equal(md.InstanceMetadataOptions!.HttpTokens, 'required');
+  await ec2.send(new MonitorInstancesCommand({ InstanceIds: [id] }));
+  const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+  assert.deepEqual([described.MetadataOptions!.HttpTokens, described.MetadataOptions!.HttpPutResponseHopLimit, described.Monitoring!.State], ['required', 2, 'enabled']);
   const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true }));
   assert.equal(status.InstanceStatuses![0]!.InstanceState!.Name, 'stopped');
   assert.deepEqual((await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }))).InstanceStatuses, []);

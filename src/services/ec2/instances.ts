@@ -70,6 +70,14 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     return out;
   }
 
+  async function monitoring(input: any, ctx: any, state: 'enabled' | 'disabled') {
+    dryRun(input);
+    const scope = scopeOf(ctx);
+    const docs = await byIds(env, scope, input.InstanceIds ?? []);
+    for (const d of docs) await env.repo.put(scope, 'instance', d.InstanceId, { ...d, Monitoring: { State: state } });
+    return { InstanceMonitorings: docs.map((d) => ({ InstanceId: d.InstanceId, Monitoring: { State: state === 'enabled' ? 'pending' : 'disabling' } })) };
+  }
+
   return {
     async RunInstances(input, ctx) {
       return runInstances(env, input, ctx, (doc) => bridge.launch(doc));
@@ -298,6 +306,29 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       }
       await env.repo.put(scope, 'instance', doc.InstanceId, doc);
       return {};
+    },
+
+    async ModifyInstanceMetadataOptions(input, ctx) {
+      const scope = scopeOf(ctx);
+      const [doc] = await byIds(env, scope, [input.InstanceId ?? '']);
+      const current = doc!.MetadataOptions as Record<string, unknown>;
+      const next: Record<string, unknown> = { ...current, State: 'pending' };
+      for (const k of ['HttpTokens', 'HttpPutResponseHopLimit', 'HttpEndpoint', 'HttpProtocolIpv6', 'InstanceMetadataTags']) {
+        if (input[k] !== undefined) next[k] = input[k];
+      }
+      const hop = next.HttpPutResponseHopLimit as number;
+      if (hop < 1 || hop > 64) throw new InvalidParameterValue(`Value (${hop}) for parameter HttpPutResponseHopLimit is invalid. Must be between 1 and 64.`);
+      // The change applies at once here; AWS reports `pending` first, then `applied`.
+      await env.repo.put(scope, 'instance', doc!.InstanceId, { ...doc!, MetadataOptions: { ...next, State: 'applied' } });
+      return { InstanceId: doc!.InstanceId, InstanceMetadataOptions: next };
+    },
+
+    async MonitorInstances(input, ctx) {
+      return monitoring(input, ctx, 'enabled');
+    },
+
+    async UnmonitorInstances(input, ctx) {
+      return monitoring(input, ctx, 'disabled');
     },
 
     async GetConsoleOutput(input, ctx) {
