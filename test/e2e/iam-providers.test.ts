@@ -1,4 +1,4 @@
-/** SAML and OIDC providers' lifecycle, and GetAccountAuthorizationDetails, through boto3. */
+/** SAML and OIDC providers' lifecycle, service-linked roles, GetAccountAuthorizationDetails, through boto3. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -83,4 +83,34 @@ out({"groups": u["GroupList"], "inline": u["UserPolicyList"][0]["PolicyDocument"
   assert.deepEqual(out.g, [
     [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
   ]);
+});
+
+test('service-linked roles: named after the service, protected, deleted through their own operation', async () => {
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+r = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")["Role"]
+dup = call(iam.create_service_linked_role, AWSServiceName="autoscaling.amazonaws.com")
+custom = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com", CustomSuffix="web")["Role"]["RoleName"]
+prot = call(iam.delete_role, RoleName=r["RoleName"])
+task = iam.delete_service_linked_role(RoleName=r["RoleName"])["DeletionTaskId"]
+status = iam.get_service_linked_role_deletion_status(DeletionTaskId=task)["Status"]
+out({"arn": r["Arn"], "trust": r["AssumeRolePolicyDocument"], "dup": dup["error"], "custom": custom, "prot": [prot["error"], prot["message"]], "status": status, "task": task})`,
+    server.env(),
+  );
+  assert.equal(
+    out.arn,
+    'arn:aws:iam::000000000000:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+  );
+  assert.deepEqual(out.trust.Statement[0].Principal, { Service: ['autoscaling.amazonaws.com'] });
+  assert.equal(out.dup, 'InvalidInput');
+  assert.equal(out.custom, 'AWSServiceRoleForAutoScaling_web');
+  assert.deepEqual(out.prot, [
+    'UnmodifiableEntity',
+    "Cannot perform the operation on the protected role 'AWSServiceRoleForAutoScaling' - this role is only modifiable by AWS",
+  ]);
+  assert.equal(out.status, 'SUCCEEDED');
+  assert.match(
+    out.task,
+    /^task\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling\/[0-9a-f-]{36}$/,
+  );
 });

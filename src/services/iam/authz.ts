@@ -24,6 +24,7 @@ const ACCOUNT_LEVEL = new Set([
   'GetAccountAuthorizationDetails',
   'GetAccountPasswordPolicy',
   'ListVirtualMFADevices',
+  'GetServiceLinkedRoleDeletionStatus',
 ]);
 
 /** Listings whose resource is the entity type's path prefix (arn:aws:iam::ACCT:user/). */
@@ -78,6 +79,10 @@ export function iamAuthz(s: IamState): AuthzMapper {
       return req(`arn:aws:iam::${acct}:${LISTINGS[operation]}${input.PathPrefix ?? '/'}`);
     const create = CREATES[operation];
     if (create) return req(`arn:aws:iam::${acct}:${create[1]}${input.Path ?? '/'}${input[create[0]]}`);
+    if (operation === 'CreateServiceLinkedRole') {
+      context['iam:AWSServiceName'] = input.AWSServiceName;
+      return req(`arn:aws:iam::${acct}:role/aws-service-role/${input.AWSServiceName}/*`);
+    }
     if (operation === 'CreateSAMLProvider') return req(`arn:aws:iam::${acct}:saml-provider/${input.Name}`);
     if (operation === 'CreateOpenIDConnectProvider')
       return req(`arn:aws:iam::${acct}:oidc-provider/${providerKey(String(input.Url))}`);

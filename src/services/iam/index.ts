@@ -17,6 +17,7 @@ import { userHandlers } from './users.ts';
 import { authorizationDetailsHandlers } from './authorization-details.ts';
 import { userCredentialHandlers } from './user-credentials.ts';
 import { mfaHandlers } from './mfa.ts';
+import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
 import { simulateHandlers } from './simulate.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
@@ -37,6 +38,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       ...authorizationDetailsHandlers(s),
       ...userCredentialHandlers(s),
       ...mfaHandlers(s),
+      ...serviceLinkedRoleHandlers(s),
       ...simulateHandlers(s),
     },
     authz: iamAuthz(s),

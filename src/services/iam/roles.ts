@@ -16,7 +16,7 @@ import {
   tagsOut,
   type Paged,
 } from './common.ts';
-import { deleteConflict, limitExceeded } from './errors.ts';
+import { deleteConflict, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
 import type { RoleRecord, Tag } from './repository.ts';
@@ -137,6 +137,11 @@ export function roleHandlers(s: IamState): ServiceHandlers {
 
     async UpdateAssumeRolePolicy(input: { RoleName: string; PolicyDocument: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
+      if (r.path.startsWith('/aws-service-role/')) {
+        throw unmodifiable(
+          `Cannot perform the operation on the protected role '${r.name}' - this role is only modifiable by AWS`,
+        );
+      }
       await checkTrust(s, ctx.accountId, input.PolicyDocument);
       await save(s, ctx, 'role', { ...r, trust: input.PolicyDocument });
       return {};
@@ -144,6 +149,11 @@ export function roleHandlers(s: IamState): ServiceHandlers {
 
     async DeleteRole(input: { RoleName: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
+      if (r.path.startsWith('/aws-service-role/')) {
+        throw unmodifiable(
+          `Cannot perform the operation on the protected role '${r.name}' - this role is only modifiable by AWS`,
+        );
+      }
       if ((await s.repo.linksTo(ctx.accountId, 'profile-role', r.id)).length)
         throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
       if ((await s.repo.listInline(ctx.accountId, r.id)).length)
