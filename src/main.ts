@@ -1,12 +1,14 @@
 /**
  * Entry point: `stratus` sub-commands (accounts, images) or, by default, the server.
  */
-import { runCli } from './cli.ts';
+import { runCli, setImagesBuildHandler } from './cli.ts';
+import { imagesBuildCommand } from './machines/images-command.ts';
 import { loadConfig, ConfigError } from './config.ts';
 import { startStratus } from './server/start.ts';
 import { VERSION } from './version.ts';
 
 async function main(argv: string[]): Promise<void> {
+  setImagesBuildHandler(imagesBuildCommand);
   if (await runCli(argv)) return;
   let config;
   try {
