@@ -3,7 +3,7 @@
  * (ACLs disabled) unless CreateBucket says otherwise. Writes naming an ACL other than
  * bucket-owner-full-control are refused then; ACL reads answer the owner's FULL_CONTROL.
  */
-import { AccessControlListNotSupported, InvalidBucketAclWithObjectOwnership } from '../../generated/s3/errors.ts';
+import { AccessControlListNotSupported, InvalidBucketAclWithObjectOwnership, OwnershipControlsNotFoundError } from '../../generated/s3/errors.ts';
 import type {
   GetBucketAclOutput,
   GetBucketAclRequest,
@@ -71,6 +71,8 @@ export function aclHandlers(env: S3Env) {
 
     async GetBucketOwnershipControls(input: GetBucketOwnershipControlsRequest, _ctx: HandlerContext): Promise<GetBucketOwnershipControlsOutput> {
       const b = await env.bucket(input.Bucket);
+      // 'none': DeleteBucketOwnershipControls (access/ownership.ts) left the bucket without any.
+      if (b.objectOwnership === 'none') throw new OwnershipControlsNotFoundError(undefined, { BucketName: input.Bucket });
       return { OwnershipControls: { Rules: [{ ObjectOwnership: b.objectOwnership ?? 'BucketOwnerEnforced' }] } };
     },
   };

@@ -127,6 +127,10 @@ export interface S3Repository {
   /** 'not-empty' when objects remain; otherwise deletes it (and its unfinished uploads). */
   deleteBucket(name: string): Promise<{ result: 'deleted' | 'not-empty' | 'missing'; freed: string[] }>;
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
+  /** The bucket policy JSON (PutBucketPolicy) or none. */
+  setBucketPolicy(name: string, policy: string | undefined): Promise<void>;
+  /** Object Ownership (PutBucketOwnershipControls); undefined = BucketOwnerEnforced. */
+  setObjectOwnership(name: string, ownership: string | undefined): Promise<void>;
 
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /** Just the tags (authorization's s3:ExistingObjectTag); undefined when there is no object. */

@@ -218,6 +218,16 @@ export class SqliteS3Repository implements S3Repository {
     this.s('UPDATE s3_buckets SET tags = ? WHERE name = ?').run(tags ? JSON.stringify(tags) : null, name);
   }
 
+  async setBucketPolicy(name: string, policy: string | undefined) {
+    this.buckets.delete(name);
+    this.s('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
+  }
+
+  async setObjectOwnership(name: string, ownership: string | undefined) {
+    this.buckets.delete(name);
+    this.s('UPDATE s3_buckets SET object_ownership = ? WHERE name = ?').run(ownership ?? null, name);
+  }
+
   private getObjectSync(bucket: string, key: string): ObjectRecord | undefined {
     const r = this.s<[string, string], ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key);
     return r ? toObject(r) : undefined;
