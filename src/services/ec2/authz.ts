@@ -74,6 +74,8 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
       case 'StopInstances':
       case 'RebootInstances':
       case 'TerminateInstances':
+      case 'MonitorInstances':
+      case 'UnmonitorInstances':
         return Promise.all(((input.InstanceIds as string[]) ?? []).map(withTags));
       case 'GetConsoleOutput':
       case 'ModifyInstanceAttribute':
