@@ -1,0 +1,93 @@
+/**
+ * EC2 on real machines (Linux, root, tools present, a cached base image in STRATUS_IMAGE_CACHE;
+ * skipped otherwise): launch with a key pair and user data, trust only the console's host key,
+ * SSH in as the image's user, and keep disk and host key across stop/start.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  EC2Client,
+  CreateKeyPairCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  GetConsoleOutputCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  waitUntilInstanceRunning,
+  waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+} from '@aws-sdk/client-ec2';
+import { detectRealDriverSupport } from '../../src/machines/index.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { run } from '../support/clients.ts';
+
+const cache = process.env.STRATUS_IMAGE_CACHE;
+const support = await detectRealDriverSupport({ imageCacheDir: cache });
+const skip = !cache || !existsSync(join(cache, 'base.tar.zst')) ? 'set STRATUS_IMAGE_CACHE to a dir with base.tar.zst' : !support.ok && support.reason;
+
+let server: TestServer;
+let ec2: EC2Client;
+const dir = mkdtempSync(join(tmpdir(), 'ec2-real-'));
+const wait = { maxWaitTime: 120, minDelay: 1, maxDelay: 1 };
+
+before(async () => {
+  if (skip) return;
+  server = await startTestServer(['--machines=real']);
+  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
+});
+after(async () => server?.stop());
+
+async function hostKey(id: string): Promise<string> {
+  for (let i = 0; i < 60; i++) {
+    const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
+    const line = Buffer.from(out.Output ?? '', 'base64').toString().split('\n').find((l) => l.startsWith('ssh-rsa '));
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error('no host key in the console output');
+}
+
+async function ssh(id: string, keyFile: string, command: string): Promise<{ code: number; stdout: string; key: string }> {
+  const key = await hostKey(id);
+  const i = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+  const knownHosts = join(dir, `known_hosts-${id}`);
+  writeFileSync(knownHosts, `${i.PublicDnsName},${i.PublicIpAddress} ${key}\n`);
+  const args = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-i', keyFile, `centos@${i.PublicIpAddress}`, command];
+  let r = await run('ssh', args, process.env);
+  for (let n = 0; n < 30 && r.code === 255; n++) {
+    await new Promise((res) => setTimeout(res, 1000));
+    r = await run('ssh', args, process.env);
+  }
+  return { code: r.code, stdout: r.stdout, key };
+}
+
+test('a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key', { skip }, async () => {
+  const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'real' }));
+  const keyFile = join(dir, 'real.pem');
+  writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
+  const ami = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }))).Images![0]!.ImageId;
+  const r = await ec2.send(
+    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro', KeyName: 'real', UserData: Buffer.from('#!/bin/sh\necho from-user-data > /var/tmp/ud\n').toString('base64') }),
+  );
+  const id = r.Instances![0]!.InstanceId!;
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const first = await ssh(id, keyFile, 'id -un; cat /var/tmp/ud; hostname; echo kept | sudo -n tee /etc/marker >/dev/null');
+  assert.equal(first.code, 0);
+  const private_ = r.Instances![0]!.PrivateIpAddress!.replaceAll('.', '-');
+  assert.deepEqual(first.stdout.trim().split('\n'), ['centos', 'from-user-data', `ip-${private_}`]);
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [id] });
+  await ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const second = await ssh(id, keyFile, 'cat /etc/marker');
+  assert.equal(second.code, 0);
+  assert.equal(second.stdout.trim(), 'kept');
+  assert.equal(second.key, first.key, 'the host key survives stop/start');
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
+});
