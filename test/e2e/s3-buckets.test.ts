@@ -29,11 +29,19 @@ import { python } from '../support/clients.ts';
 let server: TestServer;
 let s3: S3Client;
 let other: S3Client;
-const otherKeys = { accessKeyId: 'AKIAOTHERACCOUNT0001', secretAccessKey: 'other-secret-other-secret-other-secret-0' };
+const otherKeys = {
+  accessKeyId: 'AKIAOTHERACCOUNT0001',
+  secretAccessKey: 'other-secret-other-secret-other-secret-0',
+};
 
 before(async () => {
   server = await startTestServer();
-  await server.accounts.create({ id: '111111111111', name: 'other', rootAccessKeyId: otherKeys.accessKeyId, rootSecretAccessKey: otherKeys.secretAccessKey });
+  await server.accounts.create({
+    id: '111111111111',
+    name: 'other',
+    rootAccessKeyId: otherKeys.accessKeyId,
+    rootSecretAccessKey: otherKeys.secretAccessKey,
+  });
   s3 = new S3Client(sdkConfig(server));
   other = new S3Client(sdkConfig(server, otherKeys));
 });
@@ -53,7 +61,18 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: nu
 }
 
 test('bucket names are validated (InvalidBucketName)', async () => {
-  for (const name of ['ab', 'UPPER', 'under_score', 'a..b', '192.168.1.1', '-start', 'end-', 'xn--punycode', 'x'.repeat(64), 'ends-s3alias']) {
+  for (const name of [
+    'ab',
+    'UPPER',
+    'under_score',
+    'a..b',
+    '192.168.1.1',
+    '-start',
+    'end-',
+    'xn--punycode',
+    'x'.repeat(64),
+    'ends-s3alias',
+  ]) {
     const e = await errorOf(s3.send(new CreateBucketCommand({ Bucket: name })));
     assert.deepEqual([e.name, e.status], ['InvalidBucketName', 400], name);
   }
@@ -75,33 +94,76 @@ test('us-east-1: create, create again → 200; another account → BucketAlready
 test('location constraints: per region, IllegalLocationConstraintException, InvalidLocationConstraint, BucketAlreadyOwnedByYou outside us-east-1', async () => {
   const west = new S3Client(sdkConfig(server, server.credentials, 'eu-west-1'));
   try {
-    await west.send(new CreateBucketCommand({ Bucket: 'b-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    await west.send(
+      new CreateBucketCommand({
+        Bucket: 'b-west',
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
     const loc = await west.send(new GetBucketLocationCommand({ Bucket: 'b-west' }));
     assert.equal(loc.LocationConstraint, 'eu-west-1');
-    const dup = await errorOf(west.send(new CreateBucketCommand({ Bucket: 'b-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })));
+    const dup = await errorOf(
+      west.send(
+        new CreateBucketCommand({
+          Bucket: 'b-west',
+          CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+        }),
+      ),
+    );
     assert.deepEqual([dup.name, dup.status], ['BucketAlreadyOwnedByYou', 409]);
     // (SDK v3 adds the client's region as LocationConstraint itself; boto3 below does not.)
-    const mismatch = await errorOf(west.send(new CreateBucketCommand({ Bucket: 'b-west-3', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } })));
+    const mismatch = await errorOf(
+      west.send(
+        new CreateBucketCommand({
+          Bucket: 'b-west-3',
+          CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' },
+        }),
+      ),
+    );
     assert.equal(mismatch.name, 'IllegalLocationConstraintException');
   } finally {
     west.destroy();
   }
-  const fromEast = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'b-x', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })));
+  const fromEast = await errorOf(
+    s3.send(
+      new CreateBucketCommand({
+        Bucket: 'b-x',
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    ),
+  );
   assert.equal(fromEast.name, 'IllegalLocationConstraintException');
-  const explicitEast = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'b-y', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } })));
+  const explicitEast = await errorOf(
+    s3.send(
+      new CreateBucketCommand({
+        Bucket: 'b-y',
+        CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never },
+      }),
+    ),
+  );
   assert.deepEqual([explicitEast.name, explicitEast.status], ['InvalidLocationConstraint', 400]);
   const list = await s3.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
-  assert.deepEqual(list.Buckets?.map((b) => [b.Name, b.BucketRegion]), [['b-west', 'eu-west-1']]);
+  assert.deepEqual(
+    list.Buckets?.map((b) => [b.Name, b.BucketRegion]),
+    [['b-west', 'eu-west-1']],
+  );
 });
 
 test('ListBuckets: only the caller’s buckets, MaxBuckets pages with ContinuationToken, Prefix', async () => {
-  for (const n of ['page-a', 'page-b', 'page-c', 'page-d', 'page-e']) await s3.send(new CreateBucketCommand({ Bucket: n }));
+  for (const n of ['page-a', 'page-b', 'page-c', 'page-d', 'page-e'])
+    await s3.send(new CreateBucketCommand({ Bucket: n }));
   await other.send(new CreateBucketCommand({ Bucket: 'page-other' }));
   const seen: string[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
-    const r = await s3.send(new ListBucketsCommand({ MaxBuckets: 2, Prefix: 'page-', ...(token ? { ContinuationToken: token } : {}) }));
+    const r = await s3.send(
+      new ListBucketsCommand({
+        MaxBuckets: 2,
+        Prefix: 'page-',
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
     assert.ok((r.Buckets?.length ?? 0) <= 2);
     assert.equal(r.Prefix, 'page-');
     seen.push(...r.Buckets!.map((b) => b.Name!));
@@ -123,9 +185,13 @@ test('another account and anonymous callers are refused (AccessDenied)', async (
   assert.deepEqual([e.name, e.status], ['AccessDenied', 403]);
   const l = await errorOf(other.send(new ListObjectsV2Command({ Bucket: 'b-east' })));
   assert.equal(l.name, 'AccessDenied');
-  const expected = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '111111111111' })));
+  const expected = await errorOf(
+    s3.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '111111111111' })),
+  );
   assert.deepEqual([expected.name, expected.status], ['AccessDenied', 403]);
-  const own = await s3.send(new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '000000000000' }));
+  const own = await s3.send(
+    new GetObjectCommand({ Bucket: 'b-east', Key: 'secret', ExpectedBucketOwner: '000000000000' }),
+  );
   await own.Body!.transformToString();
   const anon = await fetch(`${server.endpoint}/b-east/secret`);
   assert.equal(anon.status, 403);
@@ -141,14 +207,21 @@ test('DeleteBucket: BucketNotEmpty until emptied, then NoSuchBucket', async () =
   await s3.send(new DeleteObjectCommand({ Bucket: 'b-delete', Key: 'k' }));
   const r = await s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' }));
   assert.equal(r.$metadata.httpStatusCode, 204);
-  assert.equal((await errorOf(s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' })))).name, 'NoSuchBucket');
+  assert.equal(
+    (await errorOf(s3.send(new DeleteBucketCommand({ Bucket: 'b-delete' })))).name,
+    'NoSuchBucket',
+  );
   // The name is free again, for any account.
   await other.send(new CreateBucketCommand({ Bucket: 'b-delete' }));
 });
 
 test('bucket tagging: put, get, delete → NoSuchTagSet', async () => {
-  await s3.send(new PutBucketTaggingCommand({ Bucket: 'b-east', Tagging: { TagSet: [{ Key: 'cost', Value: 'ops' }] } }));
-  assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: 'b-east' }))).TagSet, [{ Key: 'cost', Value: 'ops' }]);
+  await s3.send(
+    new PutBucketTaggingCommand({ Bucket: 'b-east', Tagging: { TagSet: [{ Key: 'cost', Value: 'ops' }] } }),
+  );
+  assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: 'b-east' }))).TagSet, [
+    { Key: 'cost', Value: 'ops' },
+  ]);
   await s3.send(new DeleteBucketTaggingCommand({ Bucket: 'b-east' }));
   const e = await errorOf(s3.send(new GetBucketTaggingCommand({ Bucket: 'b-east' })));
   assert.deepEqual([e.name, e.status], ['NoSuchTagSet', 404]);
@@ -168,26 +241,46 @@ out([h["ResponseMetadata"]["HTTPHeaders"].get("x-amz-bucket-region"),
 `,
     server.env(),
   );
-  assert.deepEqual(r, ['eu-west-1', 'eu-west-1', 'BucketAlreadyOwnedByYou', 'InvalidBucketName', 'IllegalLocationConstraintException']);
+  assert.deepEqual(r, [
+    'eu-west-1',
+    'eu-west-1',
+    'BucketAlreadyOwnedByYou',
+    'InvalidBucketName',
+    'IllegalLocationConstraintException',
+  ]);
 });
 
 test('ACLs: disabled by default (BucketOwnerEnforced); ObjectWriter buckets keep canned ACLs', async () => {
-  const enforced = await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'acl-public', ACL: 'public-read' })));
+  const enforced = await errorOf(
+    s3.send(new CreateBucketCommand({ Bucket: 'acl-public', ACL: 'public-read' })),
+  );
   assert.deepEqual([enforced.name, enforced.status], ['InvalidBucketAclWithObjectOwnership', 400]);
   await s3.send(new CreateBucketCommand({ Bucket: 'acl-default' }));
   const controls = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: 'acl-default' }));
   assert.equal(controls.OwnershipControls?.Rules?.[0]?.ObjectOwnership, 'BucketOwnerEnforced');
-  const put = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'public-read' })));
+  const put = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'public-read' })),
+  );
   assert.deepEqual([put.name, put.status], ['AccessControlListNotSupported', 400]);
-  await s3.send(new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: 'acl-default', Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }),
+  );
   const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: 'acl-default', Key: 'k' }));
-  assert.deepEqual(objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Permission]), [['CanonicalUser', 'FULL_CONTROL']]);
+  assert.deepEqual(
+    objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Permission]),
+    [['CanonicalUser', 'FULL_CONTROL']],
+  );
   assert.equal(objectAcl.Grants?.[0]?.Grantee?.ID, objectAcl.Owner?.ID);
-  await s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }));
+  await s3.send(
+    new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }),
+  );
   const bucketAcl = await s3.send(new GetBucketAclCommand({ Bucket: 'acl-writer' }));
-  assert.deepEqual(bucketAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
-    ['CanonicalUser', undefined, 'FULL_CONTROL'],
-    ['Group', 'http://acs.amazonaws.com/groups/global/AllUsers', 'READ'],
-  ]);
+  assert.deepEqual(
+    bucketAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]),
+    [
+      ['CanonicalUser', undefined, 'FULL_CONTROL'],
+      ['Group', 'http://acs.amazonaws.com/groups/global/AllUsers', 'READ'],
+    ],
+  );
   await s3.send(new PutObjectCommand({ Bucket: 'acl-writer', Key: 'k', Body: 'x', ACL: 'public-read' }));
 });

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { run, python, AWS_CLI_V1, AWS_CLI_V2, hasAwsCliV2, hasDebianBoto3, DEBIAN_PYTHON } from '../support/clients.ts';
+import {
+  run,
+  python,
+  AWS_CLI_V1,
+  AWS_CLI_V2,
+  hasAwsCliV2,
+  hasDebianBoto3,
+  DEBIAN_PYTHON,
+} from '../support/clients.ts';
 
 let server: TestServer;
 let dir: string;
@@ -49,27 +57,50 @@ for (const [name, bin, skip] of [
     assert.ok(readFileSync(back).equals(big));
     await cli(bin, ['s3', 'sync', src, `s3://${b}/tree/`]);
     const ls = await cli(bin, ['s3', 'ls', `s3://${b}/tree/`, '--recursive']);
-    for (const k of ['tree/big.bin', 'tree/small.txt', 'tree/nested/deep file.txt']) assert.match(ls, new RegExp(k.replace('.', '\\.')));
+    for (const k of ['tree/big.bin', 'tree/small.txt', 'tree/nested/deep file.txt'])
+      assert.match(ls, new RegExp(k.replace('.', '\\.')));
     const second = await cli(bin, ['s3', 'sync', src, `s3://${b}/tree/`]);
     assert.equal(second.trim(), '', 'a second sync uploads nothing');
     const down = join(dir, name, 'down');
     await cli(bin, ['s3', 'sync', `s3://${b}/tree/`, down]);
     assert.deepEqual(readdirSync(down).sort(), ['big.bin', 'nested', 'small.txt']);
     assert.equal(readFileSync(join(down, 'nested', 'deep file.txt'), 'utf8'), 'deep');
-    const head = JSON.parse(await cli(bin, ['s3api', 'head-object', '--bucket', b, '--key', 'tree/small.txt', '--output', 'json']));
+    const head = JSON.parse(
+      await cli(bin, ['s3api', 'head-object', '--bucket', b, '--key', 'tree/small.txt', '--output', 'json']),
+    );
     assert.equal(head.ContentLength, 5);
-    const listed = JSON.parse(await cli(bin, ['s3api', 'list-objects-v2', '--bucket', b, '--prefix', 'tree/', '--delimiter', '/', '--output', 'json']));
+    const listed = JSON.parse(
+      await cli(bin, [
+        's3api',
+        'list-objects-v2',
+        '--bucket',
+        b,
+        '--prefix',
+        'tree/',
+        '--delimiter',
+        '/',
+        '--output',
+        'json',
+      ]),
+    );
     assert.deepEqual(listed.CommonPrefixes, [{ Prefix: 'tree/nested/' }]);
     await cli(bin, ['s3', 'rm', `s3://${b}/`, '--recursive']);
     await cli(bin, ['s3', 'rb', `s3://${b}`]);
-    const gone = await run(bin, ['--endpoint-url', server.endpoint, 's3api', 'head-bucket', '--bucket', b], server.env());
+    const gone = await run(
+      bin,
+      ['--endpoint-url', server.endpoint, 's3api', 'head-bucket', '--bucket', b],
+      server.env(),
+    );
     assert.notEqual(gone.code, 0);
   });
 }
 
-test("Debian's boto3 1.26 (Content-MD5, no default checksums): put, get, copy, multipart, list, delete", { skip: !hasDebianBoto3() && 'python3-boto3 not installed' }, async () => {
-  const r = await python(
-    `
+test(
+  "Debian's boto3 1.26 (Content-MD5, no default checksums): put, get, copy, multipart, list, delete",
+  { skip: !hasDebianBoto3() && 'python3-boto3 not installed' },
+  async () => {
+    const r = await python(
+      `
 import io, os, hashlib
 c = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"], config=NO_RETRY)
 c.create_bucket(Bucket="debian-boto")
@@ -86,9 +117,10 @@ bad = call(c.put_object, Bucket="debian-boto", Key="x", Body=b"abc", ContentMD5=
 c.delete_bucket(Bucket="debian-boto")
 out([boto3.__version__, body.decode(), out_buf.getvalue() == data, keys, bad.get("error")])
 `,
-    server.env(),
-    DEBIAN_PYTHON,
-  );
-  assert.match(r[0], /^1\.26\./);
-  assert.deepEqual(r.slice(1), ['old client', true, ['a.txt', 'b.txt', 'big.bin'], 'BadDigest']);
-});
+      server.env(),
+      DEBIAN_PYTHON,
+    );
+    assert.match(r[0], /^1\.26\./);
+    assert.deepEqual(r.slice(1), ['old client', true, ['a.txt', 'b.txt', 'big.bin'], 'BadDigest']);
+  },
+);

@@ -10,12 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import http from 'node:http';
-import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -29,7 +37,13 @@ async function startChild(dataDir: string): Promise<{ child: ChildProcess; endpo
 }
 
 const client = (endpoint: string) =>
-  new S3Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true, maxAttempts: 1 });
+  new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    forcePathStyle: true,
+    maxAttempts: 1,
+  });
 
 test('kill -9 mid-upload: no partial object; acknowledged objects survive the restart', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stratus-s3-kill-'));
@@ -42,8 +56,16 @@ test('kill -9 mid-upload: no partial object; acknowledged objects survive the re
     // (Presigned-free: a root-signed request would need the SDK; an unsigned PUT is refused
     // before the body, so sign with the SDK's presigner.)
     const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
-    const url = new URL(await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'durable', Key: 'partial' }), { expiresIn: 60 }));
-    const req = http.request({ host: url.hostname, port: url.port, method: 'PUT', path: url.pathname + url.search, headers: { 'content-length': String(8 * 1024 * 1024) } });
+    const url = new URL(
+      await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'durable', Key: 'partial' }), { expiresIn: 60 }),
+    );
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      method: 'PUT',
+      path: url.pathname + url.search,
+      headers: { 'content-length': String(8 * 1024 * 1024) },
+    });
     req.on('error', () => {});
     req.write(Buffer.alloc(1024 * 1024, 7));
     await new Promise((r) => setTimeout(r, 300));
@@ -56,7 +78,10 @@ test('kill -9 mid-upload: no partial object; acknowledged objects survive the re
     const s3b = client(second.endpoint);
     try {
       const listed = await s3b.send(new ListObjectsV2Command({ Bucket: 'durable' }));
-      assert.deepEqual(listed.Contents?.map((c) => c.Key), ['kept']);
+      assert.deepEqual(
+        listed.Contents?.map((c) => c.Key),
+        ['kept'],
+      );
       const got = await s3b.send(new GetObjectCommand({ Bucket: 'durable', Key: 'kept' }));
       assert.equal(await got.Body!.transformToString(), 'acknowledged');
     } finally {

@@ -1,14 +1,34 @@
 /** ListObjects v1 and v2 as clients page them: markers, tokens, delimiters, url encoding, byte order. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Client, CreateBucketCommand, PutObjectCommand, ListObjectsCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
 let server: TestServer;
 let s3: S3Client;
 const bucket = 'listing-e2e';
-const keys = ['a', 'a/b', 'a/c/d', 'b+c', 'b c', 'dir/x', 'dir/y', 'dir/z/1', 'é', '\u{ff5e}', '\u{1f600}', 'zz'];
+const keys = [
+  'a',
+  'a/b',
+  'a/c/d',
+  'b+c',
+  'b c',
+  'dir/x',
+  'dir/y',
+  'dir/z/1',
+  'é',
+  '\u{ff5e}',
+  '\u{1f600}',
+  'zz',
+];
 
 before(async () => {
   server = await startTestServer();
@@ -45,37 +65,64 @@ test('UTF-8 byte order (U+FF5E before U+1F600, unlike UTF-16), KeyCount, owner o
 
 test('v2: delimiter rolls up common prefixes; tokens page through; StartAfter; MaxKeys counts prefixes too', async () => {
   const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' }));
-  assert.deepEqual(r.CommonPrefixes?.map((p) => p.Prefix), ['a/', 'dir/']);
+  assert.deepEqual(
+    r.CommonPrefixes?.map((p) => p.Prefix),
+    ['a/', 'dir/'],
+  );
   assert.ok(!r.Contents!.some((c) => c.Key!.includes('/')));
   const paged: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3, pageSize: 2 }, { Bucket: bucket, Delimiter: '/' })) {
+  for await (const page of paginateListObjectsV2(
+    { client: s3, pageSize: 2 },
+    { Bucket: bucket, Delimiter: '/' },
+  )) {
     assert.ok((page.KeyCount ?? 0) <= 2);
-    paged.push(...(page.Contents ?? []).map((c) => c.Key!), ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!));
+    paged.push(
+      ...(page.Contents ?? []).map((c) => c.Key!),
+      ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!),
+    );
   }
   assert.deepEqual(paged.sort(), [...r.Contents!.map((c) => c.Key!), 'a/', 'dir/'].sort());
   const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, StartAfter: 'dir/y' }));
   assert.deepEqual(after.Contents!.map((c) => c.Key).slice(0, 2), ['dir/z/1', 'zz']);
   assert.equal(after.StartAfter, 'dir/y');
   const nested = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'dir/', Delimiter: '/' }));
-  assert.deepEqual([nested.Contents!.map((c) => c.Key), nested.CommonPrefixes!.map((p) => p.Prefix)], [['dir/x', 'dir/y'], ['dir/z/']]);
-  const bad = await errorOf(s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: 'not-a-token' })));
+  assert.deepEqual(
+    [nested.Contents!.map((c) => c.Key), nested.CommonPrefixes!.map((p) => p.Prefix)],
+    [['dir/x', 'dir/y'], ['dir/z/']],
+  );
+  const bad = await errorOf(
+    s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: 'not-a-token' })),
+  );
   assert.deepEqual([bad.name, bad.status], ['InvalidArgument', 400]);
   const zero = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 0 }));
   assert.deepEqual([zero.KeyCount, zero.IsTruncated], [0, false]);
-  assert.equal((await errorOf(s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket-l' })))).name, 'NoSuchBucket');
+  assert.equal(
+    (await errorOf(s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket-l' })))).name,
+    'NoSuchBucket',
+  );
 });
 
 test('v1: NextMarker only with a delimiter; Marker continues after the last key', async () => {
   const plain = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 3 }));
   assert.equal(plain.IsTruncated, true);
   assert.equal(plain.NextMarker, undefined);
-  const next = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 3, Marker: plain.Contents![2]!.Key }));
+  const next = await s3.send(
+    new ListObjectsCommand({ Bucket: bucket, MaxKeys: 3, Marker: plain.Contents![2]!.Key }),
+  );
   assert.equal(next.Contents![0]!.Key, 'b c');
   const withDelimiter = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 2, Delimiter: '/' }));
-  assert.deepEqual([withDelimiter.Contents!.map((c) => c.Key), withDelimiter.CommonPrefixes!.map((p) => p.Prefix)], [['a'], ['a/']]);
+  assert.deepEqual(
+    [withDelimiter.Contents!.map((c) => c.Key), withDelimiter.CommonPrefixes!.map((p) => p.Prefix)],
+    [['a'], ['a/']],
+  );
   assert.equal(withDelimiter.NextMarker, 'a/');
-  const cont = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 2, Delimiter: '/', Marker: 'a/' }));
-  assert.deepEqual(cont.Contents!.map((c) => c.Key), ['b c', 'b+c']);
+  const cont = await s3.send(
+    new ListObjectsCommand({ Bucket: bucket, MaxKeys: 2, Delimiter: '/', Marker: 'a/' }),
+  );
+  assert.deepEqual(
+    cont.Contents!.map((c) => c.Key),
+    ['b c', 'b+c'],
+  );
 });
 
 test('boto3 sends EncodingType=url and decodes keys; raw XML is percent-encoded', async () => {
@@ -89,9 +136,15 @@ out([v2, v1, pages])
 `,
     server.env(),
   );
-  assert.deepEqual(r[0], [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+  assert.deepEqual(
+    r[0],
+    [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))),
+  );
   assert.deepEqual(r[1], ['b c', 'b+c']);
   assert.equal(r[2].length, 3);
   const xml = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'b', EncodingType: 'url' }));
-  assert.deepEqual(xml.Contents!.map((c) => c.Key), ['b%20c', 'b%2Bc']);
+  assert.deepEqual(
+    xml.Contents!.map((c) => c.Key),
+    ['b%20c', 'b%2Bc'],
+  );
 });

@@ -60,16 +60,32 @@ test('put, get, head and delete; ETag is the quoted MD5; default content type', 
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain.txt' }));
   assert.equal(head.ContentLength, 11);
   assert.ok(head.LastModified instanceof Date);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'untyped', Body: Buffer.from([1, 2, 3]), ContentType: undefined }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: 'untyped',
+      Body: Buffer.from([1, 2, 3]),
+      ContentType: undefined,
+    }),
+  );
   const untyped = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'untyped' }));
-  assert.ok(untyped.ContentType === 'binary/octet-stream' || untyped.ContentType === 'application/octet-stream', untyped.ContentType);
+  assert.ok(
+    untyped.ContentType === 'binary/octet-stream' || untyped.ContentType === 'application/octet-stream',
+    untyped.ContentType,
+  );
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'plain.txt' }));
-  assert.equal((await errorOf(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'plain.txt' })))).name, 'NoSuchKey');
+  assert.equal(
+    (await errorOf(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'plain.txt' })))).name,
+    'NoSuchKey',
+  );
   const head404 = await errorOf(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain.txt' })));
   assert.equal(head404.status, 404);
   // Deleting what does not exist is a success.
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'never-there' }));
-  assert.equal((await errorOf(s3.send(new GetObjectCommand({ Bucket: 'no-such-bucket-here', Key: 'x' })))).name, 'NoSuchBucket');
+  assert.equal(
+    (await errorOf(s3.send(new GetObjectCommand({ Bucket: 'no-such-bucket-here', Key: 'x' })))).name,
+    'NoSuchBucket',
+  );
 });
 
 test('user metadata and system headers round-trip; response-* overrides apply to one GET', async () => {
@@ -96,7 +112,12 @@ test('user metadata and system headers round-trip; response-* overrides apply to
   assert.equal(head.ExpiresString, 'Tue, 01 Jan 2030 00:00:00 GMT');
   assert.deepEqual(head.Metadata, { owner: 'ops', 'mixed-case': 'Value' });
   const got = await s3.send(
-    new GetObjectCommand({ Bucket: bucket, Key: 'meta.html', ResponseContentType: 'text/plain', ResponseContentDisposition: 'attachment; filename="x.html"' }),
+    new GetObjectCommand({
+      Bucket: bucket,
+      Key: 'meta.html',
+      ResponseContentType: 'text/plain',
+      ResponseContentDisposition: 'attachment; filename="x.html"',
+    }),
   );
   assert.equal(got.ContentType, 'text/plain');
   assert.equal(got.ContentDisposition, 'attachment; filename="x.html"');
@@ -104,27 +125,53 @@ test('user metadata and system headers round-trip; response-* overrides apply to
 });
 
 test('metadata over 2 KB is MetadataTooLarge; keys over 1024 bytes KeyTooLongError; bad storage class InvalidStorageClass', async () => {
-  const big = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'm', Body: 'x', Metadata: { a: 'v'.repeat(2100) } })));
+  const big = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'm', Body: 'x', Metadata: { a: 'v'.repeat(2100) } })),
+  );
   assert.deepEqual([big.name, big.status], ['MetadataTooLarge', 400]);
-  const long = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k'.repeat(1025), Body: 'x' })));
+  const long = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k'.repeat(1025), Body: 'x' })),
+  );
   assert.deepEqual([long.name, long.status], ['KeyTooLongError', 400]);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'é'.repeat(512), Body: 'x' })); // exactly 1024 bytes
-  const sc = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'sc', Body: 'x', StorageClass: 'NOPE' as never })));
+  const sc = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'sc', Body: 'x', StorageClass: 'NOPE' as never })),
+  );
   assert.deepEqual([sc.name, sc.status], ['InvalidStorageClass', 400]);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ia', Body: 'x', StorageClass: 'STANDARD_IA' }));
-  assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'ia' }))).StorageClass, 'STANDARD_IA');
-  assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'untyped' }))).StorageClass, undefined);
+  assert.equal(
+    (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'ia' }))).StorageClass,
+    'STANDARD_IA',
+  );
+  assert.equal(
+    (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'untyped' }))).StorageClass,
+    undefined,
+  );
 });
 
 test('keys are opaque: dots, slashes, spaces, unicode and ../ never touch the filesystem', async () => {
-  const keys = ['../../etc/passwd', 'a/./b/../c', ' spaced key ', 'ünïcødé/日本語.txt', 'emoji-😀', 'a//double', 'percent%2Fencoded', 'plus+sign', 'question?mark#hash'];
+  const keys = [
+    '../../etc/passwd',
+    'a/./b/../c',
+    ' spaced key ',
+    'ünïcødé/日本語.txt',
+    'emoji-😀',
+    'a//double',
+    'percent%2Fencoded',
+    'plus+sign',
+    'question?mark#hash',
+  ];
   for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
   for (const Key of keys) {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     assert.equal(await got.Body!.transformToString(), Key);
   }
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-  for (const Key of keys) assert.ok(listed.Contents!.some((c) => c.Key === Key), Key);
+  for (const Key of keys)
+    assert.ok(
+      listed.Contents!.some((c) => c.Key === Key),
+      Key,
+    );
 });
 
 test('ranges: 206 with Content-Range, open and suffix ranges, several ranges → whole object, unsatisfiable → 416 InvalidRange', async () => {
@@ -142,10 +189,14 @@ test('ranges: 206 with Content-Range, open and suffix ranges, several ranges →
     assert.equal(got.ContentRange, cr);
     assert.equal(await got.Body!.transformToString(), text);
   }
-  const multi = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'digits', Range: 'bytes=0-1,3-4' }));
+  const multi = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: 'digits', Range: 'bytes=0-1,3-4' }),
+  );
   assert.equal(multi.$metadata.httpStatusCode, 200);
   assert.equal(await multi.Body!.transformToString(), '0123456789');
-  const bad = await errorOf(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'digits', Range: 'bytes=10-20' })));
+  const bad = await errorOf(
+    s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'digits', Range: 'bytes=10-20' })),
+  );
   assert.deepEqual([bad.name, bad.status], ['InvalidRange', 416]);
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'digits', Range: 'bytes=0-0' }));
   assert.equal(head.$metadata.httpStatusCode, 206);
@@ -164,19 +215,34 @@ test('conditional reads: If-Match/If-Unmodified-Since → 412, If-None-Match/If-
   assert.equal((await errorOf(get({ IfNoneMatch: etag }))).status, 304);
   assert.equal((await errorOf(get({ IfModifiedSince: future }))).status, 304);
   assert.equal((await get({ IfMatch: etag, IfUnmodifiedSince: past })).$metadata.httpStatusCode, 200);
-  assert.equal((await get({ IfNoneMatch: '"other"', IfModifiedSince: future })).$metadata.httpStatusCode, 200);
+  assert.equal(
+    (await get({ IfNoneMatch: '"other"', IfModifiedSince: future })).$metadata.httpStatusCode,
+    200,
+  );
   assert.equal((await get({ IfMatch: '*' })).$metadata.httpStatusCode, 200);
-  assert.equal((await errorOf(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cond', IfMatch: '"nope"' })))).status, 412);
+  assert.equal(
+    (await errorOf(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cond', IfMatch: '"nope"' }))))
+      .status,
+    412,
+  );
 });
 
 test('conditional writes: If-None-Match: * refuses an existing key; If-Match needs the current ETag', async () => {
-  const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '1', IfNoneMatch: '*' }));
-  const again = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '2', IfNoneMatch: '*' })));
+  const first = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '1', IfNoneMatch: '*' }),
+  );
+  const again = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '2', IfNoneMatch: '*' })),
+  );
   assert.deepEqual([again.name, again.status], ['PreconditionFailed', 412]);
-  const wrong = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '2', IfMatch: '"0000"' })));
+  const wrong = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '2', IfMatch: '"0000"' })),
+  );
   assert.equal(wrong.status, 412);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'once', Body: '2', IfMatch: first.ETag! }));
-  const missing = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'absent', Body: '2', IfMatch: first.ETag! })));
+  const missing = await errorOf(
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'absent', Body: '2', IfMatch: first.ETag! })),
+  );
   assert.deepEqual([missing.name, missing.status], ['NoSuchKey', 404]);
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'once' }));
   assert.equal(await got.Body!.transformToString(), '2');
@@ -184,24 +250,48 @@ test('conditional writes: If-None-Match: * refuses an existing key; If-Match nee
 
 test('checksums: supplied values are verified and stored; ChecksumMode=ENABLED returns them', async () => {
   for (const algo of ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const) {
-    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sum-${algo}`, Body: 'checksummed', ChecksumAlgorithm: algo }));
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `sum-${algo}`,
+        Body: 'checksummed',
+        ChecksumAlgorithm: algo,
+      }),
+    );
     const member = `Checksum${algo}` as const;
     assert.ok(put[member], algo);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: `sum-${algo}`, ChecksumMode: 'ENABLED' }));
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: `sum-${algo}`, ChecksumMode: 'ENABLED' }),
+    );
     assert.equal(head[member], put[member]);
     assert.equal(head.ChecksumType, 'FULL_OBJECT');
   }
   const sha = createHash('sha256').update('other').digest('base64');
-  const bad = await errorOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bad-sum', Body: 'checksummed', ChecksumSHA256: sha })));
+  const bad = await errorOf(
+    s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'bad-sum', Body: 'checksummed', ChecksumSHA256: sha }),
+    ),
+  );
   assert.deepEqual([bad.name, bad.status], ['BadDigest', 400]);
   const wrongMd5 = await errorOf(
-    s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bad-md5', Body: 'abc', ContentMD5: createHash('md5').update('abd').digest('base64') })),
+    s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'bad-md5',
+        Body: 'abc',
+        ContentMD5: createHash('md5').update('abd').digest('base64'),
+      }),
+    ),
   );
   assert.equal(wrongMd5.name, 'BadDigest');
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'bad-' }));
   assert.equal(listed.KeyCount, 0, 'a refused upload stores nothing');
   const attrs = await s3.send(
-    new GetObjectAttributesCommand({ Bucket: bucket, Key: 'sum-SHA256', ObjectAttributes: ['ETag', 'Checksum', 'ObjectSize', 'StorageClass'] }),
+    new GetObjectAttributesCommand({
+      Bucket: bucket,
+      Key: 'sum-SHA256',
+      ObjectAttributes: ['ETag', 'Checksum', 'ObjectSize', 'StorageClass'],
+    }),
   );
   assert.equal(attrs.ETag, md5('checksummed').slice(1, -1));
   assert.equal(attrs.ObjectSize, 11);
@@ -210,7 +300,9 @@ test('checksums: supplied values are verified and stored; ChecksumMode=ENABLED r
 });
 
 test('object tagging: x-amz-tagging on PUT, Put/Get/DeleteObjectTagging, limits', async () => {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tagged', Body: 't', Tagging: 'team=ops&env=prod' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'tagged', Body: 't', Tagging: 'team=ops&env=prod' }),
+  );
   const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }));
   assert.deepEqual(tags.TagSet, [
     { Key: 'team', Value: 'ops' },
@@ -219,34 +311,73 @@ test('object tagging: x-amz-tagging on PUT, Put/Get/DeleteObjectTagging, limits'
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'tagged' }));
   assert.equal(got.TagCount, 2);
   await got.Body!.transformToString();
-  await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tagged', Tagging: { TagSet: [{ Key: 'only', Value: 'one' }] } }));
-  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }))).TagSet, [{ Key: 'only', Value: 'one' }]);
+  await s3.send(
+    new PutObjectTaggingCommand({
+      Bucket: bucket,
+      Key: 'tagged',
+      Tagging: { TagSet: [{ Key: 'only', Value: 'one' }] },
+    }),
+  );
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }))).TagSet, [
+    { Key: 'only', Value: 'one' },
+  ]);
   await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }));
-  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }))).TagSet, []);
+  assert.deepEqual(
+    (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged' }))).TagSet,
+    [],
+  );
   const eleven = Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-  const tooMany = await errorOf(s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tagged', Tagging: { TagSet: eleven } })));
+  const tooMany = await errorOf(
+    s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tagged', Tagging: { TagSet: eleven } })),
+  );
   assert.equal(tooMany.status, 400);
   const longKey = await errorOf(
-    s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tagged', Tagging: { TagSet: [{ Key: 'k'.repeat(129), Value: 'v' }] } })),
+    s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: bucket,
+        Key: 'tagged',
+        Tagging: { TagSet: [{ Key: 'k'.repeat(129), Value: 'v' }] },
+      }),
+    ),
   );
   assert.deepEqual([longKey.name, longKey.status], ['InvalidTag', 400]);
   const longValue = await errorOf(
-    s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tagged', Tagging: { TagSet: [{ Key: 'k', Value: 'v'.repeat(257) }] } })),
+    s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: bucket,
+        Key: 'tagged',
+        Tagging: { TagSet: [{ Key: 'k', Value: 'v'.repeat(257) }] },
+      }),
+    ),
   );
   assert.equal(longValue.name, 'InvalidTag');
-  assert.equal((await errorOf(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'nope' })))).name, 'NoSuchKey');
+  assert.equal(
+    (await errorOf(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'nope' })))).name,
+    'NoSuchKey',
+  );
 });
 
 test('copy: COPY keeps metadata and tags, REPLACE replaces them; copying onto itself unchanged is InvalidRequest; copy-source conditions', async () => {
   const src = await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: 'src', Body: 'source body', ContentType: 'text/x-src', Metadata: { a: '1' }, Tagging: 't=1' }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: 'src',
+      Body: 'source body',
+      ContentType: 'text/x-src',
+      Metadata: { a: '1' },
+      Tagging: 't=1',
+    }),
   );
-  const copied = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'dst', CopySource: `${bucket}/src` }));
+  const copied = await s3.send(
+    new CopyObjectCommand({ Bucket: bucket, Key: 'dst', CopySource: `${bucket}/src` }),
+  );
   assert.equal(copied.CopyObjectResult?.ETag, src.ETag);
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dst' }));
   assert.equal(head.ContentType, 'text/x-src');
   assert.deepEqual(head.Metadata, { a: '1' });
-  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'dst' }))).TagSet, [{ Key: 't', Value: '1' }]);
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'dst' }))).TagSet, [
+    { Key: 't', Value: '1' },
+  ]);
   await s3.send(
     new CopyObjectCommand({
       Bucket: bucket,
@@ -262,28 +393,72 @@ test('copy: COPY keeps metadata and tags, REPLACE replaces them; copying onto it
   const head2 = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dst2' }));
   assert.equal(head2.ContentType, 'text/y');
   assert.deepEqual(head2.Metadata, { b: '2' });
-  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'dst2' }))).TagSet, [{ Key: 'u', Value: '2' }]);
-  const self = await errorOf(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'src', CopySource: `${bucket}/src` })));
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'dst2' }))).TagSet, [
+    { Key: 'u', Value: '2' },
+  ]);
+  const self = await errorOf(
+    s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'src', CopySource: `${bucket}/src` })),
+  );
   assert.deepEqual([self.name, self.status], ['InvalidRequest', 400]);
-  await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'src', CopySource: `${bucket}/src`, MetadataDirective: 'REPLACE', Metadata: { c: '3' } }));
-  const cond = await errorOf(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'dst3', CopySource: `${bucket}/src`, CopySourceIfMatch: '"nope"' })));
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: 'src',
+      CopySource: `${bucket}/src`,
+      MetadataDirective: 'REPLACE',
+      Metadata: { c: '3' },
+    }),
+  );
+  const cond = await errorOf(
+    s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'dst3',
+        CopySource: `${bucket}/src`,
+        CopySourceIfMatch: '"nope"',
+      }),
+    ),
+  );
   assert.deepEqual([cond.name, cond.status], ['PreconditionFailed', 412]);
   const cond2 = await errorOf(
-    s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'dst3', CopySource: `${bucket}/src`, CopySourceIfNoneMatch: src.ETag! })),
+    s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'dst3',
+        CopySource: `${bucket}/src`,
+        CopySourceIfNoneMatch: src.ETag!,
+      }),
+    ),
   );
   assert.equal(cond2.status, 412);
-  const missing = await errorOf(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'dst3', CopySource: `${bucket}/missing` })));
+  const missing = await errorOf(
+    s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'dst3', CopySource: `${bucket}/missing` })),
+  );
   assert.equal(missing.name, 'NoSuchKey');
   const unicode = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'dir/ü file+1', Body: 'u' }));
-  const c3 = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'copied ü', CopySource: encodeURI(`${bucket}/dir/ü file+1`).replace(/\+/g, '%2B') }));
+  const c3 = await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: 'copied ü',
+      CopySource: encodeURI(`${bucket}/dir/ü file+1`).replace(/\+/g, '%2B'),
+    }),
+  );
   assert.equal(c3.CopyObjectResult?.ETag, unicode.ETag);
 });
 
 test('DeleteObjects deletes many (missing keys included) and Quiet omits the list', async () => {
-  for (const k of ['d1', 'd2', 'd3']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: k }));
-  const r = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'd1' }, { Key: 'd2' }, { Key: 'ghost' }] } }));
+  for (const k of ['d1', 'd2', 'd3'])
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: k }));
+  const r = await s3.send(
+    new DeleteObjectsCommand({
+      Bucket: bucket,
+      Delete: { Objects: [{ Key: 'd1' }, { Key: 'd2' }, { Key: 'ghost' }] },
+    }),
+  );
   assert.deepEqual(r.Deleted?.map((d) => d.Key).sort(), ['d1', 'd2', 'ghost']);
-  const q = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'd3' }], Quiet: true } }));
+  const q = await s3.send(
+    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'd3' }], Quiet: true } }),
+  );
   assert.equal(q.Deleted, undefined);
   const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'd' }));
   assert.deepEqual(left.Contents?.map((c) => c.Key) ?? [], ['digits', 'dir/ü file+1', 'dst', 'dst2']);
@@ -298,6 +473,8 @@ test('empty objects and a 5 MiB stream body', async () => {
   const big = Buffer.alloc(5 * 1024 * 1024 + 7, 9);
   const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: big }));
   assert.equal(put.ETag, md5(big));
-  const back = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }))).Body!.transformToByteArray());
+  const back = Buffer.from(
+    await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }))).Body!.transformToByteArray(),
+  );
   assert.ok(back.equals(big));
 });

@@ -5,7 +5,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
@@ -29,11 +36,15 @@ after(async () => {
 const codeOf = (xml: string) => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
 
 test('SDK v3 presigned GET and PUT work without credentials; a changed key is SignatureDoesNotMatch', async () => {
-  const get = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'doc.txt' }), { expiresIn: 60 });
+  const get = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'doc.txt' }), {
+    expiresIn: 60,
+  });
   const r = await fetch(get);
   assert.equal(r.status, 200);
   assert.equal(await r.text(), 'document');
-  const put = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: 'up/by-url.bin' }), { expiresIn: 60 });
+  const put = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: 'up/by-url.bin' }), {
+    expiresIn: 60,
+  });
   const w = await fetch(put, { method: 'PUT', body: 'uploaded by url' });
   assert.equal(w.status, 200, await w.clone().text());
   const back = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'up/by-url.bin' }));
@@ -72,7 +83,12 @@ out([v2.generate_presigned_url("get_object", Params=p, ExpiresIn=60),
   assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'v2-put' }))).ContentLength, 7);
 });
 
-async function postForm(url: string, fields: Record<string, string>, file: Buffer | string, filename = 'file.bin') {
+async function postForm(
+  url: string,
+  fields: Record<string, string>,
+  file: Buffer | string,
+  filename = 'file.bin',
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([file]), filename);
@@ -84,7 +100,12 @@ test('createPresignedPost: 204 by default, 201 with XML, 303 redirect, ${filenam
     Bucket: bucket,
     Key: 'posted/${filename}',
     Fields: { 'x-amz-meta-origin': 'browser', 'Content-Type': 'text/plain' },
-    Conditions: [['starts-with', '$key', 'posted/'], ['content-length-range', 1, 1024], { 'x-amz-meta-origin': 'browser' }, { 'Content-Type': 'text/plain' }],
+    Conditions: [
+      ['starts-with', '$key', 'posted/'],
+      ['content-length-range', 1, 1024],
+      { 'x-amz-meta-origin': 'browser' },
+      { 'Content-Type': 'text/plain' },
+    ],
     Expires: 60,
   });
   const r = await postForm(url, fields, 'posted body', 'hello.txt');
@@ -113,7 +134,10 @@ test('createPresignedPost: 204 by default, 201 with XML, 303 redirect, ${filenam
   const d = await postForm(redirect.url, redirect.fields, 'x');
   assert.equal(d.status, 303);
   const loc = new URL(d.headers.get('location')!);
-  assert.deepEqual([loc.origin + loc.pathname, loc.searchParams.get('bucket'), loc.searchParams.get('key')], ['http://example.com/done', bucket, 'posted/redirected']);
+  assert.deepEqual(
+    [loc.origin + loc.pathname, loc.searchParams.get('bucket'), loc.searchParams.get('key')],
+    ['http://example.com/done', bucket, 'posted/redirected'],
+  );
   assert.ok(loc.searchParams.get('etag'));
 });
 
@@ -121,7 +145,10 @@ test('POST policy: outside the size range (EntityTooLarge/EntityTooSmall), wrong
   const { url, fields } = await createPresignedPost(s3, {
     Bucket: bucket,
     Key: 'limited/${filename}',
-    Conditions: [['starts-with', '$key', 'limited/'], ['content-length-range', 10, 100]],
+    Conditions: [
+      ['starts-with', '$key', 'limited/'],
+      ['content-length-range', 10, 100],
+    ],
   });
   const big = await postForm(url, fields, Buffer.alloc(300_000, 1), 'big.bin');
   assert.equal(big.status, 400);

@@ -8,8 +8,15 @@ import { decodeToken, encodeToken } from '../../src/services/s3/tokens.ts';
 import type { ObjectRecord } from '../../src/services/s3/store/repository.ts';
 
 const obj: ObjectRecord = {
-  bucket: 'b', key: 'k', blobId: 'x', size: 10, etag: '"abc"', lastModified: Date.UTC(2024, 0, 1, 12, 0, 0, 500),
-  storageClass: 'STANDARD', owner: '0', attrs: {},
+  bucket: 'b',
+  key: 'k',
+  blobId: 'x',
+  size: 10,
+  etag: '"abc"',
+  lastModified: Date.UTC(2024, 0, 1, 12, 0, 0, 500),
+  storageClass: 'STANDARD',
+  owner: '0',
+  attrs: {},
 };
 const codeOf = (fn: () => void) => {
   try {
@@ -36,32 +43,78 @@ test('ranges', () => {
 test('read conditions: 412 before 304; second granularity; copy sources never 304', () => {
   const same = new Date(Date.UTC(2024, 0, 1, 12, 0, 0));
   const before = new Date(Date.UTC(2024, 0, 1, 11, 0, 0));
-  assert.equal(codeOf(() => checkReadConditions({ IfModifiedSince: same }, obj)), 304);
-  assert.equal(codeOf(() => checkReadConditions({ IfModifiedSince: before }, obj)), 200);
-  assert.equal(codeOf(() => checkReadConditions({ IfUnmodifiedSince: same }, obj)), 200);
-  assert.equal(codeOf(() => checkReadConditions({ IfUnmodifiedSince: before }, obj)), 412);
-  assert.equal(codeOf(() => checkReadConditions({ IfMatch: 'abc', IfUnmodifiedSince: before }, obj)), 200);
-  assert.equal(codeOf(() => checkReadConditions({ IfMatch: '"x", "abc"' }, obj)), 200);
-  assert.equal(codeOf(() => checkReadConditions({ IfMatch: '"x"', IfNoneMatch: '"abc"' }, obj)), 412);
-  assert.equal(codeOf(() => checkReadConditions({ IfNoneMatch: '"x"', IfModifiedSince: same }, obj)), 200);
-  assert.equal(codeOf(() => checkReadConditions({ IfNoneMatch: '*' }, obj)), 304);
-  assert.equal(codeOf(() => checkReadConditions({ IfNoneMatch: '"abc"' }, obj, COPY_SOURCE_NAMES)), 412);
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfModifiedSince: same }, obj)),
+    304,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfModifiedSince: before }, obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfUnmodifiedSince: same }, obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfUnmodifiedSince: before }, obj)),
+    412,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfMatch: 'abc', IfUnmodifiedSince: before }, obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfMatch: '"x", "abc"' }, obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfMatch: '"x"', IfNoneMatch: '"abc"' }, obj)),
+    412,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfNoneMatch: '"x"', IfModifiedSince: same }, obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfNoneMatch: '*' }, obj)),
+    304,
+  );
+  assert.equal(
+    codeOf(() => checkReadConditions({ IfNoneMatch: '"abc"' }, obj, COPY_SOURCE_NAMES)),
+    412,
+  );
 });
 
 test('write conditions', () => {
   assert.equal(writeCheck(undefined, undefined, 'k'), undefined);
   const none = writeCheck(undefined, '*', 'k')!;
-  assert.equal(codeOf(() => none(undefined)), 200);
-  assert.equal(codeOf(() => none(obj)), 412);
+  assert.equal(
+    codeOf(() => none(undefined)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => none(obj)),
+    412,
+  );
   const match = writeCheck('"abc"', undefined, 'k')!;
-  assert.equal(codeOf(() => match(obj)), 200);
-  assert.equal(codeOf(() => match(undefined)), 404);
-  assert.equal(codeOf(() => writeCheck(undefined, '"abc"', 'k')), 501);
+  assert.equal(
+    codeOf(() => match(obj)),
+    200,
+  );
+  assert.equal(
+    codeOf(() => match(undefined)),
+    404,
+  );
+  assert.equal(
+    codeOf(() => writeCheck(undefined, '"abc"', 'k')),
+    501,
+  );
 });
 
 test('bucket names, tagging header, tokens', () => {
   for (const ok of ['abc', 'my.bucket-1', 'a'.repeat(63)]) checkBucketName(ok);
-  for (const bad of ['ab', 'a_b', 'ABC', 'a..b', 'a.-b', '1.2.3.4', 'sthree-x', 'x-s3alias']) assert.throws(() => checkBucketName(bad), /not valid/, bad);
+  for (const bad of ['ab', 'a_b', 'ABC', 'a..b', 'a.-b', '1.2.3.4', 'sthree-x', 'x-s3alias'])
+    assert.throws(() => checkBucketName(bad), /not valid/, bad);
   assert.deepEqual(parseTaggingHeader('a=1&b=&c%20d=e%2Bf'), [
     { Key: 'a', Value: '1' },
     { Key: 'b', Value: '' },

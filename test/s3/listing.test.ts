@@ -17,7 +17,17 @@ async function repo() {
 }
 
 async function put(r: SqliteS3Repository, key: string) {
-  await r.putObject({ bucket: 'b', key, blobId: `blob-${key}`, size: 1, etag: '"x"', lastModified: 0, storageClass: 'STANDARD', owner: '000000000000', attrs: {} });
+  await r.putObject({
+    bucket: 'b',
+    key,
+    blobId: `blob-${key}`,
+    size: 1,
+    etag: '"x"',
+    lastModified: 0,
+    storageClass: 'STANDARD',
+    owner: '000000000000',
+    attrs: {},
+  });
 }
 
 function naive(keys: string[], prefix: string, delimiter: string | undefined): string[] {
@@ -31,11 +41,21 @@ function naive(keys: string[], prefix: string, delimiter: string | undefined): s
   return out;
 }
 
-async function listAll(r: SqliteS3Repository, prefix: string, delimiter: string | undefined, maxKeys: number): Promise<string[]> {
+async function listAll(
+  r: SqliteS3Repository,
+  prefix: string,
+  delimiter: string | undefined,
+  maxKeys: number,
+): Promise<string[]> {
   const out: string[] = [];
   let after: string | undefined;
   for (let guard = 0; guard < 10000; guard++) {
-    const page = await r.listObjects('b', { prefix, ...(delimiter ? { delimiter } : {}), ...(after !== undefined ? { after } : {}), maxKeys });
+    const page = await r.listObjects('b', {
+      prefix,
+      ...(delimiter ? { delimiter } : {}),
+      ...(after !== undefined ? { after } : {}),
+      maxKeys,
+    });
     const entries = [...page.contents.map((c) => c.key), ...page.commonPrefixes].sort(compareKeys);
     assert.ok(entries.length <= maxKeys);
     out.push(...entries);
@@ -70,7 +90,11 @@ test('paged listings equal the naive model for random keys, prefixes and delimit
   for (const prefix of ['', 'a', 'a/', '/', 'é', '\u{1f600}', 'zz', 'nothing']) {
     for (const delimiter of [undefined, '/', '-', 'ab']) {
       for (const maxKeys of [1, 3, 1000]) {
-        assert.deepEqual(await listAll(r, prefix, delimiter, maxKeys), naive(all, prefix, delimiter), `${prefix}|${delimiter}|${maxKeys}`);
+        assert.deepEqual(
+          await listAll(r, prefix, delimiter, maxKeys),
+          naive(all, prefix, delimiter),
+          `${prefix}|${delimiter}|${maxKeys}`,
+        );
       }
     }
   }
@@ -81,7 +105,20 @@ test('a marker inside a common prefix continues after that prefix', async () => 
   for (const k of ['p/1', 'p/2', 'q', 'r/1']) await put(r, k);
   const page = await r.listObjects('b', { prefix: '', delimiter: '/', after: 'p/1', maxKeys: 10 });
   assert.deepEqual([page.contents.map((c) => c.key), page.commonPrefixes], [['q'], ['r/']]);
-  await assert.rejects(r.putObject({ bucket: 'gone', key: 'k', blobId: 'x', size: 0, etag: '"x"', lastModified: 0, storageClass: 'STANDARD', owner: '0', attrs: {} }), /not found/);
+  await assert.rejects(
+    r.putObject({
+      bucket: 'gone',
+      key: 'k',
+      blobId: 'x',
+      size: 0,
+      etag: '"x"',
+      lastModified: 0,
+      storageClass: 'STANDARD',
+      owner: '0',
+      attrs: {},
+    }),
+    /not found/,
+  );
   const zero = await r.listObjects('b', { prefix: '', maxKeys: 0 });
   assert.deepEqual([zero.contents.length, zero.truncated], [0, false]);
 });

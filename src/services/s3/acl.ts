@@ -3,7 +3,11 @@
  * (ACLs disabled) unless CreateBucket says otherwise. Writes naming an ACL other than
  * bucket-owner-full-control are refused then; ACL reads answer the owner's FULL_CONTROL.
  */
-import { AccessControlListNotSupported, InvalidBucketAclWithObjectOwnership, OwnershipControlsNotFoundError } from '../../generated/s3/errors.ts';
+import {
+  AccessControlListNotSupported,
+  InvalidBucketAclWithObjectOwnership,
+  OwnershipControlsNotFoundError,
+} from '../../generated/s3/errors.ts';
 import type {
   GetBucketAclOutput,
   GetBucketAclRequest,
@@ -18,24 +22,42 @@ import type { Owner, S3Env } from './env.ts';
 import type { BucketRecord } from './store/repository.ts';
 
 const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
-const GRANT_HEADERS = ['x-amz-grant-full-control', 'x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write', 'x-amz-grant-write-acp'];
+const GRANT_HEADERS = [
+  'x-amz-grant-full-control',
+  'x-amz-grant-read',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write',
+  'x-amz-grant-write-acp',
+];
 
-export const aclsDisabled = (b: BucketRecord) => (b.objectOwnership ?? 'BucketOwnerEnforced') === 'BucketOwnerEnforced';
+export const aclsDisabled = (b: BucketRecord) =>
+  (b.objectOwnership ?? 'BucketOwnerEnforced') === 'BucketOwnerEnforced';
 
 const hasGrants = (headers: Record<string, string>) => GRANT_HEADERS.some((h) => headers[h] !== undefined);
 
 /** CreateBucket: the ownership to store; refuses ACLs the ownership does not allow. */
-export function bucketOwnership(ownership: string | undefined, acl: string | undefined, headers: Record<string, string>): string | undefined {
+export function bucketOwnership(
+  ownership: string | undefined,
+  acl: string | undefined,
+  headers: Record<string, string>,
+): string | undefined {
   const o = ownership ?? 'BucketOwnerEnforced';
-  if (!OWNERSHIPS.has(o)) throw new InvalidBucketAclWithObjectOwnership(`Invalid x-amz-object-ownership header: ${o}`);
+  if (!OWNERSHIPS.has(o))
+    throw new InvalidBucketAclWithObjectOwnership(`Invalid x-amz-object-ownership header: ${o}`);
   if (o === 'BucketOwnerEnforced' && ((acl !== undefined && acl !== 'private') || hasGrants(headers))) {
-    throw new InvalidBucketAclWithObjectOwnership("Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+    throw new InvalidBucketAclWithObjectOwnership(
+      "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    );
   }
   return o === 'BucketOwnerEnforced' ? undefined : o;
 }
 
 /** Object writes (PUT, copy, multipart, POST) naming an ACL on a bucket with ACLs disabled. */
-export function checkObjectAcl(bucket: BucketRecord, acl: string | undefined, headers: Record<string, string>): void {
+export function checkObjectAcl(
+  bucket: BucketRecord,
+  acl: string | undefined,
+  headers: Record<string, string>,
+): void {
   if (!aclsDisabled(bucket)) return;
   if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrants(headers)) {
     throw new AccessControlListNotSupported('The bucket does not allow ACLs');
@@ -46,8 +68,18 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
 function grantsOf(owner: Owner, acl: string | undefined): Grant[] {
-  const grants: Grant[] = [{ Grantee: { Type: 'CanonicalUser', ID: owner.ID, ...(owner.DisplayName ? { DisplayName: owner.DisplayName } : {}) }, Permission: 'FULL_CONTROL' }];
-  const group = (URI: string, Permission: Grant['Permission']) => grants.push({ Grantee: { Type: 'Group', URI }, Permission });
+  const grants: Grant[] = [
+    {
+      Grantee: {
+        Type: 'CanonicalUser',
+        ID: owner.ID,
+        ...(owner.DisplayName ? { DisplayName: owner.DisplayName } : {}),
+      },
+      Permission: 'FULL_CONTROL',
+    },
+  ];
+  const group = (URI: string, Permission: Grant['Permission']) =>
+    grants.push({ Grantee: { Type: 'Group', URI }, Permission });
   if (acl === 'public-read' || acl === 'public-read-write') group(ALL_USERS, 'READ');
   if (acl === 'public-read-write') group(ALL_USERS, 'WRITE');
   if (acl === 'authenticated-read') group(AUTH_USERS, 'READ');
@@ -69,11 +101,17 @@ export function aclHandlers(env: S3Env) {
       return { Owner: owner, Grants: grantsOf(owner, aclsDisabled(b) ? undefined : o.attrs.acl) };
     },
 
-    async GetBucketOwnershipControls(input: GetBucketOwnershipControlsRequest, _ctx: HandlerContext): Promise<GetBucketOwnershipControlsOutput> {
+    async GetBucketOwnershipControls(
+      input: GetBucketOwnershipControlsRequest,
+      _ctx: HandlerContext,
+    ): Promise<GetBucketOwnershipControlsOutput> {
       const b = await env.bucket(input.Bucket);
       // 'none': DeleteBucketOwnershipControls (access/ownership.ts) left the bucket without any.
-      if (b.objectOwnership === 'none') throw new OwnershipControlsNotFoundError(undefined, { BucketName: input.Bucket });
-      return { OwnershipControls: { Rules: [{ ObjectOwnership: b.objectOwnership ?? 'BucketOwnerEnforced' }] } };
+      if (b.objectOwnership === 'none')
+        throw new OwnershipControlsNotFoundError(undefined, { BucketName: input.Bucket });
+      return {
+        OwnershipControls: { Rules: [{ ObjectOwnership: b.objectOwnership ?? 'BucketOwnerEnforced' }] },
+      };
     },
   };
 }

@@ -10,18 +10,33 @@ const KNOWN = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'Objec
 
 export function attributesHandlers(env: S3Env) {
   return {
-    async GetObjectAttributes(input: GetObjectAttributesRequest, _ctx: HandlerContext): Promise<GetObjectAttributesOutput> {
-      const wanted = new Set((input.ObjectAttributes ?? []).flatMap((a) => String(a).split(',')).map((a) => a.trim()).filter(Boolean));
+    async GetObjectAttributes(
+      input: GetObjectAttributesRequest,
+      _ctx: HandlerContext,
+    ): Promise<GetObjectAttributesOutput> {
+      const wanted = new Set(
+        (input.ObjectAttributes ?? [])
+          .flatMap((a) => String(a).split(','))
+          .map((a) => a.trim())
+          .filter(Boolean),
+      );
       for (const a of wanted) {
-        if (!KNOWN.has(a)) throw new InvalidArgument('Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes', ArgumentValue: a });
+        if (!KNOWN.has(a))
+          throw new InvalidArgument('Invalid attribute name specified.', {
+            ArgumentName: 'x-amz-object-attributes',
+            ArgumentValue: a,
+          });
       }
       if (wanted.size === 0) {
-        throw new InvalidArgument('Minimum of one object attribute must be specified.', { ArgumentName: 'x-amz-object-attributes' });
+        throw new InvalidArgument('Minimum of one object attribute must be specified.', {
+          ArgumentName: 'x-amz-object-attributes',
+        });
       }
       const o = await env.object(input.Bucket, input.Key);
       const out: GetObjectAttributesOutput = { LastModified: new Date(o.lastModified) };
       if (wanted.has('ETag')) out.ETag = o.etag.replace(/^"(.*)"$/, '$1');
-      if (wanted.has('Checksum') && o.attrs.checksum) out.Checksum = checksumMembers(o.attrs.checksum) as never;
+      if (wanted.has('Checksum') && o.attrs.checksum)
+        out.Checksum = checksumMembers(o.attrs.checksum) as never;
       if (wanted.has('StorageClass')) out.StorageClass = o.storageClass as never;
       if (wanted.has('ObjectSize')) out.ObjectSize = o.size;
       if (wanted.has('ObjectParts') && o.attrs.parts) {
@@ -36,7 +51,11 @@ export function attributesHandlers(env: S3Env) {
           ...(page.length ? { NextPartNumberMarker: marker + page.length } : {}),
           MaxParts: max,
           IsTruncated: marker + page.length < all.length,
-          Parts: page.map((p, i) => ({ PartNumber: marker + i + 1, Size: p.size, ...partChecksumMember(algorithm, p.checksum) })),
+          Parts: page.map((p, i) => ({
+            PartNumber: marker + i + 1,
+            Size: p.size,
+            ...partChecksumMember(algorithm, p.checksum),
+          })),
         };
       }
       return out;

@@ -51,7 +51,10 @@ function requestTags(header: string | undefined): Tag[] | undefined {
 }
 
 export function s3Authz(env: S3Env): AuthzMapper {
-  async function owned(bucket: string | undefined, ctx: HandlerContext): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy'>> {
+  async function owned(
+    bucket: string | undefined,
+    ctx: HandlerContext,
+  ): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy'>> {
     if (!bucket) return {};
     const b = await env.repo.getBucket(bucket);
     // A missing bucket: the caller's own request, so the handler answers NoSuchBucket.
@@ -63,14 +66,30 @@ export function s3Authz(env: S3Env): AuthzMapper {
     const h = ctx.request.headers;
     const common: Record<string, ConditionValue> = { 'aws:SecureTransport': ctx.request.secure };
     const bucket = input.Bucket as string | undefined;
-    if (operation === 'ListBuckets') return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];
+    if (operation === 'ListBuckets')
+      return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];
     if (operation === 'CreateBucket') {
-      const context = { ...common, 's3:x-amz-acl': h['x-amz-acl'], 's3:LocationConstraint': input.CreateBucketConfiguration?.LocationConstraint };
-      return [{ action: 's3:CreateBucket', resource: `arn:aws:s3:::${bucket}`, context, resourceAccountId: ctx.accountId }];
+      const context = {
+        ...common,
+        's3:x-amz-acl': h['x-amz-acl'],
+        's3:LocationConstraint': input.CreateBucketConfiguration?.LocationConstraint,
+      };
+      return [
+        {
+          action: 's3:CreateBucket',
+          resource: `arn:aws:s3:::${bucket}`,
+          context,
+          resourceAccountId: ctx.accountId,
+        },
+      ];
     }
     const own = await owned(bucket, ctx);
     // x-amz-expected-bucket-owner: a bucket of another account is refused before anything else.
-    if (input.ExpectedBucketOwner !== undefined && own.resourceAccountId !== undefined && input.ExpectedBucketOwner !== own.resourceAccountId) {
+    if (
+      input.ExpectedBucketOwner !== undefined &&
+      own.resourceAccountId !== undefined &&
+      input.ExpectedBucketOwner !== own.resourceAccountId
+    ) {
       throw new AccessDenied();
     }
     const bucketAction = BUCKET_ACTIONS[operation];
@@ -85,14 +104,25 @@ export function s3Authz(env: S3Env): AuthzMapper {
     }
     if (operation === 'DeleteObjects') {
       const keys = ((input.Delete?.Objects ?? []) as { Key: string }[]).map((o) => o.Key);
-      return (keys.length ? keys : ['']).map((k) => ({ action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${k}`, context: common, ...own }));
+      return (keys.length ? keys : ['']).map((k) => ({
+        action: 's3:DeleteObject',
+        resource: `arn:aws:s3:::${bucket}/${k}`,
+        context: common,
+        ...own,
+      }));
     }
     const key = operation === 'PostObject' ? ctx.post?.key : (input.Key as string | undefined);
     const resource = `arn:aws:s3:::${bucket}/${key ?? ''}`;
     const context: Record<string, ConditionValue> = { ...common };
     const requests: AuthzRequest[] = [];
-    if (operation === 'GetObject' || operation === 'HeadObject' || operation.endsWith('ObjectTagging') || operation === 'GetObjectAttributes') {
-      const tags = bucket && input.Key !== undefined ? await env.repo.getObjectTags(bucket, input.Key) : undefined;
+    if (
+      operation === 'GetObject' ||
+      operation === 'HeadObject' ||
+      operation.endsWith('ObjectTagging') ||
+      operation === 'GetObjectAttributes'
+    ) {
+      const tags =
+        bucket && input.Key !== undefined ? await env.repo.getObjectTags(bucket, input.Key) : undefined;
       tagContext('s3:ExistingObjectTag', tags, context);
     }
     if (operation === 'PostObject') {
@@ -101,9 +131,12 @@ export function s3Authz(env: S3Env): AuthzMapper {
     }
     if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload') {
       if (h['x-amz-acl'] !== undefined) context['s3:x-amz-acl'] = h['x-amz-acl'];
-      if (h['x-amz-server-side-encryption'] !== undefined) context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
-      if (h['x-amz-storage-class'] !== undefined) context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];
-      if (h['x-amz-metadata-directive'] !== undefined) context['s3:x-amz-metadata-directive'] = h['x-amz-metadata-directive'];
+      if (h['x-amz-server-side-encryption'] !== undefined)
+        context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
+      if (h['x-amz-storage-class'] !== undefined)
+        context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];
+      if (h['x-amz-metadata-directive'] !== undefined)
+        context['s3:x-amz-metadata-directive'] = h['x-amz-metadata-directive'];
       const tags = requestTags(h['x-amz-tagging']);
       tagContext('s3:RequestObjectTag', tags, context);
       if (tags) context['s3:RequestObjectTagKeys'] = tags.map((t) => t.Key);

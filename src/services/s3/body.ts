@@ -10,7 +10,11 @@
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { BodyDecoder, createBodyDecoder } from '../../protocol/streaming/body.ts';
-import { ChecksumTracker, neededAlgorithms, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import {
+  ChecksumTracker,
+  neededAlgorithms,
+  type ChecksumAlgorithm,
+} from '../../protocol/streaming/checksums.ts';
 import { BlobTooLargeError, type BlobStore } from '../../blob/blob-store.ts';
 import { AwsError } from '../../errors.ts';
 import type { HandlerContext } from '../handler.ts';
@@ -55,7 +59,9 @@ export async function storeBody(
   opts: { body?: Readable; algorithms?: ChecksumAlgorithm[]; maxBytes?: number } = {},
 ): Promise<StoredBody> {
   const maxBytes = opts.maxBytes ?? MAX_PUT_SIZE;
-  const declared = Number(ctx.request.headers['x-amz-decoded-content-length'] ?? ctx.request.headers['content-length'] ?? NaN);
+  const declared = Number(
+    ctx.request.headers['x-amz-decoded-content-length'] ?? ctx.request.headers['content-length'] ?? NaN,
+  );
   if (declared > maxBytes) throw entityTooLarge(declared, maxBytes);
   const decoder = decodedBody(ctx, opts.body);
   // Algorithms the decoder does not compute itself (the upload's algorithm for a part, ...).
@@ -66,7 +72,9 @@ export async function storeBody(
   try {
     info = await blobs.write(decoder, {
       maxBytes,
-      ...(tracker ? { onChunk: (c: Uint8Array) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {}),
+      ...(tracker
+        ? { onChunk: (c: Uint8Array) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) }
+        : {}),
     });
   } catch (e) {
     if (e instanceof BlobTooLargeError) throw entityTooLarge(maxBytes + 1, maxBytes);

@@ -36,14 +36,17 @@ const CANNED_BUCKET_ACLS = new Set(['private', 'public-read', 'public-read-write
 function locationOf(input: CreateBucketRequest, region: string): string {
   const constraint = input.CreateBucketConfiguration?.LocationConstraint as string | undefined;
   if (constraint === undefined || constraint === '') {
-    if (region !== 'us-east-1') throw new IllegalLocationConstraintException(
-      'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
-    );
+    if (region !== 'us-east-1')
+      throw new IllegalLocationConstraintException(
+        'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
+      );
     return 'us-east-1';
   }
   // us-east-1 is never a valid constraint: a bucket there is created without one.
   if (constraint === 'us-east-1' || !REGION.test(constraint)) {
-    throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+    throw new InvalidLocationConstraint('The specified location-constraint is not valid', {
+      LocationConstraint: constraint,
+    });
   }
   if (constraint !== region) {
     throw new IllegalLocationConstraintException(
@@ -59,10 +62,15 @@ export function bucketHandlers(env: S3Env) {
       checkBucketName(input.Bucket);
       const region = locationOf(input, ctx.region);
       if (input.ACL !== undefined && !CANNED_BUCKET_ACLS.has(input.ACL)) {
-        throw new AwsError('InvalidArgument', '', 400, { ArgumentName: 'x-amz-acl', ArgumentValue: input.ACL });
+        throw new AwsError('InvalidArgument', '', 400, {
+          ArgumentName: 'x-amz-acl',
+          ArgumentValue: input.ACL,
+        });
       }
       const objectOwnership = bucketOwnership(input.ObjectOwnership, input.ACL, ctx.request.headers);
-      const tags = input.CreateBucketConfiguration?.Tags ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket') : undefined;
+      const tags = input.CreateBucketConfiguration?.Tags
+        ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket')
+        : undefined;
       const created = await env.repo.createBucket({
         name: input.Bucket,
         accountId: ctx.accountId,
@@ -90,7 +98,11 @@ export function bucketHandlers(env: S3Env) {
 
     async HeadBucket(input: HeadBucketRequest): Promise<HeadBucketOutput> {
       const b = await env.bucket(input.Bucket);
-      return { BucketRegion: b.region, AccessPointAlias: false, BucketArn: `arn:aws:s3:::${b.name}` } as HeadBucketOutput;
+      return {
+        BucketRegion: b.region,
+        AccessPointAlias: false,
+        BucketArn: `arn:aws:s3:::${b.name}`,
+      } as HeadBucketOutput;
     },
 
     async GetBucketLocation(input: GetBucketLocationRequest): Promise<GetBucketLocationOutput> {
@@ -101,12 +113,20 @@ export function bucketHandlers(env: S3Env) {
     async ListBuckets(input: ListBucketsRequest, ctx: HandlerContext): Promise<ListBucketsOutput> {
       const max = input.MaxBuckets;
       if (max !== undefined && (max < 1 || max > 10000)) {
-        throw new AwsError('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', 400, {
-          ArgumentName: 'max-buckets',
-          ArgumentValue: String(max),
-        });
+        throw new AwsError(
+          'InvalidArgument',
+          'Argument max-buckets must be an integer between 1 and 10000',
+          400,
+          {
+            ArgumentName: 'max-buckets',
+            ArgumentValue: String(max),
+          },
+        );
       }
-      const after = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken, 'continuation-token') : undefined;
+      const after =
+        input.ContinuationToken !== undefined
+          ? decodeToken(input.ContinuationToken, 'continuation-token')
+          : undefined;
       const limit = max ?? 10000;
       const rows = await env.repo.listBuckets(ctx.accountId, {
         ...(input.Prefix ? { prefix: input.Prefix } : {}),
@@ -117,7 +137,12 @@ export function bucketHandlers(env: S3Env) {
       const page = rows.slice(0, limit);
       const more = rows.length > limit;
       return {
-        Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: `arn:aws:s3:::${b.name}` })),
+        Buckets: page.map((b) => ({
+          Name: b.name,
+          CreationDate: new Date(b.createdAt),
+          BucketRegion: b.region,
+          BucketArn: `arn:aws:s3:::${b.name}`,
+        })),
         Owner: await env.owner(ctx.accountId),
         ...(more ? { ContinuationToken: encodeToken(page[page.length - 1]!.name) } : {}),
         ...(input.Prefix !== undefined ? { Prefix: input.Prefix } : {}),

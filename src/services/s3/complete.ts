@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../errors.ts';
 import { EntityTooSmall, InvalidPart, InvalidPartOrder, InvalidRequest } from '../../generated/s3/errors.ts';
-import type { CompleteMultipartUploadOutput, CompleteMultipartUploadRequest } from '../../generated/s3/types.ts';
+import type {
+  CompleteMultipartUploadOutput,
+  CompleteMultipartUploadRequest,
+} from '../../generated/s3/types.ts';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
@@ -29,7 +32,11 @@ const MEMBER: Record<string, string> = {
 };
 
 function malformed(): AwsError {
-  return new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+  return new AwsError(
+    'MalformedXML',
+    'The XML you provided was not well-formed or did not validate against our published schema',
+    400,
+  );
 }
 
 function compositeOf(algorithm: ChecksumAlgorithm, parts: PartRecord[]): string {
@@ -40,7 +47,10 @@ function compositeOf(algorithm: ChecksumAlgorithm, parts: PartRecord[]): string 
 
 export function completeHandlers(env: S3Env) {
   return {
-    async CompleteMultipartUpload(input: CompleteMultipartUploadRequest, ctx: HandlerContext): Promise<CompleteMultipartUploadOutput> {
+    async CompleteMultipartUpload(
+      input: CompleteMultipartUploadRequest,
+      ctx: HandlerContext,
+    ): Promise<CompleteMultipartUploadOutput> {
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
       const requested = input.MultipartUpload?.Parts ?? [];
       if (requested.length === 0) throw malformed();
@@ -50,13 +60,20 @@ export function completeHandlers(env: S3Env) {
         if (p.PartNumber <= prev) throw new InvalidPartOrder(undefined, { UploadId: input.UploadId });
         prev = p.PartNumber;
       }
-      const stored = await env.repo.getParts(input.UploadId, requested.map((p) => p.PartNumber!));
+      const stored = await env.repo.getParts(
+        input.UploadId,
+        requested.map((p) => p.PartNumber!),
+      );
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
       const parts: PartRecord[] = [];
       requested.forEach((p, i) => {
         const part = stored.get(p.PartNumber!);
         if (!part || unquote(part.etag) !== unquote(p.ETag!)) {
-          throw new InvalidPart(undefined, { UploadId: input.UploadId, PartNumber: String(p.PartNumber), ETag: p.ETag! });
+          throw new InvalidPart(undefined, {
+            UploadId: input.UploadId,
+            PartNumber: String(p.PartNumber),
+            ETag: p.ETag!,
+          });
         }
         if (i < requested.length - 1 && part.size < MIN_PART_SIZE) {
           throw new EntityTooSmall(undefined, {
@@ -74,14 +91,20 @@ export function completeHandlers(env: S3Env) {
             );
           }
           if (given !== part.checksum) {
-            throw new InvalidPart(undefined, { UploadId: input.UploadId, PartNumber: String(p.PartNumber), ETag: p.ETag! });
+            throw new InvalidPart(undefined, {
+              UploadId: input.UploadId,
+              PartNumber: String(p.PartNumber),
+              ETag: p.ETag!,
+            });
           }
         }
         parts.push(part);
       });
       const size = parts.reduce((n, p) => n + p.size, 0);
       if (input.MpuObjectSize !== undefined && Number(input.MpuObjectSize) !== size) {
-        throw new InvalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);
+        throw new InvalidRequest(
+          `The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`,
+        );
       }
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
       if (check) check(await env.repo.getObject(input.Bucket, input.Key));
@@ -90,19 +113,28 @@ export function completeHandlers(env: S3Env) {
       for (const p of parts) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
       const etag = `"${md5s.digest('hex')}-${parts.length}"`;
 
-      const full = algorithm && upload.checksumType === 'FULL_OBJECT' ? new ChecksumTracker({ algorithms: [algorithm] }) : undefined;
+      const full =
+        algorithm && upload.checksumType === 'FULL_OBJECT'
+          ? new ChecksumTracker({ algorithms: [algorithm] })
+          : undefined;
       const blob = await env.blobs.concat(
         parts.map((p) => p.blobId),
         full ? { onChunk: (c) => full.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {},
       );
       let checksum: StoredChecksum | undefined;
-      if (algorithm && full) checksum = { algorithm, value: full.finish().checksums[algorithm]!, type: 'FULL_OBJECT' };
+      if (algorithm && full)
+        checksum = { algorithm, value: full.finish().checksums[algorithm]!, type: 'FULL_OBJECT' };
       else if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
       if (checksum && full) {
-        const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as string | undefined;
+        const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as
+          string | undefined;
         if (given !== undefined && given !== checksum.value) {
           env.free([blob.id]);
-          throw new AwsError('BadDigest', `The ${checksum.algorithm.toLowerCase()} you specified did not match the calculated checksum.`, 400);
+          throw new AwsError(
+            'BadDigest',
+            `The ${checksum.algorithm.toLowerCase()} you specified did not match the calculated checksum.`,
+            400,
+          );
         }
       }
       const record: ObjectRecord = {

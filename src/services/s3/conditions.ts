@@ -15,7 +15,11 @@ export interface ReadConditions {
   IfUnmodifiedSince?: Date | undefined;
 }
 
-const unquote = (s: string) => s.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+const unquote = (s: string) =>
+  s
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 
 /** True when the ETag list (or '*') names the object's ETag. */
 export function etagMatches(list: string, etag: string): boolean {
@@ -29,11 +33,19 @@ export function etagMatches(list: string, etag: string): boolean {
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 function failed(condition: string): AwsError {
-  return new PreconditionFailed('At least one of the pre-conditions you specified did not hold', { Condition: condition });
+  return new PreconditionFailed('At least one of the pre-conditions you specified did not hold', {
+    Condition: condition,
+  });
 }
 
 function notModified(o: ObjectRecord): AwsError {
-  return new AwsError('NotModified', 'Not Modified', 304, {}, { etag: o.etag, 'last-modified': new Date(o.lastModified).toUTCString() });
+  return new AwsError(
+    'NotModified',
+    'Not Modified',
+    304,
+    {},
+    { etag: o.etag, 'last-modified': new Date(o.lastModified).toUTCString() },
+  );
 }
 
 /** Throws 412 PreconditionFailed or 304 NotModified as S3 does for GET and HEAD. */
@@ -71,9 +83,14 @@ export const COPY_SOURCE_NAMES = {
 /** Write conditions (PutObject, CompleteMultipartUpload, CopyObject): checked inside the commit. */
 export function writeCheck(ifMatch: string | undefined, ifNoneMatch: string | undefined, key: string) {
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
-    throw new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, {
-      Header: 'If-None-Match',
-    });
+    throw new AwsError(
+      'NotImplemented',
+      'A header you provided implies functionality that is not implemented',
+      501,
+      {
+        Header: 'If-None-Match',
+      },
+    );
   }
   if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
   return (existing: ObjectRecord | undefined) => {

@@ -23,7 +23,14 @@ export function parseCopySource(raw: string): CopySource {
   }
   const slash = decoded.indexOf('/');
   if (slash <= 0 || slash === decoded.length - 1) {
-    throw new InvalidArgument('Invalid copy source object key', { ArgumentName: 'x-amz-copy-source', ArgumentValue: raw });
+    throw new InvalidArgument('Invalid copy source object key', {
+      ArgumentName: 'x-amz-copy-source',
+      ArgumentValue: raw,
+    });
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId ? { versionId } : {}) };
+  return {
+    bucket: decoded.slice(0, slash),
+    key: decoded.slice(slash + 1),
+    ...(versionId ? { versionId } : {}),
+  };
 }

@@ -21,7 +21,12 @@ export interface CopiedBlob {
 }
 
 /** Streams (a range of) a source object into a new blob, hashing on the way. */
-export async function copyBlob(env: S3Env, src: ObjectRecord, range: ByteRange | undefined, algorithms: ChecksumAlgorithm[]): Promise<CopiedBlob> {
+export async function copyBlob(
+  env: S3Env,
+  src: ObjectRecord,
+  range: ByteRange | undefined,
+  algorithms: ChecksumAlgorithm[],
+): Promise<CopiedBlob> {
   const md5 = createHash('md5');
   const tracker = new ChecksumTracker({ algorithms });
   const empty = src.size === 0 || (range && range.end < range.start);
@@ -63,10 +68,16 @@ export function copyHandlers(env: S3Env) {
       const metaDirective = input.MetadataDirective ?? 'COPY';
       const tagDirective = input.TaggingDirective ?? 'COPY';
       if (metaDirective !== 'COPY' && metaDirective !== 'REPLACE') {
-        throw new InvalidArgument('Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: metaDirective });
+        throw new InvalidArgument('Unknown metadata directive.', {
+          ArgumentName: 'x-amz-metadata-directive',
+          ArgumentValue: metaDirective,
+        });
       }
       if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE') {
-        throw new InvalidArgument('Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: tagDirective });
+        throw new InvalidArgument('Unknown tagging directive.', {
+          ArgumentName: 'x-amz-tagging-directive',
+          ArgumentValue: tagDirective,
+        });
       }
       const storageClass = input.StorageClass !== undefined ? storageClassOf(input.StorageClass) : 'STANDARD';
       const same = source.bucket === input.Bucket && source.key === input.Key;
@@ -89,11 +100,18 @@ export function copyHandlers(env: S3Env) {
       const algorithm = wanted && ALGORITHMS.has(wanted) ? (wanted as ChecksumAlgorithm) : undefined;
       const copied = await copyBlob(env, src, undefined, algorithm ? [algorithm] : []);
       // The copy is a single-part object: its ETag is the MD5 of its bytes.
-      const checksum: StoredChecksum | undefined = algorithm ? { algorithm, value: copied.checksums[algorithm]!, type: 'FULL_OBJECT' } : undefined;
+      const checksum: StoredChecksum | undefined = algorithm
+        ? { algorithm, value: copied.checksums[algorithm]!, type: 'FULL_OBJECT' }
+        : undefined;
       const attrs =
         metaDirective === 'REPLACE'
           ? attrsFrom(input)
-          : { ...src.attrs, ...(input.WebsiteRedirectLocation !== undefined ? { websiteRedirectLocation: input.WebsiteRedirectLocation } : {}) };
+          : {
+              ...src.attrs,
+              ...(input.WebsiteRedirectLocation !== undefined
+                ? { websiteRedirectLocation: input.WebsiteRedirectLocation }
+                : {}),
+            };
       delete attrs.parts;
       delete attrs.checksum;
       if (input.ServerSideEncryption !== undefined) attrs.sse = input.ServerSideEncryption;
@@ -106,13 +124,20 @@ export function copyHandlers(env: S3Env) {
         lastModified: ctx.now.getTime(),
         storageClass,
         owner: ctx.accountId,
-        contentType: metaDirective === 'REPLACE' ? (input.ContentType ?? DEFAULT_CONTENT_TYPE) : (src.contentType ?? DEFAULT_CONTENT_TYPE),
+        contentType:
+          metaDirective === 'REPLACE'
+            ? (input.ContentType ?? DEFAULT_CONTENT_TYPE)
+            : (src.contentType ?? DEFAULT_CONTENT_TYPE),
         attrs: { ...attrs, ...(checksum ? { checksum } : {}) },
         ...(tags?.length ? { tags } : {}),
       };
       await env.commit(record, check);
       return {
-        CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumMembers(checksum) },
+        CopyObjectResult: {
+          ETag: record.etag,
+          LastModified: new Date(record.lastModified),
+          ...checksumMembers(checksum),
+        },
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
       } as CopyObjectOutput;
     },

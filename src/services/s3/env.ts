@@ -57,7 +57,8 @@ export class S3Env {
       freed = await this.repo.putObject(record, check);
     } catch (e) {
       this.free([record.blobId]);
-      if (e instanceof NotFoundError) throw new NoSuchBucket('The specified bucket does not exist', { BucketName: record.bucket });
+      if (e instanceof NotFoundError)
+        throw new NoSuchBucket('The specified bucket does not exist', { BucketName: record.bucket });
       throw e;
     }
     this.free(freed);

@@ -17,6 +17,7 @@ import { attributesHandlers } from './attributes.ts';
 import { postObjectHandlers } from './post-object.ts';
 import { aclHandlers } from './acl.ts';
 import { s3Authz } from './authz.ts';
+import { bucketFeatures } from './features.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -29,6 +30,7 @@ function openRepository(deps: ServiceDeps): S3Repository {
 
 export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   const env = new S3Env(openRepository(deps), deps.blobs, deps.accounts);
+  const features = bucketFeatures(deps, env);
   const handlers: ServiceHandlers = {
     ...bucketHandlers(env),
     ...objectHandlers(env),
@@ -40,6 +42,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...attributesHandlers(env),
     ...postObjectHandlers(env),
     ...aclHandlers(env),
+    ...features.handlers,
   };
-  return { handlers, authz: s3Authz(env) };
+  return { handlers, authz: features.authz(s3Authz(env)) };
 }

@@ -27,7 +27,10 @@ function maxKeysOf(v: number | undefined): number {
 function encoderOf(type: string | undefined): (s: string) => string {
   if (type === undefined) return (s) => s;
   if (type !== 'url') {
-    throw new InvalidArgument('Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: type });
+    throw new InvalidArgument('Invalid Encoding Method specified in Request', {
+      ArgumentName: 'encoding-type',
+      ArgumentValue: type,
+    });
   }
   return (s) => encodeURIComponent(s).replace(/%2F/g, '/');
 }
@@ -37,7 +40,9 @@ function entry(o: ListedObject, enc: (s: string) => string, owner: Owner | undef
     Key: enc(o.key),
     LastModified: new Date(o.lastModified),
     ETag: o.etag,
-    ...(o.checksumAlgorithm ? { ChecksumAlgorithm: [o.checksumAlgorithm], ChecksumType: o.checksumType } : {}),
+    ...(o.checksumAlgorithm
+      ? { ChecksumAlgorithm: [o.checksumAlgorithm], ChecksumType: o.checksumType }
+      : {}),
     Size: o.size,
     StorageClass: o.storageClass,
     ...(owner ? { Owner: owner } : {}),
@@ -90,7 +95,9 @@ export function listingHandlers(env: S3Env) {
       let after = input.StartAfter || undefined;
       if (input.ContinuationToken !== undefined) {
         if (input.ContinuationToken === '') {
-          throw new InvalidArgument('The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+          throw new InvalidArgument('The continuation token provided is incorrect', {
+            ArgumentName: 'continuation-token',
+          });
         }
         after = decodeToken(input.ContinuationToken, 'continuation-token');
       }
@@ -112,7 +119,9 @@ export function listingHandlers(env: S3Env) {
         ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
         KeyCount: page.contents.length + page.commonPrefixes.length,
         ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
-        ...(page.truncated && page.last !== undefined ? { NextContinuationToken: encodeToken(page.last) } : {}),
+        ...(page.truncated && page.last !== undefined
+          ? { NextContinuationToken: encodeToken(page.last) }
+          : {}),
         ...(input.StartAfter ? { StartAfter: enc(input.StartAfter) } : {}),
       } as ListObjectsV2Output;
     },

@@ -31,11 +31,19 @@ export const MAX_PART_SIZE = 5 * 1024 ** 3;
 const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 
 const noSuchUpload = (uploadId: string) =>
-  new NoSuchUpload('The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
-    UploadId: uploadId,
-  });
+  new NoSuchUpload(
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    {
+      UploadId: uploadId,
+    },
+  );
 
-export async function requireUpload(env: S3Env, bucket: string, key: string, uploadId: string): Promise<UploadRecord> {
+export async function requireUpload(
+  env: S3Env,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<UploadRecord> {
   await env.bucket(bucket);
   const u = await env.repo.getUpload(uploadId);
   if (!u || u.bucket !== bucket || u.key !== key) throw noSuchUpload(uploadId);
@@ -52,22 +60,35 @@ function checkPartNumber(n: number): void {
 }
 
 /** The upload's algorithm and checksum type, validated as S3 does. */
-function checksumSetup(algorithm: string | undefined, type: string | undefined): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
+function checksumSetup(
+  algorithm: string | undefined,
+  type: string | undefined,
+): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
   if (algorithm === undefined) {
     if (type !== undefined) {
-      throw new InvalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+      throw new InvalidRequest(
+        'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+      );
     }
     return {};
   }
   const a = algorithm.toUpperCase();
-  if (!ALGORITHMS.has(a)) throw new InvalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+  if (!ALGORITHMS.has(a))
+    throw new InvalidRequest(
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+    );
   const t = (type ?? (a === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE')) as ChecksumType;
-  if (t !== 'FULL_OBJECT' && t !== 'COMPOSITE') throw new InvalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (t !== 'FULL_OBJECT' && t !== 'COMPOSITE')
+    throw new InvalidRequest('Value for x-amz-checksum-type header is invalid.');
   if (t === 'FULL_OBJECT' && (a === 'SHA1' || a === 'SHA256')) {
-    throw new InvalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${a.toLowerCase()} checksum algorithm.`);
+    throw new InvalidRequest(
+      `The FULL_OBJECT checksum type cannot be used with the ${a.toLowerCase()} checksum algorithm.`,
+    );
   }
   if (t === 'COMPOSITE' && a === 'CRC64NVME') {
-    throw new InvalidRequest('The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+    throw new InvalidRequest(
+      'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.',
+    );
   }
   return { algorithm: a as ChecksumAlgorithm, type: t };
 }
@@ -80,7 +101,10 @@ const CHECKSUM_MEMBER: Record<string, string> = {
   SHA256: 'ChecksumSHA256',
 };
 
-export const partChecksumMember = (algorithm: string | undefined, value: string | undefined): Record<string, string> =>
+export const partChecksumMember = (
+  algorithm: string | undefined,
+  value: string | undefined,
+): Record<string, string> =>
   algorithm && value && CHECKSUM_MEMBER[algorithm] ? { [CHECKSUM_MEMBER[algorithm]!]: value } : {};
 
 /** The algorithm of the checksum a request carries (header or announced trailer). */
@@ -88,7 +112,9 @@ function suppliedAlgorithm(headers: Record<string, string>): string | undefined 
   const trailer = headers['x-amz-trailer']?.trim().toLowerCase();
   const names = trailer ? [trailer] : Object.keys(headers);
   for (const name of names) {
-    const alg = name.startsWith('x-amz-checksum-') ? name.slice('x-amz-checksum-'.length).toUpperCase() : undefined;
+    const alg = name.startsWith('x-amz-checksum-')
+      ? name.slice('x-amz-checksum-'.length).toUpperCase()
+      : undefined;
     if (alg && ALGORITHMS.has(alg)) return alg;
   }
   return undefined;
@@ -105,7 +131,10 @@ export function multipartHandlers(env: S3Env) {
   }
 
   return {
-    async CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: HandlerContext): Promise<CreateMultipartUploadOutput> {
+    async CreateMultipartUpload(
+      input: CreateMultipartUploadRequest,
+      ctx: HandlerContext,
+    ): Promise<CreateMultipartUploadOutput> {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
@@ -178,10 +207,13 @@ export function multipartHandlers(env: S3Env) {
       if (input.CopySourceRange !== undefined) {
         const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange.trim());
         if (!m) {
-          throw new InvalidArgument('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', {
-            ArgumentName: 'x-amz-copy-source-range',
-            ArgumentValue: input.CopySourceRange,
-          });
+          throw new InvalidArgument(
+            'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+            {
+              ArgumentName: 'x-amz-copy-source-range',
+              ArgumentValue: input.CopySourceRange,
+            },
+          );
         }
         range = { start: Number(m[1]), end: Number(m[2]) };
         if (range.end < range.start || range.end >= src.size) {
@@ -206,12 +238,19 @@ export function multipartHandlers(env: S3Env) {
         ...(checksum ? { checksum } : {}),
       });
       return {
-        CopyPartResult: { ETag: etag, LastModified: new Date(lastModified), ...partChecksumMember(algorithm, checksum) },
+        CopyPartResult: {
+          ETag: etag,
+          LastModified: new Date(lastModified),
+          ...partChecksumMember(algorithm, checksum),
+        },
         ServerSideEncryption: 'AES256',
       } as UploadPartCopyOutput;
     },
 
-    async AbortMultipartUpload(input: AbortMultipartUploadRequest, _ctx: HandlerContext): Promise<AbortMultipartUploadOutput> {
+    async AbortMultipartUpload(
+      input: AbortMultipartUploadRequest,
+      _ctx: HandlerContext,
+    ): Promise<AbortMultipartUploadOutput> {
       await requireUpload(env, input.Bucket, input.Key, input.UploadId);
       const r = await env.repo.abortUpload(input.UploadId);
       if (!r.ok) throw noSuchUpload(input.UploadId);
@@ -245,11 +284,16 @@ export function multipartHandlers(env: S3Env) {
         Initiator: { ID: upload.initiator, DisplayName: owner.DisplayName },
         Owner: owner,
         StorageClass: upload.storageClass,
-        ...(upload.checksumAlgorithm ? { ChecksumAlgorithm: upload.checksumAlgorithm, ChecksumType: upload.checksumType } : {}),
+        ...(upload.checksumAlgorithm
+          ? { ChecksumAlgorithm: upload.checksumAlgorithm, ChecksumType: upload.checksumType }
+          : {}),
       } as ListPartsOutput;
     },
 
-    async ListMultipartUploads(input: ListMultipartUploadsRequest, _ctx: HandlerContext): Promise<ListMultipartUploadsOutput> {
+    async ListMultipartUploads(
+      input: ListMultipartUploadsRequest,
+      _ctx: HandlerContext,
+    ): Promise<ListMultipartUploadsOutput> {
       await env.bucket(input.Bucket);
       const max = Math.min(input.MaxUploads ?? 1000, 1000);
       const prefix = input.Prefix ?? '';
@@ -286,7 +330,9 @@ export function multipartHandlers(env: S3Env) {
           StorageClass: u.storageClass,
           Owner: owner,
           Initiator: { ID: u.initiator, DisplayName: owner.DisplayName },
-          ...(u.checksumAlgorithm ? { ChecksumAlgorithm: u.checksumAlgorithm, ChecksumType: u.checksumType } : {}),
+          ...(u.checksumAlgorithm
+            ? { ChecksumAlgorithm: u.checksumAlgorithm, ChecksumType: u.checksumType }
+            : {}),
         });
       }
       return {

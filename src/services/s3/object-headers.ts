@@ -32,7 +32,8 @@ export function attrsFrom(input: HeaderInput): ObjectAttrs {
   if (input.Expires !== undefined) {
     attrs.expires = input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires;
   }
-  if (input.WebsiteRedirectLocation !== undefined) attrs.websiteRedirectLocation = input.WebsiteRedirectLocation;
+  if (input.WebsiteRedirectLocation !== undefined)
+    attrs.websiteRedirectLocation = input.WebsiteRedirectLocation;
   if (input.ServerSideEncryption !== undefined) attrs.sse = input.ServerSideEncryption;
   return attrs;
 }
@@ -59,7 +60,10 @@ export function checksumMembers(c: StoredChecksum | undefined): Record<string, s
 }
 
 /** What GET and HEAD answer for an object (without body, length and range). */
-export function objectOutput(o: ObjectRecord, opts: { checksums: boolean; tagCount: boolean }): Record<string, unknown> {
+export function objectOutput(
+  o: ObjectRecord,
+  opts: { checksums: boolean; tagCount: boolean },
+): Record<string, unknown> {
   const a = o.attrs;
   const out: Record<string, unknown> = {
     AcceptRanges: 'bytes',

@@ -18,7 +18,13 @@ import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
 import { checkReadConditions, writeCheck } from './conditions.ts';
 import { contentRange, parseRange } from './ranges.ts';
-import { applyResponseOverrides, attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE, objectOutput } from './object-headers.ts';
+import {
+  applyResponseOverrides,
+  attrsFrom,
+  checksumMembers,
+  DEFAULT_CONTENT_TYPE,
+  objectOutput,
+} from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
@@ -29,7 +35,11 @@ export const EMPTY = (): Readable => Readable.from([]);
 function partRange(o: ObjectRecord, n: number): { range: ByteRange | undefined; count: number } {
   const parts = o.attrs.parts;
   if (!parts) {
-    if (n !== 1) throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, { PartNumberRequested: String(n), ActualPartCount: '1' });
+    if (n !== 1)
+      throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
+        PartNumberRequested: String(n),
+        ActualPartCount: '1',
+      });
     return { range: o.size ? { start: 0, end: o.size - 1 } : undefined, count: 1 };
   }
   if (n > parts.length) {
@@ -49,13 +59,20 @@ interface ReadPlan {
   object: ObjectRecord;
 }
 
-async function planRead(env: S3Env, input: GetObjectRequest | HeadObjectRequest, withTags: boolean): Promise<ReadPlan> {
+async function planRead(
+  env: S3Env,
+  input: GetObjectRequest | HeadObjectRequest,
+  withTags: boolean,
+): Promise<ReadPlan> {
   const o = await env.object(input.Bucket, input.Key);
   checkReadConditions(input, o);
   const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
   let range: ByteRange | undefined;
   if (input.PartNumber !== undefined) {
-    if (input.Range !== undefined) throw new InvalidArgument('Cannot specify both Range header and partNumber query parameter', { ArgumentName: 'partNumber' });
+    if (input.Range !== undefined)
+      throw new InvalidArgument('Cannot specify both Range header and partNumber query parameter', {
+        ArgumentName: 'partNumber',
+      });
     if (input.PartNumber < 1 || input.PartNumber > 10000) {
       throw new InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', {
         ArgumentName: 'partNumber',
@@ -96,7 +113,9 @@ export function objectHandlers(env: S3Env) {
       // Fail fast before reading the body; checked again inside the commit.
       if (check) check(await env.repo.getObject(input.Bucket, input.Key));
       const body = await storeBody(env.blobs, ctx, input.Body ? { body: input.Body } : {});
-      const checksum: StoredChecksum | undefined = body.supplied ? { ...body.supplied, type: 'FULL_OBJECT' } : undefined;
+      const checksum: StoredChecksum | undefined = body.supplied
+        ? { ...body.supplied, type: 'FULL_OBJECT' }
+        : undefined;
       const record: ObjectRecord = {
         bucket: input.Bucket,
         key: input.Key,
@@ -107,7 +126,11 @@ export function objectHandlers(env: S3Env) {
         storageClass,
         owner: ctx.accountId,
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
-        attrs: { ...attrsFrom(input), ...(checksum ? { checksum } : {}), ...(input.ACL ? { acl: input.ACL } : {}) },
+        attrs: {
+          ...attrsFrom(input),
+          ...(checksum ? { checksum } : {}),
+          ...(input.ACL ? { acl: input.ACL } : {}),
+        },
         ...(tags?.length ? { tags } : {}),
       };
       await env.commit(record, check);

@@ -23,14 +23,23 @@ function parseTagging(xml: string | undefined): Tag[] | undefined {
   try {
     parseXmlDocument(xml);
   } catch {
-    throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    throw new AwsError(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+      400,
+    );
   }
   for (const m of xml.matchAll(re)) tags.push({ Key: unescape(m[1]!), Value: unescape(m[2]!) });
   return checkTags(tags, 'object');
 }
 
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 function objectUrl(ctx: HandlerContext, bucket: string, key: string): string {
   const host = ctx.request.host || 's3.amazonaws.com';
@@ -41,16 +50,25 @@ export function postObjectHandlers(env: S3Env) {
   return {
     async PostObject(input: PostObjectRequest, ctx: HandlerContext): Promise<PostObjectOutput> {
       const post = ctx.post;
-      if (!post) throw new AwsError('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', 400);
+      if (!post)
+        throw new AwsError(
+          'MalformedPOSTRequest',
+          'The body of your POST request is not well-formed multipart/form-data.',
+          400,
+        );
       let blobId: string | undefined;
       try {
         const f = post.fields;
         checkObjectAcl(await env.bucket(input.Bucket), f.get('acl'), {});
         const key = post.key;
-        if (key === '') throw new AwsError('InvalidArgument', 'User key must have a length greater than 0.', 400, { ArgumentName: 'key' });
+        if (key === '')
+          throw new AwsError('InvalidArgument', 'User key must have a length greater than 0.', 400, {
+            ArgumentName: 'key',
+          });
         checkKey(key);
         const metadata: Record<string, string> = {};
-        for (const [name, value] of f) if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
+        for (const [name, value] of f)
+          if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
         checkMetadata(metadata);
         const storageClass = storageClassOf(f.get('x-amz-storage-class'));
         const tags = parseTagging(f.get('tagging'));

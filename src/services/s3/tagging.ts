@@ -18,21 +18,32 @@ import type { Tag } from './store/repository.ts';
 
 export function taggingHandlers(env: S3Env) {
   return {
-    async PutObjectTagging(input: PutObjectTaggingRequest, _ctx: HandlerContext): Promise<PutObjectTaggingOutput> {
+    async PutObjectTagging(
+      input: PutObjectTaggingRequest,
+      _ctx: HandlerContext,
+    ): Promise<PutObjectTaggingOutput> {
       await env.bucket(input.Bucket);
       const tags = checkTags((input.Tagging?.TagSet ?? []) as Tag[], 'object');
-      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, tags))) throw new NoSuchKey(undefined, { Key: input.Key });
+      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, tags)))
+        throw new NoSuchKey(undefined, { Key: input.Key });
       return {};
     },
 
-    async GetObjectTagging(input: GetObjectTaggingRequest, _ctx: HandlerContext): Promise<GetObjectTaggingOutput> {
+    async GetObjectTagging(
+      input: GetObjectTaggingRequest,
+      _ctx: HandlerContext,
+    ): Promise<GetObjectTaggingOutput> {
       const o = await env.object(input.Bucket, input.Key);
       return { TagSet: o.tags ?? [] };
     },
 
-    async DeleteObjectTagging(input: DeleteObjectTaggingRequest, _ctx: HandlerContext): Promise<DeleteObjectTaggingOutput> {
+    async DeleteObjectTagging(
+      input: DeleteObjectTaggingRequest,
+      _ctx: HandlerContext,
+    ): Promise<DeleteObjectTaggingOutput> {
       await env.bucket(input.Bucket);
-      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined))) throw new NoSuchKey(undefined, { Key: input.Key });
+      if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined)))
+        throw new NoSuchKey(undefined, { Key: input.Key });
       return {};
     },
 
@@ -40,7 +51,11 @@ export function taggingHandlers(env: S3Env) {
       await env.bucket(input.Bucket);
       const objects = input.Delete?.Objects ?? [];
       if (objects.length === 0 || objects.length > 1000) {
-        throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+        throw new AwsError(
+          'MalformedXML',
+          'The XML you provided was not well-formed or did not validate against our published schema',
+          400,
+        );
       }
       const keys = objects.map((o) => o.Key);
       const { freed } = await env.repo.deleteObjects(input.Bucket, keys);

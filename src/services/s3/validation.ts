@@ -1,6 +1,12 @@
 /** S3's input rules: bucket names, keys, metadata size, storage classes, tag sets. */
 import { AwsError } from '../../errors.ts';
-import { InvalidBucketName, InvalidStorageClass, InvalidTag, KeyTooLongError, MetadataTooLarge } from '../../generated/s3/errors.ts';
+import {
+  InvalidBucketName,
+  InvalidStorageClass,
+  InvalidTag,
+  KeyTooLongError,
+  MetadataTooLarge,
+} from '../../generated/s3/errors.ts';
 import type { Tag } from './store/repository.ts';
 
 /** General purpose bucket naming rules. */
@@ -28,7 +34,11 @@ export const MAX_KEY_BYTES = 1024;
 
 export function checkKey(key: string): void {
   const size = Buffer.byteLength(key, 'utf8');
-  if (size > MAX_KEY_BYTES) throw new KeyTooLongError('Your key is too long', { Size: String(size), MaxSizeAllowed: String(MAX_KEY_BYTES) });
+  if (size > MAX_KEY_BYTES)
+    throw new KeyTooLongError('Your key is too long', {
+      Size: String(size),
+      MaxSizeAllowed: String(MAX_KEY_BYTES),
+    });
 }
 
 /** User metadata (names and values of x-amz-meta-*) may total 2 KB. */
@@ -60,8 +70,15 @@ const STORAGE_CLASSES = new Set([
 
 export function storageClassOf(value: string | undefined): string {
   if (value === undefined || value === '') return 'STANDARD';
-  if (!STORAGE_CLASSES.has(value) || value === 'OUTPOSTS' || value === 'SNOW' || value === 'EXPRESS_ONEZONE') {
-    throw new InvalidStorageClass('The storage class you specified is not valid', { StorageClassRequested: value });
+  if (
+    !STORAGE_CLASSES.has(value) ||
+    value === 'OUTPOSTS' ||
+    value === 'SNOW' ||
+    value === 'EXPRESS_ONEZONE'
+  ) {
+    throw new InvalidStorageClass('The storage class you specified is not valid', {
+      StorageClassRequested: value,
+    });
   }
   return value;
 }
@@ -70,8 +87,10 @@ const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Object tags: at most 10, unique keys of 1..128 and values of 0..256 characters. */
 export function checkTags(tags: Tag[], kind: 'object' | 'bucket'): Tag[] {
-  if (kind === 'object' && tags.length > 10) throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
-  if (kind === 'bucket' && tags.length > 50) throw new InvalidTag('Bucket tag count cannot be greater than 50');
+  if (kind === 'object' && tags.length > 10)
+    throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
+  if (kind === 'bucket' && tags.length > 50)
+    throw new InvalidTag('Bucket tag count cannot be greater than 50');
   const seen = new Set<string>();
   for (const t of tags) {
     const key = t.Key ?? '';
@@ -82,8 +101,10 @@ export function checkTags(tags: Tag[], kind: 'object' | 'bucket'): Tag[] {
     if (value.length > 256 || !TAG_CHARS.test(value)) {
       throw new InvalidTag('The TagValue you have provided is invalid', { TagKey: key, TagValue: value });
     }
-    if (seen.has(key)) throw new InvalidTag('Cannot provide multiple Tags with the same key', { TagKey: key });
-    if (kind === 'bucket' && key.startsWith('aws:')) throw new InvalidTag('System tags cannot be added/updated by requester');
+    if (seen.has(key))
+      throw new InvalidTag('Cannot provide multiple Tags with the same key', { TagKey: key });
+    if (kind === 'bucket' && key.startsWith('aws:'))
+      throw new InvalidTag('System tags cannot be added/updated by requester');
     seen.add(key);
   }
   return tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));

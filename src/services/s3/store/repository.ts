@@ -123,7 +123,10 @@ export interface PartRecord {
 export interface S3Repository {
   createBucket(bucket: BucketRecord): Promise<{ created: true } | { created: false; existing: BucketRecord }>;
   getBucket(name: string): Promise<BucketRecord | undefined>;
-  listBuckets(accountId: string, q: { prefix?: string; after?: string; region?: string; limit: number }): Promise<BucketRecord[]>;
+  listBuckets(
+    accountId: string,
+    q: { prefix?: string; after?: string; region?: string; limit: number },
+  ): Promise<BucketRecord[]>;
   /** 'not-empty' when objects remain; otherwise deletes it (and its unfinished uploads). */
   deleteBucket(name: string): Promise<{ result: 'deleted' | 'not-empty' | 'missing'; freed: string[] }>;
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;

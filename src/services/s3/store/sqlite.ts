@@ -142,7 +142,8 @@ const json = (v: unknown): string | null => {
   return JSON.stringify(v);
 };
 
-const LIST_COLUMNS = 'key, size, etag, last_modified, storage_class, owner, checksum_algorithm, checksum_type';
+const LIST_COLUMNS =
+  'key, size, etag, last_modified, storage_class, owner, checksum_algorithm, checksum_type';
 
 export class SqliteS3Repository implements S3Repository {
   /**
@@ -166,7 +167,16 @@ export class SqliteS3Repository implements S3Repository {
       if (existing) return { created: false as const, existing: toBucket(existing) };
       this.s(
         'INSERT INTO s3_buckets (name, account_id, region, created_at, acl, tags, policy, object_ownership) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(b.name, b.accountId, b.region, b.createdAt, b.acl ?? null, json(b.tags), b.policy ?? null, b.objectOwnership ?? null);
+      ).run(
+        b.name,
+        b.accountId,
+        b.region,
+        b.createdAt,
+        b.acl ?? null,
+        json(b.tags),
+        b.policy ?? null,
+        b.objectOwnership ?? null,
+      );
       return { created: true as const };
     });
   }
@@ -182,7 +192,10 @@ export class SqliteS3Repository implements S3Repository {
     return b ?? undefined;
   }
 
-  async listBuckets(accountId: string, q: { prefix?: string; after?: string; region?: string; limit: number }) {
+  async listBuckets(
+    accountId: string,
+    q: { prefix?: string; after?: string; region?: string; limit: number },
+  ) {
     const prefix = q.prefix ?? '';
     const upper = prefixUpperBound(prefix);
     const start = q.after !== undefined && q.after >= prefix ? q.after : prefix;
@@ -190,23 +203,35 @@ export class SqliteS3Repository implements S3Repository {
     const rows = this.s<unknown[], BucketRow>(
       `SELECT * FROM s3_buckets WHERE account_id = ? AND name ${op} ? ${upper !== undefined ? 'AND name < ?' : ''}
        ${q.region ? 'AND region = ?' : ''} ORDER BY name LIMIT ?`,
-    ).all(accountId, start, ...(upper !== undefined ? [upper] : []), ...(q.region ? [q.region] : []), q.limit);
+    ).all(
+      accountId,
+      start,
+      ...(upper !== undefined ? [upper] : []),
+      ...(q.region ? [q.region] : []),
+      q.limit,
+    );
     return rows.map(toBucket);
   }
 
   async deleteBucket(name: string) {
     this.buckets.delete(name);
     return this.db.transaction(() => {
-      const exists = this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(name);
+      const exists = this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(
+        name,
+      );
       if (!exists) return { result: 'missing' as const, freed: [] };
-      const one = this.s<[string], { key: string }>('SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1').get(name);
+      const one = this.s<[string], { key: string }>(
+        'SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1',
+      ).get(name);
       if (one) return { result: 'not-empty' as const, freed: [] };
       const freed = this.s<[string], { blob_id: string }>(
         'SELECT p.blob_id FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
       )
         .all(name)
         .map((r) => r.blob_id);
-      this.s('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)').run(name);
+      this.s(
+        'DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)',
+      ).run(name);
       this.s('DELETE FROM s3_uploads WHERE bucket = ?').run(name);
       this.s('DELETE FROM s3_buckets WHERE name = ?').run(name);
       return { result: 'deleted' as const, freed };
@@ -229,7 +254,9 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   private getObjectSync(bucket: string, key: string): ObjectRecord | undefined {
-    const r = this.s<[string, string], ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key);
+    const r = this.s<[string, string], ObjectRow>(
+      'SELECT * FROM s3_objects WHERE bucket = ? AND key = ?',
+    ).get(bucket, key);
     return r ? toObject(r) : undefined;
   }
 
@@ -238,7 +265,9 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async getObjectTags(bucket: string, key: string) {
-    const r = this.s<[string, string], { tags: string | null }>('SELECT tags FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key);
+    const r = this.s<[string, string], { tags: string | null }>(
+      'SELECT tags FROM s3_objects WHERE bucket = ? AND key = ?',
+    ).get(bucket, key);
     if (!r) return undefined;
     return r.tags ? (JSON.parse(r.tags) as Tag[]) : [];
   }
@@ -267,13 +296,14 @@ export class SqliteS3Repository implements S3Repository {
   async putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void) {
     return this.db.transaction(() => {
       // The bucket may have been deleted while the body streamed.
-      if (!this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(record.bucket)) {
+      if (
+        !this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(record.bucket)
+      ) {
         throw new NotFoundError('bucket', record.bucket);
       }
-      const old = this.s<[string, string], { blob_id: string }>('SELECT blob_id FROM s3_objects WHERE bucket = ? AND key = ?').get(
-        record.bucket,
-        record.key,
-      );
+      const old = this.s<[string, string], { blob_id: string }>(
+        'SELECT blob_id FROM s3_objects WHERE bucket = ? AND key = ?',
+      ).get(record.bucket, record.key);
       if (check) check(old ? this.getObjectSync(record.bucket, record.key) : undefined);
       this.insertObject(record);
       return old && old.blob_id !== record.blobId ? [old.blob_id] : [];
@@ -284,7 +314,9 @@ export class SqliteS3Repository implements S3Repository {
     return this.db.transaction(() => {
       const deleted: string[] = [];
       const freed: string[] = [];
-      const del = this.s<[string, string], { blob_id: string }>('DELETE FROM s3_objects WHERE bucket = ? AND key = ? RETURNING blob_id');
+      const del = this.s<[string, string], { blob_id: string }>(
+        'DELETE FROM s3_objects WHERE bucket = ? AND key = ? RETURNING blob_id',
+      );
       for (const key of keys) {
         const r = del.get(bucket, key);
         if (r) {
@@ -306,7 +338,9 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async hasObjects(bucket: string) {
-    return !!this.s<[string], { key: string }>('SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1').get(bucket);
+    return !!this.s<[string], { key: string }>('SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1').get(
+      bucket,
+    );
   }
 
   /**
@@ -335,7 +369,8 @@ export class SqliteS3Repository implements S3Repository {
         }
       }
     }
-    if (upper !== undefined && compareKeys(cursor, upper) >= 0) return { contents: [], commonPrefixes: [], truncated: false };
+    if (upper !== undefined && compareKeys(cursor, upper) >= 0)
+      return { contents: [], commonPrefixes: [], truncated: false };
     const contents: ListedObject[] = [];
     const commonPrefixes: string[] = [];
     let last: string | undefined;
@@ -376,11 +411,26 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async createUpload(u: UploadRecord) {
-    const attrs: UploadAttrs = { attrs: u.attrs, ...(u.contentType !== undefined ? { contentType: u.contentType } : {}), ...(u.tags ? { tags: u.tags } : {}) };
+    const attrs: UploadAttrs = {
+      attrs: u.attrs,
+      ...(u.contentType !== undefined ? { contentType: u.contentType } : {}),
+      ...(u.tags ? { tags: u.tags } : {}),
+    };
     this.s(
       `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner, initiator, storage_class, checksum_algorithm, checksum_type, attrs)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(u.uploadId, u.bucket, u.key, u.initiated, u.owner, u.initiator, u.storageClass, u.checksumAlgorithm ?? null, u.checksumType ?? null, JSON.stringify(attrs));
+    ).run(
+      u.uploadId,
+      u.bucket,
+      u.key,
+      u.initiated,
+      u.owner,
+      u.initiator,
+      u.storageClass,
+      u.checksumAlgorithm ?? null,
+      u.checksumType ?? null,
+      JSON.stringify(attrs),
+    );
   }
 
   async getUpload(uploadId: string) {
@@ -390,12 +440,13 @@ export class SqliteS3Repository implements S3Repository {
 
   async putPart(p: PartRecord) {
     return this.db.transaction(() => {
-      const up = this.s<[string], { upload_id: string }>('SELECT upload_id FROM s3_uploads WHERE upload_id = ?').get(p.uploadId);
+      const up = this.s<[string], { upload_id: string }>(
+        'SELECT upload_id FROM s3_uploads WHERE upload_id = ?',
+      ).get(p.uploadId);
       if (!up) return { ok: false, freed: [] };
-      const old = this.s<[string, number], { blob_id: string }>('SELECT blob_id FROM s3_parts WHERE upload_id = ? AND part_number = ?').get(
-        p.uploadId,
-        p.partNumber,
-      );
+      const old = this.s<[string, number], { blob_id: string }>(
+        'SELECT blob_id FROM s3_parts WHERE upload_id = ? AND part_number = ?',
+      ).get(p.uploadId, p.partNumber);
       this.s(
         `INSERT OR REPLACE INTO s3_parts (upload_id, part_number, blob_id, size, etag, last_modified, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(p.uploadId, p.partNumber, p.blobId, p.size, p.etag, p.lastModified, p.checksum ?? null);
@@ -413,7 +464,9 @@ export class SqliteS3Repository implements S3Repository {
 
   async getParts(uploadId: string, numbers: readonly number[]) {
     const out = new Map<number, PartRecord>();
-    const stmt = this.s<[string, number], PartRow>('SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?');
+    const stmt = this.s<[string, number], PartRow>(
+      'SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?',
+    );
     for (const n of numbers) {
       const r = stmt.get(uploadId, n);
       if (r) out.set(n, toPart(r));
@@ -421,9 +474,15 @@ export class SqliteS3Repository implements S3Repository {
     return out;
   }
 
-  async completeUpload(uploadId: string, record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void) {
+  async completeUpload(
+    uploadId: string,
+    record: ObjectRecord,
+    check?: (existing: ObjectRecord | undefined) => void,
+  ) {
     return this.db.transaction(() => {
-      const up = this.s<[string], { upload_id: string }>('SELECT upload_id FROM s3_uploads WHERE upload_id = ?').get(uploadId);
+      const up = this.s<[string], { upload_id: string }>(
+        'SELECT upload_id FROM s3_uploads WHERE upload_id = ?',
+      ).get(uploadId);
       if (!up) return { ok: false, freed: [] };
       const existing = this.getObjectSync(record.bucket, record.key);
       if (check) check(existing);
@@ -440,7 +499,9 @@ export class SqliteS3Repository implements S3Repository {
 
   async abortUpload(uploadId: string) {
     return this.db.transaction(() => {
-      const up = this.s<[string], { upload_id: string }>('SELECT upload_id FROM s3_uploads WHERE upload_id = ?').get(uploadId);
+      const up = this.s<[string], { upload_id: string }>(
+        'SELECT upload_id FROM s3_uploads WHERE upload_id = ?',
+      ).get(uploadId);
       if (!up) return { ok: false, freed: [] };
       const freed = this.s<[string], { blob_id: string }>('SELECT blob_id FROM s3_parts WHERE upload_id = ?')
         .all(uploadId)
@@ -451,7 +512,10 @@ export class SqliteS3Repository implements S3Repository {
     });
   }
 
-  async listUploads(bucket: string, q: { prefix: string; keyMarker?: string; uploadIdMarker?: string; limit: number }) {
+  async listUploads(
+    bucket: string,
+    q: { prefix: string; keyMarker?: string; uploadIdMarker?: string; limit: number },
+  ) {
     const upper = prefixUpperBound(q.prefix);
     const bound = upper !== undefined ? 'AND key < ?' : '';
     const ub = upper !== undefined ? [upper] : [];
@@ -465,7 +529,16 @@ export class SqliteS3Repository implements S3Repository {
         rows = this.s<unknown[], UploadRow>(
           `SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? ${bound} AND (key > ? OR initiated > ? OR (initiated = ? AND upload_id > ?))
            ORDER BY key, initiated, upload_id LIMIT ?`,
-        ).all(bucket, q.prefix > q.keyMarker ? q.prefix : q.keyMarker, ...ub, q.keyMarker, marker.initiated, marker.initiated, marker.upload_id, q.limit);
+        ).all(
+          bucket,
+          q.prefix > q.keyMarker ? q.prefix : q.keyMarker,
+          ...ub,
+          q.keyMarker,
+          marker.initiated,
+          marker.initiated,
+          marker.upload_id,
+          q.limit,
+        );
       } else {
         rows = this.s<unknown[], UploadRow>(
           `SELECT * FROM s3_uploads WHERE bucket = ? AND key > ? AND key >= ? ${bound} ORDER BY key, initiated, upload_id LIMIT ?`,

@@ -1,0 +1,33 @@
+/**
+ * S3 bucket features beside the core: bucket policies and Block Public Access, ownership
+ * controls, default encryption, notification configuration (access/), static websites and
+ * their endpoint (website/), CORS (cors/). Registers the website host route and the CORS
+ * response hook on the app.
+ */
+import type { ServiceDeps } from '../deps.ts';
+import type { AuthzMapper } from '../authz.ts';
+import type { S3Env } from './env.ts';
+import { openBucketConfigStore } from './access/config-store.ts';
+import { FeatureEnv } from './access/env.ts';
+import { bucketPolicyHandlers } from './access/bucket-policy.ts';
+import { bucketSettingsHandlers } from './access/bucket-settings.ts';
+import { withBucketFeatures } from './access/authz.ts';
+import { websiteHandlers } from './website/config.ts';
+import { DEFAULT_WEBSITE_SUFFIXES, websiteRoute } from './website/endpoint.ts';
+import { corsHandlers, corsResponseHook } from './cors/handlers.ts';
+
+export function bucketFeatures(deps: ServiceDeps, s3: S3Env) {
+  const env = new FeatureEnv(s3, openBucketConfigStore(deps.backend));
+  const suffixes = deps.config.s3WebsiteHosts ?? DEFAULT_WEBSITE_SUFFIXES;
+  (deps.app.hostRoutes ??= []).push(websiteRoute(env, { suffixes, enforce: deps.config.enforceIam }));
+  (deps.app.responseHooks ??= []).push(corsResponseHook(env));
+  return {
+    handlers: {
+      ...bucketPolicyHandlers(env),
+      ...bucketSettingsHandlers(env),
+      ...websiteHandlers(env),
+      ...corsHandlers(env),
+    },
+    authz: (inner: AuthzMapper): AuthzMapper => withBucketFeatures(inner, env),
+  };
+}
