@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeletePublicAccessBlockCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer } from '../support/server.ts';
 import { DENIED, allowDoc, clientsFor, code, createBucket, createUser, doc, outcome, probe, unique } from './enforcement-support.ts';
@@ -66,6 +66,8 @@ test('anonymous requests: refused, then allowed by a bucket policy naming "*"', 
   const before = await fetch(url);
   assert.equal(before.status, 403);
   assert.match(await before.text(), /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+  // New buckets block public policies (AWS since April 2023): a deliberate step first.
+  await rootB.s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucketB }));
   await rootB.s3.send(
     new PutBucketPolicyCommand({ Bucket: bucketB, Policy: doc({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketB}/public/*` }) }),
   );
