@@ -25,13 +25,28 @@ import type { HandlerContext } from '../../handler.ts';
 import type { FeatureEnv, PublicAccessBlock } from './env.ts';
 import { isPublicPolicy } from './public-policy.ts';
 
+/** The policy payload: the parser hands string payloads over as the body stream. */
+async function policyText(v: unknown): Promise<string> {
+  if (typeof v === 'string') return v;
+  if (!v || typeof (v as AsyncIterable<Buffer>)[Symbol.asyncIterator] !== 'function') return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of v as AsyncIterable<Buffer>) {
+    chunks.push(c);
+    size += c.length;
+    // Enough to know it is too large; the rest is drained by the pipeline.
+    if (size > POLICY_LIMITS.bucket) break;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function bucketPolicyHandlers(env: FeatureEnv) {
   const noPolicy = (bucket: string) =>
     new NoSuchBucketPolicy('The bucket policy does not exist', { BucketName: bucket });
   return {
     async PutBucketPolicy(input: PutBucketPolicyRequest, ctx: HandlerContext): Promise<void> {
       const b = await env.s3.bucket(input.Bucket);
-      const text = input.Policy ?? '';
+      const text = await policyText(input.Policy as unknown);
       if (Buffer.byteLength(text, 'utf8') > POLICY_LIMITS.bucket) {
         throw new AwsError('PolicyTooLarge', 'Policy exceeds the maximum allowed document size.', 400);
       }
