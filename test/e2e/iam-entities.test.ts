@@ -232,6 +232,26 @@ test('inline policies: validated on write, returned URL-encoded, DeleteConflict 
     (await errorOf(iam.send(new GetUserPolicyCommand({ UserName: 'ivan', PolicyName: 'none' })))).message,
     'The user policy with name none cannot be found.',
   );
+  // The user's inline policies share one 2048-character quota.
+  const big = (n: number) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'b'.repeat(n)}/*` }],
+    });
+  await iam.send(
+    new PutUserPolicyCommand({ UserName: 'ivan', PolicyName: 'big1', PolicyDocument: big(1200) }),
+  );
+  const over = await errorOf(
+    iam.send(new PutUserPolicyCommand({ UserName: 'ivan', PolicyName: 'big2', PolicyDocument: big(900) })),
+  );
+  assert.deepEqual(
+    [over.name, over.message],
+    ['LimitExceededException', 'Maximum policy size of 2048 bytes exceeded for user ivan'],
+  );
+  await iam.send(
+    new PutUserPolicyCommand({ UserName: 'ivan', PolicyName: 'big1', PolicyDocument: big(1500) }),
+  );
+  await iam.send(new DeleteUserPolicyCommand({ UserName: 'ivan', PolicyName: 'big1' }));
   await iam.send(new DeleteUserPolicyCommand({ UserName: 'ivan', PolicyName: 'read' }));
   await iam.send(new DeleteUserCommand({ UserName: 'ivan' }));
 });

@@ -32,7 +32,12 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
     handlers[`Put${Cap}Policy`] = async (input: Record<string, string>, ctx) => {
       const e = await owner(ctx, input);
       validateIdentityPolicy(input.PolicyDocument!);
-      if (policySize(input.PolicyDocument!) > size)
+      // The quota is on the sum of the entity's inline policies (the replaced one not counted).
+      const others = (await s.repo.listInline(ctx.accountId, e.id)).filter(
+        (p) => p.name.toLowerCase() !== input.PolicyName!.toLowerCase(),
+      );
+      const total = others.reduce((n, p) => n + policySize(p.document), policySize(input.PolicyDocument!));
+      if (total > size)
         throw limitExceeded(`Maximum policy size of ${size} bytes exceeded for ${kind} ${e.name}`);
       await s.repo.putInline(ctx.accountId, e.id, {
         name: input.PolicyName!,
