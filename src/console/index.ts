@@ -46,6 +46,10 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
+  // S3 serves objects on this same origin: an HTML object opening a console page must not get a
+  // handle on it (COOP), nor read it with fetch (CORP and the Sec-Fetch-Dest check below).
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
 };
 
 function send(
@@ -205,6 +209,9 @@ export function consoleRoute(options: ConsoleOptions = {}) {
       });
     }
 
+    // Pages are documents: a script's fetch of a page (even same-origin) is refused.
+    const dest = req.headers['sec-fetch-dest'];
+    if (dest !== undefined && dest !== 'document') return send(res, 403, 'Pages load as documents only');
     const session: Session | undefined = sessions.get(sid);
     const route = ROUTES.map(([re, h]) => [re.exec(path), h] as const).find(([m]) => m);
     if (method !== 'GET' && method !== 'HEAD')

@@ -7,6 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { S3Client, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Page } from 'playwright-core';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { launch, screenshot, signIn, signOut, SKIP, type Browser } from './browser.ts';
@@ -262,6 +264,39 @@ test(
     const all = await page.locator('tbody th').allInnerTexts();
     assert.ok(all.every((n) => n === 'ListUsers'));
     await screenshot(page, '13-root-audit-denied-json');
+    await page.close();
+  },
+);
+
+test(
+  'an HTML object served on the same origin cannot read console pages with the session cookie',
+  { skip: SKIP },
+  async () => {
+    const s3 = new S3Client(sdkConfig(server));
+    const script = `fetch('/_stratus/console/iam', { credentials: 'include' })
+    .then((r) => r.text().then((t) => { document.title = 'status:' + r.status + (t.includes('${RESTRICTED_USER}') ? ':leaked' : ''); }))
+    .catch(() => { document.title = 'error'; });`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: OPEN_BUCKET,
+        Key: 'evil.html',
+        ContentType: 'text/html',
+        Body: `<!doctype html><title>start</title><script>${script}</script>`,
+      }),
+    );
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: OPEN_BUCKET, Key: 'evil.html' }), {
+      expiresIn: 300,
+    });
+    const page = await fresh();
+    await signIn(page, server.endpoint, server.credentials);
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as any).document.title !== 'start');
+    assert.equal(await page.title(), 'status:403');
+    // The console's own download links never render an object: they ask for an attachment.
+    await page.goto(`${base}/s3/buckets/${OPEN_BUCKET}/object?key=evil.html`);
+    const link = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+    const got = await page.request.get(link!);
+    assert.match(got.headers()['content-disposition'] ?? '', /^attachment; filename\*=UTF-8''evil\.html$/);
     await page.close();
   },
 );

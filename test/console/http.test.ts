@@ -236,3 +236,12 @@ test('audit filters: a time range outside the events finds none; attribute filte
   const bogus = await (await fetch(`${base}/ec2?region=../../etc`, { headers: { cookie } })).text();
   assert.match(bogus, /<h1>EC2 · us-east-1<\/h1>/);
 });
+
+test('a script fetching a page (Sec-Fetch-Dest other than document) is refused; pages isolate their opener', async () => {
+  const cookie = sessionCookie(await signIn());
+  const doc = await fetch(`${base}/`, { headers: { cookie, 'sec-fetch-dest': 'document' } });
+  assert.equal(doc.status, 200);
+  assert.equal(doc.headers.get('cross-origin-opener-policy'), 'same-origin');
+  const scripted = await fetch(`${base}/`, { headers: { cookie, 'sec-fetch-dest': 'empty' } });
+  assert.equal(scripted.status, 403);
+});

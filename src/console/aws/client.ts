@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import { VERSION } from '../../version.ts';
 import { assertReadOnly } from './read-only.ts';
-import { encodePath, presignUrl, queryString, signHeaders, type KeyPair } from './sign.ts';
+import { encodePath, presignUrl, queryString, rfc3986, signHeaders, type KeyPair } from './sign.ts';
 
 export interface Endpoint {
   /** Where the console's own calls go (loopback socket address of this server). */
@@ -310,7 +310,14 @@ export class ConsoleClient {
         service: 's3',
         expiresSeconds,
         now: this.now(),
-        extra: versionId ? [['versionId', versionId]] : [],
+        extra: [
+          // Always a download, never rendered: the object is served on the console's own origin.
+          [
+            'response-content-disposition',
+            `attachment; filename*=UTF-8''${rfc3986(key.split('/').pop() || 'object')}`,
+          ],
+          ...(versionId ? [['versionId', versionId] as [string, string]] : []),
+        ],
       },
       this.keys,
     );

@@ -73,12 +73,19 @@ async function chartPoints(
   const points: Point[] = [];
   let token: string | undefined;
   for (let i = 0; i < CHART_PAGES; i++) {
-    const r = (await c.json(
-      'cloudtrail',
-      'LookupEvents',
-      { ...input, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
-      region,
-    )) as { Events?: TrailEvent[]; NextToken?: string };
+    let r: { Events?: TrailEvent[]; NextToken?: string };
+    try {
+      r = await c.json(
+        'cloudtrail',
+        'LookupEvents',
+        { ...input, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
+        region,
+      );
+    } catch (err) {
+      // A later page failing (throttling, say) still leaves a chart of what came back.
+      if (i === 0) throw err;
+      return { points, complete: false };
+    }
     for (const e of r.Events ?? [])
       points.push({ time: e.EventTime * 1000, denied: isDenial(detail(e).errorCode) });
     token = r.NextToken;

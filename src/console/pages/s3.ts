@@ -160,6 +160,7 @@ const SHOWN_HEADERS: Array<[string, string]> = [
 export async function objectPage(ctx: PageContext) {
   const bucket = ctx.params[0]!;
   const key = ctx.url.searchParams.get('key') ?? '';
+  if (!key) return bucketPage(ctx);
   const versionId = ctx.url.searchParams.get('versionId') ?? undefined;
   const region = await bucketRegion(ctx.client, bucket);
   const vq: Array<[string, string]> = versionId ? [['versionId', versionId]] : [];
