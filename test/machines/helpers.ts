@@ -1,7 +1,7 @@
 /** Shared bits of the real-driver tests: a machine spec, ssh through the public address. */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_LAYER, type MachineSpec } from '../../src/machines/driver.ts';
@@ -97,4 +97,45 @@ export async function sshOk(keys: Keys, known: string, user: string, host: strin
   const r = await ssh(keys, known, user, host, command);
   if (r.code !== 0) throw new Error(`ssh ${command} → ${r.code}: ${r.stderr}${r.stdout}`);
   return r.stdout;
+}
+
+/** Marks a test data dir as this process's, so a later run can tell it was abandoned. */
+export function claimDataDir(dir: string): void {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  writeFileSync(join(dir, '.test-owner'), `${process.pid} ${startTime}\n`);
+}
+
+/**
+ * Machines outlive their server by design, so a test run killed midway (a timeout, ^C) leaves
+ * them running. Before booting anything, terminate those of data dirs whose test is gone.
+ */
+export async function reapAbandonedTestDirs(prefixes: string[]): Promise<string[]> {
+  const { RealDriver } = await import('../../src/machines/real/real-driver.ts');
+  const reaped: string[] = [];
+  for (const name of readdirSync(tmpdir())) {
+    if (!prefixes.some((p) => name.startsWith(p))) continue;
+    const dir = join(tmpdir(), name);
+    let owner: string;
+    try {
+      owner = readFileSync(join(dir, '.test-owner'), 'utf8').trim();
+    } catch {
+      continue; // not claimed (yet): leave it
+    }
+    const [pid, start] = owner.split(' ');
+    let alive: boolean;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      alive = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === start;
+    } catch {
+      alive = false;
+    }
+    if (alive) continue;
+    const driver = new RealDriver({ dataDir: dir, imageCacheDir: IMAGE_CACHE });
+    for (const m of await driver.recover()) if (m.state !== 'terminated') await driver.terminate(m.instanceId);
+    await driver.close();
+    rmSync(dir, { recursive: true, force: true });
+    reaped.push(dir);
+  }
+  return reaped;
 }

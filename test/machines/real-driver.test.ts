@@ -13,7 +13,7 @@ import { detectRealDriverSupport } from '../../src/machines/real/detect.ts';
 import { mac } from '../../src/machines/real/network.ts';
 import { RealDriver } from '../../src/machines/real/real-driver.ts';
 import { generateHostKeys } from '../../src/machines/ssh-keys.ts';
-import { IMAGE_CACHE, knownHosts, machineSpec, makeKeys, rsaHostKey, ssh, sshOk, type Keys } from './helpers.ts';
+import { claimDataDir, IMAGE_CACHE, knownHosts, reapAbandonedTestDirs, machineSpec, makeKeys, rsaHostKey, ssh, sshOk, type Keys } from './helpers.ts';
 import { leftovers } from './leftovers.ts';
 
 const support = await detectRealDriverSupport({ imageCacheDir: IMAGE_CACHE });
@@ -36,7 +36,9 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
   before(async () => {
     const built = await buildBaseImage({ cacheDir: IMAGE_CACHE });
     if (built.built) console.log(`# base image built in ${built.seconds.toFixed(1)} s, ${(built.bytes / 1e6).toFixed(1)} MB`);
+    for (const dir of await reapAbandonedTestDirs(['stratus-real-', 'stratus-kill-'])) console.log(`# reaped machines of an abandoned test run: ${dir}`);
     dataDir = mkdtempSync(join(tmpdir(), 'stratus-real-'));
+    claimDataDir(dataDir);
     driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
     assert.deepEqual(await driver.recover(), []);
     keys = makeKeys();
@@ -214,6 +216,7 @@ describe('real driver after the server is killed', { skip, timeout: 600_000 }, (
 
   before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'stratus-kill-'));
+    claimDataDir(dataDir);
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
