@@ -19,6 +19,7 @@ import {
 import { STSClient, GetCallerIdentityCommand, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
@@ -106,6 +107,7 @@ test('inactive and deleted keys are refused by every service in its own words', 
     await errorName(new IAMClient(sdkConfig(server, k)).send(new ListUsersCommand({}))),
     await errorName(new S3Client(sdkConfig(server, k)).send(new ListBucketsCommand({}))),
     await errorName(new EC2Client(sdkConfig(server, k)).send(new DescribeRegionsCommand({}))),
+    await errorName(new CloudTrailClient(sdkConfig(server, k)).send(new DescribeTrailsCommand({}))),
   ];
   await iam.send(
     new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Inactive' }),
@@ -119,6 +121,7 @@ test('inactive and deleted keys are refused by every service in its own words', 
     'InvalidClientTokenId',
     'InvalidAccessKeyId',
     'AuthFailure',
+    'UnrecognizedClientException',
   ]);
   await iam.send(
     new UpdateAccessKeyCommand({ UserName: 'rot', AccessKeyId: k.accessKeyId, Status: 'Active' }),
@@ -130,6 +133,7 @@ test('inactive and deleted keys are refused by every service in its own words', 
     'InvalidClientTokenId',
     'InvalidAccessKeyId',
     'AuthFailure',
+    'UnrecognizedClientException',
   ]);
   const gone = await python(
     `out(call(boto3.client("iam", config=NO_RETRY).delete_access_key, UserName="rot", AccessKeyId="${k.accessKeyId}"))`,
