@@ -65,7 +65,19 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const updated = bridge.apply(doc, next, reason);
       await env.repo.put(scope, 'instance', doc.InstanceId, updated);
       out.push({ InstanceId: doc.InstanceId, CurrentState: updated.State, PreviousState: previous });
-      bridge.background(work(updated));
+      bridge.background(
+        work(updated).catch(async (e) => {
+          // The driver could not do it: show what the machine really is (gone = terminated).
+          const actual = env.driver.state(doc.InstanceId) ?? 'terminated';
+          await env.exclusive(scope, async () => {
+            const now = await env.repo.get<InstanceDoc>(scope, doc.InstanceId);
+            if (now && now.State.Name !== actual) {
+              await env.repo.put(scope, 'instance', doc.InstanceId, bridge.apply(now, actual, { code: 'Server.InternalError', message: 'Server.InternalError: Internal error' }));
+            }
+          });
+          throw e;
+        }),
+      );
     }
     return out;
   }
