@@ -104,7 +104,9 @@ function buildRoutes(model: ServiceModel): Route[] {
     const score = literals.length * 10 + requiredQuery.length + requiredHeaders.length;
     routes.push({ op, method: op.http.method, kind, literals, requiredQuery, requiredHeaders, score });
   }
-  return routes.sort((a, b) => b.score - a.score);
+  // Deprecated operations (PutBucketNotification, GetBucketLifecycle...) share their successors'
+  // routes: the current operation wins.
+  return routes.sort((a, b) => b.score - a.score || Number(!!a.op.deprecated) - Number(!!b.op.deprecated));
 }
 
 export function resolveOperation(
