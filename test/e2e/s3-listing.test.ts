@@ -8,6 +8,8 @@ import {
   ListObjectsCommand,
   ListObjectsV2Command,
   paginateListObjectsV2,
+  ListObjectVersionsCommand,
+  GetBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
@@ -146,5 +148,28 @@ out([v2, v1, pages])
   assert.deepEqual(
     xml.Contents!.map((c) => c.Key),
     ['b%20c', 'b%2Bc'],
+  );
+});
+
+test('unversioned buckets: GetBucketVersioning is empty; ListObjectVersions lists each object as version "null"', async () => {
+  const v = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  assert.equal(v.Status, undefined);
+  const versions = await s3.send(
+    new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'dir/', MaxKeys: 2 }),
+  );
+  assert.deepEqual(
+    versions.Versions?.map((o) => [o.Key, o.VersionId, o.IsLatest]),
+    [
+      ['dir/x', 'null', true],
+      ['dir/y', 'null', true],
+    ],
+  );
+  assert.equal(versions.IsTruncated, true);
+  const rest = await s3.send(
+    new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'dir/', KeyMarker: versions.NextKeyMarker }),
+  );
+  assert.deepEqual(
+    rest.Versions?.map((o) => o.Key),
+    ['dir/z/1'],
   );
 });

@@ -20,6 +20,8 @@ const BUCKET_ACTIONS: Record<string, string> = {
   DeleteBucketTagging: 's3:PutBucketTagging',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
   GetBucketAcl: 's3:GetBucketAcl',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  ListObjectVersions: 's3:ListBucketVersions',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
 };
 
@@ -95,7 +97,7 @@ export function s3Authz(env: S3Env): AuthzMapper {
     const bucketAction = BUCKET_ACTIONS[operation];
     if (bucketAction) {
       const context = { ...common };
-      if (operation.startsWith('ListObjects')) {
+      if (operation.startsWith('ListObject')) {
         context['s3:prefix'] = input.Prefix ?? '';
         if (input.Delimiter !== undefined) context['s3:delimiter'] = input.Delimiter;
         if (input.MaxKeys !== undefined) context['s3:max-keys'] = input.MaxKeys;
