@@ -6,13 +6,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STSClient, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { STSClient, GetSessionTokenCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { S3Client, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Page } from 'playwright-core';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { launch, screenshot, signIn, signOut, SKIP, type Browser } from './browser.ts';
-import { seed, CLOSED_BUCKET, OPEN_BUCKET, RESTRICTED_USER, type Seeded } from './seed.ts';
+import { seed, CLOSED_BUCKET, OPEN_BUCKET, RESTRICTED_USER, VIEWER_ROLE, type Seeded } from './seed.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -205,7 +205,7 @@ test(
   },
 );
 
-test('temporary credentials: sign in with a session token', { skip: SKIP }, async (t) => {
+test('temporary credentials: a session token, then an assumed role', { skip: SKIP }, async (t) => {
   if (!seeded.restricted) return t.skip('IAM is not available');
   const sts = new STSClient(sdkConfig(server, seeded.restricted!));
   const temp = (await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
@@ -220,8 +220,89 @@ test('temporary credentials: sign in with a session token', { skip: SKIP }, asyn
   assert.ok(!(await page.content()).includes(temp.SessionToken!), 'the token is not on the page');
   await page.goto(`${base}/s3/buckets/${OPEN_BUCKET}`);
   assert.match(await page.locator('main').innerText(), /readme\.txt/);
+
+  // An assumed role's session: the role's permissions, not the user's.
+  const role = (
+    await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::000000000000:role/${VIEWER_ROLE}`,
+        RoleSessionName: 'console-test',
+      }),
+    )
+  ).Credentials!;
+  await signOut(page);
+  await signIn(page, server.endpoint, {
+    accessKeyId: role.AccessKeyId!,
+    secretAccessKey: role.SecretAccessKey!,
+    sessionToken: role.SessionToken!,
+  });
+  assert.match(
+    await page.getByRole('region', { name: 'Signed in as' }).innerText(),
+    new RegExp(`arn:aws:sts::000000000000:assumed-role/${VIEWER_ROLE}/console-test`),
+  );
+  await page.goto(`${base}/iam`);
+  assert.match(await page.getByRole('region', { name: 'Users' }).innerText(), new RegExp(RESTRICTED_USER));
+  assert.match(await page.getByRole('region', { name: 'Roles' }).innerText(), /Access denied/);
+  await page.goto(`${base}/s3/buckets/${OPEN_BUCKET}`);
+  assert.match(
+    await page.locator('main').innerText(),
+    /Access denied/,
+    'the role may not list the bucket the user may',
+  );
+  await screenshot(page, '14-assumed-role-iam');
   await page.close();
 });
+
+test(
+  'every page: one h1, labelled controls, landmarks, no CSP or script errors, nothing unescaped',
+  { skip: SKIP },
+  async () => {
+    const page = await fresh();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    await signIn(page, server.endpoint, server.credentials);
+    const paths = [
+      '/',
+      '/s3',
+      `/s3/buckets/${OPEN_BUCKET}?prefix=2024/summer/`,
+      `/s3/buckets/${OPEN_BUCKET}/object?key=readme.txt`,
+      '/iam',
+      '/iam?scope=All',
+      ...(seeded.restricted
+        ? [`/iam/users/${RESTRICTED_USER}`, '/iam/groups/readers', '/iam/roles/deployer']
+        : []),
+      '/ec2',
+      ...(seeded.instanceId ? [`/ec2/instances/${seeded.instanceId}`] : []),
+      '/audit',
+    ];
+    for (const p of paths) {
+      await page.goto(base + p);
+      assert.equal(await page.locator('h1').count(), 1, `${p}: one h1`);
+      assert.equal(await page.locator('main').count(), 1, `${p}: a main landmark`);
+      assert.equal(
+        await page.getByRole('navigation', { name: 'Services' }).count(),
+        1,
+        `${p}: service navigation`,
+      );
+      const unlabelled = await page.evaluate(() =>
+        [...(globalThis as any).document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter((el: any) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+          .map((el: any) => el.name),
+      );
+      assert.deepEqual(unlabelled, [], `${p}: every control has a label`);
+      assert.equal(
+        await page.locator('main script, main img, main iframe').count(),
+        0,
+        `${p}: no injected elements`,
+      );
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);
 
 test(
   'root: the audit trail shows the restricted user denied call, its JSON and the chart',

@@ -21,6 +21,7 @@ import {
   CreateRoleCommand,
   CreatePolicyCommand,
   AttachRolePolicyCommand,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
   EC2Client,
@@ -40,6 +41,8 @@ export interface Seeded {
 export const OPEN_BUCKET = 'console-photos';
 export const CLOSED_BUCKET = 'console-secrets';
 export const RESTRICTED_USER = 'auditor';
+/** A role the restricted user may assume; it may read IAM users and nothing else. */
+export const VIEWER_ROLE = 'iam-viewer';
 
 /** What the restricted user may do: browse one bucket and look at EC2. Nothing in IAM or CloudTrail. */
 export const RESTRICTED_POLICY = {
@@ -53,6 +56,11 @@ export const RESTRICTED_POLICY = {
       Resource: `arn:aws:s3:::${OPEN_BUCKET}/*`,
     },
     { Effect: 'Allow', Action: ['ec2:Describe*', 'ec2:GetConsoleOutput'], Resource: '*' },
+    {
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: `arn:aws:iam::000000000000:role/${VIEWER_ROLE}`,
+    },
   ],
 };
 
@@ -142,6 +150,31 @@ export async function seed(server: TestServer): Promise<Seeded> {
       }),
     );
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'deployer', PolicyArn: policy.Policy!.Arn! }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: VIEWER_ROLE,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: VIEWER_ROLE,
+        PolicyName: 'list-users',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }],
+        }),
+      }),
+    );
   }
 
   const ec2 = new EC2Client(sdkConfig(server));
