@@ -118,13 +118,16 @@ test('images: catalog per region with stable ids, owners, filters, malformed and
   const centos = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }));
   assert.ok(centos.Images!.length >= 2);
   for (const i of centos.Images!) {
-    assert.equal(i.OwnerId, '125523088429');
+    assert.equal(i.OwnerId, '679593333241');
+    assert.equal(i.ImageOwnerAlias, 'aws-marketplace');
     assert.equal(i.RootDeviceName, '/dev/sda1');
     assert.match(i.BlockDeviceMappings![0]!.Ebs!.SnapshotId!, /^snap-/);
     assert.deepEqual(i.ProductCodes, [{ ProductCodeId: 'aw0evgkw8e5c1q413zgy5pjce', ProductCodeType: 'marketplace' }]);
   }
   const east = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
-  const eastIds = (await east.send(new DescribeImagesCommand({ Owners: ['125523088429'] }))).Images!.map((i) => i.ImageId);
+  const eastIds = (await east.send(new DescribeImagesCommand({ Owners: ['aws-marketplace'] }))).Images!.map((i) => i.ImageId);
+  const project = await ec2.send(new DescribeImagesCommand({ Owners: ['125523088429'], Filters: [{ Name: 'name', Values: ['CentOS 7.9*'] }] }));
+  assert.deepEqual(project.Images!.map((i) => [i.Name, i.ProductCodes]), [['CentOS 7.9.2009 x86_64', []]]);
   assert.ok(!centos.Images!.some((i) => eastIds.includes(i.ImageId)), 'image ids differ between regions');
   const amazon = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-*'] }, { Name: 'architecture', Values: ['arm64'] }] }));
   assert.equal(amazon.Images!.length, 1);
@@ -154,11 +157,11 @@ test('tags on a public image belong to the account that set them', async () => {
 test('images through the AWS CLI: describe-images --filters and --query', async () => {
   const r = await run(
     AWS_CLI_V1,
-    ['ec2', 'describe-images', '--region', 'us-west-2', '--filters', 'Name=product-code,Values=aw0evgkw8e5c1q413zgy5pjce', 'Name=state,Values=available', '--query', 'sort_by(Images, &CreationDate)[-1].Name', '--output', 'text'],
+    ['ec2', 'describe-images', '--region', 'us-west-2', '--owners', 'aws-marketplace', '--filters', 'Name=product-code,Values=aw0evgkw8e5c1q413zgy5pjce', 'Name=state,Values=available', '--query', 'sort_by(Images, &CreationDate)[-1].Name', '--output', 'text'],
     server.env(),
   );
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), 'CentOS Linux 7 x86_64 HVM EBS ENA 2111');
+  assert.equal(r.stdout.trim(), 'CentOS Linux 7 x86_64 HVM EBS ENA 2111-b7ee8a69-ee97-4a49-9e68-afaee216db2e');
 });
 
 test('instance types: catalog with vCPUs and memory, filters, unknown types', async () => {

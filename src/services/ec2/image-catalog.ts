@@ -65,10 +65,17 @@ export const UBUNTU_OWNER = '099720109477';
 export const AMAZON_OWNER = '137112412989';
 export const CENTOS_PRODUCT_CODE = 'aw0evgkw8e5c1q413zgy5pjce';
 
+export const MARKETPLACE_OWNER = '679593333241';
+
+/**
+ * CentOS 7 as most automation finds it: the marketplace listing (owner aws-marketplace) with
+ * its product code; the listing's id is part of the name, as AWS shows it.
+ */
 const centos7 = (release: string, date: string): Entry => ({
-  name: `CentOS Linux 7 x86_64 HVM EBS ENA ${release}`,
+  name: `CentOS Linux 7 x86_64 HVM EBS ENA ${release}-b7ee8a69-ee97-4a49-9e68-afaee216db2e`,
   description: `CentOS Linux 7 x86_64 HVM EBS ENA ${release}`,
-  owner: CENTOS_OWNER,
+  owner: MARKETPLACE_OWNER,
+  alias: 'aws-marketplace',
   date,
   arch: 'x86_64',
   productCode: CENTOS_PRODUCT_CODE,
@@ -81,6 +88,16 @@ const ENTRIES: Entry[] = [
   centos7('1901_01', '2019-01-30T19:22:28.000Z'),
   centos7('2002_01', '2020-03-09T21:54:48.000Z'),
   centos7('2111', '2022-01-10T13:56:16.000Z'),
+  {
+    name: 'CentOS 7.9.2009 x86_64',
+    description: 'CentOS 7.9.2009 x86_64',
+    owner: CENTOS_OWNER,
+    date: '2020-11-12T22:02:13.000Z',
+    arch: 'x86_64',
+    root: '/dev/sda1',
+    user: 'centos',
+    size: 8,
+  },
   ...(['x86_64', 'arm64'] as const).map(
     (arch): Entry => ({
       name: `CentOS Stream 9 ${arch} 20240703.1`,
