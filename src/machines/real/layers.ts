@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BASE_LAYER } from '../driver.ts';
 import { BASE_ARCHIVE, buildBaseImage, unpackLayer } from './base-image.ts';
@@ -45,19 +45,23 @@ export class Layers {
   }
 
   /**
-   * The base layer is unpacked once per image cache (`<cache>/base-<digest>`, named after the
+   * The base layer is unpacked once per image cache (`<cache>/unpacked/base-<digest>`, named after the
    * archive so a rebuilt archive never changes a lower dir under running machines) and linked
    * as `layers/base`: unpacking 7,700 files costs seconds, more on a busy disk.
    */
   ensureBase(): Promise<void> {
     if (existsSync(join(this.path(BASE_LAYER), 'etc'))) return Promise.resolve();
     this.basePromise ??= (async () => {
-      await mkdir(this.dir, { recursive: true });
+      await this.makeDir();
       const archive = join(this.cacheDir, BASE_ARCHIVE);
       if (!existsSync(archive)) await buildBaseImage({ cacheDir: this.cacheDir, log: this.log });
       const st = await stat(archive);
       const digest = createHash('sha256').update(`${st.size}:${st.mtimeMs}:${st.ino}`).digest('hex').slice(0, 8);
-      const unpacked = join(this.cacheDir, `base-${digest}`);
+      // Under a private (0700) dir: the layer holds setuid binaries host users must not reach.
+      const privateDir = join(this.cacheDir, 'unpacked');
+      await mkdir(privateDir, { recursive: true, mode: 0o700 });
+      await chmod(privateDir, 0o700);
+      const unpacked = join(privateDir, `base-${digest}`);
       await unpackLayer(archive, unpacked);
       const tmp = `${this.path(BASE_LAYER)}.link-${process.pid}`;
       await rm(tmp, { force: true });
@@ -72,7 +76,7 @@ export class Layers {
 
   /** Copies `upper` as a new layer on top of `parents`; returns its id. */
   async createFrom(upper: string, parents: string[]): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
+    await this.makeDir();
     const id = `l${randomBytes(4).toString('hex')}`;
     const tmp = join(this.dir, `.tmp-${id}`);
     await run('cp', ['-a', upper, tmp], { timeoutMs: 10 * 60_000 });
@@ -120,6 +124,12 @@ export class Layers {
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
       if (name.startsWith('.tmp-') || name.includes('.unpack-') || name.includes('.link-')) await rm(join(this.dir, name), { recursive: true, force: true });
     }
+  }
+
+  /** The layers dir is private: layers (copies of machines' disks) hold setuid binaries. */
+  private async makeDir(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await chmod(this.dir, 0o700);
   }
 
   private async meta(id: string): Promise<LayerMeta | undefined> {

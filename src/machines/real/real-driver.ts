@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, closeSync, realpathSync, mkdirSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   MachineError,
@@ -95,7 +95,9 @@ export class RealDriver implements MachineDriver {
     this.initialized ??= (async () => {
       this.cgroups = new Cgroups(await detectCgroups(), `stratus-${this.scope}`);
       await writeBootScript(this.bootScript);
-      await mkdir(join(this.dataDir, 'machines'), { recursive: true });
+      // Private: machines' disks hold setuid binaries and users' files.
+      await mkdir(join(this.dataDir, 'machines'), { recursive: true, mode: 0o700 });
+      await chmod(join(this.dataDir, 'machines'), 0o700);
     })();
     return this.initialized;
   }
