@@ -148,7 +148,7 @@ async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, re
   if (!docKey) return htmlError(error, ids);
   if (!(await allowed('s3:GetObject', docKey))) return htmlError(error, ids, ACCESS_DENIED);
   const doc = await env.s3.repo.getObject(b.name, docKey);
-  if (!doc) return htmlError(error, ids, NO_SUCH_KEY(docKey));
+  if (!doc) return htmlError(error, ids, (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(docKey) : ACCESS_DENIED);
   return objectAnswer(env, doc, error.status);
 }
 

@@ -29,7 +29,7 @@ export function errorPage(e: WebsiteError, ids: { requestId: string; hostId: str
       '<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n<ul>\n' +
       `<li>Code: ${esc(errorDocumentError.code)}</li>\n<li>Message: ${esc(errorDocumentError.message)}</li>\n` +
       (errorDocumentError.details ?? []).map(([k, v]) => `<li>${esc(k)}: ${esc(v)}</li>\n`).join('') +
-      '</ul>\n<hr/>\n';
+      '</ul>\n';
   }
   return `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n<ul>\n${items.join('\n')}\n</ul>\n${extra}<hr/>\n</body>\n</html>\n`;
 }
