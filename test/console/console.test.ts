@@ -249,7 +249,7 @@ test('temporary credentials: a session token, then an assumed role', { skip: SKI
     /Access denied/,
     'the role may not list the bucket the user may',
   );
-  await screenshot(page, '14-assumed-role-iam');
+  await screenshot(page, '14-assumed-role-bucket-denied');
   await page.close();
 });
 
