@@ -13,6 +13,8 @@ import { startTestServer } from '../support/server.ts';
 /** Operations AWS lets any authenticated (or, for the web-identity/SAML ones, unsigned) caller make. */
 const NO_PERMISSION: Record<string, string[]> = {
   sts: ['GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'],
+  // CORS preflight requests are neither signed nor authorized by IAM.
+  s3: ['OptionsObject'],
 };
 
 /** Actions of another service an operation may also need (EC2 RunInstances with a role: iam:PassRole). */
@@ -52,6 +54,7 @@ function sample(model: ServiceModel, name: string, ref: ShapeRef, depth = 0): un
       if (shape.enum?.length) return shape.enum[0];
       if (/RoleArn$/.test(name)) return `arn:aws:iam::${ACCOUNT}:role/sample`;
       if (/PolicyArn$|^arn$/i.test(name)) return `arn:aws:iam::${ACCOUNT}:policy/sample`;
+      if (name === 'SerialNumber') return `arn:aws:iam::${ACCOUNT}:mfa/sample`;
       if (/^ResourceId/.test(name)) return `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/sample`;
       if (/Arn$/.test(name)) return `arn:aws:iam::${ACCOUNT}:user/sample`;
       if (/Document$|^Policy$/.test(name)) return '{"Version":"2012-10-17","Statement":[]}';
