@@ -114,3 +114,27 @@ out({"arn": r["Arn"], "trust": r["AssumeRolePolicyDocument"], "dup": dup["error"
     /^task\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling\/[0-9a-f-]{36}$/,
   );
 });
+
+test('credential report: generate, then a CSV line per user with key facts', async () => {
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+before = call(iam.get_credential_report)
+iam.create_user(UserName="report-user")
+key = iam.create_access_key(UserName="report-user")["AccessKey"]["AccessKeyId"]
+first = iam.generate_credential_report()["State"]
+second = iam.generate_credential_report()["State"]
+r = iam.get_credential_report()
+rows = [line.split(",") for line in r["Content"].decode().splitlines()]
+out({"before": before["error"], "states": [first, second], "format": r["ReportFormat"], "header": rows[0][:3], "root": rows[1][0],
+     "user": [x for x in rows if x[0] == "report-user"][0][8]})`,
+    server.env(),
+  );
+  assert.deepEqual(out, {
+    before: 'ReportNotPresent',
+    states: ['STARTED', 'COMPLETE'],
+    format: 'text/csv',
+    header: ['user', 'arn', 'user_creation_time'],
+    root: '<root_account>',
+    user: 'true',
+  });
+});

@@ -25,6 +25,8 @@ const ACCOUNT_LEVEL = new Set([
   'GetAccountPasswordPolicy',
   'ListVirtualMFADevices',
   'GetServiceLinkedRoleDeletionStatus',
+  'GenerateCredentialReport',
+  'GetCredentialReport',
 ]);
 
 /** Listings whose resource is the entity type's path prefix (arn:aws:iam::ACCT:user/). */

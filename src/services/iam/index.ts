@@ -18,6 +18,7 @@ import { authorizationDetailsHandlers } from './authorization-details.ts';
 import { userCredentialHandlers } from './user-credentials.ts';
 import { mfaHandlers } from './mfa.ts';
 import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
+import { credentialReportHandlers } from './credential-report.ts';
 import { simulateHandlers } from './simulate.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
@@ -39,6 +40,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       ...userCredentialHandlers(s),
       ...mfaHandlers(s),
       ...serviceLinkedRoleHandlers(s),
+      ...credentialReportHandlers(s),
       ...simulateHandlers(s),
     },
     authz: iamAuthz(s),
