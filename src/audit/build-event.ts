@@ -105,7 +105,7 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   let responseElements: Record<string, unknown> | null = null;
   const opShape = ctx.operation;
   if (service === 's3') {
-    requestParameters = s3RequestParameters(ctx.model, opShape?.input, input, ctx.facts.host);
+    requestParameters = s3RequestParameters(ctx.model, opShape?.input, input, ctx.facts.host, ctx.query);
     if (!errorCode && !readOnly) responseElements = s3ResponseElements(ctx.output);
   } else {
     requestParameters = genericParameters(service, ctx.model, opShape?.input, input, 'request');

@@ -118,15 +118,20 @@ export function genericParameters(
   return nonEmpty(convertMembers(value as Record<string, unknown>, members, w));
 }
 
+/** Query parameters that sign a presigned URL: credentials, never request parameters. */
+const PRESIGN = /^(x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token)|awsaccesskeyid|signature|expires)$/i;
+
 /**
- * S3 requestParameters: bucketName, key, the query-string parameters under their wire names,
- * a structured payload (CreateBucketConfiguration...) and Host; never the object body.
+ * S3 requestParameters: bucketName, key, the query string as the request carried it (strings;
+ * subresources such as `acl` with an empty value), a structured payload
+ * (CreateBucketConfiguration...) and Host; never the object body or presigned credentials.
  */
 export function s3RequestParameters(
   model: ServiceModel | undefined,
   shape: ShapeRef | undefined,
   input: Record<string, unknown> | undefined,
   host: string,
+  query?: URLSearchParams,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const s = shape && model ? model.shapes[shape.shape] : undefined;
@@ -137,11 +142,12 @@ export function s3RequestParameters(
       const ref = s?.members?.[name];
       if (name === 'Bucket') out.bucketName = v;
       else if (name === 'Key') out.key = v;
-      else if (ref?.location === 'querystring') out[ref.locationName ?? lowerFirst(name)] = convert(v, ref, w);
+      else if (!query && ref?.location === 'querystring') out[ref.locationName ?? lowerFirst(name)] = convert(v, ref, w);
       // Payload structures keep S3's element names, as CloudTrail shows them.
       else if (s?.payload === name && ref && model?.shapes[ref.shape]?.type === 'structure') out[name] = upperStructure(v);
     }
   }
+  if (query) for (const [k, v] of query) if (!PRESIGN.test(k) && out[k] === undefined) out[k] = v;
   out.Host = host;
   return out;
 }

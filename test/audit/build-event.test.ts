@@ -144,11 +144,13 @@ test('S3 object calls are data events with bucketName, key and Host; no body', (
   assert.equal((e.additionalEventData as any).bytesTransferredIn, 16);
   assert.equal((e.additionalEventData as any).AuthenticationMethod, 'AuthHeader');
 
-  const list = buildRecord(
-    ctxOf({ service: 's3', operation: 'ListObjectsV2', principal: BOB, input: { Bucket: 'photos', Prefix: 'a/', MaxKeys: 10 } }),
-    BOB,
-  )!;
-  assert.deepEqual(list.event.requestParameters, { bucketName: 'photos', prefix: 'a/', 'max-keys': 10, Host: '127.0.0.1:4566' });
+  const listCtx = ctxOf({ service: 's3', operation: 'ListObjectsV2', principal: BOB, input: { Bucket: 'photos', Prefix: 'a/', MaxKeys: 10 } });
+  for (const [k, v] of [['list-type', '2'], ['prefix', 'a/'], ['max-keys', '10'], ['X-Amz-Signature', 'abc'], ['X-Amz-Credential', 'AKIA/x']]) listCtx.query.append(k!, v!);
+  const list = buildRecord(listCtx, BOB)!;
+  assert.deepEqual(list.event.requestParameters, { bucketName: 'photos', 'list-type': '2', prefix: 'a/', 'max-keys': '10', Host: '127.0.0.1:4566' });
+  const aclCtx = ctxOf({ service: 's3', operation: 'GetBucketAcl', principal: BOB, input: { Bucket: 'photos' } });
+  aclCtx.query.append('acl', '');
+  assert.deepEqual(buildRecord(aclCtx, BOB)!.event.requestParameters, { bucketName: 'photos', acl: '', Host: '127.0.0.1:4566' });
   assert.equal(list.event.readOnly, true);
   assert.deepEqual(list.event.resources, [
     { type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::photos/a/' },
