@@ -24,6 +24,13 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
     rawQuery: ctx.rawQuery,
     headers: ctx.headers,
   };
+  // A CORS preflight is never signed, even when its URL is a presigned one (the browser
+  // re-uses the URL with OPTIONS): S3 answers it from the bucket's CORS rules alone.
+  if (service === 's3' && ctx.operation?.name === 'OptionsObject') {
+    ctx.principal = ANONYMOUS;
+    ctx.body = wrapS3Body(ctx, undefined);
+    return;
+  }
   const parsed = parseAuth(req, { service });
   if (parsed.type === 'anonymous') {
     if (service !== 's3') {
