@@ -80,6 +80,10 @@ test('preflight: first matching rule, wildcards, requested headers; 403 CORSResp
     assert.match(body, new RegExp(`<Method>${method}</Method><ResourceType>OBJECT</ResourceType>`));
     assert.equal(r.headers.get('access-control-allow-origin'), null);
   }
+  // A presigned URL preflighted by a browser: OPTIONS with the signature's query, never verified.
+  const signed = await preflight(bucket, '/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00', 'https://app.example.com', 'PUT');
+  assert.equal(signed.status, 200);
+  assert.equal(signed.headers.get('access-control-allow-origin'), 'https://app.example.com');
   const noOrigin = await preflight(bucket, '/k', undefined, 'GET');
   assert.equal(noOrigin.status, 400);
   assert.match(await noOrigin.text(), /Insufficient information. Origin request header needed./);
