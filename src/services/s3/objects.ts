@@ -137,7 +137,6 @@ export function objectHandlers(env: S3Env) {
       return {
         ETag: record.etag,
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
-        Size: body.size,
         ...checksumMembers(checksum),
       } as PutObjectOutput;
     },
