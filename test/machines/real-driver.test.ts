@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitForState } from '../../src/machines/driver.ts';
+import { waitForState, type MachineSpec } from '../../src/machines/driver.ts';
 import { buildBaseImage } from '../../src/machines/real/base-image.ts';
 import { detectRealDriverSupport } from '../../src/machines/real/detect.ts';
 import { mac } from '../../src/machines/real/network.ts';
@@ -214,15 +214,21 @@ describe('real driver after the server is killed', { skip, timeout: 600_000 }, (
   const C = 'i-0c000000000000003';
   const D = 'i-0d000000000000004';
 
+  let keys: Keys;
+
   before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'stratus-kill-'));
     claimDataDir(dataDir);
+    keys = makeKeys();
   });
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(keys.dir, { recursive: true, force: true });
+  });
 
   /** Runs a stand-in server that launches `id`, waits for running, and is then killed with -9. */
-  async function launchAndKill(id: string, n: number): Promise<void> {
-    const spec = machineSpec(id, n);
+  async function launchAndKill(id: string, n: number): Promise<MachineSpec> {
+    const spec = machineSpec(id, n, { authorizedKey: keys.publicKey });
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'launch-and-hang.ts'), dataDir, IMAGE_CACHE, JSON.stringify(spec)],
@@ -232,16 +238,26 @@ describe('real driver after the server is killed', { skip, timeout: 600_000 }, (
     assert.equal(line, 'running');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    return spec;
   }
 
   it('finds a running machine again (same process, no second copy) and cleans up on terminate', async () => {
-    await launchAndKill(C, 2);
+    const spec = await launchAndKill(C, 2);
     const driver = new RealDriver({ dataDir, imageCacheDir: IMAGE_CACHE });
     const rec = JSON.parse(readFileSync(join(dataDir, 'machines', C, 'record.json'), 'utf8')) as { pid: number };
     assert.deepEqual(await driver.recover(), [{ instanceId: C, state: 'running' }]);
     const pids = await driver.hostPids(C);
     assert.ok(pids.includes(rec.pid), 'the same init runs');
     assert.equal(pids.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('init.sh')).length, 1);
+    // The new server serves the public address again.
+    const host = spec.publicAddress!.host;
+    const known = knownHosts(keys.dir, host, rsaHostKey(await driver.consoleOutput(C)));
+    let out = '';
+    for (let i = 0; i < 50 && !out; i++) {
+      out = (await ssh(keys, known, 'centos', host, 'hostname')).stdout.trim();
+      if (!out) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(out, 'ip-172-31-5-12');
     await driver.terminate(C);
     await driver.close();
     assert.deepEqual(await leftovers(driver.scope, dataDir), []);
