@@ -354,6 +354,12 @@ test('GetFederationToken: a federated user limited to its session policy', async
     `arn:aws:sts::${ACCT}:federated-user/guest`,
   );
   await new S3Client(sdkConfig(server, c)).send(new ListBucketsCommand({}));
+  const chained = await failure(
+    sts(c).send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCT}:role/worker`, RoleSessionName: 'fed' }),
+    ),
+  );
+  assert.equal(chained.name, 'AccessDenied');
   const bare = creds((await sts(k).send(new GetFederationTokenCommand({ Name: 'nobody' }))).Credentials!);
   assert.equal(
     (await failure(new S3Client(sdkConfig(server, bare)).send(new ListBucketsCommand({})))).name,

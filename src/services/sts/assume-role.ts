@@ -36,6 +36,14 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
     const p = ctx.principal;
     if (p.type === 'Root')
       throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403);
+    // GetFederationToken credentials may call no STS operation but GetCallerIdentity.
+    if (p.type === 'FederatedUser') {
+      throw new AwsError(
+        'AccessDenied',
+        `User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+        403,
+      );
+    }
     const role = await source.role(input.RoleArn);
     if (!role) {
       throw new AwsError(
