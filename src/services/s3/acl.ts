@@ -68,6 +68,8 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
 function grantsOf(owner: Owner, acl: string | undefined): Grant[] {
+  // A full grant list written by PutBucketAcl/PutObjectAcl (access/acl-write.ts).
+  if (acl?.startsWith('[')) return JSON.parse(acl) as Grant[];
   const grants: Grant[] = [
     {
       Grantee: {
@@ -106,7 +108,7 @@ export function aclHandlers(env: S3Env) {
       _ctx: HandlerContext,
     ): Promise<GetBucketOwnershipControlsOutput> {
       const b = await env.bucket(input.Bucket);
-      // 'none': DeleteBucketOwnershipControls (access/ownership.ts) left the bucket without any.
+      // 'none': DeleteBucketOwnershipControls (access/bucket-settings.ts) left the bucket without any.
       if (b.objectOwnership === 'none')
         throw new OwnershipControlsNotFoundError(undefined, { BucketName: input.Bucket });
       return {

@@ -132,6 +132,10 @@ export interface S3Repository {
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
   /** The bucket policy JSON (PutBucketPolicy) or none. */
   setBucketPolicy(name: string, policy: string | undefined): Promise<void>;
+  /** The bucket ACL (PutBucketAcl): a canned name or a JSON grant list. */
+  setBucketAcl(name: string, acl: string | undefined): Promise<void>;
+  /** The object ACL (PutObjectAcl) in its attrs; false when there is no such object. */
+  setObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean>;
   /** Object Ownership (PutBucketOwnershipControls); undefined = BucketOwnerEnforced. */
   setObjectOwnership(name: string, ownership: string | undefined): Promise<void>;
 

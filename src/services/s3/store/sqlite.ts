@@ -248,6 +248,19 @@ export class SqliteS3Repository implements S3Repository {
     this.s('UPDATE s3_buckets SET policy = ? WHERE name = ?').run(policy ?? null, name);
   }
 
+  async setBucketAcl(name: string, acl: string | undefined) {
+    this.buckets.delete(name);
+    this.s('UPDATE s3_buckets SET acl = ? WHERE name = ?').run(acl ?? null, name);
+  }
+
+  async setObjectAcl(bucket: string, key: string, acl: string | undefined) {
+    const r =
+      acl === undefined
+        ? this.s("UPDATE s3_objects SET attrs = json_remove(COALESCE(attrs, '{}'), '$.acl') WHERE bucket = ? AND key = ?").run(bucket, key)
+        : this.s("UPDATE s3_objects SET attrs = json_set(COALESCE(attrs, '{}'), '$.acl', ?) WHERE bucket = ? AND key = ?").run(acl, bucket, key);
+    return r.changes > 0;
+  }
+
   async setObjectOwnership(name: string, ownership: string | undefined) {
     this.buckets.delete(name);
     this.s('UPDATE s3_buckets SET object_ownership = ? WHERE name = ?').run(ownership ?? null, name);
