@@ -10,6 +10,8 @@ import type { RequestContext } from '../context.ts';
 import { readBody } from '../body.ts';
 
 const SERVICES: ServiceName[] = ['s3', 'iam', 'sts', 'ec2', 'cloudtrail'];
+/** The services of the json protocol, found by X-Amz-Target. */
+const JSON_SERVICES: ServiceName[] = ['cloudtrail'];
 const FORM_LIMIT = 16 * 1024 * 1024;
 
 /** The service and region named by a SigV4 credential scope (header or presigned query). */
@@ -43,7 +45,7 @@ function byAction(action: string | null, version: string | null): ServiceName | 
  */
 function byTarget(target: string): ServiceName | undefined {
   const prefix = target.slice(0, target.lastIndexOf('.'));
-  for (const s of SERVICES) {
+  for (const s of JSON_SERVICES) {
     const full = loadModel(s).metadata.targetPrefix;
     if (full && (prefix === full || full.endsWith(`.${prefix}`))) return s;
   }
