@@ -12,6 +12,7 @@ import type { Handler, ServiceHandlers } from '../handler.ts';
 import { ec2Authz } from './authz.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { imageHandlers } from './images.ts';
+import { InstanceMetadataService } from './imds.ts';
 import { instanceHandlers } from './instances.ts';
 import { keyPairHandlers } from './key-pairs.ts';
 import { MachinesBridge } from './machines-bridge.ts';
@@ -27,7 +28,16 @@ import { zoneHandlers } from './zones.ts';
 export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const repo = openEc2Repository(deps.backend);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { driver } = await createMachineDriver({ dataDir: deps.config.dataDir, mode: deps.config.machines, log });
+  const imds = new InstanceMetadataService(repo, deps.backend);
+  // `metadataService` is how a driver that routes guests' 169.254.169.254 traffic reaches the
+  // metadata service (drivers that do not know the option ignore it).
+  const driverOptions: Parameters<typeof createMachineDriver>[0] & { metadataService?: InstanceMetadataService['handle'] } = {
+    dataDir: deps.config.dataDir,
+    mode: deps.config.machines,
+    log,
+    metadataService: (instanceId, req) => imds.handle(instanceId, req),
+  };
+  const { driver } = await createMachineDriver(driverOptions);
   // One promise per scope: concurrent first requests must not create two default VPCs.
   const ready = new Map<string, Promise<void>>();
   // Changes within one account and region run one at a time: handlers read, modify and write
