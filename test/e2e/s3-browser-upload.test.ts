@@ -61,6 +61,7 @@ async function steps(plan, out) {
 }
 window.run = run;
 document.getElementById('status').textContent = 'ready';
+window.ready = true;
 </script></body></html>`;
 
 test('a page on another origin uploads with a presigned POST and PUT and reads back with presigned GETs', { skip }, async () => {
@@ -106,8 +107,8 @@ test('a page on another origin uploads with a presigned POST and PUT and reads b
     });
     tab.on('requestfailed', (r) => failures.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
     await tab.goto(`${origin}/`);
-    await tab.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const result = await tab.evaluate((p) => (window as unknown as { run: (p: unknown) => Promise<Record<string, unknown>> }).run(p), plan);
+    await tab.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+    const result = await tab.evaluate((p) => (globalThis as unknown as { run: (p: unknown) => Promise<Record<string, unknown>> }).run(p), plan);
     assert.equal(result.error, undefined, failures.join('\n'));
     assert.deepEqual(failures, [], JSON.stringify(result));
     assert.equal(result.postStatus, 204);
