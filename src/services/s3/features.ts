@@ -12,12 +12,13 @@ import { FeatureEnv } from './access/env.ts';
 import { bucketPolicyHandlers } from './access/bucket-policy.ts';
 import { bucketSettingsHandlers } from './access/bucket-settings.ts';
 import { withBucketFeatures } from './access/authz.ts';
+import { aclWriteHandlers } from './access/acl-write.ts';
 import { websiteHandlers } from './website/config.ts';
 import { DEFAULT_WEBSITE_SUFFIXES, websiteRoute } from './website/endpoint.ts';
 import { corsHandlers, corsResponseHook } from './cors/handlers.ts';
 
 export function bucketFeatures(deps: ServiceDeps, s3: S3Env) {
-  const env = new FeatureEnv(s3, openBucketConfigStore(deps.backend));
+  const env = new FeatureEnv(s3, openBucketConfigStore(deps.backend), deps.accounts);
   const suffixes = deps.config.s3WebsiteHosts ?? DEFAULT_WEBSITE_SUFFIXES;
   (deps.app.hostRoutes ??= []).push(websiteRoute(env, { suffixes, enforce: deps.config.enforceIam }));
   (deps.app.responseHooks ??= []).push(corsResponseHook(env));
@@ -25,6 +26,7 @@ export function bucketFeatures(deps: ServiceDeps, s3: S3Env) {
     handlers: {
       ...bucketPolicyHandlers(env),
       ...bucketSettingsHandlers(env),
+      ...aclWriteHandlers(env),
       ...websiteHandlers(env),
       ...corsHandlers(env),
     },

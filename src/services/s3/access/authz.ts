@@ -8,6 +8,7 @@ import { AccessDenied } from '../../../generated/s3/errors.ts';
 import type { AuthzMapper, AuthzRequest } from '../../authz.ts';
 import type { FeatureEnv } from './env.ts';
 import { denyStatementsOnly, isPublicPolicy } from './public-policy.ts';
+import { addAclGrants, checkPublicAclWrite } from './acl-authz.ts';
 
 const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketPolicy: 's3:PutBucketPolicy',
@@ -30,6 +31,7 @@ const BUCKET_ACTIONS: Record<string, string> = {
   DeleteBucketEncryption: 's3:PutEncryptionConfiguration',
   PutBucketNotificationConfiguration: 's3:PutBucketNotification',
   GetBucketNotificationConfiguration: 's3:GetBucketNotification',
+  PutBucketAcl: 's3:PutBucketAcl',
 };
 
 /** The bucket owner's root may always manage the policy, whatever it says (lock-out protection). */
@@ -51,6 +53,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
   return async (operation, input: Record<string, any>, ctx) => {
     // A CORS preflight needs no permission: the bucket's CORS rules decide.
     if (operation === 'OptionsObject') return [];
+    await checkPublicAclWrite(env, operation, input, ctx);
     let requests: AuthzRequest[];
     const action = BUCKET_ACTIONS[operation];
     if (action) {
@@ -95,6 +98,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
       if (denies === undefined) delete r.resourcePolicy;
       else r.resourcePolicy = denies;
     }
+    await addAclGrants(env, operation, input, requests);
     return requests;
   };
 }
