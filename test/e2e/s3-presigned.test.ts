@@ -166,3 +166,26 @@ test('POST policy: outside the size range (EntityTooLarge/EntityTooSmall), wrong
   const elsewhere = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'elsewhere/' }));
   assert.equal(elsewhere.KeyCount, 0);
 });
+
+test('boto3 presigned POST forms, SigV4 and SigV2 (signature_version="s3"), with requests', async () => {
+  const r = await python(
+    `
+import requests
+from botocore.config import Config
+res = []
+for sv in ("s3v4", "s3"):
+    c = boto3.client("s3", config=Config(signature_version=sv))
+    post = c.generate_presigned_post(Bucket="${bucket}", Key="boto-post/" + sv + "/\${filename}", Fields={"success_action_status": "201"},
+                                     Conditions=[{"success_action_status": "201"}, ["starts-with", "$key", "boto-post/"]], ExpiresIn=60)
+    ok = requests.post(post["url"], data=post["fields"], files={"file": ("f.txt", b"from " + sv.encode())}, timeout=30)
+    body = c.get_object(Bucket="${bucket}", Key="boto-post/" + sv + "/f.txt")["Body"].read().decode()
+    res.append([sorted(k.lower() for k in post["fields"] if "signature" in k.lower()), ok.status_code, body])
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [
+    [['x-amz-signature'], 201, 'from s3v4'],
+    [['signature'], 201, 'from s3'],
+  ]);
+});
