@@ -37,7 +37,11 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
   const clockOffsetMs = Number(process.env.STRATUS_TEST_CLOCK_OFFSET_MS ?? 0);
   const now = () => new Date(Date.now() + clockOffsetMs);
   const app: App = {
-    options: { region: config.region, clockOffsetMs, ...(config.s3Hosts ? { s3VirtualHostSuffixes: config.s3Hosts } : {}) },
+    options: {
+      region: config.region,
+      clockOffsetMs,
+      ...(config.s3Hosts ? { s3VirtualHostSuffixes: config.s3Hosts } : {}),
+    },
     // Root keys first, then IAM users' keys and STS temporary credentials.
     credentials: chainCredentialResolvers(stores.rootCredentials, createIamCredentialResolver(backend, now)),
     handlers: {},
@@ -54,7 +58,10 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
   const server = createStratusServer(app, {
     host: config.host,
     port: config.port,
-    internal: { '/_stratus/health': healthRoute(() => ({ machines: config.machines })), '/_stratus/console': consoleRoute() },
+    internal: {
+      '/_stratus/health': healthRoute(() => services.health()),
+      '/_stratus/console': consoleRoute(),
+    },
   });
   const port = await listen(server, config.host, config.port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

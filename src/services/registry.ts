@@ -18,6 +18,8 @@ export interface Service {
   authz?: AuthzMapper;
   /** Called when the server stops (background sweepers, machines...). */
   close?(): Promise<void>;
+  /** Facts for /_stratus/health (e.g. which machine driver runs). */
+  health?(): Record<string, unknown>;
 }
 
 export type ServiceFactory = (deps: ServiceDeps) => Promise<Service>;
@@ -34,6 +36,7 @@ export interface BuiltServices {
   handlers: Partial<Record<ServiceName, ServiceHandlers>>;
   authz: Partial<Record<ServiceName, AuthzMapper>>;
   close(): Promise<void>;
+  health(): Record<string, unknown>;
 }
 
 export async function buildServices(deps: ServiceDeps): Promise<BuiltServices> {
@@ -41,14 +44,18 @@ export async function buildServices(deps: ServiceDeps): Promise<BuiltServices> {
     handlers: { s3: {}, iam: {}, sts: {}, ec2: {}, cloudtrail: {} },
     authz: {},
     close: async () => {},
+    health: () => ({}),
   };
+  const healthFacts: (() => Record<string, unknown>)[] = [];
   const closers: (() => Promise<void>)[] = [];
   for (const [name, factory] of Object.entries(SERVICES) as [ServiceName, ServiceFactory][]) {
     const service = await factory(deps);
     built.handlers[name] = service.handlers;
     if (service.authz) built.authz[name] = service.authz;
     if (service.close) closers.push(service.close);
+    if (service.health) healthFacts.push(service.health);
   }
+  built.health = () => Object.assign({}, ...healthFacts.map((f) => f()));
   built.close = async () => {
     for (const close of closers.reverse()) await close();
   };

@@ -19,7 +19,10 @@ export interface TestServer extends RunningStratus {
 
 export async function startTestServer(args: string[] = [], dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'stratus-test-'));
-  const config = loadConfig(['--port', '0', '--data-dir', dir, ...args], {});
+  // Tests get the metadata machine driver unless they ask for another: real machines need a
+  // built base image and are tested on their own (test/machines, test/e2e/ec2-real).
+  const machines = args.some((a) => a.startsWith('--machines')) ? [] : ['--machines', 'metadata'];
+  const config = loadConfig(['--port', '0', '--data-dir', dir, ...machines, ...args], {});
   const running = await startStratus(config);
   const credentials = { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey };
   return {
@@ -45,7 +48,11 @@ export async function startTestServer(args: string[] = [], dataDir?: string): Pr
 }
 
 /** Client config for @aws-sdk/* v3 clients against a test server. */
-export function sdkConfig(server: TestServer, credentials = server.credentials, region = 'us-east-1') {
+export function sdkConfig(
+  server: TestServer,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = server.credentials,
+  region = 'us-east-1',
+) {
   return {
     endpoint: server.endpoint,
     region,

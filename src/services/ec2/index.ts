@@ -31,7 +31,9 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const imds = new InstanceMetadataService(repo, deps.backend);
   // `metadataService` is how a driver that routes guests' 169.254.169.254 traffic reaches the
   // metadata service (drivers that do not know the option ignore it).
-  const driverOptions: Parameters<typeof createMachineDriver>[0] & { metadataService?: InstanceMetadataService['handle'] } = {
+  const driverOptions: Parameters<typeof createMachineDriver>[0] & {
+    metadataService?: InstanceMetadataService['handle'];
+  } = {
     dataDir: deps.config.dataDir,
     mode: deps.config.machines,
     log,
@@ -63,10 +65,16 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
       if (!get) {
         // No IAM here: trust the caller, as a profile would be trusted by name.
         const arn = ref.startsWith('arn:') ? ref : `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`;
-        return { arn, id: `AIPA${createHash('sha256').update(arn).digest('hex').toUpperCase().slice(0, 17)}` };
+        return {
+          arn,
+          id: `AIPA${createHash('sha256').update(arn).digest('hex').toUpperCase().slice(0, 17)}`,
+        };
       }
       try {
-        const out = await get({ InstanceProfileName: name }, { ...ctx, service: 'iam', operation: 'GetInstanceProfile', region: 'us-east-1' });
+        const out = await get(
+          { InstanceProfileName: name },
+          { ...ctx, service: 'iam', operation: 'GetInstanceProfile', region: 'us-east-1' },
+        );
         const p = out.InstanceProfile as { Arn: string; InstanceProfileId: string };
         if (ref.startsWith('arn:') && p.Arn !== ref) return undefined;
         return { arn: p.Arn, id: p.InstanceProfileId };
@@ -122,5 +130,6 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     handlers,
     authz: ec2Authz(repo),
     close: () => bridge.close(),
+    health: () => ({ machines: driver.kind }),
   };
 }
