@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { S3Bench, throughput } from './client.ts';
-import { startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
+import { freePort, startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     `Benchmark: 4 KiB objects at concurrency ${CONCURRENCY}, ${SECONDS} s per phase, on ${(await import('node:os')).cpus().length} cores`,
   );
   const runs: [string, () => Promise<BenchServer | undefined>, boolean, Parameters<typeof bench>[2]][] = [
-    ['stratus', () => startStratus(4701), true, { list: LIST_MAX, large: true, mpu: true }],
+    ['stratus', async () => startStratus(await freePort()), true, { list: LIST_MAX, large: true, mpu: true }],
     [
       'stratus-noaudit',
       () =>
@@ -249,8 +249,8 @@ async function main(): Promise<void> {
       true,
       {},
     ],
-    ['bare', () => startBare(4702, 'memory'), false, { large: true }],
-    ['files', () => startBare(4703, 'files'), false, { large: true }],
+    ['bare', async () => startBare(await freePort(), 'memory'), false, { large: true }],
+    ['files', async () => startBare(await freePort(), 'files'), false, { large: true }],
     [
       'moto',
       () => startMoto(4704),

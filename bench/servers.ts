@@ -4,6 +4,7 @@
  * same bare server writing each body to its own file, and moto_server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,18 @@ export interface BenchServer {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** A loopback port nobody listens on right now (so the benchmark never measures a stranger). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -58,7 +71,10 @@ export async function startStratus(
     },
   );
   const endpoint = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
   await waitFor(`${endpoint}/_stratus/health`);
+  if (exited) throw new Error('stratus exited during start-up');
   return {
     name: 'stratus',
     endpoint,
