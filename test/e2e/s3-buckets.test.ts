@@ -20,6 +20,8 @@ import {
   GetBucketAclCommand,
   GetObjectAclCommand,
   GetBucketOwnershipControlsCommand,
+  DeletePublicAccessBlockCommand,
+  PutBucketAclCommand,
   GetObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
@@ -271,9 +273,14 @@ test('ACLs: disabled by default (BucketOwnerEnforced); ObjectWriter buckets keep
     [['CanonicalUser', 'FULL_CONTROL']],
   );
   assert.equal(objectAcl.Grants?.[0]?.Grantee?.ID, objectAcl.Owner?.ID);
-  await s3.send(
-    new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }),
+  // New buckets block public access (April 2023): a public ACL needs the block lifted first.
+  const blocked = await errorOf(
+    s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' })),
   );
+  assert.deepEqual([blocked.name, blocked.status], ['InvalidBucketAclWithBlockPublicAccessError', 400]);
+  await s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ObjectOwnership: 'ObjectWriter' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'acl-writer' }));
+  await s3.send(new PutBucketAclCommand({ Bucket: 'acl-writer', ACL: 'public-read' }));
   const bucketAcl = await s3.send(new GetBucketAclCommand({ Bucket: 'acl-writer' }));
   assert.deepEqual(
     bucketAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]),
