@@ -173,6 +173,7 @@ export function completeHandlers(env: S3Env) {
         ETag: etag,
         ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
         ...checksumMembers(checksum),
+        ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as CompleteMultipartUploadOutput;
     },
   };

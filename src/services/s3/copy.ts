@@ -63,7 +63,7 @@ export function copyHandlers(env: S3Env) {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       const source = parseCopySource(input.CopySource);
-      const src = await env.object(source.bucket, source.key);
+      const src = await env.object(source.bucket, source.key, source.versionId);
       checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
       const metaDirective = input.MetadataDirective ?? 'COPY';
       const tagDirective = input.TaggingDirective ?? 'COPY';
@@ -139,6 +139,8 @@ export function copyHandlers(env: S3Env) {
           ...checksumMembers(checksum),
         },
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
+        ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
+        ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as CopyObjectOutput;
     },
   };

@@ -2,7 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../blob/blob-store.ts';
 import type { AccountsRepository } from '../../accounts/repository.ts';
-import { NoSuchBucket, NoSuchKey } from '../../generated/s3/errors.ts';
+import {
+  InvalidArgument,
+  MethodNotAllowed,
+  NoSuchBucket,
+  NoSuchKey,
+  NoSuchVersion,
+} from '../../generated/s3/errors.ts';
 import { NotFoundError } from '../../store/errors.ts';
 import type { BucketRecord, ObjectRecord, S3Repository } from './store/repository.ts';
 
@@ -41,13 +47,51 @@ export class S3Env {
     return b;
   }
 
-  async object(bucket: string, key: string): Promise<ObjectRecord> {
+  /**
+   * The current object, or a given version. Versioned buckets report the null version as
+   * 'null'; a delete marker answers as S3 does (404 with x-amz-delete-marker, or 405 by id).
+   */
+  async object(bucket: string, key: string, versionId?: string): Promise<ObjectRecord> {
+    if (versionId !== undefined) return this.version(bucket, key, versionId);
     const o = await this.repo.getObject(bucket, key);
     if (!o) {
-      await this.bucket(bucket);
-      throw new NoSuchKey('The specified key does not exist.', { Key: key });
+      const b = await this.bucket(bucket);
+      const latest = b.versioning ? await this.repo.latestVersion(bucket, key) : undefined;
+      throw new NoSuchKey(
+        'The specified key does not exist.',
+        { Key: key },
+        latest?.deleteMarker ? { 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId } : {},
+      );
     }
+    if (o.versionId === undefined && (await this.repo.getBucket(bucket))?.versioning)
+      return { ...o, versionId: 'null' };
     return o;
+  }
+
+  private async version(bucket: string, key: string, versionId: string): Promise<ObjectRecord> {
+    await this.bucket(bucket);
+    const v = await this.repo.getVersion(bucket, key, versionId);
+    if (!v) {
+      if (versionId !== 'null' && !/^[A-Za-z0-9._]{32}$/.test(versionId))
+        throw new InvalidArgument('Invalid version id specified', {
+          ArgumentName: 'versionId',
+          ArgumentValue: versionId,
+        });
+      throw new NoSuchVersion('The specified version does not exist.', { Key: key, VersionId: versionId });
+    }
+    if (v.deleteMarker) {
+      throw new MethodNotAllowed(
+        'The specified method is not allowed against this resource.',
+        { Method: 'GET', ResourceType: 'DeleteMarker' },
+        {
+          'x-amz-delete-marker': 'true',
+          'x-amz-version-id': v.versionId,
+          'Last-Modified': new Date(v.lastModified).toUTCString(),
+          Allow: 'DELETE',
+        },
+      );
+    }
+    return v;
   }
 
   /** Commits an object whose blob is written; the blob is freed when the commit fails. */

@@ -83,6 +83,7 @@ export function objectOutput(
   if (o.storageClass !== 'STANDARD') out.StorageClass = o.storageClass;
   if (opts.tagCount && o.tags?.length) out.TagCount = o.tags.length;
   if (opts.checksums) Object.assign(out, checksumMembers(a.checksum));
+  if (o.versionId !== undefined) out.VersionId = o.versionId;
   return out;
 }
 

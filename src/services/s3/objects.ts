@@ -64,7 +64,7 @@ async function planRead(
   input: GetObjectRequest | HeadObjectRequest,
   withTags: boolean,
 ): Promise<ReadPlan> {
-  const o = await env.object(input.Bucket, input.Key);
+  const o = await env.object(input.Bucket, input.Key, input.VersionId);
   checkReadConditions(input, o);
   const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
   let range: ByteRange | undefined;
@@ -138,6 +138,7 @@ export function objectHandlers(env: S3Env) {
         ETag: record.etag,
         ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
         ...checksumMembers(checksum),
+        ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as PutObjectOutput;
     },
 

@@ -15,7 +15,11 @@ export interface BucketRecord {
   objectOwnership?: string;
   tags?: Tag[];
   policy?: string;
+  /** Absent: never versioned. */
+  versioning?: VersioningStatus;
 }
+
+export type VersioningStatus = 'Enabled' | 'Suspended';
 
 export interface Tag {
   Key: string;
@@ -66,6 +70,34 @@ export interface ObjectRecord {
   contentType?: string;
   attrs: ObjectAttrs;
   tags?: Tag[];
+  /**
+   * Absent: the null version. Writes to a versioned bucket set it to the id stored ('null' for
+   * the null version), which the handler reports.
+   */
+  versionId?: string;
+}
+
+/** One version of a key: an object or a delete marker (blobId '' and size 0). */
+export interface VersionRecord extends ObjectRecord {
+  versionId: string;
+  deleteMarker: boolean;
+  isLatest: boolean;
+}
+
+export interface VersionQuery {
+  prefix: string;
+  delimiter?: string;
+  keyMarker?: string;
+  versionIdMarker?: string;
+  maxKeys: number;
+}
+
+export interface VersionPage {
+  versions: VersionRecord[];
+  commonPrefixes: string[];
+  truncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
 }
 
 export interface ListedObject {
@@ -170,6 +202,31 @@ export interface S3Repository {
     bucket: string,
     q: { prefix: string; keyMarker?: string; uploadIdMarker?: string; limit: number },
   ): Promise<UploadRecord[]>;
+
+  setBucketVersioning(name: string, status: VersioningStatus): Promise<void>;
+  /** A version by id ('null' for the null version), delete markers included. */
+  getVersion(bucket: string, key: string, versionId: string): Promise<VersionRecord | undefined>;
+  /** The newest version of a key, a delete marker included. */
+  latestVersion(bucket: string, key: string): Promise<VersionRecord | undefined>;
+  /**
+   * Removes one version for good; when it was the current one, the next newest object version
+   * becomes current. `check` may refuse (object lock). Undefined when there was no such version.
+   */
+  deleteVersion(
+    bucket: string,
+    key: string,
+    versionId: string,
+    check?: (v: VersionRecord) => void,
+  ): Promise<{ removed: VersionRecord | undefined; freed: string[] }>;
+  /** Adds a delete marker as the newest version (versioned buckets); returns its version id. */
+  putDeleteMarker(
+    bucket: string,
+    key: string,
+    owner: string,
+    lastModified: number,
+  ): Promise<{ versionId: string; freed: string[] }>;
+  /** ListObjectVersions: keys in order, each key's versions newest first; seeks like listObjects. */
+  listVersions(bucket: string, q: VersionQuery): Promise<VersionPage>;
 
   /** Of these blob ids, the ones some object or part references (for blob GC). */
   referencedBlobs(ids: readonly string[]): Promise<Set<string>>;

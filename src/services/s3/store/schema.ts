@@ -72,4 +72,37 @@ export const S3_MIGRATIONS: readonly SqliteMigration[] = [
     // NULL: BucketOwnerEnforced, the default of buckets created since April 2023 (ACLs disabled).
     up: 'ALTER TABLE s3_buckets ADD COLUMN object_ownership TEXT',
   },
+  {
+    version: 3,
+    name: 'versioning: bucket state, version ids, noncurrent versions and delete markers',
+    // s3_objects keeps only the current version (when it is not a delete marker), so unversioned
+    // reads, writes and listings are untouched. s3_versions holds the rest, newest first per key
+    // (seq grows per key); version_id 'null' is the null version. A key with no s3_objects row
+    // and versions has a delete marker as its newest s3_versions row.
+    up: `
+      ALTER TABLE s3_buckets ADD COLUMN versioning TEXT;
+      ALTER TABLE s3_objects ADD COLUMN version_id TEXT;
+      CREATE TABLE s3_versions (
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        version_id TEXT NOT NULL,
+        delete_marker INTEGER NOT NULL,
+        blob_id TEXT,
+        size INTEGER NOT NULL,
+        etag TEXT,
+        last_modified INTEGER NOT NULL,
+        storage_class TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        checksum_algorithm TEXT,
+        checksum_type TEXT,
+        content_type TEXT,
+        attrs TEXT,
+        tags TEXT,
+        PRIMARY KEY (bucket, key, seq DESC)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX s3_versions_id ON s3_versions(bucket, key, version_id);
+      CREATE INDEX s3_versions_blob ON s3_versions(blob_id);
+    `,
+  },
 ];

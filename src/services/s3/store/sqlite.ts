@@ -2,6 +2,7 @@
 import type { SqliteDatabase } from '../../../store/sqlite/database.ts';
 import { NotFoundError } from '../../../store/errors.ts';
 import { S3_MIGRATIONS } from './schema.ts';
+import { SqliteVersions } from './sqlite-versions.ts';
 import { compareKeys, prefixUpperBound } from './key-order.ts';
 import type {
   BucketRecord,
@@ -13,6 +14,9 @@ import type {
   S3Repository,
   Tag,
   UploadRecord,
+  VersionQuery,
+  VersionRecord,
+  VersioningStatus,
 } from './repository.ts';
 
 interface BucketRow {
@@ -24,6 +28,7 @@ interface BucketRow {
   tags: string | null;
   policy: string | null;
   object_ownership: string | null;
+  versioning: string | null;
 }
 
 interface ObjectRow {
@@ -40,6 +45,7 @@ interface ObjectRow {
   content_type: string | null;
   attrs: string | null;
   tags: string | null;
+  version_id: string | null;
 }
 
 interface UploadRow {
@@ -74,6 +80,7 @@ const toBucket = (r: BucketRow): BucketRecord => ({
   ...(r.tags ? { tags: JSON.parse(r.tags) as Tag[] } : {}),
   ...(r.policy ? { policy: r.policy } : {}),
   ...(r.object_ownership ? { objectOwnership: r.object_ownership } : {}),
+  ...(r.versioning ? { versioning: r.versioning as VersioningStatus } : {}),
 });
 
 const toObject = (r: ObjectRow): ObjectRecord => ({
@@ -88,6 +95,7 @@ const toObject = (r: ObjectRow): ObjectRecord => ({
   ...(r.content_type !== null ? { contentType: r.content_type } : {}),
   attrs: r.attrs ? JSON.parse(r.attrs) : {},
   ...(r.tags ? { tags: JSON.parse(r.tags) as Tag[] } : {}),
+  ...(r.version_id !== null ? { versionId: r.version_id } : {}),
 });
 
 const toListed = (r: ObjectRow): ListedObject => ({
@@ -152,8 +160,11 @@ export class SqliteS3Repository implements S3Repository {
    */
   private readonly buckets = new Map<string, BucketRecord | null>();
 
+  private readonly versions: SqliteVersions;
+
   constructor(private readonly db: SqliteDatabase) {
     db.migrate('s3', S3_MIGRATIONS);
+    this.versions = new SqliteVersions(db);
   }
 
   private s<P extends unknown[] = unknown[], R = unknown>(sql: string) {
@@ -223,7 +234,7 @@ export class SqliteS3Repository implements S3Repository {
       const one = this.s<[string], { key: string }>(
         'SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1',
       ).get(name);
-      if (one) return { result: 'not-empty' as const, freed: [] };
+      if (one || this.versions.hasVersions(name)) return { result: 'not-empty' as const, freed: [] };
       const freed = this.s<[string], { blob_id: string }>(
         'SELECT p.blob_id FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
       )
@@ -256,8 +267,12 @@ export class SqliteS3Repository implements S3Repository {
   async setObjectAcl(bucket: string, key: string, acl: string | undefined) {
     const r =
       acl === undefined
-        ? this.s("UPDATE s3_objects SET attrs = json_remove(COALESCE(attrs, '{}'), '$.acl') WHERE bucket = ? AND key = ?").run(bucket, key)
-        : this.s("UPDATE s3_objects SET attrs = json_set(COALESCE(attrs, '{}'), '$.acl', ?) WHERE bucket = ? AND key = ?").run(acl, bucket, key);
+        ? this.s(
+            "UPDATE s3_objects SET attrs = json_remove(COALESCE(attrs, '{}'), '$.acl') WHERE bucket = ? AND key = ?",
+          ).run(bucket, key)
+        : this.s(
+            "UPDATE s3_objects SET attrs = json_set(COALESCE(attrs, '{}'), '$.acl', ?) WHERE bucket = ? AND key = ?",
+          ).run(acl, bucket, key);
     return r.changes > 0;
   }
 
@@ -288,7 +303,7 @@ export class SqliteS3Repository implements S3Repository {
   private insertObject(o: ObjectRecord): void {
     this.s(
       `INSERT OR REPLACE INTO s3_objects (bucket, key, blob_id, size, etag, last_modified, storage_class, owner,
-         checksum_algorithm, checksum_type, content_type, attrs, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         checksum_algorithm, checksum_type, content_type, attrs, tags, version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       o.bucket,
       o.key,
@@ -303,21 +318,24 @@ export class SqliteS3Repository implements S3Repository {
       o.contentType ?? null,
       json(o.attrs),
       o.tags && o.tags.length ? JSON.stringify(o.tags) : null,
+      o.versionId === undefined || o.versionId === 'null' ? null : o.versionId,
     );
   }
 
   async putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void) {
     return this.db.transaction(() => {
       // The bucket may have been deleted while the body streamed.
-      if (
-        !this.s<[string], { name: string }>('SELECT name FROM s3_buckets WHERE name = ?').get(record.bucket)
-      ) {
-        throw new NotFoundError('bucket', record.bucket);
-      }
+      const mode = this.versions.mode(record.bucket);
+      if (mode === false) throw new NotFoundError('bucket', record.bucket);
       const old = this.s<[string, string], { blob_id: string }>(
         'SELECT blob_id FROM s3_objects WHERE bucket = ? AND key = ?',
       ).get(record.bucket, record.key);
       if (check) check(old ? this.getObjectSync(record.bucket, record.key) : undefined);
+      if (mode) {
+        const freed = this.versions.prepareWrite(record, mode);
+        this.insertObject(record);
+        return freed;
+      }
       this.insertObject(record);
       return old && old.blob_id !== record.blobId ? [old.blob_id] : [];
     });
@@ -502,7 +520,9 @@ export class SqliteS3Repository implements S3Repository {
       const freed = this.s<[string], { blob_id: string }>('SELECT blob_id FROM s3_parts WHERE upload_id = ?')
         .all(uploadId)
         .map((r) => r.blob_id);
-      if (existing && existing.blobId !== record.blobId) freed.push(existing.blobId);
+      const mode = this.versions.mode(record.bucket);
+      if (mode) freed.push(...this.versions.prepareWrite(record, mode));
+      else if (existing && existing.blobId !== record.blobId) freed.push(existing.blobId);
       this.insertObject(record);
       this.s('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
       this.s('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
@@ -569,7 +589,36 @@ export class SqliteS3Repository implements S3Repository {
     const out = new Set<string>();
     const a = this.s<[string], { n: number }>('SELECT 1 AS n FROM s3_objects WHERE blob_id = ? LIMIT 1');
     const b = this.s<[string], { n: number }>('SELECT 1 AS n FROM s3_parts WHERE blob_id = ? LIMIT 1');
-    for (const id of ids) if (a.get(id) || b.get(id)) out.add(id);
+    for (const id of ids) if (a.get(id) || b.get(id) || this.versions.references(id)) out.add(id);
     return out;
+  }
+
+  async setBucketVersioning(name: string, status: VersioningStatus) {
+    this.buckets.delete(name);
+    this.s('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, name);
+  }
+
+  async getVersion(bucket: string, key: string, versionId: string) {
+    return this.versions.getVersion(bucket, key, versionId);
+  }
+
+  async latestVersion(bucket: string, key: string) {
+    return this.versions.latest(bucket, key);
+  }
+
+  async deleteVersion(bucket: string, key: string, versionId: string, check?: (v: VersionRecord) => void) {
+    return this.db.transaction(() => this.versions.deleteVersion(bucket, key, versionId, check));
+  }
+
+  async putDeleteMarker(bucket: string, key: string, owner: string, lastModified: number) {
+    return this.db.transaction(() => {
+      const mode = this.versions.mode(bucket);
+      if (mode === false) throw new NotFoundError('bucket', bucket);
+      return this.versions.putDeleteMarker(bucket, key, owner, lastModified, mode ?? 'Suspended');
+    });
+  }
+
+  async listVersions(bucket: string, q: VersionQuery) {
+    return this.versions.listVersions(bucket, q);
   }
 }
