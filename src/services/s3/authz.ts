@@ -21,6 +21,7 @@ const BUCKET_ACTIONS: Record<string, string> = {
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
   GetBucketAcl: 's3:GetBucketAcl',
   GetBucketVersioning: 's3:GetBucketVersioning',
+  PutBucketVersioning: 's3:PutBucketVersioning',
   ListObjectVersions: 's3:ListBucketVersions',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
 };
@@ -40,6 +41,16 @@ const OBJECT_ACTIONS: Record<string, string> = {
   AbortMultipartUpload: 's3:AbortMultipartUpload',
   ListParts: 's3:ListMultipartUploadParts',
   GetObjectAcl: 's3:GetObjectAcl',
+};
+
+const VERSION_ACTIONS: Record<string, string> = {
+  's3:GetObject': 's3:GetObjectVersion',
+  's3:DeleteObject': 's3:DeleteObjectVersion',
+  's3:GetObjectTagging': 's3:GetObjectVersionTagging',
+  's3:PutObjectTagging': 's3:PutObjectVersionTagging',
+  's3:DeleteObjectTagging': 's3:DeleteObjectVersionTagging',
+  's3:GetObjectAcl': 's3:GetObjectVersionAcl',
+  's3:GetObjectAttributes': 's3:GetObjectVersionAttributes',
 };
 
 function tagContext(prefix: string, tags: Tag[] | undefined, into: Record<string, ConditionValue>): void {
@@ -105,10 +116,10 @@ export function s3Authz(env: S3Env): AuthzMapper {
       return [{ action: bucketAction, resource: `arn:aws:s3:::${bucket}`, context, ...own }];
     }
     if (operation === 'DeleteObjects') {
-      const keys = ((input.Delete?.Objects ?? []) as { Key: string }[]).map((o) => o.Key);
-      return (keys.length ? keys : ['']).map((k) => ({
-        action: 's3:DeleteObject',
-        resource: `arn:aws:s3:::${bucket}/${k}`,
+      const objs = (input.Delete?.Objects ?? []) as { Key: string; VersionId?: string }[];
+      return (objs.length ? objs : [{ Key: '' }]).map((o) => ({
+        action: o.VersionId !== undefined ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+        resource: `arn:aws:s3:::${bucket}/${o.Key}`,
         context: common,
         ...own,
       }));
@@ -153,7 +164,7 @@ export function s3Authz(env: S3Env): AuthzMapper {
       const src = typeof input.CopySource === 'string' ? safeSource(input.CopySource) : undefined;
       if (src) {
         requests.push({
-          action: 's3:GetObject',
+          action: src.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',
           resource: `arn:aws:s3:::${src.bucket}/${src.key}`,
           context: common,
           ...(await owned(src.bucket, ctx)),
@@ -167,7 +178,12 @@ export function s3Authz(env: S3Env): AuthzMapper {
         { action: 's3:GetObjectAttributes', resource, context, ...own },
       ];
     }
-    const action = OBJECT_ACTIONS[operation] ?? `s3:${operation}`;
+    let action = OBJECT_ACTIONS[operation] ?? `s3:${operation}`;
+    // Reads and deletes of a given version are their own actions (s3:GetObjectVersion, ...).
+    if (input.VersionId !== undefined && VERSION_ACTIONS[action]) {
+      action = VERSION_ACTIONS[action];
+      context['s3:versionid'] = input.VersionId;
+    }
     return [{ action, resource, context, ...own }];
   };
 }

@@ -18,6 +18,7 @@ import { postObjectHandlers } from './post-object.ts';
 import { aclHandlers } from './acl.ts';
 import { s3Authz } from './authz.ts';
 import { bucketFeatures } from './features.ts';
+import { versioningHandlers } from './versions/handlers.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -42,6 +43,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...attributesHandlers(env),
     ...postObjectHandlers(env),
     ...aclHandlers(env),
+    ...versioningHandlers(env),
     ...features.handlers,
   };
   return { handlers, authz: features.authz(s3Authz(env)) };

@@ -1,0 +1,323 @@
+/**
+ * S3 versioning through @aws-sdk/client-s3 v3: bucket state, version ids on writes, delete
+ * markers, reads and deletes by version, ListObjectVersions paging, null versions after
+ * suspension, DeleteObjects with versions, MFA delete refused.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeleteBucketCommand,
+  CopyObjectCommand,
+  GetBucketVersioningCommand,
+  PutBucketVersioningCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+  CompleteMultipartUploadCommand,
+} from '@aws-sdk/client-s3';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let s3: S3Client;
+
+before(async () => {
+  server = await startTestServer();
+  s3 = new S3Client(sdkConfig(server));
+});
+after(async () => {
+  s3.destroy();
+  await server.stop();
+});
+
+async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; raw: any }> {
+  try {
+    await p;
+  } catch (e: any) {
+    return { name: e.name, status: e.$metadata?.httpStatusCode, raw: e };
+  }
+  assert.fail('expected an error');
+}
+
+async function versionedBucket(name: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+}
+
+const text = async (Bucket: string, Key: string, VersionId?: string) =>
+  (
+    await s3.send(new GetObjectCommand({ Bucket, Key, ...(VersionId ? { VersionId } : {}) }))
+  ).Body!.transformToString();
+
+test('bucket versioning state: never, Enabled, Suspended; MFA delete refused; bad status', async () => {
+  const b = 'ver-state';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  const never = await s3.send(new GetBucketVersioningCommand({ Bucket: b }));
+  assert.equal(never.Status, undefined);
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: b }))).Status, 'Enabled');
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Suspended' } }),
+  );
+  assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: b }))).Status, 'Suspended');
+  const mfa = await errorOf(
+    s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: b,
+        VersioningConfiguration: { Status: 'Enabled', MFADelete: 'Enabled' },
+      }),
+    ),
+  );
+  assert.equal(mfa.name, 'InvalidRequest');
+  assert.equal(mfa.status, 400);
+  const bad = await errorOf(
+    s3.send(
+      new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'On' as never } }),
+    ),
+  );
+  assert.equal(bad.name, 'MalformedXML');
+  const none = await errorOf(s3.send(new GetBucketVersioningCommand({ Bucket: 'ver-missing' })));
+  assert.equal(none.name, 'NoSuchBucket');
+});
+
+test('versions, delete markers, reads and deletes by version id', async () => {
+  const b = 'ver-flow';
+  await versionedBucket(b);
+  const v1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'one' }));
+  const v2 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'two' }));
+  assert.match(v1.VersionId!, /^[A-Za-z0-9._]{32}$/);
+  assert.notEqual(v1.VersionId, v2.VersionId);
+  assert.equal(await text(b, 'k'), 'two');
+  assert.equal(await text(b, 'k', v1.VersionId), 'one');
+  const head = await s3.send(new HeadObjectCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
+  assert.equal(head.VersionId, v1.VersionId);
+  assert.equal(head.ContentLength, 3);
+  const cur = await s3.send(new GetObjectCommand({ Bucket: b, Key: 'k' }));
+  assert.equal(cur.VersionId, v2.VersionId);
+
+  const del = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k' }));
+  assert.equal(del.DeleteMarker, true);
+  assert.match(del.VersionId!, /^[A-Za-z0-9._]{32}$/);
+  const gone = await errorOf(s3.send(new GetObjectCommand({ Bucket: b, Key: 'k' })));
+  assert.equal(gone.name, 'NoSuchKey');
+  assert.equal(gone.status, 404);
+  assert.equal(gone.raw.$response?.headers?.['x-amz-delete-marker'], 'true');
+  const byMarker = await errorOf(
+    s3.send(new GetObjectCommand({ Bucket: b, Key: 'k', VersionId: del.VersionId })),
+  );
+  assert.equal(byMarker.status, 405);
+  assert.equal(byMarker.name, 'MethodNotAllowed');
+  // Old versions stay readable; the listing hides the key.
+  assert.equal(await text(b, 'k', v2.VersionId), 'two');
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: b }));
+  assert.equal(listed.KeyCount, 0);
+  const missing = await errorOf(
+    s3.send(new GetObjectCommand({ Bucket: b, Key: 'k', VersionId: 'A'.repeat(32) })),
+  );
+  assert.equal(missing.name, 'NoSuchVersion');
+  const invalid = await errorOf(s3.send(new GetObjectCommand({ Bucket: b, Key: 'k', VersionId: 'nope' })));
+  assert.equal(invalid.name, 'InvalidArgument');
+
+  // Removing the delete marker brings the newest version back.
+  const undo = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k', VersionId: del.VersionId }));
+  assert.equal(undo.DeleteMarker, true);
+  assert.equal(undo.VersionId, del.VersionId);
+  assert.equal(await text(b, 'k'), 'two');
+  // Deleting the current version by id promotes the previous one.
+  await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k', VersionId: v2.VersionId }));
+  assert.equal(await text(b, 'k'), 'one');
+  await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
+  assert.equal((await errorOf(s3.send(new GetObjectCommand({ Bucket: b, Key: 'k' })))).name, 'NoSuchKey');
+  // Empty of versions: the bucket can go.
+  await s3.send(new DeleteBucketCommand({ Bucket: b }));
+});
+
+test('a bucket with only noncurrent versions or delete markers is not empty', async () => {
+  const b = 'ver-notempty';
+  await versionedBucket(b);
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'x', Body: 'x' }));
+  await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'x' }));
+  const e = await errorOf(s3.send(new DeleteBucketCommand({ Bucket: b })));
+  assert.equal(e.name, 'BucketNotEmpty');
+});
+
+test('copy and multipart completion report version ids; copy from a version', async () => {
+  const b = 'ver-copy';
+  await versionedBucket(b);
+  const v1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'src', Body: 'first' }));
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'src', Body: 'second' }));
+  const copy = await s3.send(
+    new CopyObjectCommand({ Bucket: b, Key: 'dst', CopySource: `${b}/src?versionId=${v1.VersionId}` }),
+  );
+  assert.match(copy.VersionId!, /^[A-Za-z0-9._]{32}$/);
+  assert.equal(copy.CopySourceVersionId, v1.VersionId);
+  assert.equal(await text(b, 'dst'), 'first');
+
+  const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'mp' }));
+  const part = await s3.send(
+    new UploadPartCommand({ Bucket: b, Key: 'mp', UploadId: up.UploadId, PartNumber: 1, Body: 'parts' }),
+  );
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: b,
+      Key: 'mp',
+      UploadId: up.UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+    }),
+  );
+  assert.match(done.VersionId!, /^[A-Za-z0-9._]{32}$/);
+  assert.equal(await text(b, 'mp', done.VersionId), 'parts');
+});
+
+test('ListObjectVersions: newest first per key, delete markers, paging by key and version markers', async () => {
+  const b = 'ver-list';
+  await versionedBucket(b);
+  const ids: Record<string, string[]> = { a: [], b: [], 'd/x': [] };
+  for (const key of ['a', 'b', 'a', 'd/x', 'a']) {
+    const r = await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: key }));
+    ids[key]!.unshift(r.VersionId!);
+  }
+  const marker = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'b' }));
+  const all = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
+  assert.deepEqual(
+    all.Versions!.map((v) => [v.Key, v.VersionId, v.IsLatest]),
+    [
+      ['a', ids.a![0], true],
+      ['a', ids.a![1], false],
+      ['a', ids.a![2], false],
+      ['b', ids.b![0], false],
+      ['d/x', ids['d/x']![0], true],
+    ],
+  );
+  assert.deepEqual(
+    all.DeleteMarkers!.map((m) => [m.Key, m.VersionId, m.IsLatest]),
+    [['b', marker.VersionId, true]],
+  );
+  assert.equal(all.IsTruncated, false);
+
+  // Page two at a time, across the middle of key "a" and into "b".
+  const seen: string[] = [];
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  for (let i = 0; i < 10; i++) {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: b,
+        MaxKeys: 2,
+        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+        ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
+      }),
+    );
+    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+    assert.ok(entries.length <= 2);
+    for (const e of entries) seen.push(e.VersionId!);
+    if (!page.IsTruncated) break;
+    keyMarker = page.NextKeyMarker;
+    versionMarker = page.NextVersionIdMarker;
+  }
+  assert.equal(seen.length, 6);
+  assert.equal(new Set(seen).size, 6);
+
+  const rolled = await s3.send(new ListObjectVersionsCommand({ Bucket: b, Delimiter: '/' }));
+  assert.deepEqual(rolled.CommonPrefixes, [{ Prefix: 'd/' }]);
+  assert.equal(rolled.Versions!.length, 4);
+  const prefixed = await s3.send(new ListObjectVersionsCommand({ Bucket: b, Prefix: 'd/' }));
+  assert.deepEqual(
+    prefixed.Versions!.map((v) => v.Key),
+    ['d/x'],
+  );
+  const afterKey = await s3.send(new ListObjectVersionsCommand({ Bucket: b, KeyMarker: 'a' }));
+  assert.equal(afterKey.Versions![0]!.Key, 'b');
+  const noKey = await errorOf(
+    s3.send(new ListObjectVersionsCommand({ Bucket: b, VersionIdMarker: ids.a![0] })),
+  );
+  assert.equal(noKey.name, 'InvalidArgument');
+});
+
+test('suspended versioning: a PUT replaces the null version, older versions stay', async () => {
+  const b = 'ver-suspend';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  // An object from before versioning is the null version.
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'pre' }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const v1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'v1' }));
+  assert.equal(await text(b, 'k', 'null'), 'pre');
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Suspended' } }),
+  );
+  const n1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'n1' }));
+  assert.equal(n1.VersionId, 'null');
+  const n2 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'n2' }));
+  assert.equal(n2.VersionId, 'null');
+  const list = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
+  assert.deepEqual(
+    list.Versions!.map((v) => [v.VersionId, v.IsLatest]),
+    [
+      ['null', true],
+      [v1.VersionId, false],
+    ],
+  );
+  assert.equal(await text(b, 'k'), 'n2');
+  // A delete in a suspended bucket: a null delete marker replaces the null version.
+  const del = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k' }));
+  assert.equal(del.DeleteMarker, true);
+  assert.equal(del.VersionId, 'null');
+  const after = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
+  assert.deepEqual(
+    after.Versions!.map((v) => v.VersionId),
+    [v1.VersionId],
+  );
+  assert.deepEqual(
+    after.DeleteMarkers!.map((m) => [m.VersionId, m.IsLatest]),
+    [['null', true]],
+  );
+});
+
+test('DeleteObjects with and without version ids', async () => {
+  const b = 'ver-multi';
+  await versionedBucket(b);
+  const a1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'a', Body: '1' }));
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'a', Body: '2' }));
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'c', Body: 'c' }));
+  const r = await s3.send(
+    new DeleteObjectsCommand({
+      Bucket: b,
+      Delete: { Objects: [{ Key: 'a', VersionId: a1.VersionId }, { Key: 'c' }] },
+    }),
+  );
+  const byKey = new Map(r.Deleted!.map((d) => [d.Key, d]));
+  assert.equal(byKey.get('a')!.VersionId, a1.VersionId);
+  assert.equal(byKey.get('c')!.DeleteMarker, true);
+  assert.match(byKey.get('c')!.DeleteMarkerVersionId!, /^[A-Za-z0-9._]{32}$/);
+  assert.equal(await text(b, 'a'), '2');
+  assert.equal((await errorOf(s3.send(new GetObjectCommand({ Bucket: b, Key: 'c' })))).name, 'NoSuchKey');
+  const list = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
+  assert.equal(list.Versions!.length, 2);
+  assert.equal(list.DeleteMarkers!.length, 1);
+});
+
+test('an unversioned bucket reports no version ids', async () => {
+  const b = 'ver-none';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  const put = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'x' }));
+  assert.equal(put.VersionId, undefined);
+  const got = await s3.send(new GetObjectCommand({ Bucket: b, Key: 'k' }));
+  assert.equal(got.VersionId, undefined);
+  const del = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k' }));
+  assert.equal(del.DeleteMarker, undefined);
+  const list = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
+  assert.equal(list.Versions, undefined);
+});
