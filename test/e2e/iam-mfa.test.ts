@@ -17,6 +17,8 @@ import {
   DeleteVirtualMFADeviceCommand,
   ListMFADevicesCommand,
   ListVirtualMFADevicesCommand,
+  TagMFADeviceCommand,
+  ListMFADeviceTagsCommand,
   CreateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { STSClient, GetSessionTokenCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
@@ -172,6 +174,10 @@ test('devices: listing, deactivation, deletion; a user with one cannot be delete
   );
   const serial = VirtualMFADevice!.SerialNumber!;
   const seed = Buffer.from(VirtualMFADevice!.Base32StringSeed!).toString('ascii');
+  await iam.send(new TagMFADeviceCommand({ SerialNumber: serial, Tags: [{ Key: 'owner', Value: 'ops' }] }));
+  assert.deepEqual((await iam.send(new ListMFADeviceTagsCommand({ SerialNumber: serial }))).Tags, [
+    { Key: 'owner', Value: 'ops' },
+  ]);
   const unassigned = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned' }));
   assert.ok(unassigned.VirtualMFADevices!.some((d) => d.SerialNumber === serial));
   const now = step();

@@ -12,7 +12,9 @@ import {
   create,
   date,
   iso,
+  mergeTags,
   mustGet,
+  removeTags,
   page,
   save,
   tagsOut,
@@ -187,6 +189,23 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
           EnableDate: date(d.enabledAt!),
         });
       return { MFADevices: items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+
+    async TagMFADevice(input: { SerialNumber: string; Tags: Tag[] }, ctx) {
+      const d = await mustDevice(ctx, input.SerialNumber);
+      await save(s, ctx, 'mfa-device', { ...d, tags: mergeTags(d.tags, input.Tags) });
+      return {};
+    },
+
+    async UntagMFADevice(input: { SerialNumber: string; TagKeys: string[] }, ctx) {
+      const d = await mustDevice(ctx, input.SerialNumber);
+      await save(s, ctx, 'mfa-device', { ...d, tags: removeTags(d.tags, input.TagKeys) });
+      return {};
+    },
+
+    async ListMFADeviceTags(input: Paged & { SerialNumber: string }, ctx) {
+      const p = page((await mustDevice(ctx, input.SerialNumber)).tags, input);
+      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
     },
 
     async ListVirtualMFADevices(
