@@ -3,7 +3,7 @@
 // federation tokens whose session policy narrows the issuing user.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateSecurityGroupCommand, DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { CreateKeyPairCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateUserCommand, GetUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
@@ -121,4 +121,12 @@ test('GetFederationToken: the session has what both the user and the session pol
   const n = none.Credentials!;
   const bare = clientsFor(server, { accessKeyId: n.AccessKeyId!, secretAccessKey: n.SecretAccessKey!, sessionToken: n.SessionToken! });
   assert.equal(await code(bare.s3.send(new ListObjectsV2Command({ Bucket: bucket }))), 'AccessDenied');
+});
+
+test('EC2 DryRun: DryRunOperation when the caller may, UnauthorizedOperation when not', async () => {
+  const allowed = await createUser(root.iam, unique('dry-yes'), allowDoc('ec2:CreateKeyPair'));
+  const refused = await createUser(root.iam, unique('dry-no'));
+  const dry = (c: ReturnType<typeof clientsFor>) => code(c.ec2.send(new CreateKeyPairCommand({ KeyName: unique('kp'), DryRun: true })));
+  assert.equal(await dry(clientsFor(server, allowed)), 'DryRunOperation');
+  assert.equal(await dry(clientsFor(server, refused)), 'UnauthorizedOperation');
 });
