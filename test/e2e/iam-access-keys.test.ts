@@ -15,6 +15,7 @@ import {
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   ListUsersCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
@@ -161,4 +162,44 @@ test('keys and their last use survive a restart', async () => {
   const used = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId })))
     .AccessKeyLastUsed!;
   assert.equal(used.ServiceName, 'sts');
+});
+
+test('users rotate their own keys under a ${aws:username} policy, and only their own', async () => {
+  await iam.send(new CreateUserCommand({ UserName: 'self' }));
+  await iam.send(new CreateUserCommand({ UserName: 'someone-else' }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'self',
+      PolicyName: 'own-keys',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              'iam:CreateAccessKey',
+              'iam:ListAccessKeys',
+              'iam:UpdateAccessKey',
+              'iam:DeleteAccessKey',
+            ],
+            Resource: 'arn:aws:iam::000000000000:user/${aws:username}',
+          },
+        ],
+      }),
+    }),
+  );
+  const first = await newKey('self');
+  const own = new IAMClient(sdkConfig(server, first));
+  const { AccessKey } = await own.send(new CreateAccessKeyCommand({}));
+  assert.equal(AccessKey!.UserName, 'self');
+  const listed = await own.send(new ListAccessKeysCommand({}));
+  assert.equal(listed.AccessKeyMetadata!.length, 2);
+  await own.send(new UpdateAccessKeyCommand({ AccessKeyId: first.accessKeyId, Status: 'Inactive' }));
+  const second = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  const next = new IAMClient(sdkConfig(server, second));
+  await next.send(new DeleteAccessKeyCommand({ AccessKeyId: first.accessKeyId }));
+  assert.equal(
+    await errorName(next.send(new CreateAccessKeyCommand({ UserName: 'someone-else' }))),
+    'AccessDenied',
+  );
 });
