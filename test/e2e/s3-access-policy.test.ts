@@ -156,3 +156,29 @@ test('the owner root can always manage a policy that denies everyone', async () 
   await root.s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
   assert.equal(await outcome(root.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }))), 'ok');
 });
+
+test('bucket policy conditions: aws:Referer, aws:SourceIp, aws:SecureTransport, s3:prefix', async () => {
+  const bucket = await createBucket(root.s3, unique('conditions'));
+  await root.s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  await root.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'img/logo.png', Body: 'png' }));
+  const statements = [
+    { Sid: 'HotLink', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/img/*`, Condition: { StringLike: { 'aws:Referer': 'https://www.example.com/*' } } },
+    { Sid: 'LocalList', Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' }, StringEquals: { 's3:prefix': 'img/' } } },
+  ];
+  await root.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: doc(...statements) }));
+  const get = (headers: Record<string, string>) => fetch(`${server.endpoint}/${bucket}/img/logo.png`, { headers });
+  assert.equal((await get({})).status, 403);
+  assert.equal((await get({ referer: 'https://evil.test/page' })).status, 403);
+  assert.equal((await get({ referer: 'https://www.example.com/page' })).status, 200);
+  assert.equal((await fetch(`${server.endpoint}/${bucket}?list-type=2&prefix=img/`)).status, 200);
+  assert.equal((await fetch(`${server.endpoint}/${bucket}?list-type=2`)).status, 403);
+  // Deny over plain HTTP: even the owner is refused (the endpoint is http://).
+  await root.s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: doc(...statements, { Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    }),
+  );
+  assert.equal((await get({ referer: 'https://www.example.com/page' })).status, 403);
+  assert.equal(((await outcome(root.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'img/logo.png' })))) as { code: string }).code, 'AccessDenied');
+});

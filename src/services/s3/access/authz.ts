@@ -99,6 +99,9 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
       else r.resourcePolicy = denies;
     }
     await addAclGrants(env, operation, input, requests);
+    // aws:Referer (hot-link protection policies): the authorizer's global keys do not carry it.
+    const referer = ctx.request.headers.referer;
+    if (referer !== undefined) for (const r of requests) r.context = { ...r.context, 'aws:Referer': referer };
     return requests;
   };
 }
