@@ -8,6 +8,7 @@ import {
   DeleteBucketWebsiteCommand,
   DeletePublicAccessBlockCommand,
   GetBucketWebsiteCommand,
+  PutBucketCorsCommand,
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
@@ -172,6 +173,26 @@ test('error pages without an error document; a missing key without s3:ListBucket
   const nf = await web(listable, '/a%20b.html');
   assert.equal(nf.status, 404);
   assert.match(nf.body, /<title>404 Not Found<\/title>[\s\S]*<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: a b.html<\/li>\n<li>RequestId: /);
+});
+
+test("the bucket's CORS rules apply to website answers", async () => {
+  const bucket = await publicSite();
+  await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } }));
+  await put(bucket, 'font.woff2', 'font');
+  const host = `${bucket}.s3-website.localhost:${port}`;
+  const withOrigin = (origin: string) =>
+    new Promise<Res>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'GET', path: '/font.woff2', headers: { host, origin } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, body: '', headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  assert.equal((await withOrigin('https://blog.example.com')).headers['access-control-allow-origin'], undefined);
+  await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://*.example.com'], AllowedMethods: ['GET'] }] } }));
+  const r = await withOrigin('https://blog.example.com');
+  assert.deepEqual([r.status, r.headers['access-control-allow-origin']], [200, 'https://blog.example.com']);
 });
 
 test('RedirectAllRequestsTo', async () => {

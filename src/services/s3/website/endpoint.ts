@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { HostRoute } from '../../../app.ts';
 import { ANONYMOUS } from '../../../auth/principal.ts';
-import type { RoutingRule, WebsiteConfiguration } from '../../../generated/s3/types.ts';
+import type { CORSRule, RoutingRule, WebsiteConfiguration } from '../../../generated/s3/types.ts';
+import { corsHeaders, matchRule } from '../cors/rules.ts';
 import { buildGlobalContext, evaluate } from '../../../policy/index.ts';
 import type { FeatureEnv } from '../access/env.ts';
 import { denyStatementsOnly, isPublicPolicy } from '../access/public-policy.ts';
@@ -66,6 +67,7 @@ async function serve(env: FeatureEnv, enforce: boolean, bucketName: string, req:
     'x-amz-id-2': ids.hostId,
     ...answer.headers,
   };
+  Object.assign(headers, await websiteCors(env, bucketName, req));
   req.resume();
   const body = answer.body;
   if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
@@ -85,6 +87,18 @@ async function serve(env: FeatureEnv, enforce: boolean, bucketName: string, req:
   } catch {
     res.destroy();
   }
+}
+
+/** The bucket's CORS rules apply to website answers too (fonts, fetches from other sites). */
+async function websiteCors(env: FeatureEnv, bucketName: string, req: IncomingMessage): Promise<Record<string, string>> {
+  const origin = req.headers.origin;
+  if (origin === undefined) return {};
+  const b = await env.s3.repo.getBucket(bucketName);
+  const rules = b ? await env.config.get<CORSRule[]>(b, 'cors') : undefined;
+  if (!rules) return {};
+  const r = { origin, method: req.method ?? 'GET', headers: [] };
+  const rule = matchRule(rules, r);
+  return rule ? corsHeaders(rule, r, false) : {};
 }
 
 function htmlError(e: WebsiteError, ids: { requestId: string; hostId: string }, docError?: WebsiteError): Answer {
