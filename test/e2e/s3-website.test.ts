@@ -195,6 +195,31 @@ test("the bucket's CORS rules apply to website answers", async () => {
   assert.deepEqual([r.status, r.headers['access-control-allow-origin']], [200, 'https://blog.example.com']);
 });
 
+test('conditional and ranged reads of pages', async () => {
+  const bucket = await publicSite();
+  await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } }));
+  await put(bucket, 'index.html', 'hello website');
+  const host = `${bucket}.s3-website.localhost:${port}`;
+  const get = (headers: Record<string, string>) =>
+    new Promise<Res>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'GET', path: '/', headers: { host, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const first = await get({});
+  const etag = String(first.headers.etag);
+  assert.deepEqual([(await get({ 'if-none-match': etag })).status, (await get({ 'if-none-match': etag })).body], [304, '']);
+  const part = await get({ range: 'bytes=0-4' });
+  assert.deepEqual([part.status, part.body, part.headers['content-range']], [206, 'hello', 'bytes 0-4/13']);
+  const failed = await get({ 'if-match': '"nope"' });
+  assert.equal(failed.status, 412);
+  assert.match(failed.body, /<li>Code: PreconditionFailed<\/li>/);
+});
+
 test('RedirectAllRequestsTo', async () => {
   const bucket = await publicSite();
   await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { RedirectAllRequestsTo: { HostName: 'www.example.org', Protocol: 'https' } } }));

@@ -19,6 +19,10 @@ import type { FeatureEnv } from '../access/env.ts';
 import { denyStatementsOnly, isPublicPolicy } from '../access/public-policy.ts';
 import type { BucketRecord, ObjectRecord } from '../store/repository.ts';
 import { errorPage, type WebsiteError } from './html.ts';
+import { AwsError } from '../../../errors.ts';
+import type { ByteRange } from '../../../blob/blob-store.ts';
+import { checkReadConditions } from '../conditions.ts';
+import { contentRange, parseRange } from '../ranges.ts';
 
 export const DEFAULT_WEBSITE_SUFFIXES = ['localhost', 'localhost.localstack.cloud'];
 
@@ -148,7 +152,7 @@ async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, re
     error = ACCESS_DENIED;
   } else {
     const o = await env.s3.repo.getObject(b.name, target);
-    if (o) return objectAnswer(env, o, 200);
+    if (o) return objectAnswer(env, o, 200, { req, ids });
     // A folder without its trailing slash: S3 redirects when the folder's index exists.
     if (target === key && (await env.s3.repo.getObject(b.name, `${key}/${suffix}`))) {
       return new Answer(302, { location: `/${encodePath(key)}/` });
@@ -185,7 +189,19 @@ function redirect(r: RoutingRule, key: string, scheme: string, host: string): An
   return new Answer(Number(d.HttpRedirectCode ?? 301), { location });
 }
 
-async function objectAnswer(env: FeatureEnv, o: ObjectRecord, status: number): Promise<Answer> {
+/** Conditional and ranged reads of the page itself (status 200), as GetObject answers them. */
+interface ReadRequest {
+  req: IncomingMessage;
+  ids: { requestId: string; hostId: string };
+}
+
+function date(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+async function objectAnswer(env: FeatureEnv, o: ObjectRecord, status: number, read?: ReadRequest): Promise<Answer> {
   const a = o.attrs;
   if (status === 200 && a.websiteRedirectLocation !== undefined) {
     return new Answer(301, { location: a.websiteRedirectLocation });
@@ -202,6 +218,32 @@ async function objectAnswer(env: FeatureEnv, o: ObjectRecord, status: number): P
   if (a.contentLanguage !== undefined) headers['content-language'] = a.contentLanguage;
   if (a.contentDisposition !== undefined) headers['content-disposition'] = a.contentDisposition;
   for (const [k, v] of Object.entries(a.metadata ?? {})) headers[`x-amz-meta-${k}`] = v;
+  let range: ByteRange | undefined;
+  if (read) {
+    const h = read.req.headers;
+    try {
+      checkReadConditions(
+        {
+          IfMatch: h['if-match'],
+          IfNoneMatch: h['if-none-match'],
+          IfModifiedSince: date(h['if-modified-since']),
+          IfUnmodifiedSince: date(h['if-unmodified-since']),
+        },
+        o,
+      );
+      range = parseRange(h.range, o.size);
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      if (e.status === 304) return new Answer(304, { etag: o.etag, 'last-modified': headers['last-modified']! });
+      const details = Object.entries(e.extra ?? {}).map(([k, v]) => [k, String(v)] as [string, string]);
+      return htmlError({ status: e.status, code: e.code, message: e.message, details }, read.ids);
+    }
+  }
+  if (range) {
+    headers['content-range'] = contentRange(range, o.size);
+    headers['content-length'] = String(range.end - range.start + 1);
+    return new Answer(206, headers, await env.s3.blobs.read(o.blobId, range));
+  }
   const body = o.size === 0 ? Readable.from([]) : await env.s3.blobs.read(o.blobId);
   return new Answer(status, headers, body);
 }
