@@ -22,6 +22,9 @@ const BUCKET_ACTIONS: Record<string, string> = {
   GetBucketAcl: 's3:GetBucketAcl',
   GetBucketVersioning: 's3:GetBucketVersioning',
   PutBucketVersioning: 's3:PutBucketVersioning',
+  PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
+  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
+  DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
   ListObjectVersions: 's3:ListBucketVersions',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
 };

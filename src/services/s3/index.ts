@@ -19,6 +19,7 @@ import { aclHandlers } from './acl.ts';
 import { s3Authz } from './authz.ts';
 import { bucketFeatures } from './features.ts';
 import { versioningHandlers } from './versions/handlers.ts';
+import { lifecycleFeature } from './lifecycle/index.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -32,6 +33,8 @@ function openRepository(deps: ServiceDeps): S3Repository {
 export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   const env = new S3Env(openRepository(deps), deps.blobs, deps.accounts);
   const features = bucketFeatures(deps, env);
+  const lifecycle = lifecycleFeature(deps, env);
+  (deps.app.hostRoutes ??= []).push(lifecycle.route);
   const handlers: ServiceHandlers = {
     ...bucketHandlers(env),
     ...objectHandlers(env),
@@ -44,7 +47,8 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...postObjectHandlers(env),
     ...aclHandlers(env),
     ...versioningHandlers(env),
+    ...lifecycle.handlers,
     ...features.handlers,
   };
-  return { handlers, authz: features.authz(s3Authz(env)) };
+  return { handlers, authz: features.authz(s3Authz(env)), close: lifecycle.close };
 }
