@@ -37,23 +37,53 @@ test('ACLs disabled (BucketOwnerEnforced, the default): only the owner full cont
     message: 'The bucket does not allow ACLs',
   });
   assert.equal(await codeOf(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }))), 'ok');
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', ACL: 'bucket-owner-full-control' }))), 'ok');
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', ACL: 'public-read' }))), 'AccessControlListNotSupported');
+  assert.equal(
+    await codeOf(
+      s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', ACL: 'bucket-owner-full-control' })),
+    ),
+    'ok',
+  );
+  assert.equal(
+    await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', ACL: 'public-read' }))),
+    'AccessControlListNotSupported',
+  );
   const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
   const owner = (await s3.send(new ListBucketsCommand({}))).Owner!.ID;
-  assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.ID, g.Permission]), [['CanonicalUser', owner, 'FULL_CONTROL']]);
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'missing', ACL: 'private' }))), 'NoSuchKey');
+  assert.deepEqual(
+    acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.ID, g.Permission]),
+    [['CanonicalUser', owner, 'FULL_CONTROL']],
+  );
+  assert.equal(
+    await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'missing', ACL: 'private' }))),
+    'NoSuchKey',
+  );
 });
 
 test('ObjectWriter: public ACLs blocked, then granting anonymous reads once Block Public Access is off', async () => {
   assert.equal(
-    await codeOf(s3.send(new CreateBucketCommand({ Bucket: unique('nope'), ObjectOwnership: 'ObjectWriter', ACL: 'public-read' }))),
+    await codeOf(
+      s3.send(
+        new CreateBucketCommand({
+          Bucket: unique('nope'),
+          ObjectOwnership: 'ObjectWriter',
+          ACL: 'public-read',
+        }),
+      ),
+    ),
     'InvalidBucketAclWithBlockPublicAccessError',
   );
   const bucket = unique('writer');
   await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'ObjectWriter' }));
-  assert.equal(await codeOf(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'pub.txt', Body: 'public', ACL: 'public-read' }))), 'AccessDenied');
-  assert.equal(await codeOf(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }))), 'AccessDenied');
+  assert.equal(
+    await codeOf(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'pub.txt', Body: 'public', ACL: 'public-read' })),
+    ),
+    'AccessDenied',
+  );
+  assert.equal(
+    await codeOf(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }))),
+    'AccessDenied',
+  );
 
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'pub.txt', Body: 'public', ACL: 'public-read' }));
@@ -76,15 +106,26 @@ test('ObjectWriter: public ACLs blocked, then granting anonymous reads once Bloc
   assert.equal(list.status, 200);
   assert.match(await list.text(), /<Key>priv.txt<\/Key>/);
   // IgnorePublicAcls: the public grants stop counting (and are still reported).
-  await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true } }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: { IgnorePublicAcls: true },
+    }),
+  );
   assert.equal((await fetch(`${server.endpoint}/${bucket}/pub.txt`)).status, 403);
   assert.equal((await fetch(`${server.endpoint}/${bucket}?list-type=2`)).status, 403);
-  assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'pub.txt' }))).Grants?.length, 2);
+  assert.equal(
+    (await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'pub.txt' }))).Grants?.length,
+    2,
+  );
 });
 
 test("an object ACL naming another account's canonical user lets that account read it", async () => {
   const { account, rootCredential } = await createAccount(server.accounts, unique('reader'));
-  const other = clientsFor(server, { accessKeyId: rootCredential.accessKeyId, secretAccessKey: rootCredential.secretAccessKey });
+  const other = clientsFor(server, {
+    accessKeyId: rootCredential.accessKeyId,
+    secretAccessKey: rootCredential.secretAccessKey,
+  });
   const otherId = (await other.s3.send(new ListBucketsCommand({}))).Owner!.ID!;
   assert.notEqual(account.id, '000000000000');
   const bucket = unique('grants');
@@ -108,9 +149,49 @@ test("an object ACL naming another account's canonical user lets that account re
   );
   assert.equal(await read(), 'ok');
   const grants = (await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'shared.txt' }))).Grants!;
-  assert.deepEqual(grants.map((g) => [g.Grantee?.ID, g.Permission]), [[owner.ID, 'FULL_CONTROL'], [otherId, 'READ']]);
+  assert.deepEqual(
+    grants.map((g) => [g.Grantee?.ID, g.Permission]),
+    [
+      [owner.ID, 'FULL_CONTROL'],
+      [otherId, 'READ'],
+    ],
+  );
   // Malformed requests.
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'shared.txt', ACL: 'private', GrantRead: `id="${otherId}"` }))), 'InvalidRequest');
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'shared.txt', GrantRead: 'emailAddress="a@example.com"' }))), 'UnresolvableGrantByEmailAddress');
-  assert.equal(await codeOf(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'shared.txt', GrantRead: 'uri="http://example.com/group"' }))), 'InvalidArgument');
+  assert.equal(
+    await codeOf(
+      s3.send(
+        new PutObjectAclCommand({
+          Bucket: bucket,
+          Key: 'shared.txt',
+          ACL: 'private',
+          GrantRead: `id="${otherId}"`,
+        }),
+      ),
+    ),
+    'InvalidRequest',
+  );
+  assert.equal(
+    await codeOf(
+      s3.send(
+        new PutObjectAclCommand({
+          Bucket: bucket,
+          Key: 'shared.txt',
+          GrantRead: 'emailAddress="a@example.com"',
+        }),
+      ),
+    ),
+    'UnresolvableGrantByEmailAddress',
+  );
+  assert.equal(
+    await codeOf(
+      s3.send(
+        new PutObjectAclCommand({
+          Bucket: bucket,
+          Key: 'shared.txt',
+          GrantRead: 'uri="http://example.com/group"',
+        }),
+      ),
+    ),
+    'InvalidArgument',
+  );
 });

@@ -42,7 +42,12 @@ out(res)
   assert.deepEqual(r, {
     before: 403,
     blocked: 'AccessDenied',
-    pab: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    pab: {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    },
     status: { IsPublic: true },
     after: [200, '<h1>hi</h1>', 'text/html'],
     head: 200,
@@ -85,7 +90,12 @@ out(res)
     own1: [{ ObjectOwnership: 'ObjectWriter' }],
     own2: 'OwnershipControlsNotFoundError',
     enc0: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
-    enc1: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/x' }, BucketKeyEnabled: true }],
+    enc1: [
+      {
+        ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/x' },
+        BucketKeyEnabled: true,
+      },
+    ],
     encBad: 'InvalidArgument',
     enc2: { SSEAlgorithm: 'AES256' },
     put: 'AES256',
@@ -97,7 +107,10 @@ out(res)
 test('a cross-account grant works only with both sides allowing', async () => {
   const rootA = clientsFor(server);
   const { rootCredential } = await createAccount(server.accounts, unique('owner-b'));
-  const rootB = clientsFor(server, { accessKeyId: rootCredential.accessKeyId, secretAccessKey: rootCredential.secretAccessKey });
+  const rootB = clientsFor(server, {
+    accessKeyId: rootCredential.accessKeyId,
+    secretAccessKey: rootCredential.secretAccessKey,
+  });
   const bucket = await createBucket(rootB.s3, unique('shared'));
   await rootB.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'report.csv', Body: 'a,b' }));
   const dave = await createUser(rootA.iam, unique('dave'));
@@ -109,16 +122,38 @@ test('a cross-account grant works only with both sides allowing', async () => {
   assert.equal(await read(), 'AccessDenied');
   // B's side only.
   await rootB.s3.send(
-    new PutBucketPolicyCommand({ Bucket: bucket, Policy: doc({ Effect: 'Allow', Principal: { AWS: dave.arn }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }) }),
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: doc({
+        Effect: 'Allow',
+        Principal: { AWS: dave.arn },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      }),
+    }),
   );
   assert.equal(await read(), 'AccessDenied');
   // Both sides.
   const name = dave.arn.split('/').pop()!;
-  await rootA.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'read-b', PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }) }));
+  await rootA.iam.send(
+    new PutUserPolicyCommand({
+      UserName: name,
+      PolicyName: 'read-b',
+      PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }),
+    }),
+  );
   assert.equal(await read(), 'ok');
   // A's side only (B's policy names someone else now).
   await rootB.s3.send(
-    new PutBucketPolicyCommand({ Bucket: bucket, Policy: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` }) }),
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: doc({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+      }),
+    }),
   );
   assert.equal(await read(), 'AccessDenied');
 });

@@ -64,73 +64,110 @@ document.getElementById('status').textContent = 'ready';
 window.ready = true;
 </script></body></html>`;
 
-test('a page on another origin uploads with a presigned POST and PUT and reads back with presigned GETs', { skip }, async () => {
-  page = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(PAGE);
-  });
-  await new Promise<void>((r) => page!.listen(0, '127.0.0.1', () => r()));
-  const address = page.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-  const bucket = await createBucket(s3, unique('browser'));
-  await s3.send(
-    new PutBucketCorsCommand({
-      Bucket: bucket,
-      CORSConfiguration: { CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ['GET', 'PUT', 'POST'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 60 }] },
-    }),
-  );
-  const post = await createPresignedPost(s3, {
-    Bucket: bucket,
-    Key: 'uploads/${filename}',
-    Conditions: [['content-length-range', 1, 1024], ['starts-with', '$key', 'uploads/']],
-    Expires: 300,
-  });
-  const plan = {
-    text: 'hello from the browser',
-    post,
-    get: await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'uploads/hello.txt' }), { expiresIn: 300 }),
-    put: await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: 'uploads/put.txt', ContentType: 'text/plain' }), { expiresIn: 300 }),
-    getPut: await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'uploads/put.txt' }), { expiresIn: 300 }),
-  };
-
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const tab = await context.newPage();
-    const failures: string[] = [];
-    tab.on('console', (m) => {
-      if (m.type() === 'error') failures.push(m.text());
+test(
+  'a page on another origin uploads with a presigned POST and PUT and reads back with presigned GETs',
+  { skip },
+  async () => {
+    page = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(PAGE);
     });
-    tab.on('requestfailed', (r) => failures.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-    await tab.goto(`${origin}/`);
-    await tab.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
-    const result = await tab.evaluate((p) => (globalThis as unknown as { run: (p: unknown) => Promise<Record<string, unknown>> }).run(p), plan);
-    assert.equal(result.error, undefined, failures.join('\n'));
-    assert.deepEqual(failures, [], JSON.stringify(result));
-    assert.equal(result.postStatus, 204);
-    assert.equal(result.getStatus, 200);
-    assert.equal(result.getText, 'hello from the browser');
-    assert.equal(result.putStatus, 200);
-    assert.match(String(result.putEtag), /^"[0-9a-f]{32}"$/);
-    assert.equal(result.putBack, 'hello from the browser (put)');
+    await new Promise<void>((r) => page!.listen(0, '127.0.0.1', () => r()));
+    const address = page.address();
+    const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-    // The same page from another origin (localhost is not 127.0.0.1 to CORS) is not allowed to read.
-    const other = await context.newPage();
-    await other.goto(origin.replace('127.0.0.1', 'localhost') + '/');
-    const foreign = await other.evaluate(async (url) => {
-      try {
-        await fetch(url);
-        return 'read';
-      } catch {
-        return 'blocked';
-      }
-    }, plan.get);
-    assert.equal(foreign, 'blocked');
-  } finally {
-    await context.close();
-  }
-});
+    const bucket = await createBucket(s3, unique('browser'));
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedOrigins: [origin],
+              AllowedMethods: ['GET', 'PUT', 'POST'],
+              AllowedHeaders: ['*'],
+              ExposeHeaders: ['ETag'],
+              MaxAgeSeconds: 60,
+            },
+          ],
+        },
+      }),
+    );
+    const post = await createPresignedPost(s3, {
+      Bucket: bucket,
+      Key: 'uploads/${filename}',
+      Conditions: [
+        ['content-length-range', 1, 1024],
+        ['starts-with', '$key', 'uploads/'],
+      ],
+      Expires: 300,
+    });
+    const plan = {
+      text: 'hello from the browser',
+      post,
+      get: await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'uploads/hello.txt' }), {
+        expiresIn: 300,
+      }),
+      put: await getSignedUrl(
+        s3,
+        new PutObjectCommand({ Bucket: bucket, Key: 'uploads/put.txt', ContentType: 'text/plain' }),
+        { expiresIn: 300 },
+      ),
+      getPut: await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'uploads/put.txt' }), {
+        expiresIn: 300,
+      }),
+    };
+
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const tab = await context.newPage();
+      const failures: string[] = [];
+      tab.on('console', (m) => {
+        if (m.type() === 'error') failures.push(m.text());
+      });
+      tab.on('requestfailed', (r) => failures.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+      await tab.goto(`${origin}/`);
+      await tab.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+      const result = await tab.evaluate(
+        (p) => (globalThis as unknown as { run: (p: unknown) => Promise<Record<string, unknown>> }).run(p),
+        plan,
+      );
+      assert.equal(result.error, undefined, failures.join('\n'));
+      assert.deepEqual(failures, [], JSON.stringify(result));
+      assert.equal(result.postStatus, 204);
+      assert.equal(result.getStatus, 200);
+      assert.equal(result.getText, 'hello from the browser');
+      assert.equal(result.putStatus, 200);
+      assert.match(String(result.putEtag), /^"[0-9a-f]{32}"$/);
+      assert.equal(result.putBack, 'hello from the browser (put)');
+
+      // The same page from another origin (localhost is not 127.0.0.1 to CORS) is not allowed to read.
+      const other = await context.newPage();
+      await other.goto(origin.replace('127.0.0.1', 'localhost') + '/');
+      const foreign = await other.evaluate(async (url) => {
+        try {
+          await fetch(url);
+          return 'read';
+        } catch {
+          return 'blocked';
+        }
+      }, plan.get);
+      assert.equal(foreign, 'blocked');
+    } finally {
+      await context.close();
+    }
+  },
+);

@@ -2,7 +2,13 @@
 // Access-Control-* headers on S3's own answers, matched as S3 matches rules.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteBucketCorsCommand, GetBucketCorsCommand, PutBucketCorsCommand, PutObjectCommand, type CORSRule } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCorsCommand,
+  GetBucketCorsCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  type CORSRule,
+} from '@aws-sdk/client-s3';
 import { python } from '../support/clients.ts';
 import { startTestServer } from '../support/server.ts';
 import { clientsFor, createBucket, outcome, unique } from './enforcement-support.ts';
@@ -12,11 +18,24 @@ after(() => server.stop());
 const { s3 } = clientsFor(server);
 
 const RULES: CORSRule[] = [
-  { ID: 'app', AllowedOrigins: ['https://*.example.com'], AllowedMethods: ['GET', 'PUT', 'POST'], AllowedHeaders: ['content-type', 'x-amz-*'], ExposeHeaders: ['ETag', 'x-amz-request-id'], MaxAgeSeconds: 600 },
+  {
+    ID: 'app',
+    AllowedOrigins: ['https://*.example.com'],
+    AllowedMethods: ['GET', 'PUT', 'POST'],
+    AllowedHeaders: ['content-type', 'x-amz-*'],
+    ExposeHeaders: ['ETag', 'x-amz-request-id'],
+    MaxAgeSeconds: 600,
+  },
   { AllowedOrigins: ['*'], AllowedMethods: ['GET'] },
 ];
 
-const preflight = (bucket: string, path: string, origin: string | undefined, method: string | undefined, headers?: string) => {
+const preflight = (
+  bucket: string,
+  path: string,
+  origin: string | undefined,
+  method: string | undefined,
+  headers?: string,
+) => {
   const h: Record<string, string> = {};
   if (origin !== undefined) h.origin = origin;
   if (method !== undefined) h['access-control-request-method'] = method;
@@ -32,26 +51,49 @@ test('CORS configuration: validation, NoSuchCORSConfiguration, round trip', asyn
     message: 'The CORS configuration does not exist',
   });
   const bad = async (rule: CORSRule) => {
-    const o = await outcome(s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [rule] } })));
+    const o = await outcome(
+      s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [rule] } })),
+    );
     return o === 'ok' ? 'ok' : `${o.code}: ${o.message}`;
   };
-  assert.equal(await bad({ AllowedOrigins: ['*'], AllowedMethods: ['PATCH'] }), 'InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported method is PATCH');
-  assert.equal(await bad({ AllowedOrigins: ['https://*.*.com'], AllowedMethods: ['GET'] }), 'InvalidRequest: AllowedOrigin "https://*.*.com" can not have more than one wildcard.');
-  assert.equal(await bad({ AllowedOrigins: ['*'], AllowedMethods: ['GET'], AllowedHeaders: ['x-*-*'] }), 'InvalidRequest: AllowedHeader "x-*-*" can not have more than one wildcard.');
+  assert.equal(
+    await bad({ AllowedOrigins: ['*'], AllowedMethods: ['PATCH'] }),
+    'InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported method is PATCH',
+  );
+  assert.equal(
+    await bad({ AllowedOrigins: ['https://*.*.com'], AllowedMethods: ['GET'] }),
+    'InvalidRequest: AllowedOrigin "https://*.*.com" can not have more than one wildcard.',
+  );
+  assert.equal(
+    await bad({ AllowedOrigins: ['*'], AllowedMethods: ['GET'], AllowedHeaders: ['x-*-*'] }),
+    'InvalidRequest: AllowedHeader "x-*-*" can not have more than one wildcard.',
+  );
   await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: RULES } }));
   assert.deepEqual((await s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules, RULES);
   await s3.send(new DeleteBucketCorsCommand({ Bucket: bucket }));
-  assert.equal(((await outcome(s3.send(new GetBucketCorsCommand({ Bucket: bucket })))) as { code: string }).code, 'NoSuchCORSConfiguration');
+  assert.equal(
+    ((await outcome(s3.send(new GetBucketCorsCommand({ Bucket: bucket })))) as { code: string }).code,
+    'NoSuchCORSConfiguration',
+  );
 });
 
 test('preflight: first matching rule, wildcards, requested headers; 403 CORSResponse otherwise', async () => {
   const bucket = await createBucket(s3, unique('cors-pre'));
   const none = await preflight(bucket, '/k', 'https://app.example.com', 'PUT');
   assert.equal(none.status, 403);
-  assert.match(await none.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: CORS is not enabled for this bucket.<\/Message>/);
+  assert.match(
+    await none.text(),
+    /<Code>AccessForbidden<\/Code><Message>CORSResponse: CORS is not enabled for this bucket.<\/Message>/,
+  );
 
   await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: RULES } }));
-  const ok = await preflight(bucket, '/upload/file.txt', 'https://app.example.com', 'PUT', 'Content-Type, X-Amz-Date');
+  const ok = await preflight(
+    bucket,
+    '/upload/file.txt',
+    'https://app.example.com',
+    'PUT',
+    'Content-Type, X-Amz-Date',
+  );
   assert.equal(ok.status, 200);
   assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example.com');
   assert.equal(ok.headers.get('access-control-allow-methods'), 'GET, PUT, POST');
@@ -76,12 +118,20 @@ test('preflight: first matching rule, wildcards, requested headers; 403 CORSResp
     const r = await preflight(bucket, '/k', origin, method, headers);
     assert.equal(r.status, 403, `${origin} ${method} ${headers}`);
     const body = await r.text();
-    assert.match(body, /<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request is not allowed\. This is usually because the evalution of Origin, request method \/ Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource(&apos;|')s CORS spec\.<\/Message>/);
+    assert.match(
+      body,
+      /<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request is not allowed\. This is usually because the evalution of Origin, request method \/ Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource(&apos;|')s CORS spec\.<\/Message>/,
+    );
     assert.match(body, new RegExp(`<Method>${method}</Method><ResourceType>OBJECT</ResourceType>`));
     assert.equal(r.headers.get('access-control-allow-origin'), null);
   }
   // A presigned URL preflighted by a browser: OPTIONS with the signature's query, never verified.
-  const signed = await preflight(bucket, '/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00', 'https://app.example.com', 'PUT');
+  const signed = await preflight(
+    bucket,
+    '/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00',
+    'https://app.example.com',
+    'PUT',
+  );
   assert.equal(signed.status, 200);
   assert.equal(signed.headers.get('access-control-allow-origin'), 'https://app.example.com');
   const noOrigin = await preflight(bucket, '/k', undefined, 'GET');
@@ -113,9 +163,14 @@ out(seen["h"])
   assert.equal(r['access-control-expose-headers'], 'ETag, x-amz-request-id');
   assert.match(r.vary, /Origin/);
   // No match, no headers; the answer itself is unchanged.
-  const signedless = await fetch(`${server.endpoint}/${bucket}/k`, { headers: { origin: 'http://other.test' } });
+  const signedless = await fetch(`${server.endpoint}/${bucket}/k`, {
+    headers: { origin: 'http://other.test' },
+  });
   assert.equal(signedless.status, 403);
   assert.equal(signedless.headers.get('access-control-allow-origin'), '*');
-  const deleteOrigin = await fetch(`${server.endpoint}/${bucket}/k`, { method: 'DELETE', headers: { origin: 'http://other.test' } });
+  const deleteOrigin = await fetch(`${server.endpoint}/${bucket}/k`, {
+    method: 'DELETE',
+    headers: { origin: 'http://other.test' },
+  });
   assert.equal(deleteOrigin.headers.get('access-control-allow-origin'), null);
 });

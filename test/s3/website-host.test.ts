@@ -18,7 +18,15 @@ test('BUCKET.s3-website[-.REGION].SUFFIX, with or without a port', () => {
 });
 
 test('error pages escape what they quote', () => {
-  const html = errorPage({ status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.', details: [['Key', '<script>']] }, { requestId: 'R', hostId: 'H' });
+  const html = errorPage(
+    {
+      status: 404,
+      code: 'NoSuchKey',
+      message: 'The specified key does not exist.',
+      details: [['Key', '<script>']],
+    },
+    { requestId: 'R', hostId: 'H' },
+  );
   assert.match(html, /<li>Key: &lt;script&gt;<\/li>/);
   assert.match(html, /^<html>\n<head><title>404 Not Found<\/title><\/head>/);
 });

@@ -9,13 +9,25 @@ import type { AuthzRequest } from '../../authz.ts';
 import type { HandlerContext } from '../../handler.ts';
 import { aclsDisabled } from '../acl.ts';
 import type { FeatureEnv } from './env.ts';
-import { grantStatements, headerGrants, isPublicGrant, publicCanned, storedGrants, withStatements } from './acl-grants.ts';
+import {
+  grantStatements,
+  headerGrants,
+  isPublicGrant,
+  publicCanned,
+  storedGrants,
+  withStatements,
+} from './acl-grants.ts';
 
 const OBJECT_WRITES = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'PostObject']);
 const OBJECT_ACL_READERS = new Set(['GetObject', 'HeadObject', 'GetObjectAcl', 'PutObjectAcl']);
 
 /** BlockPublicAcls at request time (before the handler): public ACLs on writes are refused. */
-export async function checkPublicAclWrite(env: FeatureEnv, operation: string, input: Record<string, any>, ctx: HandlerContext): Promise<void> {
+export async function checkPublicAclWrite(
+  env: FeatureEnv,
+  operation: string,
+  input: Record<string, any>,
+  ctx: HandlerContext,
+): Promise<void> {
   const h = ctx.request.headers;
   const acl = operation === 'PostObject' ? ctx.post?.fields.get('acl') : h['x-amz-acl'];
   const wantsPublic = () => publicCanned(acl) || (headerGrants(h) ?? []).some(isPublicGrant);
@@ -23,7 +35,11 @@ export async function checkPublicAclWrite(env: FeatureEnv, operation: string, in
     const o = h['x-amz-object-ownership'];
     // New buckets block public access: a public ACL cannot come with them.
     if ((o === 'ObjectWriter' || o === 'BucketOwnerPreferred') && wantsPublic()) {
-      throw new AwsError('InvalidBucketAclWithBlockPublicAccessError', 'Bucket cannot have public ACLs set with BlockPublicAccess enabled', 400);
+      throw new AwsError(
+        'InvalidBucketAclWithBlockPublicAccessError',
+        'Bucket cannot have public ACLs set with BlockPublicAccess enabled',
+        400,
+      );
     }
     return;
   }
@@ -35,7 +51,12 @@ export async function checkPublicAclWrite(env: FeatureEnv, operation: string, in
 }
 
 /** Adds the ACL grants of the bucket (and object) each request touches to its resource policy. */
-export async function addAclGrants(env: FeatureEnv, operation: string, input: Record<string, any>, requests: AuthzRequest[]): Promise<void> {
+export async function addAclGrants(
+  env: FeatureEnv,
+  operation: string,
+  input: Record<string, any>,
+  requests: AuthzRequest[],
+): Promise<void> {
   for (const r of requests) {
     const m = /^arn:aws:s3:::([^/]+)(?:\/(.*))?$/s.exec(r.resource);
     if (!m) continue;
@@ -43,11 +64,17 @@ export async function addAclGrants(env: FeatureEnv, operation: string, input: Re
     if (!b || aclsDisabled(b)) continue;
     const pab = await env.publicAccessBlock(b);
     const bucketOwner = env.s3.canonicalId(b.accountId);
-    let grants = storedGrants(b.acl, bucketOwner, bucketOwner).map((g) => ({ g, key: undefined as string | undefined }));
+    let grants = storedGrants(b.acl, bucketOwner, bucketOwner).map((g) => ({
+      g,
+      key: undefined as string | undefined,
+    }));
     const key = m[2];
     if (key !== undefined && key !== '' && OBJECT_ACL_READERS.has(operation) && key === input.Key) {
       const o = await env.s3.repo.getObject(b.name, key);
-      if (o) grants = grants.concat(storedGrants(o.attrs.acl, env.s3.canonicalId(o.owner), bucketOwner).map((g) => ({ g, key })));
+      if (o)
+        grants = grants.concat(
+          storedGrants(o.attrs.acl, env.s3.canonicalId(o.owner), bucketOwner).map((g) => ({ g, key })),
+        );
     }
     if (pab?.IgnorePublicAcls) grants = grants.filter(({ g }) => !isPublicGrant(g));
     const accounts = new Map<string, string | undefined>();
@@ -56,11 +83,25 @@ export async function addAclGrants(env: FeatureEnv, operation: string, input: Re
       if (id && !accounts.has(id)) accounts.set(id, await env.accountOfCanonical(id));
     }
     const statements = [
-      ...grantStatements(grants.filter((x) => x.key === undefined).map((x) => x.g), b.name, undefined, (id) => accounts.get(id)),
-      ...(key ? grantStatements(grants.filter((x) => x.key !== undefined).map((x) => x.g), b.name, key, (id) => accounts.get(id)) : []),
+      ...grantStatements(
+        grants.filter((x) => x.key === undefined).map((x) => x.g),
+        b.name,
+        undefined,
+        (id) => accounts.get(id),
+      ),
+      ...(key
+        ? grantStatements(
+            grants.filter((x) => x.key !== undefined).map((x) => x.g),
+            b.name,
+            key,
+            (id) => accounts.get(id),
+          )
+        : []),
     ];
     // The owner's own full control adds nothing its account does not already have.
-    const extra = statements.filter((s) => JSON.stringify(s.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${b.accountId}:root` }));
+    const extra = statements.filter(
+      (s) => JSON.stringify(s.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${b.accountId}:root` }),
+    );
     const merged = withStatements(r.resourcePolicy, extra);
     if (merged !== undefined) r.resourcePolicy = merged;
   }

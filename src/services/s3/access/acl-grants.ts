@@ -21,8 +21,14 @@ export const GRANT_HEADERS: [string, Grant['Permission']][] = [
   ['x-amz-grant-write-acp', 'WRITE_ACP'],
 ];
 
-const user = (ID: string, Permission: Grant['Permission']): Grant => ({ Grantee: { Type: 'CanonicalUser', ID }, Permission });
-const group = (URI: string, Permission: Grant['Permission']): Grant => ({ Grantee: { Type: 'Group', URI }, Permission });
+const user = (ID: string, Permission: Grant['Permission']): Grant => ({
+  Grantee: { Type: 'CanonicalUser', ID },
+  Permission,
+});
+const group = (URI: string, Permission: Grant['Permission']): Grant => ({
+  Grantee: { Type: 'Group', URI },
+  Permission,
+});
 
 /** The grants of a canned ACL; owner and bucketOwner are canonical ids. */
 export function cannedGrants(acl: string, owner: string, bucketOwner: string): Grant[] {
@@ -66,7 +72,11 @@ export function headerGrants(headers: Record<string, string>): Grant[] | undefin
       const value = m[2]!.trim();
       if (kind === 'id') grants.push(user(value, permission));
       else if (kind === 'uri') grants.push(group(value, permission));
-      else grants.push({ Grantee: { Type: 'AmazonCustomerByEmail', EmailAddress: value }, Permission: permission });
+      else
+        grants.push({
+          Grantee: { Type: 'AmazonCustomerByEmail', EmailAddress: value },
+          Permission: permission,
+        });
     }
   }
   return grants;
@@ -76,27 +86,49 @@ export function headerGrants(headers: Record<string, string>): Grant[] | undefin
 export function checkGrants(grants: Grant[]): void {
   for (const g of grants) {
     if (!PERMISSIONS.has(g.Permission as string)) {
-      throw new AwsError('MalformedACLError', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      throw new AwsError(
+        'MalformedACLError',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+        400,
+      );
     }
     const t = g.Grantee?.Type;
     if (t === 'AmazonCustomerByEmail' || g.Grantee?.EmailAddress !== undefined) {
-      throw new AwsError('UnresolvableGrantByEmailAddress', 'The e-mail address you provided does not match any account on record.', 400);
+      throw new AwsError(
+        'UnresolvableGrantByEmailAddress',
+        'The e-mail address you provided does not match any account on record.',
+        400,
+      );
     }
     if (t === 'Group') {
       const uri = g.Grantee?.URI ?? '';
-      if (!GROUPS.has(uri)) throw new AwsError('InvalidArgument', 'Invalid group uri', 400, { ArgumentName: 'uri', ArgumentValue: uri });
+      if (!GROUPS.has(uri))
+        throw new AwsError('InvalidArgument', 'Invalid group uri', 400, {
+          ArgumentName: 'uri',
+          ArgumentValue: uri,
+        });
     } else if (t === 'CanonicalUser') {
       const id = g.Grantee?.ID ?? '';
-      if (!/^[0-9a-f]{64}$/.test(id)) throw new AwsError('InvalidArgument', 'Invalid id', 400, { ArgumentName: 'CanonicalUser/ID', ArgumentValue: id });
+      if (!/^[0-9a-f]{64}$/.test(id))
+        throw new AwsError('InvalidArgument', 'Invalid id', 400, {
+          ArgumentName: 'CanonicalUser/ID',
+          ArgumentValue: id,
+        });
     } else {
-      throw new AwsError('MalformedACLError', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      throw new AwsError(
+        'MalformedACLError',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+        400,
+      );
     }
   }
 }
 
-export const isPublicGrant = (g: Grant) => g.Grantee?.Type === 'Group' && (g.Grantee.URI === ALL_USERS || g.Grantee.URI === AUTH_USERS);
+export const isPublicGrant = (g: Grant) =>
+  g.Grantee?.Type === 'Group' && (g.Grantee.URI === ALL_USERS || g.Grantee.URI === AUTH_USERS);
 
-export const publicCanned = (acl: string | undefined) => acl === 'public-read' || acl === 'public-read-write' || acl === 'authenticated-read';
+export const publicCanned = (acl: string | undefined) =>
+  acl === 'public-read' || acl === 'public-read-write' || acl === 'authenticated-read';
 
 const BUCKET_ACTIONS: Record<string, string[]> = {
   READ: ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'],
@@ -116,13 +148,22 @@ type Statement = Record<string, unknown>;
  * Allow statements equivalent to grants on a bucket (key undefined) or an object. Canonical
  * users become their account's root (`accountOf`); unknown ids grant nothing.
  */
-export function grantStatements(grants: Grant[], bucket: string, key: string | undefined, accountOf: (id: string) => string | undefined): Statement[] {
+export function grantStatements(
+  grants: Grant[],
+  bucket: string,
+  key: string | undefined,
+  accountOf: (id: string) => string | undefined,
+): Statement[] {
   const out: Statement[] = [];
   for (const g of grants) {
     const table = key === undefined ? BUCKET_ACTIONS : OBJECT_ACTIONS;
-    const actions = g.Permission === 'FULL_CONTROL' ? Object.values(table).flat() : table[g.Permission as string];
+    const actions =
+      g.Permission === 'FULL_CONTROL' ? Object.values(table).flat() : table[g.Permission as string];
     if (!actions?.length) continue;
-    const resource = key === undefined ? [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] : `arn:aws:s3:::${bucket}/${key}`;
+    const resource =
+      key === undefined
+        ? [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]
+        : `arn:aws:s3:::${bucket}/${key}`;
     const st: Statement = { Effect: 'Allow', Action: actions, Resource: resource };
     if (g.Grantee?.Type === 'Group' && g.Grantee.URI === ALL_USERS) st.Principal = '*';
     else if (g.Grantee?.Type === 'Group' && g.Grantee.URI === AUTH_USERS) {
@@ -144,6 +185,10 @@ export function withStatements(policy: string | undefined, extra: Statement[]): 
   if (!extra.length) return policy;
   if (!policy) return JSON.stringify({ Version: '2012-10-17', Statement: extra });
   const doc = JSON.parse(policy) as { Statement?: unknown };
-  const list = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+  const list = Array.isArray(doc.Statement)
+    ? doc.Statement
+    : doc.Statement === undefined
+      ? []
+      : [doc.Statement];
   return JSON.stringify({ ...doc, Statement: [...list, ...extra] });
 }

@@ -5,7 +5,12 @@
  */
 import { AwsError } from '../../../errors.ts';
 import { AccessControlListNotSupported, AccessDenied, NoSuchKey } from '../../../generated/s3/errors.ts';
-import type { Grant, PutBucketAclRequest, PutObjectAclOutput, PutObjectAclRequest } from '../../../generated/s3/types.ts';
+import type {
+  Grant,
+  PutBucketAclRequest,
+  PutObjectAclOutput,
+  PutObjectAclRequest,
+} from '../../../generated/s3/types.ts';
 import type { HandlerContext } from '../../handler.ts';
 import { aclsDisabled } from '../acl.ts';
 import type { BucketRecord } from '../store/repository.ts';
@@ -13,34 +18,55 @@ import type { FeatureEnv } from './env.ts';
 import { cannedGrants, checkGrants, headerGrants, isPublicGrant } from './acl-grants.ts';
 
 const BUCKET_CANNED = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
-const OBJECT_CANNED = new Set([...BUCKET_CANNED, 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control']);
+const OBJECT_CANNED = new Set([
+  ...BUCKET_CANNED,
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+]);
 
 type AclInput = Pick<PutBucketAclRequest, 'ACL' | 'AccessControlPolicy'>;
 
-function requestedGrants(input: AclInput, headers: Record<string, string>, canned: Set<string>, owner: string, bucketOwner: string): Grant[] {
+function requestedGrants(
+  input: AclInput,
+  headers: Record<string, string>,
+  canned: Set<string>,
+  owner: string,
+  bucketOwner: string,
+): Grant[] {
   const fromHeaders = headerGrants(headers);
-  if (input.ACL !== undefined && fromHeaders) throw new AwsError('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed', 400);
+  if (input.ACL !== undefined && fromHeaders)
+    throw new AwsError('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed', 400);
   if ((input.ACL !== undefined || fromHeaders) && input.AccessControlPolicy) {
     throw new AwsError('UnexpectedContent', 'This request does not support content', 400);
   }
   if (input.ACL !== undefined) {
-    if (!canned.has(input.ACL)) throw new AwsError('InvalidArgument', '', 400, { ArgumentName: 'x-amz-acl', ArgumentValue: input.ACL });
+    if (!canned.has(input.ACL))
+      throw new AwsError('InvalidArgument', '', 400, { ArgumentName: 'x-amz-acl', ArgumentValue: input.ACL });
     return cannedGrants(input.ACL, owner, bucketOwner);
   }
   const grants = fromHeaders ?? input.AccessControlPolicy?.Grants;
-  if (!grants) throw new AwsError('MalformedACLError', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+  if (!grants)
+    throw new AwsError(
+      'MalformedACLError',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+      400,
+    );
   checkGrants(grants);
   return grants.map((g) => ({ Grantee: { ...g.Grantee }, Permission: g.Permission }) as Grant);
 }
 
 /** Only the owner's full control: what a bucket with ACLs disabled accepts. */
 const ownerOnly = (grants: Grant[], owner: string) =>
-  grants.every((g) => g.Grantee?.Type === 'CanonicalUser' && g.Grantee.ID === owner && g.Permission === 'FULL_CONTROL');
+  grants.every(
+    (g) => g.Grantee?.Type === 'CanonicalUser' && g.Grantee.ID === owner && g.Permission === 'FULL_CONTROL',
+  );
 
 export function aclWriteHandlers(env: FeatureEnv) {
   async function admit(b: BucketRecord, grants: Grant[], owner: string): Promise<boolean> {
     if (aclsDisabled(b)) {
-      if (!ownerOnly(grants, owner)) throw new AccessControlListNotSupported('The bucket does not allow ACLs');
+      if (!ownerOnly(grants, owner))
+        throw new AccessControlListNotSupported('The bucket does not allow ACLs');
       return false;
     }
     const pab = await env.publicAccessBlock(b);
@@ -64,7 +90,8 @@ export function aclWriteHandlers(env: FeatureEnv) {
       const owner = aclsDisabled(b) ? bucketOwner : env.s3.canonicalId(o.owner);
       const grants = requestedGrants(input, ctx.request.headers, OBJECT_CANNED, owner, bucketOwner);
       if (await admit(b, grants, owner)) {
-        if (!(await env.s3.repo.setObjectAcl(input.Bucket, input.Key, JSON.stringify(grants)))) throw new NoSuchKey('The specified key does not exist.', { Key: input.Key });
+        if (!(await env.s3.repo.setObjectAcl(input.Bucket, input.Key, JSON.stringify(grants))))
+          throw new NoSuchKey('The specified key does not exist.', { Key: input.Key });
       }
       return {};
     },

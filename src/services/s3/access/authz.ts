@@ -75,11 +75,20 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
       // A missing key is NoSuchKey only for callers who may list the bucket; others get
       // AccessDenied, so keys cannot be probed (S3's rule for GetObject and HeadObject).
       const first = requests[0];
-      if ((operation === 'GetObject' || operation === 'HeadObject') && first && input.VersionId === undefined) {
+      if (
+        (operation === 'GetObject' || operation === 'HeadObject') &&
+        first &&
+        input.VersionId === undefined
+      ) {
         const b = await env.s3.repo.getBucket(input.Bucket as string);
         if (b && (await env.s3.repo.getObjectTags(b.name, input.Key as string)) === undefined) {
           const { context: _c, ...rest } = first;
-          requests.push({ ...rest, action: 's3:ListBucket', resource: `arn:aws:s3:::${b.name}`, context: { 'aws:SecureTransport': ctx.request.secure } });
+          requests.push({
+            ...rest,
+            action: 's3:ListBucket',
+            resource: `arn:aws:s3:::${b.name}`,
+            context: { 'aws:SecureTransport': ctx.request.secure },
+          });
         }
       }
     }

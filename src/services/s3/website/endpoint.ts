@@ -31,7 +31,9 @@ export function websiteBucket(host: string, suffixes: readonly string[]): string
   const name = host.replace(/:\d+$/, '').toLowerCase();
   for (const suffix of suffixes) {
     if (!name.endsWith(`.${suffix}`)) continue;
-    const m = /^(.+)\.s3-website(?:[.-][a-z]{2}(?:-[a-z]+)+-\d{1,2})?$/.exec(name.slice(0, -suffix.length - 1));
+    const m = /^(.+)\.s3-website(?:[.-][a-z]{2}(?:-[a-z]+)+-\d{1,2})?$/.exec(
+      name.slice(0, -suffix.length - 1),
+    );
     if (m) return m[1];
   }
   return undefined;
@@ -45,10 +47,18 @@ class Answer {
   ) {}
 }
 
-const NO_SUCH_KEY = (key: string): WebsiteError => ({ status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.', details: [['Key', key]] });
+const NO_SUCH_KEY = (key: string): WebsiteError => ({
+  status: 404,
+  code: 'NoSuchKey',
+  message: 'The specified key does not exist.',
+  details: [['Key', key]],
+});
 const ACCESS_DENIED: WebsiteError = { status: 403, code: 'AccessDenied', message: 'Access Denied' };
 
-export function websiteRoute(env: FeatureEnv, opts: { suffixes: readonly string[]; enforce: boolean }): HostRoute {
+export function websiteRoute(
+  env: FeatureEnv,
+  opts: { suffixes: readonly string[]; enforce: boolean },
+): HostRoute {
   return (req, res) => {
     const bucket = websiteBucket(req.headers.host ?? '', opts.suffixes);
     if (bucket === undefined) return false;
@@ -61,8 +71,17 @@ export function websiteRoute(env: FeatureEnv, opts: { suffixes: readonly string[
   };
 }
 
-async function serve(env: FeatureEnv, enforce: boolean, bucketName: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const ids = { requestId: randomBytes(8).toString('hex').toUpperCase(), hostId: randomBytes(24).toString('base64') };
+async function serve(
+  env: FeatureEnv,
+  enforce: boolean,
+  bucketName: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const ids = {
+    requestId: randomBytes(8).toString('hex').toUpperCase(),
+    hostId: randomBytes(24).toString('base64'),
+  };
   const answer = await respond(env, enforce, bucketName, req, ids);
   const headers: Record<string, string> = {
     server: 'Stratus',
@@ -94,7 +113,11 @@ async function serve(env: FeatureEnv, enforce: boolean, bucketName: string, req:
 }
 
 /** The bucket's CORS rules apply to website answers too (fonts, fetches from other sites). */
-async function websiteCors(env: FeatureEnv, bucketName: string, req: IncomingMessage): Promise<Record<string, string>> {
+async function websiteCors(
+  env: FeatureEnv,
+  bucketName: string,
+  req: IncomingMessage,
+): Promise<Record<string, string>> {
   const origin = req.headers.origin;
   if (origin === undefined) return {};
   const b = await env.s3.repo.getBucket(bucketName);
@@ -105,11 +128,21 @@ async function websiteCors(env: FeatureEnv, bucketName: string, req: IncomingMes
   return rule ? corsHeaders(rule, r, false) : {};
 }
 
-function htmlError(e: WebsiteError, ids: { requestId: string; hostId: string }, docError?: WebsiteError): Answer {
+function htmlError(
+  e: WebsiteError,
+  ids: { requestId: string; hostId: string },
+  docError?: WebsiteError,
+): Answer {
   return new Answer(e.status, { 'content-type': 'text/html; charset=utf-8' }, errorPage(e, ids, docError));
 }
 
-async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, req: IncomingMessage, ids: { requestId: string; hostId: string }): Promise<Answer> {
+async function respond(
+  env: FeatureEnv,
+  enforce: boolean,
+  bucketName: string,
+  req: IncomingMessage,
+  ids: { requestId: string; hostId: string },
+): Promise<Answer> {
   const url = req.url ?? '/';
   const rawPath = url.split('?')[0]!;
   let key: string;
@@ -120,16 +153,38 @@ async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, re
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return htmlError(
-      { status: 405, code: 'MethodNotAllowed', message: 'The specified method is not allowed against this resource.', details: [['Method', req.method ?? ''], ['ResourceType', 'OBJECT']] },
+      {
+        status: 405,
+        code: 'MethodNotAllowed',
+        message: 'The specified method is not allowed against this resource.',
+        details: [
+          ['Method', req.method ?? ''],
+          ['ResourceType', 'OBJECT'],
+        ],
+      },
       ids,
     );
   }
   const b = await env.s3.repo.getBucket(bucketName);
-  if (!b) return htmlError({ status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist', details: [['BucketName', bucketName]] }, ids);
+  if (!b)
+    return htmlError(
+      {
+        status: 404,
+        code: 'NoSuchBucket',
+        message: 'The specified bucket does not exist',
+        details: [['BucketName', bucketName]],
+      },
+      ids,
+    );
   const site = await env.config.get<WebsiteConfiguration>(b, 'website');
   if (!site) {
     return htmlError(
-      { status: 404, code: 'NoSuchWebsiteConfiguration', message: 'The specified bucket does not have a website configuration', details: [['BucketName', bucketName]] },
+      {
+        status: 404,
+        code: 'NoSuchWebsiteConfiguration',
+        message: 'The specified bucket does not have a website configuration',
+        details: [['BucketName', bucketName]],
+      },
       ids,
     );
   }
@@ -141,7 +196,9 @@ async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, re
   }
   const rules = site.RoutingRules ?? [];
   // Rules without an error-code condition apply before the object is looked up.
-  const early = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === undefined && prefixMatches(r, key));
+  const early = rules.find(
+    (r) => r.Condition?.HttpErrorCodeReturnedEquals === undefined && prefixMatches(r, key),
+  );
   if (early) return redirect(early, key, scheme, host);
 
   const allowed = await reader(env, enforce, b, req);
@@ -160,13 +217,16 @@ async function respond(env: FeatureEnv, enforce: boolean, bucketName: string, re
     // Without s3:ListBucket a missing key is indistinguishable from a forbidden one.
     error = (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(target) : ACCESS_DENIED;
   }
-  const onError = rules.find((r) => r.Condition?.HttpErrorCodeReturnedEquals === String(error.status) && prefixMatches(r, key));
+  const onError = rules.find(
+    (r) => r.Condition?.HttpErrorCodeReturnedEquals === String(error.status) && prefixMatches(r, key),
+  );
   if (onError) return redirect(onError, key, scheme, host);
   const docKey = site.ErrorDocument?.Key;
   if (!docKey) return htmlError(error, ids);
   if (!(await allowed('s3:GetObject', docKey))) return htmlError(error, ids, ACCESS_DENIED);
   const doc = await env.s3.repo.getObject(b.name, docKey);
-  if (!doc) return htmlError(error, ids, (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(docKey) : ACCESS_DENIED);
+  if (!doc)
+    return htmlError(error, ids, (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(docKey) : ACCESS_DENIED);
   return objectAnswer(env, doc, error.status);
 }
 
@@ -201,7 +261,12 @@ function date(v: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-async function objectAnswer(env: FeatureEnv, o: ObjectRecord, status: number, read?: ReadRequest): Promise<Answer> {
+async function objectAnswer(
+  env: FeatureEnv,
+  o: ObjectRecord,
+  status: number,
+  read?: ReadRequest,
+): Promise<Answer> {
   const a = o.attrs;
   if (status === 200 && a.websiteRedirectLocation !== undefined) {
     return new Answer(301, { location: a.websiteRedirectLocation });
@@ -234,7 +299,8 @@ async function objectAnswer(env: FeatureEnv, o: ObjectRecord, status: number, re
       range = parseRange(h.range, o.size);
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
-      if (e.status === 304) return new Answer(304, { etag: o.etag, 'last-modified': headers['last-modified']! });
+      if (e.status === 304)
+        return new Answer(304, { etag: o.etag, 'last-modified': headers['last-modified']! });
       const details = Object.entries(e.extra ?? {}).map(([k, v]) => [k, String(v)] as [string, string]);
       return htmlError({ status: e.status, code: e.code, message: e.message, details }, read.ids);
     }

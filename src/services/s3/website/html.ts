@@ -1,8 +1,15 @@
 /** The HTML error pages of S3's website endpoint. */
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+};
 
 export interface WebsiteError {
   status: number;
@@ -14,7 +21,11 @@ export interface WebsiteError {
 
 export const reason = (status: number) => REASONS[status] ?? 'Error';
 
-export function errorPage(e: WebsiteError, ids: { requestId: string; hostId: string }, errorDocumentError?: WebsiteError): string {
+export function errorPage(
+  e: WebsiteError,
+  ids: { requestId: string; hostId: string },
+  errorDocumentError?: WebsiteError,
+): string {
   const title = `${e.status} ${reason(e.status)}`;
   const items = [
     `<li>Code: ${esc(e.code)}</li>`,
