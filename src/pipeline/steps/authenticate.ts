@@ -13,9 +13,6 @@ import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
 import { authenticatePostObject } from './post-object.ts';
 
-/** Operations AWS serves without a signature: the federation token is the credential. */
-const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity']);
-
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
   const req: AuthRequest = {

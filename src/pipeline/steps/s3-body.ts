@@ -5,9 +5,10 @@
  * stream (with the AwsError) rather than ending it when anything is wrong. Handlers read
  * `(ctx.body as BodyDecoder).result` once the stream has ended.
  */
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { VerifiedAuth } from '../../auth/verify.ts';
 import { createBodyDecoder } from '../../protocol/streaming/body.ts';
+import { BodyErrors } from '../../protocol/streaming/errors.ts';
 import type { RequestContext } from '../context.ts';
 
 function hasBody(ctx: RequestContext): boolean {
@@ -20,6 +21,14 @@ export function wrapS3Body(ctx: RequestContext, verified: VerifiedAuth | undefin
   if (!hasBody(ctx) && !ctx.headers['x-amz-decoded-content-length']) return ctx.body;
   // Throws AwsError synchronously for malformed checksum or length headers.
   const decoder = createBodyDecoder({ headers: ctx.headers, chunkSigning: verified?.chunkSigning });
-  // Errors of either side end up on the decoder, which is what the handler reads.
-  return pipeline(ctx.body, decoder, () => {});
+  // Errors of either side end up on the decoder, which is what the handler reads. (pipe rather
+  // than stream.pipeline: pipeline builds an AbortController and a DOMException per request.)
+  const source = ctx.body;
+  source.on('error', (err) => decoder.destroy(err));
+  // A client that goes away mid-body never ends the stream: fail it instead of hanging.
+  source.on('close', () => {
+    if (!source.readableEnded) decoder.destroy(BodyErrors.incompleteBody());
+  });
+  source.pipe(decoder);
+  return decoder;
 }
