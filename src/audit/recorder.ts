@@ -36,6 +36,8 @@ export class AuditLog {
 
   /** The pipeline's recorder: one push per request; the work happens in the next batch. */
   readonly recorder: Recorder = (ctx) => {
+    // CORS preflights (S3's synthetic OptionsObject) are not API calls: CloudTrail records none.
+    if (ctx.operation?.name === 'OptionsObject') return;
     if (this.queue.push(ctx) >= BATCH_MAX) setImmediate(this.drain);
     else if (!this.timer) this.timer = setTimeout(this.drain, BATCH_WINDOW_MS);
   };
