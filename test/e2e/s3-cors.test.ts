@@ -9,7 +9,10 @@ import {
   PutObjectCommand,
   type CORSRule,
 } from '@aws-sdk/client-s3';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { auditLogFor } from '../../src/audit/index.ts';
 import { python } from '../support/clients.ts';
+import { sdkConfig } from '../support/server.ts';
 import { startTestServer } from '../support/server.ts';
 import { clientsFor, createBucket, outcome, unique } from './enforcement-support.ts';
 
@@ -173,4 +176,20 @@ out(seen["h"])
     headers: { origin: 'http://other.test' },
   });
   assert.equal(deleteOrigin.headers.get('access-control-allow-origin'), null);
+});
+
+test('preflights are not recorded by CloudTrail; the configuration calls are', async () => {
+  const bucket = await createBucket(s3, unique('cors-audit'));
+  await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: RULES } }));
+  assert.equal((await preflight(bucket, '/k', 'https://app.example.com', 'PUT')).status, 200);
+  await auditLogFor(server.backend).flush();
+  const trail = new CloudTrailClient(sdkConfig(server));
+  const named = async (name: string) =>
+    (
+      await trail.send(
+        new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }),
+      )
+    ).Events ?? [];
+  assert.equal((await named('PutBucketCors')).length > 0, true);
+  assert.deepEqual(await named('OptionsObject'), []);
 });
