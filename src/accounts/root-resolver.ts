@@ -26,15 +26,24 @@ export class RootCredentialResolver implements CredentialResolver {
    */
   async resolve(accessKeyId: string, sessionToken?: string): Promise<Credential | undefined> {
     if (sessionToken) return undefined;
+    const cached = this.recent.get(accessKeyId);
+    if (cached && cached.until > Date.now()) return cached.credential;
     const record = await this.accounts.findRootCredential(accessKeyId);
     if (!record) return undefined;
-    return {
+    const credential: Credential = {
       accessKeyId: record.accessKeyId,
       secretAccessKey: record.secretAccessKey,
       status: record.status,
       principal: rootPrincipal(record.accountId, record.accessKeyId),
     };
+    // Found keys are remembered briefly (a database read per request is measurable); unknown
+    // keys are not, so an account created by the CLI works at once.
+    if (this.recent.size > 1000) this.recent.clear();
+    this.recent.set(accessKeyId, { credential, until: Date.now() + 2000 });
+    return credential;
   }
+
+  private readonly recent = new Map<string, { credential: Credential; until: number }>();
 }
 
 /** Asks each resolver in turn; the first that knows the key wins. recordUse goes to all. */

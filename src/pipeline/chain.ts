@@ -4,7 +4,7 @@
  * Each step is a small function over the RequestContext; an AwsError from any step becomes the
  * protocol's error answer. Recording happens after the response and never affects it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import type { RequestContext } from './context.ts';
@@ -29,9 +29,23 @@ function headerMap(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+// Random bytes for request ids come from a pool: one randomFillSync per 4 KiB, not two per request.
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+function randomSlice(n: number): Buffer {
+  if (poolOffset + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
+}
+
 /** S3-style request id: 16 upper-case hex characters. */
 function s3RequestId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
+  return randomSlice(8).toString('hex').toUpperCase();
 }
 
 export function createContext(app: App, req: IncomingMessage, res: ServerResponse): RequestContext {
@@ -43,7 +57,7 @@ export function createContext(app: App, req: IncomingMessage, res: ServerRespons
   const query = new URLSearchParams(rawQuery);
   return {
     requestId: s3RequestId(),
-    hostId: randomBytes(24).toString('base64'),
+    hostId: randomSlice(24).toString('base64'),
     startedAt: app.now(),
     req,
     res,
