@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAccount } from '../../src/accounts/accounts.ts';
-import { python } from '../support/clients.ts';
+import { DEBIAN_PYTHON, hasDebianBoto3, python } from '../support/clients.ts';
 import { startTestServer } from '../support/server.ts';
 import { clientsFor, createBucket, createUser, doc, outcome, unique } from './enforcement-support.ts';
 import { GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -13,10 +13,17 @@ import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 const server = await startTestServer();
 after(() => server.stop());
 
-test('boto3 + requests: private, then public after turning off Block Public Access', async () => {
-  const bucket = unique('boto-public');
-  const r = await python(
-    `
+for (const [label, interpreter] of [
+  ['boto3 1.43', undefined],
+  ['Debian boto3 1.26', hasDebianBoto3() ? DEBIAN_PYTHON : ''],
+] as const)
+  test(
+    `${label} + requests: private, then public after turning off Block Public Access`,
+    { skip: interpreter === '' ? 'no Debian boto3' : false },
+    async () => {
+      const bucket = unique('boto-public');
+      const r = await python(
+        `
 import requests
 s3 = client("s3")
 b = ${JSON.stringify(bucket)}
@@ -37,25 +44,27 @@ res["missing"] = requests.get(ENDPOINT + "/" + b + "/nope.html").status_code
 res["policy"] = json.loads(s3.get_bucket_policy(Bucket=b)["Policy"]) == json.loads(policy)
 out(res)
 `,
-    server.env(),
-  );
-  assert.deepEqual(r, {
-    before: 403,
-    blocked: 'AccessDenied',
-    pab: {
-      BlockPublicAcls: true,
-      IgnorePublicAcls: true,
-      BlockPublicPolicy: true,
-      RestrictPublicBuckets: true,
+        server.env(),
+        interpreter,
+      );
+      assert.deepEqual(r, {
+        before: 403,
+        blocked: 'AccessDenied',
+        pab: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+        status: { IsPublic: true },
+        after: [200, '<h1>hi</h1>', 'text/html'],
+        head: 200,
+        // No s3:ListBucket for everyone: a missing key looks forbidden.
+        missing: 403,
+        policy: true,
+      });
     },
-    status: { IsPublic: true },
-    after: [200, '<h1>hi</h1>', 'text/html'],
-    head: 200,
-    // No s3:ListBucket for everyone: a missing key looks forbidden.
-    missing: 403,
-    policy: true,
-  });
-});
+  );
 
 test('boto3: ownership controls, default encryption, notification configuration', async () => {
   const bucket = unique('boto-settings');
