@@ -25,6 +25,8 @@ const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
   GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
   DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
+  PutObjectLockConfiguration: 's3:PutBucketObjectLockConfiguration',
+  GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
   ListObjectVersions: 's3:ListBucketVersions',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
 };
@@ -187,6 +189,12 @@ export function s3Authz(env: S3Env): AuthzMapper {
       action = VERSION_ACTIONS[action];
       context['s3:versionid'] = input.VersionId;
     }
+    // Object Lock's governance bypass is a permission of its own.
+    if (input.BypassGovernanceRetention === true)
+      return [
+        { action, resource, context, ...own },
+        { action: 's3:BypassGovernanceRetention', resource, context, ...own },
+      ];
     return [{ action, resource, context, ...own }];
   };
 }

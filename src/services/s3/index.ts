@@ -20,6 +20,8 @@ import { s3Authz } from './authz.ts';
 import { bucketFeatures } from './features.ts';
 import { versioningHandlers } from './versions/handlers.ts';
 import { lifecycleFeature } from './lifecycle/index.ts';
+import { objectLockHandlers, lockRefuses } from './object-lock/handlers.ts';
+import { openObjectLockStore } from './object-lock/store.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -33,7 +35,11 @@ function openRepository(deps: ServiceDeps): S3Repository {
 export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   const env = new S3Env(openRepository(deps), deps.blobs, deps.accounts);
   const features = bucketFeatures(deps, env);
-  const lifecycle = lifecycleFeature(deps, env);
+  const locks = openObjectLockStore(deps.backend);
+  // Lifecycle never removes a version that Object Lock protects.
+  const lifecycle = lifecycleFeature(deps, env, async (b, key, versionId, now) =>
+    lockRefuses(await locks.version(b, key, versionId), now, false),
+  );
   (deps.app.hostRoutes ??= []).push(lifecycle.route);
   const handlers: ServiceHandlers = {
     ...bucketHandlers(env),
@@ -50,5 +56,6 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...lifecycle.handlers,
     ...features.handlers,
   };
+  Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
   return { handlers, authz: features.authz(s3Authz(env)), close: lifecycle.close };
 }

@@ -19,7 +19,7 @@ import type {
 import type { S3Env } from '../env.ts';
 import { openLifecycleStore } from './store.ts';
 import { ruleOutput, validateRules } from './rules.ts';
-import { sweep, type SweepReport } from './sweeper.ts';
+import { sweep, type ProtectedCheck, type SweepReport } from './sweeper.ts';
 
 const DEFAULT_MIN_SIZE = 'all_storage_classes_128K';
 
@@ -28,7 +28,7 @@ function seconds(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-export function lifecycleFeature(deps: ServiceDeps, env: S3Env) {
+export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: ProtectedCheck) {
   const store = openLifecycleStore(deps.backend);
   const dayMs = seconds('STRATUS_LIFECYCLE_DAY_SECONDS', 86_400) * 1000;
   const intervalMs =
@@ -38,7 +38,7 @@ export function lifecycleFeature(deps: ServiceDeps, env: S3Env) {
   /** One sweep at a time; a trigger during a sweep waits for the next one. */
   const runSweep = async (aheadMs = 0): Promise<SweepReport> => {
     while (running) await running.catch(() => {});
-    running = sweep(env, store, deps.app.now().getTime() + aheadMs, dayMs);
+    running = sweep(env, store, deps.app.now().getTime() + aheadMs, dayMs, isProtected);
     try {
       return await running;
     } finally {

@@ -9,6 +9,14 @@ import type { BucketRecord, VersionRecord } from '../store/repository.ts';
 import type { LifecycleStore } from './store.ts';
 import { needsTags, ruleMatches, rulePrefix, type StoredRule } from './rules.ts';
 
+/** True when a version must not be removed (Object Lock). */
+export type ProtectedCheck = (
+  bucket: string,
+  key: string,
+  versionId: string,
+  now: number,
+) => Promise<boolean>;
+
 export interface SweepReport {
   expired: number;
   deleteMarkersCreated: number;
@@ -80,6 +88,7 @@ async function sweepVersions(
   now: number,
   dayMs: number,
   out: SweepReport,
+  isProtected?: ProtectedCheck,
 ) {
   const nve = r.NoncurrentVersionExpiration;
   const edm = r.Expiration?.ExpiredObjectDeleteMarker === true;
@@ -128,6 +137,7 @@ async function sweepVersions(
   }
   finish();
   for (const v of doomed) {
+    if (isProtected && (await isProtected(b.name, v.key, v.versionId, now))) continue;
     const d = await env.repo.deleteVersion(b.name, v.key, v.versionId);
     env.free(d.freed);
     if (!d.removed) continue;
@@ -173,6 +183,7 @@ export async function sweep(
   store: LifecycleStore,
   now: number,
   dayMs: number,
+  isProtected?: ProtectedCheck,
 ): Promise<SweepReport> {
   const out = emptyReport();
   for (const c of await store.all()) {
@@ -181,7 +192,7 @@ export async function sweep(
     for (const r of c.value.rules) {
       if (r.Status !== 'Enabled') continue;
       await expireCurrent(env, b, r, now, dayMs, out);
-      if (b.versioning) await sweepVersions(env, b, r, now, dayMs, out);
+      if (b.versioning) await sweepVersions(env, b, r, now, dayMs, out, isProtected);
       await abortUploads(env, b, r, now, dayMs, out);
     }
   }
