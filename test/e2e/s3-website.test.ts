@@ -367,3 +367,36 @@ out([a.status_code, a.text, b.status_code, b.text])
   );
   assert.deepEqual(r, [200, 'welcome', 404, 'not here']);
 });
+
+test('--s3-website-hosts replaces the website host suffixes', async () => {
+  const custom = await startTestServer(['--s3-website-hosts', 'web.test']);
+  try {
+    const c = clientsFor(custom).s3;
+    const bucket = await createBucket(c, unique('custom'));
+    await c.send(
+      new PutBucketWebsiteCommand({
+        Bucket: bucket,
+        WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } },
+      }),
+    );
+    const p = new URL(custom.endpoint).port;
+    const ask = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: p, method: 'GET', path: '/', headers: { host } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(`${res.statusCode} ${res.headers['content-type']}`));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    // The website handler answers (403 HTML: private bucket) for the configured suffix only.
+    assert.equal(await ask(`${bucket}.s3-website.web.test:${p}`), '403 text/html; charset=utf-8');
+    // The default suffix is now the REST API's (XML), not a website.
+    assert.match(await ask(`${bucket}.s3-website.localhost:${p}`), /xml/);
+  } finally {
+    await custom.stop();
+  }
+});
