@@ -9,6 +9,7 @@ import {
   CreateBucketCommand,
   PutObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   DeleteObjectCommand,
   PutBucketVersioningCommand,
   ListObjectVersionsCommand,
@@ -300,4 +301,23 @@ out({"got": got, "bad": bad})
   ]);
   assert.equal(r.bad.error, 'InvalidRequest');
   assert.equal(r.bad.message, 'At least one action needs to be specified in a rule');
+});
+
+test('x-amz-expiration on writes and reads of objects an Expiration rule covers', async () => {
+  const b = 'lc-header';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  await put(b, [{ ID: 'short', Status: 'Enabled', Filter: { Prefix: 'tmp/' }, Expiration: { Days: 2 } }]);
+  const w = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'tmp/x', Body: 'x' }));
+  const m = /^expiry-date="([^"]+)", rule-id="short"$/.exec(w.Expiration ?? '');
+  assert.ok(m, `got ${w.Expiration}`);
+  const at = new Date(m[1]!);
+  // Two days after creation, rounded up to the next midnight UTC.
+  assert.equal(at.getUTCHours(), 0);
+  assert.ok(
+    at.getTime() > Date.now() + 2 * 86_400_000 - 60_000 && at.getTime() <= Date.now() + 3 * 86_400_000,
+  );
+  const h = await s3.send(new HeadObjectCommand({ Bucket: b, Key: 'tmp/x' }));
+  assert.equal(h.Expiration, w.Expiration);
+  const other = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'keep', Body: 'x' }));
+  assert.equal(other.Expiration, undefined);
 });

@@ -57,5 +57,6 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     ...features.handlers,
   };
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
+  Object.assign(handlers, lifecycle.wrap({ ...handlers }));
   return { handlers, authz: features.authz(s3Authz(env)), close: lifecycle.close };
 }

@@ -18,6 +18,7 @@ import type {
 } from '../../../generated/s3/types.ts';
 import type { S3Env } from '../env.ts';
 import { openLifecycleStore } from './store.ts';
+import { expirationHeaders } from './expiration.ts';
 import { ruleOutput, validateRules } from './rules.ts';
 import { sweep, type ProtectedCheck, type SweepReport } from './sweeper.ts';
 
@@ -110,6 +111,8 @@ export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: Pr
 
   return {
     handlers,
+    /** Adds x-amz-expiration to the object operations of these (final) handlers. */
+    wrap: (base: ServiceHandlers) => expirationHeaders(env, store, dayMs, base),
     route,
     close: async () => {
       clearInterval(timer);

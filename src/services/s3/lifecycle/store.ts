@@ -35,19 +35,28 @@ interface Row {
 }
 
 class SqliteLifecycleStore implements LifecycleStore {
+  /** Read on object reads and writes (x-amz-expiration): cached; one server per data dir writes. */
+  private readonly cache = new Map<string, { createdAt: number; value: StoredLifecycle } | null>();
+
   constructor(private readonly db: SqliteDatabase) {
     db.migrate('s3-lifecycle', MIGRATIONS);
   }
 
   async get(bucket: BucketRecord) {
-    const r = this.db
-      .statement<[string], Row>('SELECT * FROM s3_lifecycle WHERE bucket = ?')
-      .get(bucket.name);
-    if (!r || r.bucket_created_at !== bucket.createdAt) return undefined;
-    return JSON.parse(r.value) as StoredLifecycle;
+    let hit = this.cache.get(bucket.name);
+    if (hit === undefined) {
+      const r = this.db
+        .statement<[string], Row>('SELECT * FROM s3_lifecycle WHERE bucket = ?')
+        .get(bucket.name);
+      hit = r ? { createdAt: r.bucket_created_at, value: JSON.parse(r.value) as StoredLifecycle } : null;
+      if (this.cache.size > 20_000) this.cache.clear();
+      this.cache.set(bucket.name, hit);
+    }
+    return hit && hit.createdAt === bucket.createdAt ? hit.value : undefined;
   }
 
   async put(bucket: BucketRecord, value: StoredLifecycle | undefined) {
+    this.cache.delete(bucket.name);
     if (value === undefined) {
       this.db.statement('DELETE FROM s3_lifecycle WHERE bucket = ?').run(bucket.name);
       return;

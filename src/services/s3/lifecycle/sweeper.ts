@@ -7,6 +7,7 @@
 import type { S3Env } from '../env.ts';
 import type { BucketRecord, VersionRecord } from '../store/repository.ts';
 import type { LifecycleStore } from './store.ts';
+import { expiryOf } from './expiration.ts';
 import { needsTags, ruleMatches, rulePrefix, type StoredRule } from './rules.ts';
 
 /** True when a version must not be removed (Object Lock). */
@@ -35,10 +36,8 @@ const emptyReport = (): SweepReport => ({
 
 /** When a current object falls due under a rule's Expiration (Days or Date); undefined: never. */
 export function expirationDue(r: StoredRule, lastModified: number, dayMs: number): number | undefined {
-  const e = r.Expiration;
-  if (e?.Days !== undefined) return lastModified + e.Days * dayMs;
-  if (e?.Date !== undefined) return Date.parse(e.Date);
-  return undefined;
+  // The same date x-amz-expiration announces.
+  return expiryOf(r.Expiration?.Days, r.Expiration?.Date, lastModified, dayMs);
 }
 
 async function expireCurrent(
