@@ -98,7 +98,7 @@ export function aclHandlers(env: S3Env) {
 
     async GetObjectAcl(input: GetObjectAclRequest, _ctx: HandlerContext): Promise<GetObjectAclOutput> {
       const b = await env.bucket(input.Bucket);
-      const o = await env.object(input.Bucket, input.Key);
+      const o = await env.object(input.Bucket, input.Key, input.VersionId);
       const owner = await env.owner(aclsDisabled(b) ? b.accountId : o.owner);
       return { Owner: owner, Grants: grantsOf(owner, aclsDisabled(b) ? undefined : o.attrs.acl) };
     },

@@ -32,7 +32,7 @@ export function attributesHandlers(env: S3Env) {
           ArgumentName: 'x-amz-object-attributes',
         });
       }
-      const o = await env.object(input.Bucket, input.Key);
+      const o = await env.object(input.Bucket, input.Key, input.VersionId);
       const out: GetObjectAttributesOutput = { LastModified: new Date(o.lastModified) };
       if (wanted.has('ETag')) out.ETag = o.etag.replace(/^"(.*)"$/, '$1');
       if (wanted.has('Checksum') && o.attrs.checksum)

@@ -33,7 +33,7 @@ export function taggingHandlers(env: S3Env) {
       input: GetObjectTaggingRequest,
       _ctx: HandlerContext,
     ): Promise<GetObjectTaggingOutput> {
-      const o = await env.object(input.Bucket, input.Key);
+      const o = await env.object(input.Bucket, input.Key, input.VersionId);
       return { TagSet: o.tags ?? [] };
     },
 
