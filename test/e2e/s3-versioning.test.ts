@@ -22,8 +22,12 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCommand,
   CompleteMultipartUploadCommand,
+  GetObjectTaggingCommand,
+  GetObjectAttributesCommand,
+  GetObjectAclCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { python } from '../support/clients.ts';
 
 let server: TestServer;
 let s3: S3Client;
@@ -320,4 +324,61 @@ test('an unversioned bucket reports no version ids', async () => {
   assert.equal(del.DeleteMarker, undefined);
   const list = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
   assert.equal(list.Versions, undefined);
+});
+
+test('tagging, attributes and ACL reads of an older version', async () => {
+  const b = 'ver-subresources';
+  await versionedBucket(b);
+  const v1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'first', Tagging: 'v=1' }));
+  await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'second!', Tagging: 'v=2' }));
+  const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
+  assert.deepEqual(tags.TagSet, [{ Key: 'v', Value: '1' }]);
+  const attrs = await s3.send(
+    new GetObjectAttributesCommand({
+      Bucket: b,
+      Key: 'k',
+      VersionId: v1.VersionId,
+      ObjectAttributes: ['ObjectSize'],
+    }),
+  );
+  assert.equal(attrs.ObjectSize, 5);
+  const acl = await s3.send(new GetObjectAclCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
+  assert.ok(acl.Owner?.ID);
+  const missing = await errorOf(
+    s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: 'B'.repeat(32) })),
+  );
+  assert.equal(missing.name, 'NoSuchVersion');
+});
+
+test('boto3: versioned bucket flow (put twice, delete marker, list versions, read old version)', async () => {
+  const r = await python(
+    `
+s3 = client("s3")
+s3.create_bucket(Bucket="ver-boto3")
+s3.put_bucket_versioning(Bucket="ver-boto3", VersioningConfiguration={"Status": "Enabled"})
+v1 = s3.put_object(Bucket="ver-boto3", Key="k", Body=b"one")["VersionId"]
+v2 = s3.put_object(Bucket="ver-boto3", Key="k", Body=b"two")["VersionId"]
+d = s3.delete_object(Bucket="ver-boto3", Key="k")
+gone = call(s3.get_object, Bucket="ver-boto3", Key="k")
+old = s3.get_object(Bucket="ver-boto3", Key="k", VersionId=v1)["Body"].read().decode()
+lv = s3.list_object_versions(Bucket="ver-boto3")
+mfa = call(s3.put_bucket_versioning, Bucket="ver-boto3", VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
+out({"v1": v1, "v2": v2, "marker": d.get("DeleteMarker"), "gone": gone, "old": old,
+     "versions": [[v["VersionId"], v["IsLatest"]] for v in lv["Versions"]],
+     "markers": [[m["VersionId"], m["IsLatest"]] for m in lv["DeleteMarkers"]], "mfa": mfa,
+     "status": s3.get_bucket_versioning(Bucket="ver-boto3").get("Status")})
+`,
+    server.env(),
+  );
+  assert.equal(r.marker, true);
+  assert.equal(r.gone.error, 'NoSuchKey');
+  assert.equal(r.old, 'one');
+  assert.deepEqual(r.versions, [
+    [r.v2, false],
+    [r.v1, false],
+  ]);
+  assert.equal(r.markers.length, 1);
+  assert.equal(r.markers[0][1], true);
+  assert.equal(r.mfa.error, 'InvalidRequest');
+  assert.equal(r.status, 'Enabled');
 });
