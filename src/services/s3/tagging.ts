@@ -17,6 +17,17 @@ import { checkTags } from './validation.ts';
 import type { Tag } from './store/repository.ts';
 
 export function taggingHandlers(env: S3Env) {
+  /** Tagging of one version: it must exist and not be a delete marker (env.object checks). */
+  async function setVersionTags(
+    input: { Bucket: string; Key: string; VersionId?: string },
+    tags: Tag[] | undefined,
+  ): Promise<{ VersionId: string }> {
+    const o = await env.object(input.Bucket, input.Key, input.VersionId);
+    const id = o.versionId ?? 'null';
+    await env.repo.setVersionTags(input.Bucket, input.Key, id, tags);
+    return { VersionId: id };
+  }
+
   return {
     async PutObjectTagging(
       input: PutObjectTaggingRequest,
@@ -24,6 +35,7 @@ export function taggingHandlers(env: S3Env) {
     ): Promise<PutObjectTaggingOutput> {
       await env.bucket(input.Bucket);
       const tags = checkTags((input.Tagging?.TagSet ?? []) as Tag[], 'object');
+      if (input.VersionId !== undefined) return setVersionTags(input, tags);
       if (!(await env.repo.setObjectTags(input.Bucket, input.Key, tags)))
         throw new NoSuchKey(undefined, { Key: input.Key });
       return {};
@@ -42,6 +54,7 @@ export function taggingHandlers(env: S3Env) {
       _ctx: HandlerContext,
     ): Promise<DeleteObjectTaggingOutput> {
       await env.bucket(input.Bucket);
+      if (input.VersionId !== undefined) return setVersionTags(input, undefined);
       if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined)))
         throw new NoSuchKey(undefined, { Key: input.Key });
       return {};

@@ -225,6 +225,8 @@ export interface S3Repository {
     owner: string,
     lastModified: number,
   ): Promise<{ versionId: string; freed: string[] }>;
+  /** Tags of one version (current or noncurrent); false when there is no such object version. */
+  setVersionTags(bucket: string, key: string, versionId: string, tags: Tag[] | undefined): Promise<boolean>;
   /** ListObjectVersions: keys in order, each key's versions newest first; seeks like listObjects. */
   listVersions(bucket: string, q: VersionQuery): Promise<VersionPage>;
 

@@ -218,6 +218,17 @@ export class SqliteVersions {
     return { removed: found, freed: found.blobId ? [found.blobId] : [] };
   }
 
+  setTags(bucket: string, key: string, versionId: string, tags: string | null): boolean {
+    const c = this.s<[string | null, string, string, string], unknown>(
+      "UPDATE s3_objects SET tags = ? WHERE bucket = ? AND key = ? AND COALESCE(version_id, 'null') = ?",
+    ).run(tags, bucket, key, versionId);
+    if (c.changes > 0) return true;
+    const v = this.s<[string | null, string, string, string], unknown>(
+      'UPDATE s3_versions SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0',
+    ).run(tags, bucket, key, versionId);
+    return v.changes > 0;
+  }
+
   hasVersions(bucket: string): boolean {
     return !!this.s<[string], { key: string }>('SELECT key FROM s3_versions WHERE bucket = ? LIMIT 1').get(
       bucket,

@@ -618,6 +618,10 @@ export class SqliteS3Repository implements S3Repository {
     });
   }
 
+  async setVersionTags(bucket: string, key: string, versionId: string, tags: Tag[] | undefined) {
+    return this.versions.setTags(bucket, key, versionId, tags && tags.length ? JSON.stringify(tags) : null);
+  }
+
   async listVersions(bucket: string, q: VersionQuery) {
     return this.versions.listVersions(bucket, q);
   }
