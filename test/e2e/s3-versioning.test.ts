@@ -23,6 +23,8 @@ import {
   UploadPartCommand,
   CompleteMultipartUploadCommand,
   GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  DeleteObjectTaggingCommand,
   GetObjectAttributesCommand,
   GetObjectAclCommand,
 } from '@aws-sdk/client-s3';
@@ -344,6 +346,27 @@ test('tagging, attributes and ACL reads of an older version', async () => {
   assert.equal(attrs.ObjectSize, 5);
   const acl = await s3.send(new GetObjectAclCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
   assert.ok(acl.Owner?.ID);
+  // Tagging one version leaves the others alone.
+  await s3.send(
+    new PutObjectTaggingCommand({
+      Bucket: b,
+      Key: 'k',
+      VersionId: v1.VersionId,
+      Tagging: { TagSet: [{ Key: 'v', Value: 'old' }] },
+    }),
+  );
+  const retagged = await s3.send(
+    new GetObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }),
+  );
+  assert.deepEqual(retagged.TagSet, [{ Key: 'v', Value: 'old' }]);
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'k' }))).TagSet, [
+    { Key: 'v', Value: '2' },
+  ]);
+  await s3.send(new DeleteObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
+  assert.deepEqual(
+    (await s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }))).TagSet,
+    [],
+  );
   const missing = await errorOf(
     s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'k', VersionId: 'B'.repeat(32) })),
   );
