@@ -92,14 +92,15 @@ export function s3Authz(env: S3Env): AuthzMapper {
         's3:x-amz-acl': h['x-amz-acl'],
         's3:LocationConstraint': input.CreateBucketConfiguration?.LocationConstraint,
       };
-      return [
-        {
-          action: 's3:CreateBucket',
-          resource: `arn:aws:s3:::${bucket}`,
-          context,
-          resourceAccountId: ctx.accountId,
-        },
-      ];
+      const create = { resource: `arn:aws:s3:::${bucket}`, context, resourceAccountId: ctx.accountId };
+      // A bucket created with Object Lock also needs the lock and versioning permissions.
+      const lock = input.ObjectLockEnabledForBucket
+        ? [
+            { action: 's3:PutBucketObjectLockConfiguration', ...create },
+            { action: 's3:PutBucketVersioning', ...create },
+          ]
+        : [];
+      return [{ action: 's3:CreateBucket', ...create }, ...lock];
     }
     const own = await owned(bucket, ctx);
     // x-amz-expected-bucket-owner: a bucket of another account is refused before anything else.
