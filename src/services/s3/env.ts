@@ -51,8 +51,8 @@ export class S3Env {
    * The current object, or a given version. Versioned buckets report the null version as
    * 'null'; a delete marker answers as S3 does (404 with x-amz-delete-marker, or 405 by id).
    */
-  async object(bucket: string, key: string, versionId?: string): Promise<ObjectRecord> {
-    if (versionId !== undefined) return this.version(bucket, key, versionId);
+  async object(bucket: string, key: string, versionId?: string, method = 'GET'): Promise<ObjectRecord> {
+    if (versionId !== undefined) return this.version(bucket, key, versionId, method);
     const o = await this.repo.getObject(bucket, key);
     if (!o) {
       const b = await this.bucket(bucket);
@@ -68,7 +68,12 @@ export class S3Env {
     return o;
   }
 
-  private async version(bucket: string, key: string, versionId: string): Promise<ObjectRecord> {
+  private async version(
+    bucket: string,
+    key: string,
+    versionId: string,
+    method: string,
+  ): Promise<ObjectRecord> {
     await this.bucket(bucket);
     const v = await this.repo.getVersion(bucket, key, versionId);
     if (!v) {
@@ -82,7 +87,7 @@ export class S3Env {
     if (v.deleteMarker) {
       throw new MethodNotAllowed(
         'The specified method is not allowed against this resource.',
-        { Method: 'GET', ResourceType: 'DeleteMarker' },
+        { Method: method, ResourceType: 'DeleteMarker' },
         {
           'x-amz-delete-marker': 'true',
           'x-amz-version-id': v.versionId,

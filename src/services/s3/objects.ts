@@ -64,7 +64,7 @@ async function planRead(
   input: GetObjectRequest | HeadObjectRequest,
   withTags: boolean,
 ): Promise<ReadPlan> {
-  const o = await env.object(input.Bucket, input.Key, input.VersionId);
+  const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD');
   checkReadConditions(input, o);
   const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
   let range: ByteRange | undefined;
