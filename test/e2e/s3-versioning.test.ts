@@ -124,6 +124,11 @@ test('versions, delete markers, reads and deletes by version id', async () => {
   );
   assert.equal(byMarker.status, 405);
   assert.equal(byMarker.name, 'MethodNotAllowed');
+  const headMarker = await errorOf(
+    s3.send(new HeadObjectCommand({ Bucket: b, Key: 'k', VersionId: del.VersionId })),
+  );
+  assert.equal(headMarker.status, 405);
+  assert.equal(headMarker.raw.$response?.headers?.['x-amz-delete-marker'], 'true');
   // Old versions stay readable; the listing hides the key.
   assert.equal(await text(b, 'k', v2.VersionId), 'two');
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: b }));
