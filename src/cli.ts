@@ -51,7 +51,10 @@ export function parseCli(argv: readonly string[], env: Env = process.env): CliCo
   if (first !== undefined && argv[first] === 'images') return parseImages(argv, first, env);
   // `events` takes its own filter flags (src/audit/cli-events.ts).
   if (first !== undefined && argv[first] === 'events') {
-    const { flags, positionals } = splitArgs([...argv.slice(0, first), ...argv.slice(first + 1)], EVENTS_FLAGS);
+    const { flags, positionals } = splitArgs(
+      [...argv.slice(0, first), ...argv.slice(first + 1)],
+      EVENTS_FLAGS,
+    );
     if (positionals.length) throw new ConfigError(`Unexpected argument: ${positionals[0]}`);
     return { command: 'events', flags, config: configFromFlags(flags, env) };
   }

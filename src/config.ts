@@ -175,7 +175,12 @@ export function configFromFlags(
   const machines = pick('machines', 'STRATUS_MACHINES');
   const region = pick('region', 'STRATUS_REGION');
   const hostList = (v: [string, string] | undefined) =>
-    v ? v[0].split(',').map((h) => h.trim().toLowerCase().replace(/^\.+/, '')).filter(Boolean) : undefined;
+    v
+      ? v[0]
+          .split(',')
+          .map((h) => h.trim().toLowerCase().replace(/^\.+/, ''))
+          .filter(Boolean)
+      : undefined;
   const s3Hosts = hostList(pick('s3-hosts', 'STRATUS_S3_HOSTS'));
   const s3WebsiteHosts = hostList(pick('s3-website-hosts', 'STRATUS_S3_WEBSITE_HOSTS'));
 

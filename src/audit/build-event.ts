@@ -13,7 +13,12 @@ import type { AuditRecord, CloudTrailEvent, UserIdentity } from './types.ts';
 
 export const EVENT_VERSION = '1.11';
 
-const DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess']);
+const DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+]);
 
 /** The operation's name even when it was not resolved (an unknown Action still has a name). */
 export function operationName(ctx: RequestContext): string | undefined {
@@ -42,7 +47,11 @@ function s3AdditionalData(ctx: RequestContext): Record<string, unknown> {
  * account is assumed or another account's bucket is used (CloudTrail logs cross-account calls
  * in both accounts, with a shared id).
  */
-export function buildRecords(ctx: RequestContext, principal: Principal | undefined, ownerAccountId?: string): AuditRecord[] {
+export function buildRecords(
+  ctx: RequestContext,
+  principal: Principal | undefined,
+  ownerAccountId?: string,
+): AuditRecord[] {
   const record = buildRecord(ctx, principal, ownerAccountId);
   if (!record) return [];
   // The other account: the assumed role's, or the bucket's owner.
@@ -75,7 +84,11 @@ function withShared(e: CloudTrailEvent, shared: string): CloudTrailEvent {
  * request carried when authentication failed before setting ctx.principal; `ownerAccountId`
  * the resource owner's account, for callers without one (anonymous S3 requests).
  */
-export function buildRecord(ctx: RequestContext, principal: Principal | undefined, ownerAccountId?: string): AuditRecord | undefined {
+export function buildRecord(
+  ctx: RequestContext,
+  principal: Principal | undefined,
+  ownerAccountId?: string,
+): AuditRecord | undefined {
   const service = ctx.service;
   const name = operationName(ctx);
   if (!service || !name) return undefined;
@@ -83,8 +96,10 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   let identity: UserIdentity;
   let username = principal ? lookupUsername(principal) : undefined;
   if (principal) identity = userIdentity(principal);
-  else identity = { type: 'Unknown', principalId: '', accountId: '', ...(accessKeyId ? { accessKeyId } : {}) };
-  if (principal && !identity.accessKeyId && accessKeyId && principal.type !== 'Anonymous') identity.accessKeyId = accessKeyId;
+  else
+    identity = { type: 'Unknown', principalId: '', accountId: '', ...(accessKeyId ? { accessKeyId } : {}) };
+  if (principal && !identity.accessKeyId && accessKeyId && principal.type !== 'Anonymous')
+    identity.accessKeyId = accessKeyId;
   // Anonymous calls belong to the resource's owner (the bucket's account), when known.
   let accountId = principal && principal.type !== 'Anonymous' ? principal.accountId : (ownerAccountId ?? '');
   const federated = service === 'sts' && !accountId ? federatedIdentity(name, ctx.output) : undefined;
@@ -99,7 +114,8 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
   const input = ctx.input;
   const error = ctx.error;
   const status = ctx.response?.status ?? 500;
-  const errorCode = error?.code ?? (status >= 400 ? (service === 's3' ? 'InternalError' : 'InternalFailure') : undefined);
+  const errorCode =
+    error?.code ?? (status >= 400 ? (service === 's3' ? 'InternalError' : 'InternalFailure') : undefined);
 
   let requestParameters: Record<string, unknown> | null;
   let responseElements: Record<string, unknown> | null = null;
@@ -129,7 +145,9 @@ export function buildRecord(ctx: RequestContext, principal: Principal | undefine
     awsRegion: service === 'iam' ? 'us-east-1' : ctx.region,
     sourceIPAddress: ctx.facts.sourceIp,
     userAgent: ctx.facts.userAgent,
-    ...(errorCode ? { errorCode, errorMessage: error?.message ?? 'We encountered an internal error. Please try again.' } : {}),
+    ...(errorCode
+      ? { errorCode, errorMessage: error?.message ?? 'We encountered an internal error. Please try again.' }
+      : {}),
     requestParameters,
     responseElements,
     ...(service === 's3' ? { additionalEventData: s3AdditionalData(ctx) } : {}),

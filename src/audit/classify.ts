@@ -86,7 +86,8 @@ export function recordResources(
     const out: EventResource[] = [];
     const key = str(input.Key);
     if (key !== undefined) out.push({ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${key}` });
-    else if (LISTINGS.has(operation)) out.push({ type: 'AWS::S3::Object', ARNPrefix: `arn:aws:s3:::${bucket}/${str(input.Prefix) ?? ''}` });
+    else if (LISTINGS.has(operation))
+      out.push({ type: 'AWS::S3::Object', ARNPrefix: `arn:aws:s3:::${bucket}/${str(input.Prefix) ?? ''}` });
     out.push({ accountId, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` });
     return out;
   }
@@ -126,16 +127,25 @@ const NAMED: Record<string, Record<string, string>> = {
     VolumeId: 'AWS::EC2::Volume',
     AllocationId: 'AWS::EC2::EIP',
   },
-  cloudtrail: { Name: 'AWS::CloudTrail::Trail', TrailName: 'AWS::CloudTrail::Trail', ResourceId: 'AWS::CloudTrail::Trail' },
+  cloudtrail: {
+    Name: 'AWS::CloudTrail::Trail',
+    TrailName: 'AWS::CloudTrail::Trail',
+    ResourceId: 'AWS::CloudTrail::Trail',
+  },
 };
 
 function addNamed(out: LookupResource[], type: string, v: unknown): void {
   if (Array.isArray(v)) for (const x of v) addNamed(out, type, x);
-  else if (typeof v === 'string' && v && !out.some((r) => r.type === type && r.name === v)) out.push({ type, name: v });
+  else if (typeof v === 'string' && v && !out.some((r) => r.type === type && r.name === v))
+    out.push({ type, name: v });
 }
 
 /** LookupEvents' Resources: what the call names (and creates: new keys, instances, policies). */
-export function lookupResources(service: string, input: Record<string, unknown> | undefined, output: unknown): LookupResource[] {
+export function lookupResources(
+  service: string,
+  input: Record<string, unknown> | undefined,
+  output: unknown,
+): LookupResource[] {
   const out: LookupResource[] = [];
   const names = NAMED[service];
   if (names && input) for (const [member, type] of Object.entries(names)) addNamed(out, type, input[member]);

@@ -110,7 +110,8 @@ export async function runEvents(
   const now = options.now ?? (() => new Date());
   const limitText = flags.get('limit');
   const limit = typeof limitText === 'string' ? Number(limitText) : 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new ConfigError(`Invalid --limit: ${String(limitText)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    throw new ConfigError(`Invalid --limit: ${String(limitText)}`);
   const filter = eventsQuery(flags, now());
   const json = flags.has('json');
   const print = (r: AuditRecord) => io.stdout((json ? JSON.stringify(r.event) : formatLine(r)) + '\n');
@@ -131,7 +132,13 @@ export async function runEvents(
       });
       let cursor: string | undefined;
       do {
-        const page = await repo.query({ ...filter, afterSeq: last, order: 'seq', limit: 500, ...(cursor ? { cursor } : {}) });
+        const page = await repo.query({
+          ...filter,
+          afterSeq: last,
+          order: 'seq',
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        });
         for (const r of page.records) {
           print(r);
           last = Math.max(last, r.seq ?? 0);

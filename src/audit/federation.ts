@@ -18,7 +18,10 @@ export function roleAccount(input: Record<string, unknown> | undefined): string 
   return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
-export function federatedIdentity(operation: string, output: unknown): { identity: UserIdentity; username?: string } | undefined {
+export function federatedIdentity(
+  operation: string,
+  output: unknown,
+): { identity: UserIdentity; username?: string } | undefined {
   const o = output as Out;
   if (operation === 'AssumeRoleWithSAML') {
     const subject = str(o?.Subject);

@@ -38,7 +38,13 @@ export function userIdentity(p: Principal): UserIdentity {
       };
       const ctx: SessionContext = {
         sessionIssuer: p.role
-          ? { type: 'Role', principalId: p.role.roleId, arn: p.role.arn, accountId: p.accountId, userName: p.role.name }
+          ? {
+              type: 'Role',
+              principalId: p.role.roleId,
+              arn: p.role.arn,
+              accountId: p.accountId,
+              userName: p.role.name,
+            }
           : {},
         webIdFederationData: {},
         attributes: attributes(p),
@@ -76,7 +82,8 @@ export function userIdentity(p: Principal): UserIdentity {
       };
       if (p.type === 'IAMUser' && p.userName) id.userName = p.userName;
       // GetSessionToken credentials of a user or root: a session without an issuer.
-      if (p.temporary) id.sessionContext = { sessionIssuer: {}, webIdFederationData: {}, attributes: attributes(p) };
+      if (p.temporary)
+        id.sessionContext = { sessionIssuer: {}, webIdFederationData: {}, attributes: attributes(p) };
       return id;
     }
   }
@@ -102,7 +109,11 @@ const SIGV4_CREDENTIAL = /Credential=([^/\s,]{1,128})\//;
 const SIGV2_HEADER = /^AWS ([^:\s]{1,128}):/;
 
 /** The access key id a request carried, when authentication failed before naming a principal. */
-export function requestAccessKeyId(headers: Record<string, string>, query: URLSearchParams, params?: URLSearchParams): string | undefined {
+export function requestAccessKeyId(
+  headers: Record<string, string>,
+  query: URLSearchParams,
+  params?: URLSearchParams,
+): string | undefined {
   const auth = headers.authorization;
   if (auth) return SIGV4_CREDENTIAL.exec(auth)?.[1] ?? SIGV2_HEADER.exec(auth)?.[1];
   const credential = query.get('X-Amz-Credential') ?? params?.get('X-Amz-Credential');

@@ -19,7 +19,11 @@ export function auditLogFor(backend: StoreBackend): AuditLog {
   return log;
 }
 
-export function installAuditRecorder(app: App, backend: StoreBackend, env: NodeJS.ProcessEnv = process.env): AuditLog {
+export function installAuditRecorder(
+  app: App,
+  backend: StoreBackend,
+  env: NodeJS.ProcessEnv = process.env,
+): AuditLog {
   const log = auditLogFor(backend);
   log.attach(app);
   if (env.STRATUS_AUDIT !== 'off') app.recorders.push(log.recorder);

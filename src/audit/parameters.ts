@@ -58,7 +58,12 @@ interface Walk {
 
 function convert(value: unknown, ref: ShapeRef | undefined, w: Walk): unknown {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return w.dates === 'java' ? javaDate(value) : w.dates === 'epoch' ? value.getTime() : value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (value instanceof Date)
+    return w.dates === 'java'
+      ? javaDate(value)
+      : w.dates === 'epoch'
+        ? value.getTime()
+        : value.toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (Buffer.isBuffer(value) || value instanceof Uint8Array || isStream(value)) return undefined;
   const shape = ref && w.model ? w.model.shapes[ref.shape] : undefined;
   if (shape?.sensitive) return w.mode === 'request' ? HIDDEN : undefined;
@@ -79,7 +84,11 @@ function convert(value: unknown, ref: ShapeRef | undefined, w: Walk): unknown {
   return convertMembers(value as Record<string, unknown>, shape?.members, w);
 }
 
-function convertMembers(value: Record<string, unknown>, members: Record<string, ShapeRef> | undefined, w: Walk): Record<string, unknown> {
+function convertMembers(
+  value: Record<string, unknown>,
+  members: Record<string, ShapeRef> | undefined,
+  w: Walk,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(value)) {
     const lower = name.toLowerCase();
@@ -113,13 +122,19 @@ export function genericParameters(
   mode: Mode,
 ): Record<string, unknown> | null {
   if (!value || typeof value !== 'object') return null;
-  const w: Walk = { model, mode, dates: dateStyle(service), xmlNames: service === 'ec2' && mode === 'response' };
+  const w: Walk = {
+    model,
+    mode,
+    dates: dateStyle(service),
+    xmlNames: service === 'ec2' && mode === 'response',
+  };
   const members = shape && model ? model.shapes[shape.shape]?.members : undefined;
   return nonEmpty(convertMembers(value as Record<string, unknown>, members, w));
 }
 
 /** Query parameters that sign a presigned URL: credentials, never request parameters. */
-const PRESIGN = /^(x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token)|awsaccesskeyid|signature|expires)$/i;
+const PRESIGN =
+  /^(x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token)|awsaccesskeyid|signature|expires)$/i;
 
 /**
  * S3 requestParameters: bucketName, key, the query string as the request carried it (strings;
@@ -142,9 +157,11 @@ export function s3RequestParameters(
       const ref = s?.members?.[name];
       if (name === 'Bucket') out.bucketName = v;
       else if (name === 'Key') out.key = v;
-      else if (!query && ref?.location === 'querystring') out[ref.locationName ?? lowerFirst(name)] = convert(v, ref, w);
+      else if (!query && ref?.location === 'querystring')
+        out[ref.locationName ?? lowerFirst(name)] = convert(v, ref, w);
       // Payload structures keep S3's element names, as CloudTrail shows them.
-      else if (s?.payload === name && ref && model?.shapes[ref.shape]?.type === 'structure') out[name] = upperStructure(v);
+      else if (s?.payload === name && ref && model?.shapes[ref.shape]?.type === 'structure')
+        out[name] = upperStructure(v);
     }
   }
   if (query) for (const [k, v] of query) if (!PRESIGN.test(k) && out[k] === undefined) out[k] = v;
@@ -169,7 +186,8 @@ export function s3ResponseElements(output: unknown): Record<string, unknown> | n
   if (!output || typeof output !== 'object') return null;
   const o = output as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  if (typeof o.ServerSideEncryption === 'string') out['x-amz-server-side-encryption'] = o.ServerSideEncryption;
+  if (typeof o.ServerSideEncryption === 'string')
+    out['x-amz-server-side-encryption'] = o.ServerSideEncryption;
   if (typeof o.VersionId === 'string') out['x-amz-version-id'] = o.VersionId;
   return nonEmpty(out);
 }

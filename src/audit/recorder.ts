@@ -133,7 +133,10 @@ export class AuditLog {
     return this.repository.query(q);
   }
 
-  async histogram(q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>, bucketMs: number): Promise<AuditHistogramBucket[]> {
+  async histogram(
+    q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>,
+    bucketMs: number,
+  ): Promise<AuditHistogramBucket[]> {
     await this.flush();
     return this.repository.histogram(q, bucketMs);
   }

@@ -10,7 +10,10 @@ export interface AuditRepository {
   /** Records matching every given field. Throws InvalidCursorError for a cursor it did not issue. */
   query(q: AuditQuery): Promise<AuditPage>;
   /** Calls, failures and denials per time bucket of `bucketMs`, oldest first (empty buckets left out). */
-  histogram(q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>, bucketMs: number): Promise<AuditHistogramBucket[]>;
+  histogram(
+    q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>,
+    bucketMs: number,
+  ): Promise<AuditHistogramBucket[]>;
   /** The highest seq stored (0 when empty). */
   lastSeq(): Promise<number>;
 }

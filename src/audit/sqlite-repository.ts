@@ -206,7 +206,8 @@ export class SqliteAuditRepository implements AuditRepository {
         r.seq = Number(info.lastInsertRowid);
         // Resource filters serve the event history (management events); data events keep their
         // resources in the event itself, so a busy bucket does not flood the resource index.
-        if (e.managementEvent) for (const res of r.resources) insertResource.run(r.seq, r.accountId, res.type, res.name);
+        if (e.managementEvent)
+          for (const res of r.resources) insertResource.run(r.seq, r.accountId, res.type, res.name);
       }
     });
   }
@@ -220,7 +221,10 @@ export class SqliteAuditRepository implements AuditRepository {
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       if (bySeq) sql += ' AND seq > ?';
-      else sql += asc ? ' AND (event_time > ? OR (event_time = ? AND seq > ?))' : ' AND (event_time < ? OR (event_time = ? AND seq < ?))';
+      else
+        sql += asc
+          ? ' AND (event_time > ? OR (event_time = ? AND seq > ?))'
+          : ' AND (event_time < ? OR (event_time = ? AND seq < ?))';
       args.push(...(bySeq ? [c.s] : [c.t, c.t, c.s]));
     }
     const dir = asc ? 'ASC' : 'DESC';
@@ -245,7 +249,10 @@ export class SqliteAuditRepository implements AuditRepository {
     };
   }
 
-  async histogram(q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>, bucketMs: number): Promise<AuditHistogramBucket[]> {
+  async histogram(
+    q: Omit<AuditQuery, 'limit' | 'cursor' | 'order'>,
+    bucketMs: number,
+  ): Promise<AuditHistogramBucket[]> {
     const size = Math.max(1000, Math.trunc(bucketMs));
     const w = where(q);
     const rows = this.db
@@ -258,7 +265,9 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   async lastSeq(): Promise<number> {
-    return this.db.statement<[], { s: number | null }>('SELECT MAX(seq) AS s FROM audit_events').get()?.s ?? 0;
+    return (
+      this.db.statement<[], { s: number | null }>('SELECT MAX(seq) AS s FROM audit_events').get()?.s ?? 0
+    );
   }
 }
 

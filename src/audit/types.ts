@@ -19,7 +19,16 @@ export interface SessionContext {
 }
 
 export interface UserIdentity {
-  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'AWSAccount' | 'AWSService' | 'SAMLUser' | 'WebIdentityUser' | 'Unknown';
+  type:
+    | 'Root'
+    | 'IAMUser'
+    | 'AssumedRole'
+    | 'FederatedUser'
+    | 'AWSAccount'
+    | 'AWSService'
+    | 'SAMLUser'
+    | 'WebIdentityUser'
+    | 'Unknown';
   principalId?: string;
   arn?: string;
   accountId?: string;

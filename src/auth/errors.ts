@@ -7,7 +7,23 @@ import { AwsError } from '../errors.ts';
 
 export type AuthFamily = 's3' | 'ec2' | 'query' | 'json';
 
-const QUERY_SERVICES = new Set(['iam', 'sts', 'sns', 'sqs', 'rds', 'elasticloadbalancing', 'autoscaling', 'cloudformation', 'cloudwatch', 'monitoring', 'ses', 'email', 'redshift', 'elasticache', 'sdb']);
+const QUERY_SERVICES = new Set([
+  'iam',
+  'sts',
+  'sns',
+  'sqs',
+  'rds',
+  'elasticloadbalancing',
+  'autoscaling',
+  'cloudformation',
+  'cloudwatch',
+  'monitoring',
+  'ses',
+  'email',
+  'redshift',
+  'elasticache',
+  'sdb',
+]);
 
 /** Which error dialect a signing-scope service name speaks. */
 export function authFamily(service: string): AuthFamily {
@@ -37,7 +53,10 @@ export function isoSeconds(d: Date): string {
 
 /** 20130524T000000Z form. */
 export function amzDateOf(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export interface MismatchDetails {
@@ -51,9 +70,14 @@ export interface MismatchDetails {
 export const AuthErrors = {
   /** No credentials at all on a service that has no anonymous access. */
   missingAuthenticationToken(family: AuthFamily): AwsError {
-    if (family === 'json') return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    if (family === 'json')
+      return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
     if (family === 'ec2') {
-      return new AwsError('MissingAuthenticationToken', 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.', 401);
+      return new AwsError(
+        'MissingAuthenticationToken',
+        'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
+        401,
+      );
     }
     return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
   },
@@ -62,22 +86,44 @@ export const AuthErrors = {
   unknownAccessKey(family: AuthFamily, accessKeyId: string): AwsError {
     switch (family) {
       case 's3':
-        return new AwsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, {
-          AWSAccessKeyId: accessKeyId,
-        });
+        return new AwsError(
+          'InvalidAccessKeyId',
+          'The AWS Access Key Id you provided does not exist in our records.',
+          403,
+          {
+            AWSAccessKeyId: accessKeyId,
+          },
+        );
       case 'ec2':
-        return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+        return new AwsError(
+          'AuthFailure',
+          'AWS was not able to validate the provided access credentials',
+          401,
+        );
       case 'json':
-        return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+        return new AwsError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+          400,
+        );
       default:
-        return new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+        return new AwsError(
+          'InvalidClientTokenId',
+          'The security token included in the request is invalid.',
+          403,
+        );
     }
   },
 
   /** A session token that does not belong to the key (or one sent with a long-term key). */
   invalidToken(family: AuthFamily, token?: string): AwsError {
     if (family === 's3') {
-      return new AwsError('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400, token ? { 'Token-0': token } : {});
+      return new AwsError(
+        'InvalidToken',
+        'The provided token is malformed or otherwise invalid.',
+        400,
+        token ? { 'Token-0': token } : {},
+      );
     }
     return AuthErrors.unknownAccessKey(family, '');
   },
@@ -85,11 +131,20 @@ export const AuthErrors = {
   expiredToken(family: AuthFamily, token?: string): AwsError {
     switch (family) {
       case 's3':
-        return new AwsError('ExpiredToken', 'The provided token has expired.', 400, token ? { 'Token-0': token } : {});
+        return new AwsError(
+          'ExpiredToken',
+          'The provided token has expired.',
+          400,
+          token ? { 'Token-0': token } : {},
+        );
       case 'ec2':
         return new AwsError('RequestExpired', 'Request has expired.', 400);
       case 'json':
-        return new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+        return new AwsError(
+          'ExpiredTokenException',
+          'The security token included in the request is expired',
+          400,
+        );
       default:
         return new AwsError('ExpiredToken', 'The security token included in the request is expired', 403);
     }
@@ -111,7 +166,11 @@ export const AuthErrors = {
         return new AwsError('SignatureDoesNotMatch', SIG_MISMATCH_S3, 403, extra);
       }
       case 'ec2':
-        return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+        return new AwsError(
+          'AuthFailure',
+          'AWS was not able to validate the provided access credentials',
+          401,
+        );
       case 'json':
         return new AwsError('InvalidSignatureException', SIG_MISMATCH, 400);
       default:
@@ -134,11 +193,16 @@ export const AuthErrors = {
   requestTimeTooSkewed(family: AuthFamily, requestTime: string, requestDate: Date, now: Date): AwsError {
     const skewMs = 15 * 60 * 1000;
     if (family === 's3') {
-      return new AwsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
-        RequestTime: requestTime,
-        ServerTime: isoSeconds(now),
-        MaxAllowedSkewMilliseconds: String(skewMs),
-      });
+      return new AwsError(
+        'RequestTimeTooSkewed',
+        'The difference between the request time and the current time is too large.',
+        403,
+        {
+          RequestTime: requestTime,
+          ServerTime: isoSeconds(now),
+          MaxAllowedSkewMilliseconds: String(skewMs),
+        },
+      );
     }
     if (family === 'ec2') {
       return requestDate < now
@@ -185,18 +249,32 @@ export const AuthErrors = {
 
   /** S3: x-amz-* headers sent but not covered by the signature. */
   headersNotSigned(names: string[]): AwsError {
-    return new AwsError('AccessDenied', 'There were headers present in the request which were not signed', 403, {
-      HeadersNotSigned: names.join(', '),
-    });
+    return new AwsError(
+      'AccessDenied',
+      'There were headers present in the request which were not signed',
+      403,
+      {
+        HeadersNotSigned: names.join(', '),
+      },
+    );
   },
 
   /** Non-S3 services: structurally incomplete signature. */
   incompleteSignature(family: AuthFamily, message: string): AwsError {
-    return new AwsError(family === 'json' ? 'IncompleteSignatureException' : 'IncompleteSignature', message, 400);
+    return new AwsError(
+      family === 'json' ? 'IncompleteSignatureException' : 'IncompleteSignature',
+      message,
+      400,
+    );
   },
 
   s3HeaderMalformed(detail: string, extra: Record<string, string> = {}): AwsError {
-    return new AwsError('AuthorizationHeaderMalformed', `The authorization header is malformed; ${detail}`, 400, extra);
+    return new AwsError(
+      'AuthorizationHeaderMalformed',
+      `The authorization header is malformed; ${detail}`,
+      400,
+      extra,
+    );
   },
 
   s3QueryParametersError(message: string, extra: Record<string, string> = {}): AwsError {
@@ -216,7 +294,8 @@ export const AuthErrors = {
   },
 };
 
-export type CredentialProblem = 'unknown' | 'inactive' | 'expired' | 'token-missing' | 'token-mismatch' | 'token-unexpected';
+export type CredentialProblem =
+  'unknown' | 'inactive' | 'expired' | 'token-missing' | 'token-mismatch' | 'token-unexpected';
 
 /**
  * Names the error for a credential that cannot be used, the way the service in question does:

@@ -90,7 +90,8 @@ export function parseAmzDate(s: string): Date | undefined {
   const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   const d = new Date(t);
   // Reject 20130231 and the like, which Date.UTC would roll over.
-  if (d.getUTCDate() !== +m[3]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCHours() !== +m[4]!) return undefined;
+  if (d.getUTCDate() !== +m[3]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCHours() !== +m[4]!)
+    return undefined;
   return d;
 }
 
@@ -118,7 +119,10 @@ export function parseAuth(req: AuthRequest, opts: ParseOptions = {}): ParsedAuth
     for (const [k, v] of query) if (k === name) return v;
     return undefined;
   };
-  const hasV4Query = q('X-Amz-Algorithm') !== undefined || q('X-Amz-Credential') !== undefined || q('X-Amz-Signature') !== undefined;
+  const hasV4Query =
+    q('X-Amz-Algorithm') !== undefined ||
+    q('X-Amz-Credential') !== undefined ||
+    q('X-Amz-Signature') !== undefined;
   const hasV2Query = !hasV4Query && (q('AWSAccessKeyId') !== undefined || q('Signature') !== undefined);
   const hinted = opts.service ? authFamily(opts.service) : undefined;
 
@@ -137,7 +141,11 @@ export function parseAuth(req: AuthRequest, opts: ParseOptions = {}): ParsedAuth
   return { type: 'anonymous' };
 }
 
-function parseAuthorizationHeader(authz: string, req: AuthRequest, hinted: AuthFamily | undefined): ParsedAuth {
+function parseAuthorizationHeader(
+  authz: string,
+  req: AuthRequest,
+  hinted: AuthFamily | undefined,
+): ParsedAuth {
   const trimmed = authz.trim();
   if (trimmed.startsWith('AWS4-HMAC-SHA256 ') || trimmed === 'AWS4-HMAC-SHA256') {
     return parseV4Header(trimmed, authz, req, hinted);
@@ -148,25 +156,49 @@ function parseAuthorizationHeader(authz: string, req: AuthRequest, hinted: AuthF
     const colon = rest.lastIndexOf(':');
     if (colon <= 0 || colon === rest.length - 1) {
       if (family === 's3') {
-        throw AuthErrors.invalidArgument('AWS authorization header is invalid.  Expected AwsAccessKeyId:signature', 'Authorization', authz);
+        throw AuthErrors.invalidArgument(
+          'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature',
+          'Authorization',
+          authz,
+        );
       }
-      throw AuthErrors.incompleteSignature(family, `Authorization header requires 'Credential' parameter. Authorization=${authz}`);
+      throw AuthErrors.incompleteSignature(
+        family,
+        `Authorization header requires 'Credential' parameter. Authorization=${authz}`,
+      );
     }
     const sessionToken = header(req.headers, 'x-amz-security-token');
-    return { type: 'sigv2-header', accessKeyId: rest.slice(0, colon), signature: rest.slice(colon + 1), ...(sessionToken !== undefined ? { sessionToken } : {}) };
+    return {
+      type: 'sigv2-header',
+      accessKeyId: rest.slice(0, colon),
+      signature: rest.slice(colon + 1),
+      ...(sessionToken !== undefined ? { sessionToken } : {}),
+    };
   }
   const family = hinted ?? 'query';
-  if (family === 's3') throw AuthErrors.invalidArgument('Unsupported Authorization Type', 'Authorization', authz);
+  if (family === 's3')
+    throw AuthErrors.invalidArgument('Unsupported Authorization Type', 'Authorization', authz);
   throw v4HeaderIncomplete(family, authz, ['Credential', 'Signature', 'SignedHeaders'], false);
 }
 
-function v4HeaderIncomplete(family: AuthFamily, authz: string, missing: string[], missingDate: boolean): AwsError {
+function v4HeaderIncomplete(
+  family: AuthFamily,
+  authz: string,
+  missing: string[],
+  missingDate: boolean,
+): AwsError {
   const parts = missing.map((m) => `Authorization header requires '${m}' parameter.`);
-  if (missingDate) parts.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  if (missingDate)
+    parts.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   return AuthErrors.incompleteSignature(family, `${parts.join(' ')} Authorization=${authz}`);
 }
 
-function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted: AuthFamily | undefined): SigV4HeaderAuth {
+function parseV4Header(
+  trimmed: string,
+  authz: string,
+  req: AuthRequest,
+  hinted: AuthFamily | undefined,
+): SigV4HeaderAuth {
   const fields: Record<string, string> = {};
   const noEquals: string[] = [];
   for (const part of trimmed.slice('AWS4-HMAC-SHA256'.length).split(',')) {
@@ -199,7 +231,9 @@ function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted:
   if (!signedHeaders) missing.push('SignedHeaders');
   if (missing.length > 0) {
     if (family === 's3') {
-      throw AuthErrors.s3HeaderMalformed('the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+      throw AuthErrors.s3HeaderMalformed(
+        'the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+      );
     }
     throw v4HeaderIncomplete(family, authz, missing, amzDateHeader === undefined && dateHeader === undefined);
   }
@@ -219,7 +253,8 @@ function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted:
     requestTime = '';
   }
   if (!date) {
-    if (family === 's3') throw AuthErrors.s3AccessDenied('AWS authentication requires a valid Date or x-amz-date header');
+    if (family === 's3')
+      throw AuthErrors.s3AccessDenied('AWS authentication requires a valid Date or x-amz-date header');
     throw v4HeaderIncomplete(family, authz, [], true);
   }
   const sessionToken = header(req.headers, 'x-amz-security-token');
@@ -236,7 +271,11 @@ function parseV4Header(trimmed: string, authz: string, req: AuthRequest, hinted:
   };
 }
 
-function parseCredential(credential: string, family: AuthFamily, where: 'header' | 'query'): { accessKeyId: string; scope: CredentialScope } {
+function parseCredential(
+  credential: string,
+  family: AuthFamily,
+  where: 'header' | 'query',
+): { accessKeyId: string; scope: CredentialScope } {
   const parts = credential.split('/');
   const s3Malformed = (detail: string) =>
     where === 'header'
@@ -251,15 +290,30 @@ function parseCredential(credential: string, family: AuthFamily, where: 'header'
   }
   const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
   if (terminator !== 'aws4_request') {
-    if (family === 's3') throw s3Malformed(`incorrect terminal "${terminator}". This endpoint uses "aws4_request".`);
-    throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
+    if (family === 's3')
+      throw s3Malformed(`incorrect terminal "${terminator}". This endpoint uses "aws4_request".`);
+    throw AuthErrors.signatureMismatchScope(
+      family,
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `,
+    );
   }
   return { accessKeyId, scope: { date, region, service, terminator } };
 }
 
-const V4_QUERY_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'];
+const V4_QUERY_PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Signature',
+  'X-Amz-Date',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Expires',
+];
 
-function parseV4Query(q: (name: string) => string | undefined, _req: AuthRequest, hinted: AuthFamily | undefined): SigV4QueryAuth {
+function parseV4Query(
+  q: (name: string) => string | undefined,
+  _req: AuthRequest,
+  hinted: AuthFamily | undefined,
+): SigV4QueryAuth {
   const credential = q('X-Amz-Credential');
   const scopeService = credential?.split('/')[3];
   const family = hinted ?? (scopeService ? authFamily(scopeService) : 'query');
@@ -275,7 +329,8 @@ function parseV4Query(q: (name: string) => string | undefined, _req: AuthRequest
     }
     throw AuthErrors.incompleteSignature(
       family,
-      missing.map((p) => `AWS query-string parameters must include '${p}'.`).join(' ') + ' Re-examine the query-string parameters.',
+      missing.map((p) => `AWS query-string parameters must include '${p}'.`).join(' ') +
+        ' Re-examine the query-string parameters.',
     );
   }
   const algorithm = q('X-Amz-Algorithm')!;
@@ -287,11 +342,12 @@ function parseV4Query(q: (name: string) => string | undefined, _req: AuthRequest
   const requestTime = q('X-Amz-Date')!;
   const date = parseAmzDate(requestTime);
   if (!date) {
-    const msg = 'X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"';
+    const msg = "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"";
     throw isS3 ? AuthErrors.s3QueryParametersError(msg) : AuthErrors.incompleteSignature(family, msg);
   }
   const expiresRaw = q('X-Amz-Expires') ?? '900';
-  const bad = (msg: string) => (isS3 ? AuthErrors.s3QueryParametersError(msg) : AuthErrors.incompleteSignature(family, msg));
+  const bad = (msg: string) =>
+    isS3 ? AuthErrors.s3QueryParametersError(msg) : AuthErrors.incompleteSignature(family, msg);
   if (!/^-?\d+$/.test(expiresRaw)) throw bad('X-Amz-Expires should be a number');
   const expires = Number(expiresRaw);
   if (expires < 0) throw bad('X-Amz-Expires must be non-negative');
@@ -301,7 +357,9 @@ function parseV4Query(q: (name: string) => string | undefined, _req: AuthRequest
     type: 'sigv4-query',
     accessKeyId: scoped.accessKeyId,
     scope: scoped.scope,
-    signedHeaders: q('X-Amz-SignedHeaders')!.split(';').map((h) => h.trim().toLowerCase()),
+    signedHeaders: q('X-Amz-SignedHeaders')!
+      .split(';')
+      .map((h) => h.trim().toLowerCase()),
     signature: q('X-Amz-Signature')!,
     requestTime,
     date,
@@ -311,20 +369,35 @@ function parseV4Query(q: (name: string) => string | undefined, _req: AuthRequest
   };
 }
 
-function parseV2Query(q: (name: string) => string | undefined, hinted: AuthFamily | undefined): SigV2QueryAuth {
+function parseV2Query(
+  q: (name: string) => string | undefined,
+  hinted: AuthFamily | undefined,
+): SigV2QueryAuth {
   const family = hinted ?? 's3';
   const accessKeyId = q('AWSAccessKeyId');
   const signature = q('Signature');
   const expires = q('Expires');
   if (family !== 's3') {
-    throw AuthErrors.incompleteSignature(family, 'Signature Version 2 query authentication is not supported by this service.');
+    throw AuthErrors.incompleteSignature(
+      family,
+      'Signature Version 2 query authentication is not supported by this service.',
+    );
   }
   if (!accessKeyId || !signature || !expires) {
-    throw AuthErrors.s3AccessDenied('Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
+    throw AuthErrors.s3AccessDenied(
+      'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
+    );
   }
-  if (!/^\d+$/.test(expires)) throw AuthErrors.s3AccessDenied(`Invalid date (should be seconds since epoch): ${expires}`);
+  if (!/^\d+$/.test(expires))
+    throw AuthErrors.s3AccessDenied(`Invalid date (should be seconds since epoch): ${expires}`);
   const sessionToken = q('x-amz-security-token') ?? q('X-Amz-Security-Token');
-  return { type: 'sigv2-query', accessKeyId, signature, expires: Number(expires), ...(sessionToken !== undefined ? { sessionToken } : {}) };
+  return {
+    type: 'sigv2-query',
+    accessKeyId,
+    signature,
+    expires: Number(expires),
+    ...(sessionToken !== undefined ? { sessionToken } : {}),
+  };
 }
 
 /**
@@ -342,14 +415,24 @@ export function checkScope(parsed: ParsedAuth, expected: { service: string; regi
       inQuery
         ? AuthErrors.s3QueryParametersError(`Error parsing the X-Amz-Credential parameter; ${detail}`, extra)
         : AuthErrors.s3HeaderMalformed(detail, extra);
-    if (service !== expected.service) throw wrap(`incorrect service "${service}". This endpoint belongs to "${expected.service}".`);
-    if (region !== expected.region) throw wrap(`the region '${region}' is wrong; expecting '${expected.region}'`, { Region: expected.region });
+    if (service !== expected.service)
+      throw wrap(`incorrect service "${service}". This endpoint belongs to "${expected.service}".`);
+    if (region !== expected.region)
+      throw wrap(`the region '${region}' is wrong; expecting '${expected.region}'`, {
+        Region: expected.region,
+      });
     return;
   }
   if (service !== expected.service) {
-    throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped to correct service: '${expected.service}'. `);
+    throw AuthErrors.signatureMismatchScope(
+      family,
+      `Credential should be scoped to correct service: '${expected.service}'. `,
+    );
   }
   if (region !== expected.region) {
-    throw AuthErrors.signatureMismatchScope(family, `Credential should be scoped to a valid region, not '${region}'. `);
+    throw AuthErrors.signatureMismatchScope(
+      family,
+      `Credential should be scoped to a valid region, not '${region}'. `,
+    );
   }
 }

@@ -29,17 +29,31 @@ const MAX_PART_HEADERS = 8 * 1024;
 
 export const PostFormErrors = {
   notMultipart(): AwsError {
-    return new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
-      Condition: 'Bucket POST must be of the enclosure-type multipart/form-data',
-    });
+    return new AwsError(
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+      412,
+      {
+        Condition: 'Bucket POST must be of the enclosure-type multipart/form-data',
+      },
+    );
   },
   malformed(): AwsError {
-    return new AwsError('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', 400);
+    return new AwsError(
+      'MalformedPOSTRequest',
+      'The body of your POST request is not well-formed multipart/form-data.',
+      400,
+    );
   },
   tooLarge(): AwsError {
-    return new AwsError('MaxPostPreDataLengthExceededError', 'Your POST request fields preceeding the upload file was too large.', 400, {
-      MaxPostPreDataLength: String(MAX_PRE_DATA),
-    });
+    return new AwsError(
+      'MaxPostPreDataLengthExceededError',
+      'Your POST request fields preceeding the upload file was too large.',
+      400,
+      {
+        MaxPostPreDataLength: String(MAX_PRE_DATA),
+      },
+    );
   },
   noFile(): AwsError {
     return new AwsError('InvalidArgument', 'POST requires exactly one file upload per request.', 400, {
@@ -198,7 +212,11 @@ export function readPostForm(body: Readable, contentType: string | undefined): P
             // failure (before the consumer attaches) from being an uncaught 'error' event.
             file.on('error', () => {});
             resolved = true;
-            resolveForm({ fields, file: { stream: file, filename: headers.filename ?? '', contentType: headers.contentType }, done });
+            resolveForm({
+              fields,
+              file: { stream: file, filename: headers.filename ?? '', contentType: headers.contentType },
+              done,
+            });
           }
         }
       }

@@ -40,10 +40,16 @@ export interface PostAuthResult {
   lengthCheck: Transform;
 }
 
-const policyDenied = (detail: string) => new AwsError('AccessDenied', `Invalid according to Policy: ${detail}`, 403);
-const invalidPolicy = (detail: string) => new AwsError('InvalidPolicyDocument', `Invalid Policy: ${detail}`, 400);
+const policyDenied = (detail: string) =>
+  new AwsError('AccessDenied', `Invalid according to Policy: ${detail}`, 403);
+const invalidPolicy = (detail: string) =>
+  new AwsError('InvalidPolicyDocument', `Invalid Policy: ${detail}`, 400);
 const missingField = (name: string) =>
-  AuthErrors.invalidArgument(`Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, name, '');
+  AuthErrors.invalidArgument(
+    `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`,
+    name,
+    '',
+  );
 
 function lower(fields: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
@@ -71,7 +77,7 @@ export function parsePostPolicy(policyB64: string): PostPolicy {
   const { expiration, conditions } = doc as { expiration?: unknown; conditions?: unknown };
   if (typeof expiration !== 'string') throw invalidPolicy('Policy missing expiration.');
   const exp = Date.parse(expiration);
-  if (!Number.isFinite(exp)) throw invalidPolicy('Invalid \'expiration\' value: \'' + expiration + '\'');
+  if (!Number.isFinite(exp)) throw invalidPolicy("Invalid 'expiration' value: '" + expiration + "'");
   if (!Array.isArray(conditions)) throw invalidPolicy('Policy missing conditions.');
   const out: PostCondition[] = [];
   for (const c of conditions) {
@@ -83,15 +89,32 @@ export function parsePostPolicy(policyB64: string): PostPolicy {
         if (c.length !== 3 || !Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) {
           throw invalidPolicy(`Invalid content-length-range condition: ${JSON.stringify(c)}`);
         }
-        out.push({ op: 'content-length-range', min, max, source: `["content-length-range", ${min}, ${max}]` });
-      } else if ((op === 'eq' || op === 'starts-with') && c.length === 3 && typeof c[1] === 'string' && typeof c[2] === 'string' && c[1].startsWith('$')) {
-        out.push({ op, field: c[1].slice(1).toLowerCase(), value: c[2], source: `["${op}", "${c[1]}", "${c[2]}"]` });
+        out.push({
+          op: 'content-length-range',
+          min,
+          max,
+          source: `["content-length-range", ${min}, ${max}]`,
+        });
+      } else if (
+        (op === 'eq' || op === 'starts-with') &&
+        c.length === 3 &&
+        typeof c[1] === 'string' &&
+        typeof c[2] === 'string' &&
+        c[1].startsWith('$')
+      ) {
+        out.push({
+          op,
+          field: c[1].slice(1).toLowerCase(),
+          value: c[2],
+          source: `["${op}", "${c[1]}", "${c[2]}"]`,
+        });
       } else {
         throw invalidPolicy(`Invalid Condition: ${JSON.stringify(c)}`);
       }
     } else if (typeof c === 'object' && c !== null) {
       const entries = Object.entries(c);
-      if (entries.length !== 1 || typeof entries[0]![1] !== 'string') throw invalidPolicy(`Invalid Simple-Condition: ${JSON.stringify(c)}`);
+      if (entries.length !== 1 || typeof entries[0]![1] !== 'string')
+        throw invalidPolicy(`Invalid Simple-Condition: ${JSON.stringify(c)}`);
       const [k, v] = entries[0] as [string, string];
       out.push({ op: 'eq', field: k.toLowerCase(), value: v, source: `["eq", "$${k}", "${v}"]` });
     } else {
@@ -103,7 +126,14 @@ export function parsePostPolicy(policyB64: string): PostPolicy {
 
 /** Fields S3 does not require the policy to mention. */
 function exempt(name: string): boolean {
-  return name === 'x-amz-signature' || name === 'file' || name === 'policy' || name === 'signature' || name === 'awsaccesskeyid' || name.startsWith('x-ignore-');
+  return (
+    name === 'x-amz-signature' ||
+    name === 'file' ||
+    name === 'policy' ||
+    name === 'signature' ||
+    name === 'awsaccesskeyid' ||
+    name.startsWith('x-ignore-')
+  );
 }
 
 export interface PostPolicyOptions {
@@ -118,7 +148,11 @@ export interface PostPolicyOptions {
  * Verifies a POST form's signature and policy. `credential` is what postAccessKeyId()
  * resolved to (undefined: unknown key). Throws AwsError (AccessDenied for policy failures).
  */
-export function verifyPostPolicy(rawFields: Map<string, string>, credential: Credential | undefined, opts: PostPolicyOptions): PostAuthResult {
+export function verifyPostPolicy(
+  rawFields: Map<string, string>,
+  credential: Credential | undefined,
+  opts: PostPolicyOptions,
+): PostAuthResult {
   const now = opts.now ?? new Date();
   const fields = lower(rawFields);
   const rawKey = fields.get('key');
@@ -128,16 +162,22 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
   const akid = postAccessKeyId(rawFields);
 
   if (policyB64 === undefined) {
-    if (akid !== undefined || fields.has('x-amz-signature') || fields.has('signature')) throw missingField('policy');
+    if (akid !== undefined || fields.has('x-amz-signature') || fields.has('signature'))
+      throw missingField('policy');
     return { type: 'anonymous', key, fields, lengthCheck: lengthRange(undefined) };
   }
 
   let type: 'sigv4' | 'sigv2';
   if (fields.has('x-amz-signature') || fields.has('x-amz-credential') || fields.has('x-amz-algorithm')) {
     type = 'sigv4';
-    for (const f of ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature']) if (!fields.has(f)) throw missingField(f);
+    for (const f of ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature'])
+      if (!fields.has(f)) throw missingField(f);
     if (fields.get('x-amz-algorithm') !== 'AWS4-HMAC-SHA256') {
-      throw AuthErrors.invalidArgument('POST Form with unsupported algorithm', 'x-amz-algorithm', fields.get('x-amz-algorithm')!);
+      throw AuthErrors.invalidArgument(
+        'POST Form with unsupported algorithm',
+        'x-amz-algorithm',
+        fields.get('x-amz-algorithm')!,
+      );
     }
   } else {
     type = 'sigv2';
@@ -147,12 +187,14 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
 
   // Signature first: an unsigned policy tells nothing.
   const accessKeyId = akid!;
-  if (!credential || credential.status !== 'Active' || credential.accessKeyId !== accessKeyId) throw AuthErrors.unknownAccessKey('s3', accessKeyId);
+  if (!credential || credential.status !== 'Active' || credential.accessKeyId !== accessKeyId)
+    throw AuthErrors.unknownAccessKey('s3', accessKeyId);
   const token = fields.get('x-amz-security-token');
   if (credential.sessionToken !== undefined) {
     if (token === undefined) throw AuthErrors.unknownAccessKey('s3', accessKeyId);
     if (!signaturesEqual(credential.sessionToken, token)) throw AuthErrors.invalidToken('s3', token);
-    if (credential.expiration && credential.expiration.getTime() <= now.getTime()) throw AuthErrors.expiredToken('s3', token);
+    if (credential.expiration && credential.expiration.getTime() <= now.getTime())
+      throw AuthErrors.expiredToken('s3', token);
   } else if (token !== undefined && token !== '') {
     throw AuthErrors.invalidToken('s3', token);
   }
@@ -163,12 +205,21 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
   if (type === 'sigv4') {
     const parts = fields.get('x-amz-credential')!.split('/');
     if (parts.length !== 5 || parts[4] !== 'aws4_request') {
-      throw AuthErrors.invalidArgument('Invalid credential format', 'x-amz-credential', fields.get('x-amz-credential')!);
+      throw AuthErrors.invalidArgument(
+        'Invalid credential format',
+        'x-amz-credential',
+        fields.get('x-amz-credential')!,
+      );
     }
     const date = parseAmzDate(fields.get('x-amz-date')!);
-    if (!date) throw AuthErrors.invalidArgument('Invalid x-amz-date format', 'x-amz-date', fields.get('x-amz-date')!);
+    if (!date)
+      throw AuthErrors.invalidArgument('Invalid x-amz-date format', 'x-amz-date', fields.get('x-amz-date')!);
     if (parts[1] !== fields.get('x-amz-date')!.slice(0, 8)) {
-      throw AuthErrors.invalidArgument('Invalid credential date. Date is not the same as X-Amz-Date.', 'x-amz-credential', fields.get('x-amz-credential')!);
+      throw AuthErrors.invalidArgument(
+        'Invalid credential date. Date is not the same as X-Amz-Date.',
+        'x-amz-credential',
+        fields.get('x-amz-credential')!,
+      );
     }
     scope = { date: parts[1]!, region: parts[2]!, service: parts[3]! };
     const k = signingKey(credential.secretAccessKey, parts[1]!, parts[2]!, parts[3]!);
@@ -179,7 +230,11 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
     provided = fields.get('signature')!;
   }
   if (!signaturesEqual(expected, provided)) {
-    throw AuthErrors.signatureMismatch('s3', { accessKeyId, stringToSign: policyB64, signatureProvided: provided });
+    throw AuthErrors.signatureMismatch('s3', {
+      accessKeyId,
+      stringToSign: policyB64,
+      signatureProvided: provided,
+    });
   }
 
   const policy = parsePostPolicy(policyB64);
@@ -204,7 +259,15 @@ export function verifyPostPolicy(rawFields: Map<string, string>, credential: Cre
   const extra = [...fields.keys()].filter((f) => !exempt(f) && !covered.has(f));
   if (extra.length > 0) throw policyDenied(`Extra input fields: ${extra.join(', ')}`);
 
-  return { type, accessKeyId, credential, ...(scope ? { scope } : {}), key, fields, lengthCheck: lengthRange(range) };
+  return {
+    type,
+    accessKeyId,
+    credential,
+    ...(scope ? { scope } : {}),
+    key,
+    fields,
+    lengthCheck: lengthRange(range),
+  };
 }
 
 /** Counts the file's bytes; fails EntityTooLarge as soon as max is passed, EntityTooSmall at the end. */
@@ -214,14 +277,26 @@ export function lengthRange(range: { min: number; max: number } | undefined): Tr
     transform(chunk: Buffer, _e, cb: TransformCallback) {
       size += chunk.length;
       if (range && size > range.max) {
-        cb(new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(size), MaxSizeAllowed: String(range.max) }));
+        cb(
+          new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+            ProposedSize: String(size),
+            MaxSizeAllowed: String(range.max),
+          }),
+        );
         return;
       }
       cb(null, chunk);
     },
     flush(cb: TransformCallback) {
       if (range && size < range.min) {
-        cb(new AwsError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', 400, { ProposedSize: String(size), MinSizeAllowed: String(range.min) }));
+        cb(
+          new AwsError(
+            'EntityTooSmall',
+            'Your proposed upload is smaller than the minimum allowed size',
+            400,
+            { ProposedSize: String(size), MinSizeAllowed: String(range.min) },
+          ),
+        );
         return;
       }
       cb();

@@ -8,12 +8,49 @@ import { header, type AuthRequest } from './parse.ts';
 
 /** Query parameters that are part of the signed resource (S3's sub-resources and overrides). */
 export const SIGV2_SUBRESOURCES = new Set([
-  'accelerate', 'acl', 'analytics', 'cors', 'defaultObjectAcl', 'delete', 'encryption', 'intelligent-tiering',
-  'inventory', 'legal-hold', 'lifecycle', 'location', 'logging', 'metrics', 'notification', 'object-lock',
-  'ownershipControls', 'partNumber', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment',
-  'response-cache-control', 'response-content-disposition', 'response-content-encoding', 'response-content-language',
-  'response-content-type', 'response-expires', 'restore', 'retention', 'select', 'select-type', 'storageClass',
-  'tagging', 'torrent', 'uploadId', 'uploads', 'versionId', 'versioning', 'versions', 'website', 'attributes',
+  'accelerate',
+  'acl',
+  'analytics',
+  'cors',
+  'defaultObjectAcl',
+  'delete',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'location',
+  'logging',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'partNumber',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+  'response-content-language',
+  'response-content-type',
+  'response-expires',
+  'restore',
+  'retention',
+  'select',
+  'select-type',
+  'storageClass',
+  'tagging',
+  'torrent',
+  'uploadId',
+  'uploads',
+  'versionId',
+  'versioning',
+  'versions',
+  'website',
+  'attributes',
 ]);
 
 export interface SigV2Input {
@@ -52,10 +89,15 @@ export function sigv2StringToSign({ req, virtualHostBucket, expires }: SigV2Inpu
     for (const [k, v] of query) if (k === name) return v;
     return undefined;
   };
-  const contentMd5 = header(req.headers, 'content-md5') ?? (expires !== undefined ? qv('content-md5') : undefined) ?? '';
-  const contentType = header(req.headers, 'content-type') ?? (expires !== undefined ? qv('content-type') : undefined) ?? '';
+  const contentMd5 =
+    header(req.headers, 'content-md5') ?? (expires !== undefined ? qv('content-md5') : undefined) ?? '';
+  const contentType =
+    header(req.headers, 'content-type') ?? (expires !== undefined ? qv('content-type') : undefined) ?? '';
 
-  const amzLines = [...amz.keys()].sort().map((k) => `${k}:${amz.get(k)!.join(',')}\n`).join('');
+  const amzLines = [...amz.keys()]
+    .sort()
+    .map((k) => `${k}:${amz.get(k)!.join(',')}\n`)
+    .join('');
   return `${req.method.toUpperCase()}\n${contentMd5.trim()}\n${contentType.trim()}\n${dateLine}\n${amzLines}${canonicalResource(req, virtualHostBucket)}`;
 }
 

@@ -24,7 +24,10 @@ export function hmac(key: Buffer | string, data: string | Buffer): Buffer {
 export function canonicalPath(rawPath: string, s3: boolean): string {
   const path = rawPath === '' ? '/' : rawPath;
   if (s3) {
-    return path.split('/').map((seg) => canonicalComponent(seg)).join('/');
+    return path
+      .split('/')
+      .map((seg) => canonicalComponent(seg))
+      .join('/');
   }
   const segs: string[] = [];
   for (const seg of path.split('/')) {
@@ -33,7 +36,9 @@ export function canonicalPath(rawPath: string, s3: boolean): string {
     else segs.push(seg);
   }
   const normalized =
-    (path.startsWith('/') ? '/' : '') + segs.map((s) => canonicalComponent(s)).join('/') + (segs.length > 0 && path.endsWith('/') ? '/' : '');
+    (path.startsWith('/') ? '/' : '') +
+    segs.map((s) => canonicalComponent(s)).join('/') +
+    (segs.length > 0 && path.endsWith('/') ? '/' : '');
   // Second encoding: only '%' is left to encode in an already canonical path.
   return normalized.replace(/%/g, '%25');
 }

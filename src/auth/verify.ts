@@ -5,8 +5,26 @@
  */
 import type { Credential } from './principal.ts';
 import { AuthErrors, amzDateOf, authFamily, type AuthFamily } from './errors.ts';
-import { header, parseHttpDate, type AuthRequest, type ParsedAuth, type SigV4HeaderAuth, type SigV4QueryAuth, type SigV2HeaderAuth, type SigV2QueryAuth } from './parse.ts';
-import { canonicalRequest, hmac, scopeString, sha256Hex, signaturesEqual, signingKey, stringToSign, EMPTY_SHA256 } from './sigv4.ts';
+import {
+  header,
+  parseHttpDate,
+  type AuthRequest,
+  type ParsedAuth,
+  type SigV4HeaderAuth,
+  type SigV4QueryAuth,
+  type SigV2HeaderAuth,
+  type SigV2QueryAuth,
+} from './parse.ts';
+import {
+  canonicalRequest,
+  hmac,
+  scopeString,
+  sha256Hex,
+  signaturesEqual,
+  signingKey,
+  stringToSign,
+  EMPTY_SHA256,
+} from './sigv4.ts';
 import { sigv2Sign, sigv2StringToSign } from './sigv2.ts';
 import { percentDecode } from './encoding.ts';
 
@@ -54,14 +72,22 @@ export const STREAMING_SIGNED = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
 export const STREAMING_SIGNED_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
 export const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-const ECDSA = ['STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD', 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER'];
+const ECDSA = [
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
+];
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * Verifies the request's signature with the resolved credential (undefined: unknown key).
  * Throws AwsError in the dialect of opts.service; returns what the body decoder needs.
  */
-export function verify(parsed: ParsedAuth, req: AuthRequest, credential: Credential | undefined, opts: VerifyOptions): VerifiedAuth {
+export function verify(
+  parsed: ParsedAuth,
+  req: AuthRequest,
+  credential: Credential | undefined,
+  opts: VerifyOptions,
+): VerifiedAuth {
   if (parsed.type === 'anonymous') throw new Error('verify() called for an anonymous request');
   const family = authFamily(opts.service);
   const now = opts.now ?? new Date();
@@ -75,7 +101,13 @@ export function verify(parsed: ParsedAuth, req: AuthRequest, credential: Credent
   }
 }
 
-function checkCredential(family: AuthFamily, accessKeyId: string, token: string | undefined, credential: Credential | undefined, now: Date): Credential {
+function checkCredential(
+  family: AuthFamily,
+  accessKeyId: string,
+  token: string | undefined,
+  credential: Credential | undefined,
+  now: Date,
+): Credential {
   if (!credential || credential.status !== 'Active' || credential.accessKeyId !== accessKeyId) {
     throw AuthErrors.unknownAccessKey(family, accessKeyId);
   }
@@ -83,14 +115,22 @@ function checkCredential(family: AuthFamily, accessKeyId: string, token: string 
     // A temporary key without its token does not exist as far as AWS answers.
     if (token === undefined) throw AuthErrors.unknownAccessKey(family, accessKeyId);
     if (!signaturesEqual(credential.sessionToken, token)) throw AuthErrors.invalidToken(family, token);
-    if (credential.expiration && credential.expiration.getTime() <= now.getTime()) throw AuthErrors.expiredToken(family, token);
+    if (credential.expiration && credential.expiration.getTime() <= now.getTime())
+      throw AuthErrors.expiredToken(family, token);
   } else if (token !== undefined && token !== '') {
     throw AuthErrors.invalidToken(family, token);
   }
   return credential;
 }
 
-function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credential: Credential | undefined, opts: VerifyOptions, family: AuthFamily, now: Date): VerifiedAuth {
+function verifyV4(
+  p: SigV4HeaderAuth | SigV4QueryAuth,
+  req: AuthRequest,
+  credential: Credential | undefined,
+  opts: VerifyOptions,
+  family: AuthFamily,
+  now: Date,
+): VerifiedAuth {
   const s3 = family === 's3';
   const presigned = p.type === 'sigv4-query';
   const amzDate = amzDateOf(p.date);
@@ -99,7 +139,9 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
   if (p.scope.date !== amzDate.slice(0, 8)) {
     if (s3) {
       const msg = `Invalid credential date "${p.scope.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`;
-      throw presigned ? AuthErrors.s3QueryParametersError(`Error parsing the X-Amz-Credential parameter; ${msg}`) : AuthErrors.s3HeaderMalformed(msg);
+      throw presigned
+        ? AuthErrors.s3QueryParametersError(`Error parsing the X-Amz-Credential parameter; ${msg}`)
+        : AuthErrors.s3HeaderMalformed(msg);
     }
     throw AuthErrors.signatureMismatchScope(
       family,
@@ -114,8 +156,10 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
     }
   } else if (p.type === 'sigv4-query') {
     const expiresAt = new Date(p.date.getTime() + p.expires * 1000);
-    if (p.date.getTime() - now.getTime() > MAX_SKEW_MS) throw AuthErrors.presignedNotYetValid(family, p.date, expiresAt, now);
-    if (now.getTime() > expiresAt.getTime()) throw AuthErrors.presignedExpired(family, expiresAt, now, s3 ? p.expiresRaw : undefined);
+    if (p.date.getTime() - now.getTime() > MAX_SKEW_MS)
+      throw AuthErrors.presignedNotYetValid(family, p.date, expiresAt, now);
+    if (now.getTime() > expiresAt.getTime())
+      throw AuthErrors.presignedExpired(family, expiresAt, now, s3 ? p.expiresRaw : undefined);
   }
 
   const cred = checkCredential(family, p.accessKeyId, p.sessionToken, credential, now);
@@ -127,7 +171,8 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
     if (presigned) {
       payloadHash = queryValue(req.rawQuery, 'X-Amz-Content-Sha256') ?? claimed ?? UNSIGNED_PAYLOAD;
     } else {
-      if (claimed === undefined) throw AuthErrors.s3InvalidRequest('Missing required header for this request: x-amz-content-sha256');
+      if (claimed === undefined)
+        throw AuthErrors.s3InvalidRequest('Missing required header for this request: x-amz-content-sha256');
       payloadHash = claimed;
     }
     checkContentSha256(payloadHash);
@@ -138,7 +183,8 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
     if (unsigned.length > 0) throw AuthErrors.headersNotSigned(unsigned);
   } else {
     if (opts.payloadSha256 !== undefined) payloadHash = opts.payloadSha256;
-    else if (opts.body !== undefined) payloadHash = opts.body.length === 0 ? EMPTY_SHA256 : sha256Hex(opts.body);
+    else if (opts.body !== undefined)
+      payloadHash = opts.body.length === 0 ? EMPTY_SHA256 : sha256Hex(opts.body);
     else throw new Error('verify(): non-S3 services need opts.body or opts.payloadSha256');
   }
 
@@ -173,15 +219,31 @@ function verifyV4(p: SigV4HeaderAuth | SigV4QueryAuth, req: AuthRequest, credent
     payloadHash: s3 ? payloadHash : '',
   };
   if (payloadHash === STREAMING_SIGNED || payloadHash === STREAMING_SIGNED_TRAILER) {
-    out.chunkSigning = { signingKey: key, amzDate, scope, seedSignature: p.signature, accessKeyId: p.accessKeyId, canonicalRequest: canonical };
+    out.chunkSigning = {
+      signingKey: key,
+      amzDate,
+      scope,
+      seedSignature: p.signature,
+      accessKeyId: p.accessKeyId,
+      canonicalRequest: canonical,
+    };
   }
   return out;
 }
 
 function checkContentSha256(v: string): void {
-  if (HEX64.test(v) || v === UNSIGNED_PAYLOAD || v === STREAMING_SIGNED || v === STREAMING_SIGNED_TRAILER || v === STREAMING_UNSIGNED_TRAILER) return;
+  if (
+    HEX64.test(v) ||
+    v === UNSIGNED_PAYLOAD ||
+    v === STREAMING_SIGNED ||
+    v === STREAMING_SIGNED_TRAILER ||
+    v === STREAMING_UNSIGNED_TRAILER
+  )
+    return;
   if (ECDSA.includes(v)) {
-    throw AuthErrors.s3InvalidRequest('SigV4a (STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD) is not supported by Stratus.');
+    throw AuthErrors.s3InvalidRequest(
+      'SigV4a (STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD) is not supported by Stratus.',
+    );
   }
   throw AuthErrors.invalidArgument(
     'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
@@ -211,26 +273,51 @@ function queryValue(rawQuery: string, name: string): string | undefined {
   return undefined;
 }
 
-function verifyV2(p: SigV2HeaderAuth | SigV2QueryAuth, req: AuthRequest, credential: Credential | undefined, opts: VerifyOptions, family: AuthFamily, now: Date): VerifiedAuth {
+function verifyV2(
+  p: SigV2HeaderAuth | SigV2QueryAuth,
+  req: AuthRequest,
+  credential: Credential | undefined,
+  opts: VerifyOptions,
+  family: AuthFamily,
+  now: Date,
+): VerifiedAuth {
   if (family !== 's3') {
-    throw AuthErrors.incompleteSignature(family, 'Signature Version 2 is not supported by this service; use AWS4-HMAC-SHA256.');
+    throw AuthErrors.incompleteSignature(
+      family,
+      'Signature Version 2 is not supported by this service; use AWS4-HMAC-SHA256.',
+    );
   }
   let expires: string | undefined;
   if (p.type === 'sigv2-header') {
     const raw = header(req.headers, 'x-amz-date') ?? header(req.headers, 'date');
     const date = raw !== undefined ? parseHttpDate(raw) : undefined;
-    if (!date) throw AuthErrors.s3AccessDenied('AWS authentication requires a valid Date or x-amz-date header');
-    if (Math.abs(date.getTime() - now.getTime()) > MAX_SKEW_MS) throw AuthErrors.requestTimeTooSkewed(family, raw!, date, now);
+    if (!date)
+      throw AuthErrors.s3AccessDenied('AWS authentication requires a valid Date or x-amz-date header');
+    if (Math.abs(date.getTime() - now.getTime()) > MAX_SKEW_MS)
+      throw AuthErrors.requestTimeTooSkewed(family, raw!, date, now);
   } else {
     const expiresAt = new Date(p.expires * 1000);
     if (now.getTime() > expiresAt.getTime()) throw AuthErrors.presignedExpired(family, expiresAt, now);
     expires = String(p.expires);
   }
   const cred = checkCredential(family, p.accessKeyId, p.sessionToken, credential, now);
-  const sts = sigv2StringToSign({ req, ...(opts.virtualHostBucket ? { virtualHostBucket: opts.virtualHostBucket } : {}), ...(expires !== undefined ? { expires } : {}) });
+  const sts = sigv2StringToSign({
+    req,
+    ...(opts.virtualHostBucket ? { virtualHostBucket: opts.virtualHostBucket } : {}),
+    ...(expires !== undefined ? { expires } : {}),
+  });
   const expected = sigv2Sign(cred.secretAccessKey, sts);
   if (!signaturesEqual(expected, p.signature)) {
-    throw AuthErrors.signatureMismatch(family, { accessKeyId: p.accessKeyId, stringToSign: sts, signatureProvided: p.signature });
+    throw AuthErrors.signatureMismatch(family, {
+      accessKeyId: p.accessKeyId,
+      stringToSign: sts,
+      signatureProvided: p.signature,
+    });
   }
-  return { type: p.type, accessKeyId: p.accessKeyId, credential: cred, payloadHash: header(req.headers, 'x-amz-content-sha256') ?? '' };
+  return {
+    type: p.type,
+    accessKeyId: p.accessKeyId,
+    credential: cred,
+    payloadHash: header(req.headers, 'x-amz-content-sha256') ?? '',
+  };
 }

@@ -12,7 +12,13 @@ import type { App, Authorizer } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import { handlerContext } from '../pipeline/steps/dispatch.ts';
 import type { RequestContext } from '../pipeline/context.ts';
-import { buildGlobalContext, evaluate, normalizeContext, type NormalizedContext, type RequestContextValues } from '../policy/index.ts';
+import {
+  buildGlobalContext,
+  evaluate,
+  normalizeContext,
+  type NormalizedContext,
+  type RequestContextValues,
+} from '../policy/index.ts';
 import type { AuthzRequest } from '../services/authz.ts';
 import type { PolicySource } from '../services/iam/policy-source.ts';
 import type { AuthorizationMessageCodec } from './authorization-message.ts';
@@ -54,7 +60,12 @@ interface GlobalContext {
 const globals = new WeakMap<CompiledPolicySet, Map<string, GlobalContext>>();
 const MAX_CONTEXTS = 1000;
 
-function globalContext(ctx: RequestContext, principal: Principal, set: CompiledPolicySet, now: Date): GlobalContext {
+function globalContext(
+  ctx: RequestContext,
+  principal: Principal,
+  set: CompiledPolicySet,
+  now: Date,
+): GlobalContext {
   const second = Math.floor(now.getTime() / 1000);
   const f = ctx.facts;
   // Everything else about a principal is fixed per access key; its tags are part of the key.
@@ -63,7 +74,13 @@ function globalContext(ctx: RequestContext, principal: Principal, set: CompiledP
   let byKey = globals.get(set);
   const hit = byKey?.get(key);
   if (hit && hit.second === second) return hit;
-  const plain = buildGlobalContext(principal, { sourceIp: f.sourceIp, secureTransport: f.secure, now, region: ctx.region, userAgent: f.userAgent });
+  const plain = buildGlobalContext(principal, {
+    sourceIp: f.sourceIp,
+    secureTransport: f.secure,
+    now,
+    region: ctx.region,
+    userAgent: f.userAgent,
+  });
   const fresh: GlobalContext = { second, plain, normalized: normalizeContext(plain) };
   if (!byKey) globals.set(set, (byKey = new Map()));
   if (byKey.size >= MAX_CONTEXTS) byKey.clear();
@@ -72,16 +89,25 @@ function globalContext(ctx: RequestContext, principal: Principal, set: CompiledP
 }
 
 /** Global keys overlaid with the resource's account and tags and the request's service keys. */
-function requestContext(base: NormalizedContext, r: AuthzRequest, resourceAccountId: string): NormalizedContext {
+function requestContext(
+  base: NormalizedContext,
+  r: AuthzRequest,
+  resourceAccountId: string,
+): NormalizedContext {
   const out = new Map(base);
   // aws:ResourceAccount: the account owning the resource (absent for anonymous callers' unknown ones).
   if (resourceAccountId) out.set('aws:resourceaccount', [resourceAccountId]);
-  for (const [k, v] of Object.entries(r.resourceTags ?? {})) out.set(`aws:resourcetag/${k.toLowerCase()}`, [v]);
+  for (const [k, v] of Object.entries(r.resourceTags ?? {}))
+    out.set(`aws:resourcetag/${k.toLowerCase()}`, [v]);
   for (const [k, v] of normalizeContext(r.context)) out.set(k, v);
   return out;
 }
 
-function plainContext(base: RequestContextValues, r: AuthzRequest, resourceAccountId: string): RequestContextValues {
+function plainContext(
+  base: RequestContextValues,
+  r: AuthzRequest,
+  resourceAccountId: string,
+): RequestContextValues {
   const out: RequestContextValues = { ...base };
   if (resourceAccountId) out['aws:ResourceAccount'] = resourceAccountId;
   for (const [k, v] of Object.entries(r.resourceTags ?? {})) out[`aws:ResourceTag/${k}`] = v;
@@ -124,16 +150,29 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
         identityPolicies: set.identity,
         boundaryPolicies: set.boundary,
         sessionPolicies: set.session,
-        resourcePolicy: r.resourcePolicy === undefined ? undefined : { id: 'resource-policy', document: r.resourcePolicy },
+        resourcePolicy:
+          r.resourcePolicy === undefined ? undefined : { id: 'resource-policy', document: r.resourcePolicy },
         resourceAccountId,
         ...(r.resourcePolicyRequired && { resourcePolicyRequired: true }),
       });
       if (result.decision === 'Allow') continue;
       ctx.authorization = { allowed: false, action: r.action, resource: r.resource };
-      const denied: DeniedRequest = { service: ctx.service!, principal, action: r.action, resource: r.resource, resourceAccountId, result };
+      const denied: DeniedRequest = {
+        service: ctx.service!,
+        principal,
+        action: r.action,
+        resource: r.resource,
+        resourceAccountId,
+        result,
+      };
       let encoded: string | undefined;
       if (needsEncodedMessage(denied)) {
-        const message = decodedMessage(denied, plainContext(plainBase, r, resourceAccountId), set.sources, r.resourcePolicy);
+        const message = decodedMessage(
+          denied,
+          plainContext(plainBase, r, resourceAccountId),
+          set.sources,
+          r.resourcePolicy,
+        );
         encoded = opts.messages.encode(principal.accountId, message);
       }
       throw denialError(denied, encoded);

@@ -50,12 +50,18 @@ export function denialError(d: DeniedRequest, encoded?: string): AwsError {
     case 's3': {
       const sameAccount = d.principal.type !== 'Anonymous' && d.principal.accountId === d.resourceAccountId;
       if (!sameAccount) return new AwsError('AccessDenied', 'Access Denied', 403);
-      const quoted = omitResource ? text : text.replace(` on resource: ${d.resource}`, ` on resource: "${d.resource}"`);
+      const quoted = omitResource
+        ? text
+        : text.replace(` on resource: ${d.resource}`, ` on resource: "${d.resource}"`);
       return new AwsError('AccessDenied', quoted, 403);
     }
     case 'ec2': {
       const tail = encoded ? `. Encoded authorization failure message: ${encoded}` : '';
-      return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${text}${tail}`, 403);
+      return new AwsError(
+        'UnauthorizedOperation',
+        `You are not authorized to perform this operation. ${text}${tail}`,
+        403,
+      );
     }
     case 'cloudtrail':
       return new AwsError('AccessDeniedException', text, 400);
@@ -65,7 +71,8 @@ export function denialError(d: DeniedRequest, encoded?: string): AwsError {
 }
 
 const items = (values: string[]) => ({ items: values.map((value) => ({ value })) });
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 
 function statementOf(source: unknown, index: number): Record<string, unknown> | undefined {
   try {
@@ -87,12 +94,16 @@ export function decodedMessage(
   resourcePolicy?: string,
 ): DecodedAuthorizationMessage {
   const matched: DecodedStatement[] = d.result.matchedStatements.map((m) => {
-    const src = m.sourcePolicyType === 'resource-based' ? resourcePolicy : sources.get(`${m.sourcePolicyType}\n${m.sourcePolicyId}`);
+    const src =
+      m.sourcePolicyType === 'resource-based'
+        ? resourcePolicy
+        : sources.get(`${m.sourcePolicyType}\n${m.sourcePolicyId}`);
     const st = src === undefined ? undefined : statementOf(src, m.index);
     const conditions: { key: string; values: ReturnType<typeof items> }[] = [];
     const cond = st?.Condition as Record<string, Record<string, unknown>> | undefined;
     for (const [op, keys] of Object.entries(cond ?? {}))
-      for (const [k, v] of Object.entries(keys ?? {})) conditions.push({ key: `${op}:${k}`, values: items(list(v)) });
+      for (const [k, v] of Object.entries(keys ?? {}))
+        conditions.push({ key: `${op}:${k}`, values: items(list(v)) });
     return {
       statementId: m.sid ?? '',
       effect: m.effect === 'Deny' ? 'DENY' : 'ALLOW',

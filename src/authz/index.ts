@@ -9,7 +9,11 @@ import { authorizationMessages } from './authorization-message.ts';
 import { createEnforcingAuthorizer, type EnforcingAuthorizer } from './authorizer.ts';
 
 export { createEnforcingAuthorizer, authzRequests, type EnforcingAuthorizer } from './authorizer.ts';
-export { authorizationMessages, AuthorizationMessageCodec, InvalidAuthorizationMessage } from './authorization-message.ts';
+export {
+  authorizationMessages,
+  AuthorizationMessageCodec,
+  InvalidAuthorizationMessage,
+} from './authorization-message.ts';
 
 export function stratusAuthorizer(config: StratusConfig, backend: StoreBackend): EnforcingAuthorizer {
   return createEnforcingAuthorizer({

@@ -27,7 +27,8 @@ const compileRefs = (refs: PolicyRef[]): PolicyRef[] =>
 export function compileSet(set: PrincipalPolicies): CompiledPolicySet {
   const sources = new Map<string, unknown>();
   const keep = (type: string, refs: PolicyRef[] | undefined) => {
-    for (const r of refs ?? []) if (r.id && !isCompiledPolicy(r.document)) sources.set(`${type}\n${r.id}`, r.document);
+    for (const r of refs ?? [])
+      if (r.id && !isCompiledPolicy(r.document)) sources.set(`${type}\n${r.id}`, r.document);
   };
   const boundary = set.boundary ? [set.boundary] : undefined;
   keep('identity-based', set.identity);
@@ -46,7 +47,11 @@ const EMPTY: CompiledPolicySet = { identity: [], tags: {}, sources: new Map() };
 
 /** Principals whose permissions come from IAM entities (root and anonymous have none). */
 export const hasIdentityPolicies = (p: Principal): boolean =>
-  p.type === 'IAMUser' || p.type === 'AssumedRole' || p.type === 'FederatedUser' || p.type === 'SAMLUser' || p.type === 'WebIdentityUser';
+  p.type === 'IAMUser' ||
+  p.type === 'AssumedRole' ||
+  p.type === 'FederatedUser' ||
+  p.type === 'SAMLUser' ||
+  p.type === 'WebIdentityUser';
 
 export class PolicyCache {
   private compiled = new WeakMap<PrincipalPolicies, CompiledPolicySet>();

@@ -62,7 +62,8 @@ export function cloudInitConsole(c: ConsoleInput): string {
   }
   lines.push(`Cloud-init v. 19.4 running 'modules:config' at ${t}. Up 4.11 seconds.`);
   lines.push(`Cloud-init v. 19.4 running 'modules:final' at ${t}. Up 4.87 seconds.`);
-  if (!c.hasAuthorizedKey) lines.push(`ci-info: no authorized SSH keys fingerprints found for user ${c.defaultUser}.`);
+  if (!c.hasAuthorizedKey)
+    lines.push(`ci-info: no authorized SSH keys fingerprints found for user ${c.defaultUser}.`);
   const ts = syslogTime(c.bootedAt);
   const ec2 = (s: string) => `<14>${ts} ec2: ${s}`;
   lines.push(

@@ -15,7 +15,9 @@ export const imagesBuildCommand: ImagesBuildHandler = async (args, config, io) =
     else if (a === '--cache-dir' && args[i + 1]) cacheDir = args[++i];
     else if (a.startsWith('--cache-dir=')) cacheDir = a.slice('--cache-dir='.length);
     else {
-      io.stderr(`stratus images build: unknown argument ${a}\nusage: stratus images build [--force] [--cache-dir DIR]\n`);
+      io.stderr(
+        `stratus images build: unknown argument ${a}\nusage: stratus images build [--force] [--cache-dir DIR]\n`,
+      );
       return 2;
     }
   }
@@ -28,6 +30,10 @@ export const imagesBuildCommand: ImagesBuildHandler = async (args, config, io) =
   }
   const r = await buildBaseImage({ cacheDir: dir, force, log: (line) => io.stdout(`${line}\n`) });
   const size = `${(r.bytes / 1e6).toFixed(1)} MB`;
-  io.stdout(r.built ? `base image: ${r.path} (${size}, ${r.seconds.toFixed(1)} s)\n` : `base image already built: ${r.path} (${size})\n`);
+  io.stdout(
+    r.built
+      ? `base image: ${r.path} (${size}, ${r.seconds.toFixed(1)} s)\n`
+      : `base image already built: ${r.path} (${size})\n`,
+  );
   return 0;
 };

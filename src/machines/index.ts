@@ -24,7 +24,9 @@ export interface CreateDriverOptions {
   log?: (line: string) => void;
 }
 
-export async function createMachineDriver(options: CreateDriverOptions): Promise<{ driver: MachineDriver; reason: string }> {
+export async function createMachineDriver(
+  options: CreateDriverOptions,
+): Promise<{ driver: MachineDriver; reason: string }> {
   // An explicit mode (the server's config, which already read flags and env) wins over the env.
   const mode = options.mode ?? (process.env.STRATUS_MACHINES as CreateDriverOptions['mode']) ?? 'auto';
   if (mode !== 'metadata') {
@@ -32,11 +34,21 @@ export async function createMachineDriver(options: CreateDriverOptions): Promise
     const cache = imageCacheDir(options.dataDir, options.imageCacheDir);
     const support = await detectRealDriverSupport({ imageCacheDir: cache });
     if (support.ok) {
-      const driver = new RealDriver({ dataDir: join(options.dataDir, 'machines-real'), imageCacheDir: cache, log: options.log });
+      const driver = new RealDriver({
+        dataDir: join(options.dataDir, 'machines-real'),
+        imageCacheDir: cache,
+        log: options.log,
+      });
       return { driver, reason: support.reason };
     }
     if (mode === 'real') throw new Error(`real machines unsupported: ${support.reason}`);
-    return { driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }), reason: support.reason };
+    return {
+      driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }),
+      reason: support.reason,
+    };
   }
-  return { driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }), reason: 'metadata mode requested' };
+  return {
+    driver: new MetadataDriver({ dataDir: join(options.dataDir, 'machines-metadata') }),
+    reason: 'metadata mode requested',
+  };
 }

@@ -41,16 +41,16 @@ export function publicBlob(key: KeyObject): { type: string; blob: Buffer } {
   }
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
     const x = Buffer.from(jwk.x!, 'base64url');
-    return { type: 'ssh-ed25519', blob: Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(x)]) };
+    return {
+      type: 'ssh-ed25519',
+      blob: Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(x)]),
+    };
   }
   throw new Error(`unsupported key type ${jwk.kty}`);
 }
 
 export async function generateHostKeys(): Promise<HostKey[]> {
-  const [rsa, ed] = await Promise.all([
-    generate('rsa', { modulusLength: 2048 }),
-    generate('ed25519'),
-  ]);
+  const [rsa, ed] = await Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ed25519')]);
   return [
     { ...wire(rsa.publicKey), bits: 2048, privatePem: pem(rsa.privateKey) },
     { ...wire(ed.publicKey), bits: 256, privatePem: pem(ed.privateKey) },

@@ -136,7 +136,9 @@ export function compilePolicy(input: string | PolicyDocument | CompiledPolicy): 
       return c;
     }
     const parsed = JSON.parse(input) as unknown;
-    c = compileDocument(parsed && typeof parsed === 'object' ? (parsed as PolicyDocument) : { Statement: [] });
+    c = compileDocument(
+      parsed && typeof parsed === 'object' ? (parsed as PolicyDocument) : { Statement: [] },
+    );
     if (textCache.size >= TEXT_CACHE_LIMIT) textCache.delete(textCache.keys().next().value as string);
     textCache.set(input, c);
     return c;

@@ -291,7 +291,10 @@ export const conditionValueToStrings = (v: unknown): string[] =>
  * Compiles a Condition element. Unknown operators make the block never match (the validator
  * refuses them on write; this only guards documents that bypassed it).
  */
-export function compileCondition(cond: Record<string, Record<string, unknown>>, variables: boolean): CompiledCondition {
+export function compileCondition(
+  cond: Record<string, Record<string, unknown>>,
+  variables: boolean,
+): CompiledCondition {
   const tests: EntryTest[] = [];
   const keys: string[] = [];
   for (const [opText, block] of Object.entries(cond)) {

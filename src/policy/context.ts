@@ -75,13 +75,17 @@ export function buildGlobalContext(p: Principal, facts: RequestFacts = {}): Requ
   c['aws:userid'] = p.userId;
   const arn = principalArn(p);
   if (arn) c['aws:PrincipalArn'] = arn;
-  if (p.accountId && p.type !== 'Anonymous' && p.type !== 'AWSService') c['aws:PrincipalAccount'] = p.accountId;
+  if (p.accountId && p.type !== 'Anonymous' && p.type !== 'AWSService')
+    c['aws:PrincipalAccount'] = p.accountId;
   if (p.type === 'IAMUser' && p.userName) c['aws:username'] = p.userName;
   if (p.temporary || p.type === 'AssumedRole' || p.type === 'FederatedUser') {
     c['aws:MultiFactorAuthPresent'] = p.mfaPresent ?? false;
     if (p.tokenIssueTime) {
       c['aws:TokenIssueTime'] = iso(p.tokenIssueTime);
-      if (p.mfaPresent) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - p.tokenIssueTime.getTime()) / 1000)));
+      if (p.mfaPresent)
+        c['aws:MultiFactorAuthAge'] = String(
+          Math.max(0, Math.floor((now.getTime() - p.tokenIssueTime.getTime()) / 1000)),
+        );
     }
   }
   if (p.sourceIdentity) c['aws:SourceIdentity'] = p.sourceIdentity;

@@ -24,8 +24,20 @@ import type {
   PolicySourceType,
   RequestContextValues,
 } from './types.ts';
-import { actionMatches, compilePolicy, isCompiledPolicy, resourceMatches, type CompiledPolicy, type CompiledStatement } from './compile.ts';
-import { notPrincipalExcludes, principalMatchLevel, type Caller, type MatchLevel } from './principal-match.ts';
+import {
+  actionMatches,
+  compilePolicy,
+  isCompiledPolicy,
+  resourceMatches,
+  type CompiledPolicy,
+  type CompiledStatement,
+} from './compile.ts';
+import {
+  notPrincipalExcludes,
+  principalMatchLevel,
+  type Caller,
+  type MatchLevel,
+} from './principal-match.ts';
 
 /** A policy: JSON text, a parsed document, a compiled policy, or one of those with its id. */
 export type PolicyInput = string | PolicyDocument | CompiledPolicy | PolicyRef;
@@ -95,13 +107,18 @@ export interface EvaluationResult {
 }
 
 /** Lower-cases keys and turns every value into a string list (undefined values are dropped). */
-export function normalizeContext(values: RequestContextValues | NormalizedContext | undefined): NormalizedContext {
+export function normalizeContext(
+  values: RequestContextValues | NormalizedContext | undefined,
+): NormalizedContext {
   if (values instanceof Map) return values;
   const m: NormalizedContext = new Map();
   if (!values) return m;
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
-    m.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)]);
+    m.set(
+      k.toLowerCase(),
+      Array.isArray(v) ? v.map(String) : [typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)],
+    );
   }
   return m;
 }
@@ -130,9 +147,21 @@ interface Scratch {
 }
 
 function statementMatches(st: CompiledStatement, s: Scratch): boolean {
-  if (st.action ? !actionMatches(st.action, s.actionLower) : st.notAction ? actionMatches(st.notAction, s.actionLower) : true)
+  if (
+    st.action
+      ? !actionMatches(st.action, s.actionLower)
+      : st.notAction
+        ? actionMatches(st.notAction, s.actionLower)
+        : true
+  )
     return false;
-  if (st.resource ? !resourceMatches(st.resource, s.resource, s.ctx) : st.notResource ? resourceMatches(st.notResource, s.resource, s.ctx) : false)
+  if (
+    st.resource
+      ? !resourceMatches(st.resource, s.resource, s.ctx)
+      : st.notResource
+        ? resourceMatches(st.notResource, s.resource, s.ctx)
+        : false
+  )
     return false;
   if (st.condition) {
     for (const k of st.condition.keys) if (!s.ctx.has(k)) s.missing.add(k);
@@ -148,7 +177,13 @@ function evalSet(policies: PolicyInput[] | undefined, type: PolicySourceType, s:
     const { id, policy } = toRef(p, `${type}-policy-${i + 1}`);
     for (const st of policy.statements) {
       if (!statementMatches(st, s)) continue;
-      s.matched.push({ sourcePolicyId: id, sourcePolicyType: type, effect: st.effect, sid: st.sid, index: st.index });
+      s.matched.push({
+        sourcePolicyId: id,
+        sourcePolicyType: type,
+        effect: st.effect,
+        sid: st.sid,
+        index: st.index,
+      });
       if (st.effect === 'Deny') out.deny = true;
       else out.allow = true;
     }
@@ -156,7 +191,12 @@ function evalSet(policies: PolicyInput[] | undefined, type: PolicySourceType, s:
   return out;
 }
 
-function evalResourcePolicy(rp: ResourcePolicyInput | undefined, caller: Caller, hasBoundary: boolean, s: Scratch): SetOutcome {
+function evalResourcePolicy(
+  rp: ResourcePolicyInput | undefined,
+  caller: Caller,
+  hasBoundary: boolean,
+  s: Scratch,
+): SetOutcome {
   const out: SetOutcome = { allow: false, deny: false };
   if (!rp) return out;
   const { id, policy } = toRef(rp, 'resource-policy');
@@ -169,7 +209,13 @@ function evalResourcePolicy(rp: ResourcePolicyInput | undefined, caller: Caller,
       level = applies ? 'direct' : undefined;
     }
     if (!level || !statementMatches(st, s)) continue;
-    s.matched.push({ sourcePolicyId: id, sourcePolicyType: 'resource-based', effect: st.effect, sid: st.sid, index: st.index });
+    s.matched.push({
+      sourcePolicyId: id,
+      sourcePolicyType: 'resource-based',
+      effect: st.effect,
+      sid: st.sid,
+      index: st.index,
+    });
     if (st.effect === 'Deny') out.deny = true;
     else {
       out.allow = true;
@@ -179,7 +225,11 @@ function evalResourcePolicy(rp: ResourcePolicyInput | undefined, caller: Caller,
   return out;
 }
 
-const EVAL: Record<Decision, EvalDecision> = { Allow: 'allowed', ExplicitDeny: 'explicitDeny', ImplicitDeny: 'implicitDeny' };
+const EVAL: Record<Decision, EvalDecision> = {
+  Allow: 'allowed',
+  ExplicitDeny: 'explicitDeny',
+  ImplicitDeny: 'implicitDeny',
+};
 
 /** Evaluates one request (one action on one resource) against all applicable policies. */
 export function evaluate(req: EvaluationRequest): EvaluationResult {
@@ -199,14 +249,19 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   };
   const hasBoundary = req.boundaryPolicies !== undefined;
   const hasSession = req.sessionPolicies !== undefined;
-  const iam = p.type === 'Root' || p.type === 'IAMUser' || p.type === 'AssumedRole' || p.type === 'FederatedUser';
+  const iam =
+    p.type === 'Root' || p.type === 'IAMUser' || p.type === 'AssumedRole' || p.type === 'FederatedUser';
 
   const id = iam ? evalSet(req.identityPolicies, 'identity-based', s) : { allow: false, deny: false };
   const bnd = iam ? evalSet(req.boundaryPolicies, 'permissions boundary', s) : { allow: false, deny: false };
   const ses = iam ? evalSet(req.sessionPolicies, 'session', s) : { allow: false, deny: false };
   const res = evalResourcePolicy(req.resourcePolicy, caller, iam && hasBoundary, s);
 
-  const done = (decision: Decision, reason: DecisionReason, deniedBy?: PolicySourceType): EvaluationResult => ({
+  const done = (
+    decision: Decision,
+    reason: DecisionReason,
+    deniedBy?: PolicySourceType,
+  ): EvaluationResult => ({
     decision,
     evalDecision: EVAL[decision],
     reason,
@@ -220,7 +275,10 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   if (bnd.deny) return done('ExplicitDeny', 'ExplicitDeny', 'permissions boundary');
   if (ses.deny) return done('ExplicitDeny', 'ExplicitDeny', 'session');
 
-  if (!iam) return res.allow ? done('Allow', 'ResourcePolicy') : done('ImplicitDeny', 'NoResourceAllow', 'resource-based');
+  if (!iam)
+    return res.allow
+      ? done('Allow', 'ResourcePolicy')
+      : done('ImplicitDeny', 'NoResourceAllow', 'resource-based');
 
   const resourceAccount = req.resourceAccountId || req.resourcePolicy?.ownerAccountId || '';
   const sameAccount = p.accountId === resourceAccount;
@@ -237,7 +295,13 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
         ? 'session'
         : undefined;
   const failReason = (t: PolicySourceType): DecisionReason =>
-    t === 'identity-based' ? 'NoIdentityAllow' : t === 'permissions boundary' ? 'NoBoundaryAllow' : t === 'session' ? 'NoSessionAllow' : 'NoResourceAllow';
+    t === 'identity-based'
+      ? 'NoIdentityAllow'
+      : t === 'permissions boundary'
+        ? 'NoBoundaryAllow'
+        : t === 'session'
+          ? 'NoSessionAllow'
+          : 'NoResourceAllow';
 
   if (sameAccount) {
     if (res.level === 'direct') return done('Allow', 'ResourcePolicy');
@@ -246,7 +310,8 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
       const t: PolicySourceType = !boundaryOk ? 'permissions boundary' : 'session';
       return done('ImplicitDeny', failReason(t), t);
     }
-    if (req.resourcePolicyRequired && !res.level) return done('ImplicitDeny', 'NoResourceAllow', 'resource-based');
+    if (req.resourcePolicyRequired && !res.level)
+      return done('ImplicitDeny', 'NoResourceAllow', 'resource-based');
     if (isRoot) return done('Allow', 'RootUser');
     if (!chainFail) return done('Allow', 'IdentityPolicy');
     return done('ImplicitDeny', failReason(chainFail), chainFail);

@@ -28,7 +28,12 @@ export { compilePolicy, isCompiledPolicy, type CompiledPolicy } from './compile.
 export { buildGlobalContext, principalArn, type RequestFacts } from './context.ts';
 export { accessDeniedMessage, type AccessDeniedMessageOptions } from './messages.ts';
 export { simulate, statementPosition, type SimulationInput, type SimulationResult } from './simulate.ts';
-export { checkIdentityPolicy, validateIdentityPolicy, IAM_MESSAGES, type IdentityPolicyOptions } from './validate-iam.ts';
+export {
+  checkIdentityPolicy,
+  validateIdentityPolicy,
+  IAM_MESSAGES,
+  type IdentityPolicyOptions,
+} from './validate-iam.ts';
 export {
   checkBucketPolicy,
   checkTrustPolicy,
@@ -39,5 +44,11 @@ export {
   type BucketPolicyOptions,
   type PrincipalCheckOptions,
 } from './validate-resource.ts';
-export { policySize, policySizeError, POLICY_LIMITS, type PolicyValidation, type SizedPolicyKind } from './validate-common.ts';
+export {
+  policySize,
+  policySizeError,
+  POLICY_LIMITS,
+  type PolicyValidation,
+  type SizedPolicyKind,
+} from './validate-common.ts';
 export { OPERATORS, parseOperator, type OperatorName } from './conditions.ts';

@@ -75,7 +75,7 @@ export function cidrContains(c: Cidr, ip: string): boolean {
   if (!a) return false;
   if (a.v6 !== c.v6) {
     // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address.
-    if (a.v6 && !c.v6 && a.value >> 32n === 0xffffn) return ((a.value & 0xffffffffn) & c.mask) === c.net;
+    if (a.v6 && !c.v6 && a.value >> 32n === 0xffffn) return (a.value & 0xffffffffn & c.mask) === c.net;
     return false;
   }
   return (a.value & c.mask) === c.net;

@@ -39,6 +39,7 @@ export function accessDeniedMessage(
   const head = `User: ${who} is not authorized to perform: ${action}${on}`;
   const by = result.deniedBy ?? 'identity-based';
   if (result.decision === 'ExplicitDeny') return `${head} with an explicit deny in ${EXPLICIT[by]}`;
-  if (result.decision === 'ImplicitDeny') return `${head} because no ${IMPLICIT[by]} allows the ${action} action`;
+  if (result.decision === 'ImplicitDeny')
+    return `${head} because no ${IMPLICIT[by]} allows the ${action} action`;
   return head;
 }

@@ -24,7 +24,8 @@ export interface CompiledPrincipal {
 const ACCOUNT_RE = /^\d{12}$/;
 const ROOT_RE = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 
 export function compilePrincipal(p: PrincipalJson | unknown): CompiledPrincipal {
   const c: CompiledPrincipal = {
@@ -84,7 +85,9 @@ export function principalMatchLevel(cp: CompiledPrincipal, c: Caller): MatchLeve
   const p = c.principal;
   switch (p.type) {
     case 'AWSService':
-      return cp.services.has(p.arn.toLowerCase()) || cp.services.has(p.userId.toLowerCase()) ? 'direct' : undefined;
+      return cp.services.has(p.arn.toLowerCase()) || cp.services.has(p.userId.toLowerCase())
+        ? 'direct'
+        : undefined;
     case 'Anonymous':
       return cp.awsAny ? 'direct' : undefined;
     case 'SAMLUser':
@@ -119,7 +122,8 @@ export function notPrincipalExcludes(cp: CompiledPrincipal, c: Caller): boolean 
       return cp.awsAny || (c.federatedProvider !== undefined && cp.federated.has(c.federatedProvider));
   }
   if (cp.awsAny) return true;
-  const account = cp.accounts.has(p.accountId) || (c.canonicalUserId !== undefined && cp.canonical.has(c.canonicalUserId));
+  const account =
+    cp.accounts.has(p.accountId) || (c.canonicalUserId !== undefined && cp.canonical.has(c.canonicalUserId));
   if (p.type === 'Root') return account;
   if (!account) return false;
   // A role session must be named with its session ARN and its role's ARN ("principals must

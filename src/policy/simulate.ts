@@ -66,7 +66,10 @@ export interface Position {
  * Start and end (1-based line and column) of the index-th statement of a JSON policy text, as
  * SimulatePolicy reports them; undefined when the text has no such statement.
  */
-export function statementPosition(text: string, index: number): { start: Position; end: Position } | undefined {
+export function statementPosition(
+  text: string,
+  index: number,
+): { start: Position; end: Position } | undefined {
   const pos = (offset: number): Position => {
     let line = 1;
     let col = 1;

@@ -9,7 +9,8 @@ export interface PolicyDocument {
 
 export type StringOrList = string | string[];
 
-export type PrincipalJson = '*' | Partial<Record<'AWS' | 'Service' | 'Federated' | 'CanonicalUser', StringOrList>>;
+export type PrincipalJson =
+  '*' | Partial<Record<'AWS' | 'Service' | 'Federated' | 'CanonicalUser', StringOrList>>;
 
 export interface PolicyStatementJson {
   Sid?: string;
@@ -33,11 +34,7 @@ export type RequestContextValues = Record<string, ContextValue>;
 export type NormalizedContext = Map<string, string[]>;
 
 /** Where a policy came from; reported in matched statements and deny messages. */
-export type PolicySourceType =
-  | 'identity-based'
-  | 'resource-based'
-  | 'permissions boundary'
-  | 'session';
+export type PolicySourceType = 'identity-based' | 'resource-based' | 'permissions boundary' | 'session';
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 

@@ -15,7 +15,10 @@ export const refuse = (message: string): never => {
   throw new Refusal(message);
 };
 
-export function run(code: 'MalformedPolicyDocument' | 'MalformedPolicy', fn: () => PolicyDocument): PolicyValidation {
+export function run(
+  code: 'MalformedPolicyDocument' | 'MalformedPolicy',
+  fn: () => PolicyDocument,
+): PolicyValidation {
   try {
     return { ok: true, document: fn() };
   } catch (e) {
@@ -33,7 +36,8 @@ export function orThrow(v: PolicyValidation): PolicyDocument {
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
-export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const isStringOrStrings = (v: unknown): v is string | string[] =>
   typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
@@ -89,7 +93,12 @@ export type SizedPolicyKind = 'userInline' | 'groupInline' | 'roleInline' | 'man
  * policySize(text); inline quotas apply to the sum of an entity's inline policies, so callers
  * pass that sum. `entityName` is the user / group / role name the message names.
  */
-export function policySizeError(kind: SizedPolicyKind, text: string, entityName = '', size = policySize(text)): AwsError | undefined {
+export function policySizeError(
+  kind: SizedPolicyKind,
+  text: string,
+  entityName = '',
+  size = policySize(text),
+): AwsError | undefined {
   const limit = POLICY_LIMITS[kind];
   if (size <= limit) return undefined;
   const message =

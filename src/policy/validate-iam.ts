@@ -29,7 +29,8 @@ export const IAM_MESSAGES = {
   version: 'Policy document must be version 2012-10-17 or greater.',
   legacy: 'The policy failed legacy parsing',
   sidUnique: 'Statement IDs (SID) in a single policy must be unique.',
-  sidFormat: 'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
+  sidFormat:
+    'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
   actions: 'Policy statement must contain actions.',
   resources: 'Policy statement must contain resources.',
   vendor: 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
@@ -67,7 +68,8 @@ export function parseJsonObject(text: string): JsonObject | undefined {
 function checkSyntax(doc: JsonObject): JsonObject[] {
   const syntax = () => refuse(IAM_MESSAGES.syntax);
   for (const k of Object.keys(doc)) if (k !== 'Version' && k !== 'Id' && k !== 'Statement') syntax();
-  if (doc.Version !== undefined && (typeof doc.Version !== 'string' || !VERSIONS.includes(doc.Version))) syntax();
+  if (doc.Version !== undefined && (typeof doc.Version !== 'string' || !VERSIONS.includes(doc.Version)))
+    syntax();
   if (doc.Id !== undefined && typeof doc.Id !== 'string') syntax();
   if (!isObject(doc.Statement) && !Array.isArray(doc.Statement)) syntax();
   const list = statementsOf(doc);
@@ -160,11 +162,13 @@ export function checkIdentityPolicy(text: string, opts: IdentityPolicyOptions = 
   return run('MalformedPolicyDocument', () => {
     const doc = parseJsonObject(text) ?? refuse(IAM_MESSAGES.syntax);
     const list = checkSyntax(doc);
-    if (list.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined)) refuse(IAM_MESSAGES.principal);
+    if (list.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined))
+      refuse(IAM_MESSAGES.principal);
     if (opts.managed && doc.Version !== '2012-10-17') refuse(IAM_MESSAGES.version);
     let formatError: string | undefined;
     for (const s of list)
-      for (const r of asList((s.Resource ?? s.NotResource ?? []) as string | string[])) formatError ??= resourceFormatError(r);
+      for (const r of asList((s.Resource ?? s.NotResource ?? []) as string | string[]))
+        formatError ??= resourceFormatError(r);
     checkLegacy(list, formatError === undefined);
     const sids = new Set<string>();
     for (const s of list) {

@@ -29,10 +29,16 @@ export interface PrincipalCheckOptions {
   principalExists?: (arn: string) => boolean;
 }
 
-const AWS_PRINCIPAL_RE = /^arn:aws[a-z-]*:(iam::\d{12}:(root|user\/.+|role\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+))$/;
+const AWS_PRINCIPAL_RE =
+  /^arn:aws[a-z-]*:(iam::\d{12}:(root|user\/.+|role\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+))$/;
 const SERVICE_RE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
 const FEDERATED_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:(saml-provider|oidc-provider)\/.+$/;
-const FEDERATED_HOSTS = new Set(['accounts.google.com', 'graph.facebook.com', 'www.amazon.com', 'cognito-identity.amazonaws.com']);
+const FEDERATED_HOSTS = new Set([
+  'accounts.google.com',
+  'graph.facebook.com',
+  'www.amazon.com',
+  'cognito-identity.amazonaws.com',
+]);
 
 function parseDocumentText(text: string, invalidJson: string): JsonObject {
   let v: Json;
@@ -45,7 +51,8 @@ function parseDocumentText(text: string, invalidJson: string): JsonObject {
 }
 
 function commonDocument(doc: JsonObject, syntax: string): JsonObject[] {
-  for (const k of Object.keys(doc)) if (k !== 'Version' && k !== 'Id' && k !== 'Statement') refuse(`Unknown field ${k}`);
+  for (const k of Object.keys(doc))
+    if (k !== 'Version' && k !== 'Id' && k !== 'Statement') refuse(`Unknown field ${k}`);
   if (doc.Version !== undefined && (typeof doc.Version !== 'string' || !VERSIONS.includes(doc.Version)))
     refuse('The policy must contain a valid version string');
   if (doc.Id !== undefined && typeof doc.Id !== 'string') refuse(syntax);
@@ -56,7 +63,8 @@ function commonDocument(doc: JsonObject, syntax: string): JsonObject[] {
     if (!isObject(s)) return refuse(syntax);
     for (const k of Object.keys(s)) if (!STATEMENT_FIELDS.includes(k)) refuse(`Unknown field ${k}`);
     for (const n of ['Principal', 'Action', 'Resource'])
-      if (s[n] !== undefined && s[`Not${n}`] !== undefined) refuse(`Statement/policy already has instance of ${n}`);
+      if (s[n] !== undefined && s[`Not${n}`] !== undefined)
+        refuse(`Statement/policy already has instance of ${n}`);
     if (s.Effect === undefined) refuse('Missing required field Effect');
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
       refuse(`Invalid effect: ${typeof s.Effect === 'string' ? s.Effect : JSON.stringify(s.Effect)}`);
@@ -130,8 +138,10 @@ export function checkTrustPolicy(text: string, opts: PrincipalCheckOptions = {})
       const bad = principalProblem((s.Principal ?? s.NotPrincipal) as Json, opts, false);
       if (bad) refuse(`Invalid principal in policy: ${bad}`);
       const actions = s.Action ?? s.NotAction;
-      if (actions === undefined || asList(actions as string | string[]).length === 0) refuse(TRUST_MESSAGES.missingAction);
-      for (const a of asList(actions as string | string[])) if (!a.toLowerCase().startsWith('sts:')) refuse(TRUST_MESSAGES.stsOnly);
+      if (actions === undefined || asList(actions as string | string[]).length === 0)
+        refuse(TRUST_MESSAGES.missingAction);
+      for (const a of asList(actions as string | string[]))
+        if (!a.toLowerCase().startsWith('sts:')) refuse(TRUST_MESSAGES.stsOnly);
       if (s.Resource !== undefined) refuse(TRUST_MESSAGES.resource);
       if (s.NotResource !== undefined) refuse(TRUST_MESSAGES.notResource);
       if (typeof s.Sid === 'string' && s.Sid !== '') {
@@ -162,7 +172,8 @@ export const S3_MESSAGES = {
 } as const;
 
 // Which S3 actions apply to a bucket ARN and which to object ARNs (for the "does not apply" check).
-const S3_BUCKET_ACTIONS = `CreateBucket DeleteBucket DeleteBucketPolicy DeleteBucketWebsite DeleteBucketOwnershipControls
+const S3_BUCKET_ACTIONS =
+  `CreateBucket DeleteBucket DeleteBucketPolicy DeleteBucketWebsite DeleteBucketOwnershipControls
   GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketAcl GetBucketCORS GetBucketLocation GetBucketLogging
   GetBucketNotification GetBucketObjectLockConfiguration GetBucketOwnershipControls GetBucketPolicy
   GetBucketPolicyStatus GetBucketPublicAccessBlock GetBucketRequestPayment GetBucketTagging GetBucketVersioning
@@ -172,16 +183,23 @@ const S3_BUCKET_ACTIONS = `CreateBucket DeleteBucket DeleteBucketPolicy DeleteBu
   PutBucketObjectLockConfiguration PutBucketOwnershipControls PutBucketPolicy PutBucketPublicAccessBlock
   PutBucketRequestPayment PutBucketTagging PutBucketVersioning PutBucketWebsite PutEncryptionConfiguration
   PutInventoryConfiguration PutLifecycleConfiguration PutMetricsConfiguration PutReplicationConfiguration`
-  .split(/\s+/)
-  .map((a) => `s3:${a.toLowerCase()}`);
-const S3_OBJECT_ACTIONS = `AbortMultipartUpload BypassGovernanceRetention DeleteObject DeleteObjectTagging DeleteObjectVersion
+    .split(/\s+/)
+    .map((a) => `s3:${a.toLowerCase()}`);
+const S3_OBJECT_ACTIONS =
+  `AbortMultipartUpload BypassGovernanceRetention DeleteObject DeleteObjectTagging DeleteObjectVersion
   DeleteObjectVersionTagging GetObject GetObjectAcl GetObjectAttributes GetObjectLegalHold GetObjectRetention
   GetObjectTagging GetObjectTorrent GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes
   GetObjectVersionTagging GetObjectVersionTorrent ListMultipartUploadParts PutObject PutObjectAcl PutObjectLegalHold
   PutObjectRetention PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging RestoreObject`
-  .split(/\s+/)
-  .map((a) => `s3:${a.toLowerCase()}`);
-const S3_ACCOUNT_ACTIONS = ['s3:listallmybuckets', 's3:createjob', 's3:getaccesspoint', 's3:putaccountpublicaccessblock', 's3:getaccountpublicaccessblock'];
+    .split(/\s+/)
+    .map((a) => `s3:${a.toLowerCase()}`);
+const S3_ACCOUNT_ACTIONS = [
+  's3:listallmybuckets',
+  's3:createjob',
+  's3:getaccesspoint',
+  's3:putaccountpublicaccessblock',
+  's3:getaccountpublicaccessblock',
+];
 
 function actionApplies(action: string, hasBucket: boolean, hasObject: boolean): boolean {
   const a = action.toLowerCase();
@@ -219,7 +237,8 @@ export function checkBucketPolicy(text: string, opts: BucketPolicyOptions): Poli
       if (actions === undefined) refuse(S3_MESSAGES.missingAction);
       const actionList = asList(actions as string | string[]);
       if (actionList.length === 0) refuse(`Missing required field Action cannot be empty!`);
-      for (const a of actionList) if (a !== '*' && !/^s3:[A-Za-z0-9*?]+$/.test(a)) refuse(S3_MESSAGES.invalidAction);
+      for (const a of actionList)
+        if (a !== '*' && !/^s3:[A-Za-z0-9*?]+$/.test(a)) refuse(S3_MESSAGES.invalidAction);
       const resources = s.Resource ?? s.NotResource;
       if (resources === undefined) refuse(S3_MESSAGES.missingResource);
       const resourceList = asList(resources as string | string[]);
@@ -230,14 +249,16 @@ export function checkBucketPolicy(text: string, opts: BucketPolicyOptions): Poli
         // A resource must name this bucket (wildcards may stand for it) or objects in it.
         const slash = r.indexOf('/');
         const head = slash < 0 ? r : r.slice(0, slash);
-        if (!r.startsWith('arn:aws:s3:::') || !globMatch(head, bucketArn)) refuse(S3_MESSAGES.invalidResource);
+        if (!r.startsWith('arn:aws:s3:::') || !globMatch(head, bucketArn))
+          refuse(S3_MESSAGES.invalidResource);
         if (slash < 0) {
           hasBucket = true;
           if (head.endsWith('*')) hasObject = true;
         } else hasObject = true;
       }
       if (s.Action !== undefined)
-        for (const a of actionList) if (a !== '*' && !actionApplies(a, hasBucket, hasObject)) refuse(S3_MESSAGES.actionResource);
+        for (const a of actionList)
+          if (a !== '*' && !actionApplies(a, hasBucket, hasObject)) refuse(S3_MESSAGES.actionResource);
     }
     return doc as unknown as PolicyDocument;
   });

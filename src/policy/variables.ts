@@ -20,7 +20,8 @@ export interface Template {
 const VAR_RE = /\$\{([^}']+?)(?:\s*,\s*'([^']*)'\s*)?\}/g;
 
 export function parseTemplate(text: string, variables: boolean): Template {
-  if (!variables || !text.includes('${')) return { parts: [{ raw: text }], dynamic: false, fixed: [{ raw: text }] };
+  if (!variables || !text.includes('${'))
+    return { parts: [{ raw: text }], dynamic: false, fixed: [{ raw: text }] };
   const parts: TemplatePart[] = [];
   let dynamic = false;
   let last = 0;

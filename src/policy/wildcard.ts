@@ -34,7 +34,10 @@ function cached(key: string, build: () => RegExp): RegExp {
 
 /** Compiles a glob (all of it wildcard-capable). */
 export function globRegExp(pattern: string, ignoreCase = false): RegExp {
-  return cached(`${ignoreCase ? 'i' : 's'}\u0000${pattern}`, () => new RegExp(`^${rawToRe(pattern)}$`, ignoreCase ? 'i' : ''));
+  return cached(
+    `${ignoreCase ? 'i' : 's'}\u0000${pattern}`,
+    () => new RegExp(`^${rawToRe(pattern)}$`, ignoreCase ? 'i' : ''),
+  );
 }
 
 /** Compiles a glob whose literal parts (substituted variable values, `${*}`) are not wildcards. */
@@ -59,7 +62,8 @@ export const hasWildcard = (s: string): boolean => s.includes('*') || s.includes
 /** Matches a glob without building a RegExp when the pattern has no wildcard. */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
-  if (!hasWildcard(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  if (!hasWildcard(pattern))
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   return globRegExp(pattern, ignoreCase).test(value);
 }
 

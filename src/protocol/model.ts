@@ -133,7 +133,13 @@ function applyOverlay(model: ServiceModel, overlay: Overlay): void {
     if (!existing && !patch.type) throw new Error(`${model.name} overlay: patches unknown shape ${name}`);
     // Members merge too, so an overlay can add one member (a statusCode) to a modelled shape.
     model.shapes[name] = existing
-      ? { ...existing, ...patch, ...(existing.members && patch.members ? { members: { ...existing.members, ...patch.members } } : {}) }
+      ? {
+          ...existing,
+          ...patch,
+          ...(existing.members && patch.members
+            ? { members: { ...existing.members, ...patch.members } }
+            : {}),
+        }
       : patch;
   }
   for (const [opName, patch] of Object.entries(overlay.operations ?? {})) {

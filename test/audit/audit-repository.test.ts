@@ -7,7 +7,20 @@ import { InvalidCursorError } from '../../src/audit/repository.ts';
 import type { AuditRecord } from '../../src/audit/types.ts';
 
 let n = 0;
-function record(o: { account?: string; region?: string; name?: string; source?: string; user?: string; key?: string; time: number; readOnly?: boolean; management?: boolean; error?: string; denied?: boolean; resources?: { type: string; name: string }[] }): AuditRecord {
+function record(o: {
+  account?: string;
+  region?: string;
+  name?: string;
+  source?: string;
+  user?: string;
+  key?: string;
+  time: number;
+  readOnly?: boolean;
+  management?: boolean;
+  error?: string;
+  denied?: boolean;
+  resources?: { type: string; name: string }[];
+}): AuditRecord {
   n++;
   return {
     event: {
@@ -44,33 +57,86 @@ const T = Date.parse('2026-03-01T00:00:00Z');
 describeContract('AuditRepository', openAuditRepository, (repo, ctx) => {
   test('append sets seq; query filters by every indexed field, newest first', async () => {
     const rs = [
-      record({ time: T, name: 'CreateUser', readOnly: false, user: 'root', key: 'AKIA1', resources: [{ type: 'AWS::IAM::User', name: 'bob' }] }),
-      record({ time: T + 1000, name: 'ListUsers', user: 'bob', key: 'AKIA2', error: 'AccessDenied', denied: true }),
-      record({ time: T + 2000, name: 'PutObject', source: 's3.amazonaws.com', management: false, readOnly: false, resources: [{ type: 'AWS::S3::Bucket', name: 'b' }] }),
-      record({ time: T + 3000, name: 'RunInstances', source: 'ec2.amazonaws.com', region: 'eu-west-1', readOnly: false }),
+      record({
+        time: T,
+        name: 'CreateUser',
+        readOnly: false,
+        user: 'root',
+        key: 'AKIA1',
+        resources: [{ type: 'AWS::IAM::User', name: 'bob' }],
+      }),
+      record({
+        time: T + 1000,
+        name: 'ListUsers',
+        user: 'bob',
+        key: 'AKIA2',
+        error: 'AccessDenied',
+        denied: true,
+      }),
+      record({
+        time: T + 2000,
+        name: 'PutObject',
+        source: 's3.amazonaws.com',
+        management: false,
+        readOnly: false,
+        resources: [{ type: 'AWS::S3::Bucket', name: 'b' }],
+      }),
+      record({
+        time: T + 3000,
+        name: 'RunInstances',
+        source: 'ec2.amazonaws.com',
+        region: 'eu-west-1',
+        readOnly: false,
+      }),
       record({ time: T + 4000, account: '444455556666', name: 'CreateUser', readOnly: false }),
     ];
     await repo().append(rs);
     assert.ok(rs.every((r, i) => i === 0 || r.seq! > rs[i - 1]!.seq!));
-    const names = async (q: object) => (await repo().query({ limit: 50, ...q })).records.map((r) => r.event.eventName);
-    assert.deepEqual(await names({ accountId: '111122223333' }), ['RunInstances', 'PutObject', 'ListUsers', 'CreateUser']);
-    assert.deepEqual(await names({ accountId: '111122223333', region: 'us-east-1', management: true }), ['ListUsers', 'CreateUser']);
+    const names = async (q: object) =>
+      (await repo().query({ limit: 50, ...q })).records.map((r) => r.event.eventName);
+    assert.deepEqual(await names({ accountId: '111122223333' }), [
+      'RunInstances',
+      'PutObject',
+      'ListUsers',
+      'CreateUser',
+    ]);
+    assert.deepEqual(await names({ accountId: '111122223333', region: 'us-east-1', management: true }), [
+      'ListUsers',
+      'CreateUser',
+    ]);
     assert.deepEqual(await names({ accountId: '111122223333', eventName: 'CreateUser' }), ['CreateUser']);
     assert.deepEqual(await names({ eventName: 'CreateUser' }), ['CreateUser', 'CreateUser']);
     assert.deepEqual(await names({ accountId: '111122223333', username: 'bob' }), ['ListUsers']);
     assert.deepEqual(await names({ accountId: '111122223333', accessKeyId: 'AKIA1' }), ['CreateUser']);
-    assert.deepEqual(await names({ accountId: '111122223333', eventSource: 's3.amazonaws.com' }), ['PutObject']);
+    assert.deepEqual(await names({ accountId: '111122223333', eventSource: 's3.amazonaws.com' }), [
+      'PutObject',
+    ]);
     assert.deepEqual(await names({ accountId: '111122223333', readOnly: true }), ['ListUsers']);
     assert.deepEqual(await names({ accountId: '111122223333', resourceName: 'bob' }), ['CreateUser']);
     // Resource filters cover management events (the data event's bucket stays in its JSON).
     assert.deepEqual(await names({ accountId: '111122223333', resourceType: 'AWS::S3::Bucket' }), []);
-    assert.deepEqual(await names({ accountId: '111122223333', resourceType: 'AWS::IAM::User' }), ['CreateUser']);
+    assert.deepEqual(await names({ accountId: '111122223333', resourceType: 'AWS::IAM::User' }), [
+      'CreateUser',
+    ]);
     assert.deepEqual(await names({ accountId: '111122223333', errors: 'denied' }), ['ListUsers']);
-    assert.deepEqual(await names({ accountId: '111122223333', errors: false, management: true }), ['RunInstances', 'CreateUser']);
+    assert.deepEqual(await names({ accountId: '111122223333', errors: false, management: true }), [
+      'RunInstances',
+      'CreateUser',
+    ]);
     assert.deepEqual(await names({ eventId: rs[2]!.event.eventID }), ['PutObject']);
-    assert.deepEqual(await names({ accountId: '111122223333', start: new Date(T + 1000), end: new Date(T + 2000) }), ['PutObject', 'ListUsers']);
-    assert.deepEqual(await names({ accountId: '111122223333', order: 'asc', afterSeq: rs[1]!.seq, throughSeq: rs[2]!.seq }), ['PutObject']);
-    assert.deepEqual(await names({ accountId: '111122223333', order: 'seq', afterSeq: rs[0]!.seq }), ['ListUsers', 'PutObject', 'RunInstances']);
+    assert.deepEqual(
+      await names({ accountId: '111122223333', start: new Date(T + 1000), end: new Date(T + 2000) }),
+      ['PutObject', 'ListUsers'],
+    );
+    assert.deepEqual(
+      await names({ accountId: '111122223333', order: 'asc', afterSeq: rs[1]!.seq, throughSeq: rs[2]!.seq }),
+      ['PutObject'],
+    );
+    assert.deepEqual(await names({ accountId: '111122223333', order: 'seq', afterSeq: rs[0]!.seq }), [
+      'ListUsers',
+      'PutObject',
+      'RunInstances',
+    ]);
     const [got] = (await repo().query({ limit: 1, eventId: rs[0]!.event.eventID })).records;
     assert.deepEqual(got!.resources, [{ type: 'AWS::IAM::User', name: 'bob' }]);
     assert.equal(got!.username, 'root');
@@ -112,6 +178,9 @@ describeContract('AuditRepository', openAuditRepository, (repo, ctx) => {
     assert.equal(await repo().lastSeq(), 1);
     await ctx.reopen();
     const page = await repo().query({ limit: 5 });
-    assert.deepEqual(page.records.map((r) => r.event.eventName), ['DeleteUser']);
+    assert.deepEqual(
+      page.records.map((r) => r.event.eventName),
+      ['DeleteUser'],
+    );
   });
 });

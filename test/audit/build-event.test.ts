@@ -14,7 +14,15 @@ test('root IAM call: identity, global region, camelCase parameters, Java-style d
     principal: ROOT,
     region: 'eu-west-1',
     input: { UserName: 'alice', Path: '/' },
-    output: { User: { UserName: 'alice', UserId: 'AIDA1', Arn: 'arn:aws:iam::111122223333:user/alice', Path: '/', CreateDate: new Date('2026-03-04T17:06:07Z') } },
+    output: {
+      User: {
+        UserName: 'alice',
+        UserId: 'AIDA1',
+        Arn: 'arn:aws:iam::111122223333:user/alice',
+        Path: '/',
+        CreateDate: new Date('2026-03-04T17:06:07Z'),
+      },
+    },
   });
   const r = buildRecord(ctx, ROOT)!;
   const e = r.event;
@@ -30,7 +38,13 @@ test('root IAM call: identity, global region, camelCase parameters, Java-style d
   assert.equal(e.awsRegion, 'us-east-1');
   assert.deepEqual(e.requestParameters, { userName: 'alice', path: '/' });
   assert.deepEqual(e.responseElements, {
-    user: { userName: 'alice', userId: 'AIDA1', arn: 'arn:aws:iam::111122223333:user/alice', path: '/', createDate: 'Mar 4, 2026, 5:06:07 PM' },
+    user: {
+      userName: 'alice',
+      userId: 'AIDA1',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      path: '/',
+      createDate: 'Mar 4, 2026, 5:06:07 PM',
+    },
   });
   assert.equal(e.readOnly, false);
   assert.equal(e.managementEvent, true);
@@ -50,7 +64,15 @@ test('secrets never reach the log', () => {
       operation: 'CreateAccessKey',
       principal: ROOT,
       input: { UserName: 'bob' },
-      output: { AccessKey: { UserName: 'bob', AccessKeyId: 'AKIANEW', Status: 'Active', SecretAccessKey: 'SECRET/xyz', CreateDate: new Date() } },
+      output: {
+        AccessKey: {
+          UserName: 'bob',
+          AccessKeyId: 'AKIANEW',
+          Status: 'Active',
+          SecretAccessKey: 'SECRET/xyz',
+          CreateDate: new Date(),
+        },
+      },
     }),
     ROOT,
   )!;
@@ -58,7 +80,13 @@ test('secrets never reach the log', () => {
   assert.ok(!JSON.stringify(key.event).includes('SECRET/xyz'));
 
   const login = buildRecord(
-    ctxOf({ service: 'iam', operation: 'CreateLoginProfile', principal: ROOT, input: { UserName: 'bob', Password: 'hunter2!' }, output: { LoginProfile: { UserName: 'bob', CreateDate: new Date() } } }),
+    ctxOf({
+      service: 'iam',
+      operation: 'CreateLoginProfile',
+      principal: ROOT,
+      input: { UserName: 'bob', Password: 'hunter2!' },
+      output: { LoginProfile: { UserName: 'bob', CreateDate: new Date() } },
+    }),
     ROOT,
   )!;
   assert.equal((login.event.requestParameters as any).password, 'HIDDEN_DUE_TO_SECURITY_REASONS');
@@ -71,7 +99,12 @@ test('secrets never reach the log', () => {
       principal: BOB,
       input: { RoleArn: 'arn:aws:iam::111122223333:role/reader', RoleSessionName: 's' },
       output: {
-        Credentials: { AccessKeyId: 'ASIANEW', SecretAccessKey: 'TOPSECRET', SessionToken: 'TOKEN123', Expiration: new Date('2026-03-04T06:06:07Z') },
+        Credentials: {
+          AccessKeyId: 'ASIANEW',
+          SecretAccessKey: 'TOPSECRET',
+          SessionToken: 'TOKEN123',
+          Expiration: new Date('2026-03-04T06:06:07Z'),
+        },
         AssumedRoleUser: { AssumedRoleId: 'AROA1:s', Arn: 'arn:aws:sts::111122223333:assumed-role/reader/s' },
       },
     }),
@@ -82,11 +115,19 @@ test('secrets never reach the log', () => {
   assert.ok(!JSON.stringify(assume.event).includes('TOKEN123'));
   assert.ok(!JSON.stringify(assume.event).includes('TOPSECRET'));
   assert.equal(assume.event.readOnly, true);
-  assert.deepEqual(assume.event.resources, [{ accountId: '111122223333', type: 'AWS::IAM::Role', ARN: 'arn:aws:iam::111122223333:role/reader' }]);
+  assert.deepEqual(assume.event.resources, [
+    { accountId: '111122223333', type: 'AWS::IAM::Role', ARN: 'arn:aws:iam::111122223333:role/reader' },
+  ]);
   assert.ok(assume.resources.some((x) => x.type === 'AWS::IAM::AccessKey' && x.name === 'ASIANEW'));
 
   const run = buildRecord(
-    ctxOf({ service: 'ec2', operation: 'RunInstances', principal: ROOT, region: 'eu-west-1', input: { ImageId: 'ami-1', MinCount: 1, MaxCount: 1, UserData: 'IyEvYmluL3No' } }),
+    ctxOf({
+      service: 'ec2',
+      operation: 'RunInstances',
+      principal: ROOT,
+      region: 'eu-west-1',
+      input: { ImageId: 'ami-1', MinCount: 1, MaxCount: 1, UserData: 'IyEvYmluL3No' },
+    }),
     ROOT,
   )!;
   assert.equal((run.event.requestParameters as any).userData, '<sensitiveDataRemoved>');
@@ -94,7 +135,15 @@ test('secrets never reach the log', () => {
 });
 
 test('role sessions carry sessionContext with the issuing role', () => {
-  const r = buildRecord(ctxOf({ service: 'sts', operation: 'GetCallerIdentity', principal: SESSION, output: { Arn: SESSION.arn } }), SESSION)!;
+  const r = buildRecord(
+    ctxOf({
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+      principal: SESSION,
+      output: { Arn: SESSION.arn },
+    }),
+    SESSION,
+  )!;
   assert.deepEqual(r.event.userIdentity, {
     type: 'AssumedRole',
     principalId: 'AROAREADER0000000000:sess-1',
@@ -125,7 +174,10 @@ test('S3 object calls are data events with bucketName, key and Host; no body', (
       service: 's3',
       operation: 'PutObject',
       principal: BOB,
-      headers: { 'content-length': '16', authorization: 'AWS4-HMAC-SHA256 Credential=AKIABOBKEY0000000000/20260304/us-east-1/s3/aws4_request' },
+      headers: {
+        'content-length': '16',
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIABOBKEY0000000000/20260304/us-east-1/s3/aws4_request',
+      },
       input: { Bucket: 'photos', Key: 'a/b.jpg', Body: body, ContentLength: 16 },
       output: { ETag: '"x"', ServerSideEncryption: 'AES256' },
     }),
@@ -144,13 +196,40 @@ test('S3 object calls are data events with bucketName, key and Host; no body', (
   assert.equal((e.additionalEventData as any).bytesTransferredIn, 16);
   assert.equal((e.additionalEventData as any).AuthenticationMethod, 'AuthHeader');
 
-  const listCtx = ctxOf({ service: 's3', operation: 'ListObjectsV2', principal: BOB, input: { Bucket: 'photos', Prefix: 'a/', MaxKeys: 10 } });
-  for (const [k, v] of [['list-type', '2'], ['prefix', 'a/'], ['max-keys', '10'], ['X-Amz-Signature', 'abc'], ['X-Amz-Credential', 'AKIA/x']]) listCtx.query.append(k!, v!);
+  const listCtx = ctxOf({
+    service: 's3',
+    operation: 'ListObjectsV2',
+    principal: BOB,
+    input: { Bucket: 'photos', Prefix: 'a/', MaxKeys: 10 },
+  });
+  for (const [k, v] of [
+    ['list-type', '2'],
+    ['prefix', 'a/'],
+    ['max-keys', '10'],
+    ['X-Amz-Signature', 'abc'],
+    ['X-Amz-Credential', 'AKIA/x'],
+  ])
+    listCtx.query.append(k!, v!);
   const list = buildRecord(listCtx, BOB)!;
-  assert.deepEqual(list.event.requestParameters, { bucketName: 'photos', 'list-type': '2', prefix: 'a/', 'max-keys': '10', Host: '127.0.0.1:4566' });
-  const aclCtx = ctxOf({ service: 's3', operation: 'GetBucketAcl', principal: BOB, input: { Bucket: 'photos' } });
+  assert.deepEqual(list.event.requestParameters, {
+    bucketName: 'photos',
+    'list-type': '2',
+    prefix: 'a/',
+    'max-keys': '10',
+    Host: '127.0.0.1:4566',
+  });
+  const aclCtx = ctxOf({
+    service: 's3',
+    operation: 'GetBucketAcl',
+    principal: BOB,
+    input: { Bucket: 'photos' },
+  });
   aclCtx.query.append('acl', '');
-  assert.deepEqual(buildRecord(aclCtx, BOB)!.event.requestParameters, { bucketName: 'photos', acl: '', Host: '127.0.0.1:4566' });
+  assert.deepEqual(buildRecord(aclCtx, BOB)!.event.requestParameters, {
+    bucketName: 'photos',
+    acl: '',
+    Host: '127.0.0.1:4566',
+  });
   assert.equal(list.event.readOnly, true);
   assert.deepEqual(list.event.resources, [
     { type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::photos/a/' },
@@ -158,16 +237,37 @@ test('S3 object calls are data events with bucketName, key and Host; no body', (
   ]);
 
   const create = buildRecord(
-    ctxOf({ service: 's3', operation: 'CreateBucket', principal: ROOT, input: { Bucket: 'b1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } } }),
+    ctxOf({
+      service: 's3',
+      operation: 'CreateBucket',
+      principal: ROOT,
+      input: { Bucket: 'b1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } },
+    }),
     ROOT,
   )!;
   assert.equal(create.event.managementEvent, true);
-  assert.deepEqual(create.event.requestParameters, { bucketName: 'b1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' }, Host: '127.0.0.1:4566' });
+  assert.deepEqual(create.event.requestParameters, {
+    bucketName: 'b1',
+    CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+    Host: '127.0.0.1:4566',
+  });
 });
 
 test('anonymous S3 callers are the AWSAccount ANONYMOUS_PRINCIPAL', () => {
-  const r = buildRecord(ctxOf({ service: 's3', operation: 'GetObject', principal: ANONYMOUS, input: { Bucket: 'pub', Key: 'k' } }), ANONYMOUS)!;
-  assert.deepEqual(r.event.userIdentity, { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' });
+  const r = buildRecord(
+    ctxOf({
+      service: 's3',
+      operation: 'GetObject',
+      principal: ANONYMOUS,
+      input: { Bucket: 'pub', Key: 'k' },
+    }),
+    ANONYMOUS,
+  )!;
+  assert.deepEqual(r.event.userIdentity, {
+    type: 'AWSAccount',
+    principalId: '',
+    accountId: 'ANONYMOUS_PRINCIPAL',
+  });
   assert.equal(r.accountId, '');
   assert.equal(r.username, undefined);
 });
@@ -177,7 +277,11 @@ test('failures: errorCode and errorMessage, no response, denials flagged', () =>
     service: 'iam',
     operation: 'ListUsers',
     principal: BOB,
-    error: new AwsError('AccessDenied', 'User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:ListUsers', 403),
+    error: new AwsError(
+      'AccessDenied',
+      'User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:ListUsers',
+      403,
+    ),
   });
   denied.authorization = { allowed: false, action: 'iam:ListUsers', resource: '*' };
   const r = buildRecord(denied, BOB)!;
@@ -186,7 +290,10 @@ test('failures: errorCode and errorMessage, no response, denials flagged', () =>
   assert.equal(r.event.responseElements, null);
   assert.equal(r.denied, true);
 
-  const internal = buildRecord(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT, status: 500 }), ROOT)!;
+  const internal = buildRecord(
+    ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT, status: 500 }),
+    ROOT,
+  )!;
   assert.equal(internal.event.errorCode, 'InternalFailure');
   assert.equal(internal.denied, false);
 });
@@ -195,11 +302,23 @@ test('a request that failed authentication keeps the access key it carried', () 
   const ctx = ctxOf({
     service: 'sts',
     operation: 'GetCallerIdentity',
-    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAUNKNOWN000000000/20260304/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0' },
-    error: new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403),
+    headers: {
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIAUNKNOWN000000000/20260304/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    error: new AwsError(
+      'InvalidClientTokenId',
+      'The security token included in the request is invalid.',
+      403,
+    ),
   });
   const r = buildRecord(ctx, undefined)!;
-  assert.deepEqual(r.event.userIdentity, { type: 'Unknown', principalId: '', accountId: '', accessKeyId: 'AKIAUNKNOWN000000000' });
+  assert.deepEqual(r.event.userIdentity, {
+    type: 'Unknown',
+    principalId: '',
+    accountId: '',
+    accessKeyId: 'AKIAUNKNOWN000000000',
+  });
   assert.equal(r.accessKeyId, 'AKIAUNKNOWN000000000');
   assert.equal(r.event.errorCode, 'InvalidClientTokenId');
   // With the key's owner known (a wrong signature), the event is the owner's.
@@ -225,7 +344,14 @@ test('EC2 responses keep their XML element names and item lists', () => {
         ReservationId: 'r-1',
         OwnerId: '111122223333',
         Groups: [],
-        Instances: [{ InstanceId: 'i-1', ImageId: 'ami-1', State: { Code: 0, Name: 'pending' }, LaunchTime: new Date(1_700_000_000_000) }],
+        Instances: [
+          {
+            InstanceId: 'i-1',
+            ImageId: 'ami-1',
+            State: { Code: 0, Name: 'pending' },
+            LaunchTime: new Date(1_700_000_000_000),
+          },
+        ],
       },
     }),
     ROOT,
@@ -235,9 +361,21 @@ test('EC2 responses keep their XML element names and item lists', () => {
     reservationId: 'r-1',
     ownerId: '111122223333',
     groupSet: {},
-    instancesSet: { items: [{ instanceId: 'i-1', imageId: 'ami-1', instanceState: { code: 0, name: 'pending' }, launchTime: 1_700_000_000_000 }] },
+    instancesSet: {
+      items: [
+        {
+          instanceId: 'i-1',
+          imageId: 'ami-1',
+          instanceState: { code: 0, name: 'pending' },
+          launchTime: 1_700_000_000_000,
+        },
+      ],
+    },
   });
-  assert.deepEqual(r.resources.filter((x) => x.type === 'AWS::EC2::Instance'), [{ type: 'AWS::EC2::Instance', name: 'i-1' }]);
+  assert.deepEqual(
+    r.resources.filter((x) => x.type === 'AWS::EC2::Instance'),
+    [{ type: 'AWS::EC2::Instance', name: 'i-1' }],
+  );
 });
 
 test('federation calls name the federated user and belong to the role account', () => {
@@ -246,9 +384,18 @@ test('federation calls name the federated user and belong to the role account', 
       service: 'sts',
       operation: 'AssumeRoleWithSAML',
       principal: ANONYMOUS,
-      input: { RoleArn: 'arn:aws:iam::111122223333:role/sso', PrincipalArn: 'arn:aws:iam::111122223333:saml-provider/idp', SAMLAssertion: 'PHNhbWw+' },
+      input: {
+        RoleArn: 'arn:aws:iam::111122223333:role/sso',
+        PrincipalArn: 'arn:aws:iam::111122223333:saml-provider/idp',
+        SAMLAssertion: 'PHNhbWw+',
+      },
       output: {
-        Credentials: { AccessKeyId: 'ASIAFED', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) },
+        Credentials: {
+          AccessKeyId: 'ASIAFED',
+          SecretAccessKey: 's',
+          SessionToken: 't',
+          Expiration: new Date(0),
+        },
         Subject: 'alice@example.com',
         NameQualifier: 'Q2ZB8Qz0rXl5Q=',
         Issuer: 'https://idp.example.com',
@@ -265,7 +412,11 @@ test('federation calls name the federated user and belong to the role account', 
   assert.equal(saml.accountId, '111122223333');
   assert.equal(saml.event.recipientAccountId, '111122223333');
   assert.equal(saml.username, 'alice@example.com');
-  assert.equal((saml.event.requestParameters as any).sAMLAssertion, undefined, 'the assertion is a credential');
+  assert.equal(
+    (saml.event.requestParameters as any).sAMLAssertion,
+    undefined,
+    'the assertion is a credential',
+  );
 });
 
 test('assuming a role of another account is recorded in both accounts with a shared id', () => {
@@ -274,7 +425,9 @@ test('assuming a role of another account is recorded in both accounts with a sha
     operation: 'AssumeRole',
     principal: BOB,
     input: { RoleArn: 'arn:aws:iam::999988887777:role/partner', RoleSessionName: 's' },
-    output: { Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) } },
+    output: {
+      Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) },
+    },
   });
   const [mine, theirs] = buildRecords(ctx, BOB);
   assert.equal(mine!.accountId, '111122223333');
@@ -283,8 +436,23 @@ test('assuming a role of another account is recorded in both accounts with a sha
   assert.ok(mine!.event.sharedEventID);
   assert.equal(mine!.event.sharedEventID, theirs!.event.sharedEventID);
   assert.notEqual(mine!.event.eventID, theirs!.event.eventID);
-  assert.deepEqual(Object.keys(theirs!.event).slice(-3), ['recipientAccountId', 'sharedEventID', 'eventCategory']);
-  assert.equal(buildRecords(ctxOf({ service: 'sts', operation: 'AssumeRole', principal: BOB, input: { RoleArn: 'arn:aws:iam::111122223333:role/r', RoleSessionName: 's' } }), BOB).length, 1);
+  assert.deepEqual(Object.keys(theirs!.event).slice(-3), [
+    'recipientAccountId',
+    'sharedEventID',
+    'eventCategory',
+  ]);
+  assert.equal(
+    buildRecords(
+      ctxOf({
+        service: 'sts',
+        operation: 'AssumeRole',
+        principal: BOB,
+        input: { RoleArn: 'arn:aws:iam::111122223333:role/r', RoleSessionName: 's' },
+      }),
+      BOB,
+    ).length,
+    1,
+  );
 });
 
 test('federated users name the issuing user or root', () => {
@@ -308,6 +476,9 @@ test('federated users name the issuing user or root', () => {
   assert.equal(r.event.userIdentity.principalId, '111122223333:Bob');
   assert.equal(r.username, 'Bob');
   const byRoot = { ...fed, federatedName: 'arn:aws:iam::111122223333:root' };
-  const root = buildRecord(ctxOf({ service: 'sts', operation: 'GetCallerIdentity', principal: byRoot }), byRoot)!;
+  const root = buildRecord(
+    ctxOf({ service: 'sts', operation: 'GetCallerIdentity', principal: byRoot }),
+    byRoot,
+  )!;
   assert.equal(root.event.userIdentity.sessionContext!.sessionIssuer.type, 'Root');
 });

@@ -31,9 +31,20 @@ test('filters by event name, user and source; --json prints CloudTrail events', 
   assert.match(lines[0]!, /000000000000 +us-east-1 +iam +CreateUser +root +OK +127\.0\.0\.1/);
 
   const j = capture();
-  await runCli(['events', '--json', '--source', 'iam', '--user', 'root', '--since', '1h', '--data-dir', server.dataDir], { io: j.io, env: {} });
-  const events = j.out.join('').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(events.map((e) => e.eventName), ['CreateUser', 'ListUsers'], 'oldest first');
+  await runCli(
+    ['events', '--json', '--source', 'iam', '--user', 'root', '--since', '1h', '--data-dir', server.dataDir],
+    { io: j.io, env: {} },
+  );
+  const events = j.out
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    events.map((e) => e.eventName),
+    ['CreateUser', 'ListUsers'],
+    'oldest first',
+  );
   assert.equal(events[0].userIdentity.type, 'Root');
 });
 
@@ -43,7 +54,10 @@ test('--follow prints new events until interrupted', async () => {
   const cmd = parseCli(['events', '--data-dir', server.dataDir], {});
   assert.ok(cmd.command === 'events');
   const config = cmd.config;
-  const flags = new Map<string, string | true>([['follow', true], ['event-name', 'GetUser']]);
+  const flags = new Map<string, string | true>([
+    ['follow', true],
+    ['event-name', 'GetUser'],
+  ]);
   const running = runEvents(flags, config, c.io, { signal: abort.signal, pollMs: 20 });
   await iam.send(new CreateUserCommand({ UserName: 'dave' }));
   await iam.send(new GetUserCommand({ UserName: 'dave' }));
@@ -66,6 +80,19 @@ test('--region narrows to the region called', async () => {
   await runCli(['events', '--data-dir', server.dataDir, '--region', 'eu-west-1'], { io: c.io, env: {} });
   assert.equal(c.out.join(''), '');
   const d = capture();
-  await runCli(['events', '--data-dir', server.dataDir, '--region', 'us-east-1', '--event-name', 'CreateUser', '--limit', '1'], { io: d.io, env: {} });
+  await runCli(
+    [
+      'events',
+      '--data-dir',
+      server.dataDir,
+      '--region',
+      'us-east-1',
+      '--event-name',
+      'CreateUser',
+      '--limit',
+      '1',
+    ],
+    { io: d.io, env: {} },
+  );
   assert.equal(d.out.join('').trim().split('\n').length, 1);
 });

@@ -47,8 +47,13 @@ const describe = event({ eventName: 'DescribeInstances', readOnly: true, awsRegi
 
 test('trail names follow CloudTrail rules', () => {
   for (const ok of ['abc', 'My_Trail-1.x', 'a'.repeat(128)]) checkTrailName(ok);
-  for (const bad of ['ab', 'a'.repeat(129), '-abc', 'abc_', 'a--b', 'a b c', '10.0.0.1']) assert.throws(() => checkTrailName(bad), { code: 'InvalidTrailNameException' });
-  assert.deepEqual(parseTrailRef('arn:aws:cloudtrail:eu-west-1:111122223333:trail/t1'), { region: 'eu-west-1', accountId: '111122223333', name: 't1' });
+  for (const bad of ['ab', 'a'.repeat(129), '-abc', 'abc_', 'a--b', 'a b c', '10.0.0.1'])
+    assert.throws(() => checkTrailName(bad), { code: 'InvalidTrailNameException' });
+  assert.deepEqual(parseTrailRef('arn:aws:cloudtrail:eu-west-1:111122223333:trail/t1'), {
+    region: 'eu-west-1',
+    accountId: '111122223333',
+    name: 't1',
+  });
   assert.throws(() => parseTrailRef('arn:aws:s3:::x'), { code: 'CloudTrailARNInvalidException' });
 });
 
@@ -58,20 +63,42 @@ test('basic selectors: management read/write, S3 data resources by prefix', () =
   const writeOnly = normalizeSelectors([{ ReadWriteType: 'WriteOnly' }]);
   assert.ok(selects(writeOnly, undefined, createUser));
   assert.ok(!selects(writeOnly, undefined, describe));
-  const data = normalizeSelectors([{ IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs-bucket/a/'] }] }]);
+  const data = normalizeSelectors([
+    {
+      IncludeManagementEvents: false,
+      DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs-bucket/a/'] }],
+    },
+  ]);
   assert.ok(selects(data, undefined, put));
   assert.ok(!selects(data, undefined, createUser));
-  const other = normalizeSelectors([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs-bucket/z/'] }] }]);
+  const other = normalizeSelectors([
+    { DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs-bucket/z/'] }] },
+  ]);
   assert.ok(!selects(other, undefined, put));
   const all = normalizeSelectors([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }]);
   assert.ok(selects(all, undefined, put));
-  assert.throws(() => normalizeSelectors([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['bucket'] }] }]), { code: 'InvalidEventSelectorsException' });
+  assert.throws(
+    () => normalizeSelectors([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['bucket'] }] }]),
+    { code: 'InvalidEventSelectorsException' },
+  );
 });
 
 test('advanced selectors: every field must match, any selector may', () => {
   const adv = [
-    { Name: 'writes', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] },
-    { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs-bucket/'] }, { Field: 'eventName', NotEquals: ['GetObject'] }] },
+    {
+      Name: 'writes',
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Management'] },
+        { Field: 'readOnly', Equals: ['false'] },
+      ],
+    },
+    {
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs-bucket/'] },
+        { Field: 'eventName', NotEquals: ['GetObject'] },
+      ],
+    },
   ];
   assert.ok(selects(undefined, adv, createUser));
   assert.ok(!selects(undefined, adv, describe));
@@ -85,7 +112,14 @@ test('which events a trail takes: home region, multi-region, global service even
     homeRegion: 'us-east-1',
     name: 't',
     arn: 'arn',
-    settings: { S3BucketName: 'b', IncludeGlobalServiceEvents: true, IsMultiRegionTrail: false, LogFileValidationEnabled: false, IsOrganizationTrail: false, ...s },
+    settings: {
+      S3BucketName: 'b',
+      IncludeGlobalServiceEvents: true,
+      IsMultiRegionTrail: false,
+      LogFileValidationEnabled: false,
+      IsOrganizationTrail: false,
+      ...s,
+    },
     tags: [],
     status: { isLogging: true },
     cursor: 0,
@@ -108,29 +142,65 @@ test('the bucket policy CloudTrail requires', async () => {
     },
     async putObject() {},
   });
-  const q = { bucket: 'logs', prefix: 'p', accountId: '111122223333', region: 'us-east-1', trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t' };
-  const statement = (action: string, resource: string | string[], extra: object = {}) => ({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: action, Resource: resource, ...extra });
+  const q = {
+    bucket: 'logs',
+    prefix: 'p',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t',
+  };
+  const statement = (action: string, resource: string | string[], extra: object = {}) => ({
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: action,
+    Resource: resource,
+    ...extra,
+  });
   const good = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      statement('s3:GetBucketAcl', 'arn:aws:s3:::logs', { Condition: { StringEquals: { 'aws:SourceArn': q.trailArn } } }),
-      statement('s3:PutObject', 'arn:aws:s3:::logs/p/AWSLogs/111122223333/*', { Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': q.trailArn } } }),
+      statement('s3:GetBucketAcl', 'arn:aws:s3:::logs', {
+        Condition: { StringEquals: { 'aws:SourceArn': q.trailArn } },
+      }),
+      statement('s3:PutObject', 'arn:aws:s3:::logs/p/AWSLogs/111122223333/*', {
+        Condition: {
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': q.trailArn },
+        },
+      }),
     ],
   });
   await checkTrailBucket(access(good), q);
   await assert.rejects(checkTrailBucket(access(good, false), q), { code: 'S3BucketDoesNotExistException' });
-  await assert.rejects(checkTrailBucket(access(undefined), q), { code: 'InsufficientS3BucketPolicyException', message: 'Incorrect S3 bucket policy is detected for bucket: logs' });
-  await assert.rejects(checkTrailBucket(access(good), { ...q, prefix: 'other' }), { code: 'InsufficientS3BucketPolicyException' });
-  const noAcl = JSON.stringify({ Version: '2012-10-17', Statement: [statement('s3:PutObject', 'arn:aws:s3:::logs/*')] });
+  await assert.rejects(checkTrailBucket(access(undefined), q), {
+    code: 'InsufficientS3BucketPolicyException',
+    message: 'Incorrect S3 bucket policy is detected for bucket: logs',
+  });
+  await assert.rejects(checkTrailBucket(access(good), { ...q, prefix: 'other' }), {
+    code: 'InsufficientS3BucketPolicyException',
+  });
+  const noAcl = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [statement('s3:PutObject', 'arn:aws:s3:::logs/*')],
+  });
   await assert.rejects(checkTrailBucket(access(noAcl), q), { code: 'InsufficientS3BucketPolicyException' });
   const wrongAcl = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [statement('s3:GetBucketAcl', 'arn:aws:s3:::logs'), statement('s3:PutObject', 'arn:aws:s3:::logs/*', { Condition: { StringEquals: { 's3:x-amz-acl': 'private' } } })],
+    Statement: [
+      statement('s3:GetBucketAcl', 'arn:aws:s3:::logs'),
+      statement('s3:PutObject', 'arn:aws:s3:::logs/*', {
+        Condition: { StringEquals: { 's3:x-amz-acl': 'private' } },
+      }),
+    ],
   });
-  await assert.rejects(checkTrailBucket(access(wrongAcl), q), { code: 'InsufficientS3BucketPolicyException' });
+  await assert.rejects(checkTrailBucket(access(wrongAcl), q), {
+    code: 'InsufficientS3BucketPolicyException',
+  });
   const denied = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [statement('s3:*', ['arn:aws:s3:::logs', 'arn:aws:s3:::logs/*']), { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/*' }],
+    Statement: [
+      statement('s3:*', ['arn:aws:s3:::logs', 'arn:aws:s3:::logs/*']),
+      { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/*' },
+    ],
   });
   await assert.rejects(checkTrailBucket(access(denied), q), { code: 'InsufficientS3BucketPolicyException' });
   // S3 without bucket policies yet: the check is skipped.
@@ -148,22 +218,52 @@ test('the AuthzMapper: trail ARNs, "*" for account-wide calls, tag condition key
   stored.set('111122223333/us-east-1/main', { tags: [{ Key: 'team', Value: 'audit' }] } as TrailRecord);
   const authz = cloudTrailAuthz(trails);
   const ctx = { region: 'us-east-1', accountId: '111122223333' } as never;
-  assert.deepEqual(await authz('LookupEvents', {}, ctx), [{ action: 'cloudtrail:LookupEvents', resource: '*' }]);
-  assert.deepEqual(await authz('DescribeTrails', {}, ctx), [{ action: 'cloudtrail:DescribeTrails', resource: '*' }]);
-  assert.deepEqual(await authz('CreateTrail', { Name: 'new', S3BucketName: 'b', TagsList: [{ Key: 'env', Value: 'dev' }] }, ctx), [
-    {
-      action: 'cloudtrail:CreateTrail',
-      resource: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/new',
-      resourceAccountId: '111122223333',
-      context: { 'aws:RequestTag/env': 'dev', 'aws:TagKeys': ['env'] },
-    },
+  assert.deepEqual(await authz('LookupEvents', {}, ctx), [
+    { action: 'cloudtrail:LookupEvents', resource: '*' },
   ]);
-  const [stop] = await authz('StopLogging', { Name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' }, ctx);
+  assert.deepEqual(await authz('DescribeTrails', {}, ctx), [
+    { action: 'cloudtrail:DescribeTrails', resource: '*' },
+  ]);
+  assert.deepEqual(
+    await authz(
+      'CreateTrail',
+      { Name: 'new', S3BucketName: 'b', TagsList: [{ Key: 'env', Value: 'dev' }] },
+      ctx,
+    ),
+    [
+      {
+        action: 'cloudtrail:CreateTrail',
+        resource: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/new',
+        resourceAccountId: '111122223333',
+        context: { 'aws:RequestTag/env': 'dev', 'aws:TagKeys': ['env'] },
+      },
+    ],
+  );
+  const [stop] = await authz(
+    'StopLogging',
+    { Name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' },
+    ctx,
+  );
   assert.equal(stop!.resource, 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main');
   assert.deepEqual(stop!.resourceTags, { team: 'audit' });
   const [sel] = await authz('PutEventSelectors', { TrailName: 'main' }, ctx);
   assert.equal(sel!.action, 'cloudtrail:PutEventSelectors');
   assert.equal(sel!.resource, 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main');
-  const list = await authz('ListTags', { ResourceIdList: ['arn:aws:cloudtrail:us-east-1:111122223333:trail/a', 'arn:aws:cloudtrail:us-east-1:111122223333:trail/b'] }, ctx);
-  assert.deepEqual(list.map((r) => r.resource), ['arn:aws:cloudtrail:us-east-1:111122223333:trail/a', 'arn:aws:cloudtrail:us-east-1:111122223333:trail/b']);
+  const list = await authz(
+    'ListTags',
+    {
+      ResourceIdList: [
+        'arn:aws:cloudtrail:us-east-1:111122223333:trail/a',
+        'arn:aws:cloudtrail:us-east-1:111122223333:trail/b',
+      ],
+    },
+    ctx,
+  );
+  assert.deepEqual(
+    list.map((r) => r.resource),
+    [
+      'arn:aws:cloudtrail:us-east-1:111122223333:trail/a',
+      'arn:aws:cloudtrail:us-east-1:111122223333:trail/b',
+    ],
+  );
 });

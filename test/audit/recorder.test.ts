@@ -36,7 +36,8 @@ function memoryRepository(fail = false): AuditRepository & { rows: AuditRecord[]
 test('the recorder only queues; a flush writes the queue in one batch', async () => {
   const repo = memoryRepository();
   const log = new AuditLog(repo);
-  for (let i = 0; i < 20; i++) log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT }));
+  for (let i = 0; i < 20; i++)
+    log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT }));
   assert.equal(repo.rows.length, 0, 'nothing written on the request path');
   await log.flush();
   assert.equal(repo.rows.length, 20);
@@ -64,11 +65,18 @@ test('a failing store, a broken context or a throwing listener lose only their o
     throw new Error('listener bug');
   });
   const broken = ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT });
-  Object.defineProperty(broken, 'facts', { get: () => { throw new Error('boom'); } });
+  Object.defineProperty(broken, 'facts', {
+    get: () => {
+      throw new Error('boom');
+    },
+  });
   log.recorder(broken);
   log.recorder(ctxOf({ service: 'iam', operation: 'GetUser', principal: ROOT }));
   await log.flush();
-  assert.deepEqual(repo.rows.map((r) => r.event.eventName), ['GetUser']);
+  assert.deepEqual(
+    repo.rows.map((r) => r.event.eventName),
+    ['GetUser'],
+  );
 });
 
 test('a request that failed authentication is attributed to the key owner when the key exists', async () => {
@@ -77,13 +85,21 @@ test('a request that failed authentication is attributed to the key owner when t
   log.attach({
     credentials: {
       async resolve(id: string) {
-        return id === BOB.accessKeyId ? { accessKeyId: id, secretAccessKey: 's', status: 'Active' as const, principal: BOB } : undefined;
+        return id === BOB.accessKeyId
+          ? { accessKeyId: id, secretAccessKey: 's', status: 'Active' as const, principal: BOB }
+          : undefined;
       },
     },
   } as unknown as App);
-  const auth = (key: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260304/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0` });
-  log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', headers: auth(BOB.accessKeyId!), status: 403 }));
-  log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', headers: auth('AKIANOBODY0000000000'), status: 403 }));
+  const auth = (key: string) => ({
+    authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260304/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
+  });
+  log.recorder(
+    ctxOf({ service: 'iam', operation: 'ListUsers', headers: auth(BOB.accessKeyId!), status: 403 }),
+  );
+  log.recorder(
+    ctxOf({ service: 'iam', operation: 'ListUsers', headers: auth('AKIANOBODY0000000000'), status: 403 }),
+  );
   await log.flush();
   assert.equal(repo.rows[0]!.event.userIdentity.arn, BOB.arn);
   assert.equal(repo.rows[0]!.accountId, BOB.accountId);

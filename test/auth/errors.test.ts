@@ -15,22 +15,52 @@ test('credentialError names the error the way each service does', () => {
     const e = credentialError(p, svc, 'AKIDX', 'TOKEN');
     return `${e.status} ${e.code}: ${e.message}`;
   };
-  assert.equal(c('unknown', 's3'), '403 InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.');
+  assert.equal(
+    c('unknown', 's3'),
+    '403 InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.',
+  );
   assert.equal(credentialError('unknown', 's3', 'AKIDX').extra.AWSAccessKeyId, 'AKIDX');
-  assert.equal(c('unknown', 'iam'), '403 InvalidClientTokenId: The security token included in the request is invalid.');
-  assert.equal(c('token-missing', 'sts'), '403 InvalidClientTokenId: The security token included in the request is invalid.');
-  assert.equal(c('unknown', 'ec2'), '401 AuthFailure: AWS was not able to validate the provided access credentials');
-  assert.equal(c('unknown', 'cloudtrail'), '400 UnrecognizedClientException: The security token included in the request is invalid.');
-  assert.equal(c('token-mismatch', 's3'), '400 InvalidToken: The provided token is malformed or otherwise invalid.');
+  assert.equal(
+    c('unknown', 'iam'),
+    '403 InvalidClientTokenId: The security token included in the request is invalid.',
+  );
+  assert.equal(
+    c('token-missing', 'sts'),
+    '403 InvalidClientTokenId: The security token included in the request is invalid.',
+  );
+  assert.equal(
+    c('unknown', 'ec2'),
+    '401 AuthFailure: AWS was not able to validate the provided access credentials',
+  );
+  assert.equal(
+    c('unknown', 'cloudtrail'),
+    '400 UnrecognizedClientException: The security token included in the request is invalid.',
+  );
+  assert.equal(
+    c('token-mismatch', 's3'),
+    '400 InvalidToken: The provided token is malformed or otherwise invalid.',
+  );
   assert.equal(c('expired', 's3'), '400 ExpiredToken: The provided token has expired.');
   assert.equal(credentialError('expired', 's3', 'A', 'TOKEN').extra['Token-0'], 'TOKEN');
-  assert.equal(c('expired', 'iam'), '403 ExpiredToken: The security token included in the request is expired');
-  assert.equal(c('expired', 'cloudtrail'), '400 ExpiredTokenException: The security token included in the request is expired');
+  assert.equal(
+    c('expired', 'iam'),
+    '403 ExpiredToken: The security token included in the request is expired',
+  );
+  assert.equal(
+    c('expired', 'cloudtrail'),
+    '400 ExpiredTokenException: The security token included in the request is expired',
+  );
 });
 
 test('missing authentication token', () => {
   const q = AuthErrors.missingAuthenticationToken('query');
-  assert.deepEqual([q.status, q.code, q.message], [403, 'MissingAuthenticationToken', 'Request is missing Authentication Token']);
+  assert.deepEqual(
+    [q.status, q.code, q.message],
+    [403, 'MissingAuthenticationToken', 'Request is missing Authentication Token'],
+  );
   const j = AuthErrors.missingAuthenticationToken('json');
-  assert.deepEqual([j.status, j.code, j.message], [400, 'MissingAuthenticationTokenException', 'Missing Authentication Token']);
+  assert.deepEqual(
+    [j.status, j.code, j.message],
+    [400, 'MissingAuthenticationTokenException', 'Missing Authentication Token'],
+  );
 });

@@ -13,7 +13,12 @@ export function credential(over: Partial<Credential> = {}): Credential {
     accessKeyId: AKID,
     secretAccessKey: SECRET,
     status: 'Active',
-    principal: { type: 'Root', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: '123456789012' },
+    principal: {
+      type: 'Root',
+      accountId: '123456789012',
+      arn: 'arn:aws:iam::123456789012:root',
+      userId: '123456789012',
+    },
     ...over,
   };
 }
@@ -63,7 +68,8 @@ export async function smithySign(i: SignInput): Promise<AuthRequest> {
     body: i.body,
   };
   // Like @aws-sdk/s3-request-presigner: S3 URLs sign UNSIGNED-PAYLOAD (hoisted into the query).
-  if (i.presign !== undefined && service === 's3') (request.headers as Record<string, string>)['X-Amz-Content-Sha256'] = 'UNSIGNED-PAYLOAD';
+  if (i.presign !== undefined && service === 's3')
+    (request.headers as Record<string, string>)['X-Amz-Content-Sha256'] = 'UNSIGNED-PAYLOAD';
   const signingDate = i.date ?? new Date();
   const signed: any =
     i.presign !== undefined

@@ -21,7 +21,14 @@ import { AKID, SECRET, credential } from './helpers.ts';
 
 const creds = new Map([
   [AKID, credential()],
-  ['ASIATEMPORARYKEY', credential({ accessKeyId: 'ASIATEMPORARYKEY', sessionToken: 'SESSION+TOKEN/==', expiration: new Date(Date.now() + 3600e3) })],
+  [
+    'ASIATEMPORARYKEY',
+    credential({
+      accessKeyId: 'ASIATEMPORARYKEY',
+      sessionToken: 'SESSION+TOKEN/==',
+      expiration: new Date(Date.now() + 3600e3),
+    }),
+  ],
 ]);
 
 interface Seen {
@@ -38,18 +45,34 @@ let endpoint = '';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(stream, new Writable({ write(c, _e, cb) { out.push(c); cb(); } }));
+  await pipeline(
+    stream,
+    new Writable({
+      write(c, _e, cb) {
+        out.push(c);
+        cb();
+      },
+    }),
+  );
   return Buffer.concat(out);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const areq: AuthRequest = { method: req.method!, rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers };
+  const areq: AuthRequest = {
+    method: req.method!,
+    rawPath: q < 0 ? url : url.slice(0, q),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers,
+  };
   if (req.method === 'POST' && String(req.headers['content-type']).startsWith('multipart/form-data')) {
     const form = await readPostForm(req, req.headers['content-type']);
     const akid = postAccessKeyId(form.fields)!;
-    const auth = verifyPostPolicy(form.fields, creds.get(akid), { bucket: areq.rawPath.split('/')[1]!, filename: form.file.filename });
+    const auth = verifyPostPolicy(form.fields, creds.get(akid), {
+      bucket: areq.rawPath.split('/')[1]!,
+      filename: form.file.filename,
+    });
     const decoder = createBodyDecoder({ headers: {} });
     const data = await collect(form.file.stream.pipe(auth.lengthCheck).pipe(decoder));
     await form.done;
@@ -62,9 +85,19 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const service = 'scope' in parsed ? parsed.scope.service : 's3';
   if (service === 's3') {
     const v = verify(parsed, areq, creds.get(parsed.accessKeyId), { service, now: new Date() });
-    const decoder = createBodyDecoder({ headers: req.headers, ...(v.chunkSigning ? { chunkSigning: v.chunkSigning } : {}) });
+    const decoder = createBodyDecoder({
+      headers: req.headers,
+      ...(v.chunkSigning ? { chunkSigning: v.chunkSigning } : {}),
+    });
     const data = await collect(req.pipe(decoder));
-    seen.push({ method: req.method!, path: areq.rawPath, auth: parsed.type, data, result: decoder.result!, contentSha256: String(req.headers['x-amz-content-sha256']) });
+    seen.push({
+      method: req.method!,
+      path: areq.rawPath,
+      auth: parsed.type,
+      data,
+      result: decoder.result!,
+      contentSha256: String(req.headers['x-amz-content-sha256']),
+    });
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
     } else {
@@ -75,9 +108,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const body = await collect(req);
   const v = verify(parsed, areq, creds.get(parsed.accessKeyId), { service, now: new Date(), body });
   seen.push({ method: req.method!, path: areq.rawPath, auth: parsed.type, data: body });
-  res.writeHead(200, { 'content-type': 'text/xml' }).end(
-    `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${v.credential.principal.arn}</Arn><UserId>${v.credential.principal.userId}</UserId><Account>${v.credential.principal.accountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-  );
+  res
+    .writeHead(200, { 'content-type': 'text/xml' })
+    .end(
+      `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${v.credential.principal.arn}</Arn><UserId>${v.credential.principal.userId}</UserId><Account>${v.credential.principal.accountId}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+    );
 }
 
 before(async () => {
@@ -87,7 +122,9 @@ before(async () => {
       const status = isAwsError(e) ? e.status : 500;
       if (!res.headersSent) {
         res.writeHead(status, { 'content-type': 'application/xml', connection: 'close' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${isAwsError(e) ? e.message : String(e)}</Message></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${isAwsError(e) ? e.message : String(e)}</Message></Error>`,
+        );
       }
       req.resume();
     });
@@ -104,7 +141,11 @@ const s3 = (over: { secret?: string; akid?: string; token?: string } = {}) =>
     endpoint,
     forcePathStyle: true,
     region: 'us-east-1',
-    credentials: { accessKeyId: over.akid ?? AKID, secretAccessKey: over.secret ?? SECRET, ...(over.token ? { sessionToken: over.token } : {}) },
+    credentials: {
+      accessKeyId: over.akid ?? AKID,
+      secretAccessKey: over.secret ?? SECRET,
+      ...(over.token ? { sessionToken: over.token } : {}),
+    },
   });
 
 test('JS SDK PutObject (Buffer and stream bodies, odd key, session token)', async () => {
@@ -114,7 +155,12 @@ test('JS SDK PutObject (Buffer and stream bodies, odd key, session token)', asyn
   assert.equal(seen.at(-1)!.data.toString(), 'hello world');
   const big = Buffer.alloc(300_000, 5);
   await s3({ akid: 'ASIATEMPORARYKEY', token: 'SESSION+TOKEN/==' }).send(
-    new PutObjectCommand({ Bucket: 'bucket', Key: key, Body: Readable.from([big.subarray(0, 100_000), big.subarray(100_000)]), ContentLength: big.length }),
+    new PutObjectCommand({
+      Bucket: 'bucket',
+      Key: key,
+      Body: Readable.from([big.subarray(0, 100_000), big.subarray(100_000)]),
+      ContentLength: big.length,
+    }),
   );
   const last = seen.at(-1)!;
   assert.ok(last.data.equals(big));
@@ -123,15 +169,25 @@ test('JS SDK PutObject (Buffer and stream bodies, odd key, session token)', asyn
 });
 
 test('JS SDK with a wrong secret gets SignatureDoesNotMatch', async () => {
-  await assert.rejects(s3({ secret: 'wrong' }).send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x' })), { name: 'SignatureDoesNotMatch' });
-  await assert.rejects(s3({ akid: 'AKIAUNKNOWN' }).send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x' })), { name: 'InvalidAccessKeyId' });
+  await assert.rejects(
+    s3({ secret: 'wrong' }).send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x' })),
+    { name: 'SignatureDoesNotMatch' },
+  );
+  await assert.rejects(
+    s3({ akid: 'AKIAUNKNOWN' }).send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x' })),
+    { name: 'InvalidAccessKeyId' },
+  );
 });
 
 test('JS SDK presigned GET and PUT URLs, fetched without the SDK', async () => {
-  const get = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'bucket', Key: 'a b/c+d' }), { expiresIn: 60 });
+  const get = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'bucket', Key: 'a b/c+d' }), {
+    expiresIn: 60,
+  });
   const r = await fetch(get);
   assert.equal(r.status, 200, await r.clone().text());
-  const put = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: 'bucket', Key: 'up' }), { expiresIn: 60 });
+  const put = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: 'bucket', Key: 'up' }), {
+    expiresIn: 60,
+  });
   const r2 = await fetch(put, { method: 'PUT', body: 'payload' });
   assert.equal(r2.status, 200, await r2.text());
   assert.equal(seen.at(-1)!.data.toString(), 'payload');
@@ -154,7 +210,11 @@ test('JS SDK presigned POST, posted as a browser would', async () => {
 });
 
 test('JS SDK STS GetCallerIdentity (query protocol, body hash)', async () => {
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } });
+  const sts = new STSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+  });
   const out = await sts.send(new GetCallerIdentityCommand({}));
   assert.equal(out.Account, '123456789012');
 });
@@ -198,7 +258,10 @@ for sv in ('s3v4', 's3'):
 print(json.dumps(out))
 `;
   const r = await promisify(execFile)('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
-  const posts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Array<{ url: string; fields: Record<string, string> }>;
+  const posts = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Array<{
+    url: string;
+    fields: Record<string, string>;
+  }>;
   const types = [];
   for (const p of posts) {
     const form = new FormData();

@@ -20,7 +20,13 @@ const NO_PERMISSION: Record<string, string[]> = {
 /** Actions of another service an operation may also need (EC2 RunInstances with a role: iam:PassRole). */
 const FOREIGN_ACTIONS = new Set(['iam:PassRole']);
 
-const PREFIX: Record<ServiceName, string> = { s3: 's3', iam: 'iam', sts: 'sts', ec2: 'ec2', cloudtrail: 'cloudtrail' };
+const PREFIX: Record<ServiceName, string> = {
+  s3: 's3',
+  iam: 'iam',
+  sts: 'sts',
+  ec2: 'ec2',
+  cloudtrail: 'cloudtrail',
+};
 
 const ACCOUNT = '000000000000';
 
@@ -67,11 +73,14 @@ function sample(model: ServiceModel, name: string, ref: ShapeRef, depth = 0): un
 const server = await startTestServer();
 after(() => server.stop());
 
-const services = (Object.keys(server.app.handlers) as ServiceName[]).filter((s) => Object.keys(server.app.handlers[s] ?? {}).length);
+const services = (Object.keys(server.app.handlers) as ServiceName[]).filter(
+  (s) => Object.keys(server.app.handlers[s] ?? {}).length,
+);
 
 test('every service that implements operations has an AuthzMapper', () => {
   assert.ok(services.length > 0);
-  for (const s of services) assert.equal(typeof server.app.authz[s], 'function', `${s} has handlers but no AuthzMapper`);
+  for (const s of services)
+    assert.equal(typeof server.app.authz[s], 'function', `${s} has handlers but no AuthzMapper`);
 });
 
 for (const service of services) {
@@ -86,7 +95,9 @@ for (const service of services) {
         problems.push(`${op}: not an operation of the ${service} model`);
         continue;
       }
-      const input = operation.input ? (sample(model, 'input', operation.input) as Record<string, unknown>) : {};
+      const input = operation.input
+        ? (sample(model, 'input', operation.input) as Record<string, unknown>)
+        : {};
       const ctx: HandlerContext = {
         requestId: 'coverage',
         service,
@@ -94,7 +105,15 @@ for (const service of services) {
         region: 'us-east-1',
         accountId: ACCOUNT,
         principal: rootPrincipal(ACCOUNT),
-        request: { method: 'POST', headers: {}, query: new URLSearchParams(), sourceIp: '127.0.0.1', secure: false, userAgent: 'coverage', host: 'localhost' },
+        request: {
+          method: 'POST',
+          headers: {},
+          query: new URLSearchParams(),
+          sourceIp: '127.0.0.1',
+          secure: false,
+          userAgent: 'coverage',
+          host: 'localhost',
+        },
         now: new Date(),
       };
       let requests;
@@ -114,12 +133,19 @@ for (const service of services) {
       }
       for (const r of requests) {
         const prefix = PREFIX[service];
-        if (!new RegExp(`^${prefix}:[A-Za-z0-9]+$`).test(r.action) && !FOREIGN_ACTIONS.has(r.action)) problems.push(`${op}: action ${r.action} lacks the ${prefix}: prefix`);
-        if (r.resource !== '*' && !/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+/.test(r.resource)) problems.push(`${op}: resource ${r.resource} is not an ARN`);
-        if (r.resourceAccountId !== undefined && !/^\d{12}$/.test(r.resourceAccountId)) problems.push(`${op}: resource account ${r.resourceAccountId}`);
-        if (r.resourcePolicy !== undefined && typeof r.resourcePolicy !== 'string') problems.push(`${op}: resource policy is not JSON text`);
+        if (!new RegExp(`^${prefix}:[A-Za-z0-9]+$`).test(r.action) && !FOREIGN_ACTIONS.has(r.action))
+          problems.push(`${op}: action ${r.action} lacks the ${prefix}: prefix`);
+        if (r.resource !== '*' && !/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+/.test(r.resource))
+          problems.push(`${op}: resource ${r.resource} is not an ARN`);
+        if (r.resourceAccountId !== undefined && !/^\d{12}$/.test(r.resourceAccountId))
+          problems.push(`${op}: resource account ${r.resourceAccountId}`);
+        if (r.resourcePolicy !== undefined && typeof r.resourcePolicy !== 'string')
+          problems.push(`${op}: resource policy is not JSON text`);
         for (const [k, v] of Object.entries(r.context ?? {}))
-          if (!/^[a-z0-9-]+:[A-Za-z0-9-_/.]+$/i.test(k) || (v !== undefined && !['string', 'number', 'boolean'].includes(typeof v) && !Array.isArray(v)))
+          if (
+            !/^[a-z0-9-]+:[A-Za-z0-9-_/.]+$/i.test(k) ||
+            (v !== undefined && !['string', 'number', 'boolean'].includes(typeof v) && !Array.isArray(v))
+          )
             problems.push(`${op}: context key ${k}`);
       }
     }

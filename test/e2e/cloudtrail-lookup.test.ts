@@ -120,7 +120,10 @@ test('root CreateUser: IAM event in us-east-1 with root identity and camelCase p
   });
   assert.deepEqual(d.requestParameters, { userName: 'bob' });
   assert.equal(d.responseElements.user.userName, 'bob');
-  assert.match(d.responseElements.user.createDate, /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/);
+  assert.match(
+    d.responseElements.user.createDate,
+    /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/,
+  );
   assert.equal(d.eventType, 'AwsApiCall');
   assert.equal(d.managementEvent, true);
   assert.equal(d.eventCategory, 'Management');
@@ -131,13 +134,15 @@ test('root CreateUser: IAM event in us-east-1 with root identity and camelCase p
   assert.equal(d.tlsDetails, undefined);
 });
 
-test("CreateAccessKey is logged without the secret", () => {
+test('CreateAccessKey is logged without the secret', () => {
   const [e] = events(q.CreateAccessKey);
   assert.ok(e);
   assert.equal(e.detail.responseElements.accessKey.accessKeyId, session.key);
   assert.equal(e.detail.responseElements.accessKey.secretAccessKey, undefined);
   assert.ok(!e.CloudTrailEvent.includes(session.secret), 'the secret must not be in the log');
-  assert.ok(e.Resources.some((r: any) => r.ResourceType === 'AWS::IAM::AccessKey' && r.ResourceName === session.key));
+  assert.ok(
+    e.Resources.some((r: any) => r.ResourceType === 'AWS::IAM::AccessKey' && r.ResourceName === session.key),
+  );
 });
 
 test('the denied call: bob as IAMUser with AccessDenied', async () => {
@@ -157,7 +162,8 @@ test('the denied call: bob as IAMUser with AccessDenied', async () => {
 });
 
 test('the assumed-role session: AssumeRole by bob, then a call as AssumedRole with its session issuer', async (t) => {
-  if (!session.roleIdentity || session.roleIdentity.error) return t.skip(`STS AssumeRole not available: ${JSON.stringify(session.assumed)}`);
+  if (!session.roleIdentity || session.roleIdentity.error)
+    return t.skip(`STS AssumeRole not available: ${JSON.stringify(session.assumed)}`);
   const [assume] = events(q.AssumeRole);
   assert.ok(assume);
   assert.equal(assume.detail.readOnly, true);
@@ -165,7 +171,9 @@ test('the assumed-role session: AssumeRole by bob, then a call as AssumedRole wi
   assert.equal(assume.detail.responseElements.credentials.accessKeyId, session.roleKey);
   assert.equal(assume.detail.responseElements.credentials.sessionToken, undefined);
   assert.equal(assume.detail.responseElements.credentials.secretAccessKey, undefined);
-  assert.deepEqual(assume.detail.resources, [{ accountId: '000000000000', type: 'AWS::IAM::Role', ARN: 'arn:aws:iam::000000000000:role/auditor' }]);
+  assert.deepEqual(assume.detail.resources, [
+    { accountId: '000000000000', type: 'AWS::IAM::Role', ARN: 'arn:aws:iam::000000000000:role/auditor' },
+  ]);
 
   const byKey = events(q.roleKey);
   const call = byKey.find((e) => e.EventName === 'GetCallerIdentity');
@@ -197,20 +205,30 @@ test('S3 CreateBucket is a management event with bucketName and Host', async () 
 test('lookup attributes, paging and regions', () => {
   const all = events(q.all);
   const times = all.map((e) => Date.parse(e.EventTime));
-  assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => b - a),
+    'newest first',
+  );
   assert.equal(q.page1.Events.length, 2);
   assert.ok(q.page1.NextToken);
   const seen = new Set(q.page1.Events.map((e: any) => e.EventId));
   assert.ok(q.page2.Events.every((e: any) => !seen.has(e.EventId)));
   assert.ok(events(q.writes).every((e) => e.ReadOnly === 'false'));
-  assert.deepEqual(events(q.byId).map((e) => e.EventId), [all[0].EventId]);
+  assert.deepEqual(
+    events(q.byId).map((e) => e.EventId),
+    [all[0].EventId],
+  );
   const iam = events(q.iam);
   assert.ok(iam.length >= 3 && iam.every((e) => e.EventSource === 'iam.amazonaws.com'));
   assert.ok(events(q.resource).some((e) => e.EventName === 'CreateUser'));
   // IAM is global: its events are history in us-east-1 only.
   assert.equal(events(q.west).length, 0);
   // Only the first attribute counts (CloudTrail ignores the others).
-  assert.deepEqual(events(q.two).map((e) => e.EventName), ['CreateUser']);
+  assert.deepEqual(
+    events(q.two).map((e) => e.EventName),
+    ['CreateUser'],
+  );
   assert.equal(q.badToken.error, 'InvalidNextTokenException');
   assert.equal(q.badKey.error, 'InvalidLookupAttributesException');
   assert.equal(q.range.error, 'InvalidTimeRangeException');
@@ -219,7 +237,10 @@ test('lookup attributes, paging and regions', () => {
 test('SDK v3 paginates the history with typed dates', async () => {
   const ct = new CloudTrailClient(sdkConfig(server));
   const ids: string[] = [];
-  for await (const page of paginateLookupEvents({ client: ct, pageSize: 3 }, { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'root' }] })) {
+  for await (const page of paginateLookupEvents(
+    { client: ct, pageSize: 3 },
+    { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'root' }] },
+  )) {
     for (const e of page.Events ?? []) {
       assert.ok(e.EventTime instanceof Date);
       assert.equal(e.Username, 'root');

@@ -13,12 +13,19 @@ import { python, awsCli, AWS_CLI_V1 } from '../support/clients.ts';
 
 let server: TestServer;
 let r: any;
-const KEY = /^logs\/AWSLogs\/000000000000\/CloudTrail\/(us-east-1)\/(\d{4})\/(\d\d)\/(\d\d)\/000000000000_CloudTrail_us-east-1_(\d{8}T\d{4}Z)_[A-Za-z0-9]{16}\.json\.gz$/;
+const KEY =
+  /^logs\/AWSLogs\/000000000000\/CloudTrail\/(us-east-1)\/(\d{4})\/(\d\d)\/(\d\d)\/000000000000_CloudTrail_us-east-1_(\d{8}T\d{4}Z)_[A-Za-z0-9]{16}\.json\.gz$/;
 
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'AclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: 'arn:aws:s3:::trail-logs' },
+    {
+      Sid: 'AclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: 'arn:aws:s3:::trail-logs',
+    },
     {
       Sid: 'Write',
       Effect: 'Allow',
@@ -103,14 +110,18 @@ after(async () => {
 
 test('CreateTrail refuses a missing bucket, a bucket without CloudTrail policy, bad names and duplicates', (t) => {
   assert.equal(r.missingBucket.error, 'S3BucketDoesNotExistException');
-  if (r.putPolicy.error) t.diagnostic(`bucket policy not available in S3 yet (${r.putPolicy.error}): policy check skipped`);
+  if (r.putPolicy.error)
+    t.diagnostic(`bucket policy not available in S3 yet (${r.putPolicy.error}): policy check skipped`);
   else assert.equal(r.noPolicy.error, 'InsufficientS3BucketPolicyException');
   assert.equal(r.badName.error, 'InvalidTrailNameException');
   assert.equal(r.short.error, 'InvalidTrailNameException');
   assert.match(r.short.message, /Minimum allowed length: 3 characters/);
   assert.equal(r.dup.error, 'TrailAlreadyExistsException');
   assert.equal(r.missing.error, 'TrailNotFoundException');
-  assert.equal(r.missing.message, 'Unknown trail: arn:aws:cloudtrail:us-east-1:000000000000:trail/nope-trail for the user: 000000000000');
+  assert.equal(
+    r.missing.message,
+    'Unknown trail: arn:aws:cloudtrail:us-east-1:000000000000:trail/nope-trail for the user: 000000000000',
+  );
 });
 
 test('the trail as Create/Get/Describe/List show it', () => {
@@ -120,7 +131,10 @@ test('the trail as Create/Get/Describe/List show it', () => {
   assert.equal(r.create.IsMultiRegionTrail, false);
   assert.equal(r.get.Trail.HomeRegion, 'us-east-1');
   assert.deepEqual(r.getArn, r.get);
-  assert.deepEqual(r.describe.trailList.map((x: any) => x.Name), ['main']);
+  assert.deepEqual(
+    r.describe.trailList.map((x: any) => x.Name),
+    ['main'],
+  );
   assert.deepEqual(r.list.Trails, [{ TrailARN: r.create.TrailARN, Name: 'main', HomeRegion: 'us-east-1' }]);
   assert.deepEqual(r.west.trailList, []);
   assert.equal(r.status0.IsLogging, false);
@@ -130,10 +144,17 @@ test('tags and event selectors', () => {
   assert.deepEqual(r.tags.ResourceTagList[0].TagsList, [{ Key: 'team', Value: 'audit' }]);
   assert.deepEqual(r.tags2.ResourceTagList[0].TagsList, [{ Key: 'env', Value: 'test' }]);
   assert.deepEqual(r.selectors0.EventSelectors, [
-    { ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+    {
+      ReadWriteType: 'All',
+      IncludeManagementEvents: true,
+      DataResources: [],
+      ExcludeManagementEventSources: [],
+    },
   ]);
   assert.equal(r.badSelectors.error, 'InvalidEventSelectorsException');
-  assert.deepEqual(r.selectors1.EventSelectors[0].DataResources, [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data-bucket/'] }]);
+  assert.deepEqual(r.selectors1.EventSelectors[0].DataResources, [
+    { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data-bucket/'] },
+  ]);
   assert.equal(r.get.Trail.HasCustomEventSelectors, false);
 });
 
@@ -151,7 +172,12 @@ test('log files: CloudTrail keys, fetched with aws s3 cp, gzip JSON Records with
   assert.ok(r.keys.length >= 1);
   for (const key of r.keys) assert.match(key, KEY);
   const dir = mkdtempSync(join(tmpdir(), 'trail-logs-'));
-  const cp = await awsCli(AWS_CLI_V1, server.endpoint, ['s3', 'cp', 's3://trail-logs/logs/', dir, '--recursive'], server.env());
+  const cp = await awsCli(
+    AWS_CLI_V1,
+    server.endpoint,
+    ['s3', 'cp', 's3://trail-logs/logs/', dir, '--recursive'],
+    server.env(),
+  );
   assert.equal(cp.code, 0, cp.stderr);
   const files: string[] = [];
   const walk = (d: string) => {
@@ -168,7 +194,7 @@ test('log files: CloudTrail keys, fetched with aws s3 cp, gzip JSON Records with
   const users = records.filter((x) => x.eventName === 'CreateUser').map((x) => x.requestParameters.userName);
   assert.deepEqual(users.sort(), ['last-user', 'logged-user']);
   const put = records.filter((x) => x.eventName === 'PutObject');
-  assert.equal(put.length, 1, 'only the selected bucket\'s data events');
+  assert.equal(put.length, 1, "only the selected bucket's data events");
   assert.deepEqual(put[0].requestParameters.bucketName, 'data-bucket');
   assert.equal(put[0].requestParameters.key, 'hello.txt');
   assert.equal(put[0].managementEvent, false);
@@ -228,7 +254,9 @@ out(r)
     server.env(),
   );
   assert.equal(out.create.IsMultiRegionTrail, true, JSON.stringify(out.create));
-  assert.ok(out.westDescribe.trailList.some((t: any) => t.Name === 'everywhere' && t.HomeRegion === 'us-east-1'));
+  assert.ok(
+    out.westDescribe.trailList.some((t: any) => t.Name === 'everywhere' && t.HomeRegion === 'us-east-1'),
+  );
   assert.ok(!out.westNoShadows.trailList.some((t: any) => t.Name === 'everywhere'));
   assert.equal(out.westGet.Trail.TrailARN, 'arn:aws:cloudtrail:us-east-1:000000000000:trail/everywhere');
   assert.equal(out.westStart.error, 'InvalidHomeRegionException');

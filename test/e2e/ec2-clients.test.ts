@@ -14,7 +14,15 @@ import {
   waitUntilImageAvailable,
 } from '@aws-sdk/client-ec2';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
-import { python, run, AWS_CLI_V1, AWS_CLI_V2, DEBIAN_PYTHON, hasAwsCliV2, hasDebianBoto3 } from '../support/clients.ts';
+import {
+  python,
+  run,
+  AWS_CLI_V1,
+  AWS_CLI_V2,
+  DEBIAN_PYTHON,
+  hasAwsCliV2,
+  hasDebianBoto3,
+} from '../support/clients.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
@@ -33,7 +41,9 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: st
 before(async () => {
   server = await startTestServer(['--machines=metadata']);
   ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
-  const images = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }));
+  const images = await ec2.send(
+    new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }),
+  );
   ami = images.Images![0]!.ImageId!;
 });
 after(async () => server.stop());
@@ -41,7 +51,20 @@ after(async () => server.stop());
 test('console output (SDK and CLI), network interfaces, boto3 waiters and images from an instance', async () => {
   const r = await run(
     AWS_CLI_V1,
-    ['ec2', 'run-instances', '--region', 'us-west-2', '--image-id', ami, '--count', '1', '--instance-type', 't2.micro', '--output', 'json'],
+    [
+      'ec2',
+      'run-instances',
+      '--region',
+      'us-west-2',
+      '--image-id',
+      ami,
+      '--count',
+      '1',
+      '--instance-type',
+      't2.micro',
+      '--output',
+      'json',
+    ],
     server.env(),
   );
   assert.equal(r.code, 0, r.stderr);
@@ -51,16 +74,30 @@ test('console output (SDK and CLI), network interfaces, boto3 waiters and images
   const text = Buffer.from(out.Output!, 'base64').toString();
   assert.match(text, /-----BEGIN SSH HOST KEY KEYS-----\nssh-rsa AAAA/);
   assert.ok(out.Timestamp instanceof Date);
-  const cli = await run(AWS_CLI_V1, ['ec2', 'get-console-output', '--region', 'us-west-2', '--instance-id', id, '--output', 'json'], server.env());
+  const cli = await run(
+    AWS_CLI_V1,
+    ['ec2', 'get-console-output', '--region', 'us-west-2', '--instance-id', id, '--output', 'json'],
+    server.env(),
+  );
   assert.equal(cli.code, 0, cli.stderr);
   assert.equal(JSON.parse(cli.stdout).Output, text, 'the CLI decodes the base64 output');
-  const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }] }));
+  const enis = await ec2.send(
+    new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }] }),
+  );
   assert.equal(enis.NetworkInterfaces!.length, 1);
-  const image = await ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)', Description: 'mine' }));
+  const image = await ec2.send(
+    new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)', Description: 'mine' }),
+  );
   await waitUntilImageAvailable({ client: ec2, ...wait }, { ImageIds: [image.ImageId!] });
   const mine = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images!;
-  assert.deepEqual(mine.map((i) => [i.ImageId, i.Name, i.Public, i.ProductCodes![0]?.ProductCodeId]), [[image.ImageId, 'my image (v1)', false, 'aw0evgkw8e5c1q413zgy5pjce']]);
-  assert.equal((await errorOf(ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)' })))).name, 'InvalidAMIName.Duplicate');
+  assert.deepEqual(
+    mine.map((i) => [i.ImageId, i.Name, i.Public, i.ProductCodes![0]?.ProductCodeId]),
+    [[image.ImageId, 'my image (v1)', false, 'aw0evgkw8e5c1q413zgy5pjce']],
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'my image (v1)' })))).name,
+    'InvalidAMIName.Duplicate',
+  );
   const boto = await python(
     `c = boto3.client("ec2", region_name="us-west-2")
 r = c.run_instances(ImageId="${image.ImageId}", MinCount=1, MaxCount=1, InstanceType="t2.micro", UserData="#!/bin/sh\\necho hi\\n")
@@ -103,11 +140,34 @@ test('the boto3 resource API: VPC, subnet, group, instance and its waiters', asy
   assert.deepEqual(r, ['running', true, true, null, 1, 'unlimited']);
 });
 
-test("Debian's boto3 1.26 and AWS CLI v2 drive the same flow", { skip: !hasDebianBoto3() && 'Debian python3-boto3 not installed' }, async () => {
-  const r = await python(resourceFlow.replaceAll('10.50.', '10.51.'), server.env(), DEBIAN_PYTHON);
-  assert.deepEqual(r, ['running', true, true, null, 1, 'unlimited']);
-  if (!hasAwsCliV2()) return;
-  const cli = await run(AWS_CLI_V2, ['ec2', 'describe-images', '--endpoint-url', server.endpoint, '--region', 'us-west-2', '--owners', 'amazon', '--filters', 'Name=name,Values=al2023-ami-*-x86_64', '--query', 'Images[].Name', '--output', 'json'], server.env());
-  assert.equal(cli.code, 0, cli.stderr);
-  assert.deepEqual(JSON.parse(cli.stdout), ['al2023-ami-2023.5.20240722.0-kernel-6.1-x86_64']);
-});
+test(
+  "Debian's boto3 1.26 and AWS CLI v2 drive the same flow",
+  { skip: !hasDebianBoto3() && 'Debian python3-boto3 not installed' },
+  async () => {
+    const r = await python(resourceFlow.replaceAll('10.50.', '10.51.'), server.env(), DEBIAN_PYTHON);
+    assert.deepEqual(r, ['running', true, true, null, 1, 'unlimited']);
+    if (!hasAwsCliV2()) return;
+    const cli = await run(
+      AWS_CLI_V2,
+      [
+        'ec2',
+        'describe-images',
+        '--endpoint-url',
+        server.endpoint,
+        '--region',
+        'us-west-2',
+        '--owners',
+        'amazon',
+        '--filters',
+        'Name=name,Values=al2023-ami-*-x86_64',
+        '--query',
+        'Images[].Name',
+        '--output',
+        'json',
+      ],
+      server.env(),
+    );
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout), ['al2023-ami-2023.5.20240722.0-kernel-6.1-x86_64']);
+  },
+);

@@ -50,7 +50,9 @@ test('CreateKeyPair ed25519: an OpenSSH private key ssh-keygen reads; fingerprin
   const pub = execFileSync('ssh-keygen', ['-y', '-f', file]).toString().trim();
   assert.match(pub, /^ssh-ed25519 /);
   writeFileSync(`${file}.pub`, pub + '\n');
-  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`]).toString().split(' ')[1]!;
+  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`])
+    .toString()
+    .split(' ')[1]!;
   assert.equal(key.KeyFingerprint!.replace(/=+$/, ''), fp.replace(/^SHA256:/, ''));
   const listed = await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['ed'], IncludePublicKey: true }));
   assert.equal(listed.KeyPairs![0]!.KeyType, 'ed25519');
@@ -85,83 +87,207 @@ out([lines[0], head["Encryption"], hmac.new(key, data, hashlib.sha1).hexdigest()
 });
 
 test('ImportKeyPair: rsa MD5 fingerprint, ed25519, RFC 4716; junk and double base64 are InvalidKey.Format', async () => {
-  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', '', '-f', join(dir, 'rsa')]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'rsa',
+    '-b',
+    '2048',
+    '-m',
+    'PEM',
+    '-N',
+    '',
+    '-f',
+    join(dir, 'rsa'),
+  ]);
   const pub = readFileSync(join(dir, 'rsa.pub'));
   const key = await ec2.send(new ImportKeyPairCommand({ KeyName: 'imported-rsa', PublicKeyMaterial: pub }));
-  const der = execFileSync('openssl', ['rsa', '-in', join(dir, 'rsa'), '-pubout', '-outform', 'DER'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const der = execFileSync('openssl', ['rsa', '-in', join(dir, 'rsa'), '-pubout', '-outform', 'DER'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const md5 = execFileSync('openssl', ['md5', '-c'], { input: der }).toString().trim().split(' ').pop();
   assert.equal(key.KeyFingerprint, md5);
   const rfc = execFileSync('ssh-keygen', ['-e', '-f', join(dir, 'rsa.pub')]);
-  const again = await ec2.send(new ImportKeyPairCommand({ KeyName: 'imported-rfc4716', PublicKeyMaterial: rfc }));
+  const again = await ec2.send(
+    new ImportKeyPairCommand({ KeyName: 'imported-rfc4716', PublicKeyMaterial: rfc }),
+  );
   assert.equal(again.KeyFingerprint, md5);
-  const twice = await errorOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'twice', PublicKeyMaterial: Buffer.from(pub.toString('base64')) })));
-  assert.deepEqual(twice, { name: 'InvalidKey.Format', message: 'Key is not in valid OpenSSH public key format' });
-  assert.equal((await errorOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'junk', PublicKeyMaterial: Buffer.from('ssh-rsa AAAA') })))).name, 'InvalidKey.Format');
-  assert.equal((await errorOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'imported-rsa', PublicKeyMaterial: pub })))).name, 'InvalidKeyPair.Duplicate');
+  const twice = await errorOf(
+    ec2.send(
+      new ImportKeyPairCommand({ KeyName: 'twice', PublicKeyMaterial: Buffer.from(pub.toString('base64')) }),
+    ),
+  );
+  assert.deepEqual(twice, {
+    name: 'InvalidKey.Format',
+    message: 'Key is not in valid OpenSSH public key format',
+  });
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new ImportKeyPairCommand({ KeyName: 'junk', PublicKeyMaterial: Buffer.from('ssh-rsa AAAA') }),
+        ),
+      )
+    ).name,
+    'InvalidKey.Format',
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'imported-rsa', PublicKeyMaterial: pub }))))
+      .name,
+    'InvalidKeyPair.Duplicate',
+  );
 });
 
 test('DescribeKeyPairs and DeleteKeyPair: by name and id, filters, idempotent delete', async () => {
-  const k = await ec2.send(new CreateKeyPairCommand({ KeyName: 'temp', TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'use', Value: 'ci' }] }] }));
+  const k = await ec2.send(
+    new CreateKeyPairCommand({
+      KeyName: 'temp',
+      TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'use', Value: 'ci' }] }],
+    }),
+  );
   assert.match(k.KeyMaterial!, /^-----BEGIN RSA PRIVATE KEY-----\n/);
-  const byTag = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'tag:use', Values: ['ci'] }] }));
-  assert.deepEqual(byTag.KeyPairs!.map((x) => x.KeyName), ['temp']);
+  const byTag = await ec2.send(
+    new DescribeKeyPairsCommand({ Filters: [{ Name: 'tag:use', Values: ['ci'] }] }),
+  );
+  assert.deepEqual(
+    byTag.KeyPairs!.map((x) => x.KeyName),
+    ['temp'],
+  );
   const byId = await ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [k.KeyPairId!] }));
   assert.equal(byId.KeyPairs![0]!.KeyFingerprint, k.KeyFingerprint);
   assert.equal(byId.KeyPairs![0]!.PublicKey, undefined);
   await ec2.send(new DeleteKeyPairCommand({ KeyPairId: k.KeyPairId }));
   await ec2.send(new DeleteKeyPairCommand({ KeyName: 'temp' }));
   const missing = await errorOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['temp'] })));
-  assert.deepEqual(missing, { name: 'InvalidKeyPair.NotFound', message: "The key pair 'temp' does not exist" });
+  assert.deepEqual(missing, {
+    name: 'InvalidKeyPair.NotFound',
+    message: "The key pair 'temp' does not exist",
+  });
 });
 
 test('images: catalog per region with stable ids, owners, filters, malformed and unknown ids', async () => {
-  const centos = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }));
+  const centos = await ec2.send(
+    new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }),
+  );
   assert.ok(centos.Images!.length >= 2);
   for (const i of centos.Images!) {
     assert.equal(i.OwnerId, '679593333241');
     assert.equal(i.ImageOwnerAlias, 'aws-marketplace');
     assert.equal(i.RootDeviceName, '/dev/sda1');
     assert.match(i.BlockDeviceMappings![0]!.Ebs!.SnapshotId!, /^snap-/);
-    assert.deepEqual(i.ProductCodes, [{ ProductCodeId: 'aw0evgkw8e5c1q413zgy5pjce', ProductCodeType: 'marketplace' }]);
+    assert.deepEqual(i.ProductCodes, [
+      { ProductCodeId: 'aw0evgkw8e5c1q413zgy5pjce', ProductCodeType: 'marketplace' },
+    ]);
   }
   const east = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
-  const eastIds = (await east.send(new DescribeImagesCommand({ Owners: ['aws-marketplace'] }))).Images!.map((i) => i.ImageId);
-  const project = await ec2.send(new DescribeImagesCommand({ Owners: ['125523088429'], Filters: [{ Name: 'name', Values: ['CentOS 7.9*'] }] }));
-  assert.deepEqual(project.Images!.map((i) => [i.Name, i.ProductCodes]), [['CentOS 7.9.2009 x86_64', []]]);
+  const eastIds = (await east.send(new DescribeImagesCommand({ Owners: ['aws-marketplace'] }))).Images!.map(
+    (i) => i.ImageId,
+  );
+  const project = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['125523088429'],
+      Filters: [{ Name: 'name', Values: ['CentOS 7.9*'] }],
+    }),
+  );
+  assert.deepEqual(
+    project.Images!.map((i) => [i.Name, i.ProductCodes]),
+    [['CentOS 7.9.2009 x86_64', []]],
+  );
   assert.ok(!centos.Images!.some((i) => eastIds.includes(i.ImageId)), 'image ids differ between regions');
-  const amazon = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-*'] }, { Name: 'architecture', Values: ['arm64'] }] }));
+  const amazon = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['amazon'],
+      Filters: [
+        { Name: 'name', Values: ['al2023-ami-*'] },
+        { Name: 'architecture', Values: ['arm64'] },
+      ],
+    }),
+  );
   assert.equal(amazon.Images!.length, 1);
   assert.equal(amazon.Images![0]!.OwnerId, '137112412989');
   assert.equal(amazon.Images![0]!.RootDeviceName, '/dev/xvda');
-  const ubuntu = await ec2.send(new DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-????????'] }] }));
+  const ubuntu = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['099720109477'],
+      Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-????????'] }],
+    }),
+  );
   assert.equal(ubuntu.Images!.length, 1);
-  const debian = await ec2.send(new DescribeImagesCommand({ Owners: ['136693071363'], Filters: [{ Name: 'is-public', Values: ['true'] }, { Name: 'root-device-type', Values: ['ebs'] }] }));
+  const debian = await ec2.send(
+    new DescribeImagesCommand({
+      Owners: ['136693071363'],
+      Filters: [
+        { Name: 'is-public', Values: ['true'] },
+        { Name: 'root-device-type', Values: ['ebs'] },
+      ],
+    }),
+  );
   assert.ok(debian.Images!.length >= 2);
   assert.deepEqual((await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images, []);
   const malformed = await errorOf(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-xyz'] })));
   assert.equal(malformed.name, 'InvalidAMIID.Malformed');
   const unknown = await errorOf(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })));
-  assert.deepEqual(unknown, { name: 'InvalidAMIID.NotFound', message: "The image id '[ami-00000000000000000]' does not exist" });
+  assert.deepEqual(unknown, {
+    name: 'InvalidAMIID.NotFound',
+    message: "The image id '[ami-00000000000000000]' does not exist",
+  });
 });
 
 test('tags on a public image belong to the account that set them', async () => {
   const image = (await ec2.send(new DescribeImagesCommand({ Owners: ['136693071363'] }))).Images![0]!;
-  await ec2.send(new CreateTagsCommand({ Resources: [image.ImageId!], Tags: [{ Key: 'approved', Value: 'yes' }] }));
-  const mine = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:approved', Values: ['yes'] }] }));
-  assert.deepEqual(mine.Images!.map((i) => i.ImageId), [image.ImageId]);
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [image.ImageId!], Tags: [{ Key: 'approved', Value: 'yes' }] }),
+  );
+  const mine = await ec2.send(
+    new DescribeImagesCommand({ Filters: [{ Name: 'tag:approved', Values: ['yes'] }] }),
+  );
+  assert.deepEqual(
+    mine.Images!.map((i) => i.ImageId),
+    [image.ImageId],
+  );
   const other = await createAccount(server.accounts, 'image-tags-other');
-  const theirs = new EC2Client(sdkConfig(server, { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey }, 'us-west-2'));
-  assert.deepEqual((await theirs.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag-key', Values: ['approved'] }] }))).Images, []);
+  const theirs = new EC2Client(
+    sdkConfig(
+      server,
+      {
+        accessKeyId: other.rootCredential.accessKeyId,
+        secretAccessKey: other.rootCredential.secretAccessKey,
+      },
+      'us-west-2',
+    ),
+  );
+  assert.deepEqual(
+    (await theirs.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag-key', Values: ['approved'] }] })))
+      .Images,
+    [],
+  );
 });
 
 test('images through the AWS CLI: describe-images --filters and --query', async () => {
   const r = await run(
     AWS_CLI_V1,
-    ['ec2', 'describe-images', '--region', 'us-west-2', '--owners', 'aws-marketplace', '--filters', 'Name=product-code,Values=aw0evgkw8e5c1q413zgy5pjce', 'Name=state,Values=available', '--query', 'sort_by(Images, &CreationDate)[-1].Name', '--output', 'text'],
+    [
+      'ec2',
+      'describe-images',
+      '--region',
+      'us-west-2',
+      '--owners',
+      'aws-marketplace',
+      '--filters',
+      'Name=product-code,Values=aw0evgkw8e5c1q413zgy5pjce',
+      'Name=state,Values=available',
+      '--query',
+      'sort_by(Images, &CreationDate)[-1].Name',
+      '--output',
+      'text',
+    ],
     server.env(),
   );
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), 'CentOS Linux 7 x86_64 HVM EBS ENA 2111-b7ee8a69-ee97-4a49-9e68-afaee216db2e');
+  assert.equal(
+    r.stdout.trim(),
+    'CentOS Linux 7 x86_64 HVM EBS ENA 2111-b7ee8a69-ee97-4a49-9e68-afaee216db2e',
+  );
 });
 
 test('instance types: catalog with vCPUs and memory, filters, unknown types', async () => {
@@ -169,9 +295,30 @@ test('instance types: catalog with vCPUs and memory, filters, unknown types', as
   const micro = t.InstanceTypes!.find((x) => x.InstanceType === 't2.micro')!;
   assert.equal(micro.VCpuInfo!.DefaultVCpus, 1);
   assert.equal(micro.MemoryInfo!.SizeInMiB, 1024);
-  const arm = await ec2.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'processor-info.supported-architecture', Values: ['arm64'] }, { Name: 'instance-type', Values: ['t4g.*'] }] }));
-  assert.ok(arm.InstanceTypes!.length >= 5 && arm.InstanceTypes!.every((x) => x.InstanceType!.startsWith('t4g.')));
-  assert.equal((await errorOf(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.gigantic' as never] })))).name, 'InvalidInstanceType');
-  const offered = await ec2.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['t2.micro'] }] }));
-  assert.deepEqual(offered.InstanceTypeOfferings!.map((o) => o.Location), ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d']);
+  const arm = await ec2.send(
+    new DescribeInstanceTypesCommand({
+      Filters: [
+        { Name: 'processor-info.supported-architecture', Values: ['arm64'] },
+        { Name: 'instance-type', Values: ['t4g.*'] },
+      ],
+    }),
+  );
+  assert.ok(
+    arm.InstanceTypes!.length >= 5 && arm.InstanceTypes!.every((x) => x.InstanceType!.startsWith('t4g.')),
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.gigantic' as never] }))))
+      .name,
+    'InvalidInstanceType',
+  );
+  const offered = await ec2.send(
+    new DescribeInstanceTypeOfferingsCommand({
+      LocationType: 'availability-zone',
+      Filters: [{ Name: 'instance-type', Values: ['t2.micro'] }],
+    }),
+  );
+  assert.deepEqual(
+    offered.InstanceTypeOfferings!.map((o) => o.Location),
+    ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'],
+  );
 });

@@ -67,14 +67,24 @@ test('regions: commercial regions with endpoints; AllRegions adds the opt-in one
   assert.ok(!Regions!.some((r) => r.RegionName === 'af-south-1'));
   const all = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
   assert.equal(all.Regions!.find((r) => r.RegionName === 'af-south-1')?.OptInStatus, 'not-opted-in');
-  const eu = await ec2.send(new DescribeRegionsCommand({ Filters: [{ Name: 'region-name', Values: ['eu-*'] }] }));
+  const eu = await ec2.send(
+    new DescribeRegionsCommand({ Filters: [{ Name: 'region-name', Values: ['eu-*'] }] }),
+  );
   assert.ok(eu.Regions!.length >= 4 && eu.Regions!.every((r) => r.RegionName!.startsWith('eu-')));
 });
 
 test('zones: names and ids of the request region only; the mapping differs between accounts', async () => {
   const { AvailabilityZones } = await ec2.send(new DescribeAvailabilityZonesCommand({}));
-  assert.deepEqual(AvailabilityZones!.map((z) => z.ZoneName), ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d']);
-  assert.deepEqual(AvailabilityZones!.map((z) => z.ZoneId).sort(), ['usw2-az1', 'usw2-az2', 'usw2-az3', 'usw2-az4']);
+  assert.deepEqual(
+    AvailabilityZones!.map((z) => z.ZoneName),
+    ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'],
+  );
+  assert.deepEqual(AvailabilityZones!.map((z) => z.ZoneId).sort(), [
+    'usw2-az1',
+    'usw2-az2',
+    'usw2-az3',
+    'usw2-az4',
+  ]);
   for (const z of AvailabilityZones!) {
     assert.equal(z.ZoneType, 'availability-zone');
     assert.equal(z.GroupName, 'us-west-2');
@@ -83,101 +93,224 @@ test('zones: names and ids of the request region only; the mapping differs betwe
   }
   const east = new EC2Client(sdkConfig(server, server.credentials, 'eu-west-1'));
   const eu = await east.send(new DescribeAvailabilityZonesCommand({}));
-  assert.ok(eu.AvailabilityZones!.every((z) => z.RegionName === 'eu-west-1' && z.ZoneId!.startsWith('euw1-az')));
+  assert.ok(
+    eu.AvailabilityZones!.every((z) => z.RegionName === 'eu-west-1' && z.ZoneId!.startsWith('euw1-az')),
+  );
   // Another account gets another name → id mapping for at least one of several regions.
   const other = await createAccount(server.accounts, 'zones-other');
-  const creds = { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey };
+  const creds = {
+    accessKeyId: other.rootCredential.accessKeyId,
+    secretAccessKey: other.rootCredential.secretAccessKey,
+  };
   let differs = false;
   for (const region of ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-2']) {
-    const mine = await new EC2Client(sdkConfig(server, server.credentials, region)).send(new DescribeAvailabilityZonesCommand({}));
-    const theirs = await new EC2Client(sdkConfig(server, creds, region)).send(new DescribeAvailabilityZonesCommand({}));
-    if (JSON.stringify(mine.AvailabilityZones!.map((z) => z.ZoneId)) !== JSON.stringify(theirs.AvailabilityZones!.map((z) => z.ZoneId))) differs = true;
+    const mine = await new EC2Client(sdkConfig(server, server.credentials, region)).send(
+      new DescribeAvailabilityZonesCommand({}),
+    );
+    const theirs = await new EC2Client(sdkConfig(server, creds, region)).send(
+      new DescribeAvailabilityZonesCommand({}),
+    );
+    if (
+      JSON.stringify(mine.AvailabilityZones!.map((z) => z.ZoneId)) !==
+      JSON.stringify(theirs.AvailabilityZones!.map((z) => z.ZoneId))
+    )
+      differs = true;
   }
   assert.ok(differs, 'zone ids are shuffled per account');
-  const byId = await ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-id', Values: ['usw2-az1'] }] }));
+  const byId = await ec2.send(
+    new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-id', Values: ['usw2-az1'] }] }),
+  );
   assert.equal(byId.AvailabilityZones!.length, 1);
 });
 
 test('the default network: VPC, a subnet per zone, gateway, main route table, ACL, default group', async () => {
-  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+  const { Vpcs } = await ec2.send(
+    new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }),
+  );
   assert.equal(Vpcs!.length, 1);
   const vpc = Vpcs![0]!;
   assert.equal(vpc.CidrBlock, '172.31.0.0/16');
   assert.match(vpc.VpcId!, /^vpc-[0-9a-f]{17}$/);
-  const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
+  const { Subnets } = await ec2.send(
+    new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }),
+  );
   assert.equal(Subnets!.length, 4);
-  assert.ok(Subnets!.every((s) => s.DefaultForAz && s.MapPublicIpOnLaunch && s.CidrBlock!.endsWith('/20') && s.AvailableIpAddressCount === 4091));
-  const igw = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }] }));
+  assert.ok(
+    Subnets!.every(
+      (s) =>
+        s.DefaultForAz &&
+        s.MapPublicIpOnLaunch &&
+        s.CidrBlock!.endsWith('/20') &&
+        s.AvailableIpAddressCount === 4091,
+    ),
+  );
+  const igw = await ec2.send(
+    new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }] }),
+  );
   assert.equal(igw.InternetGateways!.length, 1);
-  const rtb = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.main', Values: ['true'] }] }));
+  const rtb = await ec2.send(
+    new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.main', Values: ['true'] }] }),
+  );
   assert.equal(rtb.RouteTables!.length, 1);
   assert.deepEqual(
     rtb.RouteTables![0]!.Routes!.map((r) => [r.DestinationCidrBlock, r.GatewayId]),
-    [['172.31.0.0/16', 'local'], ['0.0.0.0/0', igw.InternetGateways![0]!.InternetGatewayId]],
+    [
+      ['172.31.0.0/16', 'local'],
+      ['0.0.0.0/0', igw.InternetGateways![0]!.InternetGatewayId],
+    ],
   );
-  const acl = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }] }));
+  const acl = await ec2.send(
+    new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }] }),
+  );
   assert.equal(acl.NetworkAcls![0]!.Associations!.length, 4);
-  const sg = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }));
+  const sg = await ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }),
+  );
   const group = sg.SecurityGroups![0]!;
   assert.equal(group.IpPermissions![0]!.IpProtocol, '-1');
   assert.equal(group.IpPermissions![0]!.UserIdGroupPairs![0]!.GroupId, group.GroupId);
   assert.equal(group.IpPermissionsEgress![0]!.IpRanges![0]!.CidrIp, '0.0.0.0/0');
   // Another region has its own.
-  const other = await new EC2Client(sdkConfig(server, server.credentials, 'eu-west-1')).send(new DescribeVpcsCommand({}));
+  const other = await new EC2Client(sdkConfig(server, server.credentials, 'eu-west-1')).send(
+    new DescribeVpcsCommand({}),
+  );
   assert.notEqual(other.Vpcs![0]!.VpcId, vpc.VpcId);
 });
 
 test('VPCs and subnets: CIDR rules, conflicts, dependencies, not found', async () => {
-  assert.equal((await errorOf(ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).name, 'InvalidVpc.Range');
-  assert.equal((await errorOf(ec2.send(new CreateVpcCommand({ CidrBlock: 'nonsense' })))).name, 'InvalidParameterValue');
+  assert.equal(
+    (await errorOf(ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).name,
+    'InvalidVpc.Range',
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new CreateVpcCommand({ CidrBlock: 'nonsense' })))).name,
+    'InvalidParameterValue',
+  );
   const { Vpc } = await ec2.send(
-    new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'lab' }] }] }),
+    new CreateVpcCommand({
+      CidrBlock: '10.1.0.0/16',
+      TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'lab' }] }],
+    }),
   );
   const vpcId = Vpc!.VpcId!;
   assert.equal(Vpc!.IsDefault, false);
-  const tagged = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['l?b'] }] }));
-  assert.deepEqual(tagged.Vpcs!.map((v) => v.VpcId), [vpcId]);
+  const tagged = await ec2.send(
+    new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['l?b'] }] }),
+  );
+  assert.deepEqual(
+    tagged.Vpcs!.map((v) => v.VpcId),
+    [vpcId],
+  );
   const range = await errorOf(ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.2.0.0/24' })));
   assert.equal(range.name, 'InvalidSubnet.Range');
   assert.equal(range.message, "The CIDR '10.2.0.0/24' is invalid.");
-  const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-west-2b' }));
+  const { Subnet } = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-west-2b' }),
+  );
   assert.equal(Subnet!.AvailabilityZone, 'us-west-2b');
   assert.equal(Subnet!.AvailableIpAddressCount, 251);
-  assert.equal((await errorOf(ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.1.1.128/25' })))).name, 'InvalidSubnet.Conflict');
+  assert.equal(
+    (await errorOf(ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.1.1.128/25' })))).name,
+    'InvalidSubnet.Conflict',
+  );
   const dep = await errorOf(ec2.send(new DeleteVpcCommand({ VpcId: vpcId })));
   assert.equal(dep.name, 'DependencyViolation');
   await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId }));
   await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
   const gone = await errorOf(ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })));
-  assert.deepEqual([gone.name, gone.message], ['InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`]);
-  assert.equal((await errorOf(ec2.send(new DeleteSubnetCommand({ SubnetId: 'subnet-0123456789abcdef0' })))).name, 'InvalidSubnetID.NotFound');
+  assert.deepEqual(
+    [gone.name, gone.message],
+    ['InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`],
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new DeleteSubnetCommand({ SubnetId: 'subnet-0123456789abcdef0' })))).name,
+    'InvalidSubnetID.NotFound',
+  );
 });
 
 test('security groups: rules with ids, duplicates, revoke, dependencies, default cannot be deleted', async () => {
-  const vpcId = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
-  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web servers', VpcId: vpcId }));
-  const dup = await errorOf(ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'again', VpcId: vpcId })));
+  const vpcId = (
+    await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))
+  ).Vpcs![0]!.VpcId!;
+  const { GroupId } = await ec2.send(
+    new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web servers', VpcId: vpcId }),
+  );
+  const dup = await errorOf(
+    ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'again', VpcId: vpcId })),
+  );
   assert.equal(dup.name, 'InvalidGroup.Duplicate');
-  const perm = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'https' }, { CidrIp: '10.0.0.0/8' }] };
+  const perm = {
+    IpProtocol: 'tcp',
+    FromPort: 443,
+    ToPort: 443,
+    IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'https' }, { CidrIp: '10.0.0.0/8' }],
+  };
   const added = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [perm] }));
   assert.equal(added.SecurityGroupRules!.length, 2);
-  assert.ok(added.SecurityGroupRules!.every((r) => /^sgr-[0-9a-f]{17}$/.test(r.SecurityGroupRuleId!) && r.IsEgress === false));
-  assert.equal((await errorOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [perm] })))).name, 'InvalidPermission.Duplicate');
+  assert.ok(
+    added.SecurityGroupRules!.every(
+      (r) => /^sgr-[0-9a-f]{17}$/.test(r.SecurityGroupRuleId!) && r.IsEgress === false,
+    ),
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [perm] }))))
+      .name,
+    'InvalidPermission.Duplicate',
+  );
   const g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }))).SecurityGroups![0]!;
   assert.equal(g.IpPermissions!.length, 1);
-  assert.deepEqual(g.IpPermissions![0]!.IpRanges!.map((r) => r.CidrIp), ['0.0.0.0/0', '10.0.0.0/8']);
-  const byCidr = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.cidr', Values: ['10.*'] }] }));
-  assert.deepEqual(byCidr.SecurityGroups!.map((x) => x.GroupId), [GroupId]);
-  const rules = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [GroupId!] }] }));
+  assert.deepEqual(
+    g.IpPermissions![0]!.IpRanges!.map((r) => r.CidrIp),
+    ['0.0.0.0/0', '10.0.0.0/8'],
+  );
+  const byCidr = await ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.cidr', Values: ['10.*'] }] }),
+  );
+  assert.deepEqual(
+    byCidr.SecurityGroups!.map((x) => x.GroupId),
+    [GroupId],
+  );
+  const rules = await ec2.send(
+    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [GroupId!] }] }),
+  );
   assert.equal(rules.SecurityGroupRules!.length, 3, 'two ingress and the default egress');
-  await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ ...perm, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }));
-  assert.equal((await errorOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ ...perm, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] })))).name, 'InvalidPermission.NotFound');
-  const missing = await errorOf(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0123456789abcdef0'] })));
+  await ec2.send(
+    new RevokeSecurityGroupIngressCommand({
+      GroupId,
+      IpPermissions: [{ ...perm, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
+    }),
+  );
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new RevokeSecurityGroupIngressCommand({
+            GroupId,
+            IpPermissions: [{ ...perm, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
+          }),
+        ),
+      )
+    ).name,
+    'InvalidPermission.NotFound',
+  );
+  const missing = await errorOf(
+    ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0123456789abcdef0'] })),
+  );
   assert.equal(missing.name, 'InvalidGroup.NotFound');
-  const def = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
-  assert.equal((await errorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: def.GroupId })))).name, 'CannotDelete');
+  const def = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }),
+    )
+  ).SecurityGroups![0]!;
+  assert.equal(
+    (await errorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: def.GroupId })))).name,
+    'CannotDelete',
+  );
   await ec2.send(new DeleteSecurityGroupCommand({ GroupId }));
-  assert.equal((await errorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId })))).name, 'InvalidGroup.NotFound');
+  assert.equal(
+    (await errorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId })))).name,
+    'InvalidGroup.NotFound',
+  );
 });
 
 test('internet gateways and route tables: attach, routes, associations, dependencies', async () => {
@@ -186,20 +319,58 @@ test('internet gateways and route tables: attach, routes, associations, dependen
   const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.9.0.0/24' }));
   const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
   await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
-  assert.equal((await errorOf(ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })))).name, 'Resource.AlreadyAssociated');
+  assert.equal(
+    (await errorOf(ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }))))
+      .name,
+    'Resource.AlreadyAssociated',
+  );
   const rtbId = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
-  await ec2.send(new CreateRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
-  assert.equal((await errorOf(ec2.send(new CreateRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId })))).name, 'RouteAlreadyExists');
-  const { AssociationId } = await ec2.send(new AssociateRouteTableCommand({ RouteTableId: rtbId, SubnetId: Subnet!.SubnetId }));
+  await ec2.send(
+    new CreateRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }),
+  );
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: rtbId,
+            DestinationCidrBlock: '0.0.0.0/0',
+            GatewayId: igwId,
+          }),
+        ),
+      )
+    ).name,
+    'RouteAlreadyExists',
+  );
+  const { AssociationId } = await ec2.send(
+    new AssociateRouteTableCommand({ RouteTableId: rtbId, SubnetId: Subnet!.SubnetId }),
+  );
   assert.match(AssociationId!, /^rtbassoc-/);
-  assert.equal((await errorOf(ec2.send(new DeleteRouteTableCommand({ RouteTableId: rtbId })))).name, 'DependencyViolation');
-  assert.equal((await errorOf(ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId })))).name, 'DependencyViolation');
+  assert.equal(
+    (await errorOf(ec2.send(new DeleteRouteTableCommand({ RouteTableId: rtbId })))).name,
+    'DependencyViolation',
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId })))).name,
+    'DependencyViolation',
+  );
   await ec2.send(new DisassociateRouteTableCommand({ AssociationId }));
   await ec2.send(new DeleteRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0' }));
-  assert.equal((await errorOf(ec2.send(new DeleteRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0' })))).name, 'InvalidRoute.NotFound');
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(new DeleteRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0' })),
+      )
+    ).name,
+    'InvalidRoute.NotFound',
+  );
   await ec2.send(new DeleteRouteTableCommand({ RouteTableId: rtbId }));
   await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
-  assert.equal((await errorOf(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })))).name, 'Gateway.NotAttached');
+  assert.equal(
+    (await errorOf(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }))))
+      .name,
+    'Gateway.NotAttached',
+  );
   await ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId }));
   await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId }));
   await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
@@ -207,13 +378,38 @@ test('internet gateways and route tables: attach, routes, associations, dependen
 
 test('tags: create, describe with filters, delete', async () => {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }));
-  await ec2.send(new CreateTagsCommand({ Resources: [Vpc!.VpcId!], Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'infra' }] }));
-  const tags = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [Vpc!.VpcId!] }] }));
-  assert.deepEqual(tags.Tags!.map((t) => [t.Key, t.Value, t.ResourceType]), [['env', 'prod', 'vpc'], ['team', 'infra', 'vpc']]);
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [Vpc!.VpcId!],
+      Tags: [
+        { Key: 'env', Value: 'prod' },
+        { Key: 'team', Value: 'infra' },
+      ],
+    }),
+  );
+  const tags = await ec2.send(
+    new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [Vpc!.VpcId!] }] }),
+  );
+  assert.deepEqual(
+    tags.Tags!.map((t) => [t.Key, t.Value, t.ResourceType]),
+    [
+      ['env', 'prod', 'vpc'],
+      ['team', 'infra', 'vpc'],
+    ],
+  );
   await ec2.send(new DeleteTagsCommand({ Resources: [Vpc!.VpcId!], Tags: [{ Key: 'env' }] }));
   const left = await ec2.send(new DescribeVpcsCommand({ VpcIds: [Vpc!.VpcId!] }));
   assert.deepEqual(left.Vpcs![0]!.Tags, [{ Key: 'team', Value: 'infra' }]);
-  assert.equal((await errorOf(ec2.send(new CreateTagsCommand({ Resources: ['vpc-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] })))).name, 'InvalidVpcID.NotFound');
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new CreateTagsCommand({ Resources: ['vpc-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] }),
+        ),
+      )
+    ).name,
+    'InvalidVpcID.NotFound',
+  );
   await ec2.send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId! }));
 });
 
@@ -221,17 +417,30 @@ test('concurrent requests: one default VPC per fresh region, no rule lost; DryRu
   const fresh = new EC2Client(sdkConfig(server, server.credentials, 'ap-southeast-2'));
   const answers = await Promise.all(Array.from({ length: 8 }, () => fresh.send(new DescribeVpcsCommand({}))));
   assert.ok(answers.every((a) => a.Vpcs!.length === 1 && a.Vpcs![0]!.VpcId === answers[0]!.Vpcs![0]!.VpcId));
-  const { GroupId } = await fresh.send(new CreateSecurityGroupCommand({ GroupName: 'busy', Description: 'many rules at once' }));
+  const { GroupId } = await fresh.send(
+    new CreateSecurityGroupCommand({ GroupName: 'busy', Description: 'many rules at once' }),
+  );
   await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
-      fresh.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8000 + i, ToPort: 8000 + i, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] })),
+      fresh.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 8000 + i, ToPort: 8000 + i, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+          ],
+        }),
+      ),
     ),
   );
-  const g = (await fresh.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }))).SecurityGroups![0]!;
+  const g = (await fresh.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] })))
+    .SecurityGroups![0]!;
   assert.equal(g.IpPermissions!.length, 10);
   const dry = await errorOf(fresh.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', DryRun: true })));
   assert.deepEqual([dry.name, dry.status], ['DryRunOperation', 412]);
-  assert.equal((await errorOf(fresh.send(new DescribeVpcsCommand({ DryRun: true })))).name, 'DryRunOperation');
+  assert.equal(
+    (await errorOf(fresh.send(new DescribeVpcsCommand({ DryRun: true })))).name,
+    'DryRunOperation',
+  );
   assert.equal((await fresh.send(new DescribeVpcsCommand({}))).Vpcs!.length, 1);
 });
 

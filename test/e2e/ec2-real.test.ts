@@ -28,7 +28,10 @@ import { run } from '../support/clients.ts';
 
 const cache = process.env.STRATUS_IMAGE_CACHE;
 const support = await detectRealDriverSupport({ imageCacheDir: cache });
-const skip = !cache || !existsSync(join(cache, 'base.tar.zst')) ? 'set STRATUS_IMAGE_CACHE to a dir with base.tar.zst' : !support.ok && support.reason;
+const skip =
+  !cache || !existsSync(join(cache, 'base.tar.zst'))
+    ? 'set STRATUS_IMAGE_CACHE to a dir with base.tar.zst'
+    : !support.ok && support.reason;
 
 let server: TestServer;
 let ec2: EC2Client;
@@ -45,19 +48,40 @@ after(async () => server?.stop());
 async function hostKey(id: string): Promise<string> {
   for (let i = 0; i < 60; i++) {
     const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
-    const line = Buffer.from(out.Output ?? '', 'base64').toString().split('\n').find((l) => l.startsWith('ssh-rsa '));
+    const line = Buffer.from(out.Output ?? '', 'base64')
+      .toString()
+      .split('\n')
+      .find((l) => l.startsWith('ssh-rsa '));
     if (line) return line;
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error('no host key in the console output');
 }
 
-async function ssh(id: string, keyFile: string, command: string): Promise<{ code: number; stdout: string; key: string }> {
+async function ssh(
+  id: string,
+  keyFile: string,
+  command: string,
+): Promise<{ code: number; stdout: string; key: string }> {
   const key = await hostKey(id);
-  const i = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+  const i = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!
+    .Instances![0]!;
   const knownHosts = join(dir, `known_hosts-${id}`);
   writeFileSync(knownHosts, `${i.PublicDnsName},${i.PublicIpAddress} ${key}\n`);
-  const args = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-i', keyFile, `centos@${i.PublicIpAddress}`, command];
+  const args = [
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=5',
+    '-i',
+    keyFile,
+    `centos@${i.PublicIpAddress}`,
+    command,
+  ];
   let r = await run('ssh', args, process.env);
   for (let n = 0; n < 30 && r.code === 255; n++) {
     await new Promise((res) => setTimeout(res, 1000));
@@ -66,28 +90,49 @@ async function ssh(id: string, keyFile: string, command: string): Promise<{ code
   return { code: r.code, stdout: r.stdout, key };
 }
 
-test('a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key', { skip }, async () => {
-  const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'real' }));
-  const keyFile = join(dir, 'real.pem');
-  writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
-  const ami = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }))).Images![0]!.ImageId;
-  const r = await ec2.send(
-    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't2.micro', KeyName: 'real', UserData: Buffer.from('#!/bin/sh\necho from-user-data > /var/tmp/ud\n').toString('base64') }),
-  );
-  const id = r.Instances![0]!.InstanceId!;
-  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
-  const first = await ssh(id, keyFile, 'id -un; cat /var/tmp/ud; hostname; echo kept | sudo -n tee /etc/marker >/dev/null');
-  assert.equal(first.code, 0);
-  const private_ = r.Instances![0]!.PrivateIpAddress!.replaceAll('.', '-');
-  assert.deepEqual(first.stdout.trim().split('\n'), ['centos', 'from-user-data', `ip-${private_}`]);
-  await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
-  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [id] });
-  await ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
-  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
-  const second = await ssh(id, keyFile, 'cat /etc/marker');
-  assert.equal(second.code, 0);
-  assert.equal(second.stdout.trim(), 'kept');
-  assert.equal(second.key, first.key, 'the host key survives stop/start');
-  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
-});
+test(
+  'a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key',
+  { skip },
+  async () => {
+    const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'real' }));
+    const keyFile = join(dir, 'real.pem');
+    writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
+    const ami = (
+      await ec2.send(
+        new DescribeImagesCommand({
+          Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
+        }),
+      )
+    ).Images![0]!.ImageId;
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: ami,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 't2.micro',
+        KeyName: 'real',
+        UserData: Buffer.from('#!/bin/sh\necho from-user-data > /var/tmp/ud\n').toString('base64'),
+      }),
+    );
+    const id = r.Instances![0]!.InstanceId!;
+    await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+    const first = await ssh(
+      id,
+      keyFile,
+      'id -un; cat /var/tmp/ud; hostname; echo kept | sudo -n tee /etc/marker >/dev/null',
+    );
+    assert.equal(first.code, 0);
+    const private_ = r.Instances![0]!.PrivateIpAddress!.replaceAll('.', '-');
+    assert.deepEqual(first.stdout.trim().split('\n'), ['centos', 'from-user-data', `ip-${private_}`]);
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [id] });
+    await ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+    const second = await ssh(id, keyFile, 'cat /etc/marker');
+    assert.equal(second.code, 0);
+    assert.equal(second.stdout.trim(), 'kept');
+    assert.equal(second.key, first.key, 'the host key survives stop/start');
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
+  },
+);

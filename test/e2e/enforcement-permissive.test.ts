@@ -4,7 +4,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
 import { startTestServer } from '../support/server.ts';
-import { ALLOWED, DENIED, clientsFor, code, createBucket, createUser, probe, unique } from './enforcement-support.ts';
+import {
+  ALLOWED,
+  DENIED,
+  clientsFor,
+  code,
+  createBucket,
+  createUser,
+  probe,
+  unique,
+} from './enforcement-support.ts';
 
 const permissive = await startTestServer(['--no-enforce-iam']);
 const enforcing = await startTestServer();

@@ -50,10 +50,21 @@ const readPolicy = `{
 test('SimulatePrincipalPolicy: the user own policies, matched statements with positions, missing context keys', async () => {
   const name = unique('simulated');
   const user = await createUser(root.iam, name);
-  await root.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'read', PolicyDocument: readPolicy }));
-  await root.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }));
   await root.iam.send(
-    new PutUserPolicyCommand({ UserName: name, PolicyName: 'no-delete', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }] }) }),
+    new PutUserPolicyCommand({ UserName: name, PolicyName: 'read', PolicyDocument: readPolicy }),
+  );
+  await root.iam.send(
+    new AttachUserPolicyCommand({ UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }),
+  );
+  await root.iam.send(
+    new PutUserPolicyCommand({
+      UserName: name,
+      PolicyName: 'no-delete',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }],
+      }),
+    }),
   );
   const r = await root.iam.send(
     new SimulatePrincipalPolicyCommand({
@@ -62,13 +73,23 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
       ResourceArns: ['arn:aws:s3:::reports/q1.csv'],
     }),
   );
-  const by: Record<string, EvaluationResult> = Object.fromEntries(r.EvaluationResults!.map((e) => [e.EvalActionName, e]));
+  const by: Record<string, EvaluationResult> = Object.fromEntries(
+    r.EvaluationResults!.map((e) => [e.EvalActionName, e]),
+  );
   assert.equal(by['s3:GetObject']!.EvalDecision, 'allowed');
   assert.equal(by['s3:GetObject']!.EvalResourceName, 'arn:aws:s3:::reports/q1.csv');
   assert.deepEqual(by['s3:GetObject']!.MatchedStatements, [
-    { SourcePolicyId: 'read', SourcePolicyType: 'user', StartPosition: { Line: 4, Column: 5 }, EndPosition: { Line: 9, Column: 6 } },
+    {
+      SourcePolicyId: 'read',
+      SourcePolicyType: 'user',
+      StartPosition: { Line: 4, Column: 5 },
+      EndPosition: { Line: 9, Column: 6 },
+    },
   ]);
-  assert.deepEqual(by['s3:GetObject']!.ResourceSpecificResults!.map((x) => [x.EvalResourceName, x.EvalResourceDecision]), [['arn:aws:s3:::reports/q1.csv', 'allowed']]);
+  assert.deepEqual(
+    by['s3:GetObject']!.ResourceSpecificResults!.map((x) => [x.EvalResourceName, x.EvalResourceDecision]),
+    [['arn:aws:s3:::reports/q1.csv', 'allowed']],
+  );
   assert.equal(by['s3:PutObject']!.EvalDecision, 'implicitDeny');
   assert.deepEqual(by['s3:PutObject']!.MissingContextValues, ['aws:SourceIp']);
   assert.equal(by['iam:ListUsers']!.EvalDecision, 'allowed');
@@ -77,7 +98,10 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
     [['IAMFullAccess', 'aws-managed']],
   );
   assert.equal(by['iam:DeleteUser']!.EvalDecision, 'explicitDeny');
-  assert.deepEqual(by['iam:DeleteUser']!.MatchedStatements!.map((m) => m.SourcePolicyId), ['no-delete']);
+  assert.deepEqual(
+    by['iam:DeleteUser']!.MatchedStatements!.map((m) => m.SourcePolicyId),
+    ['no-delete'],
+  );
   assert.equal(by['ec2:DescribeVpcs']!.EvalDecision, 'implicitDeny');
   assert.equal(r.IsTruncated, false);
 
@@ -86,7 +110,9 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
     new SimulatePrincipalPolicyCommand({
       PolicySourceArn: user.arn,
       ActionNames: ['s3:PutObject'],
-      ContextEntries: [{ ContextKeyName: 'aws:SourceIp', ContextKeyType: 'ip', ContextKeyValues: ['203.0.113.9'] }],
+      ContextEntries: [
+        { ContextKeyName: 'aws:SourceIp', ContextKeyType: 'ip', ContextKeyValues: ['203.0.113.9'] },
+      ],
     }),
   );
   assert.equal(inOffice.EvaluationResults![0]!.EvalDecision, 'allowed');
@@ -96,8 +122,18 @@ test('SimulatePrincipalPolicy: the user own policies, matched statements with po
 test('SimulatePrincipalPolicy: boundary detail, roles, paging, unknown entities', async () => {
   const name = unique('bounded');
   const user = await createUser(root.iam, name, allowDoc(['s3:*', 'iam:*']));
-  await root.iam.send(new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }));
-  const r = await root.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: user.arn, ActionNames: ['s3:GetObject', 'iam:ListUsers'] }));
+  await root.iam.send(
+    new PutUserPermissionsBoundaryCommand({
+      UserName: name,
+      PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    }),
+  );
+  const r = await root.iam.send(
+    new SimulatePrincipalPolicyCommand({
+      PolicySourceArn: user.arn,
+      ActionNames: ['s3:GetObject', 'iam:ListUsers'],
+    }),
+  );
   const [s3, iam] = r.EvaluationResults!;
   assert.equal(s3!.EvalDecision, 'allowed');
   assert.deepEqual(s3!.PermissionsBoundaryDecisionDetail, { AllowedByPermissionsBoundary: true });
@@ -106,29 +142,72 @@ test('SimulatePrincipalPolicy: boundary detail, roles, paging, unknown entities'
 
   const roleName = unique('simrole');
   const role = await root.iam.send(
-    new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
+    new CreateRoleCommand({
+      RoleName: roleName,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    }),
   );
-  await root.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'ec2', PolicyDocument: allowDoc('ec2:Describe*') }));
+  await root.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName,
+      PolicyName: 'ec2',
+      PolicyDocument: allowDoc('ec2:Describe*'),
+    }),
+  );
   const paged = await root.iam.send(
-    new SimulatePrincipalPolicyCommand({ PolicySourceArn: role.Role!.Arn!, ActionNames: ['ec2:DescribeVpcs', 'ec2:RunInstances', 's3:GetObject'], MaxItems: 2 }),
+    new SimulatePrincipalPolicyCommand({
+      PolicySourceArn: role.Role!.Arn!,
+      ActionNames: ['ec2:DescribeVpcs', 'ec2:RunInstances', 's3:GetObject'],
+      MaxItems: 2,
+    }),
   );
-  assert.deepEqual(paged.EvaluationResults!.map((e) => e.EvalDecision), ['allowed', 'implicitDeny']);
+  assert.deepEqual(
+    paged.EvaluationResults!.map((e) => e.EvalDecision),
+    ['allowed', 'implicitDeny'],
+  );
   assert.equal(paged.IsTruncated, true);
   assert.equal(paged.EvaluationResults![0]!.MatchedStatements![0]!.SourcePolicyType, 'role');
   const rest = await root.iam.send(
-    new SimulatePrincipalPolicyCommand({ PolicySourceArn: role.Role!.Arn!, ActionNames: ['ec2:DescribeVpcs', 'ec2:RunInstances', 's3:GetObject'], MaxItems: 2, Marker: paged.Marker }),
+    new SimulatePrincipalPolicyCommand({
+      PolicySourceArn: role.Role!.Arn!,
+      ActionNames: ['ec2:DescribeVpcs', 'ec2:RunInstances', 's3:GetObject'],
+      MaxItems: 2,
+      Marker: paged.Marker,
+    }),
   );
-  assert.deepEqual(rest.EvaluationResults!.map((e) => e.EvalActionName), ['s3:GetObject']);
+  assert.deepEqual(
+    rest.EvaluationResults!.map((e) => e.EvalActionName),
+    ['s3:GetObject'],
+  );
   assert.equal(rest.IsTruncated, false);
 
-  const missing = await outcome(root.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${ACCOUNT}:user/ghost`, ActionNames: ['s3:GetObject'] })));
+  const missing = await outcome(
+    root.iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${ACCOUNT}:user/ghost`,
+        ActionNames: ['s3:GetObject'],
+      }),
+    ),
+  );
   assert.equal(missing !== 'ok' && missing.code, 'NoSuchEntityException');
 });
 
 test('SimulateCustomPolicy through boto3: input policies, a resource policy with CallerArn, a cross-account owner', async () => {
   const bucketPolicy = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared/*' }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::shared/*',
+      },
+    ],
   });
   const out = await python(
     `iam = client("iam")
@@ -152,7 +231,13 @@ out({"same": [[e["EvalActionName"], e["EvalDecision"], [m["SourcePolicyId"] for 
   ]);
   assert.deepEqual(out.cross, ['implicitDeny', 'implicitDeny']);
   assert.equal(out.bad, 'InvalidInput');
-  const r = await root.iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [readPolicy], ActionNames: ['s3:GetObject'], ResourceArns: ['arn:aws:s3:::reports/x'] }));
+  const r = await root.iam.send(
+    new SimulateCustomPolicyCommand({
+      PolicyInputList: [readPolicy],
+      ActionNames: ['s3:GetObject'],
+      ResourceArns: ['arn:aws:s3:::reports/x'],
+    }),
+  );
   assert.deepEqual(r.EvaluationResults![0]!.MatchedStatements![0]!.SourcePolicyId, 'PolicyInputList.1');
 });
 
@@ -167,9 +252,14 @@ test('EC2 denial messages decode with sts:DecodeAuthorizationMessage, in the sam
   assert.ok(m, denied.message);
   const encoded = m[1]!;
   // The developer may not decode it: that needs sts:DecodeAuthorizationMessage.
-  assert.equal(await code(devC.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }))), 'AccessDenied');
+  assert.equal(
+    await code(devC.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }))),
+    'AccessDenied',
+  );
   const admin = await createUser(root.iam, unique('admin'), allowDoc('sts:DecodeAuthorizationMessage'));
-  const decoded = await clientsFor(server, admin).sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
+  const decoded = await clientsFor(server, admin).sts.send(
+    new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }),
+  );
   const msg = JSON.parse(decoded.DecodedMessage!);
   assert.equal(msg.allowed, false);
   assert.equal(msg.explicitDeny, false);
@@ -178,21 +268,47 @@ test('EC2 denial messages decode with sts:DecodeAuthorizationMessage, in the sam
   assert.deepEqual(msg.matchedStatements, { items: [] });
   assert.ok(msg.context.conditions.items.some((c: { key: string }) => c.key === 'aws:SourceIp'));
   // boto3 gets the same text.
-  const py = await python(`out(client("sts").decode_authorization_message(EncodedMessage=${JSON.stringify(encoded)})["DecodedMessage"])`, server.env());
+  const py = await python(
+    `out(client("sts").decode_authorization_message(EncodedMessage=${JSON.stringify(encoded)})["DecodedMessage"])`,
+    server.env(),
+  );
   assert.deepEqual(JSON.parse(py), msg);
   // Another account, or a damaged message: InvalidAuthorizationMessageException.
   const other = await createAccount(server.accounts, unique('decoder'));
-  const otherC = clientsFor(server, { accessKeyId: other.rootCredential.accessKeyId, secretAccessKey: other.rootCredential.secretAccessKey });
-  assert.equal(await code(otherC.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }))), 'InvalidAuthorizationMessageException');
-  assert.equal(await code(root.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded.slice(0, -6) + 'AAAAAA' }))), 'InvalidAuthorizationMessageException');
+  const otherC = clientsFor(server, {
+    accessKeyId: other.rootCredential.accessKeyId,
+    secretAccessKey: other.rootCredential.secretAccessKey,
+  });
+  assert.equal(
+    await code(otherC.sts.send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }))),
+    'InvalidAuthorizationMessageException',
+  );
+  assert.equal(
+    await code(
+      root.sts.send(
+        new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded.slice(0, -6) + 'AAAAAA' }),
+      ),
+    ),
+    'InvalidAuthorizationMessageException',
+  );
 });
 
 test('GetContextKeysForCustomPolicy / GetContextKeysForPrincipalPolicy list the keys the policies read', async () => {
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
-      { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' }, StringEquals: { 'AWS:SourceIp': 'x' } } },
+      {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: 'arn:aws:s3:::home/${aws:username}/*',
+        Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      },
+      {
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' }, StringEquals: { 'AWS:SourceIp': 'x' } },
+      },
     ],
   });
   const custom = await root.iam.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [policy] }));
@@ -200,7 +316,20 @@ test('GetContextKeysForCustomPolicy / GetContextKeysForPrincipalPolicy list the 
   const name = unique('keys');
   const user = await createUser(root.iam, name, policy);
   const principal = await root.iam.send(
-    new GetContextKeysForPrincipalPolicyCommand({ PolicySourceArn: user.arn, PolicyInputList: [allowDoc('ec2:RunInstances').replace('"Resource":"*"', '"Resource":"*","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}')] }),
+    new GetContextKeysForPrincipalPolicyCommand({
+      PolicySourceArn: user.arn,
+      PolicyInputList: [
+        allowDoc('ec2:RunInstances').replace(
+          '"Resource":"*"',
+          '"Resource":"*","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}',
+        ),
+      ],
+    }),
   );
-  assert.deepEqual(principal.ContextKeyNames, ['aws:username', 'aws:SourceIp', 'aws:MultiFactorAuthPresent', 'ec2:InstanceType']);
+  assert.deepEqual(principal.ContextKeyNames, [
+    'aws:username',
+    'aws:SourceIp',
+    'aws:MultiFactorAuthPresent',
+    'ec2:InstanceType',
+  ]);
 });

@@ -4,7 +4,13 @@
  * with access keys.
  */
 import { S3Client, ListObjectsV2Command, CreateBucketCommand } from '@aws-sdk/client-s3';
-import { IAMClient, ListUsersCommand, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  IAMClient,
+  ListUsersCommand,
+  CreateUserCommand,
+  CreateAccessKeyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { STSClient, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { EC2Client, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
@@ -26,7 +32,13 @@ export interface Clients {
 
 export function clientsFor(server: TestServer, creds: Creds = server.credentials): Clients {
   const c = sdkConfig(server, creds);
-  return { s3: new S3Client(c), iam: new IAMClient(c), sts: new STSClient(c), ec2: new EC2Client(c), cloudtrail: new CloudTrailClient(c) };
+  return {
+    s3: new S3Client(c),
+    iam: new IAMClient(c),
+    sts: new STSClient(c),
+    ec2: new EC2Client(c),
+    cloudtrail: new CloudTrailClient(c),
+  };
 }
 
 export interface Outcome {
@@ -54,7 +66,13 @@ export const code = async (p: Promise<unknown>): Promise<string> => {
 export type Probe = Record<keyof Clients, string>;
 
 /** The actions each probe needs, for policies that grant the whole probe. */
-export const PROBE_ACTIONS = ['s3:ListBucket', 'iam:ListUsers', 'sts:GetAccessKeyInfo', 'ec2:DescribeVpcs', 'cloudtrail:DescribeTrails'];
+export const PROBE_ACTIONS = [
+  's3:ListBucket',
+  'iam:ListUsers',
+  'sts:GetAccessKeyInfo',
+  'ec2:DescribeVpcs',
+  'cloudtrail:DescribeTrails',
+];
 
 /** One call per service: 'ok' or the error code. */
 export async function probe(c: Clients, bucket: string, keyId: string): Promise<Probe> {
@@ -68,20 +86,39 @@ export async function probe(c: Clients, bucket: string, keyId: string): Promise<
   return { s3: s3!, iam: iam!, sts: sts!, ec2: ec2!, cloudtrail: cloudtrail! };
 }
 
-export const DENIED: Probe = { s3: 'AccessDenied', iam: 'AccessDenied', sts: 'AccessDenied', ec2: 'UnauthorizedOperation', cloudtrail: 'AccessDeniedException' };
+export const DENIED: Probe = {
+  s3: 'AccessDenied',
+  iam: 'AccessDenied',
+  sts: 'AccessDenied',
+  ec2: 'UnauthorizedOperation',
+  cloudtrail: 'AccessDeniedException',
+};
 export const ALLOWED: Probe = { s3: 'ok', iam: 'ok', sts: 'ok', ec2: 'ok', cloudtrail: 'ok' };
 
-export const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-export const allowDoc = (action: string | string[], resource: string | string[] = '*') => doc({ Effect: 'Allow', Action: action, Resource: resource });
+export const doc = (...statements: object[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+export const allowDoc = (action: string | string[], resource: string | string[] = '*') =>
+  doc({ Effect: 'Allow', Action: action, Resource: resource });
 
 let seq = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 
-export async function createUser(iam: IAMClient, name: string, inline?: string): Promise<Creds & { arn: string }> {
+export async function createUser(
+  iam: IAMClient,
+  name: string,
+  inline?: string,
+): Promise<Creds & { arn: string }> {
   const u = await iam.send(new CreateUserCommand({ UserName: name }));
-  if (inline) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: inline }));
+  if (inline)
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: inline }),
+    );
   const k = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return { accessKeyId: k.AccessKey!.AccessKeyId!, secretAccessKey: k.AccessKey!.SecretAccessKey!, arn: u.User!.Arn! };
+  return {
+    accessKeyId: k.AccessKey!.AccessKeyId!,
+    secretAccessKey: k.AccessKey!.SecretAccessKey!,
+    arn: u.User!.Arn!,
+  };
 }
 
 export async function createBucket(s3: S3Client, name: string): Promise<string> {

@@ -38,7 +38,12 @@ test('GetCallerIdentity through @aws-sdk/client-sts returns the root of 00000000
 test('GetCallerIdentity through boto3 and the AWS CLI', async () => {
   const boto = await python(`out(boto3.client("sts").get_caller_identity()["Arn"])`, server.env());
   assert.equal(boto, 'arn:aws:iam::000000000000:root');
-  const cli = await awsCli(AWS_CLI_V1, server.endpoint, ['sts', 'get-caller-identity', '--output', 'json'], server.env());
+  const cli = await awsCli(
+    AWS_CLI_V1,
+    server.endpoint,
+    ['sts', 'get-caller-identity', '--output', 'json'],
+    server.env(),
+  );
   assert.equal(cli.code, 0, cli.stderr);
   assert.equal(JSON.parse(cli.stdout).Arn, 'arn:aws:iam::000000000000:root');
 });
@@ -47,7 +52,12 @@ test(
   'GetCallerIdentity through AWS CLI v2',
   { skip: !hasAwsCliV2() && 'Debian awscli (v2) not installed' },
   async () => {
-    const cli = await awsCli(AWS_CLI_V2, server.endpoint, ['sts', 'get-caller-identity', '--output', 'json'], server.env());
+    const cli = await awsCli(
+      AWS_CLI_V2,
+      server.endpoint,
+      ['sts', 'get-caller-identity', '--output', 'json'],
+      server.env(),
+    );
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(JSON.parse(cli.stdout).Arn, 'arn:aws:iam::000000000000:root');
   },

@@ -275,7 +275,9 @@ test('ACLs: disabled by default (BucketOwnerEnforced); ObjectWriter buckets keep
   assert.equal(objectAcl.Grants?.[0]?.Grantee?.ID, objectAcl.Owner?.ID);
   // New buckets block public access (April 2023): a public ACL needs the block lifted first.
   const blocked = await errorOf(
-    s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' })),
+    s3.send(
+      new CreateBucketCommand({ Bucket: 'acl-writer', ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }),
+    ),
   );
   assert.deepEqual([blocked.name, blocked.status], ['InvalidBucketAclWithBlockPublicAccessError', 400]);
   await s3.send(new CreateBucketCommand({ Bucket: 'acl-writer', ObjectOwnership: 'ObjectWriter' }));

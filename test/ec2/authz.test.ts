@@ -13,7 +13,13 @@ test('RunInstances asks for the instance, image, subnet, groups, key pair, inter
   const authz = ec2Authz(openEc2Repository(backend));
   const reqs = await authz(
     'RunInstances',
-    { ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', KeyName: 'k', SecurityGroupIds: ['sg-0123456789abcdef0'], TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: 'a' }] }] },
+    {
+      ImageId: 'ami-0123456789abcdef0',
+      InstanceType: 't3.micro',
+      KeyName: 'k',
+      SecurityGroupIds: ['sg-0123456789abcdef0'],
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: 'a' }] }],
+    },
     ctx,
   );
   const resources = reqs.map((r) => r.resource).sort();
@@ -32,14 +38,19 @@ test('RunInstances asks for the instance, image, subnet, groups, key pair, inter
   assert.equal(instance.context!['aws:RequestTag/team'], 'a');
   assert.deepEqual(instance.context!['aws:TagKeys'], ['team']);
   const describe = await authz('DescribeInstances', {}, ctx);
-  assert.deepEqual(describe.map((r) => r.resource), ['*']);
+  assert.deepEqual(
+    describe.map((r) => r.resource),
+    ['*'],
+  );
   await backend.close();
 });
 
 test('instance actions carry the instance tags as ec2:ResourceTag', async () => {
   const backend = await openSqliteBackend(':memory:');
   const repo = openEc2Repository(backend);
-  await repo.put({ account: '123456789012', region: 'us-west-2' }, 'instance', 'i-0123456789abcdef0', { Tags: [{ Key: 'env', Value: 'prod' }] });
+  await repo.put({ account: '123456789012', region: 'us-west-2' }, 'instance', 'i-0123456789abcdef0', {
+    Tags: [{ Key: 'env', Value: 'prod' }],
+  });
   const reqs = await ec2Authz(repo)('StopInstances', { InstanceIds: ['i-0123456789abcdef0'] }, ctx);
   assert.equal(reqs[0]!.resource, 'arn:aws:ec2:us-west-2:123456789012:instance/i-0123456789abcdef0');
   assert.equal(reqs[0]!.context!['ec2:ResourceTag/env'], 'prod');

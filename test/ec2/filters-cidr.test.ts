@@ -23,11 +23,33 @@ test('filters: values OR, filters AND, tag:KEY / tag-key, unknown names refused'
     { id: 'c', size: 2, Tags: [] },
   ];
   const fields = { id: (i: (typeof items)[0]) => i.id, size: (i: (typeof items)[0]) => i.size };
-  assert.deepEqual(applyFilters(items, [{ Name: 'size', Values: ['2'] }], fields).map((i) => i.id), ['b', 'c']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'id', Values: ['a', 'b'] }, { Name: 'size', Values: ['2'] }], fields).map((i) => i.id), ['b']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'tag:env', Values: ['p*'] }], fields).map((i) => i.id), ['a']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'tag-key', Values: ['env'] }], fields).map((i) => i.id), ['a', 'b']);
-  assert.throws(() => applyFilters(items, [{ Name: 'colour', Values: ['x'] }], fields), (e: AwsError) => e.code === 'InvalidParameterValue');
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'size', Values: ['2'] }], fields).map((i) => i.id),
+    ['b', 'c'],
+  );
+  assert.deepEqual(
+    applyFilters(
+      items,
+      [
+        { Name: 'id', Values: ['a', 'b'] },
+        { Name: 'size', Values: ['2'] },
+      ],
+      fields,
+    ).map((i) => i.id),
+    ['b'],
+  );
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'tag:env', Values: ['p*'] }], fields).map((i) => i.id),
+    ['a'],
+  );
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'tag-key', Values: ['env'] }], fields).map((i) => i.id),
+    ['a', 'b'],
+  );
+  assert.throws(
+    () => applyFilters(items, [{ Name: 'colour', Values: ['x'] }], fields),
+    (e: AwsError) => e.code === 'InvalidParameterValue',
+  );
 });
 
 test('pagination: bounds, tokens that resume, garbage tokens refused', () => {
@@ -38,8 +60,14 @@ test('pagination: bounds, tokens that resume, garbage tokens refused', () => {
   const third = paginate(items, { MaxResults: 5, NextToken: second.NextToken }, { min: 5, max: 1000 });
   assert.deepEqual(third.page, [10, 11]);
   assert.equal(third.NextToken, undefined);
-  assert.throws(() => paginate(items, { MaxResults: 4 }, { min: 5, max: 1000 }), (e: AwsError) => e.code === 'InvalidParameterValue');
-  assert.throws(() => paginate(items, { MaxResults: 5, NextToken: 'nope' }, { min: 5, max: 1000 }), (e: AwsError) => e.code === 'InvalidNextToken');
+  assert.throws(
+    () => paginate(items, { MaxResults: 4 }, { min: 5, max: 1000 }),
+    (e: AwsError) => e.code === 'InvalidParameterValue',
+  );
+  assert.throws(
+    () => paginate(items, { MaxResults: 5, NextToken: 'nope' }, { min: 5, max: 1000 }),
+    (e: AwsError) => e.code === 'InvalidNextToken',
+  );
 });
 
 test('CIDR: parse, normalize, containment and overlap', () => {
@@ -55,8 +83,22 @@ test('CIDR: parse, normalize, containment and overlap', () => {
 test('zones: stable per account, a permutation of the ids, different across accounts', () => {
   const a = zonesFor('000000000000', 'us-east-1');
   assert.deepEqual(a, zonesFor('000000000000', 'us-east-1'));
-  assert.deepEqual(a.map((z) => z.name), ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f']);
-  assert.deepEqual(a.map((z) => z.id).sort(), ['use1-az1', 'use1-az2', 'use1-az3', 'use1-az4', 'use1-az5', 'use1-az6']);
-  const others = ['111111111111', '222222222222', '333333333333'].map((acct) => zonesFor(acct, 'us-east-1').map((z) => z.id).join());
+  assert.deepEqual(
+    a.map((z) => z.name),
+    ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'],
+  );
+  assert.deepEqual(a.map((z) => z.id).sort(), [
+    'use1-az1',
+    'use1-az2',
+    'use1-az3',
+    'use1-az4',
+    'use1-az5',
+    'use1-az6',
+  ]);
+  const others = ['111111111111', '222222222222', '333333333333'].map((acct) =>
+    zonesFor(acct, 'us-east-1')
+      .map((z) => z.id)
+      .join(),
+  );
   assert.ok(others.some((o) => o !== a.map((z) => z.id).join()));
 });

@@ -35,7 +35,13 @@ export function machineSpec(id: string, n: number, extra: Partial<MachineSpec> =
     layers: [BASE_LAYER],
     vcpus: 1,
     memoryMiB: 128,
-    network: { vpcId: 'vpc-test', subnetId: 'subnet-test', cidr: '172.31.0.0/20', gateway: '172.31.0.1', privateIp: ip },
+    network: {
+      vpcId: 'vpc-test',
+      subnetId: 'subnet-test',
+      cidr: '172.31.0.0/20',
+      gateway: '172.31.0.1',
+      privateIp: ip,
+    },
     hostname: `ip-${ip.replace(/\./g, '-')}`,
     defaultUser: 'centos',
     publicAddress: { host: loopback(), port: 22 },
@@ -45,7 +51,9 @@ export function machineSpec(id: string, n: number, extra: Partial<MachineSpec> =
 
 /** The `ssh-rsa` line of the console's host key block (what the scenario trusts). */
 export function rsaHostKey(consoleText: string): string {
-  const block = consoleText.split('-----BEGIN SSH HOST KEY KEYS-----')[1]?.split('-----END SSH HOST KEY KEYS-----')[0] ?? '';
+  const block =
+    consoleText.split('-----BEGIN SSH HOST KEY KEYS-----')[1]?.split('-----END SSH HOST KEY KEYS-----')[0] ??
+    '';
   const line = block.split('\n').find((l) => l.startsWith('ssh-rsa '));
   if (!line) throw new Error(`no ssh-rsa host key in console:\n${consoleText}`);
   return line.split(' ').slice(0, 2).join(' ');
@@ -64,17 +72,33 @@ export interface SshResult {
 }
 
 /** Runs a command over ssh trusting only `known` (StrictHostKeyChecking=yes, no agent, one key). */
-export function ssh(keys: Keys, known: string, user: string, host: string, command: string, timeoutMs = 30_000): Promise<SshResult> {
+export function ssh(
+  keys: Keys,
+  known: string,
+  user: string,
+  host: string,
+  command: string,
+  timeoutMs = 30_000,
+): Promise<SshResult> {
   const args = [
-    '-i', keys.privateKey,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${known}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256',
-    '-o', 'ConnectTimeout=5',
-    '-o', 'LogLevel=ERROR',
+    '-i',
+    keys.privateKey,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${known}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'LogLevel=ERROR',
     `${user}@${host}`,
     command,
   ];
@@ -93,7 +117,13 @@ export function ssh(keys: Keys, known: string, user: string, host: string, comma
 }
 
 /** ssh that must succeed; returns stdout. */
-export async function sshOk(keys: Keys, known: string, user: string, host: string, command: string): Promise<string> {
+export async function sshOk(
+  keys: Keys,
+  known: string,
+  user: string,
+  host: string,
+  command: string,
+): Promise<string> {
   const r = await ssh(keys, known, user, host, command);
   if (r.code !== 0) throw new Error(`ssh ${command} → ${r.code}: ${r.stderr}${r.stdout}`);
   return r.stdout;
@@ -132,7 +162,8 @@ export async function reapAbandonedTestDirs(prefixes: string[]): Promise<string[
     }
     if (alive) continue;
     const driver = new RealDriver({ dataDir: dir, imageCacheDir: IMAGE_CACHE });
-    for (const m of await driver.recover()) if (m.state !== 'terminated') await driver.terminate(m.instanceId);
+    for (const m of await driver.recover())
+      if (m.state !== 'terminated') await driver.terminate(m.instanceId);
     await driver.close();
     rmSync(dir, { recursive: true, force: true });
     reaped.push(dir);

@@ -16,7 +16,9 @@ export async function leftovers(scope: string, dataDir: string): Promise<string[
   const roots = ['/sys/fs/cgroup', ...ls('/sys/fs/cgroup').map((c) => join('/sys/fs/cgroup', c))];
   for (const r of roots) {
     const scopeDir = join(r, `stratus-${scope}`);
-    for (const e of ls(scopeDir)) if (!e.includes('.') && !['tasks', 'notify_on_release'].includes(e)) out.push(`cgroup ${join(scopeDir, e)}`);
+    for (const e of ls(scopeDir))
+      if (!e.includes('.') && !['tasks', 'notify_on_release'].includes(e))
+        out.push(`cgroup ${join(scopeDir, e)}`);
   }
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const point = line.split(' ')[4];

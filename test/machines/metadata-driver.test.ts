@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BASE_LAYER, MachineError, waitForState, type MachineSpec, type StateChange } from '../../src/machines/driver.ts';
+import {
+  BASE_LAYER,
+  MachineError,
+  waitForState,
+  type MachineSpec,
+  type StateChange,
+} from '../../src/machines/driver.ts';
 import { MetadataDriver } from '../../src/machines/metadata/metadata-driver.ts';
 import { fingerprint } from '../../src/machines/ssh-keys.ts';
 
@@ -17,7 +23,13 @@ function spec(id: string): MachineSpec {
     layers: [BASE_LAYER],
     vcpus: 1,
     memoryMiB: 1024,
-    network: { vpcId: 'vpc-1', subnetId: 'subnet-1', cidr: '172.31.0.0/20', gateway: '172.31.0.1', privateIp: '172.31.5.10' },
+    network: {
+      vpcId: 'vpc-1',
+      subnetId: 'subnet-1',
+      cidr: '172.31.0.0/20',
+      gateway: '172.31.0.1',
+      privateIp: '172.31.5.10',
+    },
     hostname: 'ip-172-31-5-10',
     defaultUser: 'centos',
     authorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKp6vBpAMES8ICg8ij2y28DUBM2JxtPVqnWcJ29inc6w ops',
@@ -60,16 +72,20 @@ describe('metadata driver', () => {
     assert.match(text, /Cloud-init v\. [\d.]+ finished at/);
   });
 
-  it('makes keys ssh-keygen accepts, with the fingerprints it computes', { skip: !hasSshKeygen && 'no ssh-keygen' }, async () => {
-    const lines = keyLines(await driver.consoleOutput('i-aaa'));
-    for (const line of lines) {
-      const f = join(dir, 'key.pub');
-      writeFileSync(f, line + '\n');
-      const r = spawnSync('ssh-keygen', ['-l', '-f', f], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      assert.ok(r.stdout.includes(fingerprint(line.split(' ')[1]!)), r.stdout);
-    }
-  });
+  it(
+    'makes keys ssh-keygen accepts, with the fingerprints it computes',
+    { skip: !hasSshKeygen && 'no ssh-keygen' },
+    async () => {
+      const lines = keyLines(await driver.consoleOutput('i-aaa'));
+      for (const line of lines) {
+        const f = join(dir, 'key.pub');
+        writeFileSync(f, line + '\n');
+        const r = spawnSync('ssh-keygen', ['-l', '-f', f], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(r.stdout.includes(fingerprint(line.split(' ')[1]!)), r.stdout);
+      }
+    },
+  );
 
   it('keeps the host keys across stop and start; another machine gets others', async () => {
     const before = keyLines(await driver.consoleOutput('i-aaa'));
@@ -85,7 +101,10 @@ describe('metadata driver', () => {
   });
 
   it('refuses transitions from the wrong state and unknown ids', async () => {
-    await assert.rejects(driver.start('i-aaa').then(() => driver.reboot('i-nope')), (e: MachineError) => e.code === 'NotFound');
+    await assert.rejects(
+      driver.start('i-aaa').then(() => driver.reboot('i-nope')),
+      (e: MachineError) => e.code === 'NotFound',
+    );
     await driver.stop('i-bbb');
     await assert.rejects(driver.reboot('i-bbb'), (e: MachineError) => e.code === 'IncorrectState');
     await assert.rejects(driver.launch(spec('i-aaa')), (e: MachineError) => e.code === 'IncorrectState');

@@ -16,7 +16,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('machine spec validation', () => {
   it('accepts a normal spec', () => {
-    validateSpec(machineSpec('i-0123456789abcdef0', 0, { authorizedKey: 'ssh-rsa AAAAB3NzaC1yc2E= my key', userData: Buffer.from('#!/bin/sh\n') }));
+    validateSpec(
+      machineSpec('i-0123456789abcdef0', 0, {
+        authorizedKey: 'ssh-rsa AAAAB3NzaC1yc2E= my key',
+        userData: Buffer.from('#!/bin/sh\n'),
+      }),
+    );
   });
 
   it('rejects what could reach a shell, a path or the host network', () => {
@@ -34,7 +39,11 @@ describe('machine spec validation', () => {
       { memoryMiB: 0 },
     ];
     for (const extra of bad) {
-      assert.throws(() => validateSpec({ ...machineSpec('i-1', 0), ...extra }), /invalid machine spec/, JSON.stringify(extra));
+      assert.throws(
+        () => validateSpec({ ...machineSpec('i-1', 0), ...extra }),
+        /invalid machine spec/,
+        JSON.stringify(extra),
+      );
     }
     const net = machineSpec('i-1', 0);
     net.network = { ...net.network, privateIp: '172.31.5.10; reboot' };
@@ -89,7 +98,8 @@ describe('driver choice', () => {
 });
 
 describe('cgroup layout detection', () => {
-  const line = (point: string, fstype: string, opts: string) => `35 24 0:30 / ${point} rw,nosuid shared:9 - ${fstype} cgroup ${opts}`;
+  const line = (point: string, fstype: string, opts: string) =>
+    `35 24 0:30 / ${point} rw,nosuid shared:9 - ${fstype} cgroup ${opts}`;
 
   it('reads a unified (v2) host', () => {
     const l = parseCgroupMounts([line('/sys/fs/cgroup', 'cgroup2', 'rw,nsdelegate')].join('\n'));

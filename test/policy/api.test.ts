@@ -40,7 +40,12 @@ const session: Principal = {
 };
 
 test('buildGlobalContext: IAM user with long-term keys', () => {
-  const c = buildGlobalContext(user, { now: new Date('2026-01-01T12:00:00.123Z'), sourceIp: '10.0.0.1', secureTransport: true, region: 'eu-west-1' });
+  const c = buildGlobalContext(user, {
+    now: new Date('2026-01-01T12:00:00.123Z'),
+    sourceIp: '10.0.0.1',
+    secureTransport: true,
+    region: 'eu-west-1',
+  });
   assert.equal(c['aws:CurrentTime'], '2026-01-01T12:00:00Z');
   assert.equal(c['aws:EpochTime'], '1767268800');
   assert.equal(c['aws:SourceIp'], '10.0.0.1');
@@ -58,7 +63,10 @@ test('buildGlobalContext: IAM user with long-term keys', () => {
 });
 
 test('buildGlobalContext: role session and anonymous', () => {
-  const c = buildGlobalContext(session, { now: new Date('2026-01-01T12:00:00Z'), requestTags: { env: 'dev' } });
+  const c = buildGlobalContext(session, {
+    now: new Date('2026-01-01T12:00:00Z'),
+    requestTags: { env: 'dev' },
+  });
   assert.equal(c['aws:PrincipalArn'], 'arn:aws:iam::111122223333:role/Dev');
   assert.equal(c['aws:PrincipalType'], 'AssumedRole');
   assert.equal(c['aws:MultiFactorAuthPresent'], false);
@@ -72,7 +80,12 @@ test('buildGlobalContext: role session and anonymous', () => {
 });
 
 test('normalizeContext lower-cases keys and stringifies values', () => {
-  const m = normalizeContext({ 'AWS:SecureTransport': true, 'S3:max-keys': 5, 'aws:TagKeys': ['a', 'b'], gone: undefined });
+  const m = normalizeContext({
+    'AWS:SecureTransport': true,
+    'S3:max-keys': 5,
+    'aws:TagKeys': ['a', 'b'],
+    gone: undefined,
+  });
   assert.deepEqual(m.get('aws:securetransport'), ['true']);
   assert.deepEqual(m.get('s3:max-keys'), ['5']);
   assert.deepEqual(m.get('aws:tagkeys'), ['a', 'b']);
@@ -82,11 +95,20 @@ test('normalizeContext lower-cases keys and stringifies values', () => {
 test('accessDeniedMessage forms', () => {
   const base = 'User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListAllMyBuckets';
   assert.equal(
-    accessDeniedMessage(user, 's3:ListAllMyBuckets', 'arn:aws:s3:::*', { decision: 'ImplicitDeny', deniedBy: 'identity-based' }),
+    accessDeniedMessage(user, 's3:ListAllMyBuckets', 'arn:aws:s3:::*', {
+      decision: 'ImplicitDeny',
+      deniedBy: 'identity-based',
+    }),
     `${base} on resource: arn:aws:s3:::* because no identity-based policy allows the s3:ListAllMyBuckets action`,
   );
   assert.equal(
-    accessDeniedMessage(user, 's3:ListAllMyBuckets', '*', { decision: 'ImplicitDeny', deniedBy: 'identity-based' }, { omitResource: true }),
+    accessDeniedMessage(
+      user,
+      's3:ListAllMyBuckets',
+      '*',
+      { decision: 'ImplicitDeny', deniedBy: 'identity-based' },
+      { omitResource: true },
+    ),
     `${base} because no identity-based policy allows the s3:ListAllMyBuckets action`,
   );
   assert.match(
@@ -101,21 +123,37 @@ test('evaluate reports matched statements with their source', () => {
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
     identityPolicies: [
-      { id: 'ReadAll', document: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:Get*', Resource: '*' }] } },
-      { id: 'NoSecrets', document: '{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::secret/*"}]}' },
+      {
+        id: 'ReadAll',
+        document: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+        },
+      },
+      {
+        id: 'NoSecrets',
+        document: '{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::secret/*"}]}',
+      },
     ],
     resourceAccountId: '111122223333',
   });
   assert.equal(r.decision, 'Allow');
   assert.equal(r.evalDecision, 'allowed');
-  assert.deepEqual(r.matchedStatements, [{ sourcePolicyId: 'ReadAll', sourcePolicyType: 'identity-based', effect: 'Allow', sid: 'Read', index: 0 }]);
+  assert.deepEqual(r.matchedStatements, [
+    { sourcePolicyId: 'ReadAll', sourcePolicyType: 'identity-based', effect: 'Allow', sid: 'Read', index: 0 },
+  ]);
 });
 
 test('simulate: per action and resource with missing context keys', () => {
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:prefix': 'a' } } },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringEquals: { 's3:prefix': 'a' } },
+      },
       { Effect: 'Deny', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::b/*' },
     ],
   });
@@ -138,12 +176,22 @@ test('simulate: per action and resource with missing context keys', () => {
 });
 
 test('statementPosition finds statements in the text', () => {
-  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},\n    {\n      "Effect": "Deny", "Action": "s3:x", "Resource": "*"\n    }\n  ]\n}';
-  assert.deepEqual(statementPosition(text, 0), { start: { line: 4, column: 5 }, end: { line: 4, column: 59 } });
-  assert.deepEqual(statementPosition(text, 1), { start: { line: 5, column: 5 }, end: { line: 7, column: 6 } });
+  const text =
+    '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},\n    {\n      "Effect": "Deny", "Action": "s3:x", "Resource": "*"\n    }\n  ]\n}';
+  assert.deepEqual(statementPosition(text, 0), {
+    start: { line: 4, column: 5 },
+    end: { line: 4, column: 59 },
+  });
+  assert.deepEqual(statementPosition(text, 1), {
+    start: { line: 5, column: 5 },
+    end: { line: 7, column: 6 },
+  });
   assert.equal(statementPosition(text, 2), undefined);
   const single = '{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}';
-  assert.deepEqual(statementPosition(single, 0), { start: { line: 1, column: 15 }, end: { line: 1, column: 69 } });
+  assert.deepEqual(statementPosition(single, 0), {
+    start: { line: 1, column: 15 },
+    end: { line: 1, column: 69 },
+  });
 });
 
 test('compilePolicy caches by text and by object', () => {
@@ -156,18 +204,35 @@ test('compilePolicy caches by text and by object', () => {
 
 test('validators throw AwsError with the AWS code and message', () => {
   assert.throws(
-    () => validateIdentityPolicy('{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}'),
-    (e: unknown) => e instanceof AwsError && e.code === 'MalformedPolicyDocument' && e.status === 400 && e.message === 'Policy document should not specify a principal.',
+    () =>
+      validateIdentityPolicy(
+        '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}',
+      ),
+    (e: unknown) =>
+      e instanceof AwsError &&
+      e.code === 'MalformedPolicyDocument' &&
+      e.status === 400 &&
+      e.message === 'Policy document should not specify a principal.',
   );
   assert.throws(
-    () => validateTrustPolicy('{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole","Resource":"*"}]}'),
+    () =>
+      validateTrustPolicy(
+        '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole","Resource":"*"}]}',
+      ),
     (e: unknown) => e instanceof AwsError && e.message === 'Has prohibited field Resource',
   );
   assert.throws(
-    () => validateBucketPolicy('{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/*"}]}', { bucket: 'y' }),
-    (e: unknown) => e instanceof AwsError && e.code === 'MalformedPolicy' && e.message === 'Policy has invalid resource',
+    () =>
+      validateBucketPolicy(
+        '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/*"}]}',
+        { bucket: 'y' },
+      ),
+    (e: unknown) =>
+      e instanceof AwsError && e.code === 'MalformedPolicy' && e.message === 'Policy has invalid resource',
   );
-  const ok = validateIdentityPolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}');
+  const ok = validateIdentityPolicy(
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+  );
   assert.equal(ok.Version, '2012-10-17');
 });
 
@@ -186,7 +251,14 @@ test('evaluation is fast with compiled documents', () => {
     })),
   });
   const context = buildGlobalContext(user, { sourceIp: '10.1.2.3', secureTransport: true });
-  const req = { principal: user, action: 's3:GetObject', resource: 'arn:aws:s3:::bucket-19/alice/k', context, identityPolicies: [identity], resourceAccountId: '111122223333' };
+  const req = {
+    principal: user,
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::bucket-19/alice/k',
+    context,
+    identityPolicies: [identity],
+    resourceAccountId: '111122223333',
+  };
   evaluate(req);
   const n = 5000;
   const t0 = process.hrtime.bigint();
@@ -197,11 +269,24 @@ test('evaluation is fast with compiled documents', () => {
 });
 
 test('policySizeError: IAM quotas and messages', () => {
-  const big = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'x'.repeat(7000) }] });
+  const big = JSON.stringify({
+    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'x'.repeat(7000) }],
+  });
   assert.equal(policySizeError('managed', '{}'), undefined);
   const m = policySizeError('managed', big);
-  assert.ok(m && m.code === 'LimitExceeded' && m.status === 409 && m.message === 'Cannot exceed quota for PolicySize: 6144');
-  assert.equal(policySizeError('userInline', big, 'alice')?.message, 'Maximum policy size of 2048 bytes exceeded for user alice');
-  assert.equal(policySizeError('roleInline', '{}', 'R', 10241)?.message, 'Maximum policy size of 10240 bytes exceeded for role R');
+  assert.ok(
+    m &&
+      m.code === 'LimitExceeded' &&
+      m.status === 409 &&
+      m.message === 'Cannot exceed quota for PolicySize: 6144',
+  );
+  assert.equal(
+    policySizeError('userInline', big, 'alice')?.message,
+    'Maximum policy size of 2048 bytes exceeded for user alice',
+  );
+  assert.equal(
+    policySizeError('roleInline', '{}', 'R', 10241)?.message,
+    'Maximum policy size of 10240 bytes exceeded for role R',
+  );
   assert.equal(policySizeError('trust', big)?.message, 'Cannot exceed quota for ACLSizePerRole: 2048');
 });

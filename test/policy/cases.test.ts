@@ -34,7 +34,13 @@ function principalOf(spec: string | (Record<string, unknown> & { id: string })):
       break;
     case 'user': {
       const name = rest.slice(rest.lastIndexOf('/') + 1);
-      p = { type: 'IAMUser', accountId: account, arn: `arn:aws:iam::${account}:user/${rest}`, userId: `AIDA${name.toUpperCase()}`, userName: name };
+      p = {
+        type: 'IAMUser',
+        accountId: account,
+        arn: `arn:aws:iam::${account}:user/${rest}`,
+        userId: `AIDA${name.toUpperCase()}`,
+        userName: name,
+      };
       break;
     }
     case 'role':
@@ -46,7 +52,12 @@ function principalOf(spec: string | (Record<string, unknown> & { id: string })):
         accountId: account,
         arn: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
         userId: `AROA${role.toUpperCase()}:${session}`,
-        role: { arn: `arn:aws:iam::${account}:role/${role}`, roleId: `AROA${role.toUpperCase()}`, name: role, path: '/' },
+        role: {
+          arn: `arn:aws:iam::${account}:role/${role}`,
+          roleId: `AROA${role.toUpperCase()}`,
+          name: role,
+          path: '/',
+        },
         sessionName: session,
         temporary: true,
         tokenIssueTime: new Date('2026-01-01T11:00:00Z'),
@@ -137,7 +148,8 @@ function runCase(c: EvalCase): void {
   assert.equal(r.decision, c.expect, `decision (reason ${r.reason}, deniedBy ${r.deniedBy})`);
   if (c.reason) assert.equal(r.reason, c.reason);
   if (c.deniedBy) assert.equal(r.deniedBy, c.deniedBy);
-  if (c.message) assert.equal(accessDeniedMessage(principal, c.request.action, c.request.resource, r), c.message);
+  if (c.message)
+    assert.equal(accessDeniedMessage(principal, c.request.action, c.request.resource, r), c.message);
   if (c.missing) assert.deepEqual([...r.missingContextValues].sort(), [...c.missing].sort());
 }
 
@@ -152,7 +164,9 @@ interface ValidationCase {
 
 function runValidation(c: ValidationCase): void {
   const text = typeof c.document === 'string' ? c.document : JSON.stringify(c.document, null, 2);
-  const principalExists = c.knownPrincipals ? (arn: string) => c.knownPrincipals!.includes(arn) || /:root$/.test(arn) : undefined;
+  const principalExists = c.knownPrincipals
+    ? (arn: string) => c.knownPrincipals!.includes(arn) || /:root$/.test(arn)
+    : undefined;
   const v =
     c.kind === 'identity' || c.kind === 'managed'
       ? checkIdentityPolicy(text, { managed: c.kind === 'managed' })

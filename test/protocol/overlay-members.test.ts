@@ -14,7 +14,11 @@ test('an overlay member merges into a modelled shape without dropping its member
 
 test('a statusCode member sets the response status', () => {
   const model = loadModel('s3');
-  const res = serializeRestXmlOutput(model, model.operations.GetObject!, { StatusCode: 206, ContentRange: 'bytes 0-1/2', Body: Buffer.from('ab') });
+  const res = serializeRestXmlOutput(model, model.operations.GetObject!, {
+    StatusCode: 206,
+    ContentRange: 'bytes 0-1/2',
+    Body: Buffer.from('ab'),
+  });
   assert.equal(res.status, 206);
   assert.equal(res.headers['content-range'], 'bytes 0-1/2');
 });

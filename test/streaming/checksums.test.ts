@@ -24,12 +24,18 @@ test('incremental CRCs equal one-shot CRCs at every split', () => {
   const whole64 = crc64nvme(data).toString('hex');
   for (const cut of [0, 1, 3, 7, 8, 9, 15, 16, 17, 500, 1030, 1031]) {
     assert.equal(crc32c(data.subarray(cut), crc32c(data.subarray(0, cut))), whole32c);
-    assert.equal(new Crc64Nvme().update(data.subarray(0, cut)).update(data.subarray(cut)).digest().toString('hex'), whole64);
+    assert.equal(
+      new Crc64Nvme().update(data.subarray(0, cut)).update(data.subarray(cut)).digest().toString('hex'),
+      whole64,
+    );
   }
 });
 
 test('ChecksumTracker renders S3 base64 values', () => {
-  const t = new ChecksumTracker({ algorithms: ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'], md5: true });
+  const t = new ChecksumTracker({
+    algorithms: ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'],
+    md5: true,
+  });
   t.update(Buffer.from('1234'));
   t.update(Buffer.from('56789'));
   const r = t.finish();
@@ -53,13 +59,28 @@ test('checksum header rules', () => {
     }
   };
   assert.equal(err({ 'content-md5': 'nope' }), 'InvalidDigest: The Content-MD5 you specified is not valid.');
-  assert.equal(err({ 'x-amz-checksum-crc32': 'AAAAAA==', 'x-amz-checksum-sha1': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }), 'InvalidRequest: Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
-  assert.equal(err({ 'x-amz-checksum-crc32': 'AAAA' }), 'InvalidRequest: Value for x-amz-checksum-crc32 header is invalid.');
-  assert.equal(err({ 'x-amz-checksum-md4': 'AAAA' }), 'InvalidRequest: The algorithm type you specified in x-amz-checksum- header is invalid.');
+  assert.equal(
+    err({ 'x-amz-checksum-crc32': 'AAAAAA==', 'x-amz-checksum-sha1': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
+    'InvalidRequest: Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+  );
+  assert.equal(
+    err({ 'x-amz-checksum-crc32': 'AAAA' }),
+    'InvalidRequest: Value for x-amz-checksum-crc32 header is invalid.',
+  );
+  assert.equal(
+    err({ 'x-amz-checksum-md4': 'AAAA' }),
+    'InvalidRequest: The algorithm type you specified in x-amz-checksum- header is invalid.',
+  );
   assert.equal(err({ 'x-amz-checksum-type': 'FULL_OBJECT', 'x-amz-checksum-crc32': 'AAAAAA==' }), 'OK');
-  assert.equal(err({ 'x-amz-trailer': 'x-amz-checksum-crc32' }), 'InvalidRequest: The value specified in the x-amz-trailer header is not supported');
+  assert.equal(
+    err({ 'x-amz-trailer': 'x-amz-checksum-crc32' }),
+    'InvalidRequest: The value specified in the x-amz-trailer header is not supported',
+  );
   assert.equal(err({ 'x-amz-trailer': 'x-amz-checksum-crc32' }, true), 'OK');
-  assert.match(err({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }), /^InvalidRequest: x-amz-sdk-checksum-algorithm specified/);
+  assert.match(
+    err({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }),
+    /^InvalidRequest: x-amz-sdk-checksum-algorithm specified/,
+  );
 });
 
 test('plain bodies: payload hash, Content-MD5 and checksum headers', async () => {
@@ -68,7 +89,11 @@ test('plain bodies: payload hash, Content-MD5 and checksum headers', async () =>
   const md5 = createHash('md5').update(body).digest('base64');
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(body));
-  const good = { 'x-amz-content-sha256': sha, 'content-md5': md5, 'x-amz-checksum-crc32': crc.toString('base64') };
+  const good = {
+    'x-amz-content-sha256': sha,
+    'content-md5': md5,
+    'x-amz-checksum-crc32': crc.toString('base64'),
+  };
   const { data, result } = await decode(body, { headers: good }, 3);
   assert.equal(data.toString(), 'hello world');
   assert.deepEqual(result.supplied, { algorithm: 'CRC32', value: crc.toString('base64') });
@@ -78,12 +103,20 @@ test('plain bodies: payload hash, Content-MD5 and checksum headers', async () =>
   const e2 = await decodeError(Buffer.from('hello worle'), { headers: { 'content-md5': md5 } });
   assert.equal(e2.code, 'BadDigest');
   assert.equal(e2.message, 'The Content-MD5 you specified did not match what we received.');
-  const e3 = await decodeError(Buffer.from('hello worle'), { headers: { 'x-amz-checksum-crc32': crc.toString('base64') } });
+  const e3 = await decodeError(Buffer.from('hello worle'), {
+    headers: { 'x-amz-checksum-crc32': crc.toString('base64') },
+  });
   assert.equal(e3.message, 'The CRC32 you specified did not match the calculated checksum.');
   // UNSIGNED-PAYLOAD: nothing to compare, MD5 still computed; extra algorithms on request.
-  const r = await decode(body, { headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, algorithms: ['CRC64NVME'] });
+  const r = await decode(body, {
+    headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    algorithms: ['CRC64NVME'],
+  });
   assert.ok(r.result.checksums.CRC64NVME);
-  const d = await decode(body, { headers: { 'x-amz-checksum-crc32': crc.toString('base64') }, defaultAlgorithm: 'CRC64NVME' });
+  const d = await decode(body, {
+    headers: { 'x-amz-checksum-crc32': crc.toString('base64') },
+    defaultAlgorithm: 'CRC64NVME',
+  });
   assert.deepEqual(Object.keys(d.result.checksums), ['CRC32']);
   const d2 = await decode(body, { headers: {}, defaultAlgorithm: 'CRC64NVME' });
   assert.deepEqual(Object.keys(d2.result.checksums), ['CRC64NVME']);

@@ -19,8 +19,11 @@ export interface ChunkSignerInput {
 export function encodeChunked(data: Buffer, i: ChunkSignerInput): Buffer {
   const day = i.date.slice(0, 8);
   const scope = `${day}/${i.region}/${i.service}/aws4_request`;
-  let key: Buffer = createHmac('sha256', 'AWS4' + i.secret).update(day).digest();
-  for (const part of [i.region, i.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  let key: Buffer = createHmac('sha256', 'AWS4' + i.secret)
+    .update(day)
+    .digest();
+  for (const part of [i.region, i.service, 'aws4_request'])
+    key = createHmac('sha256', key).update(part).digest();
   let prev = i.seedSignature ?? '';
   const parts: Buffer[] = [];
   const sign = (chunk: Buffer) => {

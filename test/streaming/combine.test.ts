@@ -26,7 +26,12 @@ for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME'] as const) {
 test('composite checksums hash the binary part checksums', () => {
   const parts = [Buffer.from('part one'), Buffer.from('part two')];
   const b64 = parts.map((p) => createHash('sha256').update(p).digest('base64'));
-  const expected = createHash('sha256').update(Buffer.concat(parts.map((p) => createHash('sha256').update(p).digest()))).digest('base64');
+  const expected = createHash('sha256')
+    .update(Buffer.concat(parts.map((p) => createHash('sha256').update(p).digest())))
+    .digest('base64');
   assert.equal(compositeChecksum('SHA256', b64), `${expected}-2`);
-  assert.match(compositeChecksum('CRC32', [sum('CRC32', parts[0]!).toString('base64')]), /^[A-Za-z0-9+/]{6}==-1$/);
+  assert.match(
+    compositeChecksum('CRC32', [sum('CRC32', parts[0]!).toString('base64')]),
+    /^[A-Za-z0-9+/]{6}==-1$/,
+  );
 });

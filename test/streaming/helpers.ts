@@ -1,9 +1,17 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createBodyDecoder, type BodyDecoderOptions, type BodyResult } from '../../src/protocol/streaming/body.ts';
+import {
+  createBodyDecoder,
+  type BodyDecoderOptions,
+  type BodyResult,
+} from '../../src/protocol/streaming/body.ts';
 
 /** Streams `body` in pieces of `piece` bytes through a BodyDecoder; returns decoded bytes. */
-export async function decode(body: Buffer, opts: BodyDecoderOptions, piece = 65536): Promise<{ data: Buffer; result: BodyResult }> {
+export async function decode(
+  body: Buffer,
+  opts: BodyDecoderOptions,
+  piece = 65536,
+): Promise<{ data: Buffer; result: BodyResult }> {
   const dec = createBodyDecoder(opts);
   const out: Buffer[] = [];
   async function* pieces() {
@@ -22,7 +30,11 @@ export async function decode(body: Buffer, opts: BodyDecoderOptions, piece = 655
   return { data: Buffer.concat(out), result: dec.result! };
 }
 
-export async function decodeError(body: Buffer, opts: BodyDecoderOptions, piece = 65536): Promise<{ code: string; message: string; extra: Record<string, string> }> {
+export async function decodeError(
+  body: Buffer,
+  opts: BodyDecoderOptions,
+  piece = 65536,
+): Promise<{ code: string; message: string; extra: Record<string, string> }> {
   try {
     await decode(body, opts, piece);
   } catch (e: any) {

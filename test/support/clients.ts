@@ -74,6 +74,11 @@ export function hasAwsCliV2(): boolean {
  * Runs the AWS CLI against a server. The endpoint is always passed as --endpoint-url: Debian's
  * CLI v2 (2.9) predates AWS_ENDPOINT_URL and would otherwise call the real AWS.
  */
-export function awsCli(cli: string, endpoint: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+export function awsCli(
+  cli: string,
+  endpoint: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult> {
   return run(cli, ['--endpoint-url', endpoint, ...args], env);
 }

@@ -52,7 +52,8 @@ export class MetadataDriver implements MachineDriver {
   }
 
   async launch(spec: MachineSpec): Promise<void> {
-    if (this.machines.has(spec.instanceId)) throw new MachineError('IncorrectState', `${spec.instanceId} exists`);
+    if (this.machines.has(spec.instanceId))
+      throw new MachineError('IncorrectState', `${spec.instanceId} exists`);
     const keys = await generateHostKeys();
     const { userData, ...rest } = spec;
     const rec: Record = {
@@ -88,7 +89,10 @@ export class MetadataDriver implements MachineDriver {
     await this.set(id, 'stopping');
     await this.pause();
     if (rec.state === 'stopping') {
-      await this.set(id, 'stopped', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' });
+      await this.set(id, 'stopped', {
+        code: 'Client.UserInitiatedShutdown',
+        message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+      });
     }
   }
 
@@ -107,7 +111,14 @@ export class MetadataDriver implements MachineDriver {
     await this.pause();
     const r = this.machines.get(id);
     if (r) r.state = 'terminated';
-    this.events.emit({ instanceId: id, state: 'terminated', reason: { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } });
+    this.events.emit({
+      instanceId: id,
+      state: 'terminated',
+      reason: {
+        code: 'Client.UserInitiatedShutdown',
+        message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+      },
+    });
     // Kept in memory as terminated (EC2 lists terminated instances a while); gone from disk.
     await this.flush(id);
     await rm(this.file(id), { force: true });
@@ -231,7 +242,10 @@ export class MetadataDriver implements MachineDriver {
       await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
       await rename(tmp, this.file(id));
     });
-    this.writes.set(id, next.catch(() => {}));
+    this.writes.set(
+      id,
+      next.catch(() => {}),
+    );
     return next;
   }
 }

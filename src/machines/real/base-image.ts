@@ -51,9 +51,11 @@ export interface BuildResult {
  * Builds `<cacheDir>/base.tar.zst` unless it exists (`force` rebuilds). Safe to call from several
  * processes at once: one builds under a lock directory, the others wait for the file.
  */
-export async function buildBaseImage(
-  options: { cacheDir: string; force?: boolean; log?: (line: string) => void },
-): Promise<BuildResult> {
+export async function buildBaseImage(options: {
+  cacheDir: string;
+  force?: boolean;
+  log?: (line: string) => void;
+}): Promise<BuildResult> {
   const { cacheDir } = options;
   const log = options.log ?? (() => {});
   const target = join(cacheDir, BASE_ARCHIVE);
@@ -64,7 +66,8 @@ export async function buildBaseImage(
   if (!release) return { path: target, seconds: 0, bytes: (await stat(target)).size, built: false };
   const work = join(cacheDir, `.build-${process.pid}`);
   try {
-    if (existsSync(target)) return { path: target, seconds: 0, bytes: (await stat(target)).size, built: false };
+    if (existsSync(target))
+      return { path: target, seconds: 0, bytes: (await stat(target)).size, built: false };
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true });
     const root = join(work, 'root');
@@ -107,9 +110,12 @@ export async function unpackLayer(archive: string, dest: string): Promise<void> 
   const tmp = `${dest}.unpack-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await sh(`zstd -q -dc ${quote(archive)} | tar --numeric-owner --xattrs --xattrs-include='*' --acls -xpf - -C ${quote(tmp)}`, {
-    timeoutMs: 10 * 60_000,
-  });
+  await sh(
+    `zstd -q -dc ${quote(archive)} | tar --numeric-owner --xattrs --xattrs-include='*' --acls -xpf - -C ${quote(tmp)}`,
+    {
+      timeoutMs: 10 * 60_000,
+    },
+  );
   try {
     await rename(tmp, dest);
   } catch (e) {

@@ -100,7 +100,8 @@ export class Cgroups {
       const d = join(memory, this.scope, id);
       await writeFile(join(d, 'memory.limit_in_bytes'), mem);
       // Without swap accounting the file is absent; with it, swap must not lift the limit.
-      if (existsSync(join(d, 'memory.memsw.limit_in_bytes'))) await writeFile(join(d, 'memory.memsw.limit_in_bytes'), mem);
+      if (existsSync(join(d, 'memory.memsw.limit_in_bytes')))
+        await writeFile(join(d, 'memory.memsw.limit_in_bytes'), mem);
     }
     if (cpu) {
       const d = join(cpu, this.scope, id);
@@ -160,11 +161,13 @@ export class Cgroups {
 
   /** The ids that have a group under this scope (for recovery). */
   async list(): Promise<string[]> {
-    const roots = this.layout.version === 2 ? [this.layout.unified!] : [...new Set(Object.values(this.layout.v1))];
+    const roots =
+      this.layout.version === 2 ? [this.layout.unified!] : [...new Set(Object.values(this.layout.v1))];
     const ids = new Set<string>();
     for (const r of roots) {
       try {
-        for (const e of await readdir(join(r, this.scope), { withFileTypes: true })) if (e.isDirectory()) ids.add(e.name);
+        for (const e of await readdir(join(r, this.scope), { withFileTypes: true }))
+          if (e.isDirectory()) ids.add(e.name);
       } catch {
         // no scope yet
       }
@@ -197,8 +200,11 @@ export class Cgroups {
 
   /** Bytes charged to the machine (memory.current / memory.usage_in_bytes). */
   async memoryBytes(id: string): Promise<number> {
-    if (this.layout.version === 2) return Number(await readFile(join(this.dirs(id)[0]!, 'memory.current'), 'utf8'));
-    return Number(await readFile(join(this.layout.v1.memory!, this.scope, id, 'memory.usage_in_bytes'), 'utf8'));
+    if (this.layout.version === 2)
+      return Number(await readFile(join(this.dirs(id)[0]!, 'memory.current'), 'utf8'));
+    return Number(
+      await readFile(join(this.layout.v1.memory!, this.scope, id, 'memory.usage_in_bytes'), 'utf8'),
+    );
   }
 }
 

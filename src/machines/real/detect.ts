@@ -14,15 +14,23 @@ function which(cmd: string): boolean {
   return dirs.some((d) => d && existsSync(join(d, cmd)));
 }
 
-export async function detectRealDriverSupport(options: { dataDir?: string; imageCacheDir?: string } = {}): Promise<Support> {
-  if (process.platform !== 'linux') return { ok: false, reason: `real machines need Linux (this is ${process.platform})` };
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'real machines need root (namespaces, overlay mounts, cgroups)' };
+export async function detectRealDriverSupport(
+  options: { dataDir?: string; imageCacheDir?: string } = {},
+): Promise<Support> {
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `real machines need Linux (this is ${process.platform})` };
+  if (process.getuid?.() !== 0)
+    return { ok: false, reason: 'real machines need root (namespaces, overlay mounts, cgroups)' };
   const tools = ['unshare', 'nsenter', 'setpriv', 'ip', 'mount', 'tar', 'zstd', 'socat'];
   const cache = imageCacheDir(options.dataDir ?? '.stratus', options.imageCacheDir);
   // debootstrap is needed only to build the base image, not when a cached one exists.
   if (!existsSync(join(cache, BASE_ARCHIVE))) tools.push('debootstrap');
   const missing = tools.filter((t) => !which(t));
-  if (missing.length) return { ok: false, reason: `missing tools: ${missing.join(', ')} (apt-get install debootstrap zstd socat iproute2 util-linux)` };
+  if (missing.length)
+    return {
+      ok: false,
+      reason: `missing tools: ${missing.join(', ')} (apt-get install debootstrap zstd socat iproute2 util-linux)`,
+    };
   try {
     if (!/\toverlay\n/.test(readFileSync('/proc/filesystems', 'utf8'))) {
       return { ok: false, reason: 'the kernel has no overlay file system (modprobe overlay)' };

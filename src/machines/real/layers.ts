@@ -56,7 +56,10 @@ export class Layers {
       const archive = join(this.cacheDir, BASE_ARCHIVE);
       if (!existsSync(archive)) await buildBaseImage({ cacheDir: this.cacheDir, log: this.log });
       const st = await stat(archive);
-      const digest = createHash('sha256').update(`${st.size}:${st.mtimeMs}:${st.ino}`).digest('hex').slice(0, 8);
+      const digest = createHash('sha256')
+        .update(`${st.size}:${st.mtimeMs}:${st.ino}`)
+        .digest('hex')
+        .slice(0, 8);
       // Under a private (0700) dir: the layer holds setuid binaries host users must not reach.
       const privateDir = join(this.cacheDir, 'unpacked');
       await mkdir(privateDir, { recursive: true, mode: 0o700 });
@@ -102,7 +105,7 @@ export class Layers {
       if (m) metas.set(id, m);
     }
     const removed: string[] = [];
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       const needed = new Set(inUse);
       // A layer still present needs all below it.
@@ -122,7 +125,8 @@ export class Layers {
   /** Removes half-made layers left by a crash. */
   async sweepTemporary(): Promise<void> {
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
-      if (name.startsWith('.tmp-') || name.includes('.unpack-') || name.includes('.link-')) await rm(join(this.dir, name), { recursive: true, force: true });
+      if (name.startsWith('.tmp-') || name.includes('.unpack-') || name.includes('.link-'))
+        await rm(join(this.dir, name), { recursive: true, force: true });
     }
   }
 

@@ -58,7 +58,10 @@ export function validateSpec(spec: MachineSpec): void {
   const prefix = Number(n.cidr.split('/')[1]);
   if (!Number.isInteger(prefix) || prefix < 8 || prefix > 30) bad('cidr');
   if (!ID.test(n.vpcId) || !ID.test(n.subnetId)) bad('network ids');
-  if (spec.authorizedKey !== undefined && !/^[a-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\n\r]*)?$/.test(spec.authorizedKey.trim())) {
+  if (
+    spec.authorizedKey !== undefined &&
+    !/^[a-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\n\r]*)?$/.test(spec.authorizedKey.trim())
+  ) {
     bad('authorizedKey');
   }
   if (spec.publicAddress && !spec.publicAddress.host.startsWith('127.')) bad('publicAddress (loopback only)');
@@ -108,7 +111,10 @@ export async function writeBootFiles(b: BootFiles): Promise<void> {
     else await writeFile(join(boot, name), '', { mode: 0o600 });
   };
   await opt('user-data', b.spec.userData ? Buffer.from(b.spec.userData, 'base64') : undefined);
-  await opt('authorized-key', b.spec.authorizedKey ? Buffer.from(b.spec.authorizedKey.trim() + '\n') : undefined);
+  await opt(
+    'authorized-key',
+    b.spec.authorizedKey ? Buffer.from(b.spec.authorizedKey.trim() + '\n') : undefined,
+  );
 }
 
 export async function writeBootScript(path: string): Promise<void> {

@@ -71,7 +71,22 @@ export class Networks {
       await run('ip', ['netns', 'add', ns]);
       // A fixed MAC per instance (an ENI keeps its MAC), and no stale neighbour entry: after a
       // reboot the router must not keep sending to the previous boot's veth for half a minute.
-      await run('ip', ['-n', router, 'link', 'add', v, 'type', 'veth', 'peer', 'name', 'eth0', 'address', mac(instanceId), 'netns', ns]);
+      await run('ip', [
+        '-n',
+        router,
+        'link',
+        'add',
+        v,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'address',
+        mac(instanceId),
+        'netns',
+        ns,
+      ]);
       await run('ip', ['-n', router, 'neigh', 'flush', 'to', net.privateIp]).catch(() => {});
       await run('ip', ['-n', router, 'link', 'set', v, 'master', br, 'up']);
       await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
@@ -114,7 +129,9 @@ export class Networks {
     }
     const removed: string[] = [];
     // Machines first: deleting their namespaces frees the veths in the routers.
-    const names = (await this.list()).sort((a, b) => Number(a.includes('-vpc-')) - Number(b.includes('-vpc-')));
+    const names = (await this.list()).sort(
+      (a, b) => Number(a.includes('-vpc-')) - Number(b.includes('-vpc-')),
+    );
     for (const n of names) {
       if (keep.has(n)) continue;
       await run('ip', ['netns', 'del', n]).catch(() => {});
@@ -126,7 +143,10 @@ export class Networks {
   private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(key) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    this.locks.set(key, next.catch(() => {}));
+    this.locks.set(
+      key,
+      next.catch(() => {}),
+    );
     return next;
   }
 }

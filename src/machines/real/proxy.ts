@@ -18,7 +18,15 @@ export interface Target {
 function relay(target: Target) {
   return spawn(
     'nsenter',
-    [`--net=${target.netnsPath}`, '--', 'socat', '-t', '5', 'STDIO', `TCP:${target.host}:${target.port},connect-timeout=5`],
+    [
+      `--net=${target.netnsPath}`,
+      '--',
+      'socat',
+      '-t',
+      '5',
+      'STDIO',
+      `TCP:${target.host}:${target.port},connect-timeout=5`,
+    ],
     { stdio: ['pipe', 'pipe', 'ignore'] },
   );
 }

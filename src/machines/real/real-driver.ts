@@ -57,7 +57,10 @@ interface Machine {
   queue: Promise<unknown>;
 }
 
-const SHUTDOWN: StateReason = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
+const SHUTDOWN: StateReason = {
+  code: 'Client.UserInitiatedShutdown',
+  message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+};
 const GUEST_SHUTDOWN: StateReason = {
   code: 'Client.InstanceInitiatedShutdown',
   message: 'Client.InstanceInitiatedShutdown: Instance initiated shutdown',
@@ -86,7 +89,11 @@ export class RealDriver implements MachineDriver {
     this.grace = options.stopGraceSeconds ?? 5;
     // Host-wide names (netns, cgroups) carry a digest of the data dir: two servers never touch each other's.
     this.scope = `st${createHash('sha256').update(this.dataDir).digest('hex').slice(0, 6)}`;
-    this.layers = new Layers(join(this.dataDir, 'layers'), imageCacheDir(this.dataDir, options.imageCacheDir), this.log);
+    this.layers = new Layers(
+      join(this.dataDir, 'layers'),
+      imageCacheDir(this.dataDir, options.imageCacheDir),
+      this.log,
+    );
     this.networks = new Networks(this.scope);
     this.bootScript = join(this.dataDir, 'bin', 'boot.sh');
   }
@@ -128,7 +135,10 @@ export class RealDriver implements MachineDriver {
         this.log(`launch of ${spec.instanceId} failed: ${(e as Error).message}`);
         await this.halt(m, true).catch(() => {});
         await rm(m.dir, { recursive: true, force: true });
-        await this.set(m, 'terminated', { code: 'Server.InternalError', message: `Server.InternalError: ${(e as Error).message}` });
+        await this.set(m, 'terminated', {
+          code: 'Server.InternalError',
+          message: `Server.InternalError: ${(e as Error).message}`,
+        });
       }
     });
   }
@@ -144,7 +154,10 @@ export class RealDriver implements MachineDriver {
         await this.boot(m);
       } catch (e) {
         await this.halt(m, true).catch(() => {});
-        await this.set(m, 'stopped', { code: 'Server.InternalError', message: `Server.InternalError: ${(e as Error).message}` });
+        await this.set(m, 'stopped', {
+          code: 'Server.InternalError',
+          message: `Server.InternalError: ${(e as Error).message}`,
+        });
         throw e;
       }
     });
@@ -205,7 +218,8 @@ export class RealDriver implements MachineDriver {
     const m = this.get(instanceId);
     return this.enqueue(m, async () => {
       const s = m.rec.state;
-      if (s === 'terminated' || s === 'shutting-down') throw new MachineError('IncorrectState', `${instanceId} is ${s}`);
+      if (s === 'terminated' || s === 'shutting-down')
+        throw new MachineError('IncorrectState', `${instanceId} is ${s}`);
       const live = s === 'running' || s === 'pending';
       // Freeze so the copy is one moment of the disk (no half-written files), then thaw.
       if (live) await this.cgroups.freeze(instanceId);
@@ -247,7 +261,8 @@ export class RealDriver implements MachineDriver {
       }
       const m: Machine = { rec, dir, halting: false, queue: Promise.resolve() };
       this.machines.set(id, m);
-      const alive = rec.pid !== undefined && rec.startTime !== undefined && (await isSameProcess(rec.pid, rec.startTime));
+      const alive =
+        rec.pid !== undefined && rec.startTime !== undefined && (await isSameProcess(rec.pid, rec.startTime));
       if (alive && (rec.state === 'running' || rec.state === 'pending')) {
         this.adopt(m);
         out.push({ instanceId: id, state: m.rec.state });
@@ -264,10 +279,14 @@ export class RealDriver implements MachineDriver {
       out.push({ instanceId: id, state: m.rec.state });
     }
     // Anything of ours that no adopted machine owns is a leak from the previous run.
-    const live = [...this.machines.values()].filter((m) => m.rec.state === 'running' || m.rec.state === 'pending');
+    const live = [...this.machines.values()].filter(
+      (m) => m.rec.state === 'running' || m.rec.state === 'pending',
+    );
     const liveIds = new Set(live.map((m) => m.rec.spec.instanceId));
     for (const id of await this.cgroups.list()) if (!liveIds.has(id)) await this.cgroups.remove(id);
-    await this.networks.sweep(live.map((m) => ({ instanceId: m.rec.spec.instanceId, vpcId: m.rec.spec.network.vpcId })));
+    await this.networks.sweep(
+      live.map((m) => ({ instanceId: m.rec.spec.instanceId, vpcId: m.rec.spec.network.vpcId })),
+    );
     await this.unmountStray();
     await this.layers.sweepTemporary();
     await this.layers.collect(this.layersInUse());
@@ -337,7 +356,10 @@ export class RealDriver implements MachineDriver {
     const fd = openSync(join(m.dir, 'console.log'), 'w', 0o600);
     let child: ChildProcess;
     try {
-      child = spawn('/bin/sh', [this.bootScript, 'outer', m.dir], { detached: true, stdio: ['ignore', fd, fd] });
+      child = spawn('/bin/sh', [this.bootScript, 'outer', m.dir], {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
     } finally {
       closeSync(fd);
     }
@@ -399,7 +421,9 @@ export class RealDriver implements MachineDriver {
       if (m.halting || m.proxy) await proxy.close();
       else m.proxy = proxy;
     } catch (e) {
-      this.log(`cannot listen on ${pa.host}:${pa.port} for ${m.rec.spec.instanceId}: ${(e as Error).message}`);
+      this.log(
+        `cannot listen on ${pa.host}:${pa.port} for ${m.rec.spec.instanceId}: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -421,7 +445,9 @@ export class RealDriver implements MachineDriver {
     if (m.halting || this.closed) return;
     await this.enqueue(m, async () => {
       if (m.halting || (m.rec.state !== 'running' && m.rec.state !== 'pending')) return;
-      const restart = /reboot: Restarting system\s*$/.test(await readFile(join(m.dir, 'console.log'), 'utf8').catch(() => ''));
+      const restart = /reboot: Restarting system\s*$/.test(
+        await readFile(join(m.dir, 'console.log'), 'utf8').catch(() => ''),
+      );
       await this.halt(m, true);
       if (!restart) return this.set(m, 'stopped', GUEST_SHUTDOWN);
       // `sudo reboot` inside: EC2 keeps the instance running through its own reboot.
@@ -429,7 +455,10 @@ export class RealDriver implements MachineDriver {
         await this.probe(m, await this.boot(m));
       } catch (e) {
         await this.halt(m, true).catch(() => {});
-        await this.set(m, 'stopped', { code: 'Server.InternalError', message: `Server.InternalError: ${(e as Error).message}` });
+        await this.set(m, 'stopped', {
+          code: 'Server.InternalError',
+          message: `Server.InternalError: ${(e as Error).message}`,
+        });
       }
     });
   }
@@ -469,14 +498,18 @@ export class RealDriver implements MachineDriver {
     const vpc = m.rec.spec.network.vpcId;
     await this.networks.pruneRouter(vpc, () =>
       [...this.machines.values()].some(
-        (o) => o !== m && o.rec.spec.network.vpcId === vpc && (o.rec.pid !== undefined || o.rec.state === 'pending'),
+        (o) =>
+          o !== m &&
+          o.rec.spec.network.vpcId === vpc &&
+          (o.rec.pid !== undefined || o.rec.state === 'pending'),
       ),
     );
   }
 
   private layersInUse(): Set<string> {
     const s = new Set<string>();
-    for (const m of this.machines.values()) if (m.rec.state !== 'terminated') m.rec.spec.layers.forEach((l) => s.add(l));
+    for (const m of this.machines.values())
+      if (m.rec.state !== 'terminated') m.rec.spec.layers.forEach((l) => s.add(l));
     return s;
   }
 

@@ -129,7 +129,8 @@ export class AwsChunkedParser {
     if (nl < 0) {
       this.line.push(buf.subarray(start));
       this.lineLen += buf.length - start;
-      if (this.lineLen > MAX_LINE) throw this.state === State.Trailer ? BodyErrors.malformedTrailer() : BodyErrors.incompleteBody();
+      if (this.lineLen > MAX_LINE)
+        throw this.state === State.Trailer ? BodyErrors.malformedTrailer() : BodyErrors.incompleteBody();
       return undefined;
     }
     let bytes = buf.subarray(start, nl);

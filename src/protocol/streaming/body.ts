@@ -12,7 +12,15 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ChunkSigningContext } from '../../auth/verify.ts';
 import { AwsChunkedParser } from './aws-chunked.ts';
-import { ChecksumTracker, checkDigests, neededAlgorithms, readChecksumHeaders, type ChecksumAlgorithm, type ChecksumExpectations, type ChecksumResult } from './checksums.ts';
+import {
+  ChecksumTracker,
+  checkDigests,
+  neededAlgorithms,
+  readChecksumHeaders,
+  type ChecksumAlgorithm,
+  type ChecksumExpectations,
+  type ChecksumResult,
+} from './checksums.ts';
 import { BodyErrors } from './errors.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -90,14 +98,19 @@ export class BodyDecoder extends Transform {
     const needed = neededAlgorithms(this.expectations);
     const algorithms = new Set([...needed, ...(opts.algorithms ?? [])]);
     if (needed.length === 0 && opts.defaultAlgorithm) algorithms.add(opts.defaultAlgorithm);
-    this.tracker = new ChecksumTracker({ algorithms, md5: opts.md5 ?? true, sha256: this.expectations.contentSha256 !== undefined });
+    this.tracker = new ChecksumTracker({
+      algorithms,
+      md5: opts.md5 ?? true,
+      sha256: this.expectations.contentSha256 !== undefined,
+    });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
       if (this.parser) {
         this.parser.write(chunk, this.push1);
-        if (this.declaredLength !== undefined && this.parser.decodedLength > this.declaredLength) throw BodyErrors.lengthMismatch();
+        if (this.declaredLength !== undefined && this.parser.decodedLength > this.declaredLength)
+          throw BodyErrors.lengthMismatch();
       } else {
         this.push1(chunk);
       }

@@ -8,12 +8,24 @@ import { crc32, crc32c, Crc64Nvme } from './crc.ts';
 import { BodyErrors } from './errors.ts';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
-export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
+  'CRC32',
+  'CRC32C',
+  'CRC64NVME',
+  'SHA1',
+  'SHA256',
+];
 
 /** x-amz-checksum-crc32 etc. */
 export const checksumHeaderName = (a: ChecksumAlgorithm): string => `x-amz-checksum-${a.toLowerCase()}`;
 
-const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
+  CRC32: 4,
+  CRC32C: 4,
+  CRC64NVME: 8,
+  SHA1: 20,
+  SHA256: 32,
+};
 const BY_HEADER = new Map(CHECKSUM_ALGORITHMS.map((a) => [checksumHeaderName(a), a]));
 /** x-amz-checksum-* headers that are not checksum values. */
 const NOT_VALUES = new Set(['x-amz-checksum-type', 'x-amz-checksum-algorithm', 'x-amz-checksum-mode']);
@@ -167,7 +179,8 @@ export function checkDigests(
 ): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   if (exp.contentSha256 !== undefined) {
     const computed = result.sha256?.toString('hex');
-    if (computed !== exp.contentSha256) throw BodyErrors.contentSha256Mismatch(exp.contentSha256, computed ?? '');
+    if (computed !== exp.contentSha256)
+      throw BodyErrors.contentSha256Mismatch(exp.contentSha256, computed ?? '');
   }
   if (exp.contentMd5 !== undefined) {
     const computed = result.md5?.toString('base64');
@@ -181,6 +194,7 @@ export function checkDigests(
     if (!isValidChecksum(exp.trailer, value)) throw BodyErrors.invalidChecksumValue(name, true);
     supplied = { algorithm: exp.trailer, value };
   }
-  if (supplied && result.checksums[supplied.algorithm] !== supplied.value) throw BodyErrors.badChecksum(supplied.algorithm);
+  if (supplied && result.checksums[supplied.algorithm] !== supplied.value)
+    throw BodyErrors.badChecksum(supplied.algorithm);
   return supplied;
 }

@@ -23,7 +23,16 @@ function crc32Tables(poly: number): Uint32Array[] {
 }
 
 const C = crc32Tables(0x82f63b78);
-const [C0, C1, C2, C3, C4, C5, C6, C7] = C as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+const [C0, C1, C2, C3, C4, C5, C6, C7] = C as [
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+];
 
 /** Continues a CRC32C over `buf`. Start with 0; the result is the finished CRC (unsigned). */
 export function crc32c(buf: Uint8Array, prev = 0): number {
@@ -34,8 +43,14 @@ export function crc32c(buf: Uint8Array, prev = 0): number {
   while (i < end8) {
     const lo = (crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
     crc =
-      C7[lo & 0xff]! ^ C6[(lo >>> 8) & 0xff]! ^ C5[(lo >>> 16) & 0xff]! ^ C4[lo >>> 24]! ^
-      C3[buf[i + 4]!]! ^ C2[buf[i + 5]!]! ^ C1[buf[i + 6]!]! ^ C0[buf[i + 7]!]!;
+      C7[lo & 0xff]! ^
+      C6[(lo >>> 8) & 0xff]! ^
+      C5[(lo >>> 16) & 0xff]! ^
+      C4[lo >>> 24]! ^
+      C3[buf[i + 4]!]! ^
+      C2[buf[i + 5]!]! ^
+      C1[buf[i + 6]!]! ^
+      C0[buf[i + 7]!]!;
     i += 8;
   }
   while (i < n) crc = C0[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);
@@ -86,8 +101,26 @@ const HI: Uint32Array[] = [];
     HI.push(ch);
   }
 }
-const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-const [H0, H1, H2, H3, H4, H5, H6, H7] = HI as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as [
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+];
+const [H0, H1, H2, H3, H4, H5, H6, H7] = HI as [
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+  Uint32Array,
+];
 
 /** Running CRC64NVME state (two 32-bit halves, pre-inverted). */
 export class Crc64Nvme {
@@ -103,8 +136,14 @@ export class Crc64Nvme {
     while (i < end8) {
       const a = (lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
       const b = (hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24))) >>> 0;
-      const i0 = a & 0xff, i1 = (a >>> 8) & 0xff, i2 = (a >>> 16) & 0xff, i3 = a >>> 24;
-      const i4 = b & 0xff, i5 = (b >>> 8) & 0xff, i6 = (b >>> 16) & 0xff, i7 = b >>> 24;
+      const i0 = a & 0xff,
+        i1 = (a >>> 8) & 0xff,
+        i2 = (a >>> 16) & 0xff,
+        i3 = a >>> 24;
+      const i4 = b & 0xff,
+        i5 = (b >>> 8) & 0xff,
+        i6 = (b >>> 16) & 0xff,
+        i7 = b >>> 24;
       lo = (L7[i0]! ^ L6[i1]! ^ L5[i2]! ^ L4[i3]! ^ L3[i4]! ^ L2[i5]! ^ L1[i6]! ^ L0[i7]!) >>> 0;
       hi = (H7[i0]! ^ H6[i1]! ^ H5[i2]! ^ H4[i3]! ^ H3[i4]! ^ H2[i5]! ^ H1[i6]! ^ H0[i7]!) >>> 0;
       i += 8;

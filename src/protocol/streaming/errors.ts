@@ -8,16 +8,25 @@ export const BodyErrors = {
   },
   /** Fewer or more bytes than Content-Length / x-amz-decoded-content-length promised. */
   lengthMismatch(): AwsError {
-    return new AwsError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header', 400);
+    return new AwsError(
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header',
+      400,
+    );
   },
   missingDecodedLength(): AwsError {
     return new AwsError('MissingContentLength', 'You must provide the Content-Length HTTP header.', 411);
   },
   invalidChunkSize(chunk: number, size: number): AwsError {
-    return new AwsError('InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes', 400, {
-      Chunk: String(chunk),
-      BadChunkSize: String(size),
-    });
+    return new AwsError(
+      'InvalidChunkSizeError',
+      'Only the last chunk is allowed to have a size less than 8192 bytes',
+      400,
+      {
+        Chunk: String(chunk),
+        BadChunkSize: String(size),
+      },
+    );
   },
   malformedTrailer(): AwsError {
     return new AwsError(
@@ -26,7 +35,12 @@ export const BodyErrors = {
       400,
     );
   },
-  chunkSignatureMismatch(d: { accessKeyId: string; stringToSign: string; signatureProvided: string; canonicalRequest: string }): AwsError {
+  chunkSignatureMismatch(d: {
+    accessKeyId: string;
+    stringToSign: string;
+    signatureProvided: string;
+    canonicalRequest: string;
+  }): AwsError {
     return new AwsError(
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
@@ -49,13 +63,20 @@ export const BodyErrors = {
     );
   },
   contentSha256Mismatch(client: string, computed: string): AwsError {
-    return new AwsError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400, {
-      ClientComputedContentSHA256: client,
-      S3ComputedContentSHA256: computed,
-    });
+    return new AwsError(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      400,
+      {
+        ClientComputedContentSHA256: client,
+        S3ComputedContentSHA256: computed,
+      },
+    );
   },
   invalidDigest(value: string): AwsError {
-    return new AwsError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400, { 'Content-MD5': value });
+    return new AwsError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400, {
+      'Content-MD5': value,
+    });
   },
   badMd5(expected: string, calculated: string): AwsError {
     return new AwsError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, {
@@ -64,19 +85,39 @@ export const BodyErrors = {
     });
   },
   badChecksum(algorithm: string): AwsError {
-    return new AwsError('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`, 400);
+    return new AwsError(
+      'BadDigest',
+      `The ${algorithm} you specified did not match the calculated checksum.`,
+      400,
+    );
   },
   invalidChecksumValue(headerName: string, trailing = false): AwsError {
-    return new AwsError('InvalidRequest', `Value for ${headerName}${trailing ? ' trailing' : ''} header is invalid.`, 400);
+    return new AwsError(
+      'InvalidRequest',
+      `Value for ${headerName}${trailing ? ' trailing' : ''} header is invalid.`,
+      400,
+    );
   },
   multipleChecksums(): AwsError {
-    return new AwsError('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.', 400);
+    return new AwsError(
+      'InvalidRequest',
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      400,
+    );
   },
   unknownChecksumHeader(): AwsError {
-    return new AwsError('InvalidRequest', 'The algorithm type you specified in x-amz-checksum- header is invalid.', 400);
+    return new AwsError(
+      'InvalidRequest',
+      'The algorithm type you specified in x-amz-checksum- header is invalid.',
+      400,
+    );
   },
   unsupportedTrailer(): AwsError {
-    return new AwsError('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported', 400);
+    return new AwsError(
+      'InvalidRequest',
+      'The value specified in the x-amz-trailer header is not supported',
+      400,
+    );
   },
   sdkAlgorithmWithoutChecksum(): AwsError {
     return new AwsError(

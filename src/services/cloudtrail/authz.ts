@@ -9,7 +9,13 @@ import type { Tag } from '../../generated/cloudtrail/types.ts';
 import type { TrailRepository } from './trail-store.ts';
 import { trailArn } from './names.ts';
 
-const NO_RESOURCE = new Set(['LookupEvents', 'DescribeTrails', 'ListTrails', 'ListPublicKeys', 'GetEventConfiguration']);
+const NO_RESOURCE = new Set([
+  'LookupEvents',
+  'DescribeTrails',
+  'ListTrails',
+  'ListPublicKeys',
+  'GetEventConfiguration',
+]);
 
 /** The trail an operation names: its Name / TrailName / ResourceId, as an ARN. */
 function trailOf(input: Record<string, unknown>, ctx: HandlerContext): string | undefined {
@@ -43,12 +49,17 @@ export function cloudTrailAuthz(trails: TrailRepository): AuthzMapper {
     const arn = trailOf(input, ctx);
     if (!arn) return [{ action, resource: '*' }];
     const accountId = arn.split(':')[4];
-    const req: AuthzRequest = { action, resource: arn, ...(accountId ? { resourceAccountId: accountId } : {}) };
+    const req: AuthzRequest = {
+      action,
+      resource: arn,
+      ...(accountId ? { resourceAccountId: accountId } : {}),
+    };
     if (operation === 'CreateTrail') req.context = requestTags(input.TagsList as Tag[] | undefined);
     else {
       const tags = await tagsOf(arn);
       if (tags) req.resourceTags = tags;
-      if (operation === 'AddTags' || operation === 'RemoveTags') req.context = requestTags(input.TagsList as Tag[] | undefined);
+      if (operation === 'AddTags' || operation === 'RemoveTags')
+        req.context = requestTags(input.TagsList as Tag[] | undefined);
     }
     return [req];
   };

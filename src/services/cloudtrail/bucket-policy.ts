@@ -6,7 +6,10 @@
  * s3:x-amz-acl) behave as on AWS.
  */
 import { evaluate } from '../../policy/index.ts';
-import { InsufficientS3BucketPolicyException, S3BucketDoesNotExistException } from '../../generated/cloudtrail/errors.ts';
+import {
+  InsufficientS3BucketPolicyException,
+  S3BucketDoesNotExistException,
+} from '../../generated/cloudtrail/errors.ts';
 import { CLOUDTRAIL_PRINCIPAL, type TrailBucketAccess } from './s3-access.ts';
 
 export async function checkTrailBucket(
@@ -16,7 +19,8 @@ export async function checkTrailBucket(
   const info = await access.bucket(q.bucket, q.accountId, q.region);
   if (!info) throw new S3BucketDoesNotExistException(`S3 bucket does not exist: ${q.bucket}`);
   if (info.policy === null) return; // S3 cannot report policies yet (see s3-access.ts).
-  const insufficient = () => new InsufficientS3BucketPolicyException(`Incorrect S3 bucket policy is detected for bucket: ${q.bucket}`);
+  const insufficient = () =>
+    new InsufficientS3BucketPolicyException(`Incorrect S3 bucket policy is detected for bucket: ${q.bucket}`);
   if (!info.policy) throw insufficient();
   const context = {
     'aws:SourceArn': q.trailArn,
@@ -42,5 +46,6 @@ export async function checkTrailBucket(
   const prefix = q.prefix ? `${q.prefix}/` : '';
   const objectArn = `arn:aws:s3:::${q.bucket}/${prefix}AWSLogs/${q.accountId}/CloudTrail/${q.region}/log.json.gz`;
   if (!allowed('s3:GetBucketAcl', `arn:aws:s3:::${q.bucket}`)) throw insufficient();
-  if (!allowed('s3:PutObject', objectArn, { 's3:x-amz-acl': 'bucket-owner-full-control' })) throw insufficient();
+  if (!allowed('s3:PutObject', objectArn, { 's3:x-amz-acl': 'bucket-owner-full-control' }))
+    throw insufficient();
 }

@@ -38,13 +38,18 @@ export function logFileKey(t: { accountId: string; prefix?: string }, region: st
 }
 
 function isGlobal(e: CloudTrailEvent): boolean {
-  return e.eventSource === 'iam.amazonaws.com' || (e.eventSource === 'sts.amazonaws.com' && e.awsRegion === 'us-east-1');
+  return (
+    e.eventSource === 'iam.amazonaws.com' ||
+    (e.eventSource === 'sts.amazonaws.com' && e.awsRegion === 'us-east-1')
+  );
 }
 
 /** Whether the trail takes the event: its region (or every region), global events, selectors. */
 export function trailTakes(t: TrailRecord, e: CloudTrailEvent): boolean {
   const s = t.settings;
-  const regionOk = isGlobal(e) ? s.IncludeGlobalServiceEvents : s.IsMultiRegionTrail || e.awsRegion === t.homeRegion;
+  const regionOk = isGlobal(e)
+    ? s.IncludeGlobalServiceEvents
+    : s.IsMultiRegionTrail || e.awsRegion === t.homeRegion;
   return regionOk && selects(t.eventSelectors, t.advancedEventSelectors, e);
 }
 
@@ -96,12 +101,17 @@ export class TrailDelivery {
       return undefined;
     } catch (e) {
       const code = e instanceof AwsError ? e.code : 'InternalError';
-      return code === 'S3BucketDoesNotExistException' ? 'NoSuchBucket' : code === 'InsufficientS3BucketPolicyException' ? 'AccessDenied' : code;
+      return code === 'S3BucketDoesNotExistException'
+        ? 'NoSuchBucket'
+        : code === 'InsufficientS3BucketPolicyException'
+          ? 'AccessDenied'
+          : code;
     }
   }
 
   private async deliverOne(given: TrailRecord): Promise<void> {
-    const trail = (await this.trails.get(given.accountId, given.homeRegion, given.name).catch(() => undefined)) ?? given;
+    const trail =
+      (await this.trails.get(given.accountId, given.homeRegion, given.name).catch(() => undefined)) ?? given;
     try {
       await this.audit.flush();
       const through = await this.audit.repository.lastSeq();
@@ -131,10 +141,22 @@ export class TrailDelivery {
       if (byRegion.size) error = await this.bucketError(trail);
       for (const [region, events] of byRegion) {
         for (let i = 0; i < events.length && !error; i += FILE_RECORDS) {
-          const body = await gzip(Buffer.from(JSON.stringify({ Records: events.slice(i, i + FILE_RECORDS) })));
-          const key = logFileKey({ accountId: trail.accountId, prefix: trail.settings.S3KeyPrefix }, region, at);
+          const body = await gzip(
+            Buffer.from(JSON.stringify({ Records: events.slice(i, i + FILE_RECORDS) })),
+          );
+          const key = logFileKey(
+            { accountId: trail.accountId, prefix: trail.settings.S3KeyPrefix },
+            region,
+            at,
+          );
           try {
-            await this.s3.putObject(trail.settings.S3BucketName, key, body, trail.accountId, trail.homeRegion);
+            await this.s3.putObject(
+              trail.settings.S3BucketName,
+              key,
+              body,
+              trail.accountId,
+              trail.homeRegion,
+            );
             delivered = true;
           } catch (e) {
             error = e instanceof AwsError ? e.code : 'InternalError';

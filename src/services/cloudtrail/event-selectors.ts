@@ -13,11 +13,16 @@ import { findOwnTrail, findTrail } from './trails.ts';
 
 export function selectorHandlers(env: CloudTrailEnv) {
   return {
-    async PutEventSelectors(input: PutEventSelectorsRequest, ctx: HandlerContext): Promise<PutEventSelectorsResponse> {
+    async PutEventSelectors(
+      input: PutEventSelectorsRequest,
+      ctx: HandlerContext,
+    ): Promise<PutEventSelectorsResponse> {
       const basic = input.EventSelectors;
       const advanced = input.AdvancedEventSelectors;
       if ((basic === undefined) === (advanced === undefined))
-        throw new InvalidParameterCombinationException('Either EventSelectors or AdvancedEventSelectors must be specified, but not both.');
+        throw new InvalidParameterCombinationException(
+          'Either EventSelectors or AdvancedEventSelectors must be specified, but not both.',
+        );
       const trail = await findOwnTrail(env, input.TrailName, ctx);
       if (basic) {
         trail.eventSelectors = normalizeSelectors(basic);
@@ -35,9 +40,13 @@ export function selectorHandlers(env: CloudTrailEnv) {
       };
     },
 
-    async GetEventSelectors(input: GetEventSelectorsRequest, ctx: HandlerContext): Promise<GetEventSelectorsResponse> {
+    async GetEventSelectors(
+      input: GetEventSelectorsRequest,
+      ctx: HandlerContext,
+    ): Promise<GetEventSelectorsResponse> {
       const { trail } = await findTrail(env, input.TrailName, ctx);
-      if (trail.advancedEventSelectors) return { TrailARN: trail.arn, AdvancedEventSelectors: trail.advancedEventSelectors };
+      if (trail.advancedEventSelectors)
+        return { TrailARN: trail.arn, AdvancedEventSelectors: trail.advancedEventSelectors };
       return { TrailARN: trail.arn, EventSelectors: trail.eventSelectors ?? DEFAULT_SELECTORS };
     },
   };

@@ -22,12 +22,20 @@ const TYPES = new Set(['ApiCallRateInsight', 'ApiErrorRateInsight']);
 
 export function insightHandlers(env: CloudTrailEnv) {
   return {
-    async PutInsightSelectors(input: PutInsightSelectorsRequest, ctx: HandlerContext): Promise<PutInsightSelectorsResponse> {
-      if (!input.TrailName) throw new InvalidParameterCombinationException('You must specify a trail name or an event data store.');
+    async PutInsightSelectors(
+      input: PutInsightSelectorsRequest,
+      ctx: HandlerContext,
+    ): Promise<PutInsightSelectorsResponse> {
+      if (!input.TrailName)
+        throw new InvalidParameterCombinationException(
+          'You must specify a trail name or an event data store.',
+        );
       const trail = await findOwnTrail(env, input.TrailName, ctx);
       for (const s of input.InsightSelectors) {
         if (!s.InsightType || !TYPES.has(s.InsightType))
-          throw new InvalidInsightSelectorsException('Insight selector types must be ApiCallRateInsight or ApiErrorRateInsight.');
+          throw new InvalidInsightSelectorsException(
+            'Insight selector types must be ApiCallRateInsight or ApiErrorRateInsight.',
+          );
       }
       if (input.InsightSelectors.length) trail.insightSelectors = input.InsightSelectors;
       else delete trail.insightSelectors;
@@ -35,8 +43,14 @@ export function insightHandlers(env: CloudTrailEnv) {
       return { TrailARN: trail.arn, InsightSelectors: input.InsightSelectors };
     },
 
-    async GetInsightSelectors(input: GetInsightSelectorsRequest, ctx: HandlerContext): Promise<GetInsightSelectorsResponse> {
-      if (!input.TrailName) throw new InvalidParameterCombinationException('You must specify a trail name or an event data store.');
+    async GetInsightSelectors(
+      input: GetInsightSelectorsRequest,
+      ctx: HandlerContext,
+    ): Promise<GetInsightSelectorsResponse> {
+      if (!input.TrailName)
+        throw new InvalidParameterCombinationException(
+          'You must specify a trail name or an event data store.',
+        );
       const { trail } = await findTrail(env, input.TrailName, ctx);
       if (!trail.insightSelectors?.length)
         throw new InsightNotEnabledException(

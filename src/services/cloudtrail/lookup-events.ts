@@ -27,7 +27,9 @@ function applyAttribute(q: AuditQuery, key: string, value: string): void {
       return;
     case 'ReadOnly':
       if (value !== 'true' && value !== 'false')
-        throw new InvalidLookupAttributesException(`Value ${value} for ReadOnly is invalid. Valid values are true and false.`);
+        throw new InvalidLookupAttributesException(
+          `Value ${value} for ReadOnly is invalid. Valid values are true and false.`,
+        );
       q.readOnly = value === 'true';
       return;
     case 'Username':
@@ -97,7 +99,10 @@ export function lookupHandlers(env: CloudTrailEnv) {
       if (a) applyAttribute(q, a.AttributeKey, a.AttributeValue);
       try {
         const page = await env.audit.query(q);
-        return { Events: page.records.map(toLookupEvent), ...(page.cursor ? { NextToken: page.cursor } : {}) };
+        return {
+          Events: page.records.map(toLookupEvent),
+          ...(page.cursor ? { NextToken: page.cursor } : {}),
+        };
       } catch (e) {
         if (e instanceof InvalidCursorError) throw new InvalidNextTokenException('Invalid NextToken.');
         throw e;

@@ -16,15 +16,25 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** CloudTrail's rules for a new trail's name, with its messages. */
 export function checkTrailName(name: string): void {
   if (name.length < 3)
-    throw new InvalidTrailNameException(`Trail name too short. Minimum allowed length: 3 characters. Specified name length: ${name.length} characters.`);
+    throw new InvalidTrailNameException(
+      `Trail name too short. Minimum allowed length: 3 characters. Specified name length: ${name.length} characters.`,
+    );
   if (name.length > 128)
-    throw new InvalidTrailNameException(`Trail name too long. Maximum allowed length: 128 characters. Specified name length: ${name.length} characters.`);
+    throw new InvalidTrailNameException(
+      `Trail name too long. Maximum allowed length: 128 characters. Specified name length: ${name.length} characters.`,
+    );
   if (!ALLOWED.test(name))
-    throw new InvalidTrailNameException('Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).');
-  if (!ALNUM.test(name[0]!)) throw new InvalidTrailNameException('Trail name must starts with a letter or number.');
-  if (!ALNUM.test(name[name.length - 1]!)) throw new InvalidTrailNameException('Trail name must ends with a letter or number.');
-  if (/[._-]{2}/.test(name)) throw new InvalidTrailNameException('Trail name cannot have adjacent periods, underscores or dashes.');
-  if (IPV4.test(name)) throw new InvalidTrailNameException('Trail name cannot be formatted as an IP address.');
+    throw new InvalidTrailNameException(
+      'Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).',
+    );
+  if (!ALNUM.test(name[0]!))
+    throw new InvalidTrailNameException('Trail name must starts with a letter or number.');
+  if (!ALNUM.test(name[name.length - 1]!))
+    throw new InvalidTrailNameException('Trail name must ends with a letter or number.');
+  if (/[._-]{2}/.test(name))
+    throw new InvalidTrailNameException('Trail name cannot have adjacent periods, underscores or dashes.');
+  if (IPV4.test(name))
+    throw new InvalidTrailNameException('Trail name cannot be formatted as an IP address.');
 }
 
 export interface TrailRef {
@@ -48,5 +58,7 @@ export function parseTrailRef(value: string): TrailRef {
 }
 
 export function trailNotFound(region: string, accountId: string, name: string): TrailNotFoundException {
-  return new TrailNotFoundException(`Unknown trail: ${trailArn(region, accountId, name)} for the user: ${accountId}`);
+  return new TrailNotFoundException(
+    `Unknown trail: ${trailArn(region, accountId, name)} for the user: ${accountId}`,
+  );
 }

@@ -32,7 +32,14 @@ export interface TrailBucketAccess {
   putObject(bucket: string, key: string, body: Buffer, accountId: string, region: string): Promise<void>;
 }
 
-function context(app: App, operation: string, accountId: string, region: string, principal: Principal, headers: Record<string, string> = {}): HandlerContext {
+function context(
+  app: App,
+  operation: string,
+  accountId: string,
+  region: string,
+  principal: Principal,
+  headers: Record<string, string> = {},
+): HandlerContext {
   return {
     requestId: `cloudtrail-${Date.now().toString(36)}`,
     service: 's3',
@@ -40,7 +47,15 @@ function context(app: App, operation: string, accountId: string, region: string,
     region,
     accountId,
     principal,
-    request: { method: 'PUT', headers, query: new URLSearchParams(), sourceIp: 'cloudtrail.amazonaws.com', secure: true, userAgent: 'cloudtrail.amazonaws.com', host: 's3.amazonaws.com' },
+    request: {
+      method: 'PUT',
+      headers,
+      query: new URLSearchParams(),
+      sourceIp: 'cloudtrail.amazonaws.com',
+      secure: true,
+      userAgent: 'cloudtrail.amazonaws.com',
+      host: 's3.amazonaws.com',
+    },
     now: app.now(),
   };
 }
@@ -57,7 +72,10 @@ export function s3HandlerAccess(app: App): TrailBucketAccess {
       if (!head) return undefined;
       let region_: string | undefined;
       try {
-        const out = (await head({ Bucket: name }, context(app, 'HeadBucket', accountId, region, rootOf(accountId)))) as { BucketRegion?: string };
+        const out = (await head(
+          { Bucket: name },
+          context(app, 'HeadBucket', accountId, region, rootOf(accountId)),
+        )) as { BucketRegion?: string };
         region_ = out?.BucketRegion;
       } catch (e) {
         if (e instanceof AwsError && (e.code === 'NoSuchBucket' || e.code === 'NotFound')) return undefined;
@@ -66,10 +84,14 @@ export function s3HandlerAccess(app: App): TrailBucketAccess {
       const getPolicy = handlers().GetBucketPolicy;
       if (!getPolicy) return { region: region_, policy: null };
       try {
-        const out = (await getPolicy({ Bucket: name }, context(app, 'GetBucketPolicy', accountId, region, rootOf(accountId)))) as { Policy?: string };
+        const out = (await getPolicy(
+          { Bucket: name },
+          context(app, 'GetBucketPolicy', accountId, region, rootOf(accountId)),
+        )) as { Policy?: string };
         return { region: region_, policy: out?.Policy };
       } catch (e) {
-        if (e instanceof AwsError && e.code === 'NoSuchBucketPolicy') return { region: region_, policy: undefined };
+        if (e instanceof AwsError && e.code === 'NoSuchBucketPolicy')
+          return { region: region_, policy: undefined };
         throw e;
       }
     },
@@ -82,7 +104,14 @@ export function s3HandlerAccess(app: App): TrailBucketAccess {
         'x-amz-acl': 'bucket-owner-full-control',
       };
       await put(
-        { Bucket: bucket, Key: key, Body: Readable.from([body]), ContentLength: body.length, ContentType: 'application/json', ACL: 'bucket-owner-full-control' },
+        {
+          Bucket: bucket,
+          Key: key,
+          Body: Readable.from([body]),
+          ContentLength: body.length,
+          ContentType: 'application/json',
+          ACL: 'bucket-owner-full-control',
+        },
         context(app, 'PutObject', accountId, region, CLOUDTRAIL_PRINCIPAL, headers),
       );
     },

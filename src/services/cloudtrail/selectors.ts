@@ -3,25 +3,54 @@
  * events, S3 object data resources) and advanced ones (field selectors over eventCategory,
  * eventSource, eventName, readOnly, resources.type, resources.ARN).
  */
-import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../../generated/cloudtrail/types.ts';
+import type {
+  AdvancedEventSelector,
+  AdvancedFieldSelector,
+  EventSelector,
+} from '../../generated/cloudtrail/types.ts';
 import { InvalidEventSelectorsException } from '../../generated/cloudtrail/errors.ts';
 import type { CloudTrailEvent } from '../../audit/types.ts';
 
 export const DEFAULT_SELECTORS: EventSelector[] = [
-  { ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+  {
+    ReadWriteType: 'All',
+    IncludeManagementEvents: true,
+    DataResources: [],
+    ExcludeManagementEventSources: [],
+  },
 ];
 
 const DATA_TYPES = new Set(['AWS::S3::Object', 'AWS::Lambda::Function', 'AWS::DynamoDB::Table']);
-const FIELDS = new Set(['eventCategory', 'eventSource', 'eventName', 'readOnly', 'resources.type', 'resources.ARN', 'eventType', 'userIdentity.arn', 'sessionCredentialFromConsole', 'errorCode']);
+const FIELDS = new Set([
+  'eventCategory',
+  'eventSource',
+  'eventName',
+  'readOnly',
+  'resources.type',
+  'resources.ARN',
+  'eventType',
+  'userIdentity.arn',
+  'sessionCredentialFromConsole',
+  'errorCode',
+]);
 
 export function normalizeSelectors(selectors: EventSelector[]): EventSelector[] {
-  if (selectors.length > 5) throw new InvalidEventSelectorsException('Maximum of 5 event selectors is allowed.');
+  if (selectors.length > 5)
+    throw new InvalidEventSelectorsException('Maximum of 5 event selectors is allowed.');
   return selectors.map((s) => {
     for (const d of s.DataResources ?? []) {
-      if (!d.Type || !DATA_TYPES.has(d.Type)) throw new InvalidEventSelectorsException(`Value ${d.Type ?? 'null'} for parameter DataResources.Type is invalid.`);
+      if (!d.Type || !DATA_TYPES.has(d.Type))
+        throw new InvalidEventSelectorsException(
+          `Value ${d.Type ?? 'null'} for parameter DataResources.Type is invalid.`,
+        );
       for (const v of d.Values ?? []) {
-        if (d.Type === 'AWS::S3::Object' && !(v === 'arn:aws:s3' || v === 'arn:aws:s3:::' || /^arn:aws:s3:::[^/]+\/.*$/.test(v)))
-          throw new InvalidEventSelectorsException(`Value ${v} for parameter DataResources.Values is invalid.`);
+        if (
+          d.Type === 'AWS::S3::Object' &&
+          !(v === 'arn:aws:s3' || v === 'arn:aws:s3:::' || /^arn:aws:s3:::[^/]+\/.*$/.test(v))
+        )
+          throw new InvalidEventSelectorsException(
+            `Value ${v} for parameter DataResources.Values is invalid.`,
+          );
       }
     }
     return {
@@ -36,7 +65,9 @@ export function normalizeSelectors(selectors: EventSelector[]): EventSelector[] 
 export function checkAdvancedSelectors(selectors: AdvancedEventSelector[]): void {
   for (const s of selectors) {
     if (!s.FieldSelectors.some((f) => f.Field === 'eventCategory'))
-      throw new InvalidEventSelectorsException('Each advanced event selector must include the eventCategory field.');
+      throw new InvalidEventSelectorsException(
+        'Each advanced event selector must include the eventCategory field.',
+      );
     for (const f of s.FieldSelectors) {
       if (!FIELDS.has(f.Field)) throw new InvalidEventSelectorsException(`Invalid field name: ${f.Field}.`);
     }
@@ -48,12 +79,17 @@ function readWriteMatches(type: string | undefined, readOnly: boolean): boolean 
 }
 
 function objectArns(e: CloudTrailEvent): string[] {
-  return (e.resources ?? []).filter((r) => r.type === 'AWS::S3::Object').map((r) => r.ARN ?? r.ARNPrefix ?? '');
+  return (e.resources ?? [])
+    .filter((r) => r.type === 'AWS::S3::Object')
+    .map((r) => r.ARN ?? r.ARNPrefix ?? '');
 }
 
 function basicMatches(s: EventSelector, e: CloudTrailEvent): boolean {
   if (!readWriteMatches(s.ReadWriteType, e.readOnly)) return false;
-  if (e.managementEvent) return (s.IncludeManagementEvents ?? true) && !(s.ExcludeManagementEventSources ?? []).includes(e.eventSource);
+  if (e.managementEvent)
+    return (
+      (s.IncludeManagementEvents ?? true) && !(s.ExcludeManagementEventSources ?? []).includes(e.eventSource)
+    );
   for (const d of s.DataResources ?? []) {
     if (d.Type !== 'AWS::S3::Object' || e.eventSource !== 's3.amazonaws.com') continue;
     const arns = objectArns(e);
@@ -92,7 +128,8 @@ function fieldValues(field: string, e: CloudTrailEvent): string[] {
 
 function fieldMatches(f: AdvancedFieldSelector, e: CloudTrailEvent): boolean {
   const values = fieldValues(f.Field, e);
-  const any = (list: string[] | undefined, test: (v: string, x: string) => boolean) => values.some((v) => list!.some((x) => test(v, x)));
+  const any = (list: string[] | undefined, test: (v: string, x: string) => boolean) =>
+    values.some((v) => list!.some((x) => test(v, x)));
   if (f.Equals?.length && !any(f.Equals, (v, x) => v === x)) return false;
   if (f.StartsWith?.length && !any(f.StartsWith, (v, x) => v.startsWith(x))) return false;
   if (f.EndsWith?.length && !any(f.EndsWith, (v, x) => v.endsWith(x))) return false;

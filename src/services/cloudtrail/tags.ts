@@ -21,9 +21,11 @@ export function checkTags(tags: Tag[]): Tag[] {
   for (const t of tags) {
     if (!t.Key || t.Key.length > 128 || t.Key.startsWith('aws:'))
       throw new InvalidTagParameterException('Tag key or value is invalid.');
-    if (t.Value !== undefined && t.Value.length > 256) throw new InvalidTagParameterException('Tag key or value is invalid.');
+    if (t.Value !== undefined && t.Value.length > 256)
+      throw new InvalidTagParameterException('Tag key or value is invalid.');
   }
-  if (tags.length > MAX_TAGS) throw new TagsLimitExceededException(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
+  if (tags.length > MAX_TAGS)
+    throw new TagsLimitExceededException(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
   return tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
 }
 
@@ -38,7 +40,8 @@ export function tagHandlers(env: CloudTrailEnv) {
       const trail = await findOwnTrail(env, input.ResourceId, ctx);
       const merged = new Map(trail.tags.map((t) => [t.Key, t.Value ?? '']));
       for (const t of checkTags(input.TagsList)) merged.set(t.Key, t.Value ?? '');
-      if (merged.size > MAX_TAGS) throw new TagsLimitExceededException(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
+      if (merged.size > MAX_TAGS)
+        throw new TagsLimitExceededException(`The number of tags exceeds the limit of ${MAX_TAGS}.`);
       trail.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
       await env.trails.put(trail);
       return {};

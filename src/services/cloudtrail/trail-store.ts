@@ -4,7 +4,12 @@
  */
 import { unsupportedBackend, type StoreBackend } from '../../store/backend.ts';
 import type { SqliteDatabase, SqliteMigration } from '../../store/sqlite/database.ts';
-import type { AdvancedEventSelector, EventSelector, InsightSelector, Tag } from '../../generated/cloudtrail/types.ts';
+import type {
+  AdvancedEventSelector,
+  EventSelector,
+  InsightSelector,
+  Tag,
+} from '../../generated/cloudtrail/types.ts';
 
 export interface TrailSettings {
   S3BucketName: string;
@@ -100,7 +105,9 @@ class SqliteTrailRepository implements TrailRepository {
 
   async list(accountId: string): Promise<TrailRecord[]> {
     return this.db
-      .statement<[string], { record: string }>('SELECT record FROM cloudtrail_trails WHERE account_id = ? ORDER BY name, home_region')
+      .statement<[string], { record: string }>(
+        'SELECT record FROM cloudtrail_trails WHERE account_id = ? ORDER BY name, home_region',
+      )
       .all(accountId)
       .map((r) => JSON.parse(r.record) as TrailRecord);
   }
@@ -114,7 +121,9 @@ class SqliteTrailRepository implements TrailRepository {
 
   async put(t: TrailRecord): Promise<void> {
     this.db
-      .statement('UPDATE cloudtrail_trails SET is_logging = ?, record = ? WHERE account_id = ? AND home_region = ? AND name = ?')
+      .statement(
+        'UPDATE cloudtrail_trails SET is_logging = ?, record = ? WHERE account_id = ? AND home_region = ? AND name = ?',
+      )
       .run(t.status.isLogging ? 1 : 0, JSON.stringify(t), t.accountId, t.homeRegion, t.name);
   }
 

@@ -55,7 +55,11 @@ export function trailShape(t: TrailRecord): Trail {
 }
 
 /** A trail by name or ARN, as seen from the caller's region (multi-region trails everywhere). */
-export async function findTrail(env: CloudTrailEnv, value: string, ctx: HandlerContext): Promise<{ trail: TrailRecord; shadow: boolean }> {
+export async function findTrail(
+  env: CloudTrailEnv,
+  value: string,
+  ctx: HandlerContext,
+): Promise<{ trail: TrailRecord; shadow: boolean }> {
   const ref = parseTrailRef(value);
   const notFound = () => trailNotFound(ref.region ?? ctx.region, ref.accountId ?? ctx.accountId, ref.name);
   if (ref.accountId && ref.accountId !== ctx.accountId) throw notFound();
@@ -65,13 +69,19 @@ export async function findTrail(env: CloudTrailEnv, value: string, ctx: HandlerC
     return { trail: home, shadow: home.homeRegion !== ctx.region };
   }
   if (ref.region) throw notFound();
-  const shadow = (await env.trails.list(ctx.accountId)).find((t) => t.name === ref.name && t.settings.IsMultiRegionTrail);
+  const shadow = (await env.trails.list(ctx.accountId)).find(
+    (t) => t.name === ref.name && t.settings.IsMultiRegionTrail,
+  );
   if (!shadow) throw notFound();
   return { trail: shadow, shadow: true };
 }
 
 /** Changes are made in the trail's home region only. */
-export async function findOwnTrail(env: CloudTrailEnv, value: string, ctx: HandlerContext): Promise<TrailRecord> {
+export async function findOwnTrail(
+  env: CloudTrailEnv,
+  value: string,
+  ctx: HandlerContext,
+): Promise<TrailRecord> {
   const { trail, shadow } = await findTrail(env, value, ctx);
   if (shadow)
     throw new InvalidHomeRegionException(
@@ -85,11 +95,16 @@ function checkPrefix(prefix: string | undefined): void {
     throw new InvalidS3PrefixException(`Invalid S3 key prefix: ${prefix}`);
 }
 
-function checkLogGroup(input: { CloudWatchLogsLogGroupArn?: string; CloudWatchLogsRoleArn?: string; IsOrganizationTrail?: boolean }): void {
+function checkLogGroup(input: {
+  CloudWatchLogsLogGroupArn?: string;
+  CloudWatchLogsRoleArn?: string;
+  IsOrganizationTrail?: boolean;
+}): void {
   if (Boolean(input.CloudWatchLogsLogGroupArn) !== Boolean(input.CloudWatchLogsRoleArn))
     throw new InvalidParameterCombinationException('You must specify a log group and a role ARN together.');
   // Stratus accounts belong to no AWS Organization.
-  if (input.IsOrganizationTrail) throw new OrganizationsNotInUseException('This account is not a member of an organization.');
+  if (input.IsOrganizationTrail)
+    throw new OrganizationsNotInUseException('This account is not a member of an organization.');
 }
 
 export function trailHandlers(env: CloudTrailEnv) {
@@ -101,13 +116,26 @@ export function trailHandlers(env: CloudTrailEnv) {
       const tags = checkTags(input.TagsList ?? []);
       const all = await env.trails.list(ctx.accountId);
       const clash = all.find(
-        (t) => t.name === input.Name && (t.homeRegion === ctx.region || t.settings.IsMultiRegionTrail || input.IsMultiRegionTrail),
+        (t) =>
+          t.name === input.Name &&
+          (t.homeRegion === ctx.region || t.settings.IsMultiRegionTrail || input.IsMultiRegionTrail),
       );
-      if (clash) throw new TrailAlreadyExistsException(`Trail ${input.Name} already exists for customer: ${ctx.accountId}`);
+      if (clash)
+        throw new TrailAlreadyExistsException(
+          `Trail ${input.Name} already exists for customer: ${ctx.accountId}`,
+        );
       if (all.filter((t) => t.homeRegion === ctx.region).length >= MAX_TRAILS_PER_REGION)
-        throw new MaximumNumberOfTrailsExceededException(`User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`);
+        throw new MaximumNumberOfTrailsExceededException(
+          `User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`,
+        );
       const arn = trailArn(ctx.region, ctx.accountId, input.Name);
-      await checkTrailBucket(env.s3, { bucket: input.S3BucketName, prefix: input.S3KeyPrefix, accountId: ctx.accountId, region: ctx.region, trailArn: arn });
+      await checkTrailBucket(env.s3, {
+        bucket: input.S3BucketName,
+        prefix: input.S3KeyPrefix,
+        accountId: ctx.accountId,
+        region: ctx.region,
+        trailArn: arn,
+      });
       const trail: TrailRecord = {
         accountId: ctx.accountId,
         homeRegion: ctx.region,
@@ -128,8 +156,16 @@ export function trailHandlers(env: CloudTrailEnv) {
         cursor: 0,
         createdAt: ctx.now.getTime(),
       };
-      if (!(await env.trails.create(trail))) throw new TrailAlreadyExistsException(`Trail ${input.Name} already exists for customer: ${ctx.accountId}`);
-      const { HomeRegion: _h, HasCustomEventSelectors: _c, HasInsightSelectors: _i, ...out } = trailShape(trail);
+      if (!(await env.trails.create(trail)))
+        throw new TrailAlreadyExistsException(
+          `Trail ${input.Name} already exists for customer: ${ctx.accountId}`,
+        );
+      const {
+        HomeRegion: _h,
+        HasCustomEventSelectors: _c,
+        HasInsightSelectors: _i,
+        ...out
+      } = trailShape(trail);
       return out;
     },
 
@@ -140,7 +176,9 @@ export function trailHandlers(env: CloudTrailEnv) {
     async DescribeTrails(input: DescribeTrailsRequest, ctx: HandlerContext): Promise<DescribeTrailsResponse> {
       const shadows = input.includeShadowTrails ?? true;
       const all = await env.trails.list(ctx.accountId);
-      const visible = all.filter((t) => t.homeRegion === ctx.region || (shadows && t.settings.IsMultiRegionTrail));
+      const visible = all.filter(
+        (t) => t.homeRegion === ctx.region || (shadows && t.settings.IsMultiRegionTrail),
+      );
       const names = input.trailNameList;
       if (!names?.length) return { trailList: visible.map(trailShape) };
       const found = new Set<TrailRecord>();
@@ -165,22 +203,41 @@ export function trailHandlers(env: CloudTrailEnv) {
       const bucket = input.S3BucketName ?? s.S3BucketName;
       const prefix = input.S3KeyPrefix !== undefined ? input.S3KeyPrefix || undefined : s.S3KeyPrefix;
       if (input.S3BucketName !== undefined || input.S3KeyPrefix !== undefined)
-        await checkTrailBucket(env.s3, { bucket, prefix, accountId: ctx.accountId, region: ctx.region, trailArn: trail.arn });
+        await checkTrailBucket(env.s3, {
+          bucket,
+          prefix,
+          accountId: ctx.accountId,
+          region: ctx.region,
+          trailArn: trail.arn,
+        });
       trail.settings = {
         ...s,
         S3BucketName: bucket,
         ...(prefix ? { S3KeyPrefix: prefix } : { S3KeyPrefix: undefined }),
         ...(input.SnsTopicName !== undefined ? { SnsTopicName: input.SnsTopicName || undefined } : {}),
-        ...(input.IncludeGlobalServiceEvents !== undefined ? { IncludeGlobalServiceEvents: input.IncludeGlobalServiceEvents } : {}),
+        ...(input.IncludeGlobalServiceEvents !== undefined
+          ? { IncludeGlobalServiceEvents: input.IncludeGlobalServiceEvents }
+          : {}),
         ...(input.IsMultiRegionTrail !== undefined ? { IsMultiRegionTrail: input.IsMultiRegionTrail } : {}),
-        ...(input.EnableLogFileValidation !== undefined ? { LogFileValidationEnabled: input.EnableLogFileValidation } : {}),
+        ...(input.EnableLogFileValidation !== undefined
+          ? { LogFileValidationEnabled: input.EnableLogFileValidation }
+          : {}),
         ...(input.KmsKeyId !== undefined ? { KmsKeyId: input.KmsKeyId || undefined } : {}),
-        ...(input.IsOrganizationTrail !== undefined ? { IsOrganizationTrail: input.IsOrganizationTrail } : {}),
+        ...(input.IsOrganizationTrail !== undefined
+          ? { IsOrganizationTrail: input.IsOrganizationTrail }
+          : {}),
       };
       if (trail.settings.IsMultiRegionTrail && !trail.settings.IncludeGlobalServiceEvents)
-        throw new InvalidParameterCombinationException('Multi-Region trail must include global service events.');
+        throw new InvalidParameterCombinationException(
+          'Multi-Region trail must include global service events.',
+        );
       await env.trails.put(trail);
-      const { HomeRegion: _h, HasCustomEventSelectors: _c, HasInsightSelectors: _i, ...out } = trailShape(trail);
+      const {
+        HomeRegion: _h,
+        HasCustomEventSelectors: _c,
+        HasInsightSelectors: _i,
+        ...out
+      } = trailShape(trail);
       return out;
     },
 
@@ -228,7 +285,9 @@ export function trailHandlers(env: CloudTrailEnv) {
         LatestDeliveryAttemptTime: text(s.latestDeliveryAttemptTime),
         LatestNotificationAttemptTime: '',
         LatestNotificationAttemptSucceeded: '',
-        LatestDeliveryAttemptSucceeded: s.latestDeliveryAttemptSucceeded ? text(s.latestDeliveryAttemptTime) : '',
+        LatestDeliveryAttemptSucceeded: s.latestDeliveryAttemptSucceeded
+          ? text(s.latestDeliveryAttemptTime)
+          : '',
         TimeLoggingStarted: text(s.startLoggingTime),
         TimeLoggingStopped: text(s.stopLoggingTime),
       };

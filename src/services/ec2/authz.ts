@@ -31,7 +31,10 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
     const account = ctx.accountId;
     const action = `ec2:${operation}`;
     // Images are not owned by an account in their ARN (AWS: arn:aws:ec2:REGION::image/ami-...).
-    const a = (type: string, id: string) => (type === 'image' ? `arn:aws:ec2:${region}::image/${id}` : `arn:aws:ec2:${region}:${account}:${type}/${id}`);
+    const a = (type: string, id: string) =>
+      type === 'image'
+        ? `arn:aws:ec2:${region}::image/${id}`
+        : `arn:aws:ec2:${region}:${account}:${type}/${id}`;
     const ofId = (id: string) => {
       const t = BY_ID.find(([p]) => id.startsWith(p));
       return t ? a(t[1], id) : '*';
@@ -58,7 +61,11 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
     }
     switch (operation) {
       case 'RunInstances': {
-        const ctxKeys = { ...base, 'ec2:InstanceType': input.InstanceType ?? 'm1.small', ...requestTags(input.TagSpecifications) };
+        const ctxKeys = {
+          ...base,
+          'ec2:InstanceType': input.InstanceType ?? 'm1.small',
+          ...requestTags(input.TagSpecifications),
+        };
         const reqs: AuthzRequest[] = [
           { action, resource: a('instance', '*'), context: ctxKeys },
           { action, resource: a('image', input.ImageId ?? '*'), context: base },
@@ -66,7 +73,8 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           { action, resource: a('volume', '*'), context: base },
           { action, resource: a('subnet', input.SubnetId ?? '*'), context: base },
         ];
-        for (const g of (input.SecurityGroupIds as string[] | undefined) ?? ['*']) reqs.push({ action, resource: a('security-group', g), context: base });
+        for (const g of (input.SecurityGroupIds as string[] | undefined) ?? ['*'])
+          reqs.push({ action, resource: a('security-group', g), context: base });
         if (input.KeyName) reqs.push({ action, resource: a('key-pair', input.KeyName), context: base });
         return reqs;
       }
@@ -83,38 +91,74 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
         return [await withTags(input.InstanceId ?? '*')];
       case 'CreateImage':
         return [
-          { action, resource: a('image', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          {
+            action,
+            resource: a('image', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
           await withTags(input.InstanceId ?? '*'),
           { action, resource: a('snapshot', '*'), context: base },
         ];
       case 'CopyImage':
-        return [{ action, resource: a('image', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+        return [
+          {
+            action,
+            resource: a('image', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
       case 'DeregisterImage':
       case 'ModifyImageAttribute':
       case 'ResetImageAttribute':
         return [{ action, resource: a('image', input.ImageId ?? '*'), context: base }];
       case 'CreateKeyPair':
       case 'ImportKeyPair':
-        return [{ action, resource: a('key-pair', input.KeyName ?? '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+        return [
+          {
+            action,
+            resource: a('key-pair', input.KeyName ?? '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
       case 'DeleteKeyPair':
         return [{ action, resource: a('key-pair', input.KeyName ?? input.KeyPairId ?? '*'), context: base }];
       case 'CreateVpc':
-        return [{ action, resource: a('vpc', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+        return [
+          { action, resource: a('vpc', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+        ];
       case 'CreateSubnet':
         return [
-          { action, resource: a('subnet', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          {
+            action,
+            resource: a('subnet', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
           { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
         ];
       case 'CreateSecurityGroup':
         return [
-          { action, resource: a('security-group', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          {
+            action,
+            resource: a('security-group', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
           { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
         ];
       case 'CreateInternetGateway':
-        return [{ action, resource: a('internet-gateway', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } }];
+        return [
+          {
+            action,
+            resource: a('internet-gateway', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
       case 'CreateRouteTable':
         return [
-          { action, resource: a('route-table', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },
+          {
+            action,
+            resource: a('route-table', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
           { action, resource: a('vpc', input.VpcId ?? '*'), context: base },
         ];
       case 'CreateTags':
@@ -129,10 +173,19 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
       case 'DetachInternetGateway':
         return [await withTags(input.InternetGatewayId ?? '*'), await withTags(input.VpcId ?? '*')];
       case 'AssociateRouteTable':
-        return [await withTags(input.RouteTableId ?? '*'), ...(input.SubnetId ? [await withTags(input.SubnetId)] : [])];
+        return [
+          await withTags(input.RouteTableId ?? '*'),
+          ...(input.SubnetId ? [await withTags(input.SubnetId)] : []),
+        ];
       default: {
         const id: string | undefined =
-          input.GroupId ?? input.VpcId ?? input.SubnetId ?? input.InternetGatewayId ?? input.RouteTableId ?? input.InstanceId ?? input.ImageId;
+          input.GroupId ??
+          input.VpcId ??
+          input.SubnetId ??
+          input.InternetGatewayId ??
+          input.RouteTableId ??
+          input.InstanceId ??
+          input.ImageId;
         return [id ? await withTags(id) : { action, resource: '*', context: base }];
       }
     }

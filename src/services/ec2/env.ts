@@ -1,6 +1,11 @@
 /** What every EC2 handler shares: the repository, the machine driver, and small helpers. */
 import { AwsError } from '../../errors.ts';
-import { DryRunOperation, InvalidParameterValue, MissingParameter, TagLimitExceeded } from '../../generated/ec2/errors.ts';
+import {
+  DryRunOperation,
+  InvalidParameterValue,
+  MissingParameter,
+  TagLimitExceeded,
+} from '../../generated/ec2/errors.ts';
 import type { MachineDriver } from '../../machines/driver.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
@@ -36,7 +41,8 @@ export function arn(scope: Scope, type: string, id: string): string {
 export function tagsFor(specs: TagSpecification[] | undefined, resourceType: string): Tag[] {
   const out: Tag[] = [];
   for (const s of specs ?? []) {
-    if (s.ResourceType === resourceType) out.push(...(s.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })));
+    if (s.ResourceType === resourceType)
+      out.push(...(s.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })));
   }
   validateTags(out);
   return out;
@@ -49,11 +55,15 @@ export function validateTags(tags: Tag[]): void {
       throw new InvalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
     }
     if (key.toLowerCase().startsWith('aws:')) {
-      throw new InvalidParameterValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
+      throw new InvalidParameterValue(
+        `Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`,
+      );
     }
-    if ((t.Value ?? '').length > 256) throw new InvalidParameterValue('Tag value exceeds the maximum length of 256 characters');
+    if ((t.Value ?? '').length > 256)
+      throw new InvalidParameterValue('Tag value exceeds the maximum length of 256 characters');
   }
-  if (tags.length > 50) throw new TagLimitExceeded('The maximum number of Tags for a resource has been reached.');
+  if (tags.length > 50)
+    throw new TagLimitExceeded('The maximum number of Tags for a resource has been reached.');
 }
 
 export function requireParam(value: unknown, name: string): void {
@@ -82,16 +92,41 @@ export async function mustGet<T>(
   const value = id ?? '';
   if (!value.startsWith(`${prefix}-`)) throw malformed(errors.malformed, value, prefix);
   const doc = await env.repo.get<T>(scope, value);
-  if (!doc || (doc as { _deleted?: boolean })._deleted) throw new AwsError(errors.notFound, errors.notFoundMessage(value));
+  if (!doc || (doc as { _deleted?: boolean })._deleted)
+    throw new AwsError(errors.notFound, errors.notFoundMessage(value));
   return doc;
 }
 
-export const VPC_ERRORS = { malformed: 'InvalidVpcID.Malformed', notFound: 'InvalidVpcID.NotFound', notFoundMessage: (id: string) => `The vpc ID '${id}' does not exist` };
-export const SUBNET_ERRORS = { malformed: 'InvalidSubnetID.Malformed', notFound: 'InvalidSubnetID.NotFound', notFoundMessage: (id: string) => `The subnet ID '${id}' does not exist` };
-export const GROUP_ERRORS = { malformed: 'InvalidGroupId.Malformed', notFound: 'InvalidGroup.NotFound', notFoundMessage: (id: string) => `The security group '${id}' does not exist` };
-export const IGW_ERRORS = { malformed: 'InvalidInternetGatewayId.Malformed', notFound: 'InvalidInternetGatewayID.NotFound', notFoundMessage: (id: string) => `The internetGateway ID '${id}' does not exist` };
-export const RTB_ERRORS = { malformed: 'InvalidRouteTableId.Malformed', notFound: 'InvalidRouteTableID.NotFound', notFoundMessage: (id: string) => `The routeTable ID '${id}' does not exist` };
-export const INSTANCE_ERRORS = { malformed: 'InvalidInstanceID.Malformed', notFound: 'InvalidInstanceID.NotFound', notFoundMessage: (id: string) => `The instance ID '${id}' does not exist` };
+export const VPC_ERRORS = {
+  malformed: 'InvalidVpcID.Malformed',
+  notFound: 'InvalidVpcID.NotFound',
+  notFoundMessage: (id: string) => `The vpc ID '${id}' does not exist`,
+};
+export const SUBNET_ERRORS = {
+  malformed: 'InvalidSubnetID.Malformed',
+  notFound: 'InvalidSubnetID.NotFound',
+  notFoundMessage: (id: string) => `The subnet ID '${id}' does not exist`,
+};
+export const GROUP_ERRORS = {
+  malformed: 'InvalidGroupId.Malformed',
+  notFound: 'InvalidGroup.NotFound',
+  notFoundMessage: (id: string) => `The security group '${id}' does not exist`,
+};
+export const IGW_ERRORS = {
+  malformed: 'InvalidInternetGatewayId.Malformed',
+  notFound: 'InvalidInternetGatewayID.NotFound',
+  notFoundMessage: (id: string) => `The internetGateway ID '${id}' does not exist`,
+};
+export const RTB_ERRORS = {
+  malformed: 'InvalidRouteTableId.Malformed',
+  notFound: 'InvalidRouteTableID.NotFound',
+  notFoundMessage: (id: string) => `The routeTable ID '${id}' does not exist`,
+};
+export const INSTANCE_ERRORS = {
+  malformed: 'InvalidInstanceID.Malformed',
+  notFound: 'InvalidInstanceID.NotFound',
+  notFoundMessage: (id: string) => `The instance ID '${id}' does not exist`,
+};
 
 /** Several ids at once: AWS names all missing ones in one message. */
 export async function mustGetAll<T>(

@@ -3,7 +3,11 @@
  * names are InvalidParameterValue), values OR'ed within a filter, filters AND'ed, `*` and `?`
  * wildcards, tag:KEY / tag-key / tag-value for every taggable resource. And MaxResults/NextToken.
  */
-import { InvalidNextToken, InvalidParameterCombination, InvalidParameterValue } from '../../generated/ec2/errors.ts';
+import {
+  InvalidNextToken,
+  InvalidParameterCombination,
+  InvalidParameterValue,
+} from '../../generated/ec2/errors.ts';
 import type { Filter, Tag } from '../../generated/ec2/types.ts';
 
 /** What one filter name reads from an item: one value, several, or none. */
@@ -48,8 +52,18 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, field
       const key = name.slice(4);
       return (item: T) => tagsOf(item).some((t) => t.Key === key && matchesAny([t.Value ?? ''], values));
     }
-    if (name === 'tag-key') return (item: T) => matchesAny(tagsOf(item).map((t) => t.Key ?? ''), values);
-    if (name === 'tag-value') return (item: T) => matchesAny(tagsOf(item).map((t) => t.Value ?? ''), values);
+    if (name === 'tag-key')
+      return (item: T) =>
+        matchesAny(
+          tagsOf(item).map((t) => t.Key ?? ''),
+          values,
+        );
+    if (name === 'tag-value')
+      return (item: T) =>
+        matchesAny(
+          tagsOf(item).map((t) => t.Value ?? ''),
+          values,
+        );
     const field = fields[name];
     if (!field) throw new InvalidParameterValue(`The filter '${name}' is invalid`);
     return (item: T) => matchesAny(asStrings(field(item)), values);
@@ -63,11 +77,21 @@ export interface PageOptions {
 }
 
 /** MaxResults/NextToken over an already filtered list; bounds as the API documents them. */
-export function paginate<T>(items: T[], input: PageOptions, bounds: { min: number; max: number }): { page: T[]; NextToken?: string } {
+export function paginate<T>(
+  items: T[],
+  input: PageOptions,
+  bounds: { min: number; max: number },
+): { page: T[]; NextToken?: string } {
   let start = 0;
   if (input.NextToken !== undefined) {
-    const decoded = /^\d+$/.test(input.NextToken) ? NaN : Number(Buffer.from(input.NextToken, 'base64url').toString().replace(/^o:/, ''));
-    if (!Number.isInteger(decoded) || decoded < 0 || !Buffer.from(input.NextToken, 'base64url').toString().startsWith('o:')) {
+    const decoded = /^\d+$/.test(input.NextToken)
+      ? NaN
+      : Number(Buffer.from(input.NextToken, 'base64url').toString().replace(/^o:/, ''));
+    if (
+      !Number.isInteger(decoded) ||
+      decoded < 0 ||
+      !Buffer.from(input.NextToken, 'base64url').toString().startsWith('o:')
+    ) {
       throw new InvalidNextToken('The token provided is invalid.');
     }
     start = decoded;
@@ -88,8 +112,14 @@ export function paginate<T>(items: T[], input: PageOptions, bounds: { min: numbe
 }
 
 /** Refuses MaxResults together with explicit ids, as EC2 does for most Describe calls. */
-export function noIdsWithMaxResults(ids: unknown[] | undefined, maxResults: number | undefined, what: string): void {
+export function noIdsWithMaxResults(
+  ids: unknown[] | undefined,
+  maxResults: number | undefined,
+  what: string,
+): void {
   if (ids?.length && maxResults !== undefined) {
-    throw new InvalidParameterCombination(`The parameter ${what} cannot be used with the parameter maxResults`);
+    throw new InvalidParameterCombination(
+      `The parameter ${what} cannot be used with the parameter maxResults`,
+    );
   }
 }

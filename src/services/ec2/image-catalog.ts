@@ -98,18 +98,16 @@ const ENTRIES: Entry[] = [
     user: 'centos',
     size: 8,
   },
-  ...(['x86_64', 'arm64'] as const).map(
-    (arch): Entry => ({
-      name: `CentOS Stream 9 ${arch} 20240703.1`,
-      description: `CentOS Stream 9 ${arch} 20240703.1`,
-      owner: CENTOS_OWNER,
-      date: '2024-07-03T10:11:12.000Z',
-      arch,
-      root: '/dev/sda1',
-      user: 'ec2-user',
-      size: 10,
-    }),
-  ),
+  ...(['x86_64', 'arm64'] as const).map((arch): Entry => ({
+    name: `CentOS Stream 9 ${arch} 20240703.1`,
+    description: `CentOS Stream 9 ${arch} 20240703.1`,
+    owner: CENTOS_OWNER,
+    date: '2024-07-03T10:11:12.000Z',
+    arch,
+    root: '/dev/sda1',
+    user: 'ec2-user',
+    size: 10,
+  })),
   ...(['amd64', 'arm64'] as const).flatMap((a): Entry[] => [
     {
       name: `debian-12-${a}-20240717-1811`,
@@ -156,7 +154,10 @@ const ENTRIES: Entry[] = [
   ...(['x86_64', 'arm64'] as const).flatMap((arch): Entry[] => [
     {
       name: `al2023-ami-2023.5.20240722.0-kernel-6.1-${arch}`,
-      description: 'Amazon Linux 2023 AMI 2023.5.20240722.0 ' + (arch === 'x86_64' ? 'x86_64' : 'arm64') + ' HVM kernel-6.1',
+      description:
+        'Amazon Linux 2023 AMI 2023.5.20240722.0 ' +
+        (arch === 'x86_64' ? 'x86_64' : 'arm64') +
+        ' HVM kernel-6.1',
       owner: AMAZON_OWNER,
       alias: 'amazon',
       date: '2024-07-19T20:55:57.000Z',
@@ -207,7 +208,13 @@ export function catalogImages(region: string): ImageDoc[] {
       BlockDeviceMappings: [
         {
           DeviceName: e.root,
-          Ebs: { DeleteOnTermination: true, SnapshotId: derivedId('snap', region, e.owner, e.name), VolumeSize: e.size, VolumeType: e.productCode ? 'standard' : 'gp2', Encrypted: false },
+          Ebs: {
+            DeleteOnTermination: true,
+            SnapshotId: derivedId('snap', region, e.owner, e.name),
+            VolumeSize: e.size,
+            VolumeType: e.productCode ? 'standard' : 'gp2',
+            Encrypted: false,
+          },
         },
       ],
       VirtualizationType: 'hvm',

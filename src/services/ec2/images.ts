@@ -1,6 +1,15 @@
 /** DescribeImages over the public catalog and own/shared images; CreateImage, CopyImage, attributes. */
 import { AwsError } from '../../errors.ts';
-import { IncorrectInstanceState, InvalidAMIIDMalformed, InvalidAMIIDNotFound, InvalidAMINameDuplicate, InvalidAMINameMalformed, InvalidParameterValue, InvalidRegion, InvalidUserIDMalformed } from '../../generated/ec2/errors.ts';
+import {
+  IncorrectInstanceState,
+  InvalidAMIIDMalformed,
+  InvalidAMIIDNotFound,
+  InvalidAMINameDuplicate,
+  InvalidAMINameMalformed,
+  InvalidParameterValue,
+  InvalidRegion,
+  InvalidUserIDMalformed,
+} from '../../generated/ec2/errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { dryRun, INSTANCE_ERRORS, mustGet, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
@@ -13,7 +22,8 @@ import type { InstanceDoc } from './instance-model.ts';
 const bdm = (i: ImageDoc) => i.BlockDeviceMappings;
 const IMAGE_FILTERS = {
   architecture: (i: ImageDoc) => i.Architecture,
-  'block-device-mapping.delete-on-termination': (i: ImageDoc) => bdm(i).map((b) => b.Ebs?.DeleteOnTermination),
+  'block-device-mapping.delete-on-termination': (i: ImageDoc) =>
+    bdm(i).map((b) => b.Ebs?.DeleteOnTermination),
   'block-device-mapping.device-name': (i: ImageDoc) => bdm(i).map((b) => b.DeviceName),
   'block-device-mapping.snapshot-id': (i: ImageDoc) => bdm(i).map((b) => b.Ebs?.SnapshotId),
   'block-device-mapping.volume-size': (i: ImageDoc) => bdm(i).map((b) => b.Ebs?.VolumeSize),
@@ -56,11 +66,17 @@ const IMAGE_FILTERS = {
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 function canLaunch(image: ImageDoc, account: string): boolean {
-  return image.OwnerId === account || image._launchPermissions.some((p) => p.Group === 'all' || p.UserId === account);
+  return (
+    image.OwnerId === account ||
+    image._launchPermissions.some((p) => p.Group === 'all' || p.UserId === account)
+  );
 }
 
 /** Per-account tags on images the account does not own (AWS keeps them per account). */
-async function foreignTags(env: Ec2Env, scope: Scope): Promise<Map<string, { Key: string; Value: string }[]>> {
+async function foreignTags(
+  env: Ec2Env,
+  scope: Scope,
+): Promise<Map<string, { Key: string; Value: string }[]>> {
   const docs = await env.repo.list<{ id: string; Tags: { Key: string; Value: string }[] }>(scope, 'meta');
   return new Map(docs.filter((d) => d.id?.startsWith('tags:')).map((d) => [d.id.slice(5), d.Tags]));
 }
@@ -68,14 +84,24 @@ async function foreignTags(env: Ec2Env, scope: Scope): Promise<Map<string, { Key
 /** Every image an account may see in a region: the catalog, its own, and those shared with it. */
 export async function visibleImages(env: Ec2Env, scope: Scope): Promise<ImageDoc[]> {
   const others = (await env.repo.all<ImageDoc>('image'))
-    .filter((f) => f.scope.region === scope.region && (f.scope.account === scope.account || canLaunch(f.doc, scope.account)))
+    .filter(
+      (f) =>
+        f.scope.region === scope.region &&
+        (f.scope.account === scope.account || canLaunch(f.doc, scope.account)),
+    )
     .map((f) => f.doc);
   const tags = await foreignTags(env, scope);
-  return [...catalogImages(scope.region), ...others].map((i) => (i.OwnerId !== scope.account && tags.has(i.ImageId) ? { ...i, Tags: tags.get(i.ImageId)! } : i));
+  return [...catalogImages(scope.region), ...others].map((i) =>
+    i.OwnerId !== scope.account && tags.has(i.ImageId) ? { ...i, Tags: tags.get(i.ImageId)! } : i,
+  );
 }
 
 /** An image the caller may launch, or InvalidAMIID.Malformed / NotFound. */
-export async function launchableImage(env: Ec2Env, scope: Scope, imageId: string | undefined): Promise<ImageDoc> {
+export async function launchableImage(
+  env: Ec2Env,
+  scope: Scope,
+  imageId: string | undefined,
+): Promise<ImageDoc> {
   const id = imageId ?? '';
   if (!AMI_ID.test(id)) throw new InvalidAMIIDMalformed(`Invalid id: "${id}" (expecting "ami-...")`);
   const image = (await visibleImages(env, scope)).find((i) => i.ImageId === id);
@@ -85,7 +111,8 @@ export async function launchableImage(env: Ec2Env, scope: Scope, imageId: string
 
 async function ownImage(env: Ec2Env, scope: Scope, imageId: string | undefined): Promise<ImageDoc> {
   const image = await launchableImage(env, scope, imageId);
-  if (image.OwnerId !== scope.account) throw new AwsError('AuthFailure', `Not authorized for image:${image.ImageId}`, 400);
+  if (image.OwnerId !== scope.account)
+    throw new AwsError('AuthFailure', `Not authorized for image:${image.ImageId}`, 400);
   return image;
 }
 
@@ -94,7 +121,9 @@ const NAME = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
 function checkName(name: string | undefined): string {
   requireParam(name, 'Name');
   if (!NAME.test(name!)) {
-    throw new InvalidAMINameMalformed('AMI names must be between 3 and 128 characters long, and may contain letters, numbers, \'(\', \')\', \'.\', \'-\', \'/\' and \'_\'');
+    throw new InvalidAMINameMalformed(
+      "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'",
+    );
   }
   return name!;
 }
@@ -115,13 +144,18 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         const bad = ids.find((id) => !AMI_ID.test(id));
         if (bad) throw new InvalidAMIIDMalformed(`Invalid id: "${bad}" (expecting "ami-...")`);
         const missing = ids.filter((id) => !images.some((i) => i.ImageId === id));
-        if (missing.length) throw new InvalidAMIIDNotFound(`The image id '[${missing.join(', ')}]' does not exist`);
+        if (missing.length)
+          throw new InvalidAMIIDNotFound(`The image id '[${missing.join(', ')}]' does not exist`);
         images = images.filter((i) => ids.includes(i.ImageId));
       }
       if (input.Owners?.length) {
         const owners: string[] = input.Owners;
         images = images.filter((i) =>
-          owners.some((o) => (o === 'self' ? i.OwnerId === scope.account : o === i.OwnerId || (i.ImageOwnerAlias !== undefined && o === i.ImageOwnerAlias))),
+          owners.some((o) =>
+            o === 'self'
+              ? i.OwnerId === scope.account
+              : o === i.OwnerId || (i.ImageOwnerAlias !== undefined && o === i.ImageOwnerAlias),
+          ),
         );
       }
       if (input.ExecutableUsers?.length) {
@@ -147,7 +181,9 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       const name = checkName(input.Name);
       const instance = await mustGet<InstanceDoc>(env, scope, input.InstanceId, 'i', INSTANCE_ERRORS);
       if (!['running', 'stopped', 'stopping'].includes(instance.State.Name)) {
-        throw new IncorrectInstanceState(`The instance '${instance.InstanceId}' is not in a state from which it can be imaged.`);
+        throw new IncorrectInstanceState(
+          `The instance '${instance.InstanceId}' is not in a state from which it can be imaged.`,
+        );
       }
       await checkUnique(env, scope, name);
       const id = newId('ami');
@@ -166,7 +202,16 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         RootDeviceName: instance.RootDeviceName,
         RootDeviceType: 'ebs',
         BlockDeviceMappings: [
-          { DeviceName: instance.RootDeviceName, Ebs: { DeleteOnTermination: true, SnapshotId: newId('snap'), VolumeSize: instance._volumeSize ?? 8, VolumeType: 'gp2', Encrypted: false } },
+          {
+            DeviceName: instance.RootDeviceName,
+            Ebs: {
+              DeleteOnTermination: true,
+              SnapshotId: newId('snap'),
+              VolumeSize: instance._volumeSize ?? 8,
+              VolumeType: 'gp2',
+              Encrypted: false,
+            },
+          },
         ],
         VirtualizationType: 'hvm',
         Hypervisor: 'xen',
@@ -189,7 +234,12 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
             const layer = await env.driver.createImage(instance.InstanceId);
             const kept = await env.exclusive(scope, async () => {
               const now = await env.repo.get<ImageDoc>(scope, id);
-              if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'available', _layers: [...instance._layers, layer] });
+              if (now)
+                await env.repo.put(scope, 'image', id, {
+                  ...now,
+                  State: 'available',
+                  _layers: [...instance._layers, layer],
+                });
               return Boolean(now);
             });
             // Deregistered while pending: the layer has no image.
@@ -197,7 +247,15 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
           } catch (e) {
             await env.exclusive(scope, async () => {
               const now = await env.repo.get<ImageDoc>(scope, id);
-              if (now) await env.repo.put(scope, 'image', id, { ...now, State: 'failed', StateReason: { Code: 'Server.InternalError', Message: `Server.InternalError: ${(e as Error).message}` } });
+              if (now)
+                await env.repo.put(scope, 'image', id, {
+                  ...now,
+                  State: 'failed',
+                  StateReason: {
+                    Code: 'Server.InternalError',
+                    Message: `Server.InternalError: ${(e as Error).message}`,
+                  },
+                });
             });
           }
         })(),
@@ -222,9 +280,15 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       requireParam(input.SourceRegion, 'SourceRegion');
       if (!regionInfo(input.SourceRegion)) throw new InvalidRegion(`Invalid region: ${input.SourceRegion}`);
       const name = checkName(input.Name);
-      const source = await launchableImage(env, { account: scope.account, region: input.SourceRegion }, input.SourceImageId);
+      const source = await launchableImage(
+        env,
+        { account: scope.account, region: input.SourceRegion },
+        input.SourceImageId,
+      );
       await checkUnique(env, scope, name);
-      const id = input.ClientToken ? derivedId('ami', scope.account, scope.region, input.ClientToken) : newId('ami');
+      const id = input.ClientToken
+        ? derivedId('ami', scope.account, scope.region, input.ClientToken)
+        : newId('ami');
       const existing = await env.repo.get<ImageDoc>(scope, id);
       if (existing) return { ImageId: id };
       const copy: ImageDoc = {
@@ -240,7 +304,9 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         ImageOwnerAlias: undefined,
         SourceImageId: source.ImageId,
         SourceImageRegion: input.SourceRegion,
-        BlockDeviceMappings: source.BlockDeviceMappings.map((b) => (b.Ebs ? { ...b, Ebs: { ...b.Ebs, SnapshotId: newId('snap') } } : b)),
+        BlockDeviceMappings: source.BlockDeviceMappings.map((b) =>
+          b.Ebs ? { ...b, Ebs: { ...b.Ebs, SnapshotId: newId('snap') } } : b,
+        ),
         Tags: tagsFor(input.TagSpecifications, 'image') as ImageDoc['Tags'],
         _launchPermissions: [],
       };
@@ -263,7 +329,8 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       const out: Record<string, unknown> = { ImageId: image.ImageId };
       switch (input.Attribute) {
         case 'launchPermission':
-          if (image.OwnerId !== scope.account) throw new AwsError('AuthFailure', `Not authorized for image:${image.ImageId}`, 400);
+          if (image.OwnerId !== scope.account)
+            throw new AwsError('AuthFailure', `Not authorized for image:${image.ImageId}`, 400);
           out.LaunchPermissions = image._launchPermissions;
           break;
         case 'description':
@@ -299,21 +366,30 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
       const scope = scopeOf(ctx);
       const image = await ownImage(env, scope, input.ImageId);
       if (input.Description?.Value !== undefined) image.Description = input.Description.Value;
-      else if (input.Attribute === 'description' && input.Value !== undefined) image.Description = input.Value;
+      else if (input.Attribute === 'description' && input.Value !== undefined)
+        image.Description = input.Value;
       const add: { UserId?: string; Group?: string }[] = [...(input.LaunchPermission?.Add ?? [])];
       const remove: { UserId?: string; Group?: string }[] = [...(input.LaunchPermission?.Remove ?? [])];
       if (input.Attribute === 'launchPermission' || input.UserIds?.length || input.UserGroups?.length) {
-        const list = [...(input.UserIds ?? []).map((UserId: string) => ({ UserId })), ...(input.UserGroups ?? []).map((Group: string) => ({ Group }))];
+        const list = [
+          ...(input.UserIds ?? []).map((UserId: string) => ({ UserId })),
+          ...(input.UserGroups ?? []).map((Group: string) => ({ Group })),
+        ];
         if (input.OperationType === 'remove') remove.push(...list);
         else add.push(...list);
       }
       for (const p of [...add, ...remove]) {
-        if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId)) throw new InvalidUserIDMalformed(`User ID '${p.UserId}' is invalid`);
-        if (p.Group !== undefined && p.Group !== 'all') throw new InvalidParameterValue(`Invalid value '${p.Group}' for group. Supported values: all`);
+        if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId))
+          throw new InvalidUserIDMalformed(`User ID '${p.UserId}' is invalid`);
+        if (p.Group !== undefined && p.Group !== 'all')
+          throw new InvalidParameterValue(`Invalid value '${p.Group}' for group. Supported values: all`);
       }
-      const same = (a: { UserId?: string; Group?: string }, b: { UserId?: string; Group?: string }) => a.UserId === b.UserId && a.Group === b.Group;
+      const same = (a: { UserId?: string; Group?: string }, b: { UserId?: string; Group?: string }) =>
+        a.UserId === b.UserId && a.Group === b.Group;
       let perms = image._launchPermissions.filter((p) => !remove.some((r) => same(p, r)));
-      for (const a of add) if (!perms.some((p) => same(p, a))) perms = [...perms, a.UserId ? { UserId: a.UserId } : { Group: a.Group! }];
+      for (const a of add)
+        if (!perms.some((p) => same(p, a)))
+          perms = [...perms, a.UserId ? { UserId: a.UserId } : { Group: a.Group! }];
       image._launchPermissions = perms;
       image.Public = perms.some((p) => p.Group === 'all');
       await env.repo.put(scope, 'image', image.ImageId, image);

@@ -52,7 +52,8 @@ export class InstanceMetadataService {
 
   async handle(instanceId: string, req: ImdsRequest): Promise<ImdsResponse> {
     const found = await this.repo.findById<InstanceDoc>(instanceId);
-    if (!found || found.kind !== 'instance' || found.doc.State.Name !== 'running') return error(404, 'Not Found');
+    if (!found || found.kind !== 'instance' || found.doc.State.Name !== 'running')
+      return error(404, 'Not Found');
     const doc = found.doc;
     const options = (doc.MetadataOptions ?? {}) as { HttpTokens?: string; HttpEndpoint?: string };
     if (options.HttpEndpoint === 'disabled') return error(403, 'Forbidden');
@@ -70,7 +71,8 @@ export class InstanceMetadataService {
     const token = req.headers['x-aws-ec2-metadata-token'];
     if (token !== undefined) {
       const t = this.tokens.get(token);
-      if (!t || t.instanceId !== instanceId || t.expires <= this.now().getTime()) return error(401, 'Unauthorized');
+      if (!t || t.instanceId !== instanceId || t.expires <= this.now().getTime())
+        return error(401, 'Unauthorized');
     } else if (options.HttpTokens === 'required') {
       return error(401, 'Unauthorized');
     }
@@ -79,7 +81,13 @@ export class InstanceMetadataService {
 
   private async get(account: string, doc: InstanceDoc, path: string): Promise<ImdsResponse> {
     if (path === '/latest/user-data') {
-      return doc._userData ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(doc._userData, 'base64').toString('latin1') } : error(404, 'Not Found');
+      return doc._userData
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/octet-stream' },
+            body: Buffer.from(doc._userData, 'base64').toString('latin1'),
+          }
+        : error(404, 'Not Found');
     }
     if (path === '/latest/dynamic/instance-identity/document') {
       const identity = {
@@ -99,7 +107,11 @@ export class InstanceMetadataService {
         region: region(doc),
         version: '2017-09-30',
       };
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(identity, null, 2) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(identity, null, 2),
+      };
     }
     const prefix = '/latest/meta-data';
     if (path !== prefix && !path.startsWith(`${prefix}/`)) return error(404, 'Not Found');
@@ -148,7 +160,9 @@ export class InstanceMetadataService {
       [`network/interfaces/macs/${mac}/interface-id`]: String(nic.NetworkInterfaceId ?? ''),
       [`network/interfaces/macs/${mac}/local-ipv4s`]: doc.PrivateIpAddress,
       [`network/interfaces/macs/${mac}/mac`]: mac,
-      [`network/interfaces/macs/${mac}/security-group-ids`]: doc.SecurityGroups.map((g) => g.GroupId).join('\n'),
+      [`network/interfaces/macs/${mac}/security-group-ids`]: doc.SecurityGroups.map((g) => g.GroupId).join(
+        '\n',
+      ),
       [`network/interfaces/macs/${mac}/subnet-id`]: doc.SubnetId,
       [`network/interfaces/macs/${mac}/vpc-id`]: doc.VpcId,
     };
@@ -163,7 +177,14 @@ export class InstanceMetadataService {
     }
     if (doc.IamInstanceProfile) {
       t['iam/info'] = JSON.stringify(
-        { Code: 'Success', LastUpdated: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), InstanceProfileArn: doc.IamInstanceProfile.Arn, InstanceProfileId: doc.IamInstanceProfile.Id },
+        {
+          Code: 'Success',
+          LastUpdated: this.now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
+          InstanceProfileArn: doc.IamInstanceProfile.Arn,
+          InstanceProfileId: doc.IamInstanceProfile.Id,
+        },
         null,
         2,
       );
@@ -172,7 +193,9 @@ export class InstanceMetadataService {
         t[`iam/security-credentials/${creds.RoleName}`] = JSON.stringify(
           {
             Code: 'Success',
-            LastUpdated: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            LastUpdated: this.now()
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
             Type: 'AWS-HMAC',
             AccessKeyId: creds.AccessKeyId,
             SecretAccessKey: creds.SecretAccessKey,

@@ -4,12 +4,13 @@ import type { InstanceDoc } from './instance-model.ts';
 const nics = (i: InstanceDoc) => i.NetworkInterfaces;
 
 export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
-  'affinity': () => undefined,
+  affinity: () => undefined,
   architecture: (i) => i.Architecture,
   'availability-zone': (i) => i.Placement.AvailabilityZone,
   'availability-zone-id': (i) => i.Placement.AvailabilityZoneId,
   'block-device-mapping.attach-time': (i) => i.BlockDeviceMappings.map((b) => b.Ebs.AttachTime),
-  'block-device-mapping.delete-on-termination': (i) => i.BlockDeviceMappings.map((b) => b.Ebs.DeleteOnTermination),
+  'block-device-mapping.delete-on-termination': (i) =>
+    i.BlockDeviceMappings.map((b) => b.Ebs.DeleteOnTermination),
   'block-device-mapping.device-name': (i) => i.BlockDeviceMappings.map((b) => b.DeviceName),
   'block-device-mapping.status': (i) => i.BlockDeviceMappings.map((b) => b.Ebs.Status),
   'block-device-mapping.volume-id': (i) => i.BlockDeviceMappings.map((b) => b.Ebs.VolumeId),
@@ -39,18 +40,25 @@ export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
   'launch-index': (i) => i.AmiLaunchIndex,
   'launch-time': (i) => i.LaunchTime,
   'metadata-options.http-tokens': (i) => (i.MetadataOptions as Record<string, unknown>)?.HttpTokens,
-  'metadata-options.http-put-response-hop-limit': (i) => (i.MetadataOptions as Record<string, unknown>)?.HttpPutResponseHopLimit,
+  'metadata-options.http-put-response-hop-limit': (i) =>
+    (i.MetadataOptions as Record<string, unknown>)?.HttpPutResponseHopLimit,
   'metadata-options.http-endpoint': (i) => (i.MetadataOptions as Record<string, unknown>)?.HttpEndpoint,
   'monitoring-state': (i) => i.Monitoring.State,
-  'network-interface.addresses.private-ip-address': (i) => nics(i).flatMap((n) => (n.PrivateIpAddresses ?? []).map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress)),
-  'network-interface.addresses.primary': (i) => nics(i).flatMap((n) => (n.PrivateIpAddresses ?? []).map((p: { Primary: boolean }) => p.Primary)),
+  'network-interface.addresses.private-ip-address': (i) =>
+    nics(i).flatMap((n) =>
+      (n.PrivateIpAddresses ?? []).map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress),
+    ),
+  'network-interface.addresses.primary': (i) =>
+    nics(i).flatMap((n) => (n.PrivateIpAddresses ?? []).map((p: { Primary: boolean }) => p.Primary)),
   'network-interface.addresses.association.public-ip': (i) => nics(i).map((n) => n.Association?.PublicIp),
   'network-interface.association.public-ip': (i) => nics(i).map((n) => n.Association?.PublicIp),
   'network-interface.attachment.attachment-id': (i) => nics(i).map((n) => n.Attachment?.AttachmentId),
   'network-interface.attachment.device-index': (i) => nics(i).map((n) => n.Attachment?.DeviceIndex),
   'network-interface.attachment.status': (i) => nics(i).map((n) => n.Attachment?.Status),
-  'network-interface.group-id': (i) => nics(i).flatMap((n) => n.Groups.map((g: { GroupId: string }) => g.GroupId)),
-  'network-interface.group-name': (i) => nics(i).flatMap((n) => n.Groups.map((g: { GroupName: string }) => g.GroupName)),
+  'network-interface.group-id': (i) =>
+    nics(i).flatMap((n) => n.Groups.map((g: { GroupId: string }) => g.GroupId)),
+  'network-interface.group-name': (i) =>
+    nics(i).flatMap((n) => n.Groups.map((g: { GroupName: string }) => g.GroupName)),
   'network-interface.mac-address': (i) => nics(i).map((n) => n.MacAddress),
   'network-interface.network-interface-id': (i) => nics(i).map((n) => n.NetworkInterfaceId),
   'network-interface.owner-id': (i) => nics(i).map((n) => n.OwnerId),
@@ -66,7 +74,7 @@ export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
   'private-ip-address': (i) => i.PrivateIpAddress,
   'product-code': (i) => i.ProductCodes.map((p) => p.ProductCodeId),
   'product-code.type': (i) => i.ProductCodes.map((p) => p.ProductCodeType),
-  'reason': (i) => i.StateTransitionReason,
+  reason: (i) => i.StateTransitionReason,
   'requester-id': (i) => i._requesterId,
   'reservation-id': (i) => i._reservationId,
   'root-device-name': (i) => i.RootDeviceName,

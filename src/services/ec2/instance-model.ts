@@ -36,7 +36,10 @@ export interface InstanceDoc {
   Architecture: string;
   RootDeviceType: string;
   RootDeviceName: string;
-  BlockDeviceMappings: { DeviceName: string; Ebs: { AttachTime: string; DeleteOnTermination: boolean; Status: string; VolumeId: string } }[];
+  BlockDeviceMappings: {
+    DeviceName: string;
+    Ebs: { AttachTime: string; DeleteOnTermination: boolean; Status: string; VolumeId: string };
+  }[];
   VirtualizationType: string;
   ClientToken: string;
   Tags: { Key: string; Value: string }[];

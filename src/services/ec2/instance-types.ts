@@ -13,7 +13,13 @@ export interface TypeSpec {
 }
 
 const sizes = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xlarge'];
-function burstable(family: string, arch: 'x86_64' | 'arm64', vcpus: number[], mem: number[], current = true): TypeSpec[] {
+function burstable(
+  family: string,
+  arch: 'x86_64' | 'arm64',
+  vcpus: number[],
+  mem: number[],
+  current = true,
+): TypeSpec[] {
   return sizes.map((s, i) => ({
     name: `${family}.${s}`,
     vcpus: vcpus[i]!,
@@ -27,8 +33,22 @@ function burstable(family: string, arch: 'x86_64' | 'arm64', vcpus: number[], me
 }
 
 function fixed(family: string, arch: 'x86_64' | 'arm64', memPerVcpu: number): TypeSpec[] {
-  const list: [string, number][] = [['large', 2], ['xlarge', 4], ['2xlarge', 8], ['4xlarge', 16], ['8xlarge', 32]];
-  return list.map(([s, v]) => ({ name: `${family}.${s}`, vcpus: v, memoryMiB: v * memPerVcpu, arch, burstable: false, network: v <= 8 ? 'Up to 10 Gigabit' : '10 Gigabit', current: true }));
+  const list: [string, number][] = [
+    ['large', 2],
+    ['xlarge', 4],
+    ['2xlarge', 8],
+    ['4xlarge', 16],
+    ['8xlarge', 32],
+  ];
+  return list.map(([s, v]) => ({
+    name: `${family}.${s}`,
+    vcpus: v,
+    memoryMiB: v * memPerVcpu,
+    arch,
+    burstable: false,
+    network: v <= 8 ? 'Up to 10 Gigabit' : '10 Gigabit',
+    current: true,
+  }));
 }
 
 const T_MEM = [512, 1024, 2048, 4096, 8192, 16384, 32768];
@@ -44,7 +64,15 @@ export const INSTANCE_TYPES: readonly TypeSpec[] = [
   ...fixed('c5', 'x86_64', 2048),
   ...fixed('c6g', 'arm64', 2048),
   ...fixed('r5', 'x86_64', 8192),
-  { name: 'm1.small', vcpus: 1, memoryMiB: 1740, arch: 'x86_64', burstable: false, network: 'Low', current: false },
+  {
+    name: 'm1.small',
+    vcpus: 1,
+    memoryMiB: 1740,
+    arch: 'x86_64',
+    burstable: false,
+    network: 'Low',
+    current: false,
+  },
 ];
 
 const BY_NAME = new Map(INSTANCE_TYPES.map((t) => [t.name, t]));
@@ -64,11 +92,22 @@ export function typeInfo(t: TypeSpec): InstanceTypeInfo {
     SupportedVirtualizationTypes: ['hvm'],
     BareMetal: false,
     Hypervisor: t.name.startsWith('t2') || t.name.startsWith('m1') ? 'xen' : 'nitro',
-    ProcessorInfo: { SupportedArchitectures: t.name.startsWith('t2') ? ['i386', 'x86_64'] : [t.arch], SustainedClockSpeedInGhz: t.arch === 'arm64' ? 2.5 : 3.1 },
-    VCpuInfo: { DefaultVCpus: t.vcpus, DefaultCores: Math.max(1, t.vcpus / threads), DefaultThreadsPerCore: threads },
+    ProcessorInfo: {
+      SupportedArchitectures: t.name.startsWith('t2') ? ['i386', 'x86_64'] : [t.arch],
+      SustainedClockSpeedInGhz: t.arch === 'arm64' ? 2.5 : 3.1,
+    },
+    VCpuInfo: {
+      DefaultVCpus: t.vcpus,
+      DefaultCores: Math.max(1, t.vcpus / threads),
+      DefaultThreadsPerCore: threads,
+    },
     MemoryInfo: { SizeInMiB: t.memoryMiB },
     InstanceStorageSupported: false,
-    EbsInfo: { EbsOptimizedSupport: t.name.startsWith('t2') ? 'unsupported' : 'default', EncryptionSupport: 'supported', NvmeSupport: t.name.startsWith('t2') ? 'unsupported' : 'required' },
+    EbsInfo: {
+      EbsOptimizedSupport: t.name.startsWith('t2') ? 'unsupported' : 'default',
+      EncryptionSupport: 'supported',
+      NvmeSupport: t.name.startsWith('t2') ? 'unsupported' : 'required',
+    },
     NetworkInfo: {
       NetworkPerformance: t.network,
       MaximumNetworkInterfaces: t.vcpus <= 2 ? 3 : 4,
@@ -98,7 +137,8 @@ export const INSTANCE_TYPE_FILTERS = {
   'instance-storage-supported': (i: InstanceTypeInfo) => i.InstanceStorageSupported,
   'memory-info.size-in-mib': (i: InstanceTypeInfo) => i.MemoryInfo?.SizeInMiB,
   'processor-info.supported-architecture': (i: InstanceTypeInfo) => i.ProcessorInfo?.SupportedArchitectures,
-  'processor-info.sustained-clock-speed-in-ghz': (i: InstanceTypeInfo) => i.ProcessorInfo?.SustainedClockSpeedInGhz,
+  'processor-info.sustained-clock-speed-in-ghz': (i: InstanceTypeInfo) =>
+    i.ProcessorInfo?.SustainedClockSpeedInGhz,
   'supported-root-device-type': (i: InstanceTypeInfo) => i.SupportedRootDeviceTypes,
   'supported-usage-class': (i: InstanceTypeInfo) => i.SupportedUsageClasses,
   'supported-virtualization-type': (i: InstanceTypeInfo) => i.SupportedVirtualizationTypes,

@@ -1,8 +1,24 @@
 /** Instance lifecycle (Run/Start/Stop/Reboot/Terminate), Describe*, attributes, status and console. */
-import { IncorrectInstanceState, InvalidInstanceAttributeValue, InvalidInstanceIDNotFound, InvalidNetworkInterfaceIDNotFound, InvalidParameterValue, OperationNotPermitted } from '../../generated/ec2/errors.ts';
+import {
+  IncorrectInstanceState,
+  InvalidInstanceAttributeValue,
+  InvalidInstanceIDNotFound,
+  InvalidNetworkInterfaceIDNotFound,
+  InvalidParameterValue,
+  OperationNotPermitted,
+} from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { MachineState } from '../../machines/driver.ts';
-import { dryRun, GROUP_ERRORS, INSTANCE_ERRORS, malformed, mustGet, requireParam, scopeOf, type Ec2Env } from './env.ts';
+import {
+  dryRun,
+  GROUP_ERRORS,
+  INSTANCE_ERRORS,
+  malformed,
+  mustGet,
+  requireParam,
+  scopeOf,
+  type Ec2Env,
+} from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
 import { stateOf, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
@@ -18,7 +34,8 @@ export async function liveInstances(env: Ec2Env, scope: Scope): Promise<Instance
   const now = Date.now();
   const out: InstanceDoc[] = [];
   for (const i of all) {
-    if (i._terminatedAt && now - Date.parse(i._terminatedAt) > TERMINATED_TTL_MS) await env.repo.delete(scope, i.InstanceId);
+    if (i._terminatedAt && now - Date.parse(i._terminatedAt) > TERMINATED_TTL_MS)
+      await env.repo.delete(scope, i.InstanceId);
     else out.push(i);
   }
   return out;
@@ -30,8 +47,10 @@ async function byIds(env: Ec2Env, scope: Scope, ids: string[]): Promise<Instance
   const bad = ids.find((id) => !/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id));
   if (bad) throw malformed('InvalidInstanceID.Malformed', bad, 'i');
   const missing = ids.filter((id) => !live.some((i) => i.InstanceId === id));
-  if (missing.length === 1) throw new InvalidInstanceIDNotFound(`The instance ID '${missing[0]}' does not exist`);
-  if (missing.length) throw new InvalidInstanceIDNotFound(`The instance IDs '${missing.join(', ')}' do not exist`);
+  if (missing.length === 1)
+    throw new InvalidInstanceIDNotFound(`The instance ID '${missing[0]}' does not exist`);
+  if (missing.length)
+    throw new InvalidInstanceIDNotFound(`The instance IDs '${missing.join(', ')}' do not exist`);
   return ids.map((id) => live.find((i) => i.InstanceId === id)!);
 }
 
@@ -48,7 +67,11 @@ function reservations(docs: InstanceDoc[], account: string): Reservation[] {
   return [...map.values()];
 }
 
-type Change = { InstanceId: string; CurrentState: ReturnType<typeof stateOf>; PreviousState: ReturnType<typeof stateOf> };
+type Change = {
+  InstanceId: string;
+  CurrentState: ReturnType<typeof stateOf>;
+  PreviousState: ReturnType<typeof stateOf>;
+};
 
 export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHandlers {
   /** Moves each instance to `next` now, then lets the driver do the work in the background. */
@@ -72,7 +95,15 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
           await env.exclusive(scope, async () => {
             const now = await env.repo.get<InstanceDoc>(scope, doc.InstanceId);
             if (now && now.State.Name !== actual) {
-              await env.repo.put(scope, 'instance', doc.InstanceId, bridge.apply(now, actual, { code: 'Server.InternalError', message: 'Server.InternalError: Internal error' }));
+              await env.repo.put(
+                scope,
+                'instance',
+                doc.InstanceId,
+                bridge.apply(now, actual, {
+                  code: 'Server.InternalError',
+                  message: 'Server.InternalError: Internal error',
+                }),
+              );
             }
           });
           throw e;
@@ -86,8 +117,14 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     dryRun(input);
     const scope = scopeOf(ctx);
     const docs = await byIds(env, scope, input.InstanceIds ?? []);
-    for (const d of docs) await env.repo.put(scope, 'instance', d.InstanceId, { ...d, Monitoring: { State: state } });
-    return { InstanceMonitorings: docs.map((d) => ({ InstanceId: d.InstanceId, Monitoring: { State: state === 'enabled' ? 'pending' : 'disabling' } })) };
+    for (const d of docs)
+      await env.repo.put(scope, 'instance', d.InstanceId, { ...d, Monitoring: { State: state } });
+    return {
+      InstanceMonitorings: docs.map((d) => ({
+        InstanceId: d.InstanceId,
+        Monitoring: { State: state === 'enabled' ? 'pending' : 'disabling' },
+      })),
+    };
   }
 
   return {
@@ -98,7 +135,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     async DescribeInstances(input, ctx) {
       const scope = scopeOf(ctx);
       noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
-      let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
+      let docs = input.InstanceIds?.length
+        ? await byIds(env, scope, input.InstanceIds)
+        : await liveInstances(env, scope);
       docs = applyFilters(docs, input.Filters, INSTANCE_FILTERS);
       const { page, NextToken } = paginate(reservations(docs, scope.account), input, { min: 5, max: 1000 });
       return { Reservations: page, NextToken };
@@ -110,24 +149,42 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d.State.Name === 'terminated' || d.State.Name === 'shutting-down') {
-          throw new IncorrectInstanceState(`This instance '${d.InstanceId}' is not in a state from which it can be stopped.`);
+          throw new IncorrectInstanceState(
+            `This instance '${d.InstanceId}' is not in a state from which it can be stopped.`,
+          );
         }
         if (d._disableApiStop) {
-          throw new OperationNotPermitted(`The instance '${d.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+          throw new OperationNotPermitted(
+            `The instance '${d.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`,
+          );
         }
       }
       const already = docs.filter((d) => d.State.Name === 'stopped' || d.State.Name === 'stopping');
       const moving = docs.filter((d) => !already.includes(d));
-      const changes = await transition(scope, moving, 'stopping', (d) => env.driver.stop(d.InstanceId, { force: input.Force }), {
-        code: 'Client.UserInitiatedShutdown',
-        message: 'Client.UserInitiatedShutdown: User initiated shutdown',
-      });
+      const changes = await transition(
+        scope,
+        moving,
+        'stopping',
+        (d) => env.driver.stop(d.InstanceId, { force: input.Force }),
+        {
+          code: 'Client.UserInitiatedShutdown',
+          message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+        },
+      );
       for (const c of changes) {
         const doc = (await env.repo.get<InstanceDoc>(scope, c.InstanceId))!;
-        await env.repo.put(scope, 'instance', c.InstanceId, { ...doc, StateTransitionReason: `User initiated (${new Date().toISOString().slice(0, 19).replace('T', ' ')} GMT)` });
+        await env.repo.put(scope, 'instance', c.InstanceId, {
+          ...doc,
+          StateTransitionReason: `User initiated (${new Date().toISOString().slice(0, 19).replace('T', ' ')} GMT)`,
+        });
       }
-      const all = [...changes, ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
-      return { StoppingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+      const all = [
+        ...changes,
+        ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State })),
+      ];
+      return {
+        StoppingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)),
+      };
     },
 
     async StartInstances(input, ctx) {
@@ -136,7 +193,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (!['stopped', 'running', 'pending'].includes(d.State.Name)) {
-          throw new IncorrectInstanceState(`The instance '${d.InstanceId}' is not in a state from which it can be started.`);
+          throw new IncorrectInstanceState(
+            `The instance '${d.InstanceId}' is not in a state from which it can be started.`,
+          );
         }
       }
       const already = docs.filter((d) => d.State.Name !== 'stopped');
@@ -149,14 +208,29 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
           const assoc = { IpOwnerId: 'amazon', PublicDnsName: dns, PublicIp: ip };
           d.PublicIpAddress = ip;
           d.PublicDnsName = dns;
-          d.NetworkInterfaces = d.NetworkInterfaces.map((n, i) => (i === 0 ? { ...n, Association: assoc, PrivateIpAddresses: n.PrivateIpAddresses.map((p: object) => ({ ...p, Association: assoc })) } : n));
+          d.NetworkInterfaces = d.NetworkInterfaces.map((n, i) =>
+            i === 0
+              ? {
+                  ...n,
+                  Association: assoc,
+                  PrivateIpAddresses: n.PrivateIpAddresses.map((p: object) => ({ ...p, Association: assoc })),
+                }
+              : n,
+          );
         }
       }
       const changes = await transition(scope, moving, 'pending', (d) =>
-        env.driver.start(d.InstanceId, { publicAddress: d.PublicIpAddress ? { host: d.PublicIpAddress, port: 22 } : null }),
+        env.driver.start(d.InstanceId, {
+          publicAddress: d.PublicIpAddress ? { host: d.PublicIpAddress, port: 22 } : null,
+        }),
       );
-      const all = [...changes, ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
-      return { StartingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+      const all = [
+        ...changes,
+        ...already.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State })),
+      ];
+      return {
+        StartingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)),
+      };
     },
 
     async RebootInstances(input, ctx) {
@@ -165,7 +239,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d.State.Name !== 'running') {
-          throw new IncorrectInstanceState(`The instance '${d.InstanceId}' is not in a state from which it can be rebooted.`);
+          throw new IncorrectInstanceState(
+            `The instance '${d.InstanceId}' is not in a state from which it can be rebooted.`,
+          );
         }
       }
       for (const d of docs) bridge.background(env.driver.reboot(d.InstanceId));
@@ -178,7 +254,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const docs = await byIds(env, scope, input.InstanceIds ?? []);
       for (const d of docs) {
         if (d._disableApiTermination && d.State.Name !== 'terminated') {
-          throw new OperationNotPermitted(`The instance '${d.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+          throw new OperationNotPermitted(
+            `The instance '${d.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`,
+          );
         }
       }
       const done = docs.filter((d) => d.State.Name === 'terminated' || d.State.Name === 'shutting-down');
@@ -194,26 +272,47 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
             // A machine the driver no longer knows is as good as terminated.
             await env.exclusive(scope, async () => {
               const now = await env.repo.get<InstanceDoc>(scope, d.InstanceId);
-              if (now && now.State.Name !== 'terminated') await env.repo.put(scope, 'instance', d.InstanceId, bridge.apply(now, 'terminated', { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }));
+              if (now && now.State.Name !== 'terminated')
+                await env.repo.put(
+                  scope,
+                  'instance',
+                  d.InstanceId,
+                  bridge.apply(now, 'terminated', {
+                    code: 'Client.UserInitiatedShutdown',
+                    message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+                  }),
+                );
             });
             if (!(e instanceof Error && e.name === 'MachineError')) throw e;
           }
         },
-        { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' },
+        {
+          code: 'Client.UserInitiatedShutdown',
+          message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+        },
       );
-      const all = [...changes, ...done.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State }))];
-      return { TerminatingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)) };
+      const all = [
+        ...changes,
+        ...done.map((d) => ({ InstanceId: d.InstanceId, CurrentState: d.State, PreviousState: d.State })),
+      ];
+      return {
+        TerminatingInstances: input.InstanceIds.map((id: string) => all.find((c) => c.InstanceId === id)),
+      };
     },
 
     async DescribeInstanceStatus(input, ctx) {
       const scope = scopeOf(ctx);
       noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
-      let docs = input.InstanceIds?.length ? await byIds(env, scope, input.InstanceIds) : await liveInstances(env, scope);
+      let docs = input.InstanceIds?.length
+        ? await byIds(env, scope, input.InstanceIds)
+        : await liveInstances(env, scope);
       if (!input.IncludeAllInstances) docs = docs.filter((d) => d.State.Name === 'running');
       const statuses = docs.map((d) => {
         const running = d.State.Name === 'running';
         const check = (name: string) =>
-          running ? { Status: 'ok', Details: [{ Name: name, Status: 'passed' }] } : { Status: 'not-applicable', Details: [] as unknown[] };
+          running
+            ? { Status: 'ok', Details: [{ Name: name, Status: 'passed' }] }
+            : { Status: 'not-applicable', Details: [] as unknown[] };
         return {
           AvailabilityZone: d.Placement.AvailabilityZone,
           AvailabilityZoneId: d.Placement.AvailabilityZoneId,
@@ -221,7 +320,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
           InstanceState: d.State,
           InstanceStatus: check('reachability'),
           SystemStatus: check('reachability'),
-          AttachedEbsStatus: running ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] } : { Status: 'not-applicable', Details: [] },
+          AttachedEbsStatus: running
+            ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] }
+            : { Status: 'not-applicable', Details: [] },
           Events: [],
         };
       });
@@ -247,24 +348,58 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const out: Record<string, unknown> = { InstanceId: doc.InstanceId };
       const v = (Value: unknown) => ({ Value });
       switch (input.Attribute) {
-        case 'instanceType': out.InstanceType = v(doc.InstanceType); break;
-        case 'kernel': out.KernelId = {}; break;
-        case 'ramdisk': out.RamdiskId = {}; break;
-        case 'userData': out.UserData = doc._userData ? v(doc._userData) : {}; break;
-        case 'disableApiTermination': out.DisableApiTermination = v(doc._disableApiTermination); break;
-        case 'disableApiStop': out.DisableApiStop = v(Boolean(doc._disableApiStop)); break;
-        case 'instanceInitiatedShutdownBehavior': out.InstanceInitiatedShutdownBehavior = v(doc._shutdownBehavior); break;
-        case 'rootDeviceName': out.RootDeviceName = v(doc.RootDeviceName); break;
-        case 'blockDeviceMapping': out.BlockDeviceMappings = doc.BlockDeviceMappings; break;
-        case 'productCodes': out.ProductCodes = []; break;
-        case 'sourceDestCheck': out.SourceDestCheck = v(doc.SourceDestCheck); break;
-        case 'groupSet': out.Groups = doc.SecurityGroups; break;
-        case 'ebsOptimized': out.EbsOptimized = v(doc.EbsOptimized); break;
-        case 'sriovNetSupport': out.SriovNetSupport = v('simple'); break;
-        case 'enaSupport': out.EnaSupport = v(doc.EnaSupport); break;
-        case 'enclaveOptions': out.EnclaveOptions = { Enabled: false }; break;
+        case 'instanceType':
+          out.InstanceType = v(doc.InstanceType);
+          break;
+        case 'kernel':
+          out.KernelId = {};
+          break;
+        case 'ramdisk':
+          out.RamdiskId = {};
+          break;
+        case 'userData':
+          out.UserData = doc._userData ? v(doc._userData) : {};
+          break;
+        case 'disableApiTermination':
+          out.DisableApiTermination = v(doc._disableApiTermination);
+          break;
+        case 'disableApiStop':
+          out.DisableApiStop = v(Boolean(doc._disableApiStop));
+          break;
+        case 'instanceInitiatedShutdownBehavior':
+          out.InstanceInitiatedShutdownBehavior = v(doc._shutdownBehavior);
+          break;
+        case 'rootDeviceName':
+          out.RootDeviceName = v(doc.RootDeviceName);
+          break;
+        case 'blockDeviceMapping':
+          out.BlockDeviceMappings = doc.BlockDeviceMappings;
+          break;
+        case 'productCodes':
+          out.ProductCodes = [];
+          break;
+        case 'sourceDestCheck':
+          out.SourceDestCheck = v(doc.SourceDestCheck);
+          break;
+        case 'groupSet':
+          out.Groups = doc.SecurityGroups;
+          break;
+        case 'ebsOptimized':
+          out.EbsOptimized = v(doc.EbsOptimized);
+          break;
+        case 'sriovNetSupport':
+          out.SriovNetSupport = v('simple');
+          break;
+        case 'enaSupport':
+          out.EnaSupport = v(doc.EnaSupport);
+          break;
+        case 'enclaveOptions':
+          out.EnclaveOptions = { Enabled: false };
+          break;
         default:
-          throw new InvalidParameterValue(`Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
+          throw new InvalidParameterValue(
+            `Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`,
+          );
       }
       return out;
     },
@@ -285,19 +420,31 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       if (typeValue !== undefined) {
         stoppedOnly('instanceType');
         const t = instanceType(typeValue);
-        if (!t) throw new InvalidInstanceAttributeValue(`Value (${typeValue}) for parameter instanceType is invalid.`);
-        if (t.arch !== doc.Architecture) throw new InvalidInstanceAttributeValue(`The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`);
+        if (!t)
+          throw new InvalidInstanceAttributeValue(
+            `Value (${typeValue}) for parameter instanceType is invalid.`,
+          );
+        if (t.arch !== doc.Architecture)
+          throw new InvalidInstanceAttributeValue(
+            `The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`,
+          );
         doc.InstanceType = typeValue;
       }
-      const userData: Buffer | undefined = input.UserData?.Value ?? (attr === 'userData' && input.Value !== undefined ? Buffer.from(input.Value) : undefined);
+      const userData: Buffer | undefined =
+        input.UserData?.Value ??
+        (attr === 'userData' && input.Value !== undefined ? Buffer.from(input.Value) : undefined);
       if (userData !== undefined) {
         stoppedOnly('userData');
         // The SDKs send user data base64-encoded once more; what arrives decoded is the base64 text.
         const text = Buffer.from(userData).toString();
-        doc._userData = /^[A-Za-z0-9+/\s]*={0,2}$/.test(text) ? text.replace(/\s+/g, '') : Buffer.from(userData).toString('base64');
+        doc._userData = /^[A-Za-z0-9+/\s]*={0,2}$/.test(text)
+          ? text.replace(/\s+/g, '')
+          : Buffer.from(userData).toString('base64');
       }
       const bool = (field: string, key: string) => {
-        const v = input[field]?.Value ?? (attr === key && input.Value !== undefined ? input.Value === 'true' : undefined);
+        const v =
+          input[field]?.Value ??
+          (attr === key && input.Value !== undefined ? input.Value === 'true' : undefined);
         return v as boolean | undefined;
       };
       const dat = bool('DisableApiTermination', 'disableApiTermination');
@@ -308,11 +455,14 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       if (sdc !== undefined) doc.SourceDestCheck = sdc;
       const ebs = bool('EbsOptimized', 'ebsOptimized');
       if (ebs !== undefined) doc.EbsOptimized = ebs;
-      const behavior = input.InstanceInitiatedShutdownBehavior?.Value ?? (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
+      const behavior =
+        input.InstanceInitiatedShutdownBehavior?.Value ??
+        (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
       if (behavior !== undefined) doc._shutdownBehavior = behavior;
       if (input.Groups?.length) {
         const groups: GroupDoc[] = [];
-        for (const id of input.Groups as string[]) groups.push(await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS));
+        for (const id of input.Groups as string[])
+          groups.push(await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS));
         doc.SecurityGroups = groups.map((g) => ({ GroupName: g.GroupName, GroupId: g.GroupId }));
         doc.NetworkInterfaces = doc.NetworkInterfaces.map((n) => ({ ...n, Groups: doc.SecurityGroups }));
       }
@@ -325,13 +475,25 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const [doc] = await byIds(env, scope, [input.InstanceId ?? '']);
       const current = doc!.MetadataOptions as Record<string, unknown>;
       const next: Record<string, unknown> = { ...current, State: 'pending' };
-      for (const k of ['HttpTokens', 'HttpPutResponseHopLimit', 'HttpEndpoint', 'HttpProtocolIpv6', 'InstanceMetadataTags']) {
+      for (const k of [
+        'HttpTokens',
+        'HttpPutResponseHopLimit',
+        'HttpEndpoint',
+        'HttpProtocolIpv6',
+        'InstanceMetadataTags',
+      ]) {
         if (input[k] !== undefined) next[k] = input[k];
       }
       const hop = next.HttpPutResponseHopLimit as number;
-      if (hop < 1 || hop > 64) throw new InvalidParameterValue(`Value (${hop}) for parameter HttpPutResponseHopLimit is invalid. Must be between 1 and 64.`);
+      if (hop < 1 || hop > 64)
+        throw new InvalidParameterValue(
+          `Value (${hop}) for parameter HttpPutResponseHopLimit is invalid. Must be between 1 and 64.`,
+        );
       // The change applies at once here; AWS reports `pending` first, then `applied`.
-      await env.repo.put(scope, 'instance', doc!.InstanceId, { ...doc!, MetadataOptions: { ...next, State: 'applied' } });
+      await env.repo.put(scope, 'instance', doc!.InstanceId, {
+        ...doc!,
+        MetadataOptions: { ...next, State: 'applied' },
+      });
       return { InstanceId: doc!.InstanceId, InstanceMetadataOptions: next };
     },
 
@@ -351,9 +513,14 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       try {
         text = await env.driver.consoleOutput(doc.InstanceId);
       } catch (e) {
-        if (!(e instanceof Error && e.name === 'MachineError')) throw machineFailure(e, doc.InstanceId, 'read');
+        if (!(e instanceof Error && e.name === 'MachineError'))
+          throw machineFailure(e, doc.InstanceId, 'read');
       }
-      return { InstanceId: doc.InstanceId, Timestamp: new Date(), ...(text ? { Output: Buffer.from(text).toString('base64') } : {}) };
+      return {
+        InstanceId: doc.InstanceId,
+        Timestamp: new Date(),
+        ...(text ? { Output: Buffer.from(text).toString('base64') } : {}),
+      };
     },
 
     async DescribeNetworkInterfaces(input, ctx) {
@@ -370,8 +537,11 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
         })),
       );
       if (input.NetworkInterfaceIds?.length) {
-        const missing = (input.NetworkInterfaceIds as string[]).find((id) => !enis.some((e) => e.NetworkInterfaceId === id));
-        if (missing) throw new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${missing}' does not exist`);
+        const missing = (input.NetworkInterfaceIds as string[]).find(
+          (id) => !enis.some((e) => e.NetworkInterfaceId === id),
+        );
+        if (missing)
+          throw new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${missing}' does not exist`);
         enis = enis.filter((e) => input.NetworkInterfaceIds.includes(e.NetworkInterfaceId));
       }
       enis = applyFilters(enis, input.Filters, {

@@ -2,7 +2,14 @@
  * Key material in the formats EC2 hands out and accepts: PKCS#1 PEM and OpenSSH private keys,
  * PuTTY's .ppk (v2), OpenSSH public keys (and RFC 4716), and fingerprints as AWS computes them.
  */
-import { createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 
 export type KeyKind = 'rsa' | 'ed25519';
 
@@ -27,7 +34,11 @@ const colonHex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0'
 export function publicBlob(key: KeyObject): Buffer {
   const jwk = key.export({ format: 'jwk' });
   if (jwk.kty === 'RSA') {
-    return Buffer.concat([sshString('ssh-rsa'), mpint(Buffer.from(jwk.e!, 'base64url')), mpint(Buffer.from(jwk.n!, 'base64url'))]);
+    return Buffer.concat([
+      sshString('ssh-rsa'),
+      mpint(Buffer.from(jwk.e!, 'base64url')),
+      mpint(Buffer.from(jwk.n!, 'base64url')),
+    ]);
   }
   return Buffer.concat([sshString('ssh-ed25519'), sshString(Buffer.from(jwk.x!, 'base64url'))]);
 }
@@ -43,7 +54,14 @@ function opensshPrivate(priv: KeyObject, pub: KeyObject, comment: string): strin
   const check = randomBytes(4);
   const seed = Buffer.from(jwk.d!, 'base64url');
   const x = Buffer.from(jwk.x!, 'base64url');
-  let section = Buffer.concat([check, check, sshString('ssh-ed25519'), sshString(x), sshString(Buffer.concat([seed, x])), sshString(comment)]);
+  let section = Buffer.concat([
+    check,
+    check,
+    sshString('ssh-ed25519'),
+    sshString(x),
+    sshString(Buffer.concat([seed, x])),
+    sshString(comment),
+  ]);
   const pad: number[] = [];
   for (let i = 1; (section.length + pad.length) % 8 !== 0; i++) pad.push(i);
   section = Buffer.concat([section, Buffer.from(pad)]);
@@ -77,7 +95,15 @@ function ppk(priv: KeyObject, pub: KeyObject, comment: string): string {
       : sshString(leUnsigned(Buffer.from(jwk.d!, 'base64url')));
   const macKey = createHash('sha1').update('putty-private-key-file-mac-key').digest();
   const mac = createHmac('sha1', macKey)
-    .update(Buffer.concat([sshString(algorithm), sshString('none'), sshString(comment), sshString(blob), sshString(privateBlob)]))
+    .update(
+      Buffer.concat([
+        sshString(algorithm),
+        sshString('none'),
+        sshString(comment),
+        sshString(blob),
+        sshString(privateBlob),
+      ]),
+    )
     .digest('hex');
   const lines = (b: Buffer) => wrap(b.toString('base64'), 64).split('\n');
   const pubLines = lines(blob);
@@ -103,19 +129,29 @@ export interface CreatedKey {
 }
 
 export function createKey(kind: KeyKind, format: 'pem' | 'ppk', name: string): CreatedKey {
-  const { privateKey, publicKey } = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+  const { privateKey, publicKey } =
+    kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
   const blob = publicBlob(publicKey);
   let material: string;
   if (format === 'ppk') material = ppk(privateKey, publicKey, name);
-  else if (kind === 'rsa') material = privateKey.export({ format: 'pem', type: 'pkcs1' }).toString().trimEnd();
+  else if (kind === 'rsa')
+    material = privateKey.export({ format: 'pem', type: 'pkcs1' }).toString().trimEnd();
   else material = opensshPrivate(privateKey, publicKey, '').trimEnd();
   // AWS: a key it created has the SHA-1 of its PKCS#8 DER private key (rsa), SHA-256 of the
   // public key blob in base64 (ed25519).
   const fingerprint =
     kind === 'rsa'
-      ? colonHex(createHash('sha1').update(privateKey.export({ format: 'der', type: 'pkcs8' })).digest())
+      ? colonHex(
+          createHash('sha1')
+            .update(privateKey.export({ format: 'der', type: 'pkcs8' }))
+            .digest(),
+        )
       : createHash('sha256').update(blob).digest('base64');
-  return { material, fingerprint, publicKey: `${kind === 'rsa' ? 'ssh-rsa' : 'ssh-ed25519'} ${blob.toString('base64')} ${name}` };
+  return {
+    material,
+    fingerprint,
+    publicKey: `${kind === 'rsa' ? 'ssh-rsa' : 'ssh-ed25519'} ${blob.toString('base64')} ${name}`,
+  };
 }
 
 export interface ImportedKey {
@@ -157,16 +193,27 @@ export function importKey(material: Buffer, name: string): ImportedKey | undefin
       const [e, o2] = readString(blob, o1);
       const [n, o3] = readString(blob, o2);
       if (o3 !== blob.length) return undefined;
-      const key = createPublicKey({ key: { kty: 'RSA', e: strip(e).toString('base64url'), n: strip(n).toString('base64url') }, format: 'jwk' });
+      const key = createPublicKey({
+        key: { kty: 'RSA', e: strip(e).toString('base64url'), n: strip(n).toString('base64url') },
+        format: 'jwk',
+      });
       const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
       if (bits < 1024 || bits > 16384) return undefined;
       const der = key.export({ format: 'der', type: 'spki' });
-      return { kind: 'rsa', fingerprint: colonHex(createHash('md5').update(der).digest()), publicKey: `ssh-rsa ${blob.toString('base64')} ${name}` };
+      return {
+        kind: 'rsa',
+        fingerprint: colonHex(createHash('md5').update(der).digest()),
+        publicKey: `ssh-rsa ${blob.toString('base64')} ${name}`,
+      };
     }
     if (type.toString() === 'ssh-ed25519') {
       const [x, o2] = readString(blob, o1);
       if (x.length !== 32 || o2 !== blob.length) return undefined;
-      return { kind: 'ed25519', fingerprint: createHash('sha256').update(blob).digest('base64'), publicKey: `ssh-ed25519 ${blob.toString('base64')} ${name}` };
+      return {
+        kind: 'ed25519',
+        fingerprint: createHash('sha256').update(blob).digest('base64'),
+        publicKey: `ssh-ed25519 ${blob.toString('base64')} ${name}`,
+      };
     }
   } catch {
     return undefined;

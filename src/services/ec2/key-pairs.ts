@@ -1,5 +1,11 @@
 /** Key pairs: create (rsa/ed25519, pem/ppk), import (OpenSSH), describe, delete — AWS's fingerprints. */
-import { InvalidKeyFormat, InvalidKeyPairDuplicate, InvalidKeyPairNotFound, InvalidParameterValue, MissingParameter } from '../../generated/ec2/errors.ts';
+import {
+  InvalidKeyFormat,
+  InvalidKeyPairDuplicate,
+  InvalidKeyPairNotFound,
+  InvalidParameterValue,
+  MissingParameter,
+} from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
 import { applyFilters } from './filters.ts';
@@ -28,14 +34,17 @@ function checkName(name: unknown): string {
   requireParam(name, 'KeyName');
   const n = String(name);
   if (n.length > 255 || !/^[\x20-\x7e]+$/.test(n)) {
-    throw new InvalidParameterValue(`Value (${n}) for parameter keyName is invalid. Length exceeds maximum of 255 or contains non-ASCII characters.`);
+    throw new InvalidParameterValue(
+      `Value (${n}) for parameter keyName is invalid. Length exceeds maximum of 255 or contains non-ASCII characters.`,
+    );
   }
   return n;
 }
 
 async function unique(env: Ec2Env, scope: Scope, name: string): Promise<void> {
   const keys = await env.repo.list<KeyDoc>(scope, 'key');
-  if (keys.some((k) => k.KeyName === name)) throw new InvalidKeyPairDuplicate(`The keypair '${name}' already exists.`);
+  if (keys.some((k) => k.KeyName === name))
+    throw new InvalidKeyPairDuplicate(`The keypair '${name}' already exists.`);
 }
 
 const view = (k: KeyDoc, withPublic: boolean) => {
@@ -50,9 +59,11 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const name = checkName(input.KeyName);
       const type = input.KeyType ?? 'rsa';
-      if (type !== 'rsa' && type !== 'ed25519') throw new InvalidParameterValue(`Value (${type}) for parameter keyType is invalid.`);
+      if (type !== 'rsa' && type !== 'ed25519')
+        throw new InvalidParameterValue(`Value (${type}) for parameter keyType is invalid.`);
       const format = input.KeyFormat ?? 'pem';
-      if (format !== 'pem' && format !== 'ppk') throw new InvalidParameterValue(`Value (${format}) for parameter keyFormat is invalid.`);
+      if (format !== 'pem' && format !== 'ppk')
+        throw new InvalidParameterValue(`Value (${format}) for parameter keyFormat is invalid.`);
       await unique(env, scope, name);
       const created = createKey(type, format, name);
       const doc: KeyDoc = {
@@ -65,7 +76,13 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
         PublicKey: created.publicKey,
       };
       await env.repo.put(scope, 'key', doc.KeyPairId, doc);
-      return { KeyName: name, KeyFingerprint: doc.KeyFingerprint, KeyMaterial: created.material, KeyPairId: doc.KeyPairId, Tags: doc.Tags.length ? doc.Tags : undefined };
+      return {
+        KeyName: name,
+        KeyFingerprint: doc.KeyFingerprint,
+        KeyMaterial: created.material,
+        KeyPairId: doc.KeyPairId,
+        Tags: doc.Tags.length ? doc.Tags : undefined,
+      };
     },
 
     async ImportKeyPair(input, ctx) {
@@ -86,7 +103,12 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
         PublicKey: imported.publicKey,
       };
       await env.repo.put(scope, 'key', doc.KeyPairId, doc);
-      return { KeyName: name, KeyFingerprint: doc.KeyFingerprint, KeyPairId: doc.KeyPairId, Tags: doc.Tags.length ? doc.Tags : undefined };
+      return {
+        KeyName: name,
+        KeyFingerprint: doc.KeyFingerprint,
+        KeyPairId: doc.KeyPairId,
+        Tags: doc.Tags.length ? doc.Tags : undefined,
+      };
     },
 
     async DescribeKeyPairs(input, ctx) {
@@ -113,9 +135,12 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
         throw new MissingParameter('The request must contain the parameter KeyName or KeyPairId');
       }
       const keys = await env.repo.list<KeyDoc>(scope, 'key');
-      const key = keys.find((k) => (input.KeyPairId !== undefined ? k.KeyPairId === input.KeyPairId : k.KeyName === input.KeyName));
+      const key = keys.find((k) =>
+        input.KeyPairId !== undefined ? k.KeyPairId === input.KeyPairId : k.KeyName === input.KeyName,
+      );
       if (input.KeyPairId !== undefined && !key) {
-        if (!/^key-[0-9a-f]{17}$/.test(input.KeyPairId)) throw new InvalidKeyPairNotFound(`The key pair '${input.KeyPairId}' does not exist`);
+        if (!/^key-[0-9a-f]{17}$/.test(input.KeyPairId))
+          throw new InvalidKeyPairNotFound(`The key pair '${input.KeyPairId}' does not exist`);
       }
       // Deleting a key that does not exist succeeds, as on AWS.
       if (key) await env.repo.delete(scope, key.KeyPairId);

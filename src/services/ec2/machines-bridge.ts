@@ -3,7 +3,13 @@
  * documents, writes the driver's state changes back (with AWS's reasons), and reconciles both
  * at start-up (recover()).
  */
-import { MachineError, type MachineDriver, type MachineSpec, type MachineState, type StateChange } from '../../machines/driver.ts';
+import {
+  MachineError,
+  type MachineDriver,
+  type MachineSpec,
+  type MachineState,
+  type StateChange,
+} from '../../machines/driver.ts';
 import { AwsError } from '../../errors.ts';
 import { IncorrectInstanceState } from '../../generated/ec2/errors.ts';
 import { parseCidr, intToIp, network } from './cidr.ts';
@@ -22,7 +28,13 @@ export function specOf(doc: InstanceDoc): MachineSpec {
     layers: doc._layers,
     vcpus: type?.vcpus ?? 1,
     memoryMiB: type?.memoryMiB ?? 1024,
-    network: { vpcId: doc.VpcId, subnetId: doc.SubnetId, cidr: doc._subnetCidr, gateway: intToIp(network(c) + 1), privateIp: doc.PrivateIpAddress },
+    network: {
+      vpcId: doc.VpcId,
+      subnetId: doc.SubnetId,
+      cidr: doc._subnetCidr,
+      gateway: intToIp(network(c) + 1),
+      privateIp: doc.PrivateIpAddress,
+    },
     hostname: hostnameOf(doc.PrivateIpAddress),
     defaultUser: doc._defaultUser,
     ...(doc._publicKey ? { authorizedKey: doc._publicKey } : {}),
@@ -54,7 +66,9 @@ export class MachinesBridge {
 
   /** Runs work after the response without losing its errors or the server's shutdown wait. */
   background(p: Promise<unknown>): void {
-    const tracked = p.catch((e) => this.log(`ec2 background task failed: ${(e as Error).message}`)).finally(() => this.pending.delete(tracked));
+    const tracked = p
+      .catch((e) => this.log(`ec2 background task failed: ${(e as Error).message}`))
+      .finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 
@@ -67,7 +81,15 @@ export class MachinesBridge {
       if (state === doc.State.Name) continue;
       if (!state || state === 'terminated') {
         // The machine is gone (its disk lost, or it never came back): say so, as AWS does.
-        await this.repo.put(scope, 'instance', doc.InstanceId, this.apply(doc, 'terminated', { code: 'Server.InternalError', message: 'Server.InternalError: Internal error on launch' }));
+        await this.repo.put(
+          scope,
+          'instance',
+          doc.InstanceId,
+          this.apply(doc, 'terminated', {
+            code: 'Server.InternalError',
+            message: 'Server.InternalError: Internal error on launch',
+          }),
+        );
       } else {
         await this.repo.put(scope, 'instance', doc.InstanceId, this.apply(doc, state));
       }
@@ -76,7 +98,18 @@ export class MachinesBridge {
 
   launch(doc: InstanceDoc): void {
     this.background(
-      this.driver.launch(specOf(doc)).catch((e) => this.onChange({ instanceId: doc.InstanceId, state: 'terminated', reason: { code: 'Server.InternalError', message: `Server.InternalError: ${(e as Error).message}` } })),
+      this.driver
+        .launch(specOf(doc))
+        .catch((e) =>
+          this.onChange({
+            instanceId: doc.InstanceId,
+            state: 'terminated',
+            reason: {
+              code: 'Server.InternalError',
+              message: `Server.InternalError: ${(e as Error).message}`,
+            },
+          }),
+        ),
     );
   }
 
@@ -93,11 +126,16 @@ export class MachinesBridge {
     if (state === 'running' || state === 'pending') {
       next.StateTransitionReason = '';
       delete next.StateReason;
-      if (state === 'running') (next.MetadataOptions as Record<string, unknown>) = { ...(doc.MetadataOptions as object), State: 'applied' };
-      if (state === 'running' && (doc.Monitoring.State === 'pending')) next.Monitoring = { State: 'enabled' };
+      if (state === 'running')
+        (next.MetadataOptions as Record<string, unknown>) = {
+          ...(doc.MetadataOptions as object),
+          State: 'applied',
+        };
+      if (state === 'running' && doc.Monitoring.State === 'pending') next.Monitoring = { State: 'enabled' };
     } else {
       if (reason) next.StateReason = { Code: reason.code, Message: reason.message };
-      if ((state === 'stopped' || state === 'terminated') && !doc.StateTransitionReason) next.StateTransitionReason = userInitiated();
+      if ((state === 'stopped' || state === 'terminated') && !doc.StateTransitionReason)
+        next.StateTransitionReason = userInitiated();
     }
     if (state === 'terminated') {
       next._terminatedAt = new Date().toISOString();
@@ -114,7 +152,13 @@ export class MachinesBridge {
       delete next.PublicIpAddress;
       next.NetworkInterfaces = doc.NetworkInterfaces.map((n) => {
         const { Association: _a, ...rest } = n;
-        return { ...rest, PrivateIpAddresses: (n.PrivateIpAddresses ?? []).map((p: Record<string, unknown>) => ({ ...p, Association: undefined })) };
+        return {
+          ...rest,
+          PrivateIpAddresses: (n.PrivateIpAddresses ?? []).map((p: Record<string, unknown>) => ({
+            ...p,
+            Association: undefined,
+          })),
+        };
       });
     }
     return next;

@@ -22,7 +22,9 @@ export function vpcDoc(scope: Scope, id: string, cidr: string, isDefault: boolea
     DhcpOptionsId: dhcp,
     InstanceTenancy: 'default',
     IsDefault: isDefault,
-    CidrBlockAssociationSet: [{ AssociationId: newId('vpc-cidr-assoc'), CidrBlock: cidr, CidrBlockState: { State: 'associated' } }],
+    CidrBlockAssociationSet: [
+      { AssociationId: newId('vpc-cidr-assoc'), CidrBlock: cidr, CidrBlockState: { State: 'associated' } },
+    ],
     Ipv6CidrBlockAssociationSet: [] as unknown[],
     Tags: [] as { Key: string; Value: string }[],
     _enableDnsSupport: true,
@@ -30,7 +32,14 @@ export function vpcDoc(scope: Scope, id: string, cidr: string, isDefault: boolea
   };
 }
 
-export function subnetDoc(scope: Scope, id: string, vpcId: string, cidr: string, zone: { name: string; id: string }, isDefault: boolean) {
+export function subnetDoc(
+  scope: Scope,
+  id: string,
+  vpcId: string,
+  cidr: string,
+  zone: { name: string; id: string },
+  isDefault: boolean,
+) {
   return {
     SubnetId: id,
     SubnetArn: arn(scope, 'subnet', id),
@@ -47,7 +56,11 @@ export function subnetDoc(scope: Scope, id: string, vpcId: string, cidr: string,
     Ipv6CidrBlockAssociationSet: [] as unknown[],
     EnableDns64: false,
     Ipv6Native: false,
-    PrivateDnsNameOptionsOnLaunch: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+    PrivateDnsNameOptionsOnLaunch: {
+      HostnameType: 'ip-name',
+      EnableResourceNameDnsARecord: false,
+      EnableResourceNameDnsAAAARecord: false,
+    },
     AvailableIpAddressCount: 0,
     Tags: [] as { Key: string; Value: string }[],
   };
@@ -58,9 +71,18 @@ export function routeTableDoc(scope: Scope, id: string, vpcId: string, cidr: str
     RouteTableId: id,
     VpcId: vpcId,
     OwnerId: scope.account,
-    Routes: [{ DestinationCidrBlock: cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }] as Record<string, unknown>[],
+    Routes: [
+      { DestinationCidrBlock: cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
+    ] as Record<string, unknown>[],
     Associations: main
-      ? [{ Main: true, RouteTableAssociationId: newId('rtbassoc'), RouteTableId: id, AssociationState: { State: 'associated' } }]
+      ? [
+          {
+            Main: true,
+            RouteTableAssociationId: newId('rtbassoc'),
+            RouteTableId: id,
+            AssociationState: { State: 'associated' },
+          },
+        ]
       : ([] as Record<string, unknown>[]),
     PropagatingVgws: [] as unknown[],
     Tags: [] as { Key: string; Value: string }[],
@@ -81,14 +103,25 @@ export function networkAclDoc(scope: Scope, id: string, vpcId: string, isDefault
     OwnerId: scope.account,
     IsDefault: isDefault,
     Entries: isDefault
-      ? [entry(100, true, 'allow'), entry(32767, true, 'deny'), entry(100, false, 'allow'), entry(32767, false, 'deny')]
+      ? [
+          entry(100, true, 'allow'),
+          entry(32767, true, 'deny'),
+          entry(100, false, 'allow'),
+          entry(32767, false, 'deny'),
+        ]
       : [entry(32767, true, 'deny'), entry(32767, false, 'deny')],
     Associations: [] as { NetworkAclAssociationId: string; NetworkAclId: string; SubnetId: string }[],
     Tags: [] as { Key: string; Value: string }[],
   };
 }
 
-export function securityGroupDoc(scope: Scope, id: string, name: string, description: string, vpcId: string): GroupDoc {
+export function securityGroupDoc(
+  scope: Scope,
+  id: string,
+  name: string,
+  description: string,
+  vpcId: string,
+): GroupDoc {
   return {
     GroupId: id,
     GroupName: name,
@@ -102,7 +135,12 @@ export function securityGroupDoc(scope: Scope, id: string, name: string, descrip
 }
 
 /** The VPC-level pieces every VPC gets: main route table, default ACL, default security group. */
-export async function createVpcParts(repo: Ec2Repository, scope: Scope, vpcId: string, cidr: string): Promise<{ rtb: string; acl: string; sg: string }> {
+export async function createVpcParts(
+  repo: Ec2Repository,
+  scope: Scope,
+  vpcId: string,
+  cidr: string,
+): Promise<{ rtb: string; acl: string; sg: string }> {
   const rtb = newId('rtb');
   await repo.put(scope, 'rtb', rtb, routeTableDoc(scope, rtb, vpcId, cidr, true));
   const acl = newId('acl');
@@ -120,7 +158,12 @@ export async function createDefaultNetwork(repo: Ec2Repository, scope: Scope): P
     DhcpOptionsId: dopt,
     OwnerId: scope.account,
     DhcpConfigurations: [
-      { Key: 'domain-name', Values: [{ Value: scope.region === 'us-east-1' ? 'ec2.internal' : `${scope.region}.compute.internal` }] },
+      {
+        Key: 'domain-name',
+        Values: [
+          { Value: scope.region === 'us-east-1' ? 'ec2.internal' : `${scope.region}.compute.internal` },
+        ],
+      },
       { Key: 'domain-name-servers', Values: [{ Value: 'AmazonProvidedDNS' }] },
     ],
     Tags: [],
@@ -136,7 +179,12 @@ export async function createDefaultNetwork(repo: Ec2Repository, scope: Scope): P
     Tags: [],
   });
   const table = (await repo.get<ReturnType<typeof routeTableDoc>>(scope, rtb))!;
-  table.Routes.push({ DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw, Origin: 'CreateRoute', State: 'active' });
+  table.Routes.push({
+    DestinationCidrBlock: '0.0.0.0/0',
+    GatewayId: igw,
+    Origin: 'CreateRoute',
+    State: 'active',
+  });
   await repo.put(scope, 'rtb', rtb, table);
   const aclDoc = (await repo.get<ReturnType<typeof networkAclDoc>>(scope, acl))!;
   // 172.31.0.0/20, 172.31.16.0/20, ... one per zone in zone-name order, as AWS lays them out.

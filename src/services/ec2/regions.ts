@@ -25,7 +25,13 @@ export const REGIONS: readonly RegionInfo[] = [
   { name: 'ap-east-1', short: 'ape1', zones: 'abc', optIn: true, longName: 'Asia Pacific (Hong Kong)' },
   { name: 'ap-south-1', short: 'aps1', zones: 'abc', optIn: false, longName: 'Asia Pacific (Mumbai)' },
   { name: 'ap-south-2', short: 'aps2', zones: 'abc', optIn: true, longName: 'Asia Pacific (Hyderabad)' },
-  { name: 'ap-southeast-1', short: 'apse1', zones: 'abc', optIn: false, longName: 'Asia Pacific (Singapore)' },
+  {
+    name: 'ap-southeast-1',
+    short: 'apse1',
+    zones: 'abc',
+    optIn: false,
+    longName: 'Asia Pacific (Singapore)',
+  },
   { name: 'ap-southeast-2', short: 'apse2', zones: 'abc', optIn: false, longName: 'Asia Pacific (Sydney)' },
   { name: 'ap-southeast-3', short: 'apse3', zones: 'abc', optIn: true, longName: 'Asia Pacific (Jakarta)' },
   { name: 'ap-southeast-4', short: 'apse4', zones: 'abc', optIn: true, longName: 'Asia Pacific (Melbourne)' },
@@ -62,7 +68,11 @@ export interface Zone {
 
 /** The zones of a region as one account sees them (name → id shuffled per account). */
 export function zonesFor(account: string, region: string): Zone[] {
-  const info = regionInfo(region) ?? { name: region, short: region.replace(/[^a-z0-9]/g, '').slice(0, 6), zones: 'abc' };
+  const info = regionInfo(region) ?? {
+    name: region,
+    short: region.replace(/[^a-z0-9]/g, '').slice(0, 6),
+    zones: 'abc',
+  };
   const letters = [...info.zones];
   const ids = letters.map((_, i) => `${info.short}-az${i + 1}`);
   // Fisher-Yates with a seeded generator: stable for an account, different between accounts.

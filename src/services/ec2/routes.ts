@@ -1,8 +1,31 @@
 /** Internet gateways, route tables and routes, network ACLs and DHCP options (describe). */
-import { DependencyViolation, GatewayNotAttached, InvalidAssociationIDNotFound, InvalidDhcpOptionIDNotFound, InvalidNetworkAclIDNotFound, InvalidParameterValue, InvalidRouteNotFound, MissingParameter, ResourceAlreadyAssociated, RouteAlreadyExists } from '../../generated/ec2/errors.ts';
+import {
+  DependencyViolation,
+  GatewayNotAttached,
+  InvalidAssociationIDNotFound,
+  InvalidDhcpOptionIDNotFound,
+  InvalidNetworkAclIDNotFound,
+  InvalidParameterValue,
+  InvalidRouteNotFound,
+  MissingParameter,
+  ResourceAlreadyAssociated,
+  RouteAlreadyExists,
+} from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { parseCidr } from './cidr.ts';
-import { dryRun, IGW_ERRORS, mustGet, mustGetAll, requireParam, RTB_ERRORS, scopeOf, SUBNET_ERRORS, tagsFor, VPC_ERRORS, type Ec2Env } from './env.ts';
+import {
+  dryRun,
+  IGW_ERRORS,
+  mustGet,
+  mustGetAll,
+  requireParam,
+  RTB_ERRORS,
+  scopeOf,
+  SUBNET_ERRORS,
+  tagsFor,
+  VPC_ERRORS,
+  type Ec2Env,
+} from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
 import { newId } from './ids.ts';
 import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
@@ -24,7 +47,8 @@ const IGW_FILTERS = {
 };
 
 const RTB_FILTERS = {
-  'association.route-table-association-id': (t: RtbDoc) => t.Associations.map((a) => a.RouteTableAssociationId),
+  'association.route-table-association-id': (t: RtbDoc) =>
+    t.Associations.map((a) => a.RouteTableAssociationId),
   'association.route-table-id': (t: RtbDoc) => t.Associations.map((a) => a.RouteTableId),
   'association.subnet-id': (t: RtbDoc) => t.Associations.map((a) => a.SubnetId),
   'association.gateway-id': (t: RtbDoc) => t.Associations.map((a) => a.GatewayId),
@@ -50,7 +74,18 @@ const ACL_FILTERS = {
   'vpc-id': (a: AclDoc) => a.VpcId,
 };
 
-const TARGETS = ['GatewayId', 'InstanceId', 'NatGatewayId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'EgressOnlyInternetGatewayId', 'LocalGatewayId', 'CarrierGatewayId', 'VpcEndpointId'];
+const TARGETS = [
+  'GatewayId',
+  'InstanceId',
+  'NatGatewayId',
+  'NetworkInterfaceId',
+  'VpcPeeringConnectionId',
+  'TransitGatewayId',
+  'EgressOnlyInternetGatewayId',
+  'LocalGatewayId',
+  'CarrierGatewayId',
+  'VpcEndpointId',
+];
 
 export function routeHandlers(env: Ec2Env): ServiceHandlers {
   return {
@@ -58,7 +93,12 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       const scope = scopeOf(ctx);
       const id = newId('igw');
-      const doc: IgwDoc = { InternetGatewayId: id, OwnerId: scope.account, Attachments: [], Tags: tagsFor(input.TagSpecifications, 'internet-gateway') as IgwDoc['Tags'] };
+      const doc: IgwDoc = {
+        InternetGatewayId: id,
+        OwnerId: scope.account,
+        Attachments: [],
+        Tags: tagsFor(input.TagSpecifications, 'internet-gateway') as IgwDoc['Tags'],
+      };
       await env.repo.put(scope, 'igw', id, doc);
       return { InternetGateway: doc };
     },
@@ -80,9 +120,13 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       const vpc = await mustGet<{ VpcId: string }>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       if (igw.Attachments.length) {
-        throw new ResourceAlreadyAssociated(`resource ${igw.InternetGatewayId} is already attached to network ${igw.Attachments[0]!.VpcId}`);
+        throw new ResourceAlreadyAssociated(
+          `resource ${igw.InternetGatewayId} is already attached to network ${igw.Attachments[0]!.VpcId}`,
+        );
       }
-      const other = (await env.repo.list<IgwDoc>(scope, 'igw')).find((g) => g.Attachments.some((a) => a.VpcId === vpc.VpcId));
+      const other = (await env.repo.list<IgwDoc>(scope, 'igw')).find((g) =>
+        g.Attachments.some((a) => a.VpcId === vpc.VpcId),
+      );
       if (other) {
         throw new ResourceAlreadyAssociated(`Network ${vpc.VpcId} already has an internet gateway attached`);
       }
@@ -97,7 +141,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       await mustGet(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       if (!igw.Attachments.some((a) => a.VpcId === input.VpcId)) {
-        throw new GatewayNotAttached(`resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`);
+        throw new GatewayNotAttached(
+          `resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`,
+        );
       }
       igw.Attachments = [];
       await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
@@ -109,7 +155,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const igw = await mustGet<IgwDoc>(env, scope, input.InternetGatewayId, 'igw', IGW_ERRORS);
       if (igw.Attachments.length) {
-        throw new DependencyViolation(`The internetGateway '${igw.InternetGatewayId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(
+          `The internetGateway '${igw.InternetGatewayId}' has dependencies and cannot be deleted.`,
+        );
       }
       await env.repo.delete(scope, igw.InternetGatewayId);
       return {};
@@ -118,7 +166,13 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
     async CreateRouteTable(input, ctx) {
       dryRun(input);
       const scope = scopeOf(ctx);
-      const vpc = await mustGet<{ VpcId: string; CidrBlock: string }>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
+      const vpc = await mustGet<{ VpcId: string; CidrBlock: string }>(
+        env,
+        scope,
+        input.VpcId,
+        'vpc',
+        VPC_ERRORS,
+      );
       const id = newId('rtb');
       const doc = routeTableDoc(scope, id, vpc.VpcId, vpc.CidrBlock, false);
       doc.Tags = tagsFor(input.TagSpecifications, 'route-table') as RtbDoc['Tags'];
@@ -142,7 +196,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
       if (t.Associations.length) {
-        throw new DependencyViolation(`The routeTable '${t.RouteTableId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(
+          `The routeTable '${t.RouteTableId}' has dependencies and cannot be deleted.`,
+        );
       }
       await env.repo.delete(scope, t.RouteTableId);
       return {};
@@ -152,23 +208,38 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
-      requireParam(input.DestinationCidrBlock ?? input.DestinationIpv6CidrBlock ?? input.DestinationPrefixListId, 'destinationCidrBlock');
+      requireParam(
+        input.DestinationCidrBlock ?? input.DestinationIpv6CidrBlock ?? input.DestinationPrefixListId,
+        'destinationCidrBlock',
+      );
       const dest: string | undefined = input.DestinationCidrBlock;
       if (dest && !parseCidr(dest)) {
-        throw new InvalidParameterValue(`Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
+        throw new InvalidParameterValue(
+          `Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`,
+        );
       }
       const target = TARGETS.find((k) => input[k]);
-      if (!target) throw new MissingParameter('The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId');
+      if (!target)
+        throw new MissingParameter(
+          'The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId',
+        );
       if (target === 'GatewayId' && String(input.GatewayId).startsWith('igw-')) {
         const igw = await mustGet<IgwDoc>(env, scope, input.GatewayId, 'igw', IGW_ERRORS);
         if (!igw.Attachments.some((a) => a.VpcId === t.VpcId)) {
-          throw new InvalidParameterValue(`route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`);
+          throw new InvalidParameterValue(
+            `route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`,
+          );
         }
       }
       if (t.Routes.some((r) => r.DestinationCidrBlock === dest && dest !== undefined)) {
         throw new RouteAlreadyExists(`The route identified by ${dest} already exists.`);
       }
-      t.Routes.push({ DestinationCidrBlock: dest, [target]: input[target], Origin: 'CreateRoute', State: 'active' });
+      t.Routes.push({
+        DestinationCidrBlock: dest,
+        [target]: input[target],
+        Origin: 'CreateRoute',
+        State: 'active',
+      });
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return { Return: true };
     },
@@ -178,9 +249,17 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
       const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === input.DestinationCidrBlock);
-      if (i < 0) throw new InvalidRouteNotFound(`There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`);
+      if (i < 0)
+        throw new InvalidRouteNotFound(
+          `There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`,
+        );
       const target = TARGETS.find((k) => input[k]);
-      t.Routes[i] = { DestinationCidrBlock: input.DestinationCidrBlock, ...(target ? { [target]: input[target] } : {}), Origin: 'CreateRoute', State: 'active' };
+      t.Routes[i] = {
+        DestinationCidrBlock: input.DestinationCidrBlock,
+        ...(target ? { [target]: input[target] } : {}),
+        Origin: 'CreateRoute',
+        State: 'active',
+      };
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return {};
     },
@@ -192,7 +271,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const dest = input.DestinationCidrBlock;
       const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest && r.GatewayId !== 'local');
       if (i < 0) {
-        throw new InvalidRouteNotFound(`no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`);
+        throw new InvalidRouteNotFound(
+          `no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`,
+        );
       }
       t.Routes.splice(i, 1);
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
@@ -203,15 +284,30 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
-      const association: Record<string, unknown> = { Main: false, RouteTableAssociationId: newId('rtbassoc'), RouteTableId: t.RouteTableId, AssociationState: { State: 'associated' } };
+      const association: Record<string, unknown> = {
+        Main: false,
+        RouteTableAssociationId: newId('rtbassoc'),
+        RouteTableId: t.RouteTableId,
+        AssociationState: { State: 'associated' },
+      };
       if (input.SubnetId) {
-        const subnet = await mustGet<{ SubnetId: string; VpcId: string }>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
+        const subnet = await mustGet<{ SubnetId: string; VpcId: string }>(
+          env,
+          scope,
+          input.SubnetId,
+          'subnet',
+          SUBNET_ERRORS,
+        );
         if (subnet.VpcId !== t.VpcId) {
-          throw new InvalidParameterValue(`Route table ${t.RouteTableId} and subnet ${subnet.SubnetId} belong to different networks`);
+          throw new InvalidParameterValue(
+            `Route table ${t.RouteTableId} and subnet ${subnet.SubnetId} belong to different networks`,
+          );
         }
         const tables = await env.repo.list<RtbDoc>(scope, 'rtb');
         if (tables.some((x) => x.Associations.some((a) => a.SubnetId === subnet.SubnetId))) {
-          throw new ResourceAlreadyAssociated(`the specified association for route table ${t.RouteTableId} conflicts with an existing association`);
+          throw new ResourceAlreadyAssociated(
+            `the specified association for route table ${t.RouteTableId} conflicts with an existing association`,
+          );
         }
         association.SubnetId = subnet.SubnetId;
       } else if (input.GatewayId) {
@@ -221,7 +317,10 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       }
       t.Associations.push(association);
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
-      return { AssociationId: association.RouteTableAssociationId, AssociationState: { State: 'associated' } };
+      return {
+        AssociationId: association.RouteTableAssociationId,
+        AssociationState: { State: 'associated' },
+      };
     },
 
     async DisassociateRouteTable(input, ctx) {
@@ -230,7 +329,10 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       for (const t of await env.repo.list<RtbDoc>(scope, 'rtb')) {
         const a = t.Associations.find((x) => x.RouteTableAssociationId === input.AssociationId);
         if (!a) continue;
-        if (a.Main) throw new InvalidParameterValue(`cannot disassociate the main route table association ${input.AssociationId}`);
+        if (a.Main)
+          throw new InvalidParameterValue(
+            `cannot disassociate the main route table association ${input.AssociationId}`,
+          );
         t.Associations = t.Associations.filter((x) => x !== a);
         await env.repo.put(scope, 'rtb', t.RouteTableId, t);
         return {};
@@ -242,7 +344,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       let acls = await env.repo.list<AclDoc>(scope, 'acl');
       if (input.NetworkAclIds?.length) {
-        const missing = (input.NetworkAclIds as string[]).find((id) => !acls.some((a) => a.NetworkAclId === id));
+        const missing = (input.NetworkAclIds as string[]).find(
+          (id) => !acls.some((a) => a.NetworkAclId === id),
+        );
         if (missing) throw new InvalidNetworkAclIDNotFound(`The networkAcl ID '${missing}' does not exist`);
         acls = acls.filter((a) => input.NetworkAclIds.includes(a.NetworkAclId));
       }
@@ -253,10 +357,16 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeDhcpOptions(input, ctx) {
       const scope = scopeOf(ctx);
-      type Dopt = { DhcpOptionsId: string; OwnerId: string; DhcpConfigurations: { Key: string; Values: { Value: string }[] }[] };
+      type Dopt = {
+        DhcpOptionsId: string;
+        OwnerId: string;
+        DhcpConfigurations: { Key: string; Values: { Value: string }[] }[];
+      };
       let opts = await env.repo.list<Dopt>(scope, 'dopt');
       if (input.DhcpOptionsIds?.length) {
-        const missing = (input.DhcpOptionsIds as string[]).find((id) => !opts.some((o) => o.DhcpOptionsId === id));
+        const missing = (input.DhcpOptionsIds as string[]).find(
+          (id) => !opts.some((o) => o.DhcpOptionsId === id),
+        );
         if (missing) throw new InvalidDhcpOptionIDNotFound(`The dhcpOption ID '${missing}' does not exist`);
         opts = opts.filter((o) => input.DhcpOptionsIds.includes(o.DhcpOptionsId));
       }

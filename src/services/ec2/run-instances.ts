@@ -4,10 +4,30 @@
  * driver to launch them. ClientToken makes it idempotent.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { InstanceLimitExceeded, InsufficientFreeAddressesInSubnet, InvalidAMIIDUnavailable, InvalidGroupNotFound, InvalidIPAddressInUse, InvalidKeyPairNotFound, InvalidParameter, InvalidParameterValue, VPCIdNotSpecified } from '../../generated/ec2/errors.ts';
+import {
+  InstanceLimitExceeded,
+  InsufficientFreeAddressesInSubnet,
+  InvalidAMIIDUnavailable,
+  InvalidGroupNotFound,
+  InvalidIPAddressInUse,
+  InvalidKeyPairNotFound,
+  InvalidParameter,
+  InvalidParameterValue,
+  VPCIdNotSpecified,
+} from '../../generated/ec2/errors.ts';
 import type { HandlerContext } from '../handler.ts';
 import { intToIp, network, parseCidr, size } from './cidr.ts';
-import { arn, dryRun, GROUP_ERRORS, mustGet, requireParam, scopeOf, SUBNET_ERRORS, tagsFor, type Ec2Env } from './env.ts';
+import {
+  arn,
+  dryRun,
+  GROUP_ERRORS,
+  mustGet,
+  requireParam,
+  scopeOf,
+  SUBNET_ERRORS,
+  tagsFor,
+  type Ec2Env,
+} from './env.ts';
 import { newId, nowIso } from './ids.ts';
 import { launchableImage } from './images.ts';
 import { hostnameOf, internalDomain, stateOf, type InstanceDoc } from './instance-model.ts';
@@ -26,7 +46,9 @@ const MAX_INSTANCES = 20;
 /** A free loopback address for an instance's public IP (what users SSH to; see README). */
 export async function allocatePublicIp(env: Ec2Env): Promise<string> {
   const used = new Set(
-    (await env.repo.all<InstanceDoc>('instance')).filter((f) => f.doc.State.Name !== 'terminated').map((f) => f.doc.PublicIpAddress),
+    (await env.repo.all<InstanceDoc>('instance'))
+      .filter((f) => f.doc.State.Name !== 'terminated')
+      .map((f) => f.doc.PublicIpAddress),
   );
   for (;;) {
     // 127.100.0.0 - 127.199.255.255: clear of 127.0.0.x, which other local services use.
@@ -44,14 +66,19 @@ async function pickSubnet(env: Ec2Env, scope: Scope, input: any): Promise<Subnet
   const subnetId = input.SubnetId ?? nic?.SubnetId;
   if (subnetId) return mustGet<SubnetDoc>(env, scope, subnetId, 'subnet', SUBNET_ERRORS);
   const vpc = await defaultVpcId(env, scope);
-  const subnets = (await env.repo.list<SubnetDoc>(scope, 'subnet')).filter((s) => s.VpcId === vpc && s.DefaultForAz);
+  const subnets = (await env.repo.list<SubnetDoc>(scope, 'subnet')).filter(
+    (s) => s.VpcId === vpc && s.DefaultForAz,
+  );
   const zone = input.Placement?.AvailabilityZone;
   if (zone) {
     const s = subnets.find((x) => x.AvailabilityZone === zone);
     if (!s) throw new InvalidParameterValue(`Invalid availability zone: [${zone}]`);
     return s;
   }
-  if (!subnets.length) throw new VPCIdNotSpecified('No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
+  if (!subnets.length)
+    throw new VPCIdNotSpecified(
+      'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.',
+    );
   return subnets[0]!;
 }
 
@@ -64,13 +91,16 @@ async function pickGroups(env: Ec2Env, scope: Scope, input: any, subnet: SubnetD
   for (const id of ids) {
     const g = await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS);
     if (g.VpcId !== subnet.VpcId) {
-      throw new InvalidParameter(`Security group ${g.GroupId} and subnet ${subnet.SubnetId} belong to different networks.`);
+      throw new InvalidParameter(
+        `Security group ${g.GroupId} and subnet ${subnet.SubnetId} belong to different networks.`,
+      );
     }
     out.push(g);
   }
   for (const name of names) {
     const g = all.find((x) => x.GroupName === name && x.VpcId === subnet.VpcId);
-    if (!g) throw new InvalidGroupNotFound(`The security group '${name}' does not exist in VPC '${subnet.VpcId}'`);
+    if (!g)
+      throw new InvalidGroupNotFound(`The security group '${name}' does not exist in VPC '${subnet.VpcId}'`);
     out.push(g);
   }
   if (!out.length) {
@@ -86,7 +116,8 @@ function decodeUserData(raw: string | undefined): string | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
     throw new InvalidParameterValue('Invalid BASE64 encoding of user data.');
   }
-  if (Buffer.from(clean, 'base64').length > 16384) throw new InvalidParameterValue('User data is limited to 16384 bytes');
+  if (Buffer.from(clean, 'base64').length > 16384)
+    throw new InvalidParameterValue('User data is limited to 16384 bytes');
   return clean;
 }
 
@@ -107,7 +138,9 @@ function allocatePrivateIp(subnet: SubnetDoc, used: Set<string>, wanted?: string
     if (!used.has(ip)) return ip;
   }
   for (let n = first; n <= last; n++) if (!used.has(intToIp(n))) return intToIp(n);
-  throw new InsufficientFreeAddressesInSubnet(`There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`);
+  throw new InsufficientFreeAddressesInSubnet(
+    `There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`,
+  );
 }
 
 function mac(): string {
@@ -124,13 +157,25 @@ export interface Reservation {
   Instances: InstanceDoc[];
 }
 
-export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext, launch: (doc: InstanceDoc) => void): Promise<Reservation> {
+export async function runInstances(
+  env: Ec2Env,
+  input: any,
+  ctx: HandlerContext,
+  launch: (doc: InstanceDoc) => void,
+): Promise<Reservation> {
   dryRun(input);
   const scope = scopeOf(ctx);
   if (input.ClientToken) {
-    const prior = (await env.repo.list<InstanceDoc>(scope, 'instance')).filter((i) => i.ClientToken === input.ClientToken);
+    const prior = (await env.repo.list<InstanceDoc>(scope, 'instance')).filter(
+      (i) => i.ClientToken === input.ClientToken,
+    );
     if (prior.length) {
-      return { ReservationId: prior[0]!._reservationId, OwnerId: scope.account, Groups: [], Instances: prior };
+      return {
+        ReservationId: prior[0]!._reservationId,
+        OwnerId: scope.account,
+        Groups: [],
+        Instances: prior,
+      };
     }
   }
   requireParam(input.ImageId, 'ImageId');
@@ -138,13 +183,20 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
   requireParam(input.MaxCount, 'MaxCount');
   const min: number = input.MinCount;
   const max: number = input.MaxCount;
-  if (min < 1) throw new InvalidParameterValue(`Value (${min}) for parameter minCount is invalid. Expected a value greater than or equal to 1.`);
-  if (max < min) throw new InvalidParameterValue(`Value (${max}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${min}).`);
+  if (min < 1)
+    throw new InvalidParameterValue(
+      `Value (${min}) for parameter minCount is invalid. Expected a value greater than or equal to 1.`,
+    );
+  if (max < min)
+    throw new InvalidParameterValue(
+      `Value (${max}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${min}).`,
+    );
   const typeName: string = input.InstanceType ?? 'm1.small';
   const type = instanceType(typeName);
   if (!type) throw new InvalidParameterValue(`Invalid value '${typeName}' for InstanceType.`);
   const image = await launchableImage(env, scope, input.ImageId);
-  if (image.State !== 'available') throw new InvalidAMIIDUnavailable(`AMI '${image.ImageId}' is pending, and cannot be run`);
+  if (image.State !== 'available')
+    throw new InvalidAMIIDUnavailable(`AMI '${image.ImageId}' is pending, and cannot be run`);
   if (image.Architecture !== type.arch && !(typeName.startsWith('t2') && image.Architecture === 'i386')) {
     throw new InvalidParameterValue(
       `The architecture '${type.arch}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
@@ -152,7 +204,9 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
   }
   let publicKey: string | undefined;
   if (input.KeyName !== undefined) {
-    const key = (await env.repo.list<{ KeyName: string; PublicKey: string }>(scope, 'key')).find((k) => k.KeyName === input.KeyName);
+    const key = (await env.repo.list<{ KeyName: string; PublicKey: string }>(scope, 'key')).find(
+      (k) => k.KeyName === input.KeyName,
+    );
     if (!key) throw new InvalidKeyPairNotFound(`The key pair '${input.KeyName}' does not exist`);
     publicKey = key.PublicKey;
   }
@@ -165,7 +219,9 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
     const found = await env.instanceProfile(ctx, ref);
     if (!found) {
       const which = input.IamInstanceProfile.Arn ? 'arn' : 'name';
-      throw new InvalidParameterValue(`Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`);
+      throw new InvalidParameterValue(
+        `Value (${ref}) for parameter iamInstanceProfile.${which} is invalid. Invalid IAM Instance Profile ${which}`,
+      );
     }
     profile = { Arn: found.arn, Id: found.id };
   }
@@ -185,13 +241,19 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
   const docs: InstanceDoc[] = [];
   for (let i = 0; i < count; i++) {
     const id = newId('i');
-    const privateIp = allocatePrivateIp(subnet, used, i === 0 ? (input.PrivateIpAddress ?? nic?.PrivateIpAddress) : undefined);
+    const privateIp = allocatePrivateIp(
+      subnet,
+      used,
+      i === 0 ? (input.PrivateIpAddress ?? nic?.PrivateIpAddress) : undefined,
+    );
     used.add(privateIp);
     const publicIp = wantPublic ? await allocatePublicIp(env) : undefined;
     const privateDns = `${hostnameOf(privateIp)}.${domain}`;
     const publicDns = publicIp ? publicDnsName(publicIp, scope.region) : '';
     const eni = newId('eni');
-    const association = publicIp ? { IpOwnerId: 'amazon', PublicDnsName: publicDns, PublicIp: publicIp } : undefined;
+    const association = publicIp
+      ? { IpOwnerId: 'amazon', PublicDnsName: publicDns, PublicIp: publicIp }
+      : undefined;
     const sgs = groups.map((g) => ({ GroupName: g.GroupName, GroupId: g.GroupId }));
     const doc: InstanceDoc = {
       InstanceId: id,
@@ -205,7 +267,12 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
       ProductCodes: [],
       InstanceType: typeName,
       LaunchTime: now,
-      Placement: { AvailabilityZone: subnet.AvailabilityZone, AvailabilityZoneId: subnet.AvailabilityZoneId, GroupName: input.Placement?.GroupName ?? '', Tenancy: input.Placement?.Tenancy ?? 'default' },
+      Placement: {
+        AvailabilityZone: subnet.AvailabilityZone,
+        AvailabilityZoneId: subnet.AvailabilityZoneId,
+        GroupName: input.Placement?.GroupName ?? '',
+        Tenancy: input.Placement?.Tenancy ?? 'default',
+      },
       Monitoring: { State: input.Monitoring?.Enabled ? 'pending' : 'disabled' },
       SubnetId: subnet.SubnetId,
       VpcId: subnet.VpcId,
@@ -214,7 +281,12 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
       Architecture: image.Architecture,
       RootDeviceType: 'ebs',
       RootDeviceName: image.RootDeviceName,
-      BlockDeviceMappings: [{ DeviceName: image.RootDeviceName, Ebs: { AttachTime: now, DeleteOnTermination: true, Status: 'attached', VolumeId: newId('vol') } }],
+      BlockDeviceMappings: [
+        {
+          DeviceName: image.RootDeviceName,
+          Ebs: { AttachTime: now, DeleteOnTermination: true, Status: 'attached', VolumeId: newId('vol') },
+        },
+      ],
       VirtualizationType: 'hvm',
       ClientToken: input.ClientToken ?? '',
       Tags: instanceTags as InstanceDoc['Tags'],
@@ -224,7 +296,14 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
       NetworkInterfaces: [
         {
           ...(association ? { Association: association } : {}),
-          Attachment: { AttachTime: now, AttachmentId: newId('eni-attach'), DeleteOnTermination: true, DeviceIndex: 0, Status: 'attached', NetworkCardIndex: 0 },
+          Attachment: {
+            AttachTime: now,
+            AttachmentId: newId('eni-attach'),
+            DeleteOnTermination: true,
+            DeviceIndex: 0,
+            Status: 'attached',
+            NetworkCardIndex: 0,
+          },
           Description: '',
           Groups: sgs,
           Ipv6Addresses: [],
@@ -233,7 +312,14 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
           OwnerId: scope.account,
           PrivateDnsName: privateDns,
           PrivateIpAddress: privateIp,
-          PrivateIpAddresses: [{ ...(association ? { Association: association } : {}), Primary: true, PrivateDnsName: privateDns, PrivateIpAddress: privateIp }],
+          PrivateIpAddresses: [
+            {
+              ...(association ? { Association: association } : {}),
+              Primary: true,
+              PrivateDnsName: privateDns,
+              PrivateIpAddress: privateIp,
+            },
+          ],
           SourceDestCheck: true,
           Status: 'in-use',
           SubnetId: subnet.SubnetId,
@@ -245,13 +331,18 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
       ...(profile ? { IamInstanceProfile: profile } : {}),
       EbsOptimized: Boolean(input.EbsOptimized),
       EnaSupport: true,
-      CpuOptions: { CoreCount: Math.max(1, type.vcpus / (type.vcpus > 1 && !typeName.startsWith('t2') ? 2 : 1)), ThreadsPerCore: type.vcpus > 1 && !typeName.startsWith('t2') ? 2 : 1 },
+      CpuOptions: {
+        CoreCount: Math.max(1, type.vcpus / (type.vcpus > 1 && !typeName.startsWith('t2') ? 2 : 1)),
+        ThreadsPerCore: type.vcpus > 1 && !typeName.startsWith('t2') ? 2 : 1,
+      },
       CapacityReservationSpecification: { CapacityReservationPreference: 'open' },
       HibernationOptions: { Configured: false },
       MetadataOptions: {
         State: 'pending',
-        HttpTokens: input.MetadataOptions?.HttpTokens ?? (image.ImdsSupport === 'v2.0' ? 'required' : 'optional'),
-        HttpPutResponseHopLimit: input.MetadataOptions?.HttpPutResponseHopLimit ?? (image.ImdsSupport === 'v2.0' ? 2 : 1),
+        HttpTokens:
+          input.MetadataOptions?.HttpTokens ?? (image.ImdsSupport === 'v2.0' ? 'required' : 'optional'),
+        HttpPutResponseHopLimit:
+          input.MetadataOptions?.HttpPutResponseHopLimit ?? (image.ImdsSupport === 'v2.0' ? 2 : 1),
         HttpEndpoint: input.MetadataOptions?.HttpEndpoint ?? 'enabled',
         HttpProtocolIpv6: 'disabled',
         InstanceMetadataTags: input.MetadataOptions?.InstanceMetadataTags ?? 'disabled',
@@ -261,9 +352,14 @@ export async function runInstances(env: Ec2Env, input: any, ctx: HandlerContext,
       PlatformDetails: 'Linux/UNIX',
       UsageOperation: 'RunInstances',
       UsageOperationUpdateTime: now,
-      PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+      PrivateDnsNameOptions: {
+        HostnameType: 'ip-name',
+        EnableResourceNameDnsARecord: false,
+        EnableResourceNameDnsAAAARecord: false,
+      },
       MaintenanceOptions: { AutoRecovery: 'default' },
-      CurrentInstanceBootMode: image.BootMode === 'uefi-preferred' || image.BootMode === 'uefi' ? 'uefi' : 'legacy-bios',
+      CurrentInstanceBootMode:
+        image.BootMode === 'uefi-preferred' || image.BootMode === 'uefi' ? 'uefi' : 'legacy-bios',
       _reservationId: reservationId,
       _userData: userData,
       _layers: image._layers,

@@ -1,11 +1,39 @@
 /** Security groups and their rules (ingress/egress, sgr- ids), with AWS's duplicate and dependency errors. */
-import { CannotDelete, DependencyViolation, InvalidGroupDuplicate, InvalidGroupNotFound, InvalidGroupReserved, InvalidParameterValue, InvalidSecurityGroupRuleIdNotFound, MissingParameter, VPCIdNotSpecified } from '../../generated/ec2/errors.ts';
+import {
+  CannotDelete,
+  DependencyViolation,
+  InvalidGroupDuplicate,
+  InvalidGroupNotFound,
+  InvalidGroupReserved,
+  InvalidParameterValue,
+  InvalidSecurityGroupRuleIdNotFound,
+  MissingParameter,
+  VPCIdNotSpecified,
+} from '../../generated/ec2/errors.ts';
 import type { IpPermission, SecurityGroup } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
-import { dryRun, GROUP_ERRORS, mustGet, mustGetAll, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
+import {
+  dryRun,
+  GROUP_ERRORS,
+  mustGet,
+  mustGetAll,
+  requireParam,
+  scopeOf,
+  tagsFor,
+  type Ec2Env,
+} from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
 import { newId } from './ids.ts';
-import { egressAll, permissionsOf, removeRules, addRules, ruleOutput, rulesFrom, type GroupDoc, type Rule } from './sg-rules.ts';
+import {
+  egressAll,
+  permissionsOf,
+  removeRules,
+  addRules,
+  ruleOutput,
+  rulesFrom,
+  type GroupDoc,
+  type Rule,
+} from './sg-rules.ts';
 import { securityGroupDoc } from './network-defaults.ts';
 import type { Scope } from './store.ts';
 
@@ -49,7 +77,8 @@ const GROUP_FILTERS = {
   'egress.ip-permission.from-port': (g: GroupDoc) => perms(g, true).map((p) => p.FromPort),
   'egress.ip-permission.to-port': (g: GroupDoc) => perms(g, true).map((p) => p.ToPort),
   'egress.ip-permission.protocol': (g: GroupDoc) => perms(g, true).map((p) => p.IpProtocol),
-  'egress.ip-permission.group-id': (g: GroupDoc) => rulesOf(g, true).map((r) => r.ReferencedGroupInfo?.GroupId),
+  'egress.ip-permission.group-id': (g: GroupDoc) =>
+    rulesOf(g, true).map((r) => r.ReferencedGroupInfo?.GroupId),
   'egress.ip-permission.ipv6-cidr': (g: GroupDoc) => rulesOf(g, true).map((r) => r.CidrIpv6),
   'egress.ip-permission.prefix-list-id': (g: GroupDoc) => rulesOf(g, true).map((r) => r.PrefixListId),
   'egress.ip-permission.user-id': (g: GroupDoc) => rulesOf(g, true).map((r) => r.ReferencedGroupInfo?.UserId),
@@ -61,12 +90,22 @@ export async function defaultVpcId(env: Ec2Env, scope: Scope): Promise<string | 
 }
 
 /** A group by id, or by name in the default VPC (EC2-Classic style names). */
-async function groupByIdOrName(env: Ec2Env, scope: Scope, id: string | undefined, name: string | undefined): Promise<GroupDoc> {
+async function groupByIdOrName(
+  env: Ec2Env,
+  scope: Scope,
+  id: string | undefined,
+  name: string | undefined,
+): Promise<GroupDoc> {
   if (id) return mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS);
   if (!name) throw new MissingParameter('The request must contain the parameter groupName or groupId');
   const vpc = await defaultVpcId(env, scope);
-  const found = (await env.repo.list<GroupDoc>(scope, 'sg')).find((g) => g.GroupName === name && g.VpcId === vpc);
-  if (!found) throw new InvalidGroupNotFound(`The security group '${name}' does not exist in default VPC '${vpc ?? 'none'}'`);
+  const found = (await env.repo.list<GroupDoc>(scope, 'sg')).find(
+    (g) => g.GroupName === name && g.VpcId === vpc,
+  );
+  if (!found)
+    throw new InvalidGroupNotFound(
+      `The security group '${name}' does not exist in default VPC '${vpc ?? 'none'}'`,
+    );
   return found;
 }
 
@@ -74,34 +113,63 @@ async function groupByIdOrName(env: Ec2Env, scope: Scope, id: string | undefined
 function legacyPermissions(input: any): IpPermission[] {
   if (input.IpPermissions?.length) return input.IpPermissions as IpPermission[];
   if (input.SourceSecurityGroupName || input.CidrIp || input.IpProtocol) {
-    const p: IpPermission = { IpProtocol: input.IpProtocol ?? '-1', FromPort: input.FromPort, ToPort: input.ToPort };
+    const p: IpPermission = {
+      IpProtocol: input.IpProtocol ?? '-1',
+      FromPort: input.FromPort,
+      ToPort: input.ToPort,
+    };
     if (input.CidrIp) p.IpRanges = [{ CidrIp: input.CidrIp }];
-    if (input.SourceSecurityGroupName) p.UserIdGroupPairs = [{ GroupName: input.SourceSecurityGroupName, UserId: input.SourceSecurityGroupOwnerId }];
+    if (input.SourceSecurityGroupName)
+      p.UserIdGroupPairs = [
+        { GroupName: input.SourceSecurityGroupName, UserId: input.SourceSecurityGroupOwnerId },
+      ];
     return [p];
   }
   return [];
 }
 
 export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
-  const resolver = (scope: Scope, groups: GroupDoc[], vpcId: string) => (id: string | undefined, name: string | undefined) => {
-    const g = id ? groups.find((x) => x.GroupId === id) : groups.find((x) => x.GroupName === name && x.VpcId === vpcId);
-    if (!g) throw new InvalidGroupNotFound(`The security group '${id ?? name}' does not exist`);
-    return g.GroupId;
-  };
+  const resolver =
+    (scope: Scope, groups: GroupDoc[], vpcId: string) =>
+    (id: string | undefined, name: string | undefined) => {
+      const g = id
+        ? groups.find((x) => x.GroupId === id)
+        : groups.find((x) => x.GroupName === name && x.VpcId === vpcId);
+      if (!g) throw new InvalidGroupNotFound(`The security group '${id ?? name}' does not exist`);
+      return g.GroupId;
+    };
 
   async function change(input: any, ctx: any, egress: boolean, add: boolean) {
     dryRun(input);
     const scope = scopeOf(ctx);
-    const group = egress ? await mustGet<GroupDoc>(env, scope, input.GroupId, 'sg', GROUP_ERRORS) : await groupByIdOrName(env, scope, input.GroupId, input.GroupName);
+    const group = egress
+      ? await mustGet<GroupDoc>(env, scope, input.GroupId, 'sg', GROUP_ERRORS)
+      : await groupByIdOrName(env, scope, input.GroupId, input.GroupName);
     const all = await env.repo.list<GroupDoc>(scope, 'sg');
     if (!add && input.SecurityGroupRuleIds?.length) {
       const ids: string[] = input.SecurityGroupRuleIds;
-      const missing = ids.filter((id) => !group._rules.some((r) => r.SecurityGroupRuleId === id && r.IsEgress === egress));
-      if (missing.length) throw new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${missing[0]}' does not exist`);
+      const missing = ids.filter(
+        (id) => !group._rules.some((r) => r.SecurityGroupRuleId === id && r.IsEgress === egress),
+      );
+      if (missing.length)
+        throw new InvalidSecurityGroupRuleIdNotFound(
+          `The security group rule ID '${missing[0]}' does not exist`,
+        );
       const removed = group._rules.filter((r) => ids.includes(r.SecurityGroupRuleId));
       group._rules = group._rules.filter((r) => !ids.includes(r.SecurityGroupRuleId));
       await env.repo.put(scope, 'sg', group.GroupId, group);
-      return { Return: true, RevokedSecurityGroupRules: removed.map((r) => ({ SecurityGroupRuleId: r.SecurityGroupRuleId, GroupId: r.GroupId, IsEgress: r.IsEgress, IpProtocol: r.IpProtocol, FromPort: r.FromPort, ToPort: r.ToPort, CidrIpv4: r.CidrIpv4 })) };
+      return {
+        Return: true,
+        RevokedSecurityGroupRules: removed.map((r) => ({
+          SecurityGroupRuleId: r.SecurityGroupRuleId,
+          GroupId: r.GroupId,
+          IsEgress: r.IsEgress,
+          IpProtocol: r.IpProtocol,
+          FromPort: r.FromPort,
+          ToPort: r.ToPort,
+          CidrIpv4: r.CidrIpv4,
+        })),
+      };
     }
     const permissions = legacyPermissions(input);
     if (!permissions.length) throw new MissingParameter('No ip permissions specified');
@@ -125,11 +193,20 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       requireParam(input.Description, 'GroupDescription');
       const scope = scopeOf(ctx);
       const name: string = input.GroupName;
-      if (name.length > 255) throw new InvalidParameterValue(`Invalid value '${name}' for groupName. Length exceeds maximum of 255`);
-      if (name.startsWith('sg-')) throw new InvalidParameterValue(`Group names may not be in the format sg-*`);
+      if (name.length > 255)
+        throw new InvalidParameterValue(
+          `Invalid value '${name}' for groupName. Length exceeds maximum of 255`,
+        );
+      if (name.startsWith('sg-'))
+        throw new InvalidParameterValue(`Group names may not be in the format sg-*`);
       if (name === 'default') throw new InvalidGroupReserved(`The security group 'default' is reserved`);
       let vpcId: string | undefined = input.VpcId;
-      if (vpcId) await mustGet(env, scope, vpcId, 'vpc', { malformed: 'InvalidVpcID.Malformed', notFound: 'InvalidVpcID.NotFound', notFoundMessage: (id) => `The vpc ID '${id}' does not exist` });
+      if (vpcId)
+        await mustGet(env, scope, vpcId, 'vpc', {
+          malformed: 'InvalidVpcID.Malformed',
+          notFound: 'InvalidVpcID.NotFound',
+          notFoundMessage: (id) => `The vpc ID '${id}' does not exist`,
+        });
       else vpcId = await defaultVpcId(env, scope);
       if (!vpcId) throw new VPCIdNotSpecified('No default VPC for this user');
       const groups = await env.repo.list<GroupDoc>(scope, 'sg');
@@ -141,18 +218,24 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       doc.Tags = tagsFor(input.TagSpecifications, 'security-group');
       doc._rules = egressAll(scope, doc);
       await env.repo.put(scope, 'sg', id, doc);
-      return { GroupId: id, Tags: doc.Tags.length ? doc.Tags : undefined, SecurityGroupArn: doc.SecurityGroupArn };
+      return {
+        GroupId: id,
+        Tags: doc.Tags.length ? doc.Tags : undefined,
+        SecurityGroupArn: doc.SecurityGroupArn,
+      };
     },
 
     async DescribeSecurityGroups(input, ctx) {
       const scope = scopeOf(ctx);
       noIdsWithMaxResults(input.GroupIds, input.MaxResults, 'groupIds');
       let groups: GroupDoc[];
-      if (input.GroupIds?.length) groups = await mustGetAll<GroupDoc>(env, scope, input.GroupIds, 'sg', GROUP_ERRORS);
+      if (input.GroupIds?.length)
+        groups = await mustGetAll<GroupDoc>(env, scope, input.GroupIds, 'sg', GROUP_ERRORS);
       else groups = await env.repo.list<GroupDoc>(scope, 'sg');
       if (input.GroupNames?.length) {
         const byName: GroupDoc[] = [];
-        for (const n of input.GroupNames as string[]) byName.push(await groupByIdOrName(env, scope, undefined, n));
+        for (const n of input.GroupNames as string[])
+          byName.push(await groupByIdOrName(env, scope, undefined, n));
         groups = groups.filter((g) => byName.some((b) => b.GroupId === g.GroupId));
       }
       groups = applyFilters(groups, input.Filters, GROUP_FILTERS);
@@ -165,12 +248,21 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const group = await groupByIdOrName(env, scope, input.GroupId, input.GroupName);
       if (group.GroupName === 'default') {
-        throw new CannotDelete(`the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`);
+        throw new CannotDelete(
+          `the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`,
+        );
       }
-      const instances = await env.repo.list<{ State: { Name: string }; SecurityGroups: { GroupId: string }[] }>(scope, 'instance');
-      const users = instances.filter((i) => i.State.Name !== 'terminated' && i.SecurityGroups.some((g) => g.GroupId === group.GroupId));
+      const instances = await env.repo.list<{
+        State: { Name: string };
+        SecurityGroups: { GroupId: string }[];
+      }>(scope, 'instance');
+      const users = instances.filter(
+        (i) => i.State.Name !== 'terminated' && i.SecurityGroups.some((g) => g.GroupId === group.GroupId),
+      );
       const referencing = (await env.repo.list<GroupDoc>(scope, 'sg')).filter(
-        (g) => g.GroupId !== group.GroupId && g._rules.some((r) => r.ReferencedGroupInfo?.GroupId === group.GroupId),
+        (g) =>
+          g.GroupId !== group.GroupId &&
+          g._rules.some((r) => r.ReferencedGroupInfo?.GroupId === group.GroupId),
       );
       if (users.length || referencing.length) {
         throw new DependencyViolation(`resource ${group.GroupId} has a dependent object`);
@@ -190,7 +282,10 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       if (input.SecurityGroupRuleIds?.length) {
         const ids: string[] = input.SecurityGroupRuleIds;
         const missing = ids.find((id) => !rules.some((r) => r.SecurityGroupRuleId === id));
-        if (missing) throw new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${missing}' does not exist`);
+        if (missing)
+          throw new InvalidSecurityGroupRuleIdNotFound(
+            `The security group rule ID '${missing}' does not exist`,
+          );
         rules = rules.filter((r) => ids.includes(r.SecurityGroupRuleId));
       }
       rules = applyFilters(rules, input.Filters, RULE_FILTERS);

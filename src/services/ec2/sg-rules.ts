@@ -2,7 +2,11 @@
  * Security group rules: stored one per peer (as DescribeSecurityGroupRules shows them, each with
  * its sgr- id) and grouped into IpPermissions (protocol + port range) for DescribeSecurityGroups.
  */
-import { InvalidParameterValue, InvalidPermissionDuplicate, InvalidPermissionNotFound } from '../../generated/ec2/errors.ts';
+import {
+  InvalidParameterValue,
+  InvalidPermissionDuplicate,
+  InvalidPermissionNotFound,
+} from '../../generated/ec2/errors.ts';
 import type { IpPermission, SecurityGroupRule, Tag } from '../../generated/ec2/types.ts';
 import { arn } from './env.ts';
 import { newId } from './ids.ts';
@@ -36,7 +40,18 @@ export interface GroupDoc {
   _rules: Rule[];
 }
 
-const PROTOCOLS: Record<string, string> = { '-1': '-1', all: '-1', tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', icmpv6: 'icmpv6', '58': 'icmpv6' };
+const PROTOCOLS: Record<string, string> = {
+  '-1': '-1',
+  all: '-1',
+  tcp: 'tcp',
+  '6': 'tcp',
+  udp: 'udp',
+  '17': 'udp',
+  icmp: 'icmp',
+  '1': 'icmp',
+  icmpv6: 'icmpv6',
+  '58': 'icmpv6',
+};
 
 export function normalizeProtocol(p: string | undefined): string {
   const v = (p ?? '').toLowerCase();
@@ -48,10 +63,14 @@ export function normalizeProtocol(p: string | undefined): string {
 function ports(protocol: string, from: number | undefined, to: number | undefined): [number, number] {
   if (protocol === 'tcp' || protocol === 'udp') {
     if (from === undefined || to === undefined) {
-      throw new InvalidParameterValue(`Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange. Must specify both from and to ports with TCP/UDP.`);
+      throw new InvalidParameterValue(
+        `Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange. Must specify both from and to ports with TCP/UDP.`,
+      );
     }
     if (from < 0 || to > 65535 || from > to) {
-      throw new InvalidParameterValue(`Invalid value 'Invalid TCP/UDP port range' for portRange. Invalid TCP/UDP port range.`);
+      throw new InvalidParameterValue(
+        `Invalid value 'Invalid TCP/UDP port range' for portRange. Invalid TCP/UDP port range.`,
+      );
     }
     return [from, to];
   }
@@ -109,14 +128,27 @@ export function rulesFrom(
     };
     for (const r of p.IpRanges ?? []) {
       const cidr = r.CidrIp ?? '';
-      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
-      out.push({ ...base(), CidrIpv4: cidr, ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr))
+        throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
+      out.push({
+        ...base(),
+        CidrIpv4: cidr,
+        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+      });
     }
     for (const r of p.Ipv6Ranges ?? []) {
-      out.push({ ...base(), CidrIpv6: r.CidrIpv6 ?? '', ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+      out.push({
+        ...base(),
+        CidrIpv6: r.CidrIpv6 ?? '',
+        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+      });
     }
     for (const r of p.PrefixListIds ?? []) {
-      out.push({ ...base(), PrefixListId: r.PrefixListId ?? '', ...(r.Description !== undefined ? { Description: r.Description } : {}) });
+      out.push({
+        ...base(),
+        PrefixListId: r.PrefixListId ?? '',
+        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+      });
     }
     for (const r of p.UserIdGroupPairs ?? []) {
       const gid = resolveGroup(r.GroupId, r.GroupName);
@@ -153,12 +185,24 @@ export function removeRules(group: GroupDoc, rules: Rule[]): Rule[] {
 }
 
 export function defaultGroupRules(scope: Scope, group: GroupDoc): Rule[] {
-  const self = rulesFrom(scope, group, [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: group.GroupId }] }], false, (id) => id!);
+  const self = rulesFrom(
+    scope,
+    group,
+    [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: group.GroupId }] }],
+    false,
+    (id) => id!,
+  );
   return [...self, ...egressAll(scope, group)];
 }
 
 export function egressAll(scope: Scope, group: GroupDoc): Rule[] {
-  return rulesFrom(scope, group, [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], true, (id) => id!);
+  return rulesFrom(
+    scope,
+    group,
+    [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    true,
+    (id) => id!,
+  );
 }
 
 /** Groups rules into IpPermissions (by protocol and port range), in rule order. */
@@ -181,7 +225,12 @@ export function permissionsOf(rules: Rule[], egress: boolean): IpPermission[] {
     if (r.CidrIpv4) p.IpRanges!.push({ CidrIp: r.CidrIpv4, ...d });
     else if (r.CidrIpv6) p.Ipv6Ranges!.push({ CidrIpv6: r.CidrIpv6, ...d });
     else if (r.PrefixListId) p.PrefixListIds!.push({ PrefixListId: r.PrefixListId, ...d });
-    else if (r.ReferencedGroupInfo) p.UserIdGroupPairs!.push({ GroupId: r.ReferencedGroupInfo.GroupId, UserId: r.ReferencedGroupInfo.UserId, ...d });
+    else if (r.ReferencedGroupInfo)
+      p.UserIdGroupPairs!.push({
+        GroupId: r.ReferencedGroupInfo.GroupId,
+        UserId: r.ReferencedGroupInfo.UserId,
+        ...d,
+      });
   }
   return out;
 }

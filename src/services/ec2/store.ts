@@ -81,14 +81,18 @@ class SqliteEc2Repository implements Ec2Repository {
 
   async get<T>(scope: Scope, id: string): Promise<T | undefined> {
     const row = this.db
-      .statement<[string, string, string], Row>('SELECT doc FROM ec2_resources WHERE account = ? AND region = ? AND id = ?')
+      .statement<[string, string, string], Row>(
+        'SELECT doc FROM ec2_resources WHERE account = ? AND region = ? AND id = ?',
+      )
       .get(scope.account, scope.region, id);
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
   async list<T>(scope: Scope, kind: Kind): Promise<T[]> {
     return this.db
-      .statement<[string, string, string], Row>('SELECT doc FROM ec2_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY seq')
+      .statement<[string, string, string], Row>(
+        'SELECT doc FROM ec2_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY seq',
+      )
       .all(scope.account, scope.region, kind)
       .map((r) => JSON.parse(r.doc) as T);
   }
@@ -104,19 +108,31 @@ class SqliteEc2Repository implements Ec2Repository {
   }
 
   async delete(scope: Scope, id: string): Promise<void> {
-    this.db.statement('DELETE FROM ec2_resources WHERE account = ? AND region = ? AND id = ?').run(scope.account, scope.region, id);
+    this.db
+      .statement('DELETE FROM ec2_resources WHERE account = ? AND region = ? AND id = ?')
+      .run(scope.account, scope.region, id);
   }
 
   async findById<T>(id: string): Promise<Found<T> | undefined> {
-    const row = this.db.statement<[string], Row>('SELECT account, region, kind, doc FROM ec2_resources WHERE id = ? LIMIT 1').get(id);
-    return row ? { scope: { account: row.account, region: row.region }, kind: row.kind, doc: JSON.parse(row.doc) as T } : undefined;
+    const row = this.db
+      .statement<[string], Row>('SELECT account, region, kind, doc FROM ec2_resources WHERE id = ? LIMIT 1')
+      .get(id);
+    return row
+      ? { scope: { account: row.account, region: row.region }, kind: row.kind, doc: JSON.parse(row.doc) as T }
+      : undefined;
   }
 
   async all<T>(kind: Kind): Promise<Found<T>[]> {
     return this.db
-      .statement<[string], Row>('SELECT account, region, kind, doc FROM ec2_resources WHERE kind = ? ORDER BY seq')
+      .statement<[string], Row>(
+        'SELECT account, region, kind, doc FROM ec2_resources WHERE kind = ? ORDER BY seq',
+      )
       .all(kind)
-      .map((r) => ({ scope: { account: r.account, region: r.region }, kind: r.kind, doc: JSON.parse(r.doc) as T }));
+      .map((r) => ({
+        scope: { account: r.account, region: r.region },
+        kind: r.kind,
+        doc: JSON.parse(r.doc) as T,
+      }));
   }
 }
 

@@ -1,6 +1,12 @@
 /** CreateTags / DeleteTags / DescribeTags across every taggable resource kind. */
 import { AwsError } from '../../errors.ts';
-import { InvalidAMIIDNotFound, InvalidGroupNotFound, InvalidID, InvalidKeyPairNotFound, InvalidSecurityGroupRuleIdNotFound } from '../../generated/ec2/errors.ts';
+import {
+  InvalidAMIIDNotFound,
+  InvalidGroupNotFound,
+  InvalidID,
+  InvalidKeyPairNotFound,
+  InvalidSecurityGroupRuleIdNotFound,
+} from '../../generated/ec2/errors.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, validateTags, type Ec2Env } from './env.ts';
@@ -16,20 +22,62 @@ interface Target {
   notFound: (id: string) => AwsError;
 }
 
-const nf = (code: string, what: string) => (id: string) => new AwsError(code, `The ${what} ID '${id}' does not exist`);
+const nf = (code: string, what: string) => (id: string) =>
+  new AwsError(code, `The ${what} ID '${id}' does not exist`);
 
 const TARGETS: Target[] = [
   { prefix: 'i', kind: 'instance', type: 'instance', notFound: nf('InvalidInstanceID.NotFound', 'instance') },
   { prefix: 'vpc', kind: 'vpc', type: 'vpc', notFound: nf('InvalidVpcID.NotFound', 'vpc') },
   { prefix: 'subnet', kind: 'subnet', type: 'subnet', notFound: nf('InvalidSubnetID.NotFound', 'subnet') },
-  { prefix: 'sg', kind: 'sg', type: 'security-group', notFound: (id) => new InvalidGroupNotFound(`The security group '${id}' does not exist`) },
-  { prefix: 'igw', kind: 'igw', type: 'internet-gateway', notFound: nf('InvalidInternetGatewayID.NotFound', 'internetGateway') },
-  { prefix: 'rtb', kind: 'rtb', type: 'route-table', notFound: nf('InvalidRouteTableID.NotFound', 'routeTable') },
-  { prefix: 'acl', kind: 'acl', type: 'network-acl', notFound: nf('InvalidNetworkAclID.NotFound', 'networkAcl') },
-  { prefix: 'dopt', kind: 'dopt', type: 'dhcp-options', notFound: nf('InvalidDhcpOptionID.NotFound', 'dhcpOption') },
-  { prefix: 'key', kind: 'key', type: 'key-pair', notFound: (id) => new InvalidKeyPairNotFound(`The key pair '${id}' does not exist`) },
-  { prefix: 'ami', kind: 'image', type: 'image', notFound: (id) => new InvalidAMIIDNotFound(`The image id '[${id}]' does not exist`) },
-  { prefix: 'sgr', kind: 'sg', type: 'security-group-rule', notFound: (id) => new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${id}' does not exist`) },
+  {
+    prefix: 'sg',
+    kind: 'sg',
+    type: 'security-group',
+    notFound: (id) => new InvalidGroupNotFound(`The security group '${id}' does not exist`),
+  },
+  {
+    prefix: 'igw',
+    kind: 'igw',
+    type: 'internet-gateway',
+    notFound: nf('InvalidInternetGatewayID.NotFound', 'internetGateway'),
+  },
+  {
+    prefix: 'rtb',
+    kind: 'rtb',
+    type: 'route-table',
+    notFound: nf('InvalidRouteTableID.NotFound', 'routeTable'),
+  },
+  {
+    prefix: 'acl',
+    kind: 'acl',
+    type: 'network-acl',
+    notFound: nf('InvalidNetworkAclID.NotFound', 'networkAcl'),
+  },
+  {
+    prefix: 'dopt',
+    kind: 'dopt',
+    type: 'dhcp-options',
+    notFound: nf('InvalidDhcpOptionID.NotFound', 'dhcpOption'),
+  },
+  {
+    prefix: 'key',
+    kind: 'key',
+    type: 'key-pair',
+    notFound: (id) => new InvalidKeyPairNotFound(`The key pair '${id}' does not exist`),
+  },
+  {
+    prefix: 'ami',
+    kind: 'image',
+    type: 'image',
+    notFound: (id) => new InvalidAMIIDNotFound(`The image id '[${id}]' does not exist`),
+  },
+  {
+    prefix: 'sgr',
+    kind: 'sg',
+    type: 'security-group-rule',
+    notFound: (id) =>
+      new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${id}' does not exist`),
+  },
 ];
 
 function targetOf(id: string): Target {
@@ -51,14 +99,18 @@ function merge(existing: Tag[], add: Tag[]): Tag[] {
 
 function remove(existing: Tag[], del: Tag[] | undefined): Tag[] {
   if (!del?.length) return [];
-  return existing.filter((t) => !del.some((d) => d.Key === t.Key && (d.Value === undefined || d.Value === t.Value)));
+  return existing.filter(
+    (t) => !del.some((d) => d.Key === t.Key && (d.Value === undefined || d.Value === t.Value)),
+  );
 }
 
 /** Applies fn to the tags of one resource, wherever they live. */
 async function editTags(env: Ec2Env, scope: Scope, id: string, fn: (tags: Tag[]) => Tag[]): Promise<void> {
   const t = targetOf(id);
   if (t.prefix === 'sgr') {
-    const group = (await env.repo.list<GroupDoc>(scope, 'sg')).find((g) => g._rules.some((r) => r.SecurityGroupRuleId === id));
+    const group = (await env.repo.list<GroupDoc>(scope, 'sg')).find((g) =>
+      g._rules.some((r) => r.SecurityGroupRuleId === id),
+    );
     if (!group) throw t.notFound(id);
     const rule = group._rules.find((r) => r.SecurityGroupRuleId === id)!;
     rule.Tags = fn(rule.Tags) as GroupDoc['Tags'];
@@ -114,7 +166,10 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       requireParam(input.Resources?.length ? 1 : undefined, 'ResourceId.1');
       const scope = scopeOf(ctx);
-      for (const id of input.Resources as string[]) await editTags(env, scope, id, (existing) => (input.Tags?.length ? remove(existing, input.Tags) : []));
+      for (const id of input.Resources as string[])
+        await editTags(env, scope, id, (existing) =>
+          input.Tags?.length ? remove(existing, input.Tags) : [],
+        );
       return {};
     },
 
@@ -125,14 +180,23 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
         if (t.prefix === 'sgr' || t.prefix === 'ami') continue;
         for (const doc of await env.repo.list<Record<string, unknown> & { Tags?: Tag[] }>(scope, t.kind)) {
           const id = String(doc[idField(t.kind)]);
-          for (const tag of doc.Tags ?? []) rows.push({ Key: tag.Key!, Value: tag.Value ?? '', ResourceId: id, ResourceType: t.type });
+          for (const tag of doc.Tags ?? [])
+            rows.push({ Key: tag.Key!, Value: tag.Value ?? '', ResourceId: id, ResourceType: t.type });
         }
       }
       for (const g of await env.repo.list<GroupDoc>(scope, 'sg')) {
-        for (const r of g._rules) for (const tag of r.Tags) rows.push({ Key: tag.Key!, Value: tag.Value ?? '', ResourceId: r.SecurityGroupRuleId, ResourceType: 'security-group-rule' });
+        for (const r of g._rules)
+          for (const tag of r.Tags)
+            rows.push({
+              Key: tag.Key!,
+              Value: tag.Value ?? '',
+              ResourceId: r.SecurityGroupRuleId,
+              ResourceType: 'security-group-rule',
+            });
       }
       for (const i of await visibleImages(env, scope)) {
-        for (const tag of i.Tags) rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: i.ImageId, ResourceType: 'image' });
+        for (const tag of i.Tags)
+          rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: i.ImageId, ResourceType: 'image' });
       }
       for (const r of rows) r.Tags = [{ Key: r.Key, Value: r.Value }];
       const filtered = applyFilters(rows, input.Filters, {
@@ -149,15 +213,25 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
 
 function idField(kind: Kind): string {
   switch (kind) {
-    case 'instance': return 'InstanceId';
-    case 'vpc': return 'VpcId';
-    case 'subnet': return 'SubnetId';
-    case 'sg': return 'GroupId';
-    case 'igw': return 'InternetGatewayId';
-    case 'rtb': return 'RouteTableId';
-    case 'acl': return 'NetworkAclId';
-    case 'dopt': return 'DhcpOptionsId';
-    case 'key': return 'KeyPairId';
-    default: return 'ImageId';
+    case 'instance':
+      return 'InstanceId';
+    case 'vpc':
+      return 'VpcId';
+    case 'subnet':
+      return 'SubnetId';
+    case 'sg':
+      return 'GroupId';
+    case 'igw':
+      return 'InternetGatewayId';
+    case 'rtb':
+      return 'RouteTableId';
+    case 'acl':
+      return 'NetworkAclId';
+    case 'dopt':
+      return 'DhcpOptionsId';
+    case 'key':
+      return 'KeyPairId';
+    default:
+      return 'ImageId';
   }
 }

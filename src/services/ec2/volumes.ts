@@ -24,7 +24,16 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           AvailabilityZone: i.Placement.AvailabilityZone,
           State: 'in-use',
           CreateTime: i.LaunchTime,
-          Attachments: [{ AttachTime: b.Ebs.AttachTime, Device: b.DeviceName, InstanceId: i.InstanceId, State: 'attached', VolumeId: b.Ebs.VolumeId, DeleteOnTermination: b.Ebs.DeleteOnTermination }],
+          Attachments: [
+            {
+              AttachTime: b.Ebs.AttachTime,
+              Device: b.DeviceName,
+              InstanceId: i.InstanceId,
+              State: 'attached',
+              VolumeId: b.Ebs.VolumeId,
+              DeleteOnTermination: b.Ebs.DeleteOnTermination,
+            },
+          ],
           Encrypted: false,
           VolumeType: 'gp2',
           Iops: 100,
@@ -90,10 +99,16 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeInstanceCreditSpecifications(input, ctx) {
       const scope = scopeOf(ctx);
-      let instances = (await liveInstances(env, scope)).filter((i) => /^t\d/.test(i.InstanceType) && i.State.Name !== 'terminated');
-      if (input.InstanceIds?.length) instances = instances.filter((i) => input.InstanceIds.includes(i.InstanceId));
+      let instances = (await liveInstances(env, scope)).filter(
+        (i) => /^t\d/.test(i.InstanceType) && i.State.Name !== 'terminated',
+      );
+      if (input.InstanceIds?.length)
+        instances = instances.filter((i) => input.InstanceIds.includes(i.InstanceId));
       return {
-        InstanceCreditSpecifications: instances.map((i) => ({ InstanceId: i.InstanceId, CpuCredits: i.InstanceType.startsWith('t2') ? 'standard' : 'unlimited' })),
+        InstanceCreditSpecifications: instances.map((i) => ({
+          InstanceId: i.InstanceId,
+          CpuCredits: i.InstanceType.startsWith('t2') ? 'standard' : 'unlimited',
+        })),
       };
     },
 
@@ -109,7 +124,12 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
       };
       const names: string[] = input.AttributeNames?.length ? input.AttributeNames : Object.keys(values);
       return {
-        AccountAttributes: names.filter((n) => values[n]).map((n) => ({ AttributeName: n, AttributeValues: values[n]!.map((v) => ({ AttributeValue: v })) })),
+        AccountAttributes: names
+          .filter((n) => values[n])
+          .map((n) => ({
+            AttributeName: n,
+            AttributeValues: values[n]!.map((v) => ({ AttributeValue: v })),
+          })),
       };
     },
   };

@@ -1,12 +1,34 @@
 /** VPCs and subnets: Create/Describe/Delete with AWS's CIDR rules and dependency errors. */
-import { DependencyViolation, InvalidParameterValue, InvalidSubnetConflict, InvalidSubnetRange, InvalidVpcRange } from '../../generated/ec2/errors.ts';
+import {
+  DependencyViolation,
+  InvalidParameterValue,
+  InvalidSubnetConflict,
+  InvalidSubnetRange,
+  InvalidVpcRange,
+} from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { Subnet, Vpc } from '../../generated/ec2/types.ts';
 import { contains, format, overlaps, parseCidr, size } from './cidr.ts';
-import { dryRun, mustGet, mustGetAll, requireParam, scopeOf, SUBNET_ERRORS, tagsFor, VPC_ERRORS, type Ec2Env } from './env.ts';
+import {
+  dryRun,
+  mustGet,
+  mustGetAll,
+  requireParam,
+  scopeOf,
+  SUBNET_ERRORS,
+  tagsFor,
+  VPC_ERRORS,
+  type Ec2Env,
+} from './env.ts';
 import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
 import { newId, seededInt } from './ids.ts';
-import { createVpcParts, subnetDoc, vpcDoc, type networkAclDoc, type routeTableDoc } from './network-defaults.ts';
+import {
+  createVpcParts,
+  subnetDoc,
+  vpcDoc,
+  type networkAclDoc,
+  type routeTableDoc,
+} from './network-defaults.ts';
 import { zonesFor } from './regions.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Scope } from './store.ts';
@@ -17,7 +39,8 @@ type SubnetDoc = ReturnType<typeof subnetDoc>;
 const VPC_FILTERS = {
   cidr: (v: VpcDoc) => v.CidrBlock,
   'cidr-block-association.cidr-block': (v: VpcDoc) => v.CidrBlockAssociationSet.map((a) => a.CidrBlock),
-  'cidr-block-association.association-id': (v: VpcDoc) => v.CidrBlockAssociationSet.map((a) => a.AssociationId),
+  'cidr-block-association.association-id': (v: VpcDoc) =>
+    v.CidrBlockAssociationSet.map((a) => a.AssociationId),
   'cidr-block-association.state': (v: VpcDoc) => v.CidrBlockAssociationSet.map((a) => a.CidrBlockState.State),
   'dhcp-options-id': (v: VpcDoc) => v.DhcpOptionsId,
   'is-default': (v: VpcDoc) => v.IsDefault,
@@ -56,8 +79,16 @@ const SUBNET_FILTERS = {
 
 /** Addresses in use in a subnet (instances not terminated). */
 export async function usedAddresses(env: Ec2Env, scope: Scope, subnetId: string): Promise<Set<string>> {
-  const instances = await env.repo.list<{ SubnetId?: string; PrivateIpAddress?: string; State: { Name: string } }>(scope, 'instance');
-  return new Set(instances.filter((i) => i.SubnetId === subnetId && i.State.Name !== 'terminated').map((i) => i.PrivateIpAddress!));
+  const instances = await env.repo.list<{
+    SubnetId?: string;
+    PrivateIpAddress?: string;
+    State: { Name: string };
+  }>(scope, 'instance');
+  return new Set(
+    instances
+      .filter((i) => i.SubnetId === subnetId && i.State.Name !== 'terminated')
+      .map((i) => i.PrivateIpAddress!),
+  );
 }
 
 async function withCount(env: Ec2Env, scope: Scope, s: SubnetDoc): Promise<SubnetDoc> {
@@ -72,9 +103,14 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       requireParam(input.CidrBlock, 'CidrBlock');
       const scope = scopeOf(ctx);
       const c = parseCidr(input.CidrBlock);
-      if (!c) throw new InvalidParameterValue(`Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
-      if (c.prefix < 16 || c.prefix > 28) throw new InvalidVpcRange(`The CIDR '${input.CidrBlock}' is invalid.`);
-      const dopt = (await env.repo.list<{ DhcpOptionsId: string }>(scope, 'dopt'))[0]?.DhcpOptionsId ?? 'default';
+      if (!c)
+        throw new InvalidParameterValue(
+          `Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
+        );
+      if (c.prefix < 16 || c.prefix > 28)
+        throw new InvalidVpcRange(`The CIDR '${input.CidrBlock}' is invalid.`);
+      const dopt =
+        (await env.repo.list<{ DhcpOptionsId: string }>(scope, 'dopt'))[0]?.DhcpOptionsId ?? 'default';
       const id = newId('vpc');
       const doc = vpcDoc(scope, id, format(c), false, dopt);
       doc.InstanceTenancy = input.InstanceTenancy ?? 'default';
@@ -102,12 +138,24 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       const id = vpc.VpcId;
       const subnets = (await env.repo.list<SubnetDoc>(scope, 'subnet')).filter((s) => s.VpcId === id);
-      const igws = (await env.repo.list<{ Attachments: { VpcId: string }[] }>(scope, 'igw')).filter((g) => g.Attachments.some((a) => a.VpcId === id));
+      const igws = (await env.repo.list<{ Attachments: { VpcId: string }[] }>(scope, 'igw')).filter((g) =>
+        g.Attachments.some((a) => a.VpcId === id),
+      );
       const groups = (await env.repo.list<GroupDoc>(scope, 'sg')).filter((g) => g.VpcId === id);
-      const tables = (await env.repo.list<ReturnType<typeof routeTableDoc>>(scope, 'rtb')).filter((t) => t.VpcId === id);
-      const acls = (await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')).filter((a) => a.VpcId === id);
+      const tables = (await env.repo.list<ReturnType<typeof routeTableDoc>>(scope, 'rtb')).filter(
+        (t) => t.VpcId === id,
+      );
+      const acls = (await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')).filter(
+        (a) => a.VpcId === id,
+      );
       const extraTables = tables.filter((t) => !t.Associations.some((a) => a.Main));
-      if (subnets.length || igws.length || groups.some((g) => g.GroupName !== 'default') || extraTables.length || acls.some((a) => !a.IsDefault)) {
+      if (
+        subnets.length ||
+        igws.length ||
+        groups.some((g) => g.GroupName !== 'default') ||
+        extraTables.length ||
+        acls.some((a) => !a.IsDefault)
+      ) {
         throw new DependencyViolation(`The vpc '${id}' has dependencies and cannot be deleted.`);
       }
       for (const g of groups) await env.repo.delete(scope, g.GroupId);
@@ -124,7 +172,10 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       requireParam(input.CidrBlock, 'CidrBlock');
       const c = parseCidr(input.CidrBlock);
-      if (!c) throw new InvalidParameterValue(`Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+      if (!c)
+        throw new InvalidParameterValue(
+          `Value (${input.CidrBlock}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
+        );
       if (c.prefix < 16 || c.prefix > 28 || !contains(parseCidr(vpc.CidrBlock)!, c)) {
         throw new InvalidSubnetRange(`The CIDR '${input.CidrBlock}' is invalid.`);
       }
@@ -135,7 +186,9 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const zones = zonesFor(scope.account, scope.region);
       let zone = zones[seededInt(zones.length, input.CidrBlock, vpc.VpcId)]!;
       if (input.AvailabilityZone || input.AvailabilityZoneId) {
-        const found = zones.find((z) => z.name === input.AvailabilityZone || z.id === input.AvailabilityZoneId);
+        const found = zones.find(
+          (z) => z.name === input.AvailabilityZone || z.id === input.AvailabilityZoneId,
+        );
         if (!found) {
           throw new InvalidParameterValue(
             `Value (${input.AvailabilityZone ?? input.AvailabilityZoneId}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.map((z) => z.name).join(', ')}.`,
@@ -147,9 +200,15 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const doc = subnetDoc(scope, id, vpc.VpcId, format(c), zone, false);
       doc.Tags = tagsFor(input.TagSpecifications, 'subnet') as SubnetDoc['Tags'];
       await env.repo.put(scope, 'subnet', id, doc);
-      const acl = (await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')).find((a) => a.VpcId === vpc.VpcId && a.IsDefault);
+      const acl = (await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')).find(
+        (a) => a.VpcId === vpc.VpcId && a.IsDefault,
+      );
       if (acl) {
-        acl.Associations.push({ NetworkAclAssociationId: newId('aclassoc'), NetworkAclId: acl.NetworkAclId, SubnetId: id });
+        acl.Associations.push({
+          NetworkAclAssociationId: newId('aclassoc'),
+          NetworkAclId: acl.NetworkAclId,
+          SubnetId: id,
+        });
         await env.repo.put(scope, 'acl', acl.NetworkAclId, acl);
       }
       return { Subnet: (await withCount(env, scope, doc)) as Subnet };
@@ -172,15 +231,19 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const subnet = await mustGet<SubnetDoc>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
       if ((await usedAddresses(env, scope, subnet.SubnetId)).size) {
-        throw new DependencyViolation(`The subnet '${subnet.SubnetId}' has dependencies and cannot be deleted.`);
+        throw new DependencyViolation(
+          `The subnet '${subnet.SubnetId}' has dependencies and cannot be deleted.`,
+        );
       }
       for (const acl of await env.repo.list<ReturnType<typeof networkAclDoc>>(scope, 'acl')) {
         const kept = acl.Associations.filter((a) => a.SubnetId !== subnet.SubnetId);
-        if (kept.length !== acl.Associations.length) await env.repo.put(scope, 'acl', acl.NetworkAclId, { ...acl, Associations: kept });
+        if (kept.length !== acl.Associations.length)
+          await env.repo.put(scope, 'acl', acl.NetworkAclId, { ...acl, Associations: kept });
       }
       for (const t of await env.repo.list<ReturnType<typeof routeTableDoc>>(scope, 'rtb')) {
         const kept = t.Associations.filter((a) => a.SubnetId !== subnet.SubnetId);
-        if (kept.length !== t.Associations.length) await env.repo.put(scope, 'rtb', t.RouteTableId, { ...t, Associations: kept });
+        if (kept.length !== t.Associations.length)
+          await env.repo.put(scope, 'rtb', t.RouteTableId, { ...t, Associations: kept });
       }
       await env.repo.delete(scope, subnet.SubnetId);
       return {};
@@ -189,7 +252,8 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
     async ModifySubnetAttribute(input, ctx) {
       const scope = scopeOf(ctx);
       const subnet = await mustGet<SubnetDoc>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
-      if (input.MapPublicIpOnLaunch?.Value !== undefined) subnet.MapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value;
+      if (input.MapPublicIpOnLaunch?.Value !== undefined)
+        subnet.MapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value;
       await env.repo.put(scope, 'subnet', subnet.SubnetId, subnet);
       return {};
     },
@@ -199,8 +263,10 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       const out: Record<string, unknown> = { VpcId: vpc.VpcId };
       if (input.Attribute === 'enableDnsSupport') out.EnableDnsSupport = { Value: vpc._enableDnsSupport };
-      else if (input.Attribute === 'enableDnsHostnames') out.EnableDnsHostnames = { Value: vpc._enableDnsHostnames };
-      else if (input.Attribute === 'enableNetworkAddressUsageMetrics') out.EnableNetworkAddressUsageMetrics = { Value: false };
+      else if (input.Attribute === 'enableDnsHostnames')
+        out.EnableDnsHostnames = { Value: vpc._enableDnsHostnames };
+      else if (input.Attribute === 'enableNetworkAddressUsageMetrics')
+        out.EnableNetworkAddressUsageMetrics = { Value: false };
       return out;
     },
 
@@ -208,7 +274,8 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
       if (input.EnableDnsSupport?.Value !== undefined) vpc._enableDnsSupport = input.EnableDnsSupport.Value;
-      if (input.EnableDnsHostnames?.Value !== undefined) vpc._enableDnsHostnames = input.EnableDnsHostnames.Value;
+      if (input.EnableDnsHostnames?.Value !== undefined)
+        vpc._enableDnsHostnames = input.EnableDnsHostnames.Value;
       await env.repo.put(scope, 'vpc', vpc.VpcId, vpc);
       return {};
     },

@@ -49,14 +49,17 @@ export function zoneHandlers(): ServiceHandlers {
       if (input.ZoneNames?.length || input.ZoneIds?.length) {
         const names: string[] = input.ZoneNames ?? [];
         const ids: string[] = input.ZoneIds ?? [];
-        const unknown = [...names.filter((n) => !zones.some((z) => z.ZoneName === n)), ...ids.filter((n) => !zones.some((z) => z.ZoneId === n))];
+        const unknown = [
+          ...names.filter((n) => !zones.some((z) => z.ZoneName === n)),
+          ...ids.filter((n) => !zones.some((z) => z.ZoneId === n)),
+        ];
         if (unknown.length) throw new InvalidParameterValue(`The zone '${unknown[0]}' does not exist.`);
         zones = zones.filter((z) => names.includes(z.ZoneName) || ids.includes(z.ZoneId));
       }
       zones = applyFilters(zones, input.Filters, {
         'group-name': (z) => z.GroupName,
         'group-long-name': (z) => z.GroupLongName,
-        'message': () => undefined,
+        message: () => undefined,
         'network-border-group': (z) => z.NetworkBorderGroup,
         'opt-in-status': (z) => z.OptInStatus,
         'region-name': (z) => z.RegionName,
@@ -71,9 +74,19 @@ export function zoneHandlers(): ServiceHandlers {
     async DescribeInstanceTypeOfferings(input, ctx) {
       const type: string = input.LocationType ?? 'region';
       const zones = zonesFor(ctx.accountId, ctx.region);
-      const locations = type === 'region' ? [ctx.region] : type === 'availability-zone' ? zones.map((z) => z.name) : zones.map((z) => z.id);
-      let offerings = locations.flatMap((Location) => INSTANCE_TYPES.map((t) => ({ InstanceType: t.name, LocationType: type, Location })));
-      offerings = applyFilters(offerings, input.Filters, { location: (o) => o.Location, 'instance-type': (o) => o.InstanceType });
+      const locations =
+        type === 'region'
+          ? [ctx.region]
+          : type === 'availability-zone'
+            ? zones.map((z) => z.name)
+            : zones.map((z) => z.id);
+      let offerings = locations.flatMap((Location) =>
+        INSTANCE_TYPES.map((t) => ({ InstanceType: t.name, LocationType: type, Location })),
+      );
+      offerings = applyFilters(offerings, input.Filters, {
+        location: (o) => o.Location,
+        'instance-type': (o) => o.InstanceType,
+      });
       const { page, NextToken } = paginate(offerings, input, { min: 5, max: 1000 });
       return { InstanceTypeOfferings: page, NextToken };
     },
@@ -83,7 +96,10 @@ export function zoneHandlers(): ServiceHandlers {
       if (input.InstanceTypes?.length) {
         const names: string[] = input.InstanceTypes;
         const unknown = names.filter((n) => !types.some((t) => t.InstanceType === n));
-        if (unknown.length) throw new InvalidInstanceType(`The following supplied instance types do not exist: [${unknown.join(', ')}]`);
+        if (unknown.length)
+          throw new InvalidInstanceType(
+            `The following supplied instance types do not exist: [${unknown.join(', ')}]`,
+          );
         types = types.filter((t) => names.includes(t.InstanceType!));
       }
       types = applyFilters(types, input.Filters, INSTANCE_TYPE_FILTERS);

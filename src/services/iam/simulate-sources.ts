@@ -34,12 +34,17 @@ async function managed(s: IamState, accountId: string, arn: string): Promise<Sim
   const p = await findPolicy(s, accountId, arn);
   const v = p?.versions.find((x) => x.id === p.defaultVersion);
   if (!p || !v) return undefined;
-  return { id: p.name, type: arn.startsWith(AWS_POLICY_PREFIX) ? 'aws-managed' : 'user-managed', text: v.document };
+  return {
+    id: p.name,
+    type: arn.startsWith(AWS_POLICY_PREFIX) ? 'aws-managed' : 'user-managed',
+    text: v.document,
+  };
 }
 
 async function policiesOf(s: IamState, accountId: string, kind: Kind, e: EntityBase): Promise<SimPolicy[]> {
   const out: SimPolicy[] = [];
-  for (const p of await s.repo.listInline(accountId, e.id)) out.push({ id: p.name, type: kind, text: p.document });
+  for (const p of await s.repo.listInline(accountId, e.id))
+    out.push({ id: p.name, type: kind, text: p.document });
   for (const arn of await s.repo.linksFrom(accountId, 'attach', e.id)) {
     const m = await managed(s, accountId, arn);
     if (m) out.push(m);
@@ -52,7 +57,10 @@ const ENTITY_ARN = /^arn:aws:iam::(\d{12}):(user|group|role)(\/(?:.*\/)?)([^/]+)
 /** The entity a PolicySourceArn names (InvalidInput for other ARNs, NoSuchEntity when missing). */
 export async function simulationEntity(s: IamState, callerAccount: string, arn: string): Promise<SimEntity> {
   const m = ENTITY_ARN.exec(arn);
-  if (!m) throw invalidInput(`Invalid ARN: ${arn}. PolicySourceArn must be the ARN of an IAM user, group, or role.`);
+  if (!m)
+    throw invalidInput(
+      `Invalid ARN: ${arn}. PolicySourceArn must be the ARN of an IAM user, group, or role.`,
+    );
   const [, accountId, kind, , name] = m as unknown as [string, string, Kind, string, string];
   const e = accountId === callerAccount ? await s.repo.getEntity(accountId, kind, name) : undefined;
   if (!e || e.arn !== arn) throw IamErrors.noSuchEntity(kind, name);
@@ -80,7 +88,12 @@ export async function simulationEntity(s: IamState, callerAccount: string, arn: 
     };
   } else {
     // A group is no principal: the simulation runs as an unnamed user of the account.
-    principal = { type: 'IAMUser', accountId, arn: `arn:aws:iam::${accountId}:user/SimulatedUser`, userId: 'AIDASIMULATEDUSER' };
+    principal = {
+      type: 'IAMUser',
+      accountId,
+      arn: `arn:aws:iam::${accountId}:user/SimulatedUser`,
+      userId: 'AIDASIMULATEDUSER',
+    };
   }
   const boundary = boundaryArn ? await managed(s, accountId, boundaryArn) : undefined;
   return { kind, principal, identity, ...(boundary && { boundary }) };
@@ -89,12 +102,20 @@ export async function simulationEntity(s: IamState, callerAccount: string, arn: 
 /** CallerArn: an IAM user of this server (its id and tags when known). */
 export async function callerPrincipal(s: IamState, arn: string): Promise<Principal> {
   const m = ENTITY_ARN.exec(arn);
-  if (!m || m[2] !== 'user') throw invalidInput(`Invalid CallerArn: ${arn}. CallerArn must be the ARN of an IAM user.`);
+  if (!m || m[2] !== 'user')
+    throw invalidInput(`Invalid CallerArn: ${arn}. CallerArn must be the ARN of an IAM user.`);
   const accountId = m[1]!;
   const name = m[4]!;
   const u = await s.repo.getEntity(accountId, 'user', name);
   if (u && u.arn === arn) {
-    return { type: 'IAMUser', accountId, arn, userId: u.id, userName: u.name, ...(u.tags.length && { tags: tagMap(u.tags) }) };
+    return {
+      type: 'IAMUser',
+      accountId,
+      arn,
+      userId: u.id,
+      userName: u.name,
+      ...(u.tags.length && { tags: tagMap(u.tags) }),
+    };
   }
   return { type: 'IAMUser', accountId, arn, userId: 'AIDASIMULATEDCALLER', userName: name };
 }

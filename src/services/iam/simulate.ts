@@ -6,7 +6,13 @@
  */
 import type { Principal } from '../../auth/principal.ts';
 import { AwsError } from '../../errors.ts';
-import { evaluate, statementPosition, validateIdentityPolicy, type EvaluationResult, type RequestContextValues } from '../../policy/index.ts';
+import {
+  evaluate,
+  statementPosition,
+  validateIdentityPolicy,
+  type EvaluationResult,
+  type RequestContextValues,
+} from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { contextKeyHandlers } from './context-keys.ts';
 import { invalidInput } from './errors.ts';
@@ -46,7 +52,8 @@ function checkInput(text: string, kind: 'identity' | 'resource'): void {
     else {
       // Resource policies of any service: a JSON document with statements is all that is asked.
       const doc = JSON.parse(text) as { Statement?: unknown };
-      if (!doc || typeof doc !== 'object' || doc.Statement === undefined) throw new AwsError('InvalidInput', 'Syntax errors in policy.');
+      if (!doc || typeof doc !== 'object' || doc.Statement === undefined)
+        throw new AwsError('InvalidInput', 'Syntax errors in policy.');
     }
   } catch (e) {
     if (e instanceof AwsError) throw invalidInput(e.message);
@@ -59,7 +66,11 @@ function contextOf(entries: ContextEntry[] | undefined): RequestContextValues {
   for (const e of entries ?? []) {
     if (!e.ContextKeyName) continue;
     const values = e.ContextKeyValues ?? [];
-    out[e.ContextKeyName] = e.ContextKeyType?.endsWith('List') ? values : values.length === 1 ? values[0] : values;
+    out[e.ContextKeyName] = e.ContextKeyType?.endsWith('List')
+      ? values
+      : values.length === 1
+        ? values[0]
+        : values;
   }
   return out;
 }
@@ -87,7 +98,11 @@ function page<T>(items: T[], maxItems: number | undefined, marker: string | unde
   const max = maxItems ?? 100;
   const end = start + max;
   return end < items.length
-    ? { items: items.slice(start, end), IsTruncated: true, Marker: Buffer.from(String(end)).toString('base64url') }
+    ? {
+        items: items.slice(start, end),
+        IsTruncated: true,
+        Marker: Buffer.from(String(end)).toString('base64url'),
+      }
     : { items: items.slice(start), IsTruncated: false };
 }
 
@@ -102,7 +117,12 @@ function spelled(keys: string[], texts: string[]): string[] {
   });
 }
 
-function run(plan: Plan, actions: string[], resources: string[] | undefined, input: { MaxItems?: number; Marker?: string }) {
+function run(
+  plan: Plan,
+  actions: string[],
+  resources: string[] | undefined,
+  input: { MaxItems?: number; Marker?: string },
+) {
   const byKey = new Map<string, SimPolicy>();
   const refs = (list: SimPolicy[] | undefined, prefix: string) =>
     list?.map((p, i) => {
@@ -130,7 +150,9 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
       // A deny is reported alone; an allow with the statements that allowed; an implicit deny with none.
       const wanted = r.decision === 'ExplicitDeny' ? 'Deny' : r.decision === 'Allow' ? 'Allow' : undefined;
       const matched = r.matchedStatements
-        .filter((m) => m.effect === wanted && (wanted === 'Deny' || m.sourcePolicyType !== 'permissions boundary'))
+        .filter(
+          (m) => m.effect === wanted && (wanted === 'Deny' || m.sourcePolicyType !== 'permissions boundary'),
+        )
         .map((m) => {
           const src = byKey.get(m.sourcePolicyId)!;
           const span = statementPosition(src.text, m.index);
@@ -144,12 +166,14 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
       const missing = spelled(r.missingContextValues, texts);
       const boundaryDetail = plan.boundary && {
         PermissionsBoundaryDecisionDetail: {
-          AllowedByPermissionsBoundary: inBoundary.some((m) => m.effect === 'Allow') && !inBoundary.some((m) => m.effect === 'Deny'),
+          AllowedByPermissionsBoundary:
+            inBoundary.some((m) => m.effect === 'Allow') && !inBoundary.some((m) => m.effect === 'Deny'),
         },
       };
       // With named resources IAM also reports the result per resource (and, within one account, empty details).
       const named = resource !== '*';
-      const details = named && plan.resourceAccountId === plan.principal.accountId ? { EvalDecisionDetails: {} } : {};
+      const details =
+        named && plan.resourceAccountId === plan.principal.accountId ? { EvalDecisionDetails: {} } : {};
       results.push({
         EvalActionName: action,
         EvalResourceName: resource,
@@ -160,7 +184,14 @@ function run(plan: Plan, actions: string[], resources: string[] | undefined, inp
         ...boundaryDetail,
         ...(named && {
           ResourceSpecificResults: [
-            { EvalResourceName: resource, EvalResourceDecision: r.evalDecision, MatchedStatements: matched, MissingContextValues: missing, ...details, ...boundaryDetail },
+            {
+              EvalResourceName: resource,
+              EvalResourceDecision: r.evalDecision,
+              MatchedStatements: matched,
+              MissingContextValues: missing,
+              ...details,
+              ...boundaryDetail,
+            },
           ],
         }),
       });
@@ -187,13 +218,23 @@ export function simulateHandlers(s: IamState): ServiceHandlers {
     async SimulatePrincipalPolicy(input: SimulatePrincipalInput, ctx: HandlerContext) {
       const entity = await simulationEntity(s, ctx.accountId, input.PolicySourceArn);
       if (input.ResourcePolicy !== undefined && entity.kind !== 'user' && !input.CallerArn)
-        throw invalidInput('CallerArn must be specified when simulating a resource policy with a non-user PolicySourceArn.');
+        throw invalidInput(
+          'CallerArn must be specified when simulating a resource policy with a non-user PolicySourceArn.',
+        );
       const principal = input.CallerArn ? await callerPrincipal(s, input.CallerArn) : entity.principal;
-      const extraBoundary = inputList(input.PermissionsBoundaryPolicyInputList, 'PermissionsBoundaryPolicyInputList', 'identity');
+      const extraBoundary = inputList(
+        input.PermissionsBoundaryPolicyInputList,
+        'PermissionsBoundaryPolicyInputList',
+        'identity',
+      );
       const plan: Plan = {
         principal,
         identity: [...entity.identity, ...inputList(input.PolicyInputList, 'PolicyInputList', 'identity')],
-        ...(extraBoundary.length ? { boundary: extraBoundary } : entity.boundary ? { boundary: [entity.boundary] } : {}),
+        ...(extraBoundary.length
+          ? { boundary: extraBoundary }
+          : entity.boundary
+            ? { boundary: [entity.boundary] }
+            : {}),
         resourcePolicy: resourcePolicyOf(input.ResourcePolicy),
         resourceAccountId: ownerAccount(input.ResourceOwner, ctx.accountId),
         context: contextOf(input.ContextEntries),
@@ -202,10 +243,19 @@ export function simulateHandlers(s: IamState): ServiceHandlers {
     },
 
     async SimulateCustomPolicy(input: SimulateCustomInput, ctx: HandlerContext) {
-      const boundary = inputList(input.PermissionsBoundaryPolicyInputList, 'PermissionsBoundaryPolicyInputList', 'identity');
+      const boundary = inputList(
+        input.PermissionsBoundaryPolicyInputList,
+        'PermissionsBoundaryPolicyInputList',
+        'identity',
+      );
       const principal: Principal = input.CallerArn
         ? await callerPrincipal(s, input.CallerArn)
-        : { type: 'IAMUser', accountId: ctx.accountId, arn: `arn:aws:iam::${ctx.accountId}:user/SimulatedUser`, userId: 'AIDASIMULATEDUSER' };
+        : {
+            type: 'IAMUser',
+            accountId: ctx.accountId,
+            arn: `arn:aws:iam::${ctx.accountId}:user/SimulatedUser`,
+            userId: 'AIDASIMULATEDUSER',
+          };
       const plan: Plan = {
         principal,
         identity: inputList(input.PolicyInputList, 'PolicyInputList', 'identity'),

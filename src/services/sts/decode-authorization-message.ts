@@ -5,7 +5,10 @@
  */
 import { authorizationMessages, InvalidAuthorizationMessage } from '../../authz/authorization-message.ts';
 import { InvalidAuthorizationMessageException } from '../../generated/sts/errors.ts';
-import type { DecodeAuthorizationMessageRequest, DecodeAuthorizationMessageResponse } from '../../generated/sts/types.ts';
+import type {
+  DecodeAuthorizationMessageRequest,
+  DecodeAuthorizationMessageResponse,
+} from '../../generated/sts/types.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 
@@ -19,7 +22,8 @@ export function decodeAuthorizationMessageHandlers(deps: Pick<ServiceDeps, 'conf
       try {
         return { DecodedMessage: codec.decode(ctx.accountId, input.EncodedMessage) };
       } catch (e) {
-        if (e instanceof InvalidAuthorizationMessage) throw new InvalidAuthorizationMessageException('Invalid authorization message');
+        if (e instanceof InvalidAuthorizationMessage)
+          throw new InvalidAuthorizationMessageException('Invalid authorization message');
         throw e;
       }
     },
