@@ -98,18 +98,16 @@ export class MachinesBridge {
 
   launch(doc: InstanceDoc): void {
     this.background(
-      this.driver
-        .launch(specOf(doc))
-        .catch((e) =>
-          this.onChange({
-            instanceId: doc.InstanceId,
-            state: 'terminated',
-            reason: {
-              code: 'Server.InternalError',
-              message: `Server.InternalError: ${(e as Error).message}`,
-            },
-          }),
-        ),
+      this.driver.launch(specOf(doc)).catch((e) =>
+        this.onChange({
+          instanceId: doc.InstanceId,
+          state: 'terminated',
+          reason: {
+            code: 'Server.InternalError',
+            message: `Server.InternalError: ${(e as Error).message}`,
+          },
+        }),
+      ),
     );
   }
 
