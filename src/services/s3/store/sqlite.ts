@@ -18,140 +18,20 @@ import type {
   VersionRecord,
   VersioningStatus,
 } from './repository.ts';
-
-interface BucketRow {
-  name: string;
-  account_id: string;
-  region: string;
-  created_at: number;
-  acl: string | null;
-  tags: string | null;
-  policy: string | null;
-  object_ownership: string | null;
-  versioning: string | null;
-}
-
-interface ObjectRow {
-  bucket: string;
-  key: string;
-  blob_id: string;
-  size: number;
-  etag: string;
-  last_modified: number;
-  storage_class: string;
-  owner: string;
-  checksum_algorithm: string | null;
-  checksum_type: string | null;
-  content_type: string | null;
-  attrs: string | null;
-  tags: string | null;
-  version_id: string | null;
-}
-
-interface UploadRow {
-  upload_id: string;
-  bucket: string;
-  key: string;
-  initiated: number;
-  owner: string;
-  initiator: string;
-  storage_class: string;
-  checksum_algorithm: string | null;
-  checksum_type: string | null;
-  attrs: string | null;
-}
-
-interface PartRow {
-  upload_id: string;
-  part_number: number;
-  blob_id: string;
-  size: number;
-  etag: string;
-  last_modified: number;
-  checksum: string | null;
-}
-
-const toBucket = (r: BucketRow): BucketRecord => ({
-  name: r.name,
-  accountId: r.account_id,
-  region: r.region,
-  createdAt: r.created_at,
-  ...(r.acl ? { acl: r.acl } : {}),
-  ...(r.tags ? { tags: JSON.parse(r.tags) as Tag[] } : {}),
-  ...(r.policy ? { policy: r.policy } : {}),
-  ...(r.object_ownership ? { objectOwnership: r.object_ownership } : {}),
-  ...(r.versioning ? { versioning: r.versioning as VersioningStatus } : {}),
-});
-
-const toObject = (r: ObjectRow): ObjectRecord => ({
-  bucket: r.bucket,
-  key: r.key,
-  blobId: r.blob_id,
-  size: r.size,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  storageClass: r.storage_class,
-  owner: r.owner,
-  ...(r.content_type !== null ? { contentType: r.content_type } : {}),
-  attrs: r.attrs ? JSON.parse(r.attrs) : {},
-  ...(r.tags ? { tags: JSON.parse(r.tags) as Tag[] } : {}),
-  ...(r.version_id !== null ? { versionId: r.version_id } : {}),
-});
-
-const toListed = (r: ObjectRow): ListedObject => ({
-  key: r.key,
-  size: r.size,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  storageClass: r.storage_class,
-  owner: r.owner,
-  ...(r.checksum_algorithm ? { checksumAlgorithm: r.checksum_algorithm } : {}),
-  ...(r.checksum_type ? { checksumType: r.checksum_type } : {}),
-});
-
-/** Upload rows keep content type and tags inside attrs. */
-interface UploadAttrs {
-  attrs: UploadRecord['attrs'];
-  contentType?: string;
-  tags?: Tag[];
-}
-
-const toUpload = (r: UploadRow): UploadRecord => {
-  const a: UploadAttrs = r.attrs ? JSON.parse(r.attrs) : { attrs: {} };
-  return {
-    uploadId: r.upload_id,
-    bucket: r.bucket,
-    key: r.key,
-    initiated: r.initiated,
-    owner: r.owner,
-    initiator: r.initiator,
-    storageClass: r.storage_class,
-    ...(r.checksum_algorithm ? { checksumAlgorithm: r.checksum_algorithm } : {}),
-    ...(r.checksum_type ? { checksumType: r.checksum_type as 'FULL_OBJECT' | 'COMPOSITE' } : {}),
-    ...(a.contentType !== undefined ? { contentType: a.contentType } : {}),
-    ...(a.tags ? { tags: a.tags } : {}),
-    attrs: a.attrs ?? {},
-  };
-};
-
-const toPart = (r: PartRow): PartRecord => ({
-  uploadId: r.upload_id,
-  partNumber: r.part_number,
-  blobId: r.blob_id,
-  size: r.size,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  ...(r.checksum ? { checksum: r.checksum } : {}),
-});
-
-const json = (v: unknown): string | null => {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return null;
-  return JSON.stringify(v);
-};
-
-const LIST_COLUMNS =
-  'key, size, etag, last_modified, storage_class, owner, checksum_algorithm, checksum_type';
+import {
+  type BucketRow,
+  json,
+  LIST_COLUMNS,
+  type ObjectRow,
+  type PartRow,
+  toBucket,
+  toListed,
+  toObject,
+  toPart,
+  toUpload,
+  type UploadAttrs,
+  type UploadRow,
+} from './sqlite-rows.ts';
 
 export class SqliteS3Repository implements S3Repository {
   /**
