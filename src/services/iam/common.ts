@@ -114,3 +114,33 @@ export const tagsOut = (tags: Tag[]): Tag[] | undefined => (tags.length ? tags :
 
 export const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
   Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
+
+/**
+ * Tag / Untag / List…Tags for one kind of entity: the same three operations IAM has for users,
+ * roles, policies, instance profiles, providers and MFA devices. `find` loads the entity the
+ * input names (and throws IAM's error when there is none); listing may look wider (AWS-managed
+ * policies can be listed but not tagged).
+ */
+export function tagHandlers<K extends EntityKind, I>(
+  s: IamState,
+  kind: K,
+  find: (input: I, ctx: HandlerContext) => Promise<EntityRecords[K] & { tags: Tag[] }>,
+  findForList: (input: I, ctx: HandlerContext) => Promise<{ tags: Tag[] }> = find,
+) {
+  return {
+    async tag(input: I & { Tags: Tag[] }, ctx: HandlerContext) {
+      const e = await find(input, ctx);
+      await save(s, ctx, kind, { ...e, tags: mergeTags(e.tags, input.Tags) });
+      return {};
+    },
+    async untag(input: I & { TagKeys: string[] }, ctx: HandlerContext) {
+      const e = await find(input, ctx);
+      await save(s, ctx, kind, { ...e, tags: removeTags(e.tags, input.TagKeys) });
+      return {};
+    },
+    async list(input: I & Paged, ctx: HandlerContext) {
+      const p = page((await findForList(input, ctx)).tags, input);
+      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+    },
+  };
+}

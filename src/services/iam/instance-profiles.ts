@@ -1,4 +1,5 @@
 /** Instance profiles: containers for (at most) one role that EC2 instances use. */
+import type { HandlerContext } from '../handler.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import {
   byPrefix,
@@ -6,13 +7,12 @@ import {
   create,
   date,
   iso,
-  mergeTags,
   mustGet,
   page,
-  removeTags,
   save,
   tagsOut,
   type Paged,
+  tagHandlers,
 } from './common.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
@@ -40,6 +40,9 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
     };
   }
 
+  const tags = tagHandlers(s, 'instance-profile', (i: { InstanceProfileName: string }, ctx: HandlerContext) =>
+    mustGet(s, ctx, 'instance-profile', i.InstanceProfileName),
+  );
   return {
     async CreateInstanceProfile(input: { InstanceProfileName: string; Path?: string; Tags?: Tag[] }, ctx) {
       const path = input.Path ?? '/';
@@ -117,21 +120,8 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagInstanceProfile(input: { InstanceProfileName: string; Tags: Tag[] }, ctx) {
-      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
-      await save(s, ctx, 'instance-profile', { ...p, tags: mergeTags(p.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagInstanceProfile(input: { InstanceProfileName: string; TagKeys: string[] }, ctx) {
-      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
-      await save(s, ctx, 'instance-profile', { ...p, tags: removeTags(p.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListInstanceProfileTags(input: Paged & { InstanceProfileName: string }, ctx) {
-      const p = page((await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagInstanceProfile: tags.tag,
+    UntagInstanceProfile: tags.untag,
+    ListInstanceProfileTags: tags.list,
   };
 }

@@ -2,19 +2,7 @@
 import { validateIdentityPolicy, policySize, POLICY_LIMITS } from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { AWS_POLICY_PREFIX, awsManagedPolicies, awsManagedPolicy } from './aws-managed.ts';
-import {
-  byPrefix,
-  checkTags,
-  create,
-  date,
-  iso,
-  mergeTags,
-  page,
-  removeTags,
-  save,
-  tagsOut,
-  type Paged,
-} from './common.ts';
+import { byPrefix, checkTags, create, date, iso, page, tagsOut, type Paged, tagHandlers } from './common.ts';
 import { deleteConflict, IamErrors, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { PolicyRecord, Tag } from './repository.ts';
@@ -99,6 +87,12 @@ export async function policyOut(
 }
 
 export function managedPolicyHandlers(s: IamState): ServiceHandlers {
+  const tags = tagHandlers(
+    s,
+    'policy',
+    (i: { PolicyArn: string }, ctx: HandlerContext) => ownPolicy(s, ctx, i.PolicyArn),
+    (i: { PolicyArn: string }, ctx: HandlerContext) => resolvePolicy(s, ctx, i.PolicyArn),
+  );
   return {
     async CreatePolicy(
       input: {
@@ -182,21 +176,8 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagPolicy(input: { PolicyArn: string; Tags: Tag[] }, ctx) {
-      const p = await ownPolicy(s, ctx, input.PolicyArn);
-      await save(s, ctx, 'policy', { ...p, tags: mergeTags(p.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagPolicy(input: { PolicyArn: string; TagKeys: string[] }, ctx) {
-      const p = await ownPolicy(s, ctx, input.PolicyArn);
-      await save(s, ctx, 'policy', { ...p, tags: removeTags(p.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListPolicyTags(input: Paged & { PolicyArn: string }, ctx) {
-      const p = page((await resolvePolicy(s, ctx, input.PolicyArn)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagPolicy: tags.tag,
+    UntagPolicy: tags.untag,
+    ListPolicyTags: tags.list,
   };
 }

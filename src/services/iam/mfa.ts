@@ -12,13 +12,12 @@ import {
   create,
   date,
   iso,
-  mergeTags,
   mustGet,
-  removeTags,
   page,
   save,
   tagsOut,
   type Paged,
+  tagHandlers,
 } from './common.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
 import { userOut } from './users.ts';
@@ -76,6 +75,9 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
     return id ? (await s.repo.getEntityById('user', id))?.record.name : undefined;
   }
 
+  const tags = tagHandlers(s, 'mfa-device', (i: { SerialNumber: string }, ctx: HandlerContext) =>
+    mustDevice(ctx, i.SerialNumber),
+  );
   return {
     async CreateVirtualMFADevice(input: { VirtualMFADeviceName: string; Path?: string; Tags?: Tag[] }, ctx) {
       const path = input.Path ?? '/';
@@ -191,22 +193,9 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
       return { MFADevices: items, IsTruncated: p.IsTruncated, Marker: p.Marker };
     },
 
-    async TagMFADevice(input: { SerialNumber: string; Tags: Tag[] }, ctx) {
-      const d = await mustDevice(ctx, input.SerialNumber);
-      await save(s, ctx, 'mfa-device', { ...d, tags: mergeTags(d.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagMFADevice(input: { SerialNumber: string; TagKeys: string[] }, ctx) {
-      const d = await mustDevice(ctx, input.SerialNumber);
-      await save(s, ctx, 'mfa-device', { ...d, tags: removeTags(d.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListMFADeviceTags(input: Paged & { SerialNumber: string }, ctx) {
-      const p = page((await mustDevice(ctx, input.SerialNumber)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagMFADevice: tags.tag,
+    UntagMFADevice: tags.untag,
+    ListMFADeviceTags: tags.list,
 
     async ListVirtualMFADevices(
       input: Paged & { AssignmentStatus?: 'Assigned' | 'Unassigned' | 'Any' },

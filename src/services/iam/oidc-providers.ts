@@ -9,18 +9,7 @@
  * usual IAM permissions, so this is no back door.
  */
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import {
-  checkTags,
-  create,
-  date,
-  iso,
-  mergeTags,
-  page,
-  removeTags,
-  save,
-  tagsOut,
-  type Paged,
-} from './common.ts';
+import { checkTags, create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
 import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
 import type { OidcProviderRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
@@ -60,6 +49,12 @@ const CLIENT_IDS_QUOTA = 100;
 const THUMBPRINTS_QUOTA = 5;
 
 export function oidcProviderHandlers(s: IamState): ServiceHandlers {
+  const tags = tagHandlers(
+    s,
+    'oidc-provider',
+    (i: { OpenIDConnectProviderArn: string }, ctx: HandlerContext) =>
+      byArn(s, ctx, i.OpenIDConnectProviderArn),
+  );
   return {
     async CreateOpenIDConnectProvider(
       input: { Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] },
@@ -149,21 +144,8 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string; Tags: Tag[] }, ctx) {
-      const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
-      await save(s, ctx, 'oidc-provider', { ...p, tags: mergeTags(p.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string; TagKeys: string[] }, ctx) {
-      const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
-      await save(s, ctx, 'oidc-provider', { ...p, tags: removeTags(p.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListOpenIDConnectProviderTags(input: Paged & { OpenIDConnectProviderArn: string }, ctx) {
-      const p = page((await byArn(s, ctx, input.OpenIDConnectProviderArn)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagOpenIDConnectProvider: tags.tag,
+    UntagOpenIDConnectProvider: tags.untag,
+    ListOpenIDConnectProviderTags: tags.list,
   };
 }

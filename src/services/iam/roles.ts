@@ -1,4 +1,5 @@
 /** IAM roles: trust policies (validated), MaxSessionDuration, boundaries, tags. */
+import type { HandlerContext } from '../handler.ts';
 import { policySize, POLICY_LIMITS, validateTrustPolicy } from '../../policy/index.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import {
@@ -8,13 +9,12 @@ import {
   date,
   encodeDocument,
   iso,
-  mergeTags,
   mustGet,
   page,
-  removeTags,
   save,
   tagsOut,
   type Paged,
+  tagHandlers,
 } from './common.ts';
 import { deleteConflict, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
@@ -75,6 +75,9 @@ export function roleOut(r: RoleRecord, full = true) {
 }
 
 export function roleHandlers(s: IamState): ServiceHandlers {
+  const tags = tagHandlers(s, 'role', (i: { RoleName: string }, ctx: HandlerContext) =>
+    mustGet(s, ctx, 'role', i.RoleName),
+  );
   return {
     async CreateRole(
       input: {
@@ -165,22 +168,9 @@ export function roleHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagRole(input: { RoleName: string; Tags: Tag[] }, ctx) {
-      const r = await mustGet(s, ctx, 'role', input.RoleName);
-      await save(s, ctx, 'role', { ...r, tags: mergeTags(r.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagRole(input: { RoleName: string; TagKeys: string[] }, ctx) {
-      const r = await mustGet(s, ctx, 'role', input.RoleName);
-      await save(s, ctx, 'role', { ...r, tags: removeTags(r.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListRoleTags(input: Paged & { RoleName: string }, ctx) {
-      const p = page((await mustGet(s, ctx, 'role', input.RoleName)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagRole: tags.tag,
+    UntagRole: tags.untag,
+    ListRoleTags: tags.list,
 
     async PutRolePermissionsBoundary(input: { RoleName: string; PermissionsBoundary: string }, ctx) {
       const r = await mustGet(s, ctx, 'role', input.RoleName);

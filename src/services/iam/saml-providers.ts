@@ -5,18 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import type { ServiceHandlers } from '../handler.ts';
-import {
-  checkTags,
-  create,
-  date,
-  iso,
-  mergeTags,
-  page,
-  removeTags,
-  save,
-  tagsOut,
-  type Paged,
-} from './common.ts';
+import { checkTags, create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
 import { IamErrors, invalidInput } from './errors.ts';
 import type { IamState } from './state.ts';
 import type { SamlProviderRecord, Tag } from './repository.ts';
@@ -86,6 +75,9 @@ async function byArn(s: IamState, ctx: HandlerContext, arn: string): Promise<Sam
 }
 
 export function samlProviderHandlers(s: IamState): ServiceHandlers {
+  const tags = tagHandlers(s, 'saml-provider', (i: { SAMLProviderArn: string }, ctx: HandlerContext) =>
+    byArn(s, ctx, i.SAMLProviderArn),
+  );
   return {
     async CreateSAMLProvider(input: { SAMLMetadataDocument: string; Name: string; Tags?: Tag[] }, ctx) {
       const md = parseSamlMetadata(input.SAMLMetadataDocument);
@@ -150,21 +142,8 @@ export function samlProviderHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagSAMLProvider(input: { SAMLProviderArn: string; Tags: Tag[] }, ctx) {
-      const p = await byArn(s, ctx, input.SAMLProviderArn);
-      await save(s, ctx, 'saml-provider', { ...p, tags: mergeTags(p.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagSAMLProvider(input: { SAMLProviderArn: string; TagKeys: string[] }, ctx) {
-      const p = await byArn(s, ctx, input.SAMLProviderArn);
-      await save(s, ctx, 'saml-provider', { ...p, tags: removeTags(p.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListSAMLProviderTags(input: Paged & { SAMLProviderArn: string }, ctx) {
-      const p = page((await byArn(s, ctx, input.SAMLProviderArn)).tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagSAMLProvider: tags.tag,
+    UntagSAMLProvider: tags.untag,
+    ListSAMLProviderTags: tags.list,
   };
 }

@@ -7,13 +7,12 @@ import {
   create,
   date,
   iso,
-  mergeTags,
   mustGet,
   page,
-  removeTags,
   save,
   tagsOut,
   type Paged,
+  tagHandlers,
 } from './common.ts';
 import { deleteConflict, exists, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
@@ -60,6 +59,9 @@ interface LoginProfile {
 type UserWithLogin = UserRecord & { loginProfile?: LoginProfile };
 
 export function userHandlers(s: IamState): ServiceHandlers {
+  const tags = tagHandlers(s, 'user', (i: { UserName: string }, ctx: HandlerContext) =>
+    mustGet(s, ctx, 'user', i.UserName),
+  );
   return {
     async CreateUser(
       input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] },
@@ -129,23 +131,9 @@ export function userHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async TagUser(input: { UserName: string; Tags: Tag[] }, ctx) {
-      const u = await mustGet(s, ctx, 'user', input.UserName);
-      await save(s, ctx, 'user', { ...u, tags: mergeTags(u.tags, input.Tags) });
-      return {};
-    },
-
-    async UntagUser(input: { UserName: string; TagKeys: string[] }, ctx) {
-      const u = await mustGet(s, ctx, 'user', input.UserName);
-      await save(s, ctx, 'user', { ...u, tags: removeTags(u.tags, input.TagKeys) });
-      return {};
-    },
-
-    async ListUserTags(input: Paged & { UserName: string }, ctx) {
-      const u = await mustGet(s, ctx, 'user', input.UserName);
-      const p = page(u.tags, input);
-      return { Tags: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-    },
+    TagUser: tags.tag,
+    UntagUser: tags.untag,
+    ListUserTags: tags.list,
 
     async PutUserPermissionsBoundary(input: { UserName: string; PermissionsBoundary: string }, ctx) {
       const u = await mustGet(s, ctx, 'user', input.UserName);
