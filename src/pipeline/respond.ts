@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { RequestContext } from './context.ts';
 
 export async function writeResponse(ctx: RequestContext): Promise<void> {
-  const { res, req } = ctx;
+  const { res } = ctx;
   const response = ctx.response!;
   const headers: Record<string, string> = {
     server: 'Stratus',
@@ -56,7 +56,6 @@ export async function writeResponse(ctx: RequestContext): Promise<void> {
   finishRequestBody(ctx);
   res.writeHead(response.status, headers);
   res.end();
-  void req;
 }
 
 /**
