@@ -27,6 +27,11 @@ export interface BlobWriteOptions {
   signal?: AbortSignal;
   /** fsync the file and its directory before returning (power-loss durability). */
   fsync?: boolean;
+  /**
+   * The size the caller expects (a Content-Length): a store may keep the blob by it (small
+   * ones as database rows). Only a hint: the bytes that arrive decide the blob's size.
+   */
+  sizeHint?: number;
 }
 
 export interface BlobInfo {
@@ -51,6 +56,11 @@ export interface BlobStore {
   ): Promise<BlobInfo>;
   /** Opens the blob (rejects with BlobNotFoundError before any byte is sent) for streaming. */
   read(id: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The bytes of a blob the store holds as a small in-memory-sized value, so a response can be
+   * written in one piece; undefined for any other blob (stream it with read()).
+   */
+  readBytes?(id: string, range?: ByteRange): Promise<Buffer | undefined>;
   /** Size in bytes; BlobNotFoundError if absent. */
   size(id: string): Promise<number>;
   has(id: string): Promise<boolean>;

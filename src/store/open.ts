@@ -8,6 +8,8 @@ import { openAccountsRepository } from '../accounts/open.ts';
 import type { AccountsRepository } from '../accounts/repository.ts';
 import { RootCredentialResolver } from '../accounts/root-resolver.ts';
 import { FsBlobStore } from '../blob/fs/fs-blob-store.ts';
+import { SmallBlobs } from '../blob/sqlite/small-blobs.ts';
+import { TieredBlobStore } from '../blob/tiered-blob-store.ts';
 import type { StratusConfig } from '../config.ts';
 import { openBackend, type StoreBackend } from './backend.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -19,8 +21,11 @@ export type StoresConfig = Pick<
 
 export interface Stores {
   backend: StoreBackend;
-  /** `<dataDir>/blobs`; temp files of a previous run are already swept. */
-  blobs: FsBlobStore;
+  /**
+   * `<dataDir>/blobs`: small blobs as rows of `blobs/small.db`, the rest files (temp files of a
+   * previous run already swept).
+   */
+  blobs: TieredBlobStore;
   accounts: AccountsRepository;
   /** Root keys of every account; chain IAM/STS resolvers with it (chainCredentialResolvers). */
   rootCredentials: RootCredentialResolver;
@@ -37,17 +42,16 @@ export interface AdminStores {
  * For the server: locks the data dir (one server each), opens and migrates the database, makes
  * the default account's root key the configured one, opens the blob store.
  */
-export async function openStores(
-  config: StoresConfig,
-  options: { blobFsync?: boolean } = {},
-): Promise<Stores> {
+export async function openStores(config: StoresConfig): Promise<Stores> {
   const lock = lockDataDir(config.dataDir);
   let backend: StoreBackend | undefined;
   try {
     backend = await openBackend(config);
     const accounts = await openAccountsRepository(backend);
     await ensureDefaultAccount(accounts, config, { syncRootKey: true });
-    const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'), { fsync: options.blobFsync });
+    const blobDir = join(config.dataDir, 'blobs');
+    const files = await FsBlobStore.open(blobDir);
+    const blobs = new TieredBlobStore(files, SmallBlobs.open(join(blobDir, 'small.db')));
     const opened = backend;
     return {
       backend: opened,
@@ -55,6 +59,7 @@ export async function openStores(
       accounts,
       rootCredentials: new RootCredentialResolver(accounts),
       async close() {
+        blobs.close();
         await opened.close();
         lock.release();
       },

@@ -72,6 +72,7 @@ export async function storeBody(
   try {
     info = await blobs.write(decoder, {
       maxBytes,
+      ...(Number.isSafeInteger(declared) ? { sizeHint: declared } : {}),
       ...(tracker
         ? { onChunk: (c: Uint8Array) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) }
         : {}),

@@ -32,6 +32,7 @@ export async function copyBlob(
   const empty = src.size === 0 || (range && range.end < range.start);
   const source = empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range);
   const info = await env.blobs.write(source, {
+    sizeHint: empty ? 0 : range ? range.end - range.start + 1 : src.size,
     onChunk: (c) => {
       md5.update(c);
       tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength));

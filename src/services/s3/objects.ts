@@ -31,6 +31,11 @@ import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
 
+/** A small blob's bytes in one piece (written out with the head), any other blob as a stream. */
+export async function readBody(env: S3Env, blobId: string, range?: ByteRange): Promise<Buffer | Readable> {
+  return (await env.blobs.readBytes?.(blobId, range)) ?? env.blobs.read(blobId, range);
+}
+
 /** The byte range of part `n` of a multipart object (PartNumber reads). */
 function partRange(o: ObjectRecord, n: number): { range: ByteRange | undefined; count: number } {
   const parts = o.attrs.parts;
@@ -147,7 +152,7 @@ export function objectHandlers(env: S3Env) {
         const { out, range, object } = await planRead(env, input, true);
         applyResponseOverrides(out, input as unknown as Record<string, unknown>);
         try {
-          out.Body = object.size === 0 ? EMPTY() : await env.blobs.read(object.blobId, range);
+          out.Body = object.size === 0 ? EMPTY() : await readBody(env, object.blobId, range);
           return out as GetObjectOutput;
         } catch (e) {
           // A concurrent overwrite freed the blob between the row read and the open: read again.
