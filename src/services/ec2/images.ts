@@ -12,7 +12,8 @@ import {
 } from '../../generated/ec2/errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { dryRun, INSTANCE_ERRORS, mustGet, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
-import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { describeAll } from './describe.ts';
+import { paginate } from './filters.ts';
 import { derivedId, newId, nowIso } from './ids.ts';
 import { catalogImages, type ImageDoc } from './image-catalog.ts';
 import { regionInfo } from './regions.ts';
@@ -137,17 +138,22 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
   return {
     async DescribeImages(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.ImageIds, input.MaxResults, 'imageIds');
-      let images = await visibleImages(env, scope);
-      if (input.ImageIds?.length) {
-        const ids: string[] = input.ImageIds;
-        const bad = ids.find((id) => !AMI_ID.test(id));
-        if (bad) throw new InvalidAMIIDMalformed(`Invalid id: "${bad}" (expecting "ami-...")`);
-        const missing = ids.filter((id) => !images.some((i) => i.ImageId === id));
-        if (missing.length)
-          throw new InvalidAMIIDNotFound(`The image id '[${missing.join(', ')}]' does not exist`);
-        images = images.filter((i) => ids.includes(i.ImageId));
-      }
+      let images = await describeAll(input, {
+        ids: input.ImageIds,
+        idsParam: 'imageIds',
+        byIds: async (ids) => {
+          const bad = ids.find((id) => !AMI_ID.test(id));
+          if (bad) throw new InvalidAMIIDMalformed(`Invalid id: "${bad}" (expecting "ami-...")`);
+          const visible = await visibleImages(env, scope);
+          const missing = ids.filter((id) => !visible.some((i) => i.ImageId === id));
+          if (missing.length)
+            throw new InvalidAMIIDNotFound(`The image id '[${missing.join(', ')}]' does not exist`);
+          return visible.filter((i) => ids.includes(i.ImageId));
+        },
+        all: () => visibleImages(env, scope),
+        fields: IMAGE_FILTERS,
+      });
+      // Owners and ExecutableUsers only narrow (no errors), so after Filters is the same as before.
       if (input.Owners?.length) {
         const owners: string[] = input.Owners;
         images = images.filter((i) =>
@@ -170,7 +176,6 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
           ),
         );
       }
-      images = applyFilters(images, input.Filters, IMAGE_FILTERS);
       const { page, NextToken } = paginate(images, input, { min: 5, max: 1000 });
       return { Images: page, NextToken };
     },

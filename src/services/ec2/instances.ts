@@ -19,7 +19,8 @@ import {
   scopeOf,
   type Ec2Env,
 } from './env.ts';
-import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { describeAll, describePage, listed } from './describe.ts';
+import { paginate } from './filters.ts';
 import { stateOf, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
 import { machineFailure, TERMINATED_TTL_MS, type MachinesBridge } from './machines-bridge.ts';
@@ -65,6 +66,27 @@ function reservations(docs: InstanceDoc[], account: string): Reservation[] {
     r.Instances.push(d);
   }
   return [...map.values()];
+}
+
+/** One instance as DescribeInstanceStatus shows it. */
+function statusOf(d: InstanceDoc) {
+  const running = d.State.Name === 'running';
+  const check = (name: string) =>
+    running
+      ? { Status: 'ok', Details: [{ Name: name, Status: 'passed' }] }
+      : { Status: 'not-applicable', Details: [] as unknown[] };
+  return {
+    AvailabilityZone: d.Placement.AvailabilityZone,
+    AvailabilityZoneId: d.Placement.AvailabilityZoneId,
+    InstanceId: d.InstanceId,
+    InstanceState: d.State,
+    InstanceStatus: check('reachability'),
+    SystemStatus: check('reachability'),
+    AttachedEbsStatus: running
+      ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] }
+      : { Status: 'not-applicable', Details: [] },
+    Events: [],
+  };
 }
 
 type Change = {
@@ -134,11 +156,14 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
 
     async DescribeInstances(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
-      let docs = input.InstanceIds?.length
-        ? await byIds(env, scope, input.InstanceIds)
-        : await liveInstances(env, scope);
-      docs = applyFilters(docs, input.Filters, INSTANCE_FILTERS);
+      const docs = await describeAll(input, {
+        ids: input.InstanceIds,
+        idsParam: 'instancesSet',
+        byIds: (ids) => byIds(env, scope, ids),
+        all: () => liveInstances(env, scope),
+        fields: INSTANCE_FILTERS,
+      });
+      // Pages count reservations, not instances.
       const { page, NextToken } = paginate(reservations(docs, scope.account), input, { min: 5, max: 1000 });
       return { Reservations: page, NextToken };
     },
@@ -302,41 +327,25 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
 
     async DescribeInstanceStatus(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.InstanceIds, input.MaxResults, 'instancesSet');
-      let docs = input.InstanceIds?.length
-        ? await byIds(env, scope, input.InstanceIds)
-        : await liveInstances(env, scope);
-      if (!input.IncludeAllInstances) docs = docs.filter((d) => d.State.Name === 'running');
-      const statuses = docs.map((d) => {
-        const running = d.State.Name === 'running';
-        const check = (name: string) =>
-          running
-            ? { Status: 'ok', Details: [{ Name: name, Status: 'passed' }] }
-            : { Status: 'not-applicable', Details: [] as unknown[] };
-        return {
-          AvailabilityZone: d.Placement.AvailabilityZone,
-          AvailabilityZoneId: d.Placement.AvailabilityZoneId,
-          InstanceId: d.InstanceId,
-          InstanceState: d.State,
-          InstanceStatus: check('reachability'),
-          SystemStatus: check('reachability'),
-          AttachedEbsStatus: running
-            ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] }
-            : { Status: 'not-applicable', Details: [] },
-          Events: [],
-        };
+      const statusesOf = (docs: InstanceDoc[]) =>
+        (input.IncludeAllInstances ? docs : docs.filter((d) => d.State.Name === 'running')).map(statusOf);
+      const { page, NextToken } = await describePage(input, {
+        ids: input.InstanceIds,
+        idsParam: 'instancesSet',
+        byIds: async (ids) => statusesOf(await byIds(env, scope, ids)),
+        all: async () => statusesOf(await liveInstances(env, scope)),
+        fields: {
+          'availability-zone': (s) => s.AvailabilityZone,
+          'instance-state-name': (s) => s.InstanceState.Name,
+          'instance-state-code': (s) => s.InstanceState.Code,
+          'instance-status.status': (s) => s.InstanceStatus.Status,
+          'instance-status.reachability': (s) => s.InstanceStatus.Details.map((x: any) => x.Status),
+          'system-status.status': (s) => s.SystemStatus.Status,
+          'system-status.reachability': (s) => s.SystemStatus.Details.map((x: any) => x.Status),
+          'event.code': () => undefined,
+        },
+        maxResults: { min: 5, max: 1000 },
       });
-      const filtered = applyFilters(statuses, input.Filters, {
-        'availability-zone': (s) => s.AvailabilityZone,
-        'instance-state-name': (s) => s.InstanceState.Name,
-        'instance-state-code': (s) => s.InstanceState.Code,
-        'instance-status.status': (s) => s.InstanceStatus.Status,
-        'instance-status.reachability': (s) => s.InstanceStatus.Details.map((x: any) => x.Status),
-        'system-status.status': (s) => s.SystemStatus.Status,
-        'system-status.reachability': (s) => s.SystemStatus.Details.map((x: any) => x.Status),
-        'event.code': () => undefined,
-      });
-      const { page, NextToken } = paginate(filtered, input, { min: 5, max: 1000 });
       return { InstanceStatuses: page, NextToken };
     },
 
@@ -526,7 +535,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     async DescribeNetworkInterfaces(input, ctx) {
       const scope = scopeOf(ctx);
       const docs = (await liveInstances(env, scope)).filter((d) => d.State.Name !== 'terminated');
-      let enis: Record<string, any>[] = docs.flatMap((d) =>
+      const enis: Record<string, any>[] = docs.flatMap((d) =>
         d.NetworkInterfaces.map((n) => ({
           ...n,
           Attachment: { ...n.Attachment, InstanceId: d.InstanceId, InstanceOwnerId: scope.account },
@@ -536,31 +545,31 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
           TagSet: [],
         })),
       );
-      if (input.NetworkInterfaceIds?.length) {
-        const missing = (input.NetworkInterfaceIds as string[]).find(
-          (id) => !enis.some((e) => e.NetworkInterfaceId === id),
-        );
-        if (missing)
-          throw new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${missing}' does not exist`);
-        enis = enis.filter((e) => input.NetworkInterfaceIds.includes(e.NetworkInterfaceId));
-      }
-      enis = applyFilters(enis, input.Filters, {
-        'network-interface-id': (e) => e.NetworkInterfaceId,
-        'attachment.instance-id': (e) => e.Attachment.InstanceId,
-        'attachment.status': (e) => e.Attachment.Status,
-        'availability-zone': (e) => e.AvailabilityZone,
-        'group-id': (e) => e.Groups.map((g: { GroupId: string }) => g.GroupId),
-        'mac-address': (e) => e.MacAddress,
-        'owner-id': (e) => e.OwnerId,
-        'private-ip-address': (e) => e.PrivateIpAddress,
-        'private-dns-name': (e) => e.PrivateDnsName,
-        'association.public-ip': (e) => e.Association?.PublicIp,
-        status: (e) => e.Status,
-        'subnet-id': (e) => e.SubnetId,
-        'vpc-id': (e) => e.VpcId,
-        'interface-type': (e) => e.InterfaceType,
+      const { page, NextToken } = await describePage(input, {
+        ids: input.NetworkInterfaceIds,
+        ...listed(
+          enis,
+          (e) => e.NetworkInterfaceId,
+          (id) => new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${id}' does not exist`),
+        ),
+        fields: {
+          'network-interface-id': (e) => e.NetworkInterfaceId,
+          'attachment.instance-id': (e) => e.Attachment.InstanceId,
+          'attachment.status': (e) => e.Attachment.Status,
+          'availability-zone': (e) => e.AvailabilityZone,
+          'group-id': (e) => e.Groups.map((g: { GroupId: string }) => g.GroupId),
+          'mac-address': (e) => e.MacAddress,
+          'owner-id': (e) => e.OwnerId,
+          'private-ip-address': (e) => e.PrivateIpAddress,
+          'private-dns-name': (e) => e.PrivateDnsName,
+          'association.public-ip': (e) => e.Association?.PublicIp,
+          status: (e) => e.Status,
+          'subnet-id': (e) => e.SubnetId,
+          'vpc-id': (e) => e.VpcId,
+          'interface-type': (e) => e.InterfaceType,
+        },
+        maxResults: { min: 5, max: 1000 },
       });
-      const { page, NextToken } = paginate(enis, input, { min: 5, max: 1000 });
       return { NetworkInterfaces: page, NextToken };
     },
   };

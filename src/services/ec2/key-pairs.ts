@@ -8,7 +8,7 @@ import {
 } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, tagsFor, type Ec2Env } from './env.ts';
-import { applyFilters } from './filters.ts';
+import { describeAll, listed, pickByIds } from './describe.ts';
 import { newId, nowIso } from './ids.ts';
 import { createKey, importKey } from './key-formats.ts';
 import type { Scope } from './store.ts';
@@ -113,18 +113,15 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeKeyPairs(input, ctx) {
       const scope = scopeOf(ctx);
-      let keys = await env.repo.list<KeyDoc>(scope, 'key');
-      if (input.KeyNames?.length) {
-        const missing = (input.KeyNames as string[]).find((n) => !keys.some((k) => k.KeyName === n));
-        if (missing) throw new InvalidKeyPairNotFound(`The key pair '${missing}' does not exist`);
-        keys = keys.filter((k) => input.KeyNames.includes(k.KeyName));
-      }
-      if (input.KeyPairIds?.length) {
-        const missing = (input.KeyPairIds as string[]).find((n) => !keys.some((k) => k.KeyPairId === n));
-        if (missing) throw new InvalidKeyPairNotFound(`The key pair '${missing}' does not exist`);
-        keys = keys.filter((k) => input.KeyPairIds.includes(k.KeyPairId));
-      }
-      keys = applyFilters(keys, input.Filters, KEY_FILTERS);
+      const all = await env.repo.list<KeyDoc>(scope, 'key');
+      const notFound = (key: string) => new InvalidKeyPairNotFound(`The key pair '${key}' does not exist`);
+      // KeyNames narrow the list first; KeyPairIds pick from what is left. No pagination here.
+      const named = input.KeyNames?.length ? pickByIds(all, input.KeyNames, (k) => k.KeyName, notFound) : all;
+      const keys = await describeAll(input, {
+        ids: input.KeyPairIds,
+        ...listed(named, (k) => k.KeyPairId, notFound),
+        fields: KEY_FILTERS,
+      });
       return { KeyPairs: keys.map((k) => view(k, Boolean(input.IncludePublicKey))) };
     },
 

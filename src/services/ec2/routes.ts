@@ -26,7 +26,7 @@ import {
   VPC_ERRORS,
   type Ec2Env,
 } from './env.ts';
-import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { describePage, listed } from './describe.ts';
 import { newId } from './ids.ts';
 import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
 
@@ -105,12 +105,14 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeInternetGateways(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.InternetGatewayIds, input.MaxResults, 'internetGatewayIds');
-      let igws = input.InternetGatewayIds?.length
-        ? await mustGetAll<IgwDoc>(env, scope, input.InternetGatewayIds, 'igw', IGW_ERRORS)
-        : await env.repo.list<IgwDoc>(scope, 'igw');
-      igws = applyFilters(igws, input.Filters, IGW_FILTERS);
-      const { page, NextToken } = paginate(igws, input, { min: 5, max: 1000 });
+      const { page, NextToken } = await describePage(input, {
+        ids: input.InternetGatewayIds,
+        idsParam: 'internetGatewayIds',
+        byIds: (ids) => mustGetAll<IgwDoc>(env, scope, ids, 'igw', IGW_ERRORS),
+        all: () => env.repo.list<IgwDoc>(scope, 'igw'),
+        fields: IGW_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { InternetGateways: page, NextToken };
     },
 
@@ -182,12 +184,14 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeRouteTables(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.RouteTableIds, input.MaxResults, 'routeTableIds');
-      let tables = input.RouteTableIds?.length
-        ? await mustGetAll<RtbDoc>(env, scope, input.RouteTableIds, 'rtb', RTB_ERRORS)
-        : await env.repo.list<RtbDoc>(scope, 'rtb');
-      tables = applyFilters(tables, input.Filters, RTB_FILTERS);
-      const { page, NextToken } = paginate(tables, input, { min: 5, max: 100 });
+      const { page, NextToken } = await describePage(input, {
+        ids: input.RouteTableIds,
+        idsParam: 'routeTableIds',
+        byIds: (ids) => mustGetAll<RtbDoc>(env, scope, ids, 'rtb', RTB_ERRORS),
+        all: () => env.repo.list<RtbDoc>(scope, 'rtb'),
+        fields: RTB_FILTERS,
+        maxResults: { min: 5, max: 100 },
+      });
       return { RouteTables: page, NextToken };
     },
 
@@ -342,16 +346,17 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeNetworkAcls(input, ctx) {
       const scope = scopeOf(ctx);
-      let acls = await env.repo.list<AclDoc>(scope, 'acl');
-      if (input.NetworkAclIds?.length) {
-        const missing = (input.NetworkAclIds as string[]).find(
-          (id) => !acls.some((a) => a.NetworkAclId === id),
-        );
-        if (missing) throw new InvalidNetworkAclIDNotFound(`The networkAcl ID '${missing}' does not exist`);
-        acls = acls.filter((a) => input.NetworkAclIds.includes(a.NetworkAclId));
-      }
-      acls = applyFilters(acls, input.Filters, ACL_FILTERS);
-      const { page, NextToken } = paginate(acls, input, { min: 5, max: 1000 });
+      const acls = await env.repo.list<AclDoc>(scope, 'acl');
+      const { page, NextToken } = await describePage(input, {
+        ids: input.NetworkAclIds,
+        ...listed(
+          acls,
+          (a) => a.NetworkAclId,
+          (id) => new InvalidNetworkAclIDNotFound(`The networkAcl ID '${id}' does not exist`),
+        ),
+        fields: ACL_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { NetworkAcls: page, NextToken };
     },
 
@@ -362,21 +367,22 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
         OwnerId: string;
         DhcpConfigurations: { Key: string; Values: { Value: string }[] }[];
       };
-      let opts = await env.repo.list<Dopt>(scope, 'dopt');
-      if (input.DhcpOptionsIds?.length) {
-        const missing = (input.DhcpOptionsIds as string[]).find(
-          (id) => !opts.some((o) => o.DhcpOptionsId === id),
-        );
-        if (missing) throw new InvalidDhcpOptionIDNotFound(`The dhcpOption ID '${missing}' does not exist`);
-        opts = opts.filter((o) => input.DhcpOptionsIds.includes(o.DhcpOptionsId));
-      }
-      opts = applyFilters(opts, input.Filters, {
-        'dhcp-options-id': (o: Dopt) => o.DhcpOptionsId,
-        key: (o: Dopt) => o.DhcpConfigurations.map((c) => c.Key),
-        value: (o: Dopt) => o.DhcpConfigurations.flatMap((c) => c.Values.map((v) => v.Value)),
-        'owner-id': (o: Dopt) => o.OwnerId,
+      const opts = await env.repo.list<Dopt>(scope, 'dopt');
+      const { page, NextToken } = await describePage(input, {
+        ids: input.DhcpOptionsIds,
+        ...listed(
+          opts,
+          (o) => o.DhcpOptionsId,
+          (id) => new InvalidDhcpOptionIDNotFound(`The dhcpOption ID '${id}' does not exist`),
+        ),
+        fields: {
+          'dhcp-options-id': (o) => o.DhcpOptionsId,
+          key: (o) => o.DhcpConfigurations.map((c) => c.Key),
+          value: (o) => o.DhcpConfigurations.flatMap((c) => c.Values.map((v) => v.Value)),
+          'owner-id': (o) => o.OwnerId,
+        },
+        maxResults: { min: 5, max: 1000 },
       });
-      const { page, NextToken } = paginate(opts, input, { min: 5, max: 1000 });
       return { DhcpOptions: page, NextToken };
     },
   };

@@ -22,7 +22,7 @@ import {
   tagsFor,
   type Ec2Env,
 } from './env.ts';
-import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { describePage, listed } from './describe.ts';
 import { newId } from './ids.ts';
 import {
   egressAll,
@@ -227,19 +227,22 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeSecurityGroups(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.GroupIds, input.MaxResults, 'groupIds');
-      let groups: GroupDoc[];
-      if (input.GroupIds?.length)
-        groups = await mustGetAll<GroupDoc>(env, scope, input.GroupIds, 'sg', GROUP_ERRORS);
-      else groups = await env.repo.list<GroupDoc>(scope, 'sg');
-      if (input.GroupNames?.length) {
+      // GroupNames narrow either source further; an unknown name is a not-found of its own.
+      const named = async (groups: GroupDoc[]) => {
+        if (!input.GroupNames?.length) return groups;
         const byName: GroupDoc[] = [];
         for (const n of input.GroupNames as string[])
           byName.push(await groupByIdOrName(env, scope, undefined, n));
-        groups = groups.filter((g) => byName.some((b) => b.GroupId === g.GroupId));
-      }
-      groups = applyFilters(groups, input.Filters, GROUP_FILTERS);
-      const { page, NextToken } = paginate(groups, input, { min: 5, max: 1000 });
+        return groups.filter((g) => byName.some((b) => b.GroupId === g.GroupId));
+      };
+      const { page, NextToken } = await describePage(input, {
+        ids: input.GroupIds,
+        idsParam: 'groupIds',
+        byIds: async (ids) => named(await mustGetAll<GroupDoc>(env, scope, ids, 'sg', GROUP_ERRORS)),
+        all: async () => named(await env.repo.list<GroupDoc>(scope, 'sg')),
+        fields: GROUP_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { SecurityGroups: page.map(groupView), NextToken };
     },
 
@@ -278,18 +281,17 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeSecurityGroupRules(input, ctx) {
       const scope = scopeOf(ctx);
-      let rules: Rule[] = (await env.repo.list<GroupDoc>(scope, 'sg')).flatMap((g) => g._rules);
-      if (input.SecurityGroupRuleIds?.length) {
-        const ids: string[] = input.SecurityGroupRuleIds;
-        const missing = ids.find((id) => !rules.some((r) => r.SecurityGroupRuleId === id));
-        if (missing)
-          throw new InvalidSecurityGroupRuleIdNotFound(
-            `The security group rule ID '${missing}' does not exist`,
-          );
-        rules = rules.filter((r) => ids.includes(r.SecurityGroupRuleId));
-      }
-      rules = applyFilters(rules, input.Filters, RULE_FILTERS);
-      const { page, NextToken } = paginate(rules, input, { min: 5, max: 1000 });
+      const rules: Rule[] = (await env.repo.list<GroupDoc>(scope, 'sg')).flatMap((g) => g._rules);
+      const { page, NextToken } = await describePage(input, {
+        ids: input.SecurityGroupRuleIds,
+        ...listed(
+          rules,
+          (r) => r.SecurityGroupRuleId,
+          (id) => new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${id}' does not exist`),
+        ),
+        fields: RULE_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { SecurityGroupRules: page.map(ruleOutput), NextToken };
     },
   };

@@ -6,7 +6,7 @@
 import { InvalidSnapshotNotFound, InvalidVolumeNotFound } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
-import { applyFilters, paginate } from './filters.ts';
+import { describePage, listed } from './describe.ts';
 import { visibleImages } from './images.ts';
 import { liveInstances } from './instances.ts';
 import { defaultVpcId } from './security-groups.ts';
@@ -16,7 +16,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
     async DescribeVolumes(input, ctx) {
       const scope = scopeOf(ctx);
       const instances = (await liveInstances(env, scope)).filter((i) => i.State.Name !== 'terminated');
-      let volumes = instances.flatMap((i) =>
+      const volumes = instances.flatMap((i) =>
         i.BlockDeviceMappings.map((b) => ({
           VolumeId: b.Ebs.VolumeId,
           Size: i._volumeSize ?? 8,
@@ -41,31 +41,34 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           Tags: [] as { Key: string; Value: string }[],
         })),
       );
-      if (input.VolumeIds?.length) {
-        const missing = (input.VolumeIds as string[]).find((id) => !volumes.some((v) => v.VolumeId === id));
-        if (missing) throw new InvalidVolumeNotFound(`The volume '${missing}' does not exist.`);
-        volumes = volumes.filter((v) => input.VolumeIds.includes(v.VolumeId));
-      }
-      volumes = applyFilters(volumes, input.Filters, {
-        'attachment.instance-id': (v) => v.Attachments.map((a) => a.InstanceId),
-        'attachment.device': (v) => v.Attachments.map((a) => a.Device),
-        'attachment.status': (v) => v.Attachments.map((a) => a.State),
-        'attachment.delete-on-termination': (v) => v.Attachments.map((a) => a.DeleteOnTermination),
-        'availability-zone': (v) => v.AvailabilityZone,
-        encrypted: (v) => v.Encrypted,
-        size: (v) => v.Size,
-        status: (v) => v.State,
-        'volume-id': (v) => v.VolumeId,
-        'volume-type': (v) => v.VolumeType,
+      const { page, NextToken } = await describePage(input, {
+        ids: input.VolumeIds,
+        ...listed(
+          volumes,
+          (v) => v.VolumeId,
+          (id) => new InvalidVolumeNotFound(`The volume '${id}' does not exist.`),
+        ),
+        fields: {
+          'attachment.instance-id': (v) => v.Attachments.map((a) => a.InstanceId),
+          'attachment.device': (v) => v.Attachments.map((a) => a.Device),
+          'attachment.status': (v) => v.Attachments.map((a) => a.State),
+          'attachment.delete-on-termination': (v) => v.Attachments.map((a) => a.DeleteOnTermination),
+          'availability-zone': (v) => v.AvailabilityZone,
+          encrypted: (v) => v.Encrypted,
+          size: (v) => v.Size,
+          status: (v) => v.State,
+          'volume-id': (v) => v.VolumeId,
+          'volume-type': (v) => v.VolumeType,
+        },
+        maxResults: { min: 5, max: 500 },
       });
-      const { page, NextToken } = paginate(volumes, input, { min: 5, max: 500 });
       return { Volumes: page, NextToken };
     },
 
     async DescribeSnapshots(input, ctx) {
       const scope = scopeOf(ctx);
       const images = (await visibleImages(env, scope)).filter((i) => i.OwnerId === scope.account);
-      let snaps = images.flatMap((i) =>
+      const snaps = images.flatMap((i) =>
         i.BlockDeviceMappings.filter((b) => b.Ebs?.SnapshotId).map((b) => ({
           SnapshotId: String(b.Ebs!.SnapshotId),
           VolumeId: 'vol-ffffffff',
@@ -80,20 +83,23 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           Tags: [] as { Key: string; Value: string }[],
         })),
       );
-      if (input.SnapshotIds?.length) {
-        const missing = (input.SnapshotIds as string[]).find((id) => !snaps.some((s) => s.SnapshotId === id));
-        if (missing) throw new InvalidSnapshotNotFound(`The snapshot '${missing}' does not exist.`);
-        snaps = snaps.filter((s) => input.SnapshotIds.includes(s.SnapshotId));
-      }
-      snaps = applyFilters(snaps, input.Filters, {
-        'snapshot-id': (s) => s.SnapshotId,
-        'owner-id': (s) => s.OwnerId,
-        status: (s) => s.State,
-        description: (s) => s.Description,
-        'volume-size': (s) => s.VolumeSize,
-        encrypted: (s) => s.Encrypted,
+      const { page, NextToken } = await describePage(input, {
+        ids: input.SnapshotIds,
+        ...listed(
+          snaps,
+          (s) => s.SnapshotId,
+          (id) => new InvalidSnapshotNotFound(`The snapshot '${id}' does not exist.`),
+        ),
+        fields: {
+          'snapshot-id': (s) => s.SnapshotId,
+          'owner-id': (s) => s.OwnerId,
+          status: (s) => s.State,
+          description: (s) => s.Description,
+          'volume-size': (s) => s.VolumeSize,
+          encrypted: (s) => s.Encrypted,
+        },
+        maxResults: { min: 5, max: 1000 },
       });
-      const { page, NextToken } = paginate(snaps, input, { min: 5, max: 1000 });
       return { Snapshots: page, NextToken };
     },
 

@@ -20,7 +20,7 @@ import {
   VPC_ERRORS,
   type Ec2Env,
 } from './env.ts';
-import { applyFilters, noIdsWithMaxResults, paginate } from './filters.ts';
+import { describePage } from './describe.ts';
 import { newId, seededInt } from './ids.ts';
 import {
   createVpcParts,
@@ -123,12 +123,14 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeVpcs(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.VpcIds, input.MaxResults, 'vpcIds');
-      let vpcs = input.VpcIds?.length
-        ? await mustGetAll<VpcDoc>(env, scope, input.VpcIds, 'vpc', VPC_ERRORS)
-        : await env.repo.list<VpcDoc>(scope, 'vpc');
-      vpcs = applyFilters(vpcs, input.Filters, VPC_FILTERS);
-      const { page, NextToken } = paginate(vpcs, input, { min: 5, max: 1000 });
+      const { page, NextToken } = await describePage(input, {
+        ids: input.VpcIds,
+        idsParam: 'vpcIds',
+        byIds: (ids) => mustGetAll<VpcDoc>(env, scope, ids, 'vpc', VPC_ERRORS),
+        all: () => env.repo.list<VpcDoc>(scope, 'vpc'),
+        fields: VPC_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { Vpcs: page as Vpc[], NextToken };
     },
 
@@ -216,13 +218,15 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
 
     async DescribeSubnets(input, ctx) {
       const scope = scopeOf(ctx);
-      noIdsWithMaxResults(input.SubnetIds, input.MaxResults, 'subnetIds');
-      let subnets = input.SubnetIds?.length
-        ? await mustGetAll<SubnetDoc>(env, scope, input.SubnetIds, 'subnet', SUBNET_ERRORS)
-        : await env.repo.list<SubnetDoc>(scope, 'subnet');
-      subnets = await Promise.all(subnets.map((s) => withCount(env, scope, s)));
-      subnets = applyFilters(subnets, input.Filters, SUBNET_FILTERS);
-      const { page, NextToken } = paginate(subnets, input, { min: 5, max: 1000 });
+      const counted = (subnets: SubnetDoc[]) => Promise.all(subnets.map((s) => withCount(env, scope, s)));
+      const { page, NextToken } = await describePage(input, {
+        ids: input.SubnetIds,
+        idsParam: 'subnetIds',
+        byIds: async (ids) => counted(await mustGetAll<SubnetDoc>(env, scope, ids, 'subnet', SUBNET_ERRORS)),
+        all: async () => counted(await env.repo.list<SubnetDoc>(scope, 'subnet')),
+        fields: SUBNET_FILTERS,
+        maxResults: { min: 5, max: 1000 },
+      });
       return { Subnets: page as Subnet[], NextToken };
     },
 
