@@ -1,5 +1,5 @@
 /** The page frame and the small rendering helpers every page shares. */
-import { ApiError } from './aws/client.ts';
+import { ApiError, tagPairs, type Xml } from './aws/client.ts';
 import { markup, href, type Html, type HtmlValue } from './html.ts';
 import type { Session } from './sessions.ts';
 
@@ -51,6 +51,11 @@ export function table(caption: string, headers: string[], rows: HtmlValue[][], e
 export function facts(pairs: Array<[string, HtmlValue]>): Html {
   const shown = pairs.filter(([, v]) => v !== undefined && v !== null && v !== '');
   return markup`<dl class="facts">${shown.map(([k, v]) => markup`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+}
+
+/** A Key/Value table of tags, from whichever tag container the API answers with. */
+export function tagTable(caption: string, tags: Xml | undefined): Html {
+  return table(caption, ['Key', 'Value'], tagPairs(tags), 'No tags.');
 }
 
 export function when(iso: string | number | undefined): Html | string {
@@ -144,6 +149,29 @@ ${body}
 <footer class="foot"><p>Read-only: this console only looks. Make changes with the API, the CLI or infrastructure as code.</p></footer>
 </body>
 </html>`;
+}
+
+/** One section of a page: its anchor id, heading and body. */
+export type Part = [id: string, title: string, body: HtmlValue];
+
+/** A detail page's Summary section: the resource's fields, or why they could not be read. */
+export function summary<T>(r: Result<T>, what: string, fields: (v: T) => Array<[string, HtmlValue]>): Part {
+  return ['summary', 'Summary', show(r, what, (v) => facts(fields(v)))];
+}
+
+export interface DetailPageOptions extends PageOptions {
+  /** Fields shown above every section (pages whose fields need no call of their own). */
+  fields?: Array<[string, HtmlValue]>;
+  sections: Part[];
+}
+
+/** One resource's page: the frame and breadcrumbs, its fields if given, then its sections in order. */
+export function detailPage(o: DetailPageOptions): Html {
+  const parts = [...(o.fields ? [facts(o.fields)] : []), ...o.sections.map((p) => section(...p))];
+  return page(
+    o,
+    parts.map((p, i) => (i ? markup`\n    ${p}` : p)),
+  );
 }
 
 function shortArn(arn: string): string {

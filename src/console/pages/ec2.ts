@@ -1,7 +1,19 @@
 /** EC2 per region: instances, images, key pairs, security groups with rules, VPCs, subnets. */
 import { list, tagPairs, type ConsoleClient, type Xml } from '../aws/client.ts';
 import { markup, href, seg, type Html } from '../html.ts';
-import { attempt, facts, page, problem, section, show, table, when } from '../layout.ts';
+import {
+  attempt,
+  detailPage,
+  facts,
+  page,
+  problem,
+  section,
+  show,
+  summary,
+  table,
+  tagTable,
+  when,
+} from '../layout.ts';
 import { FALLBACK_REGIONS, pageRegion, type PageContext } from '../context.ts';
 
 export async function regionList(c: ConsoleClient, region: string): Promise<string[]> {
@@ -236,53 +248,47 @@ export async function instancePage(ctx: PageContext) {
     output.ok && typeof output.value.output === 'string'
       ? Buffer.from(output.value.output, 'base64').toString('utf8')
       : '';
-  return page(
-    {
-      title: nameTag(i) ? `${nameTag(i)} (${id})` : id,
-      active: 'ec2',
-      session: ctx.session,
-      crumbs: [
-        ['EC2', href('/ec2', { region })],
-        ['Instances', href('/ec2', { region }) + '#instances'],
-        [id, href(`/ec2/instances/${seg(id)}`, { region })],
+  return detailPage({
+    title: nameTag(i) ? `${nameTag(i)} (${id})` : id,
+    active: 'ec2',
+    session: ctx.session,
+    crumbs: [
+      ['EC2', href('/ec2', { region })],
+      ['Instances', href('/ec2', { region }) + '#instances'],
+      [id, href(`/ec2/instances/${seg(id)}`, { region })],
+    ],
+    sections: [
+      summary(described, 'describe this instance', () => [
+        ['State', stateBadge(String(i.instanceState?.name ?? ''))],
+        ['Type', i.instanceType],
+        ['Image', markup`<code>${i.imageId}</code>`],
+        ['Key pair', i.keyName ?? ''],
+        ['Private IP', i.privateIpAddress ?? ''],
+        ['Private DNS', i.privateDnsName ?? ''],
+        ['Public IP', i.ipAddress ?? ''],
+        ['Public DNS', i.dnsName ?? ''],
+        ['VPC', i.vpcId ?? ''],
+        ['Subnet', i.subnetId ?? ''],
+        ['Zone', i.placement?.availabilityZone ?? ''],
+        [
+          'Security groups',
+          list(i.groupSet?.item)
+            .map((g) => `${g.groupId} (${g.groupName})`)
+            .join(', '),
+        ],
+        ['IAM instance profile', i.iamInstanceProfile?.arn ?? ''],
+        ['Launched', when(i.launchTime)],
+      ]),
+      ['tags', 'Tags', described.ok ? tagTable('Tags', i.tagSet) : ''],
+      [
+        'console',
+        'Console output',
+        output.ok
+          ? text
+            ? markup`<p class="hint">As of ${when(output.value.timestamp)}.</p><pre class="console" tabindex="0" aria-label="Console output"><code>${text}</code></pre>`
+            : markup`<p class="empty">No console output yet.</p>`
+          : problem(output.error, 'read the console output'),
       ],
-    },
-    markup`${section(
-      'summary',
-      'Summary',
-      show(described, 'describe this instance', () =>
-        facts([
-          ['State', stateBadge(String(i.instanceState?.name ?? ''))],
-          ['Type', i.instanceType],
-          ['Image', markup`<code>${i.imageId}</code>`],
-          ['Key pair', i.keyName ?? ''],
-          ['Private IP', i.privateIpAddress ?? ''],
-          ['Private DNS', i.privateDnsName ?? ''],
-          ['Public IP', i.ipAddress ?? ''],
-          ['Public DNS', i.dnsName ?? ''],
-          ['VPC', i.vpcId ?? ''],
-          ['Subnet', i.subnetId ?? ''],
-          ['Zone', i.placement?.availabilityZone ?? ''],
-          [
-            'Security groups',
-            list(i.groupSet?.item)
-              .map((g) => `${g.groupId} (${g.groupName})`)
-              .join(', '),
-          ],
-          ['IAM instance profile', i.iamInstanceProfile?.arn ?? ''],
-          ['Launched', when(i.launchTime)],
-        ]),
-      ),
-    )}
-    ${section('tags', 'Tags', described.ok ? table('Tags', ['Key', 'Value'], tagPairs(i.tagSet), 'No tags.') : '')}
-    ${section(
-      'console',
-      'Console output',
-      output.ok
-        ? text
-          ? markup`<p class="hint">As of ${when(output.value.timestamp)}.</p><pre class="console" tabindex="0" aria-label="Console output"><code>${text}</code></pre>`
-          : markup`<p class="empty">No console output yet.</p>`
-        : problem(output.error, 'read the console output'),
-    )}`,
-  );
+    ],
+  });
 }

@@ -1,15 +1,15 @@
 /** IAM detail pages: a user (keys with last use, never secrets), a group, a role, a policy. */
-import { list, tagPairs, type ConsoleClient } from '../aws/client.ts';
+import { list, type ConsoleClient } from '../aws/client.ts';
 import { markup, href, seg, type Html } from '../html.ts';
 import {
   attempt,
-  facts,
-  page,
+  detailPage,
   policyDocument,
   problem,
-  section,
   show,
+  summary,
   table,
+  tagTable,
   when,
   type Result,
 } from '../layout.ts';
@@ -53,7 +53,7 @@ async function inlinePolicies(c: ConsoleClient, kind: Kind, name: string): Promi
 }
 
 function tagsTable(r: Result<Record<string, any>>): Html {
-  return markup`${show(r, 'list tags', (v) => table('Tags', ['Key', 'Value'], tagPairs(v.Tags), 'No tags.'))}`;
+  return markup`${show(r, 'list tags', (v) => tagTable('Tags', v.Tags))}`;
 }
 
 export async function userPage(ctx: PageContext) {
@@ -82,72 +82,66 @@ export async function userPage(ctx: PageContext) {
     attempt(c.query('iam', 'ListUserTags', { UserName: name })),
   ]);
   const u = user.ok ? (user.value.User ?? {}) : {};
-  return page(
-    {
-      title: name,
-      active: 'iam',
-      session: ctx.session,
-      crumbs: [
-        ['IAM', href('/iam')],
-        ['Users', href('/iam') + '#users'],
-        [name, href(`/iam/users/${seg(name)}`)],
+  return detailPage({
+    title: name,
+    active: 'iam',
+    session: ctx.session,
+    crumbs: [
+      ['IAM', href('/iam')],
+      ['Users', href('/iam') + '#users'],
+      [name, href(`/iam/users/${seg(name)}`)],
+    ],
+    sections: [
+      summary(user, 'read this user', () => [
+        ['ARN', markup`<code>${u.Arn}</code>`],
+        ['User ID', markup`<code>${u.UserId}</code>`],
+        ['Path', u.Path],
+        ['Created', when(u.CreateDate)],
+        ['Permissions boundary', u.PermissionsBoundary?.PermissionsBoundaryArn ?? ''],
+      ]),
+      [
+        'keys',
+        'Access keys',
+        show(keys, 'list access keys', (v) =>
+          table(
+            'Access keys',
+            ['Access key ID', 'Status', 'Created', 'Last used', 'Service', 'Region'],
+            v.map(({ key, used }) => {
+              const last = used.ok ? (used.value.AccessKeyLastUsed ?? {}) : undefined;
+              return [
+                markup`<code>${key.AccessKeyId}</code>`,
+                markup`<span class="status status-${String(key.Status).toLowerCase()}">${key.Status}</span>`,
+                when(key.CreateDate),
+                used.ok
+                  ? when(last?.LastUsedDate) || 'Never'
+                  : markup`<span class="muted">${used.error.code}</span>`,
+                last?.ServiceName && last.ServiceName !== 'N/A' ? last.ServiceName : '',
+                last?.Region && last.Region !== 'N/A' ? last.Region : '',
+              ];
+            }),
+            'No access keys.',
+          ),
+        ),
       ],
-    },
-    markup`${section(
-      'summary',
-      'Summary',
-      show(user, 'read this user', () =>
-        facts([
-          ['ARN', markup`<code>${u.Arn}</code>`],
-          ['User ID', markup`<code>${u.UserId}</code>`],
-          ['Path', u.Path],
-          ['Created', when(u.CreateDate)],
-          ['Permissions boundary', u.PermissionsBoundary?.PermissionsBoundaryArn ?? ''],
-        ]),
-      ),
-    )}
-    ${section(
-      'keys',
-      'Access keys',
-      show(keys, 'list access keys', (v) =>
-        table(
-          'Access keys',
-          ['Access key ID', 'Status', 'Created', 'Last used', 'Service', 'Region'],
-          v.map(({ key, used }) => {
-            const last = used.ok ? (used.value.AccessKeyLastUsed ?? {}) : undefined;
-            return [
-              markup`<code>${key.AccessKeyId}</code>`,
-              markup`<span class="status status-${String(key.Status).toLowerCase()}">${key.Status}</span>`,
-              when(key.CreateDate),
-              used.ok
-                ? when(last?.LastUsedDate) || 'Never'
-                : markup`<span class="muted">${used.error.code}</span>`,
-              last?.ServiceName && last.ServiceName !== 'N/A' ? last.ServiceName : '',
-              last?.Region && last.Region !== 'N/A' ? last.Region : '',
-            ];
-          }),
-          'No access keys.',
+      [
+        'groups',
+        'Groups',
+        show(groups, 'list the groups of this user', (v) =>
+          table(
+            'Groups',
+            ['Group'],
+            v.items.map((g) => [
+              markup`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`,
+            ]),
+            'Not in any group.',
+          ),
         ),
-      ),
-    )}
-    ${section(
-      'groups',
-      'Groups',
-      show(groups, 'list the groups of this user', (v) =>
-        table(
-          'Groups',
-          ['Group'],
-          v.items.map((g) => [
-            markup`<a href="${href(`/iam/groups/${seg(String(g.GroupName))}`)}">${g.GroupName}</a>`,
-          ]),
-          'Not in any group.',
-        ),
-      ),
-    )}
-    ${section('attached', 'Attached policies', attachedTable(attached))}
-    ${section('inline', 'Inline policies', inline)}
-    ${section('tags', 'Tags', tagsTable(tags))}`,
-  );
+      ],
+      ['attached', 'Attached policies', attachedTable(attached)],
+      ['inline', 'Inline policies', inline],
+      ['tags', 'Tags', tagsTable(tags)],
+    ],
+  });
 }
 
 export async function groupPage(ctx: PageContext) {
@@ -162,47 +156,43 @@ export async function groupPage(ctx: PageContext) {
     ),
     inlinePolicies(c, 'Group', name),
   ]);
-  return page(
-    {
-      title: name,
-      active: 'iam',
-      session: ctx.session,
-      crumbs: [
-        ['IAM', href('/iam')],
-        ['Groups', href('/iam') + '#groups'],
-        [name, href(`/iam/groups/${seg(name)}`)],
-      ],
-    },
-    markup`${section(
-      'summary',
-      'Summary',
-      show(group, 'read this group', (v) => {
+  return detailPage({
+    title: name,
+    active: 'iam',
+    session: ctx.session,
+    crumbs: [
+      ['IAM', href('/iam')],
+      ['Groups', href('/iam') + '#groups'],
+      [name, href(`/iam/groups/${seg(name)}`)],
+    ],
+    sections: [
+      summary(group, 'read this group', (v) => {
         const g = v.Group ?? {};
-        return facts([
+        return [
           ['ARN', markup`<code>${g.Arn}</code>`],
           ['Group ID', markup`<code>${g.GroupId}</code>`],
           ['Path', g.Path],
           ['Created', when(g.CreateDate)],
-        ]);
+        ];
       }),
-    )}
-    ${section(
-      'members',
-      'Members',
-      show(group, 'read this group', (v) =>
-        table(
-          'Members',
-          ['User'],
-          list(v.Users?.member).map((u) => [
-            markup`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`,
-          ]),
-          'No members.',
+      [
+        'members',
+        'Members',
+        show(group, 'read this group', (v) =>
+          table(
+            'Members',
+            ['User'],
+            list(v.Users?.member).map((u) => [
+              markup`<a href="${href(`/iam/users/${seg(String(u.UserName))}`)}">${u.UserName}</a>`,
+            ]),
+            'No members.',
+          ),
         ),
-      ),
-    )}
-    ${section('attached', 'Attached policies', attachedTable(attached))}
-    ${section('inline', 'Inline policies', inline)}`,
-  );
+      ],
+      ['attached', 'Attached policies', attachedTable(attached)],
+      ['inline', 'Inline policies', inline],
+    ],
+  });
 }
 
 export async function rolePage(ctx: PageContext) {
@@ -224,54 +214,48 @@ export async function rolePage(ctx: PageContext) {
     ),
   ]);
   const r = role.ok ? (role.value.Role ?? {}) : {};
-  return page(
-    {
-      title: name,
-      active: 'iam',
-      session: ctx.session,
-      crumbs: [
-        ['IAM', href('/iam')],
-        ['Roles', href('/iam') + '#roles'],
-        [name, href(`/iam/roles/${seg(name)}`)],
+  return detailPage({
+    title: name,
+    active: 'iam',
+    session: ctx.session,
+    crumbs: [
+      ['IAM', href('/iam')],
+      ['Roles', href('/iam') + '#roles'],
+      [name, href(`/iam/roles/${seg(name)}`)],
+    ],
+    sections: [
+      summary(role, 'read this role', () => [
+        ['ARN', markup`<code>${r.Arn}</code>`],
+        ['Role ID', markup`<code>${r.RoleId}</code>`],
+        ['Path', r.Path],
+        ['Description', r.Description ?? ''],
+        ['Max session duration', `${Number(r.MaxSessionDuration ?? 3600)} s`],
+        ['Created', when(r.CreateDate)],
+        ['Last used', when(r.RoleLastUsed?.LastUsedDate) || ''],
+        ['Permissions boundary', r.PermissionsBoundary?.PermissionsBoundaryArn ?? ''],
+      ]),
+      [
+        'trust',
+        'Trust policy',
+        show(role, 'read this role', () => policyDocument(r.AssumeRolePolicyDocument, 'Trust policy')),
       ],
-    },
-    markup`${section(
-      'summary',
-      'Summary',
-      show(role, 'read this role', () =>
-        facts([
-          ['ARN', markup`<code>${r.Arn}</code>`],
-          ['Role ID', markup`<code>${r.RoleId}</code>`],
-          ['Path', r.Path],
-          ['Description', r.Description ?? ''],
-          ['Max session duration', `${Number(r.MaxSessionDuration ?? 3600)} s`],
-          ['Created', when(r.CreateDate)],
-          ['Last used', when(r.RoleLastUsed?.LastUsedDate) || ''],
-          ['Permissions boundary', r.PermissionsBoundary?.PermissionsBoundaryArn ?? ''],
-        ]),
-      ),
-    )}
-    ${section(
-      'trust',
-      'Trust policy',
-      show(role, 'read this role', () => policyDocument(r.AssumeRolePolicyDocument, 'Trust policy')),
-    )}
-    ${section('attached', 'Attached policies', attachedTable(attached))}
-    ${section('inline', 'Inline policies', inline)}
-    ${section(
-      'profiles',
-      'Instance profiles',
-      show(profiles, 'list instance profiles', (v) =>
-        table(
-          'Instance profiles',
-          ['Name', 'ARN'],
-          v.items.map((p) => [p.InstanceProfileName, markup`<code>${p.Arn}</code>`]),
-          'None.',
+      ['attached', 'Attached policies', attachedTable(attached)],
+      ['inline', 'Inline policies', inline],
+      [
+        'profiles',
+        'Instance profiles',
+        show(profiles, 'list instance profiles', (v) =>
+          table(
+            'Instance profiles',
+            ['Name', 'ARN'],
+            v.items.map((p) => [p.InstanceProfileName, markup`<code>${p.Arn}</code>`]),
+            'None.',
+          ),
         ),
-      ),
-    )}
-    ${section('tags', 'Tags', tagsTable(tags))}`,
-  );
+      ],
+      ['tags', 'Tags', tagsTable(tags)],
+    ],
+  });
 }
 
 export async function policyPage(ctx: PageContext) {
@@ -305,59 +289,53 @@ export async function policyPage(ctx: PageContext) {
       'Role',
     ]),
   ];
-  return page(
-    {
-      title,
-      active: 'iam',
-      session: ctx.session,
-      crumbs: [
-        ['IAM', href('/iam')],
-        ['Policies', href('/iam') + '#policies'],
-        [title, href('/iam/policy', { arn })],
-      ],
-    },
-    markup`${section(
-      'summary',
-      'Summary',
-      show(policy, 'read this policy', () =>
-        facts([
-          ['ARN', markup`<code>${p.Arn}</code>`],
-          ['Description', p.Description ?? ''],
-          ['Default version', p.DefaultVersionId],
-          ['Attachments', p.AttachmentCount],
-          ['Created', when(p.CreateDate)],
-          ['Updated', when(p.UpdateDate)],
-        ]),
-      ),
-    )}
-    ${section(
-      'document',
-      `Policy document (${wanted})`,
-      show(doc, 'read this policy version', (v) =>
-        policyDocument(v.PolicyVersion?.Document, `Policy document ${wanted}`),
-      ),
-    )}
-    ${section(
-      'versions',
-      'Versions',
-      show(versions, 'list policy versions', (v) =>
-        table(
-          'Versions',
-          ['Version', 'Default', 'Created'],
-          v.items.map((x) => [
-            markup`<a href="${href('/iam/policy', { arn, version: String(x.VersionId) })}"${x.VersionId === wanted ? markup` aria-current="true"` : ''}>${x.VersionId}</a>`,
-            x.IsDefaultVersion === 'true' ? 'Default' : '',
-            when(x.CreateDate),
-          ]),
+  return detailPage({
+    title,
+    active: 'iam',
+    session: ctx.session,
+    crumbs: [
+      ['IAM', href('/iam')],
+      ['Policies', href('/iam') + '#policies'],
+      [title, href('/iam/policy', { arn })],
+    ],
+    sections: [
+      summary(policy, 'read this policy', () => [
+        ['ARN', markup`<code>${p.Arn}</code>`],
+        ['Description', p.Description ?? ''],
+        ['Default version', p.DefaultVersionId],
+        ['Attachments', p.AttachmentCount],
+        ['Created', when(p.CreateDate)],
+        ['Updated', when(p.UpdateDate)],
+      ]),
+      [
+        'document',
+        `Policy document (${wanted})`,
+        show(doc, 'read this policy version', (v) =>
+          policyDocument(v.PolicyVersion?.Document, `Policy document ${wanted}`),
         ),
-      ),
-    )}
-    ${section(
-      'entities',
-      'Attached to',
-      show(entities, 'list the entities of this policy', (v) =>
-        table('Attached to', ['Name', 'Type'], ent(v), 'Not attached.'),
-      ),
-    )}`,
-  );
+      ],
+      [
+        'versions',
+        'Versions',
+        show(versions, 'list policy versions', (v) =>
+          table(
+            'Versions',
+            ['Version', 'Default', 'Created'],
+            v.items.map((x) => [
+              markup`<a href="${href('/iam/policy', { arn, version: String(x.VersionId) })}"${x.VersionId === wanted ? markup` aria-current="true"` : ''}>${x.VersionId}</a>`,
+              x.IsDefaultVersion === 'true' ? 'Default' : '',
+              when(x.CreateDate),
+            ]),
+          ),
+        ),
+      ],
+      [
+        'entities',
+        'Attached to',
+        show(entities, 'list the entities of this policy', (v) =>
+          table('Attached to', ['Name', 'Type'], ent(v), 'Not attached.'),
+        ),
+      ],
+    ],
+  });
 }

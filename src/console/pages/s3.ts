@@ -1,7 +1,19 @@
 /** S3: the bucket list and an object browser by prefix (ListObjectsV2 with a delimiter). */
-import { list, tagPairs, type ConsoleClient, type Xml } from '../aws/client.ts';
+import { list, type ConsoleClient, type Xml } from '../aws/client.ts';
 import { markup, href, seg } from '../html.ts';
-import { attempt, bytes, facts, page, problem, section, show, table, when } from '../layout.ts';
+import {
+  attempt,
+  bytes,
+  detailPage,
+  facts,
+  page,
+  problem,
+  section,
+  show,
+  table,
+  tagTable,
+  when,
+} from '../layout.ts';
 import type { PageContext } from '../context.ts';
 
 /** The bucket's region: ListBuckets' BucketRegion when given, else GetBucketLocation. */
@@ -101,26 +113,19 @@ export async function bucketPage(ctx: PageContext) {
     <label for="prefix">Prefix</label><input id="prefix" name="prefix" value="${prefix}" autocomplete="off" spellcheck="false">
     <button type="submit">Go</button></form>`;
   const tagList = tags.ok
-    ? table(
-        'Bucket tags',
-        ['Key', 'Value'],
-        tagPairs(tags.value.xml.Tagging?.TagSet).map(([k, v]) => [k, v]),
-        'No tags.',
-      )
+    ? tagTable('Bucket tags', tags.value.xml.Tagging?.TagSet)
     : tags.error.code === 'NoSuchTagSet'
       ? markup`<p class="empty">No tags.</p>`
       : problem(tags.error, 'read the bucket tags');
-  return page(
-    {
-      title: bucket,
-      active: 's3',
-      session: ctx.session,
-      crumbs: [
-        ['S3', href('/s3')],
-        [bucket, href(`/s3/buckets/${seg(bucket)}`)],
-      ],
-    },
-    markup`${facts([
+  return detailPage({
+    title: bucket,
+    active: 's3',
+    session: ctx.session,
+    crumbs: [
+      ['S3', href('/s3')],
+      [bucket, href(`/s3/buckets/${seg(bucket)}`)],
+    ],
+    fields: [
       ['Region', region],
       ['ARN', markup`<code>arn:aws:s3:::${bucket}</code>`],
       [
@@ -129,10 +134,12 @@ export async function bucketPage(ctx: PageContext) {
           ? String(versioning.value.xml.VersioningConfiguration?.Status || 'Never enabled')
           : markup`<span class="muted">${versioning.error.notImplemented ? 'Not available' : versioning.error.code}</span>`,
       ],
-    ])}
-    ${section('objects', 'Objects', markup`${prefixCrumbs(bucket, prefix)}${filter}${objects}`)}
-    ${section('tags', 'Tags', tagList)}`,
-  );
+    ],
+    sections: [
+      ['objects', 'Objects', markup`${prefixCrumbs(bucket, prefix)}${filter}${objects}`],
+      ['tags', 'Tags', tagList],
+    ],
+  });
 }
 
 const SHOWN_HEADERS: Array<[string, string]> = [
@@ -199,9 +206,7 @@ export async function objectPage(ctx: PageContext) {
       <span class="hint">A presigned URL signed with your key, valid for 5 minutes.</span></p>
       <h3>User metadata</h3>${table('User metadata', ['Name', 'Value'], userMeta, 'No user metadata.')}`;
   });
-  const tagList = show(tags, 'read the object tags', (v) =>
-    table('Object tags', ['Key', 'Value'], tagPairs(v.xml.Tagging?.TagSet), 'No tags.'),
-  );
+  const tagList = show(tags, 'read the object tags', (v) => tagTable('Object tags', v.xml.Tagging?.TagSet));
   const versionList = show(versions, 'list object versions', (v) => {
     const res = v.xml.ListVersionsResult ?? {};
     const rows = [
@@ -221,26 +226,26 @@ export async function objectPage(ctx: PageContext) {
     return table('Versions', ['Version ID', 'Size', 'Last modified', ''], rows, 'No versions.');
   });
   const prefix = key.includes('/') ? key.slice(0, key.lastIndexOf('/') + 1) : '';
-  return page(
-    {
-      title: key.split('/').pop() || key,
-      active: 's3',
-      session: ctx.session,
-      crumbs: [
-        ['S3', href('/s3')],
-        [bucket, href(`/s3/buckets/${seg(bucket)}`)],
-        ...(prefix ? [[prefix, href(`/s3/buckets/${seg(bucket)}`, { prefix })] as [string, string]] : []),
-        [key.slice(prefix.length), href(`/s3/buckets/${seg(bucket)}/object`, { key })],
-      ],
-    },
-    markup`${facts([
+  return detailPage({
+    title: key.split('/').pop() || key,
+    active: 's3',
+    session: ctx.session,
+    crumbs: [
+      ['S3', href('/s3')],
+      [bucket, href(`/s3/buckets/${seg(bucket)}`)],
+      ...(prefix ? [[prefix, href(`/s3/buckets/${seg(bucket)}`, { prefix })] as [string, string]] : []),
+      [key.slice(prefix.length), href(`/s3/buckets/${seg(bucket)}/object`, { key })],
+    ],
+    fields: [
       ['Bucket', bucket],
       ['Key', markup`<code>${key}</code>`],
       ['Version', versionId ?? ''],
       ['ARN', markup`<code>arn:aws:s3:::${bucket}/${key}</code>`],
-    ])}
-    ${section('metadata', 'Properties', meta)}
-    ${section('tags', 'Tags', tagList)}
-    ${section('versions', 'Versions', versionList)}`,
-  );
+    ],
+    sections: [
+      ['metadata', 'Properties', meta],
+      ['tags', 'Tags', tagList],
+      ['versions', 'Versions', versionList],
+    ],
+  });
 }
