@@ -10,8 +10,6 @@ import * as iam from '../../src/generated/iam/index.ts';
 import * as sts from '../../src/generated/sts/index.ts';
 import * as ec2 from '../../src/generated/ec2/index.ts';
 import * as cloudtrail from '../../src/generated/cloudtrail/index.ts';
-import { callOperation, type HandlerContext } from '../../src/services/handler-context.ts';
-import { ANONYMOUS } from '../../src/auth/principal.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -97,34 +95,6 @@ describe('generated operation interfaces', () => {
     assert.equal(input.RoleSessionName, 's');
     assert.equal(typeof handlers.GetCallerIdentity, 'function');
     assert.equal(handlers.AssumeRole, undefined);
-  });
-});
-
-describe('callOperation', () => {
-  const ctx = {
-    requestId: 'r',
-    region: 'us-east-1',
-    accountId: '123456789012',
-    principal: ANONYMOUS,
-  } as HandlerContext;
-
-  it('calls the handler, or answers NotImplemented (501) for a missing one', async () => {
-    const handlers: sts.StsHandlers = {
-      async GetCallerIdentity() {
-        return { Account: '123456789012' };
-      },
-    };
-    assert.deepEqual(await callOperation<sts.StsOperations>('STS', handlers, 'GetCallerIdentity', {}, ctx), {
-      Account: '123456789012',
-    });
-    await assert.rejects(
-      callOperation<sts.StsOperations>('STS', handlers, 'AssumeRole', {}, ctx),
-      (e: AwsError) => {
-        assert.equal(e.code, 'NotImplemented');
-        assert.equal(e.status, 501);
-        return true;
-      },
-    );
   });
 });
 
