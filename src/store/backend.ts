@@ -19,7 +19,9 @@ export const DATABASE_FILE = 'stratus.db';
 
 /** Opens `<dataDir>/stratus.db` (or ':memory:' when dataDir is ':memory:', for tests). */
 export async function openSqliteBackend(dataDir: string): Promise<SqliteBackend> {
-  const db = SqliteDatabase.open(dataDir === ':memory:' ? ':memory:' : join(dataDir, DATABASE_FILE));
+  const db = SqliteDatabase.open(dataDir === ':memory:' ? ':memory:' : join(dataDir, DATABASE_FILE), {
+    backgroundCheckpoints: true,
+  });
   return {
     kind: 'sqlite',
     db,

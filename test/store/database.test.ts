@@ -83,3 +83,25 @@ test('foreign keys are enforced', () => {
   assert.throws(() => db.raw.exec("INSERT INTO c VALUES ('missing')"), /FOREIGN KEY/);
   db.close();
 });
+
+test('background checkpoints: the WAL reaches the database file while the writer never checkpoints', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-db-'));
+  try {
+    const path = join(dir, 'stratus.db');
+    const db = SqliteDatabase.open(path, { backgroundCheckpoints: true });
+    assert.equal(db.raw.pragma('wal_autocheckpoint', { simple: true }), 16_384);
+    db.raw.exec('CREATE TABLE t (data BLOB)');
+    const insert = db.raw.prepare('INSERT INTO t VALUES (?)');
+    const before = statSync(path).size;
+    // ~2 MiB: far below the writer's own autocheckpoint, so only the worker can move it.
+    for (let i = 0; i < 500; i++) insert.run(Buffer.alloc(4000, i));
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size < before + 1_000_000 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(statSync(path).size >= before + 1_000_000, `database file ${statSync(path).size} bytes`);
+    assert.equal(db.raw.prepare('SELECT count(*) FROM t').pluck().get(), 500);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

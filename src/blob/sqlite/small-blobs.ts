@@ -35,7 +35,7 @@ export class SmallBlobs {
   private constructor(private readonly db: SqliteDatabase) {}
 
   static open(path: string): SmallBlobs {
-    const db = SqliteDatabase.open(path);
+    const db = SqliteDatabase.open(path, { backgroundCheckpoints: true });
     db.migrate('small-blobs', SCHEMA);
     return new SmallBlobs(db);
   }

@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { checkpointInBackground, FALLBACK_AUTOCHECKPOINT_PAGES, stopCheckpointing } from './checkpointer.ts';
 import { ConflictError } from '../errors.ts';
 import { currentVersion, ensureMigrationsTable, migrate, type SqliteMigration } from './migrations.ts';
 
@@ -14,6 +15,11 @@ export interface SqliteOpenOptions {
   /** How long a writer waits for another process's write lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
   readonly?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside commits (checkpointer.ts): for
+   * the server's databases, where a commit is on a request's path.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
@@ -22,6 +28,8 @@ export class SqliteDatabase {
   /** The better-sqlite3 handle, for what this class does not wrap (iterate, pluck, backup). */
   readonly raw: BetterSqlite3.Database;
   private readonly statements = new Map<string, Statement<any, any>>();
+  /** The file checkpointed in the background, if it is. */
+  private checkpointed?: string;
 
   private constructor(raw: BetterSqlite3.Database) {
     this.raw = raw;
@@ -52,7 +60,13 @@ export class SqliteDatabase {
       raw.close();
       throw e;
     }
-    return new SqliteDatabase(raw);
+    const db = new SqliteDatabase(raw);
+    if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
+      raw.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      db.checkpointed = resolve(path);
+      checkpointInBackground(db.checkpointed);
+    }
+    return db;
   }
 
   /** A prepared statement, compiled once per SQL text and reused. */
@@ -91,6 +105,7 @@ export class SqliteDatabase {
   close(): void {
     if (!this.raw.open) return;
     this.statements.clear();
+    if (this.checkpointed) stopCheckpointing(this.checkpointed);
     // The last connection to close checkpoints the WAL and removes it on its own; an explicit
     // TRUNCATE checkpoint here could wait on the server's readers when the CLI closes.
     this.raw.close();
