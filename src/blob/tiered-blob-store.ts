@@ -37,7 +37,7 @@ export class TieredBlobStore implements BlobStore {
       if (options.maxBytes !== undefined && source.length > options.maxBytes)
         throw new BlobTooLargeError(options.maxBytes);
       options.onChunk?.(source);
-      return { id: this.small.put(source), size: source.length };
+      return { id: await this.small.put(source), size: source.length };
     }
     if (fitsSmall && source instanceof Readable) return this.collect(source, options);
     return this.files.write(source, options);
@@ -99,14 +99,10 @@ export class TieredBlobStore implements BlobStore {
           spilled.then(resolve, reject);
           return;
         }
-        try {
-          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-          settled = true;
-          detach();
-          resolve({ id: this.small.put(data), size });
-        } catch (e) {
-          fail(e);
-        }
+        settled = true;
+        detach();
+        const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        this.small.put(data).then((id) => resolve({ id, size }), reject);
       };
       // A source destroyed without an error (the client went away) closes without 'end'.
       const onClose = () => {

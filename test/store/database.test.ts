@@ -105,3 +105,37 @@ test('background checkpoints: the WAL reaches the database file while the writer
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('groupTransaction: calls of one turn commit together, in order; a throw undoes only its own writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-db-'));
+  try {
+    const path = join(dir, 'stratus.db');
+    const db = SqliteDatabase.open(path);
+    db.raw.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+    const insert = (n: number) => () => db.raw.prepare('INSERT INTO t VALUES (?)').run(n).changes;
+    const results = await Promise.allSettled([
+      db.groupTransaction(insert(1)),
+      db.groupTransaction(() => {
+        insert(2)();
+        insert(1)(); // duplicate: this call's row 2 is undone with it
+      }),
+      db.groupTransaction(() => db.raw.prepare('SELECT count(*) FROM t').pluck().get()),
+      db.groupTransaction(insert(3)),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    assert.equal((results[2] as PromiseFulfilledResult<number>).value, 1); // sees the earlier call
+    // Settled means committed: another connection sees the rows.
+    const other = SqliteDatabase.open(path);
+    assert.deepEqual(other.raw.prepare('SELECT n FROM t ORDER BY n').pluck().all(), [1, 3]);
+    other.close();
+    // close() commits what is still waiting.
+    const late = db.groupTransaction(insert(4));
+    db.close();
+    assert.equal(await late, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -40,11 +40,14 @@ export class SmallBlobs {
     return new SmallBlobs(db);
   }
 
-  put(data: Uint8Array): string {
-    const { lastInsertRowid } = this.db
-      .statement('INSERT INTO small_blobs (data, created_ms) VALUES (?, ?)')
-      .run(data, Date.now());
-    return `s${lastInsertRowid}`;
+  /** Stores the bytes in this turn's group commit; resolves with the new id once committed. */
+  put(data: Uint8Array): Promise<string> {
+    return this.db.groupTransaction(() => {
+      const { lastInsertRowid } = this.db
+        .statement('INSERT INTO small_blobs (data, created_ms) VALUES (?, ?)')
+        .run(data, Date.now());
+      return `s${lastInsertRowid}`;
+    });
   }
 
   /** The bytes (or a range of them), or undefined when there is no such blob. */

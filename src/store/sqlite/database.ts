@@ -30,6 +30,8 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, Statement<any, any>>();
   /** The file checkpointed in the background, if it is. */
   private checkpointed?: string;
+  /** Writes waiting for this turn's group commit. */
+  private group: PendingWrite[] = [];
 
   private constructor(raw: BetterSqlite3.Database) {
     this.raw = raw;
@@ -88,6 +90,46 @@ export class SqliteDatabase {
     return this.raw.transaction(fn).immediate();
   }
 
+  /**
+   * Group commit: runs fn in a write transaction shared with every other groupTransaction of
+   * this event-loop turn, so concurrent requests pay one commit between them (measured on
+   * 4 KiB objects: ~75 µs per object committed alone, ~13 µs in groups of 16). Each fn runs in
+   * its own savepoint, in call order: a throw undoes only that fn's writes and rejects only its
+   * promise. Promises settle after the commit, so a resolved write is as durable as one from
+   * transaction(). fn must be synchronous, as for transaction().
+   */
+  groupTransaction<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending = { fn, resolve, reject } as PendingWrite;
+      if (this.group.push(pending) === 1) setImmediate(this.commitGroup);
+    });
+  }
+
+  private readonly commitGroup = (): void => {
+    const batch = this.group;
+    this.group = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.transaction(() => {
+        for (const { fn } of batch) {
+          try {
+            outcomes.push({ ok: true, value: this.raw.transaction(fn)() });
+          } catch (e) {
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+      });
+    } catch (e) {
+      for (const { reject } of batch) reject(e);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const { ok, value } = outcomes[i]!;
+      if (ok) resolve(value);
+      else reject(value);
+    });
+  };
+
   /** Applies the service's pending migrations; returns how many ran. See migrations.ts. */
   migrate(service: string, migrations: readonly SqliteMigration[]): number {
     return migrate(this.raw, service, migrations);
@@ -104,6 +146,7 @@ export class SqliteDatabase {
 
   close(): void {
     if (!this.raw.open) return;
+    if (this.group.length) this.commitGroup();
     this.statements.clear();
     if (this.checkpointed) stopCheckpointing(this.checkpointed);
     // The last connection to close checkpoints the WAL and removes it on its own; an explicit
@@ -133,3 +176,9 @@ export function mapConflict<T>(fn: () => T): T {
 }
 
 export type { SqliteMigration };
+
+interface PendingWrite {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}

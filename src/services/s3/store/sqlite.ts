@@ -1,4 +1,8 @@
-/** S3Repository on SQLite: prepared statements only, one transaction per mutation. */
+/**
+ * S3Repository on SQLite: prepared statements only, one transaction per mutation. Object-level
+ * writes (the hot path) share group commits; bucket-level ones commit alone, as they must
+ * invalidate the bucket cache around a commit that happens now.
+ */
 import type { SqliteDatabase } from '../../../store/sqlite/database.ts';
 import { NotFoundError } from '../../../store/errors.ts';
 import { S3_MIGRATIONS } from './schema.ts';
@@ -203,7 +207,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async putObject(record: ObjectRecord, check?: (existing: ObjectRecord | undefined) => void) {
-    return this.db.transaction(() => {
+    return this.db.groupTransaction(() => {
       // The bucket may have been deleted while the body streamed.
       const mode = this.versions.mode(record.bucket);
       if (mode === false) throw new NotFoundError('bucket', record.bucket);
@@ -222,7 +226,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]) {
-    return this.db.transaction(() => {
+    return this.db.groupTransaction(() => {
       const deleted: string[] = [];
       const freed: string[] = [];
       const del = this.s<[string, string], { blob_id: string }>(
@@ -350,7 +354,7 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async putPart(p: PartRecord) {
-    return this.db.transaction(() => {
+    return this.db.groupTransaction(() => {
       const up = this.s<[string], { upload_id: string }>(
         'SELECT upload_id FROM s3_uploads WHERE upload_id = ?',
       ).get(p.uploadId);
@@ -487,11 +491,11 @@ export class SqliteS3Repository implements S3Repository {
   }
 
   async deleteVersion(bucket: string, key: string, versionId: string, check?: (v: VersionRecord) => void) {
-    return this.db.transaction(() => this.versions.deleteVersion(bucket, key, versionId, check));
+    return this.db.groupTransaction(() => this.versions.deleteVersion(bucket, key, versionId, check));
   }
 
   async putDeleteMarker(bucket: string, key: string, owner: string, lastModified: number) {
-    return this.db.transaction(() => {
+    return this.db.groupTransaction(() => {
       const mode = this.versions.mode(bucket);
       if (mode === false) throw new NotFoundError('bucket', bucket);
       return this.versions.putDeleteMarker(bucket, key, owner, lastModified, mode ?? 'Suspended');
