@@ -140,9 +140,9 @@ export function s3Authz(env: S3Env): AuthzMapper {
       operation.endsWith('ObjectTagging') ||
       operation === 'GetObjectAttributes'
     ) {
-      const tags =
-        bucket && input.Key !== undefined ? await env.repo.getObjectTags(bucket, input.Key) : undefined;
-      tagContext('s3:ExistingObjectTag', tags, context);
+      const object =
+        bucket && input.Key !== undefined ? await env.currentObject(ctx, bucket, input.Key) : undefined;
+      tagContext('s3:ExistingObjectTag', object ? (object.tags ?? []) : undefined, context);
     }
     if (operation === 'PostObject') {
       const acl = ctx.post?.fields.get('acl');

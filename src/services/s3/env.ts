@@ -10,6 +10,7 @@ import {
   NoSuchVersion,
 } from '../../generated/s3/errors.ts';
 import { NotFoundError } from '../../store/errors.ts';
+import type { HandlerContext } from '../handler.ts';
 import type { BucketRecord, ObjectRecord, S3Repository } from './store/repository.ts';
 
 export interface Owner {
@@ -19,6 +20,8 @@ export interface Owner {
 
 export class S3Env {
   private readonly owners = new Map<string, Owner>();
+  /** Object rows a request has read (authorization, then its handler), by the request's facts. */
+  private readonly reads = new WeakMap<object, Map<string, Promise<ObjectRecord | undefined>>>();
 
   constructor(
     readonly repo: S3Repository,
@@ -48,12 +51,32 @@ export class S3Env {
   }
 
   /**
+   * The current object as this request first read it: authorization (tags, existence) and the
+   * handler share one row read instead of three.
+   */
+  currentObject(ctx: HandlerContext, bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    let seen = this.reads.get(ctx.request);
+    if (!seen) this.reads.set(ctx.request, (seen = new Map()));
+    const id = `${bucket}/${key}`;
+    let row = seen.get(id);
+    if (!row) seen.set(id, (row = this.repo.getObject(bucket, key)));
+    return row;
+  }
+
+  /**
    * The current object, or a given version. Versioned buckets report the null version as
    * 'null'; a delete marker answers as S3 does (404 with x-amz-delete-marker, or 405 by id).
    */
-  async object(bucket: string, key: string, versionId?: string, method = 'GET'): Promise<ObjectRecord> {
+  async object(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    method = 'GET',
+    /** Reuse the row this request already read (see currentObject). */
+    ctx?: HandlerContext,
+  ): Promise<ObjectRecord> {
     if (versionId !== undefined) return this.version(bucket, key, versionId, method);
-    const o = await this.repo.getObject(bucket, key);
+    const o = await (ctx ? this.currentObject(ctx, bucket, key) : this.repo.getObject(bucket, key));
     if (!o) {
       const b = await this.bucket(bucket);
       const latest = b.versioning ? await this.repo.latestVersion(bucket, key) : undefined;

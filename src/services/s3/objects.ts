@@ -68,8 +68,10 @@ async function planRead(
   env: S3Env,
   input: GetObjectRequest | HeadObjectRequest,
   withTags: boolean,
+  /** The request, to reuse the row its authorization read; none on a retry (read afresh). */
+  ctx?: HandlerContext,
 ): Promise<ReadPlan> {
-  const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD');
+  const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD', ctx);
   checkReadConditions(input, o);
   const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
   let range: ByteRange | undefined;
@@ -147,9 +149,9 @@ export function objectHandlers(env: S3Env) {
       } as PutObjectOutput;
     },
 
-    async GetObject(input: GetObjectRequest, _ctx: HandlerContext): Promise<GetObjectOutput> {
+    async GetObject(input: GetObjectRequest, ctx: HandlerContext): Promise<GetObjectOutput> {
       for (let attempt = 0; ; attempt++) {
-        const { out, range, object } = await planRead(env, input, true);
+        const { out, range, object } = await planRead(env, input, true, attempt ? undefined : ctx);
         applyResponseOverrides(out, input as unknown as Record<string, unknown>);
         try {
           out.Body = object.size === 0 ? EMPTY() : await readBody(env, object.blobId, range);
@@ -161,8 +163,8 @@ export function objectHandlers(env: S3Env) {
       }
     },
 
-    async HeadObject(input: HeadObjectRequest, _ctx: HandlerContext): Promise<HeadObjectOutput> {
-      const { out } = await planRead(env, input, false);
+    async HeadObject(input: HeadObjectRequest, ctx: HandlerContext): Promise<HeadObjectOutput> {
+      const { out } = await planRead(env, input, false, ctx);
       applyResponseOverrides(out, input as unknown as Record<string, unknown>);
       return out as HeadObjectOutput;
     },

@@ -81,7 +81,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
         input.VersionId === undefined
       ) {
         const b = await env.s3.repo.getBucket(input.Bucket as string);
-        if (b && (await env.s3.repo.getObjectTags(b.name, input.Key as string)) === undefined) {
+        if (b && !(await env.s3.currentObject(ctx, b.name, input.Key as string))) {
           const { context: _c, ...rest } = first;
           requests.push({
             ...rest,
