@@ -78,6 +78,25 @@ export const AUDIT_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX audit_events_source ON audit_events (account_id, management, event_source, event_time, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'attribute indexes for management events only',
+    // Only LookupEvents (management events) filters by region, name, user, key or source; data
+    // events (every S3 object call) now update two indexes instead of seven. A partial index
+    // serves a query whose WHERE says management = 1 literally (where() writes it so).
+    up: `
+      DROP INDEX audit_events_region;
+      DROP INDEX audit_events_name;
+      DROP INDEX audit_events_user;
+      DROP INDEX audit_events_key;
+      DROP INDEX audit_events_source;
+      CREATE INDEX audit_events_region ON audit_events (account_id, region, event_time, seq) WHERE management = 1;
+      CREATE INDEX audit_events_name ON audit_events (account_id, event_name, event_time, seq) WHERE management = 1;
+      CREATE INDEX audit_events_user ON audit_events (account_id, username, event_time, seq) WHERE management = 1;
+      CREATE INDEX audit_events_key ON audit_events (account_id, access_key_id, event_time, seq) WHERE management = 1;
+      CREATE INDEX audit_events_source ON audit_events (account_id, event_source, event_time, seq) WHERE management = 1;
+    `,
+  },
 ];
 
 interface Row {
@@ -122,7 +141,8 @@ function where(q: Omit<AuditQuery, 'limit'>): { sql: string; args: unknown[] } {
   eq('username', q.username);
   eq('access_key_id', q.accessKeyId);
   eq('read_only', q.readOnly === undefined ? undefined : q.readOnly ? 1 : 0);
-  eq('management', q.management === undefined ? undefined : q.management ? 1 : 0);
+  // A literal, not a parameter: only then may SQLite use the partial indexes (migration 4).
+  if (q.management !== undefined) parts.push(`management = ${q.management ? 1 : 0}`);
   if (q.errors === 'denied') parts.push('denied = 1');
   else if (q.errors === true) parts.push('error_code IS NOT NULL');
   else if (q.errors === false) parts.push('error_code IS NULL');
