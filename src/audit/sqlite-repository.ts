@@ -3,6 +3,7 @@
  * one row per named resource. Indexes serve LookupEvents' attributes and the console's filters:
  * every one leads with the account and ends with time, so a filtered page is an index range.
  */
+import { appendInBackground, stopAppending, type AppendItem } from '../store/sqlite/background-worker.ts';
 import type { SqliteDatabase, SqliteMigration } from '../store/sqlite/database.ts';
 import { InvalidCursorError, type AuditRepository } from './repository.ts';
 import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord, LookupResource } from './types.ts';
@@ -181,54 +182,77 @@ function where(q: Omit<AuditQuery, 'limit'>): { sql: string; args: unknown[] } {
   return { sql: parts.length ? parts.join(' AND ') : '1', args };
 }
 
-export class SqliteAuditRepository implements AuditRepository {
-  private constructor(private readonly db: SqliteDatabase) {}
+const INSERT_EVENT = `INSERT INTO audit_events (event_id, event_time, account_id, region, event_source, event_name,
+  username, access_key_id, read_only, management, error_code, denied, resources, event)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_RESOURCE =
+  'INSERT INTO audit_event_resources (seq, account_id, resource_type, resource_name) VALUES (?, ?, ?, ?)';
 
-  static open(db: SqliteDatabase): SqliteAuditRepository {
+/** A record as the two INSERTs' parameters (the resource rows' seq is filled in on insert). */
+function rowOf(r: AuditRecord): AppendItem {
+  const e = r.event;
+  return [
+    [
+      e.eventID,
+      r.time,
+      r.accountId,
+      e.awsRegion,
+      e.eventSource,
+      e.eventName,
+      r.username ?? null,
+      r.accessKeyId ?? null,
+      e.readOnly ? 1 : 0,
+      e.managementEvent ? 1 : 0,
+      e.errorCode ?? null,
+      r.denied ? 1 : 0,
+      JSON.stringify(r.resources),
+      JSON.stringify(e),
+    ],
+    // Resource filters serve the event history (management events); data events keep their
+    // resources in the event itself, so a busy bucket does not flood the resource index.
+    e.managementEvent ? r.resources.map((res) => [r.accountId, res.type, res.name]) : [],
+  ];
+}
+
+export class SqliteAuditRepository implements AuditRepository {
+  private constructor(
+    private readonly db: SqliteDatabase,
+    /** The file appends go to from the background worker; none: appends run here. */
+    private readonly appendFile: string | undefined,
+  ) {}
+
+  /**
+   * Queries run on db. With `background`, db must be a file only this repository appends to:
+   * inserts then run in the SQLite background worker (background-worker.ts), off the thread
+   * that serves requests.
+   */
+  static open(db: SqliteDatabase, options: { background?: boolean } = {}): SqliteAuditRepository {
     db.migrate('audit', AUDIT_MIGRATIONS);
-    return new SqliteAuditRepository(db);
+    const file = options.background && db.file !== ':memory:' ? db.file : undefined;
+    if (file) db.onClose(() => stopAppending(file));
+    return new SqliteAuditRepository(db, file);
   }
 
   async append(records: AuditRecord[]): Promise<void> {
-    this.appendSync(records);
-  }
-
-  /** The synchronous insert, for the recorder's final flush at shutdown. */
-  appendSync(records: AuditRecord[]): void {
     if (!records.length) return;
-    const insert = this.db.statement(
-      `INSERT INTO audit_events (event_id, event_time, account_id, region, event_source, event_name, username,
-         access_key_id, read_only, management, error_code, denied, resources, event)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertResource = this.db.statement(
-      'INSERT INTO audit_event_resources (seq, account_id, resource_type, resource_name) VALUES (?, ?, ?, ?)',
-    );
+    const items = records.map(rowOf);
+    if (this.appendFile) {
+      const seqs = await appendInBackground(
+        this.appendFile,
+        { parentSql: INSERT_EVENT, childSql: INSERT_RESOURCE },
+        items,
+      );
+      records.forEach((r, i) => (r.seq = seqs[i]));
+      return;
+    }
+    const insert = this.db.statement(INSERT_EVENT);
+    const insertResource = this.db.statement(INSERT_RESOURCE);
     this.db.transaction(() => {
-      for (const r of records) {
-        const e = r.event;
-        const info = insert.run(
-          e.eventID,
-          r.time,
-          r.accountId,
-          e.awsRegion,
-          e.eventSource,
-          e.eventName,
-          r.username ?? null,
-          r.accessKeyId ?? null,
-          e.readOnly ? 1 : 0,
-          e.managementEvent ? 1 : 0,
-          e.errorCode ?? null,
-          r.denied ? 1 : 0,
-          JSON.stringify(r.resources),
-          JSON.stringify(e),
-        );
-        r.seq = Number(info.lastInsertRowid);
-        // Resource filters serve the event history (management events); data events keep their
-        // resources in the event itself, so a busy bucket does not flood the resource index.
-        if (e.managementEvent)
-          for (const res of r.resources) insertResource.run(r.seq, r.accountId, res.type, res.name);
-      }
+      items.forEach(([params, children], i) => {
+        const seq = Number(insert.run(...params).lastInsertRowid);
+        for (const c of children) insertResource.run(seq, ...c);
+        records[i]!.seq = seq;
+      });
     });
   }
 

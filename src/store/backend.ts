@@ -9,6 +9,11 @@ import { SqliteDatabase } from './sqlite/database.ts';
 export interface SqliteBackend {
   readonly kind: 'sqlite';
   readonly db: SqliteDatabase;
+  /**
+   * Another database file of the data dir (`<dataDir>/<file>`), opened once and closed with
+   * the backend: for data kept apart from stratus.db (the audit trail). In memory, the same db.
+   */
+  sibling(file: string): SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -19,13 +24,22 @@ export const DATABASE_FILE = 'stratus.db';
 
 /** Opens `<dataDir>/stratus.db` (or ':memory:' when dataDir is ':memory:', for tests). */
 export async function openSqliteBackend(dataDir: string): Promise<SqliteBackend> {
-  const db = SqliteDatabase.open(dataDir === ':memory:' ? ':memory:' : join(dataDir, DATABASE_FILE), {
+  const memory = dataDir === ':memory:';
+  const db = SqliteDatabase.open(memory ? ':memory:' : join(dataDir, DATABASE_FILE), {
     backgroundCheckpoints: true,
   });
+  const siblings = new Map<string, SqliteDatabase>();
   return {
     kind: 'sqlite',
     db,
+    sibling(file) {
+      if (memory) return db;
+      let other = siblings.get(file);
+      if (!other?.isOpen) siblings.set(file, (other = SqliteDatabase.open(join(dataDir, file))));
+      return other;
+    },
     async close() {
+      for (const other of siblings.values()) other.close();
       db.close();
     },
   };

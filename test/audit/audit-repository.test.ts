@@ -184,3 +184,43 @@ describeContract('AuditRepository', openAuditRepository, (repo, ctx) => {
     );
   });
 });
+
+test('a data dir that kept its events in stratus.db (before audit.db) keeps them, moved once', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openSqliteBackend } = await import('../../src/store/backend.ts');
+  const { SqliteAuditRepository } = await import('../../src/audit/sqlite-repository.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'stratus-audit-move-'));
+  try {
+    let backend = await openSqliteBackend(dir);
+    // The old layout: the trail's tables in the main database.
+    const old = SqliteAuditRepository.open(backend.db);
+    await old.append([
+      record({ time: T, name: 'CreateUser', resources: [{ type: 'AWS::IAM::User', name: 'bob' }] }),
+      record({ time: T + 1, name: 'ListUsers' }),
+    ]);
+    await backend.close();
+    for (let restart = 0; restart < 2; restart++) {
+      backend = await openSqliteBackend(dir);
+      const repo = openAuditRepository(backend);
+      const page = await repo.query({ accountId: '111122223333', limit: 10 });
+      assert.deepEqual(
+        page.records.map((r) => r.event.eventName),
+        ['ListUsers', 'CreateUser'],
+      );
+      assert.equal((await repo.query({ resourceName: 'bob', limit: 10 })).records.length, 1);
+      assert.equal(backend.db.schemaVersion('audit'), 0);
+      assert.equal(
+        backend.db.raw
+          .prepare("SELECT count(*) FROM sqlite_master WHERE name = 'audit_events'")
+          .pluck()
+          .get(),
+        0,
+      );
+      await backend.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,11 @@ import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkpointInBackground, FALLBACK_AUTOCHECKPOINT_PAGES, stopCheckpointing } from './checkpointer.ts';
+import {
+  checkpointInBackground,
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  stopCheckpointing,
+} from './background-worker.ts';
 import { ConflictError } from '../errors.ts';
 import { currentVersion, ensureMigrationsTable, migrate, type SqliteMigration } from './migrations.ts';
 
@@ -32,6 +36,7 @@ export class SqliteDatabase {
   private checkpointed?: string;
   /** Writes waiting for this turn's group commit. */
   private group: PendingWrite[] = [];
+  private readonly closers: (() => void)[] = [];
 
   private constructor(raw: BetterSqlite3.Database) {
     this.raw = raw;
@@ -140,6 +145,16 @@ export class SqliteDatabase {
     return currentVersion(this.raw, service);
   }
 
+  /** The database file's path (':memory:' for an in-memory one). */
+  get file(): string {
+    return this.raw.name;
+  }
+
+  /** Runs fn when this connection closes (before it does), e.g. to stop work on its file. */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
   get isOpen(): boolean {
     return this.raw.open;
   }
@@ -147,6 +162,7 @@ export class SqliteDatabase {
   close(): void {
     if (!this.raw.open) return;
     if (this.group.length) this.commitGroup();
+    for (const fn of this.closers.splice(0)) fn();
     this.statements.clear();
     if (this.checkpointed) stopCheckpointing(this.checkpointed);
     // The last connection to close checkpoints the WAL and removes it on its own; an explicit
