@@ -2,7 +2,7 @@
  * Turns a finished request into a CloudTrail event. Runs off the request's path (the recorder
  * only queues the context), so it may walk the model and build strings freely.
  */
-import { randomUUID } from 'node:crypto';
+import { newEventId } from './event-id.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { eventSource, isDataEvent, isReadOnly, lookupResources, recordResources } from './classify.ts';
@@ -62,11 +62,11 @@ export function buildRecords(
         ? ownerAccountId
         : undefined;
   if (!owner || !record.accountId || owner === record.accountId) return [record];
-  const shared = randomUUID();
+  const shared = newEventId();
   const copy: AuditRecord = {
     ...record,
     accountId: owner,
-    event: withShared({ ...record.event, eventID: randomUUID(), recipientAccountId: owner }, shared),
+    event: withShared({ ...record.event, eventID: newEventId(), recipientAccountId: owner }, shared),
   };
   record.event = withShared(record.event, shared);
   return [record, copy];
@@ -152,7 +152,7 @@ export function buildRecord(
     responseElements,
     ...(service === 's3' ? { additionalEventData: s3AdditionalData(ctx) } : {}),
     requestID: ctx.requestId,
-    eventID: randomUUID(),
+    eventID: newEventId(),
     readOnly,
     ...(resources ? { resources } : {}),
     eventType: 'AwsApiCall',

@@ -25,7 +25,8 @@ const BATCH_MAX = 500;
 const OWNER_TTL_MS = 10_000;
 
 export class AuditLog {
-  private queue: RequestContext[] = [];
+  /** Requests in order: built records, or a request still to build (its lookups are async). */
+  private queue: (RequestContext | AuditRecord[])[] = [];
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<AuditListener>();
@@ -34,11 +35,26 @@ export class AuditLog {
 
   constructor(readonly repository: AuditRepository) {}
 
-  /** The pipeline's recorder: one push per request; the work happens in the next batch. */
+  /**
+   * The pipeline's recorder, called once the response is out. A request whose caller and bucket
+   * owner are known becomes its records at once, so the queue holds a few strings rather than
+   * the whole request (kept until the batch, requests outlive young-generation collections and
+   * cost more in GC than the building does); the others wait for the batch's lookups.
+   */
   readonly recorder: Recorder = (ctx) => {
     // CORS preflights (S3's synthetic OptionsObject) are not API calls: CloudTrail records none.
     if (ctx.operation?.name === 'OptionsObject') return;
-    if (this.queue.push(ctx) >= BATCH_MAX) setImmediate(this.drain);
+    let entry: RequestContext | AuditRecord[] = ctx;
+    const owner = ctx.service === 's3' ? this.knownOwner(ctx) : { owner: undefined };
+    if (ctx.principal && owner) {
+      try {
+        entry = buildRecords(ctx, ctx.principal, owner.owner);
+      } catch (err) {
+        console.error('audit: could not build an event', err);
+        return;
+      }
+    }
+    if (this.queue.push(entry) >= BATCH_MAX) setImmediate(this.drain);
     else if (!this.timer) this.timer = setTimeout(this.drain, BATCH_WINDOW_MS);
   };
 
@@ -59,6 +75,10 @@ export class AuditLog {
     this.queue = [];
     const records: AuditRecord[] = [];
     for (const ctx of batch) {
+      if (Array.isArray(ctx)) {
+        records.push(...ctx);
+        continue;
+      }
       try {
         const principal = ctx.principal ?? (await this.callerOf(ctx));
         const owner = ctx.service === 's3' ? await this.bucketOwner(ctx) : undefined;
@@ -99,8 +119,8 @@ export class AuditLog {
     const bucket = ctx.input?.Bucket;
     if (!mapper || !ctx.operation || !ctx.principal || typeof bucket !== 'string') return undefined;
     const now = Date.now();
-    const hit = this.owners.get(bucket);
-    if (hit && now - hit.at < OWNER_TTL_MS) return hit.owner;
+    const hit = this.knownOwner(ctx);
+    if (hit) return hit.owner;
     let owner: string | undefined;
     try {
       const requests = await mapper(ctx.operation.name, ctx.input, handlerContext(this.app!, ctx));
@@ -114,6 +134,15 @@ export class AuditLog {
       this.owners.set(bucket, { owner, at: now });
     }
     return owner;
+  }
+
+  /** The bucket owner when no lookup is needed (none to make, or cached); undefined: look it up. */
+  private knownOwner(ctx: RequestContext): { owner: string | undefined } | undefined {
+    const bucket = ctx.input?.Bucket;
+    if (!this.app?.authz.s3 || !ctx.operation || !ctx.principal || typeof bucket !== 'string')
+      return { owner: undefined };
+    const hit = this.owners.get(bucket);
+    return hit && Date.now() - hit.at < OWNER_TTL_MS ? hit : undefined;
   }
 
   /** Writes everything queued so far (readers call it first, so they see their own calls). */
