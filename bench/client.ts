@@ -121,6 +121,11 @@ export class S3Bench {
     });
   }
 
+  /** Closes kept-alive sockets the server may be timing out (before reuse after a pause). */
+  dropIdleSockets(): void {
+    for (const sockets of Object.values(this.agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
+  }
+
   close(): void {
     this.agent.destroy();
   }

@@ -3,16 +3,18 @@
  * a file, and moto_server, on this machine, in one run. Prints each figure and the ratios.
  *
  *   BENCH_SECONDS   seconds per throughput phase (default 5)
+ *   BENCH_ROUNDS    interleaved rounds for the compared figures (default 3; interleaved.ts)
  *   BENCH_SKIP      comma list of servers to skip: stratus,bare,files,moto
  *   BENCH_LIST_MAX  largest bucket for the listing phase (default 100000)
  */
 import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { S3Bench, throughput } from './client.ts';
 import { freePort, startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
+import { generator, interleaved, roundRatio, type Contestant } from './interleaved.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const LIST_MAX = Number(process.env.BENCH_LIST_MAX ?? 100_000);
 const CONCURRENCY = 16;
@@ -54,19 +56,6 @@ function cpuPercent<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number }>
   });
 }
 
-function generator(total: number, chunk = MiB): Readable {
-  const block = Buffer.alloc(chunk, 'z');
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= total) return this.push(null);
-      const n = Math.min(chunk, total - sent);
-      sent += n;
-      this.push(n === chunk ? block : block.subarray(0, n));
-    },
-  });
-}
-
 async function smallObjects(name: string, c: S3Bench, bucket: string, row: Row): Promise<void> {
   const put = await cpuPercent(() =>
     throughput(SECONDS, CONCURRENCY, (i) => c.request('PUT', `/${bucket}/small/${i}`, {}, SMALL)),
@@ -94,41 +83,22 @@ async function smallObjects(name: string, c: S3Bench, bucket: string, row: Row):
   );
 }
 
-async function largeObjects(
-  name: string,
+/** Peak server RSS while a 1 GiB body streams in (the bound the goals set). */
+async function rssDuringGiB(
   c: S3Bench,
   bucket: string,
   row: Row,
   mem: ReturnType<typeof memoryWatch>,
 ): Promise<void> {
-  const size = 64 * MiB;
-  const rounds = 3;
-  let t = Date.now();
-  for (let i = 0; i < rounds; i++) {
-    const res = await c.request('PUT', `/${bucket}/large/${i}`, {}, generator(size), {
-      'content-length': String(size),
-    });
-    if (res.status >= 300) throw new Error(`large PUT ${res.status} ${res.body}`);
-  }
-  row.put64 = (size * rounds) / MiB / ((Date.now() - t) / 1000);
-  t = Date.now();
-  for (let i = 0; i < rounds; i++) {
-    const res = await c.request('GET', `/${bucket}/large/${i}`, {}, undefined, {}, true);
-    if (res.status >= 300) throw new Error(`large GET ${res.status}`);
-  }
-  row.get64 = (size * rounds) / MiB / ((Date.now() - t) / 1000);
-  console.log(`  ${name}: 64 MiB PUT ${row.put64.toFixed(0)} MB/s GET ${row.get64.toFixed(0)} MB/s`);
-  if (name === 'stratus') {
-    mem.reset();
-    const gib = 1024 * MiB;
-    const res = await c.request('PUT', `/${bucket}/large/gib`, {}, generator(gib), {
-      'content-length': String(gib),
-    });
-    if (res.status >= 300) throw new Error(`1 GiB PUT ${res.status}`);
-    row.rss1g = mem.peak();
-    await c.request('DELETE', `/${bucket}/large/gib`);
-    console.log(`  ${name}: peak RSS during a 1 GiB PUT ${row.rss1g.toFixed(0)} MiB`);
-  }
+  mem.reset();
+  const gib = 1024 * MiB;
+  const res = await c.request('PUT', `/${bucket}/large/gib`, {}, generator(gib), {
+    'content-length': String(gib),
+  });
+  if (res.status >= 300) throw new Error(`1 GiB PUT ${res.status}`);
+  row.rss1g = mem.peak();
+  await c.request('DELETE', `/${bucket}/large/gib`);
+  console.log(`  stratus: peak RSS during a 1 GiB PUT ${row.rss1g.toFixed(0)} MiB`);
 }
 
 async function multipart(name: string, c: S3Bench, bucket: string, row: Row): Promise<void> {
@@ -206,13 +176,14 @@ async function listing(name: string, c: S3Bench, bucket: string, row: Row, max: 
   }
 }
 
+/** One server alone: small objects (unless measured interleaved), then its own extras. */
 async function bench(
   server: BenchServer,
   s3: boolean,
-  opts: { list?: number; large?: boolean; mpu?: boolean },
+  opts: { small?: boolean; list?: number; rss?: boolean; mpu?: boolean },
+  mem = memoryWatch(server.pid),
 ): Promise<void> {
-  const row: Row = (results[server.name] = {});
-  const mem = memoryWatch(server.pid);
+  const row: Row = (results[server.name] ??= {});
   const c = new S3Bench(server.endpoint, CONCURRENCY);
   try {
     const bucket = `bench-${Date.now()}`;
@@ -220,11 +191,11 @@ async function bench(
       const res = await c.request('PUT', `/${bucket}`);
       if (res.status !== 200) throw new Error(`CreateBucket ${res.status} ${res.body}`);
     }
-    await smallObjects(server.name, c, bucket, row);
-    if (opts.large) await largeObjects(server.name, c, bucket, row, mem);
+    if (opts.small) await smallObjects(server.name, c, bucket, row);
+    if (opts.rss) await rssDuringGiB(c, bucket, row, mem);
     if (opts.mpu) await multipart(server.name, c, bucket, row);
     if (opts.list) await listing(server.name, c, bucket, row, opts.list);
-    row.peakRss = mem.peak();
+    row.peakRss = Math.max(row.peakRss ?? 0, mem.peak());
   } finally {
     mem.stop();
     c.close();
@@ -270,40 +241,61 @@ function ratio(a?: number, b?: number): string {
 async function main(): Promise<void> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   console.log(
-    `Benchmark: 4 KiB objects at concurrency ${CONCURRENCY}, ${SECONDS} s per phase, on ${(await import('node:os')).cpus().length} cores`,
+    `Benchmark: 4 KiB objects at concurrency ${CONCURRENCY}, ${SECONDS} s per phase, ${ROUNDS} interleaved rounds, on ${(await import('node:os')).cpus().length} cores`,
   );
-  const runs: [string, () => Promise<BenchServer | undefined>, boolean, Parameters<typeof bench>[2]][] = [
-    ['stratus', async () => startStratus(await freePort()), true, { list: LIST_MAX, large: true, mpu: true }],
-    [
-      'stratus-noaudit',
-      () =>
-        startStratus(4706, [], { STRATUS_AUDIT: 'off' }).then((s) => ({ ...s, name: 'stratus (no audit)' })),
-      true,
-      {},
-    ],
-    ['bare', async () => startBare(await freePort(), 'memory'), false, { large: true }],
-    ['files', async () => startBare(await freePort(), 'files'), false, { large: true }],
-    [
-      'moto',
-      () => startMoto(4704),
-      true,
-      { list: Math.min(LIST_MAX, Number(process.env.BENCH_MOTO_LIST_MAX ?? 10_000)) },
-    ],
+  // Stratus and the two bare servers side by side, for the figures the goals compare.
+  const starters: [string, () => Promise<BenchServer>, boolean][] = [
+    ['stratus', async () => startStratus(await freePort()), true],
+    ['bare', async () => startBare(await freePort(), 'memory'), false],
+    ['files', async () => startBare(await freePort(), 'files'), false],
   ];
-  for (const [key, start, s3, opts] of runs) {
+  const contestants: Contestant[] = [];
+  const watches = new Map<string, ReturnType<typeof memoryWatch>>();
+  for (const [key, start, s3] of starters) {
     if (SKIP.has(key)) continue;
     const server = await start();
-    if (!server) {
-      console.log(`${key}: not available, skipped`);
-      continue;
-    }
     console.log(`${server.name} (pid ${server.pid})`);
-    try {
-      await bench(server, s3, opts);
-    } catch (err) {
-      console.log(`  ${server.name}: failed: ${(err as Error).message}`);
-    } finally {
-      await server.stop();
+    contestants.push({ server, s3 });
+    watches.set(server.name, memoryWatch(server.pid));
+  }
+  let rounds: Awaited<ReturnType<typeof interleaved>>['rounds'] = [];
+  try {
+    if (contestants.length) {
+      const run = await interleaved(contestants, {
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        concurrency: CONCURRENCY,
+      });
+      rounds = run.rounds;
+      for (const [name, figures] of Object.entries(run.medians)) results[name] = { ...figures };
+    }
+    for (const { server } of contestants) {
+      const mem = watches.get(server.name)!;
+      if (server.name !== 'stratus') {
+        (results[server.name] ??= {}).peakRss = mem.peak();
+        mem.stop();
+        continue;
+      }
+      await bench(server, true, { rss: true, mpu: true, list: LIST_MAX }, mem);
+    }
+  } finally {
+    for (const { server } of contestants) await server.stop();
+  }
+  if (!SKIP.has('moto')) {
+    const moto = await startMoto(4704);
+    if (!moto) console.log('moto: not available, skipped');
+    else {
+      console.log(`${moto.name} (pid ${moto.pid})`);
+      try {
+        await bench(moto, true, {
+          small: true,
+          list: Math.min(LIST_MAX, Number(process.env.BENCH_MOTO_LIST_MAX ?? 10_000)),
+        });
+      } catch (err) {
+        console.log(`  ${moto.name}: failed: ${(err as Error).message}`);
+      } finally {
+        await moto.stop();
+      }
     }
   }
   const auditCost = SKIP.has('stratus') ? undefined : await auditAB();
@@ -332,14 +324,17 @@ async function main(): Promise<void> {
     );
   }
   console.log('\nRatios (goals in parentheses):');
+  // Against the bare servers: the median of per-round ratios (interleaved.ts).
+  const r = (b: string, key: string) => {
+    const x = roundRatio(rounds, 'stratus', b, key);
+    return x === undefined ? 'n/a' : `${x.toFixed(2)}x`;
+  };
+  const BARE = 'bare node:http';
+  const FILES = 'bare + file per body';
+  console.log(`  PUT vs bare+files ${r(FILES, 'put')} (>= 1x); vs moto ${ratio(s.put, moto.put)} (>= 3x)`);
+  console.log(`  GET vs bare ${r(BARE, 'get')} (>= 0.5x); HEAD vs bare ${r(BARE, 'head')} (>= 0.5x)`);
   console.log(
-    `  PUT vs bare+files ${ratio(s.put, files.put)} (>= 1x); vs moto ${ratio(s.put, moto.put)} (>= 3x)`,
-  );
-  console.log(
-    `  GET vs bare ${ratio(s.get, bare.get)} (>= 0.5x); HEAD vs bare ${ratio(s.head, bare.head)} (>= 0.5x)`,
-  );
-  console.log(
-    `  64 MiB PUT vs bare+files ${ratio(s.put64, files.put64)} (>= 0.9x); GET ${ratio(s.get64, files.get64)} (>= 0.9x)`,
+    `  64 MiB PUT vs bare+files ${r(FILES, 'put64')} (>= 0.9x); GET ${r(FILES, 'get64')} (>= 0.9x)`,
   );
   console.log(
     `  list page 100k/10k ${ratio(s.list100k, s.list10k)} (<= 1.5x); moto ${ratio(moto.list100k, moto.list10k)}`,
