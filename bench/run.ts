@@ -4,6 +4,7 @@
  *
  *   BENCH_SECONDS   seconds per throughput phase (default 5)
  *   BENCH_ROUNDS    interleaved rounds for the compared figures (default 3; interleaved.ts)
+ *   BENCH_AUDIT_ROUNDS  rounds of the audit on/off comparison (default 7)
  *   BENCH_SKIP      comma list of servers to skip: stratus,bare,files,moto
  *   BENCH_LIST_MAX  largest bucket for the listing phase (default 100000)
  */
@@ -11,10 +12,11 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { S3Bench, throughput } from './client.ts';
 import { freePort, startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
-import { generator, interleaved, roundRatio, type Contestant } from './interleaved.ts';
+import { generator, interleaved, median, roundRatio, type Contestant } from './interleaved.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const AUDIT_ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 7);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const LIST_MAX = Number(process.env.BENCH_LIST_MAX ?? 100_000);
 const CONCURRENCY = 16;
@@ -206,23 +208,42 @@ async function bench(
  * Recording cost: two fresh servers, audit on and off, measured in interleaved rounds of small
  * PUTs (disk state and machine load drift over a run, so sequential runs are not comparable).
  */
-async function auditAB(): Promise<number | undefined> {
+/** CPU seconds a process (every thread) has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/**
+ * Recording cost, two ways, from the same interleaved rounds (the order alternates):
+ * throughput lost (1 - on/off) and server CPU (all threads) per request gained (on/off - 1).
+ */
+async function auditAB(): Promise<{ throughput: number; cpu: number } | undefined> {
   const on = await startStratus(await freePort());
   const off = await startStratus(await freePort(), [], { STRATUS_AUDIT: 'off' });
-  const ratios: number[] = [];
+  const lost: number[] = [];
+  const cpu: number[] = [];
   try {
-    const clients = [new S3Bench(on.endpoint, CONCURRENCY), new S3Bench(off.endpoint, CONCURRENCY)];
+    const servers = [on, off];
+    const clients = servers.map((s) => new S3Bench(s.endpoint, CONCURRENCY));
     for (const c of clients) await c.request('PUT', '/audit-ab');
-    for (let round = 0; round < 5; round++) {
-      const withAudit = await throughput(SECONDS, CONCURRENCY, (i) =>
-        clients[0]!.request('PUT', `/audit-ab/${round}-${i}`, {}, SMALL),
-      );
-      const without = await throughput(SECONDS, CONCURRENCY, (i) =>
-        clients[1]!.request('PUT', `/audit-ab/${round}-${i}`, {}, SMALL),
-      );
-      ratios.push(1 - withAudit.perSecond / without.perSecond);
+    for (let round = 0; round < AUDIT_ROUNDS; round++) {
+      const rate: number[] = [];
+      const perRequest: number[] = [];
+      for (const i of round % 2 ? [1, 0] : [0, 1]) {
+        clients[i]!.dropIdleSockets();
+        const before = cpuSeconds(servers[i]!.pid);
+        const r = await throughput(SECONDS, CONCURRENCY, (n) =>
+          clients[i]!.request('PUT', `/audit-ab/${round}-${n}`, {}, SMALL),
+        );
+        rate[i] = r.perSecond;
+        perRequest[i] = (cpuSeconds(servers[i]!.pid) - before) / r.count;
+      }
+      lost.push(1 - rate[0]! / rate[1]!);
+      cpu.push(perRequest[0]! / perRequest[1]! - 1);
       console.log(
-        `  audit A/B round ${round + 1}: on ${withAudit.perSecond.toFixed(0)}/s, off ${without.perSecond.toFixed(0)}/s`,
+        `  audit A/B round ${round + 1}: on ${rate[0]!.toFixed(0)}/s (${(perRequest[0]! * 1e6).toFixed(0)} µs CPU/request), off ${rate[1]!.toFixed(0)}/s (${(perRequest[1]! * 1e6).toFixed(0)} µs)`,
       );
     }
     for (const c of clients) c.close();
@@ -230,8 +251,7 @@ async function auditAB(): Promise<number | undefined> {
     await on.stop();
     await off.stop();
   }
-  ratios.sort((x, y) => x - y);
-  return ratios[Math.floor(ratios.length / 2)]! * 100;
+  return { throughput: median(lost) * 100, cpu: median(cpu) * 100 };
 }
 
 function ratio(a?: number, b?: number): string {
@@ -341,7 +361,9 @@ async function main(): Promise<void> {
   );
   console.log(`  peak RSS during 1 GiB PUT ${f(s.rss1g)} MiB (< 200)`);
   console.log(
-    `  audit recording cost on PUT: ${auditCost === undefined ? 'n/a' : auditCost.toFixed(1)}% (< 10%; median of interleaved rounds)`,
+    auditCost
+      ? `  audit recording cost on PUT: ${auditCost.throughput.toFixed(1)}% throughput, ${auditCost.cpu.toFixed(1)}% server CPU per request (< 10%; medians of interleaved rounds)`
+      : '  audit recording cost on PUT: n/a',
   );
 }
 
