@@ -53,10 +53,10 @@ export function isoSeconds(d: Date): string {
 
 /** 20130524T000000Z form. */
 export function amzDateOf(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
+  // 2026-11-29T04:30:48.123Z -> 20261129T043048Z (sliced: this runs on every signed request)
+  const iso = d.toISOString();
+  if (iso.length !== 24) return iso.replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z'); // years past 9999
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 export interface MismatchDetails {

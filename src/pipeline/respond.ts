@@ -2,12 +2,26 @@
 import { Readable } from 'node:stream';
 import type { RequestContext } from './context.ts';
 
+let dateSecond = 0;
+let dateText = '';
+
+/** The Date header's text, formatted once per second rather than once per response. */
+function httpDateNow(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 export async function writeResponse(ctx: RequestContext): Promise<void> {
   const { res } = ctx;
   const response = ctx.response!;
   const headers: Record<string, string> = {
     server: 'Stratus',
-    date: new Date().toUTCString(),
+    date: httpDateNow(),
     ...response.headers,
   };
   const body = response.body;
