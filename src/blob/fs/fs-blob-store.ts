@@ -47,6 +47,7 @@ export interface FsBlobStoreOptions {
 }
 
 const READ_CHUNK = 256 * 1024;
+const WRITE_BUFFER = 1024 * 1024;
 
 function isNotFound(e: unknown): boolean {
   return (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
@@ -158,7 +159,9 @@ export class FsBlobStore implements BlobStore {
   ): Promise<{ tmp: string; size: number }> {
     const tmp = join(this.tmpDir, `${newBlobId()}.tmp`);
     return new Promise((resolve, reject) => {
-      const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
+      // A deep buffer lets the disk write one chunk while the next is read and hashed (the
+      // default 16 KiB pauses the source after every socket chunk); memory stays bounded by it.
+      const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: WRITE_BUFFER });
       let size = 0;
       let settled = false;
       const detach = () => {
