@@ -37,9 +37,9 @@ export class AuditLog {
 
   /**
    * The pipeline's recorder, called once the response is out. A request whose caller and bucket
-   * owner are known becomes its records at once, so the queue holds a few strings rather than
-   * the whole request (kept until the batch, requests outlive young-generation collections and
-   * cost more in GC than the building does); the others wait for the batch's lookups.
+   * owner are known becomes its records at once, so the queue holds those rather than the whole
+   * request (kept until the batch, requests outlive young-generation collections and cost more
+   * in GC than the building does); the others wait for the batch's lookups.
    */
   readonly recorder: Recorder = (ctx) => {
     // CORS preflights (S3's synthetic OptionsObject) are not API calls: CloudTrail records none.

@@ -20,7 +20,7 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number;
   readonly?: boolean;
   /**
-   * Checkpoint the WAL from a worker thread instead of inside commits (checkpointer.ts): for
+   * Checkpoint the WAL from a worker thread instead of inside commits (background-worker.ts): for
    * the server's databases, where a commit is on a request's path.
    */
   backgroundCheckpoints?: boolean;
