@@ -185,8 +185,8 @@ export class TieredBlobStore implements BlobStore {
     yield* this.files.listIds();
   }
 
-  close(): void {
-    this.small.close();
+  close(): Promise<void> {
+    return this.small.close();
   }
 
   private smallInfo(id: string): { size: number; createdMs: number } {

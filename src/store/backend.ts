@@ -41,6 +41,8 @@ export async function openSqliteBackend(dataDir: string): Promise<SqliteBackend>
     async close() {
       for (const other of siblings.values()) other.close();
       db.close();
+      // The background worker lets go of the files too, before anyone may remove them.
+      await Promise.all([db, ...siblings.values()].map((d) => d.released()));
     },
   };
 }

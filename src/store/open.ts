@@ -59,7 +59,7 @@ export async function openStores(config: StoresConfig): Promise<Stores> {
       accounts,
       rootCredentials: new RootCredentialResolver(accounts),
       async close() {
-        blobs.close();
+        await blobs.close();
         await opened.close();
         lock.release();
       },

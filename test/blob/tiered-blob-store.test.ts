@@ -21,7 +21,7 @@ before(async () => {
   store = new TieredBlobStore(files, SmallBlobs.open(join(dir, 'blobs', 'small.db')), LIMIT);
 });
 after(async () => {
-  store.close();
+  await store.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -101,6 +101,7 @@ test('background checkpoints: the WAL reaches the database file while the writer
     assert.ok(statSync(path).size >= before + 1_000_000, `database file ${statSync(path).size} bytes`);
     assert.equal(db.raw.prepare('SELECT count(*) FROM t').pluck().get(), 500);
     db.close();
+    await db.released(); // the worker has let go of the file: it may be removed now
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

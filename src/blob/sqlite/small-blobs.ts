@@ -93,8 +93,10 @@ export class SmallBlobs {
     }
   }
 
-  close(): void {
+  /** Closes the file; resolves once the background worker has let go of it too. */
+  close(): Promise<void> {
     this.db.close();
+    return this.db.released();
   }
 }
 

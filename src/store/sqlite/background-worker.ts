@@ -40,6 +40,7 @@ parentPort.on('message', (m) => {
     const db = checkpointed.get(m.path);
     checkpointed.delete(m.path);
     if (db) db.close();
+    parentPort.postMessage({ id: m.id, seqs: [] });
   } else if (m.type === 'append') {
     let a = appenders.get(m.path);
     try {
@@ -64,6 +65,7 @@ parentPort.on('message', (m) => {
     const a = appenders.get(m.path);
     appenders.delete(m.path);
     if (a) a.db.close();
+    parentPort.postMessage({ id: m.id, seqs: [] });
   }
 });
 setInterval(() => {
@@ -117,13 +119,33 @@ export function checkpointInBackground(path: string): void {
   if (count === 0) theWorker().postMessage({ type: 'checkpoint', path });
 }
 
-/** Stops them (when the last connection to path closes). */
-export function stopCheckpointing(path: string): void {
+/**
+ * Stops them (when the last connection to path closes). Resolves once the worker has closed its
+ * connection, so the caller may remove the files.
+ */
+export function stopCheckpointing(path: string): Promise<void> {
   const count = checkpointed.get(path) ?? 0;
   if (count <= 1) {
     checkpointed.delete(path);
-    worker?.postMessage({ type: 'uncheckpoint', path });
-  } else checkpointed.set(path, count - 1);
+    return ask({ type: 'uncheckpoint', path });
+  }
+  checkpointed.set(path, count - 1);
+  return Promise.resolve();
+}
+
+/** Sends a message the worker answers; keeps the process alive until it has. */
+function ask(message: Record<string, unknown>): Promise<void> {
+  if (!worker) return Promise.resolve();
+  return post(worker, message).then(() => undefined);
+}
+
+function post(w: Worker, message: Record<string, unknown>): Promise<number[]> {
+  const id = nextId++;
+  return new Promise<number[]>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    if (pending.size === 1) w.ref();
+    w.postMessage({ ...message, id });
+  });
 }
 
 /** One row and the rows that hang off it (their first parameter, the row's id, is filled in). */
@@ -139,23 +161,16 @@ export function appendInBackground(
   statements: { parentSql: string; childSql: string },
   items: AppendItem[],
 ): Promise<number[]> {
-  const w = theWorker();
-  const id = nextId++;
-  return new Promise<number[]>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    if (pending.size === 1) w.ref();
-    w.postMessage({
-      type: 'append',
-      id,
-      path,
-      parent: statements.parentSql,
-      child: statements.childSql,
-      items,
-    });
+  return post(theWorker(), {
+    type: 'append',
+    path,
+    parent: statements.parentSql,
+    child: statements.childSql,
+    items,
   });
 }
 
-/** Closes the worker's appending connection to path (after the last append has settled). */
-export function stopAppending(path: string): void {
-  worker?.postMessage({ type: 'unappend', path });
+/** Closes the worker's appending connection to path (after the appends already sent). */
+export function stopAppending(path: string): Promise<void> {
+  return ask({ type: 'unappend', path });
 }

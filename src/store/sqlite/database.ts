@@ -38,7 +38,9 @@ export class SqliteDatabase {
   private checkpointed?: string;
   /** Writes waiting for this turn's group commit. */
   private group: PendingWrite[] = [];
-  private readonly closers: (() => void)[] = [];
+  private readonly closers: (() => void | Promise<void>)[] = [];
+  /** Work on this file that outlives close() (the background worker letting go of it). */
+  private releases: Promise<unknown>[] = [];
 
   private constructor(raw: BetterSqlite3.Database) {
     this.raw = raw;
@@ -154,9 +156,17 @@ export class SqliteDatabase {
     return this.raw.name;
   }
 
-  /** Runs fn when this connection closes (before it does), e.g. to stop work on its file. */
-  onClose(fn: () => void): void {
+  /**
+   * Runs fn when this connection closes (before it does), e.g. to stop work on its file; a
+   * promise it returns is part of released().
+   */
+  onClose(fn: () => void | Promise<void>): void {
     this.closers.push(fn);
+  }
+
+  /** Settles once close() is done and nothing else in this process holds the file. */
+  async released(): Promise<void> {
+    await Promise.allSettled(this.releases);
   }
 
   get isOpen(): boolean {
@@ -166,9 +176,9 @@ export class SqliteDatabase {
   close(): void {
     if (!this.raw.open) return;
     if (this.group.length) this.commitGroup();
-    for (const fn of this.closers.splice(0)) fn();
+    for (const fn of this.closers.splice(0)) this.releases.push(Promise.resolve(fn()));
     this.statements.clear();
-    if (this.checkpointed) stopCheckpointing(this.checkpointed);
+    if (this.checkpointed) this.releases.push(stopCheckpointing(this.checkpointed));
     // The last connection to close checkpoints the WAL and removes it on its own; an explicit
     // TRUNCATE checkpoint here could wait on the server's readers when the CLI closes.
     this.raw.close();
