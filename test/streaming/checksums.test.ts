@@ -130,21 +130,3 @@ test('stored Content-Encoding drops aws-chunked', async () => {
   assert.equal(storedContentEncoding('gzip, aws-chunked'), 'gzip');
   assert.equal(storedContentEncoding(undefined), undefined);
 });
-
-test('large bodies: MD5 on the worker thread equals the local one; Content-MD5 still checked', async () => {
-  const { OFFLOAD_MIN_BYTES } = await import('../../src/protocol/streaming/md5-worker.ts');
-  const body = Buffer.alloc(OFFLOAD_MIN_BYTES + 12_345);
-  for (let i = 0; i < body.length; i += 4096) body[i] = i % 251;
-  const md5 = createHash('md5').update(body).digest();
-  const headers = { 'content-length': String(body.length) };
-  const { data, result } = await decode(body, { headers }, 100_000);
-  assert.equal(data.length, body.length);
-  assert.deepEqual(result.md5, md5);
-  // Two at once keep their own state.
-  const other = Buffer.alloc(body.length, 7);
-  const [a, b] = await Promise.all([decode(body, { headers }), decode(other, { headers })]);
-  assert.deepEqual(a.result.md5, md5);
-  assert.deepEqual(b.result.md5, createHash('md5').update(other).digest());
-  const bad = await decodeError(other, { headers: { ...headers, 'content-md5': md5.toString('base64') } });
-  assert.equal(bad.code, 'BadDigest');
-});

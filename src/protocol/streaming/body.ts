@@ -22,7 +22,6 @@ import {
   type ChecksumResult,
 } from './checksums.ts';
 import { BodyErrors } from './errors.ts';
-import { BackgroundMd5, OFFLOAD_MIN_BYTES } from './md5-worker.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -72,11 +71,8 @@ export class BodyDecoder extends Transform {
   result: BodyResult | undefined;
   private readonly parser: AwsChunkedParser | undefined;
   private readonly tracker: ChecksumTracker;
-  /** MD5 on the worker thread, for large bodies (md5-worker.ts). */
-  private readonly md5: BackgroundMd5 | undefined;
   private readonly push1 = (b: Buffer) => {
     this.tracker.update(b);
-    this.md5?.update(b);
     this.push(b);
   };
 
@@ -102,13 +98,9 @@ export class BodyDecoder extends Transform {
     const needed = neededAlgorithms(this.expectations);
     const algorithms = new Set([...needed, ...(opts.algorithms ?? [])]);
     if (needed.length === 0 && opts.defaultAlgorithm) algorithms.add(opts.defaultAlgorithm);
-    const raw = opts.headers['content-length'];
-    const size = this.declaredLength ?? Number(Array.isArray(raw) ? raw[0] : (raw ?? 0));
-    const md5 = opts.md5 ?? true;
-    if (md5 && size >= OFFLOAD_MIN_BYTES) this.md5 = new BackgroundMd5();
     this.tracker = new ChecksumTracker({
       algorithms,
-      md5: md5 && !this.md5,
+      md5: opts.md5 ?? true,
       sha256: this.expectations.contentSha256 !== undefined,
     });
   }
@@ -130,31 +122,12 @@ export class BodyDecoder extends Transform {
 
   override _flush(cb: TransformCallback): void {
     try {
+      const trailers = this.parser?.trailers ?? new Map<string, string>();
       if (this.parser) {
         this.parser.end();
         if (this.parser.decodedLength !== this.declaredLength) throw BodyErrors.lengthMismatch();
       }
-    } catch (e) {
-      this.md5?.abort();
-      return cb(e as Error);
-    }
-    if (!this.md5) return this.finish(undefined, cb);
-    this.md5.digest().then(
-      (md5) => this.finish(md5, cb),
-      (e: Error) => cb(e),
-    );
-  }
-
-  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    this.md5?.abort();
-    cb(err);
-  }
-
-  /** Compares what was computed with what the request promised; sets result or fails. */
-  private finish(md5: Buffer | undefined, cb: TransformCallback): void {
-    try {
-      const trailers = this.parser?.trailers ?? new Map<string, string>();
-      const sums = { ...this.tracker.finish(), ...(md5 ? { md5 } : {}) };
+      const sums = this.tracker.finish();
       const supplied = checkDigests(this.expectations, sums, trailers);
       this.result = { ...sums, trailers, ...(supplied ? { supplied } : {}) };
       cb();
