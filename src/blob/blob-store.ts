@@ -45,6 +45,14 @@ export interface ByteRange {
   end: number;
 }
 
+/** Throws RangeError unless range is absent or a well-formed inclusive byte range. */
+export function checkByteRange(range: ByteRange | undefined): void {
+  if (!range) return;
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
+    throw new RangeError(`Invalid byte range ${start}-${end}`);
+}
+
 export interface BlobStore {
   /**
    * Streams source into a new blob; the blob becomes visible only when complete. On failure

@@ -8,6 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import {
   BlobNotFoundError,
   BlobTooLargeError,
+  checkByteRange,
   type BlobInfo,
   type BlobStore,
   type BlobWriteOptions,
@@ -125,11 +126,7 @@ export class TieredBlobStore implements BlobStore {
 
   async readBytes(id: string, range?: ByteRange): Promise<Buffer | undefined> {
     if (!isSmallBlobId(id)) return undefined;
-    if (range) {
-      const { start, end } = range;
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
-        throw new RangeError(`Invalid byte range ${start}-${end}`);
-    }
+    checkByteRange(range);
     const bytes = this.small.get(id, range);
     if (!bytes) throw new BlobNotFoundError(id);
     return bytes;

@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import {
   BlobNotFoundError,
   BlobTooLargeError,
+  checkByteRange,
   type BlobInfo,
   type BlobStore,
   type BlobWriteOptions,
@@ -209,11 +210,7 @@ export class FsBlobStore implements BlobStore {
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
     const path = this.pathOf(id);
-    if (range) {
-      const { start, end } = range;
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
-        throw new RangeError(`Invalid byte range ${start}-${end}`);
-    }
+    checkByteRange(range);
     // Callback open + a stream on the descriptor: cheaper per GET than a FileHandle, and a
     // missing blob still fails here, before any response header is sent.
     const fd = await new Promise<number>((resolve, reject) =>
