@@ -49,3 +49,18 @@ export interface HandlerContext {
 
 export type Handler = (input: any, ctx: HandlerContext) => Promise<any>;
 export type ServiceHandlers = Record<string, Handler>;
+
+/**
+ * One service's handlers from its per-area groups. An operation in two groups is a mistake (the
+ * later one would silently win and the earlier become dead code), so it throws at start-up;
+ * handlers meant to wrap others are applied explicitly afterwards.
+ */
+export function mergeHandlers(...groups: Record<string, Handler>[]): ServiceHandlers {
+  const out: ServiceHandlers = {};
+  for (const group of groups)
+    for (const [name, handler] of Object.entries(group)) {
+      if (name in out) throw new Error(`Operation ${name} has two handlers`);
+      out[name] = handler;
+    }
+  return out;
+}

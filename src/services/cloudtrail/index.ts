@@ -4,7 +4,7 @@
  */
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
-import type { ServiceHandlers } from '../handler.ts';
+import { mergeHandlers } from '../handler.ts';
 import { auditLogFor } from '../../audit/index.ts';
 import { cloudTrailAuthz } from './authz.ts';
 import { TrailDelivery } from './delivery.ts';
@@ -27,13 +27,13 @@ export async function createCloudTrailService(deps: ServiceDeps): Promise<Servic
   const env: CloudTrailEnv = { trails, audit, s3, delivery };
   const interval = Number(process.env.STRATUS_TRAIL_DELIVERY_MS ?? DEFAULT_DELIVERY_MS);
   delivery.start(Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_DELIVERY_MS);
-  const handlers: ServiceHandlers = {
-    ...lookupHandlers(env),
-    ...trailHandlers(env),
-    ...selectorHandlers(env),
-    ...tagHandlers(env),
-    ...insightHandlers(env),
-  };
+  const handlers = mergeHandlers(
+    lookupHandlers(env),
+    trailHandlers(env),
+    selectorHandlers(env),
+    tagHandlers(env),
+    insightHandlers(env),
+  );
   return {
     handlers,
     authz: cloudTrailAuthz(trails),

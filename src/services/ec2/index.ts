@@ -8,7 +8,7 @@ import { DryRunOperation } from '../../generated/ec2/errors.ts';
 import { createMachineDriver } from '../../machines/index.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
-import type { Handler, ServiceHandlers } from '../handler.ts';
+import { mergeHandlers, type Handler, type ServiceHandlers } from '../handler.ts';
 import { ec2Authz } from './authz.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { imageHandlers } from './images.ts';
@@ -101,17 +101,17 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const bridge = new MachinesBridge(repo, driver, env.exclusive, log);
   await bridge.start();
 
-  const all: ServiceHandlers = {
-    ...zoneHandlers(),
-    ...vpcHandlers(env),
-    ...securityGroupHandlers(env),
-    ...routeHandlers(env),
-    ...keyPairHandlers(env),
-    ...imageHandlers(env, (p) => bridge.background(p)),
-    ...instanceHandlers(env, bridge),
-    ...tagHandlers(env),
-    ...volumeHandlers(env),
-  };
+  const all = mergeHandlers(
+    zoneHandlers(),
+    vpcHandlers(env),
+    securityGroupHandlers(env),
+    routeHandlers(env),
+    keyPairHandlers(env),
+    imageHandlers(env, (p) => bridge.background(p)),
+    instanceHandlers(env, bridge),
+    tagHandlers(env),
+    volumeHandlers(env),
+  );
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};
   for (const [name, fn] of Object.entries(all)) {

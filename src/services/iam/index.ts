@@ -1,4 +1,5 @@
 /** IAM: handlers by resource area, the authz mapper, shared state with STS. */
+import { mergeHandlers } from '../handler.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { accessKeyHandlers } from './access-keys.ts';
@@ -24,25 +25,25 @@ import { simulateHandlers } from './simulate.ts';
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
   return {
-    handlers: {
-      ...userHandlers(s),
-      ...groupHandlers(s),
-      ...roleHandlers(s),
-      ...managedPolicyHandlers(s),
-      ...policyVersionHandlers(s),
-      ...entityPolicyHandlers(s),
-      ...accessKeyHandlers(s),
-      ...instanceProfileHandlers(s),
-      ...samlProviderHandlers(s),
-      ...oidcProviderHandlers(s),
-      ...accountHandlers(s),
-      ...authorizationDetailsHandlers(s),
-      ...userCredentialHandlers(s),
-      ...mfaHandlers(s),
-      ...serviceLinkedRoleHandlers(s),
-      ...credentialReportHandlers(s),
-      ...simulateHandlers(s),
-    },
+    handlers: mergeHandlers(
+      userHandlers(s),
+      groupHandlers(s),
+      roleHandlers(s),
+      managedPolicyHandlers(s),
+      policyVersionHandlers(s),
+      entityPolicyHandlers(s),
+      accessKeyHandlers(s),
+      instanceProfileHandlers(s),
+      samlProviderHandlers(s),
+      oidcProviderHandlers(s),
+      accountHandlers(s),
+      authorizationDetailsHandlers(s),
+      userCredentialHandlers(s),
+      mfaHandlers(s),
+      serviceLinkedRoleHandlers(s),
+      credentialReportHandlers(s),
+      simulateHandlers(s),
+    ),
     authz: iamAuthz(s),
     close: () => s.flushKeyUses(),
   };

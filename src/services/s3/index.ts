@@ -1,7 +1,7 @@
 /** S3: buckets, objects, listing, multipart uploads, tagging and browser POST uploads. */
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
-import type { ServiceHandlers } from '../handler.ts';
+import { mergeHandlers } from '../handler.ts';
 import { unsupportedBackend } from '../../store/backend.ts';
 import { S3Env } from './env.ts';
 import { SqliteS3Repository } from './store/sqlite.ts';
@@ -41,21 +41,21 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     lockRefuses(await locks.version(b, key, versionId), now, false),
   );
   (deps.app.hostRoutes ??= []).push(lifecycle.route);
-  const handlers: ServiceHandlers = {
-    ...bucketHandlers(env),
-    ...objectHandlers(env),
-    ...listingHandlers(env),
-    ...taggingHandlers(env),
-    ...copyHandlers(env),
-    ...multipartHandlers(env),
-    ...completeHandlers(env),
-    ...attributesHandlers(env),
-    ...postObjectHandlers(env),
-    ...aclHandlers(env),
-    ...versioningHandlers(env),
-    ...lifecycle.handlers,
-    ...features.handlers,
-  };
+  const handlers = mergeHandlers(
+    bucketHandlers(env),
+    objectHandlers(env),
+    listingHandlers(env),
+    taggingHandlers(env),
+    copyHandlers(env),
+    multipartHandlers(env),
+    completeHandlers(env),
+    attributesHandlers(env),
+    postObjectHandlers(env),
+    aclHandlers(env),
+    versioningHandlers(env),
+    lifecycle.handlers,
+    features.handlers,
+  );
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
   Object.assign(handlers, lifecycle.wrap({ ...handlers }));
   return { handlers, authz: features.authz(s3Authz(env)), close: lifecycle.close };

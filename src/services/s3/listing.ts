@@ -1,10 +1,6 @@
 /** ListObjects (v1) and ListObjectsV2: prefix, delimiter, markers and tokens, url encoding. */
 import { InvalidArgument } from '../../generated/s3/errors.ts';
 import type {
-  GetBucketVersioningOutput,
-  GetBucketVersioningRequest,
-  ListObjectVersionsOutput,
-  ListObjectVersionsRequest,
   ListObjectsOutput,
   ListObjectsRequest,
   ListObjectsV2Output,
@@ -88,52 +84,6 @@ export function listingHandlers(env: S3Env) {
         CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
         ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
       } as ListObjectsOutput;
-    },
-
-    /** Buckets are never versioned (yet): every object is its own only version, "null". */
-    async GetBucketVersioning(
-      input: GetBucketVersioningRequest,
-      _ctx: HandlerContext,
-    ): Promise<GetBucketVersioningOutput> {
-      await env.bucket(input.Bucket);
-      return {};
-    },
-
-    async ListObjectVersions(
-      input: ListObjectVersionsRequest,
-      _ctx: HandlerContext,
-    ): Promise<ListObjectVersionsOutput> {
-      await env.bucket(input.Bucket);
-      const maxKeys = maxKeysOf(input.MaxKeys);
-      const enc = encoderOf(input.EncodingType);
-      const prefix = input.Prefix ?? '';
-      const delimiter = input.Delimiter || undefined;
-      const page = await env.repo.listObjects(input.Bucket, {
-        prefix,
-        ...(delimiter ? { delimiter } : {}),
-        ...(input.KeyMarker ? { after: input.KeyMarker } : {}),
-        maxKeys,
-      });
-      const owners = await ownersOf(page.contents);
-      return {
-        IsTruncated: page.truncated,
-        KeyMarker: enc(input.KeyMarker ?? ''),
-        VersionIdMarker: input.VersionIdMarker ?? '',
-        ...(page.truncated && page.last !== undefined
-          ? { NextKeyMarker: enc(page.last), NextVersionIdMarker: 'null' }
-          : {}),
-        Versions: page.contents.map((o) => ({
-          ...entry(o, enc, owners.get(o.owner)),
-          VersionId: 'null',
-          IsLatest: true,
-        })),
-        Name: input.Bucket,
-        Prefix: enc(prefix),
-        ...(delimiter ? { Delimiter: enc(delimiter) } : {}),
-        MaxKeys: maxKeys,
-        CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
-        ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
-      } as ListObjectVersionsOutput;
     },
 
     async ListObjectsV2(input: ListObjectsV2Request, _ctx: HandlerContext): Promise<ListObjectsV2Output> {

@@ -1,10 +1,8 @@
-/** Objects: PutObject, GetObject, HeadObject, DeleteObject. */
+/** Objects: PutObject, GetObject, HeadObject (deletes: versions/handlers.ts, for every bucket). */
 import { Readable } from 'node:stream';
 import { AwsError } from '../../errors.ts';
-import { InvalidArgument, NoSuchKey } from '../../generated/s3/errors.ts';
+import { InvalidArgument } from '../../generated/s3/errors.ts';
 import type {
-  DeleteObjectOutput,
-  DeleteObjectRequest,
   GetObjectOutput,
   GetObjectRequest,
   HeadObjectOutput,
@@ -167,18 +165,6 @@ export function objectHandlers(env: S3Env) {
       const { out } = await planRead(env, input, false, ctx);
       applyResponseOverrides(out, input as unknown as Record<string, unknown>);
       return out as HeadObjectOutput;
-    },
-
-    async DeleteObject(input: DeleteObjectRequest, _ctx: HandlerContext): Promise<DeleteObjectOutput> {
-      await env.bucket(input.Bucket);
-      if (input.IfMatch !== undefined) {
-        const o = await env.repo.getObject(input.Bucket, input.Key);
-        if (!o) throw new NoSuchKey(undefined, { Key: input.Key });
-        writeCheck(input.IfMatch, undefined, input.Key)!(o);
-      }
-      const { freed } = await env.repo.deleteObjects(input.Bucket, [input.Key]);
-      env.free(freed);
-      return {};
     },
   };
 }

@@ -1,10 +1,7 @@
-/** Object tagging and DeleteObjects (the small object operations that carry XML bodies). */
-import { AwsError } from '../../errors.ts';
+/** Object tagging (DeleteObjects: versions/handlers.ts, for every bucket). */
 import type {
   DeleteObjectTaggingOutput,
   DeleteObjectTaggingRequest,
-  DeleteObjectsOutput,
-  DeleteObjectsRequest,
   GetObjectTaggingOutput,
   GetObjectTaggingRequest,
   PutObjectTaggingOutput,
@@ -58,25 +55,6 @@ export function taggingHandlers(env: S3Env) {
       if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined)))
         throw new NoSuchKey(undefined, { Key: input.Key });
       return {};
-    },
-
-    async DeleteObjects(input: DeleteObjectsRequest, _ctx: HandlerContext): Promise<DeleteObjectsOutput> {
-      await env.bucket(input.Bucket);
-      const objects = input.Delete?.Objects ?? [];
-      if (objects.length === 0 || objects.length > 1000) {
-        throw new AwsError(
-          'MalformedXML',
-          'The XML you provided was not well-formed or did not validate against our published schema',
-          400,
-        );
-      }
-      const keys = objects.map((o) => o.Key);
-      const { freed } = await env.repo.deleteObjects(input.Bucket, keys);
-      env.free(freed);
-      // Deleting a key that does not exist succeeds too, as in S3.
-      return {
-        ...(input.Delete.Quiet ? {} : { Deleted: keys.map((Key) => ({ Key })) }),
-      };
     },
   };
 }
