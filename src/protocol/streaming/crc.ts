@@ -101,7 +101,8 @@ const HI: Uint32Array[] = [];
     HI.push(ch);
   }
 }
-const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as [
+/** The eight slice-by-8 tables of one half. */
+type Tables = [
   Uint32Array,
   Uint32Array,
   Uint32Array,
@@ -111,16 +112,8 @@ const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as [
   Uint32Array,
   Uint32Array,
 ];
-const [H0, H1, H2, H3, H4, H5, H6, H7] = HI as [
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-];
+const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as Tables;
+const [H0, H1, H2, H3, H4, H5, H6, H7] = HI as Tables;
 
 /** Running CRC64NVME state (two 32-bit halves, pre-inverted). */
 export class Crc64Nvme {
