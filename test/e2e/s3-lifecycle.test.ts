@@ -21,6 +21,7 @@ import {
   ListMultipartUploadsCommand,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
@@ -35,15 +36,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected an error');
-}
 
 async function runSweep(days: number): Promise<Record<string, number>> {
   const r = await fetch(`${server.endpoint}/_stratus/lifecycle/run?days=${days}`, { method: 'POST' });

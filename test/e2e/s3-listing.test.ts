@@ -11,6 +11,7 @@ import {
   ListObjectVersionsCommand,
   GetBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
@@ -42,15 +43,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
 
 test('UTF-8 byte order (U+FF5E before U+1F600, unlike UTF-16), KeyCount, owner only with FetchOwner', async () => {
   const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));

@@ -21,6 +21,7 @@ import {
   GetObjectAttributesCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -37,15 +38,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
 

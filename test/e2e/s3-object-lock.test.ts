@@ -20,6 +20,7 @@ import {
   PutObjectLegalHoldCommand,
   GetObjectLegalHoldCommand,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
@@ -34,15 +35,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected an error');
-}
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
 

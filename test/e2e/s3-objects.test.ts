@@ -21,6 +21,7 @@ import {
   GetObjectAttributesCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -36,15 +37,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; raw: any }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode, raw: e };
-  }
-  assert.fail('expected an error');
-}
 
 const md5 = (b: Buffer | string) => `"${createHash('md5').update(b).digest('hex')}"`;
 

@@ -28,6 +28,7 @@ import {
   GetObjectAttributesCommand,
   GetObjectAclCommand,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
@@ -42,15 +43,6 @@ after(async () => {
   s3.destroy();
   await server.stop();
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; raw: any }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode, raw: e };
-  }
-  assert.fail('expected an error');
-}
 
 async function versionedBucket(name: string): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));
