@@ -45,18 +45,24 @@ interface Rules {
   kinds: ReadonlySet<IssueKind>;
   /** Whether string-like values are echoed in messages. */
   echoStrings: boolean;
+  /** Whether any constraint beyond 'required' is checked (else scalars need no visit at all). */
+  constraints: boolean;
 }
 
 const ALL: ReadonlySet<IssueKind> = new Set(['required', 'length', 'range', 'pattern', 'enum']);
+const EC2_RULES: Rules = { kinds: new Set(['required', 'range']), echoStrings: true, constraints: true };
+const REST_XML_RULES: Rules = { kinds: new Set(['required']), echoStrings: true, constraints: false };
+const ECHOING_RULES: Rules = { kinds: ALL, echoStrings: true, constraints: true };
+const SILENT_RULES: Rules = { kinds: ALL, echoStrings: false, constraints: true };
 
 function rulesFor(model: ServiceModel): Rules {
   switch (model.metadata.protocol) {
     case 'ec2':
-      return { kinds: new Set(['required', 'range']), echoStrings: true };
+      return EC2_RULES;
     case 'rest-xml':
-      return { kinds: new Set(['required']), echoStrings: true };
+      return REST_XML_RULES;
     default:
-      return { kinds: ALL, echoStrings: model.name !== 'iam' };
+      return model.name !== 'iam' ? ECHOING_RULES : SILENT_RULES;
   }
 }
 
@@ -106,9 +112,13 @@ function walkStructure(
   where: Where,
   issues: ValidationIssue[],
 ): void {
-  const required = new Set(shape.required ?? []);
-  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+  const required = shape.required;
+  for (const name in shape.members) {
+    const ref = shape.members[name]!;
     const member = value[name];
+    const missing = member === undefined || member === null;
+    if (missing ? !required?.includes(name) || !rules.kinds.has('required') : !needsVisit(model, rules, ref))
+      continue;
     const inPayload =
       where.depth > 0 ||
       (where.payload ? where.payload === name : !ref.location && model.metadata.protocol !== 'rest-xml');
@@ -119,22 +129,27 @@ function walkStructure(
       wire: join(where.wire, wireName),
       depth: where.depth + 1,
     };
-    if (member === undefined || member === null) {
-      if (required.has(name) && rules.kinds.has('required')) {
-        issues.push({
-          kind: 'required',
-          path: here.path,
-          wirePath: here.wire,
-          constraint: 'Member must not be null',
-          value: undefined,
-          redact: !rules.echoStrings,
-          inPayload,
-        });
-      }
+    if (missing) {
+      issues.push({
+        kind: 'required',
+        path: here.path,
+        wirePath: here.wire,
+        constraint: 'Member must not be null',
+        value: undefined,
+        redact: !rules.echoStrings,
+        inPayload,
+      });
       continue;
     }
-    walkValue(model, rules, ref, member, { ...here }, inPayload, issues);
+    walkValue(model, rules, ref, member, here, inPayload, issues);
   }
+}
+
+/** Whether a present value can hold an issue: any value under constraints, else only containers. */
+function needsVisit(model: ServiceModel, rules: Rules, ref: ShapeRef): boolean {
+  if (rules.constraints) return true;
+  const type = model.shapes[ref.shape]!.type;
+  return type === 'structure' || type === 'list' || type === 'map';
 }
 
 function walkValue(
@@ -164,33 +179,35 @@ function walkValue(
     }
   };
   // Constraints on this value, in the order Coral reports them: length/range, pattern, enum.
-  const size = sizeOf(shape, value);
-  if (size !== undefined) {
-    if (shape.min !== undefined && size < shape.min) {
-      push('length', `Member must have length greater than or equal to ${shape.min}`, { min: shape.min });
-    }
-    if (shape.max !== undefined && size > shape.max) {
-      push('length', `Member must have length less than or equal to ${shape.max}`, { max: shape.max });
-    }
-  }
-  if (isNumeric(shape)) {
-    const n = typeof value === 'number' ? value : Number(value);
-    if (!Number.isNaN(n)) {
-      if (shape.min !== undefined && n < shape.min) {
-        push('range', `Member must have value greater than or equal to ${shape.min}`, { min: shape.min });
+  if (rules.constraints) {
+    const size = sizeOf(shape, value);
+    if (size !== undefined) {
+      if (shape.min !== undefined && size < shape.min) {
+        push('length', `Member must have length greater than or equal to ${shape.min}`, { min: shape.min });
       }
-      if (shape.max !== undefined && n > shape.max) {
-        push('range', `Member must have value less than or equal to ${shape.max}`, { max: shape.max });
+      if (shape.max !== undefined && size > shape.max) {
+        push('length', `Member must have length less than or equal to ${shape.max}`, { max: shape.max });
       }
     }
-  }
-  if (shape.type === 'string' && typeof value === 'string') {
-    if (shape.pattern && !javaPattern(shape.pattern).test(value)) {
-      const own = shape.patternMessage?.replaceAll('{path}', where.path);
-      push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`, undefined, own);
+    if (isNumeric(shape)) {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isNaN(n)) {
+        if (shape.min !== undefined && n < shape.min) {
+          push('range', `Member must have value greater than or equal to ${shape.min}`, { min: shape.min });
+        }
+        if (shape.max !== undefined && n > shape.max) {
+          push('range', `Member must have value less than or equal to ${shape.max}`, { max: shape.max });
+        }
+      }
     }
-    if (shape.enum && !shape.enum.includes(value)) {
-      push('enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.type === 'string' && typeof value === 'string') {
+      if (shape.pattern && !javaPattern(shape.pattern).test(value)) {
+        const own = shape.patternMessage?.replaceAll('{path}', where.path);
+        push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`, undefined, own);
+      }
+      if (shape.enum && !shape.enum.includes(value)) {
+        push('enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      }
     }
   }
   // Nested values.
