@@ -44,6 +44,39 @@ function headerScalar(shape: Shape, raw: string, ref: ShapeRef): unknown {
   }
 }
 
+/** A member bound to the request: its name, wire name (headers lower-cased) and shapes. */
+interface Binding {
+  name: string;
+  wire: string;
+  location: string | undefined;
+  ref: ShapeRef;
+  shape: Shape;
+}
+
+/** Members with an HTTP location, per input shape, worked out once (every request walked them). */
+const bindingsOf = new WeakMap<Shape, Binding[]>();
+
+function bindings(model: ServiceModel, shape: Shape): Binding[] {
+  let list = bindingsOf.get(shape);
+  if (!list) {
+    list = [];
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      if (!ref.location) continue;
+      const wire = ref.locationName ?? name;
+      const lower = ref.location === 'header' || ref.location === 'headers';
+      list.push({
+        name,
+        wire: lower ? wire.toLowerCase() : wire,
+        location: ref.location,
+        ref,
+        shape: model.shapes[ref.shape]!,
+      });
+    }
+    bindingsOf.set(shape, list);
+  }
+  return list;
+}
+
 export async function parseRestXmlInput(
   model: ServiceModel,
   inputRef: ShapeRef | undefined,
@@ -52,10 +85,8 @@ export async function parseRestXmlInput(
   if (!inputRef) return {};
   const shape = model.shapes[inputRef.shape]!;
   const out: Record<string, unknown> = {};
-  for (const [name, ref] of Object.entries(shape.members ?? {})) {
-    const memberShape = model.shapes[ref.shape]!;
-    const wire = ref.locationName ?? name;
-    switch (ref.location) {
+  for (const { name, wire, location, ref, shape: memberShape } of bindings(model, shape)) {
+    switch (location) {
       case 'uri': {
         const v = req.labels[wire];
         if (v !== undefined) out[name] = v;
@@ -77,7 +108,7 @@ export async function parseRestXmlInput(
         break;
       }
       case 'header': {
-        const raw = req.headers[wire.toLowerCase()];
+        const raw = req.headers[wire];
         if (raw !== undefined) {
           const v = headerScalar(memberShape, raw, ref);
           if (v !== undefined) out[name] = v;
@@ -85,11 +116,14 @@ export async function parseRestXmlInput(
         break;
       }
       case 'headers': {
-        const prefix = wire.toLowerCase();
         const map: Record<string, string> = {};
-        for (const [h, v] of Object.entries(req.headers))
-          if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
-        if (Object.keys(map).length) out[name] = map;
+        let any = false;
+        for (const h in req.headers)
+          if (h.startsWith(wire)) {
+            map[h.slice(wire.length)] = req.headers[h]!;
+            any = true;
+          }
+        if (any) out[name] = map;
         break;
       }
       default:
