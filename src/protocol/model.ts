@@ -156,3 +156,29 @@ export function shapeOf(model: ServiceModel, ref: ShapeRef | string): Shape {
   if (!shape) throw new Error(`${model.name}: unknown shape ${name}`);
   return shape;
 }
+
+/** A structure member with its shape and wire names, as the HTTP bindings use them. */
+export interface MemberBinding {
+  name: string;
+  ref: ShapeRef;
+  shape: Shape;
+  /** locationName, else the member name. */
+  wire: string;
+  /** The wire name lower-cased (header names). */
+  header: string;
+}
+
+const bindingCache = new WeakMap<Shape, MemberBinding[]>();
+
+/** A structure's members in model order, worked out once per shape (requests walk them often). */
+export function memberBindings(model: ServiceModel, shape: Shape): MemberBinding[] {
+  let list = bindingCache.get(shape);
+  if (!list) {
+    list = Object.entries(shape.members ?? {}).map(([name, ref]) => {
+      const wire = ref.locationName ?? name;
+      return { name, ref, shape: shapeOf(model, ref), wire, header: wire.toLowerCase() };
+    });
+    bindingCache.set(shape, list);
+  }
+  return list;
+}

@@ -3,7 +3,7 @@
  * the payload — a streamed blob, or an XML document read by shape.
  */
 import type { Readable } from 'node:stream';
-import type { ServiceModel, Shape, ShapeRef } from '../model.ts';
+import { memberBindings, type ServiceModel, type Shape, type ShapeRef } from '../model.ts';
 import { AwsError } from '../../errors.ts';
 import { parseXmlDocument, readShape, malformedXml } from '../xml/reader.ts';
 
@@ -44,39 +44,6 @@ function headerScalar(shape: Shape, raw: string, ref: ShapeRef): unknown {
   }
 }
 
-/** A member bound to the request: its name, wire name (headers lower-cased) and shapes. */
-interface Binding {
-  name: string;
-  wire: string;
-  location: string | undefined;
-  ref: ShapeRef;
-  shape: Shape;
-}
-
-/** Members with an HTTP location, per input shape, worked out once (every request walked them). */
-const bindingsOf = new WeakMap<Shape, Binding[]>();
-
-function bindings(model: ServiceModel, shape: Shape): Binding[] {
-  let list = bindingsOf.get(shape);
-  if (!list) {
-    list = [];
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (!ref.location) continue;
-      const wire = ref.locationName ?? name;
-      const lower = ref.location === 'header' || ref.location === 'headers';
-      list.push({
-        name,
-        wire: lower ? wire.toLowerCase() : wire,
-        location: ref.location,
-        ref,
-        shape: model.shapes[ref.shape]!,
-      });
-    }
-    bindingsOf.set(shape, list);
-  }
-  return list;
-}
-
 export async function parseRestXmlInput(
   model: ServiceModel,
   inputRef: ShapeRef | undefined,
@@ -85,8 +52,8 @@ export async function parseRestXmlInput(
   if (!inputRef) return {};
   const shape = model.shapes[inputRef.shape]!;
   const out: Record<string, unknown> = {};
-  for (const { name, wire, location, ref, shape: memberShape } of bindings(model, shape)) {
-    switch (location) {
+  for (const { name, wire, header, ref, shape: memberShape } of memberBindings(model, shape)) {
+    switch (ref.location) {
       case 'uri': {
         const v = req.labels[wire];
         if (v !== undefined) out[name] = v;
@@ -108,7 +75,7 @@ export async function parseRestXmlInput(
         break;
       }
       case 'header': {
-        const raw = req.headers[wire];
+        const raw = req.headers[header];
         if (raw !== undefined) {
           const v = headerScalar(memberShape, raw, ref);
           if (v !== undefined) out[name] = v;
@@ -119,8 +86,8 @@ export async function parseRestXmlInput(
         const map: Record<string, string> = {};
         let any = false;
         for (const h in req.headers)
-          if (h.startsWith(wire)) {
-            map[h.slice(wire.length)] = req.headers[h]!;
+          if (h.startsWith(header)) {
+            map[h.slice(header.length)] = req.headers[h]!;
             any = true;
           }
         if (any) out[name] = map;

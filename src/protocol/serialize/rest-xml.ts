@@ -1,6 +1,6 @@
 /** Responses and errors of the `rest-xml` protocol (S3): status, headers, and an XML or raw payload. */
 import { Readable } from 'node:stream';
-import type { Operation, ServiceModel, Shape, ShapeRef } from '../model.ts';
+import { memberBindings, type Operation, type ServiceModel, type Shape } from '../model.ts';
 import type { AwsError } from '../../errors.ts';
 import { escapeXml, XML_DECL } from '../xml/writer.ts';
 import { writeMember, writeMembers } from '../xml/shape-writer.ts';
@@ -19,23 +19,6 @@ function namespaceFor(model: ServiceModel): string {
   return model.metadata.xmlNamespace ?? (model.name === 's3' ? S3_NAMESPACE : '');
 }
 
-/** Output members with their shapes and header names, per shape, worked out once. */
-const members = new WeakMap<Shape, { name: string; ref: ShapeRef; shape: Shape; header: string }[]>();
-
-function membersOf(model: ServiceModel, shape: Shape) {
-  let list = members.get(shape);
-  if (!list) {
-    list = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-      name,
-      ref,
-      shape: model.shapes[ref.shape]!,
-      header: (ref.locationName ?? name).toLowerCase(),
-    }));
-    members.set(shape, list);
-  }
-  return list;
-}
-
 export function serializeRestXmlOutput(
   model: ServiceModel,
   op: Operation,
@@ -47,7 +30,7 @@ export function serializeRestXmlOutput(
   const value = output ?? {};
   if (!shape) return { status, headers };
   let hasBodyMembers = false;
-  for (const { name, ref, shape: memberShape, header } of membersOf(model, shape)) {
+  for (const { name, ref, shape: memberShape, header } of memberBindings(model, shape)) {
     const v = value[name];
     if (v === undefined || v === null) continue;
     switch (ref.location) {
