@@ -20,6 +20,8 @@ export interface Owner {
 
 export class S3Env {
   private readonly owners = new Map<string, Owner>();
+  /** Canonical user ids by account (a hash each; asked several times per object request). */
+  private readonly canonicalIds = new Map<string, string>();
   /** Object rows a request has read (authorization, then its handler), by the request's facts. */
   private readonly reads = new WeakMap<object, Map<string, Promise<ObjectRecord | undefined>>>();
 
@@ -31,7 +33,13 @@ export class S3Env {
 
   /** S3's canonical user id of an account (64 hex characters, stable per account). */
   canonicalId(accountId: string): string {
-    return createHash('sha256').update(`stratus-canonical-user:${accountId}`).digest('hex');
+    let id = this.canonicalIds.get(accountId);
+    if (id === undefined) {
+      id = createHash('sha256').update(`stratus-canonical-user:${accountId}`).digest('hex');
+      if (this.canonicalIds.size >= 10_000) this.canonicalIds.clear();
+      this.canonicalIds.set(accountId, id);
+    }
+    return id;
   }
 
   async owner(accountId: string): Promise<Owner> {

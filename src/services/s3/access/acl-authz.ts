@@ -56,6 +56,7 @@ export async function addAclGrants(
   operation: string,
   input: Record<string, any>,
   requests: AuthzRequest[],
+  ctx: HandlerContext,
 ): Promise<void> {
   for (const r of requests) {
     const m = /^arn:aws:s3:::([^/]+)(?:\/(.*))?$/s.exec(r.resource);
@@ -70,7 +71,7 @@ export async function addAclGrants(
     }));
     const key = m[2];
     if (key !== undefined && key !== '' && OBJECT_ACL_READERS.has(operation) && key === input.Key) {
-      const o = await env.s3.repo.getObject(b.name, key);
+      const o = await env.s3.currentObject(ctx, b.name, key);
       if (o)
         grants = grants.concat(
           storedGrants(o.attrs.acl, env.s3.canonicalId(o.owner), bucketOwner).map((g) => ({ g, key })),

@@ -107,7 +107,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
       if (denies === undefined) delete r.resourcePolicy;
       else r.resourcePolicy = denies;
     }
-    await addAclGrants(env, operation, input, requests);
+    await addAclGrants(env, operation, input, requests, ctx);
     // aws:Referer (hot-link protection policies): the authorizer's global keys do not carry it.
     const referer = ctx.request.headers.referer;
     if (referer !== undefined) for (const r of requests) r.context = { ...r.context, 'aws:Referer': referer };
