@@ -51,9 +51,12 @@ export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: Pr
   }, intervalMs);
   timer.unref();
 
+  const RUN_PATH = '/_stratus/lifecycle/run';
   const route: HostRoute = (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/_stratus/lifecycle/run') return false;
+    // Asked of every request before the pipeline: a prefix test first, parsing only its own path.
+    if (!req.url?.startsWith(RUN_PATH)) return false;
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname !== RUN_PATH) return false;
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'use POST' }));
