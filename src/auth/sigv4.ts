@@ -2,14 +2,19 @@
  * SigV4 building blocks: canonical request, string to sign, signing keys (cached) and
  * constant-time comparison. Pure; verify.ts decides what goes in.
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalComponent } from './encoding.ts';
 import { header, type AuthRequest, type CredentialScope } from './parse.ts';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+// crypto.hash (Node 20.12+) hashes in one call, without a Hash object: about 1 µs less per call.
+// Read off the namespace, so older Node 20 releases still load this module.
+const oneShot = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
+
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 export function hmac(key: Buffer | string, data: string | Buffer): Buffer {
