@@ -218,3 +218,12 @@ export function configFromFlags(
     ...(s3WebsiteHosts ? { s3WebsiteHosts } : {}),
   };
 }
+
+/**
+ * A duration setting read from the environment in seconds (tests and demos shorten background
+ * schedules with these); the fallback when unset, not a number or not positive.
+ */
+export function envSeconds(name: string, fallback: number, env: Env = process.env): number {
+  const v = Number(env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}

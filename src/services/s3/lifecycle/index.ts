@@ -6,6 +6,7 @@
  * a day's length, at most an hour, at least a second).
  */
 import type { HostRoute } from '../../../app.ts';
+import { envSeconds } from '../../../config.ts';
 import type { ServiceDeps } from '../../deps.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
 import { NoSuchLifecycleConfiguration } from '../../../generated/s3/errors.ts';
@@ -24,16 +25,11 @@ import { sweep, type ProtectedCheck, type SweepReport } from './sweeper.ts';
 
 const DEFAULT_MIN_SIZE = 'all_storage_classes_128K';
 
-function seconds(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
 export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: ProtectedCheck) {
   const store = openLifecycleStore(deps.backend);
-  const dayMs = seconds('STRATUS_LIFECYCLE_DAY_SECONDS', 86_400) * 1000;
+  const dayMs = envSeconds('STRATUS_LIFECYCLE_DAY_SECONDS', 86_400) * 1000;
   const intervalMs =
-    seconds('STRATUS_LIFECYCLE_INTERVAL_SECONDS', Math.max(1, Math.min(dayMs / 1000, 3600))) * 1000;
+    envSeconds('STRATUS_LIFECYCLE_INTERVAL_SECONDS', Math.max(1, Math.min(dayMs / 1000, 3600))) * 1000;
 
   let running: Promise<SweepReport> | undefined;
   /** One sweep at a time; a trigger during a sweep waits for the next one. */
