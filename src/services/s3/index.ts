@@ -22,6 +22,7 @@ import { versioningHandlers } from './versions/handlers.ts';
 import { lifecycleFeature } from './lifecycle/index.ts';
 import { objectLockHandlers, lockRefuses } from './object-lock/handlers.ts';
 import { openObjectLockStore } from './object-lock/store.ts';
+import { blobCollector } from './blob-gc.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -58,5 +59,13 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   );
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
   Object.assign(handlers, lifecycle.wrap({ ...handlers }));
-  return { handlers, authz: features.authz(s3Authz(env)), close: lifecycle.close };
+  const blobGc = blobCollector(env);
+  return {
+    handlers,
+    authz: features.authz(s3Authz(env)),
+    close: async () => {
+      await blobGc.close();
+      await lifecycle.close();
+    },
+  };
 }
