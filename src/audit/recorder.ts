@@ -32,6 +32,7 @@ export class AuditLog {
   private readonly listeners = new Set<AuditListener>();
   private app?: App;
   private readonly owners = new Map<string, { owner: string | undefined; at: number }>();
+  private closed = false;
 
   constructor(readonly repository: AuditRepository) {}
 
@@ -43,7 +44,7 @@ export class AuditLog {
    */
   readonly recorder: Recorder = (ctx) => {
     // CORS preflights (S3's synthetic OptionsObject) are not API calls: CloudTrail records none.
-    if (ctx.operation?.name === 'OptionsObject') return;
+    if (this.closed || ctx.operation?.name === 'OptionsObject') return;
     let entry: RequestContext | AuditRecord[] = ctx;
     const owner = ctx.service === 's3' ? this.knownOwner(ctx) : { owner: undefined };
     if (ctx.principal && owner) {
@@ -149,6 +150,15 @@ export class AuditLog {
   async flush(): Promise<void> {
     if (this.queue.length) this.drain();
     await this.writing;
+  }
+
+  /**
+   * At shutdown, once no request can arrive: writes what is queued, then records nothing more
+   * (the store closes next; a batch written after it would be lost, or fail on a removed file).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
   }
 
   /** Called with each stored batch (live views). Returns the unsubscribe function. */

@@ -50,7 +50,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
     recorders: [],
     now,
   };
-  installAuditRecorder(app, backend);
+  const audit = installAuditRecorder(app, backend);
   const services = await buildServices({ config, backend, blobs, accounts, app });
   app.handlers = services.handlers;
   app.authz = services.authz;
@@ -78,6 +78,8 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
         server.closeAllConnections();
       });
       await services.close();
+      // Requests still finishing may have queued events: they are written before the store closes.
+      await audit.close();
       await stores.close();
     },
   };

@@ -44,6 +44,19 @@ test('the recorder only queues; a flush writes the queue in one batch', async ()
   assert.equal(repo.batches, 1);
 });
 
+test('close writes what is queued, then records nothing more (shutdown before the store closes)', async () => {
+  const repo = memoryRepository();
+  const log = new AuditLog(repo);
+  for (let i = 0; i < 3; i++)
+    log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT }));
+  await log.close();
+  assert.equal(repo.rows.length, 3, 'queued events are not lost at shutdown');
+  log.recorder(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT }));
+  await new Promise((r) => setTimeout(r, 120));
+  await log.flush();
+  assert.equal(repo.rows.length, 3, 'nothing is written once the store may be gone');
+});
+
 test('queued events are written without a reader asking', async () => {
   const repo = memoryRepository();
   const log = new AuditLog(repo);
