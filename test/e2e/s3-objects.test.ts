@@ -291,6 +291,49 @@ test('checksums: supplied values are verified and stored; ChecksumMode=ENABLED r
   assert.equal(attrs.Checksum?.ChecksumSHA256, createHash('sha256').update('checksummed').digest('base64'));
 });
 
+test('an upload without a checksum gets S3 default full-object CRC64NVME (put, head, get, attributes, copy)', async () => {
+  // A client that sends no checksum (as older SDKs and plain HTTP clients do).
+  const plain = new S3Client({ ...sdkConfig(server), requestChecksumCalculation: 'WHEN_REQUIRED' });
+  try {
+    // CRC64NVME("123456789") is the algorithm's check value 0xae8b14860a799888.
+    const expected = Buffer.from('ae8b14860a799888', 'hex').toString('base64');
+    const put = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: 'no-sum', Body: '123456789' }));
+    assert.equal(put.ChecksumCRC64NVME, expected);
+    assert.equal(put.ChecksumType, 'FULL_OBJECT');
+    const head = await plain.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: 'no-sum', ChecksumMode: 'ENABLED' }),
+    );
+    assert.deepEqual([head.ChecksumCRC64NVME, head.ChecksumType], [expected, 'FULL_OBJECT']);
+    const plainHead = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: 'no-sum' }));
+    assert.equal(plainHead.ChecksumCRC64NVME, undefined, 'only with ChecksumMode');
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'no-sum', ChecksumMode: 'ENABLED' }),
+    );
+    assert.equal(got.ChecksumCRC64NVME, expected);
+    assert.equal(await got.Body!.transformToString(), '123456789');
+    const attrs = await plain.send(
+      new GetObjectAttributesCommand({ Bucket: bucket, Key: 'no-sum', ObjectAttributes: ['Checksum'] }),
+    );
+    assert.deepEqual(attrs.Checksum, { ChecksumCRC64NVME: expected, ChecksumType: 'FULL_OBJECT' });
+    const copy = await plain.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'no-sum-copy', CopySource: `${bucket}/no-sum` }),
+    );
+    assert.equal(copy.CopyObjectResult?.ChecksumCRC64NVME, expected);
+    // A supplied checksum is the object's only one: no default is added beside it.
+    const crc32 = await plain.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'crc32-sum',
+        Body: '123456789',
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    assert.deepEqual([crc32.ChecksumCRC32, crc32.ChecksumCRC64NVME], ['y/Q5Jg==', undefined]);
+  } finally {
+    plain.destroy();
+  }
+});
+
 test('object tagging: x-amz-tagging on PUT, Put/Get/DeleteObjectTagging, limits', async () => {
   await s3.send(
     new PutObjectCommand({ Bucket: bucket, Key: 'tagged', Body: 't', Tagging: 'team=ops&env=prod' }),

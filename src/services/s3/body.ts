@@ -32,6 +32,8 @@ export interface StoredBody {
   supplied?: { algorithm: ChecksumAlgorithm; value: string };
   /** x-amz-sdk-checksum-algorithm, or the algorithm of the supplied checksum. */
   algorithm?: ChecksumAlgorithm;
+  /** The default checksum computed because the request named none (opts.defaultAlgorithm). */
+  defaulted?: { algorithm: ChecksumAlgorithm; value: string };
 }
 
 const noop = () => {};
@@ -56,7 +58,13 @@ export function decodedBody(ctx: HandlerContext, body: Readable | undefined): Bo
 export async function storeBody(
   blobs: BlobStore,
   ctx: HandlerContext,
-  opts: { body?: Readable; algorithms?: ChecksumAlgorithm[]; maxBytes?: number } = {},
+  opts: {
+    body?: Readable;
+    algorithms?: ChecksumAlgorithm[];
+    maxBytes?: number;
+    /** Computed when the request names no checksum at all (S3 adds CRC64NVME to such objects). */
+    defaultAlgorithm?: ChecksumAlgorithm;
+  } = {},
 ): Promise<StoredBody> {
   const maxBytes = opts.maxBytes ?? MAX_PUT_SIZE;
   const declared = Number(
@@ -66,7 +74,10 @@ export async function storeBody(
   const decoder = decodedBody(ctx, opts.body);
   // Algorithms the decoder does not compute itself (the upload's algorithm for a part, ...).
   const own = new Set(neededAlgorithms(decoder.expectations));
-  const extra = (opts.algorithms ?? []).filter((a) => !own.has(a));
+  const wanted = [...(opts.algorithms ?? [])];
+  const named = own.size > 0 || decoder.expectations.sdkAlgorithm !== undefined || wanted.length > 0;
+  if (opts.defaultAlgorithm && !named) wanted.push(opts.defaultAlgorithm);
+  const extra = wanted.filter((a) => !own.has(a));
   const tracker = extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
   let info;
   try {
@@ -88,6 +99,8 @@ export async function storeBody(
   }
   const checksums = { ...(tracker?.finish().checksums ?? {}), ...result.checksums };
   const algorithm = decoder.expectations.sdkAlgorithm ?? result.supplied?.algorithm;
+  const fallback = opts.defaultAlgorithm && !named ? opts.defaultAlgorithm : undefined;
+  const fallbackValue = fallback ? checksums[fallback] : undefined;
   return {
     blobId: info.id,
     size: info.size,
@@ -95,5 +108,6 @@ export async function storeBody(
     checksums,
     ...(result.supplied ? { supplied: result.supplied } : {}),
     ...(algorithm ? { algorithm } : {}),
+    ...(fallback && fallbackValue ? { defaulted: { algorithm: fallback, value: fallbackValue } } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
 import { checkReadConditions, COPY_SOURCE_NAMES, writeCheck } from './conditions.ts';
 import { parseCopySource } from './copy-source.ts';
-import { attrsFrom, checksumMembers, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
+import { attrsFrom, checksumMembers, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
@@ -97,7 +97,8 @@ export function copyHandlers(env: S3Env) {
       const tags = tagDirective === 'REPLACE' ? (parseTaggingHeader(input.Tagging) ?? []) : src.tags;
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
 
-      const wanted = (input.ChecksumAlgorithm as string | undefined) ?? src.attrs.checksum?.algorithm;
+      const wanted =
+        (input.ChecksumAlgorithm as string | undefined) ?? src.attrs.checksum?.algorithm ?? DEFAULT_CHECKSUM;
       const algorithm = wanted && ALGORITHMS.has(wanted) ? (wanted as ChecksumAlgorithm) : undefined;
       const copied = await copyBlob(env, src, undefined, algorithm ? [algorithm] : []);
       // The copy is a single-part object: its ETag is the MD5 of its bytes.

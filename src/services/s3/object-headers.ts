@@ -3,6 +3,12 @@ import type { ObjectAttrs, ObjectRecord, StoredChecksum } from './store/reposito
 
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
+/**
+ * The checksum S3 adds to an object uploaded (or copied) without one: a full-object CRC64NVME,
+ * returned by PutObject and, with ChecksumMode, by GetObject, HeadObject and GetObjectAttributes.
+ */
+export const DEFAULT_CHECKSUM = 'CRC64NVME';
+
 /** System headers as the request members name them. */
 export interface HeaderInput {
   CacheControl?: string | undefined;

@@ -20,6 +20,7 @@ import {
   applyResponseOverrides,
   attrsFrom,
   checksumMembers,
+  DEFAULT_CHECKSUM,
   DEFAULT_CONTENT_TYPE,
   objectOutput,
 } from './object-headers.ts';
@@ -117,10 +118,12 @@ export function objectHandlers(env: S3Env) {
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
       // Fail fast before reading the body; checked again inside the commit.
       if (check) check(await env.repo.getObject(input.Bucket, input.Key));
-      const body = await storeBody(env.blobs, ctx, input.Body ? { body: input.Body } : {});
-      const checksum: StoredChecksum | undefined = body.supplied
-        ? { ...body.supplied, type: 'FULL_OBJECT' }
-        : undefined;
+      const body = await storeBody(env.blobs, ctx, {
+        ...(input.Body ? { body: input.Body } : {}),
+        defaultAlgorithm: DEFAULT_CHECKSUM,
+      });
+      const given = body.supplied ?? body.defaulted;
+      const checksum: StoredChecksum | undefined = given ? { ...given, type: 'FULL_OBJECT' } : undefined;
       const record: ObjectRecord = {
         bucket: input.Bucket,
         key: input.Key,

@@ -10,7 +10,7 @@ import { parseXmlDocument } from '../../protocol/xml/reader.ts';
 import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
-import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
+import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
@@ -72,7 +72,7 @@ export function postObjectHandlers(env: S3Env) {
         checkMetadata(metadata);
         const storageClass = storageClassOf(f.get('x-amz-storage-class'));
         const tags = parseTagging(f.get('tagging'));
-        const body = await storeBody(env.blobs, ctx, { body: post.file });
+        const body = await storeBody(env.blobs, ctx, { body: post.file, defaultAlgorithm: DEFAULT_CHECKSUM });
         blobId = body.blobId;
         await post.done;
         const record: ObjectRecord = {
@@ -95,6 +95,7 @@ export function postObjectHandlers(env: S3Env) {
               ServerSideEncryption: f.get('x-amz-server-side-encryption'),
             }),
             ...(f.get('acl') ? { acl: f.get('acl')! } : {}),
+            ...(body.defaulted ? { checksum: { ...body.defaulted, type: 'FULL_OBJECT' as const } } : {}),
           },
           ...(tags?.length ? { tags } : {}),
         };
