@@ -3,6 +3,12 @@
  * per-byte BigInt). CRC32 itself uses zlib.crc32, which is native in Node >= 20.15.
  */
 import * as zlib from 'node:zlib';
+import {
+  CRC64_WASM,
+  CRC64_WASM_INPUT,
+  CRC64_WASM_INPUT_MAX,
+  CRC64_WASM_TABLES,
+} from '../../generated/crc64-wasm.ts';
 
 function crc32Tables(poly: number): Uint32Array[] {
   const t: Uint32Array[] = [];
@@ -101,34 +107,65 @@ const HI: Uint32Array[] = [];
     HI.push(ch);
   }
 }
+// Read as int32 in the hot loop: every value stays a 32-bit integer (unsigned reads make V8
+// carry doubles, and the loop ran about 3x slower on socket chunks).
+const asInt = (t: Uint32Array) => new Int32Array(t.buffer, t.byteOffset, t.length);
 /** The eight slice-by-8 tables of one half. */
 type Tables = [
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
 ];
-const [L0, L1, L2, L3, L4, L5, L6, L7] = LO as Tables;
-const [H0, H1, H2, H3, H4, H5, H6, H7] = HI as Tables;
+const [L0, L1, L2, L3, L4, L5, L6, L7] = LO.map(asInt) as Tables;
+const [H0, H1, H2, H3, H4, H5, H6, H7] = HI.map(asInt) as Tables;
+
+/**
+ * The WebAssembly kernel (64-bit table lookups): about 2x the JavaScript loop on large bodies.
+ * Synchronous and single-threaded like the rest of the request thread, so one instance serves
+ * every running CRC: each update copies its bytes in and carries the state out.
+ */
+/** The part of the WebAssembly global used here (the project's type libraries do not declare it). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => {
+    exports: { memory: { buffer: ArrayBuffer }; update(crc: bigint, len: number): bigint };
+  };
+}
+const wasm = (() => {
+  const WA = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+  const { exports } = new WA.Instance(new WA.Module(Buffer.from(CRC64_WASM, 'base64')));
+  const tables = new Uint32Array(exports.memory.buffer, CRC64_WASM_TABLES, 8 * 256 * 2);
+  for (let t = 0; t < 8; t++)
+    for (let i = 0; i < 256; i++) {
+      tables[(t * 256 + i) * 2] = LO[t]![i]!; // little-endian i64: low half first
+      tables[(t * 256 + i) * 2 + 1] = HI[t]![i]!;
+    }
+  return { input: new Uint8Array(exports.memory.buffer, CRC64_WASM_INPUT), update: exports.update };
+})();
+/** Below this many bytes the JavaScript loop wins (no copy, no BigInt). */
+const WASM_MIN = 512;
+const MASK32 = 0xffffffffn;
 
 /** Running CRC64NVME state (two 32-bit halves, pre-inverted). */
 export class Crc64Nvme {
-  private lo = 0xffffffff;
-  private hi = 0xffffffff;
+  private lo = -1;
+  private hi = -1;
 
   update(buf: Uint8Array): this {
+    if (buf.length >= WASM_MIN) return this.updateWasm(buf);
     let lo = this.lo;
     let hi = this.hi;
     let i = 0;
     const n = buf.length;
     const end8 = n - (n & 7);
     while (i < end8) {
-      const a = (lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
-      const b = (hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24))) >>> 0;
+      const a = lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));
+      const b = hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24));
       const i0 = a & 0xff,
         i1 = (a >>> 8) & 0xff,
         i2 = (a >>> 16) & 0xff,
@@ -137,17 +174,29 @@ export class Crc64Nvme {
         i5 = (b >>> 8) & 0xff,
         i6 = (b >>> 16) & 0xff,
         i7 = b >>> 24;
-      lo = (L7[i0]! ^ L6[i1]! ^ L5[i2]! ^ L4[i3]! ^ L3[i4]! ^ L2[i5]! ^ L1[i6]! ^ L0[i7]!) >>> 0;
-      hi = (H7[i0]! ^ H6[i1]! ^ H5[i2]! ^ H4[i3]! ^ H3[i4]! ^ H2[i5]! ^ H1[i6]! ^ H0[i7]!) >>> 0;
+      lo = L7[i0]! ^ L6[i1]! ^ L5[i2]! ^ L4[i3]! ^ L3[i4]! ^ L2[i5]! ^ L1[i6]! ^ L0[i7]!;
+      hi = H7[i0]! ^ H6[i1]! ^ H5[i2]! ^ H4[i3]! ^ H3[i4]! ^ H2[i5]! ^ H1[i6]! ^ H0[i7]!;
       i += 8;
     }
     while (i < n) {
       const idx = (lo ^ buf[i++]!) & 0xff;
-      lo = (((lo >>> 8) | (hi << 24)) ^ L0[idx]!) >>> 0;
-      hi = ((hi >>> 8) ^ H0[idx]!) >>> 0;
+      lo = ((lo >>> 8) | (hi << 24)) ^ L0[idx]!;
+      hi = (hi >>> 8) ^ H0[idx]!;
     }
     this.lo = lo;
     this.hi = hi;
+    return this;
+  }
+
+  private updateWasm(buf: Uint8Array): this {
+    let crc = (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
+    for (let off = 0; off < buf.length; off += CRC64_WASM_INPUT_MAX) {
+      const piece = buf.subarray(off, off + CRC64_WASM_INPUT_MAX);
+      wasm.input.set(piece);
+      crc = wasm.update(crc, piece.length);
+    }
+    this.lo = Number(crc & MASK32) | 0;
+    this.hi = Number((crc >> 32n) & MASK32) | 0;
     return this;
   }
 
