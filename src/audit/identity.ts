@@ -6,10 +6,7 @@
  */
 import type { Principal } from '../auth/principal.ts';
 import type { SessionContext, UserIdentity } from './types.ts';
-
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+import { isoSeconds } from '../time-format.ts';
 
 function attributes(p: Principal): SessionContext['attributes'] {
   return {

@@ -4,6 +4,7 @@
  * InvalidClientTokenId, SignatureDoesNotMatch) and the JSON services (CloudTrail: *Exception names).
  */
 import { AwsError } from '../errors.ts';
+import { isoSeconds } from '../time-format.ts';
 
 export type AuthFamily = 's3' | 'ec2' | 'query' | 'json';
 
@@ -44,11 +45,6 @@ export function hexBytes(s: string): string {
   const out: string[] = new Array(b.length);
   for (let i = 0; i < b.length; i++) out[i] = b[i]!.toString(16).padStart(2, '0');
   return out.join(' ');
-}
-
-/** ISO-8601 without milliseconds, as S3 prints ServerTime. */
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** 20130524T000000Z form. */

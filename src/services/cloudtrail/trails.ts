@@ -26,7 +26,7 @@ import {
   TrailAlreadyExistsException,
 } from '../../generated/cloudtrail/errors.ts';
 import type { HandlerContext } from '../handler.ts';
-import { isoSeconds } from '../../audit/identity.ts';
+import { isoSeconds } from '../../time-format.ts';
 import type { CloudTrailEnv } from './env.ts';
 import { checkTrailBucket } from './bucket-policy.ts';
 import { checkTrailName, parseTrailRef, trailArn, trailNotFound } from './names.ts';
