@@ -482,3 +482,61 @@ test('federated users name the issuing user or root', () => {
   )!;
   assert.equal(root.event.userIdentity.sessionContext!.sessionIssuer.type, 'Root');
 });
+
+test('fields come in the order CloudTrail writes them, optional ones in their places', () => {
+  const failed = buildRecord(
+    ctxOf({
+      service: 's3',
+      operation: 'GetObject',
+      principal: ROOT,
+      input: { Bucket: 'b', Key: 'k' },
+      error: new AwsError('NoSuchKey', 'The specified key does not exist.', 404),
+      status: 404,
+    }),
+    ROOT,
+    ROOT.accountId,
+  )!;
+  assert.deepEqual(Object.keys(failed.event), [
+    'eventVersion',
+    'userIdentity',
+    'eventTime',
+    'eventSource',
+    'eventName',
+    'awsRegion',
+    'sourceIPAddress',
+    'userAgent',
+    'errorCode',
+    'errorMessage',
+    'requestParameters',
+    'responseElements',
+    'additionalEventData',
+    'requestID',
+    'eventID',
+    'readOnly',
+    'resources',
+    'eventType',
+    'managementEvent',
+    'recipientAccountId',
+    'eventCategory',
+  ]);
+  const iam = buildRecord(ctxOf({ service: 'iam', operation: 'ListUsers', principal: ROOT }), ROOT)!;
+  assert.deepEqual(Object.keys(iam.event), [
+    'eventVersion',
+    'userIdentity',
+    'eventTime',
+    'eventSource',
+    'eventName',
+    'awsRegion',
+    'sourceIPAddress',
+    'userAgent',
+    'requestParameters',
+    'responseElements',
+    'requestID',
+    'eventID',
+    'readOnly',
+    'eventType',
+    'managementEvent',
+    'recipientAccountId',
+    'eventCategory',
+  ]);
+});
