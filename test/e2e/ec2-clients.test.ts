@@ -23,20 +23,14 @@ import {
   hasAwsCliV2,
   hasDebianBoto3,
 } from '../support/clients.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
 let ami: string;
 const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 before(async () => {
   server = await startTestServer(['--machines=metadata']);

@@ -39,20 +39,14 @@ import {
 import { IAMClient, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
 let ami: string;
 const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 // Our own data dir, so the restart test can start a second server on it.
 const dataDir = mkdtempSync(join(tmpdir(), 'stratus-ec2-'));

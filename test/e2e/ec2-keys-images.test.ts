@@ -23,6 +23,7 @@ import {
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
@@ -33,14 +34,7 @@ before(async () => {
 });
 after(async () => server.stop());
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 test('CreateKeyPair ed25519: an OpenSSH private key ssh-keygen reads; fingerprint = base64 SHA-256', async () => {
   const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'ed', KeyType: 'ed25519' }));

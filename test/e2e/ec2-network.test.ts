@@ -41,6 +41,7 @@ import {
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
@@ -50,14 +51,7 @@ before(async () => {
 });
 after(async () => server.stop());
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 
 test('regions: commercial regions with endpoints; AllRegions adds the opt-in ones', async () => {
   const { Regions } = await ec2.send(new DescribeRegionsCommand({}));

@@ -11,6 +11,7 @@ import { EC2Client, DescribeCapacityReservationFleetsCommand } from '@aws-sdk/cl
 import { CloudTrailClient, ListChannelsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, awsCli, AWS_CLI_V1, AWS_CLI_V2, hasAwsCliV2 } from '../support/clients.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 before(async () => {
@@ -18,14 +19,7 @@ before(async () => {
 });
 after(async () => server.stop());
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'status');
 
 test('GetCallerIdentity through @aws-sdk/client-sts returns the root of 000000000000', async () => {
   const sts = new STSClient(sdkConfig(server));

@@ -65,6 +65,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
+import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
 let iam: IAMClient;
@@ -86,14 +87,7 @@ const trust = JSON.stringify({
 });
 
 /** SDK v3 names modeled errors after their shapes (NoSuchEntityException for code NoSuchEntity). */
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 
 test('users: create with a path, ids and ARNs as AWS forms them, case-insensitive names, NoSuchEntity', async () => {
   const { User } = await iam.send(new CreateUserCommand({ UserName: 'Dana', Path: '/eng/' }));

@@ -9,3 +9,16 @@ export async function errorOf(
   }
   throw new Error('expected an error');
 }
+
+type ErrorFields = { name: string; status?: number; message: string };
+
+/** Only the named fields of what a failed SDK call threw, for assertions that compare it whole. */
+export async function errorFields<K extends keyof ErrorFields>(
+  p: Promise<unknown>,
+  ...fields: K[]
+): Promise<Pick<ErrorFields, K>> {
+  const e = await errorOf(p);
+  const out = {} as Pick<ErrorFields, K>;
+  for (const f of fields) out[f] = e[f];
+  return out;
+}
