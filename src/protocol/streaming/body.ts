@@ -33,8 +33,6 @@ export interface BodyDecoderOptions {
   md5?: boolean;
   /** Further algorithms to compute. */
   algorithms?: ChecksumAlgorithm[];
-  /** Computed only when the request supplies no checksum: S3 stores CRC64NVME then. */
-  defaultAlgorithm?: ChecksumAlgorithm;
   /** Signed chunks' minimum size (AWS: 8192). */
   minChunkSize?: number;
 }
@@ -97,7 +95,6 @@ export class BodyDecoder extends Transform {
     }
     const needed = neededAlgorithms(this.expectations);
     const algorithms = new Set([...needed, ...(opts.algorithms ?? [])]);
-    if (needed.length === 0 && opts.defaultAlgorithm) algorithms.add(opts.defaultAlgorithm);
     this.tracker = new ChecksumTracker({
       algorithms,
       md5: opts.md5 ?? true,
