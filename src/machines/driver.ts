@@ -68,6 +68,15 @@ export interface StartOptions {
   publicAddress?: { host: string; port: number } | null;
 }
 
+/**
+ * The instance metadata service as a driver reaches it: a guest's HTTP request to
+ * 169.254.169.254, with the instance it came from (EC2's IMDS handler answers it).
+ */
+export type MetadataService = (
+  instanceId: string,
+  req: { method: string; path: string; headers: Record<string, string> },
+) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+
 export interface MachineDriver {
   readonly kind: 'real' | 'metadata';
 

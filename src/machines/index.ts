@@ -3,7 +3,7 @@
  * else the metadata driver. See README.md in this folder.
  */
 import { join } from 'node:path';
-import type { MachineDriver } from './driver.ts';
+import type { MachineDriver, MetadataService } from './driver.ts';
 import { MetadataDriver } from './metadata/metadata-driver.ts';
 import { imageCacheDir } from './real/base-image.ts';
 import { detectRealDriverSupport } from './real/detect.ts';
@@ -22,6 +22,8 @@ export interface CreateDriverOptions {
   mode?: 'auto' | 'real' | 'metadata';
   imageCacheDir?: string;
   log?: (line: string) => void;
+  /** Answers guests' requests to 169.254.169.254 (real machines only). */
+  metadataService?: MetadataService;
 }
 
 export async function createMachineDriver(
@@ -38,6 +40,7 @@ export async function createMachineDriver(
         dataDir: join(options.dataDir, 'machines-real'),
         imageCacheDir: cache,
         log: options.log,
+        metadataService: options.metadataService,
       });
       return { driver, reason: support.reason };
     }

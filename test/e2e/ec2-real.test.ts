@@ -136,3 +136,51 @@ test(
     await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
   },
 );
+
+/** A shell line that sends one HTTP/1.0 request to the metadata address and prints the body. */
+function imdsCall(method: string, path: string, header: string): string {
+  const request = `${method} ${path} HTTP/1.0\\r\\n${header}\\r\\n\\r\\n`;
+  return `bash -c 'exec 3<>/dev/tcp/169.254.169.254/80; printf "${request}" >&3; cat <&3' | tail -n 1`;
+}
+
+test(
+  'the instance metadata service answers inside the machine, from its first boot script on',
+  { skip },
+  async () => {
+    const keyFile = join(dir, 'imds.pem');
+    const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'imds' }));
+    writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
+    const ami = (
+      await ec2.send(
+        new DescribeImagesCommand({
+          Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
+        }),
+      )
+    ).Images![0]!.ImageId;
+    const token = imdsCall('PUT', '/latest/api/token', 'X-aws-ec2-metadata-token-ttl-seconds: 60');
+    // $t: the token, exported by the caller (the inner shell expands it).
+    const get = (path: string) => imdsCall('GET', path, 'X-aws-ec2-metadata-token: $t');
+    const userData = `#!/bin/bash\nexport t=$(${token})\n${get('/latest/meta-data/instance-id')} > /var/tmp/imds-at-boot\n`;
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: ami,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 't2.micro',
+        KeyName: 'imds',
+        UserData: Buffer.from(userData).toString('base64'),
+      }),
+    );
+    const id = r.Instances![0]!.InstanceId!;
+    await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+    const out = await ssh(
+      id,
+      keyFile,
+      `cat /var/tmp/imds-at-boot; echo; export t=$(${token}); ${get('/latest/meta-data/local-ipv4')}; echo; ${get('/latest/meta-data/placement/region')}`,
+    );
+    assert.equal(out.code, 0);
+    assert.deepEqual(out.stdout.trim().split('\n'), [id, r.Instances![0]!.PrivateIpAddress, 'us-west-2']);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
+  },
+);

@@ -10,6 +10,9 @@ import { readdir } from 'node:fs/promises';
 import type { MachineNetwork } from '../driver.ts';
 import { run } from './exec.ts';
 
+/** Where EC2's instance metadata service answers, from inside every instance. */
+export const METADATA_ADDRESS = '169.254.169.254';
+
 function short(s: string, n = 8): string {
   return createHash('sha256').update(s).digest('hex').slice(0, n);
 }
@@ -90,6 +93,8 @@ export class Networks {
       await run('ip', ['-n', router, 'neigh', 'flush', 'to', net.privateIp]).catch(() => {});
       await run('ip', ['-n', router, 'link', 'set', v, 'master', br, 'up']);
       await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      // The metadata service's link-local address, local to the machine (metadata-endpoint.ts).
+      await run('ip', ['-n', ns, 'addr', 'add', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
       await run('ip', ['-n', ns, 'addr', 'add', `${net.privateIp}/${prefix}`, 'dev', 'eth0']);
       await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
       await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', net.gateway]);

@@ -12,6 +12,7 @@ import {
   MachineError,
   StateEvents,
   type MachineDriver,
+  type MetadataService,
   type MachineSpec,
   type MachineState,
   type RecoveredMachine,
@@ -34,6 +35,7 @@ import {
 } from './machine-files.ts';
 import { Networks } from './network.ts';
 import { PublicAddress, sshAnswers, type Target } from './proxy.ts';
+import { MetadataEndpoint } from './metadata-endpoint.ts';
 
 export interface RealDriverOptions {
   dataDir: string;
@@ -42,6 +44,8 @@ export interface RealDriverOptions {
   /** Seconds a machine gets to shut down on stop before it is killed (default 5). */
   stopGraceSeconds?: number;
   log?: (line: string) => void;
+  /** Answers the guests' requests to 169.254.169.254 (none: the address refuses connections). */
+  metadataService?: MetadataService;
 }
 
 interface Machine {
@@ -49,6 +53,7 @@ interface Machine {
   dir: string;
   child?: ChildProcess;
   proxy?: PublicAddress;
+  metadata?: MetadataEndpoint;
   /** Poll timer for machines adopted after a restart (not our children). */
   watch?: NodeJS.Timeout;
   /** Set while stop/reboot/terminate ends the machine on purpose. */
@@ -81,12 +86,14 @@ export class RealDriver implements MachineDriver {
   private readonly bootScript: string;
   private initialized: Promise<void> | undefined;
   private closed = false;
+  private readonly metadataService: MetadataService | undefined;
 
   constructor(options: RealDriverOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.dataDir = realpathSync(options.dataDir);
     this.log = options.log ?? (() => {});
     this.grace = options.stopGraceSeconds ?? 5;
+    this.metadataService = options.metadataService;
     // Host-wide names (netns, cgroups) carry a digest of the data dir: two servers never touch each other's.
     this.scope = `st${createHash('sha256').update(this.dataDir).digest('hex').slice(0, 6)}`;
     this.layers = new Layers(
@@ -299,6 +306,8 @@ export class RealDriver implements MachineDriver {
       if (m.watch) clearInterval(m.watch);
       await m.proxy?.close().catch(() => {});
       m.proxy = undefined;
+      await m.metadata?.close().catch(() => {});
+      m.metadata = undefined;
       m.child?.removeAllListeners('exit');
     }
   }
@@ -341,6 +350,7 @@ export class RealDriver implements MachineDriver {
     await this.cgroups.remove(id);
     await this.cgroups.create(id, { vcpus: spec.vcpus, memoryMiB: spec.memoryMiB, pids: 4096 });
     await this.networks.attach(id, spec.network);
+    await this.serveMetadata(m);
     await writeBootFiles({
       dir: m.dir,
       spec,
@@ -412,6 +422,22 @@ export class RealDriver implements MachineDriver {
     if (m.rec.state === 'pending') await this.set(m, 'running');
   }
 
+  /** The metadata service at 169.254.169.254 inside the machine, before its first boot script. */
+  private async serveMetadata(m: Machine): Promise<void> {
+    if (!this.metadataService || m.metadata) return;
+    const id = m.rec.spec.instanceId;
+    try {
+      m.metadata = await MetadataEndpoint.open({
+        instanceId: id,
+        socketPath: join(m.dir, 'imds.sock'),
+        netnsPath: this.networks.nsPath(this.networks.machineNs(id)),
+        service: this.metadataService,
+      });
+    } catch (e) {
+      this.log(`${id}: no instance metadata service: ${(e as Error).message}`);
+    }
+  }
+
   /** Listens on the machine's public address (if it has one and is not listening yet). */
   private async expose(m: Machine): Promise<void> {
     const pa = m.rec.spec.publicAddress;
@@ -430,6 +456,7 @@ export class RealDriver implements MachineDriver {
   /** After a restart: watch a machine we did not spawn by polling its init's PID. */
   private adopt(m: Machine): void {
     const { pid, startTime } = m.rec;
+    if (m.rec.state === 'running' || m.rec.state === 'pending') void this.serveMetadata(m);
     if (m.rec.state === 'running') void this.expose(m);
     m.watch = setInterval(() => {
       void isSameProcess(pid!, startTime!).then((same) => {
@@ -472,6 +499,8 @@ export class RealDriver implements MachineDriver {
     m.watch = undefined;
     await m.proxy?.close().catch(() => {});
     m.proxy = undefined;
+    await m.metadata?.close().catch(() => {});
+    m.metadata = undefined;
     const { pid, startTime } = m.rec;
     if (pid && startTime && (await isSameProcess(pid, startTime))) {
       if (!force) {

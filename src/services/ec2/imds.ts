@@ -52,8 +52,10 @@ export class InstanceMetadataService {
 
   async handle(instanceId: string, req: ImdsRequest): Promise<ImdsResponse> {
     const found = await this.repo.findById<InstanceDoc>(instanceId);
-    if (!found || found.kind !== 'instance' || found.doc.State.Name !== 'running')
-      return error(404, 'Not Found');
+    // Booting counts: a guest's first boot scripts ask while EC2 still says pending here (it
+    // turns running once sshd answers), as they do on an instance EC2 already calls running.
+    const state = found?.kind === 'instance' ? found.doc.State.Name : undefined;
+    if (!found || (state !== 'running' && state !== 'pending')) return error(404, 'Not Found');
     const doc = found.doc;
     const options = (doc.MetadataOptions ?? {}) as { HttpTokens?: string; HttpEndpoint?: string };
     if (options.HttpEndpoint === 'disabled') return error(403, 'Forbidden');

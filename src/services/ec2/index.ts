@@ -29,17 +29,13 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
   const repo = openEc2Repository(deps.backend);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const imds = new InstanceMetadataService(repo, deps.backend);
-  // `metadataService` is how a driver that routes guests' 169.254.169.254 traffic reaches the
-  // metadata service (drivers that do not know the option ignore it).
-  const driverOptions: Parameters<typeof createMachineDriver>[0] & {
-    metadataService?: InstanceMetadataService['handle'];
-  } = {
+  const { driver } = await createMachineDriver({
     dataDir: deps.config.dataDir,
     mode: deps.config.machines,
     log,
+    // Real machines route their guests' 169.254.169.254 requests here.
     metadataService: (instanceId, req) => imds.handle(instanceId, req),
-  };
-  const { driver } = await createMachineDriver(driverOptions);
+  });
   // One promise per scope: concurrent first requests must not create two default VPCs.
   const ready = new Map<string, Promise<void>>();
   // Changes within one account and region run one at a time: handlers read, modify and write
