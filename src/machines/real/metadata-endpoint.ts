@@ -11,6 +11,9 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import type { MetadataService } from '../driver.ts';
 import { METADATA_ADDRESS } from './network.ts';
 
+/** The Unix socket's name in the machine's directory. */
+export const METADATA_SOCKET = 'imds.sock';
+
 export class MetadataEndpoint {
   private constructor(
     private readonly server: Server,
@@ -83,7 +86,7 @@ async function answer(
 }
 
 /** A relay left by a server that was killed (it outlives its parent): found by its socket path. */
-async function killStaleRelays(socketPath: string): Promise<void> {
+export async function killStaleRelays(socketPath: string): Promise<void> {
   const pids = await readdir('/proc').catch(() => [] as string[]);
   for (const pid of pids) {
     if (!/^\d+$/.test(pid)) continue;

@@ -35,7 +35,7 @@ import {
 } from './machine-files.ts';
 import { Networks } from './network.ts';
 import { PublicAddress, sshAnswers, type Target } from './proxy.ts';
-import { MetadataEndpoint } from './metadata-endpoint.ts';
+import { killStaleRelays, METADATA_SOCKET, MetadataEndpoint } from './metadata-endpoint.ts';
 
 export interface RealDriverOptions {
   dataDir: string;
@@ -276,6 +276,8 @@ export class RealDriver implements MachineDriver {
         continue;
       }
       await this.halt(m, true);
+      // The previous server's metadata relay outlives it: it goes with its machine.
+      await killStaleRelays(join(dir, METADATA_SOCKET));
       if (rec.state === 'shutting-down' || rec.state === 'terminated') {
         await rm(dir, { recursive: true, force: true });
         m.rec.state = 'terminated';
@@ -429,7 +431,7 @@ export class RealDriver implements MachineDriver {
     try {
       m.metadata = await MetadataEndpoint.open({
         instanceId: id,
-        socketPath: join(m.dir, 'imds.sock'),
+        socketPath: join(m.dir, METADATA_SOCKET),
         netnsPath: this.networks.nsPath(this.networks.machineNs(id)),
         service: this.metadataService,
       });
