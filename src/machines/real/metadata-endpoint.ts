@@ -49,6 +49,8 @@ export class MetadataEndpoint {
       { stdio: 'ignore' },
     );
     relay.on('error', () => {}); // socat missing: the guest's requests are refused, nothing else
+    // The guest's first boot script may ask at once: boot only once the relay listens.
+    if (relay.pid !== undefined) await listening(relay.pid);
     return new MetadataEndpoint(server, relay, opts.socketPath);
   }
 
@@ -82,6 +84,18 @@ async function answer(
   } catch {
     if (!res.headersSent) res.writeHead(500);
     res.end();
+  }
+}
+
+/** 169.254.169.254:80 in /proc/<pid>/net/tcp (address little-endian hex), state LISTEN (0A). */
+const LISTEN_LINE = /^\s*\d+: FEA9FEA9:0050 00000000:0000 0A /m;
+
+/** Waits (up to two seconds) until the relay listens, as its own network namespace shows it. */
+async function listening(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const tcp = await readFile(`/proc/${pid}/net/tcp`, 'utf8').catch(() => undefined);
+    if (tcp === undefined || LISTEN_LINE.test(tcp)) return; // gone (it failed), or listening
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
