@@ -47,5 +47,10 @@ export interface App {
   hostRoutes?: HostRoute[];
   /** Run in order after serialization, before the response is written. */
   responseHooks?: ResponseHook[];
+  /**
+   * The region of an existing S3 bucket (set by S3): a SigV4 request signed for another region
+   * is redirected there, as S3 does (see authenticate.ts).
+   */
+  s3BucketRegion?: (bucket: string) => Promise<string | undefined>;
   now(): Date;
 }

@@ -4,7 +4,8 @@
  * stream) and sets ctx.principal. Anonymous requests become the anonymous principal: S3 lets
  * the authorizer decide; the other services refuse them here, as AWS does.
  */
-import { checkScope, parseAuth, type AuthRequest } from '../../auth/parse.ts';
+import { checkScope, parseAuth, type AuthRequest, type ParsedAuth } from '../../auth/parse.ts';
+import { AwsError } from '../../errors.ts';
 import { verify } from '../../auth/verify.ts';
 import { AuthErrors, authFamily } from '../../auth/errors.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
@@ -47,6 +48,7 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   }
   // A signature for another service, or for IAM outside us-east-1, does not count.
   checkScope(parsed, { service, region: ctx.region });
+  await checkBucketRegion(app, ctx, parsed);
   const credential = await app.credentials.resolve(parsed.accessKeyId, parsed.sessionToken);
   const verified = verify(parsed, req, credential, {
     service,
@@ -59,4 +61,27 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   if (verified.region && service !== 'iam') ctx.region = verified.region;
   if (service === 's3') ctx.body = wrapS3Body(ctx, verified);
   app.credentials.recordUse?.(verified.accessKeyId, service, ctx.region, app.now());
+}
+
+/**
+ * An S3 request signed for one region names a bucket of another: S3 answers as the endpoint of
+ * the signing region would, 301 PermanentRedirect with the bucket's region in
+ * x-amz-bucket-region (even on HEAD, which has no body), which boto3 and SDK v3 (with
+ * followRegionRedirects) follow by signing again. Bucket creation has its own rule
+ * (IllegalLocationConstraintException), and GetBucketLocation is how a client finds the region.
+ */
+async function checkBucketRegion(app: App, ctx: RequestContext, parsed: ParsedAuth): Promise<void> {
+  if (parsed.type !== 'sigv4-header' && parsed.type !== 'sigv4-query') return;
+  const bucket = ctx.s3?.bucket;
+  const op = ctx.operation?.name;
+  if (ctx.service !== 's3' || !bucket || op === 'CreateBucket' || op === 'GetBucketLocation') return;
+  const region = await app.s3BucketRegion?.(bucket);
+  if (region === undefined || region === parsed.scope.region) return;
+  throw new AwsError(
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    301,
+    { Bucket: bucket, Endpoint: ctx.facts.host },
+    { 'x-amz-bucket-region': region },
+  );
 }

@@ -42,6 +42,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     lockRefuses(await locks.version(b, key, versionId), now, false),
   );
   (deps.app.hostRoutes ??= []).push(lifecycle.route);
+  deps.app.s3BucketRegion = async (bucket) => (await env.repo.getBucket(bucket))?.region;
   const handlers = mergeHandlers(
     bucketHandlers(env),
     objectHandlers(env),
