@@ -45,6 +45,19 @@ before(async () => {
 });
 after(async () => server?.stop());
 
+/** A new key pair saved owner-only, and the CentOS image (by its product code) to launch. */
+async function keyAndImage(name: string): Promise<{ keyFile: string; ami: string }> {
+  const key = await ec2.send(new CreateKeyPairCommand({ KeyName: name }));
+  const keyFile = join(dir, `${name}.pem`);
+  writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
+  const images = await ec2.send(
+    new DescribeImagesCommand({
+      Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
+    }),
+  );
+  return { keyFile, ami: images.Images![0]!.ImageId! };
+}
+
 async function hostKey(id: string): Promise<string> {
   for (let i = 0; i < 60; i++) {
     const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
@@ -94,16 +107,7 @@ test(
   'a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key',
   { skip },
   async () => {
-    const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'real' }));
-    const keyFile = join(dir, 'real.pem');
-    writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
-    const ami = (
-      await ec2.send(
-        new DescribeImagesCommand({
-          Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
-        }),
-      )
-    ).Images![0]!.ImageId;
+    const { keyFile, ami } = await keyAndImage('real');
     const r = await ec2.send(
       new RunInstancesCommand({
         ImageId: ami,
@@ -147,16 +151,7 @@ test(
   'the instance metadata service answers inside the machine, from its first boot script on',
   { skip },
   async () => {
-    const keyFile = join(dir, 'imds.pem');
-    const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'imds' }));
-    writeFileSync(keyFile, key.KeyMaterial!, { mode: 0o600 });
-    const ami = (
-      await ec2.send(
-        new DescribeImagesCommand({
-          Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
-        }),
-      )
-    ).Images![0]!.ImageId;
+    const { keyFile, ami } = await keyAndImage('imds');
     const token = imdsCall('PUT', '/latest/api/token', 'X-aws-ec2-metadata-token-ttl-seconds: 60');
     // $t: the token, exported by the caller (the inner shell expands it).
     const get = (path: string) => imdsCall('GET', path, 'X-aws-ec2-metadata-token: $t');
