@@ -3,19 +3,13 @@
  * shared machine, so a change to the request path can be judged in one short run.
  *   node --import tsx bench/cost.ts [stratus|bare|files] [seconds]
  */
-import { readFileSync } from 'node:fs';
 import { S3Bench, throughput } from './client.ts';
 import { freePort, startBare, startStratus } from './servers.ts';
+import { cpuSeconds } from './proc.ts';
 
 const which = process.argv[2] ?? 'stratus';
 const SECONDS = Number(process.argv[3] ?? 4);
 const SMALL = Buffer.alloc(4096, 'a');
-
-function cpuSeconds(pid: number, task?: number): number {
-  const stat = readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 const port = await freePort();
 const server =

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { S3Bench, throughput } from './client.ts';
 import { freePort, startBare, startMoto, startStratus, type BenchServer } from './servers.ts';
+import { cpuSeconds } from './proc.ts';
 import { generator, interleaved, median, roundRatio, type Contestant } from './interleaved.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -210,18 +211,9 @@ async function bench(
 
 /**
  * Recording cost: two fresh servers, audit on and off, measured in interleaved rounds of small
- * PUTs (disk state and machine load drift over a run, so sequential runs are not comparable).
- */
-/** CPU seconds a process (every thread) has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-}
-
-/**
- * Recording cost, two ways, from the same interleaved rounds (the order alternates):
- * throughput lost (1 - on/off) and server CPU (all threads) per request gained (on/off - 1).
+ * PUTs with the order alternating (disk state and machine load drift over a run, so sequential
+ * runs are not comparable), reported two ways: throughput lost (1 - on/off) and server CPU (all
+ * threads) per request gained (on/off - 1).
  */
 async function auditAB(): Promise<{ throughput: number; cpu: number } | undefined> {
   const on = await startStratus(await freePort());
