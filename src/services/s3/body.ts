@@ -74,10 +74,10 @@ export async function storeBody(
   const decoder = decodedBody(ctx, opts.body);
   // Algorithms the decoder does not compute itself (the upload's algorithm for a part, ...).
   const own = new Set(neededAlgorithms(decoder.expectations));
-  const wanted = [...(opts.algorithms ?? [])];
-  const named = own.size > 0 || decoder.expectations.sdkAlgorithm !== undefined || wanted.length > 0;
-  if (opts.defaultAlgorithm && !named) wanted.push(opts.defaultAlgorithm);
-  const extra = wanted.filter((a) => !own.has(a));
+  const asked = opts.algorithms ?? [];
+  const named = own.size > 0 || decoder.expectations.sdkAlgorithm !== undefined || asked.length > 0;
+  const fallback = named ? undefined : opts.defaultAlgorithm;
+  const extra = (fallback ? [...asked, fallback] : asked).filter((a) => !own.has(a));
   const tracker = extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
   let info;
   try {
@@ -99,7 +99,6 @@ export async function storeBody(
   }
   const checksums = { ...(tracker?.finish().checksums ?? {}), ...result.checksums };
   const algorithm = decoder.expectations.sdkAlgorithm ?? result.supplied?.algorithm;
-  const fallback = opts.defaultAlgorithm && !named ? opts.defaultAlgorithm : undefined;
   const fallbackValue = fallback ? checksums[fallback] : undefined;
   return {
     blobId: info.id,
