@@ -306,10 +306,7 @@ export class RealDriver implements MachineDriver {
     this.closed = true;
     for (const m of this.machines.values()) {
       if (m.watch) clearInterval(m.watch);
-      await m.proxy?.close().catch(() => {});
-      m.proxy = undefined;
-      await m.metadata?.close().catch(() => {});
-      m.metadata = undefined;
+      await this.unexpose(m);
       m.child?.removeAllListeners('exit');
     }
   }
@@ -455,6 +452,14 @@ export class RealDriver implements MachineDriver {
     }
   }
 
+  /** Closes the machine's public address and metadata service (what serveMetadata/expose opened). */
+  private async unexpose(m: Machine): Promise<void> {
+    await m.proxy?.close().catch(() => {});
+    m.proxy = undefined;
+    await m.metadata?.close().catch(() => {});
+    m.metadata = undefined;
+  }
+
   /** After a restart: watch a machine we did not spawn by polling its init's PID. */
   private adopt(m: Machine): void {
     const { pid, startTime } = m.rec;
@@ -499,10 +504,7 @@ export class RealDriver implements MachineDriver {
     const t0 = Date.now();
     if (m.watch) clearInterval(m.watch);
     m.watch = undefined;
-    await m.proxy?.close().catch(() => {});
-    m.proxy = undefined;
-    await m.metadata?.close().catch(() => {});
-    m.metadata = undefined;
+    await this.unexpose(m);
     const { pid, startTime } = m.rec;
     if (pid && startTime && (await isSameProcess(pid, startTime))) {
       if (!force) {
