@@ -1,20 +1,7 @@
 /** Writes a serialized response to the socket, streaming bodies, and drains unread request bodies. */
 import { Readable } from 'node:stream';
 import type { RequestContext } from './context.ts';
-
-let dateSecond = 0;
-let dateText = '';
-
-/** The Date header's text, formatted once per second rather than once per response. */
-function httpDateNow(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
-}
+import { httpDateNow } from '../time-format.ts';
 
 export async function writeResponse(ctx: RequestContext): Promise<void> {
   const { res } = ctx;
