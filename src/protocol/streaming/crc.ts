@@ -124,11 +124,6 @@ type Tables = [
 const [L0, L1, L2, L3, L4, L5, L6, L7] = LO.map(asInt) as Tables;
 const [H0, H1, H2, H3, H4, H5, H6, H7] = HI.map(asInt) as Tables;
 
-/**
- * The WebAssembly kernel (64-bit table lookups): about 2x the JavaScript loop on large bodies.
- * Synchronous and single-threaded like the rest of the request thread, so one instance serves
- * every running CRC: each update copies its bytes in and carries the state out.
- */
 /** The part of the WebAssembly global used here (the project's type libraries do not declare it). */
 interface Wasm {
   Module: new (bytes: Uint8Array) => object;
@@ -136,6 +131,11 @@ interface Wasm {
     exports: { memory: { buffer: ArrayBuffer }; update(crc: bigint, len: number): bigint };
   };
 }
+/**
+ * The WebAssembly kernel (64-bit table lookups): about 2x the JavaScript loop on large bodies.
+ * Synchronous and single-threaded like the rest of the request thread, so one instance serves
+ * every running CRC: each update copies its bytes in and carries the state out.
+ */
 const wasm = (() => {
   const WA = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
   const { exports } = new WA.Instance(new WA.Module(Buffer.from(CRC64_WASM, 'base64')));
