@@ -3,7 +3,7 @@
  * one row per named resource. Indexes serve LookupEvents' attributes and the console's filters:
  * every one leads with the account and ends with time, so a filtered page is an index range.
  */
-import { appendInBackground, stopAppending, type AppendItem } from '../store/sqlite/background-worker.ts';
+import { appendInBackground, stopAppending, type AppendItem } from '../background-thread.ts';
 import type { SqliteDatabase, SqliteMigration } from '../store/sqlite/database.ts';
 import { InvalidCursorError, type AuditRepository } from './repository.ts';
 import type { AuditHistogramBucket, AuditPage, AuditQuery, AuditRecord, LookupResource } from './types.ts';
@@ -223,7 +223,7 @@ export class SqliteAuditRepository implements AuditRepository {
 
   /**
    * Queries run on db. With `background`, db must be a file only this repository appends to:
-   * inserts then run in the SQLite background worker (background-worker.ts), off the thread
+   * inserts then run in the background thread (src/background-thread.ts), off the thread
    * that serves requests.
    */
   static open(db: SqliteDatabase, options: { background?: boolean } = {}): SqliteAuditRepository {

@@ -11,7 +11,7 @@ import {
   checkpointInBackground,
   FALLBACK_AUTOCHECKPOINT_PAGES,
   stopCheckpointing,
-} from './background-worker.ts';
+} from '../../background-thread.ts';
 import { ConflictError } from '../errors.ts';
 import { currentVersion, ensureMigrationsTable, migrate, type SqliteMigration } from './migrations.ts';
 
@@ -20,7 +20,7 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number;
   readonly?: boolean;
   /**
-   * Checkpoint the WAL from a worker thread instead of inside commits (background-worker.ts): for
+   * Checkpoint the WAL from a worker thread instead of inside commits (src/background-thread.ts): for
    * the server's databases, where a commit is on a request's path.
    */
   backgroundCheckpoints?: boolean;

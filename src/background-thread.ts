@@ -1,5 +1,5 @@
 /**
- * SQLite work off the request thread, in one worker thread per process:
+ * Work off the request thread, in one worker thread per process:
  *
  * - WAL checkpoints. SQLite checkpoints on the committing connection once the WAL passes
  *   wal_autocheckpoint pages: copying the WAL into the database and fsyncing both, in the
@@ -10,9 +10,12 @@
  * - Appends to a database only the worker writes (the audit trail): each batch of rows is
  *   inserted in one transaction there, so recording costs the request thread no more than
  *   building the rows.
+ * - Modules served over a port of their own (serveInBackground): the hashing of large upload
+ *   bodies. One thread for all of it, because each worker thread costs the process about
+ *   8 MiB of memory.
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 const CHECKPOINT_MS = 200;
 /** The writer's own checkpoint, a safety net: about 64 MiB of WAL with 4 KiB pages. */
@@ -28,6 +31,12 @@ function open(path) {
   const db = new Database(path, { fileMustExist: true, timeout: 5000 });
   db.pragma('synchronous = NORMAL');
   return db;
+}
+let loader;
+function loaded(url) {
+  if (!url) return Promise.resolve();
+  loader ??= import(url).then((api) => api.register());
+  return loader;
 }
 parentPort.on('message', (m) => {
   if (m.type === 'checkpoint') {
@@ -61,6 +70,11 @@ parentPort.on('message', (m) => {
     } catch (e) {
       parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
     }
+  } else if (m.type === 'serve') {
+    loaded(m.loader).then(() => import(m.url)).then(
+      (mod) => mod.serve(m.port, m.data),
+      (e) => m.port.postMessage({ error: String((e && e.message) || e) }),
+    );
   } else if (m.type === 'unappend') {
     const a = appenders.get(m.path);
     appenders.delete(m.path);
@@ -173,4 +187,17 @@ export function appendInBackground(
 /** Closes the worker's appending connection to path (after the appends already sent). */
 export function stopAppending(path: string): Promise<void> {
   return ask({ type: 'unappend', path });
+}
+
+/**
+ * Runs `serve(port, data)` of the ES module at url in the background thread and returns the
+ * other end of its port. The port closes if the thread dies; serve again for a new one. Like
+ * the thread, the port keeps the process alive only while ref()'d.
+ */
+export function serveInBackground(url: URL, data: unknown): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  // Tests and development run the TypeScript sources under tsx, whose hooks the thread needs too.
+  const loader = url.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
+  theWorker().postMessage({ type: 'serve', url: url.href, port: port2, data, loader }, [port2]);
+  return port1;
 }
