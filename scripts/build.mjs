@@ -2,13 +2,14 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts'],
+  // The hashing thread loads its own small bundle (src/protocol/streaming/hash-offload.ts).
+  entryPoints: { main: 'src/main.ts', 'hash-worker': 'src/protocol/streaming/hash-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  outfile: 'dist/main.js',
+  outdir: 'dist',
   sourcemap: true,
   logLevel: 'warning',
 });

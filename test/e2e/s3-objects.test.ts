@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import {
   S3Client,
   CreateBucketCommand,
@@ -508,6 +509,10 @@ test('empty objects and a 5 MiB stream body', async () => {
   const big = Buffer.alloc(5 * 1024 * 1024 + 7, 9);
   const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: big }));
   assert.equal(put.ETag, md5(big));
+  // Hashed on the background thread (a body of 1 MiB or more): the SDK's CRC32 checked there.
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(big));
+  assert.equal(put.ChecksumCRC32, crc.toString('base64'));
   const back = Buffer.from(
     await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }))).Body!.transformToByteArray(),
   );

@@ -22,6 +22,7 @@ import {
   type ChecksumResult,
 } from './checksums.ts';
 import { BodyErrors } from './errors.ts';
+import { hashPool, OFFLOAD_MIN_BYTES } from './hash-offload.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -60,6 +61,13 @@ export function payloadMode(headers: Headers): PayloadMode {
   }
 }
 
+/** What the decoder feeds: a ChecksumTracker, or a job on the hashing thread for large bodies. */
+interface Hasher {
+  update(chunk: Buffer): Promise<void> | undefined | void;
+  finish(): ChecksumResult | Promise<ChecksumResult>;
+  abort?(): void;
+}
+
 export class BodyDecoder extends Transform {
   readonly mode: PayloadMode;
   readonly expectations: ChecksumExpectations;
@@ -68,14 +76,22 @@ export class BodyDecoder extends Transform {
   /** Set once the body has ended cleanly and every check passed. */
   result: BodyResult | undefined;
   private readonly parser: AwsChunkedParser | undefined;
-  private readonly tracker: ChecksumTracker;
+  private readonly options: BodyDecoderOptions;
+  private readonly bodyLength: number | undefined;
+  private hasher: Hasher | undefined;
+  /** The first chunk (or the end) when it came before begin(): held until then. */
+  private held: (() => void) | undefined;
+  /** A wait for room on the hashing thread, set while decoding one chunk. */
+  private waiting: Promise<void> | undefined;
   private readonly push1 = (b: Buffer) => {
-    this.tracker.update(b);
+    const wait = this.hasher!.update(b);
+    if (wait) this.waiting = wait;
     this.push(b);
   };
 
   constructor(opts: BodyDecoderOptions) {
     super();
+    this.options = opts;
     this.mode = payloadMode(opts.headers);
     const chunked = this.mode !== 'plain';
     const trailer = this.mode === 'chunked-signed-trailer' || this.mode === 'chunked-unsigned-trailer';
@@ -92,17 +108,48 @@ export class BodyDecoder extends Transform {
         ...(signed ? { signing: opts.chunkSigning! } : {}),
         ...(opts.minChunkSize !== undefined ? { minChunkSize: opts.minChunkSize } : {}),
       });
+      this.bodyLength = this.declaredLength;
+    } else {
+      const length = Number(opts.headers['content-length']);
+      this.bodyLength = Number.isSafeInteger(length) ? length : undefined;
     }
-    const needed = neededAlgorithms(this.expectations);
-    const algorithms = new Set([...needed, ...(opts.algorithms ?? [])]);
-    this.tracker = new ChecksumTracker({
-      algorithms,
-      md5: opts.md5 ?? true,
-      sha256: this.expectations.contentSha256 !== undefined,
-    });
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  /**
+   * Fixes what is computed over the body: MD5, what the headers ask for, the constructor's
+   * algorithms and `algorithms` (a handler's own, such as S3's default checksum). Bytes wait
+   * until this is called (reading the decoder calls it with none). False when it was too late:
+   * the body was already being decoded with what was known then.
+   */
+  begin(algorithms: readonly ChecksumAlgorithm[] = []): boolean {
+    if (this.hasher) return false;
+    const options = {
+      algorithms: new Set([
+        ...neededAlgorithms(this.expectations),
+        ...(this.options.algorithms ?? []),
+        ...algorithms,
+      ]),
+      md5: this.options.md5 ?? true,
+      sha256: this.expectations.contentSha256 !== undefined,
+    };
+    const large = this.bodyLength !== undefined && this.bodyLength >= OFFLOAD_MIN_BYTES;
+    this.hasher = (large ? hashPool.open(options) : undefined) ?? new ChecksumTracker(options);
+    const held = this.held;
+    this.held = undefined;
+    held?.();
+    return true;
+  }
+
+  override _read(size: number): void {
+    if (!this.hasher) this.begin();
+    super._read(size);
+  }
+
+  override _transform(chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void {
+    if (!this.hasher) {
+      this.held = () => this._transform(chunk, enc, cb);
+      return;
+    }
     try {
       if (this.parser) {
         this.parser.write(chunk, this.push1);
@@ -111,26 +158,56 @@ export class BodyDecoder extends Transform {
       } else {
         this.push1(chunk);
       }
-      cb();
     } catch (e) {
       cb(e as Error);
+      return;
     }
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) waiting.then(() => cb(), cb);
+    else cb();
   }
 
   override _flush(cb: TransformCallback): void {
+    if (!this.hasher) {
+      this.held = () => this._flush(cb);
+      return;
+    }
+    let trailers: ReadonlyMap<string, string>;
     try {
-      const trailers = this.parser?.trailers ?? new Map<string, string>();
+      trailers = this.parser?.trailers ?? new Map<string, string>();
       if (this.parser) {
         this.parser.end();
         if (this.parser.decodedLength !== this.declaredLength) throw BodyErrors.lengthMismatch();
       }
-      const sums = this.tracker.finish();
-      const supplied = checkDigests(this.expectations, sums, trailers);
-      this.result = { ...sums, trailers, ...(supplied ? { supplied } : {}) };
-      cb();
     } catch (e) {
       cb(e as Error);
+      return;
     }
+    const check = (sums: ChecksumResult) => {
+      try {
+        const supplied = checkDigests(this.expectations, sums, trailers);
+        this.result = { ...sums, trailers, ...(supplied ? { supplied } : {}) };
+        cb();
+      } catch (e) {
+        cb(e as Error);
+      }
+    };
+    let sums;
+    try {
+      sums = this.hasher.finish();
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    if (sums instanceof Promise) sums.then(check, cb);
+    else check(sums);
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    // A body that failed or was cut off gives its ring back (no-op once finished).
+    this.hasher?.abort?.();
+    cb(err);
   }
 }
 

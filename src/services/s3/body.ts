@@ -78,7 +78,9 @@ export async function storeBody(
   const named = own.size > 0 || decoder.expectations.sdkAlgorithm !== undefined || asked.length > 0;
   const fallback = named ? undefined : opts.defaultAlgorithm;
   const extra = (fallback ? [...asked, fallback] : asked).filter((a) => !own.has(a));
-  const tracker = extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
+  // The decoder computes them along with MD5 unless it started decoding before it was told.
+  const tracker =
+    !decoder.begin(extra) && extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
   let info;
   try {
     info = await blobs.write(decoder, {

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { ChecksumTracker, type ChecksumAlgorithm } from '../../src/protocol/streaming/checksums.ts';
+import { HashPool, hashPool, OFFLOAD_MIN_BYTES } from '../../src/protocol/streaming/hash-offload.ts';
+import { createBodyDecoder } from '../../src/protocol/streaming/body.ts';
+import { crc64nvme } from '../../src/protocol/streaming/crc.ts';
+import { decode } from './helpers.ts';
+
+const ALL: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+const data = Buffer.from(Array.from({ length: 200_003 }, (_, i) => (i * 2654435761) >>> 24));
+
+function inline(bytes: Buffer) {
+  const t = new ChecksumTracker({ algorithms: ALL, md5: true, sha256: true });
+  t.update(bytes);
+  return t.finish();
+}
+
+/** Feeds bytes to a job in pieces, waiting whenever the ring is full, as the body decoder does. */
+async function feed(pool: HashPool, bytes: Buffer, piece: number) {
+  const job = pool.open({ algorithms: ALL, md5: true, sha256: true });
+  assert.ok(job, 'a ring is free');
+  for (let i = 0; i < bytes.length; i += piece) await job.update(bytes.subarray(i, i + piece));
+  return job.finish();
+}
+
+test('a job hashes to what the request thread computes, whatever the pieces and a small ring', async () => {
+  // A 4 KiB ring: every piece size below wraps it and most fill it.
+  const pool = new HashPool(4096, 2);
+  const expected = inline(data);
+  for (const piece of [1, 1000, 4096, 5000, 65_536, data.length]) {
+    const got = await feed(pool, data, piece);
+    assert.deepEqual(got, expected, `pieces of ${piece}`);
+    assert.ok(Buffer.isBuffer(got.md5) && Buffer.isBuffer(got.sha256));
+  }
+  assert.equal(pool.active, 0);
+});
+
+test('concurrent jobs keep their bytes apart; a full pool says so and frees up again', async () => {
+  const pool = new HashPool(8192, 2);
+  const a = data.subarray(0, 150_000);
+  const b = data.subarray(50_000);
+  const [ra, rb] = await Promise.all([feed(pool, a, 3000), feed(pool, b, 7000)]);
+  assert.deepEqual(ra, inline(a));
+  assert.deepEqual(rb, inline(b));
+
+  const first = pool.open({ algorithms: [], md5: true, sha256: false })!;
+  const second = pool.open({ algorithms: [], md5: true, sha256: false })!;
+  assert.equal(pool.open({ algorithms: [], md5: true, sha256: false }), undefined, 'every ring taken');
+  first.abort();
+  await second.update(data);
+  assert.equal((await second.finish()).md5!.toString('hex'), createHash('md5').update(data).digest('hex'));
+  // The aborted job's ring comes back once the hashing thread lets go of it.
+  while (pool.active > 0) await new Promise((r) => setTimeout(r, 5));
+  const third = pool.open({ algorithms: ['CRC64NVME'], md5: false, sha256: false });
+  assert.ok(third);
+  await third.update(data);
+  assert.equal((await third.finish()).checksums.CRC64NVME, crc64nvme(data).toString('base64'));
+});
+
+test('an aborted job takes no more bytes, and a job waiting for room gives up', async () => {
+  const pool = new HashPool(1024, 1);
+  const job = pool.open({ algorithms: ['CRC32'], md5: true, sha256: false })!;
+  const waiting = job.update(data); // far more than the ring: waits for room
+  assert.ok(waiting instanceof Promise);
+  job.abort();
+  await waiting;
+  assert.throws(() => job.update(data), /after the job ended/);
+  await assert.rejects(job.finish(), /after the job ended/);
+});
+
+test('the body decoder hashes large bodies on the hashing thread, with the algorithms begin() adds', async () => {
+  const body = Buffer.concat([data, data, data, data, data, data]);
+  assert.ok(body.length >= OFFLOAD_MIN_BYTES);
+  const headers = { 'content-length': String(body.length) };
+  const dec = createBodyDecoder({ headers });
+  let sawJob = false;
+  const chunks: Buffer[] = [];
+  dec.on('data', (c: Buffer) => {
+    chunks.push(c);
+    sawJob ||= hashPool.active > 0;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(dec.begin(['CRC64NVME']), false, 'reading began it with no extra algorithms');
+  const dec2 = createBodyDecoder({ headers });
+  assert.equal(dec2.begin(['CRC64NVME']), true);
+  assert.equal(dec2.begin(['CRC32']), false, 'only once');
+  const out: Buffer[] = [];
+  dec2.on('data', (c: Buffer) => {
+    out.push(c);
+    sawJob ||= hashPool.active > 0;
+  });
+  const done = Promise.all([new Promise((r) => dec.on('end', r)), new Promise((r) => dec2.on('end', r))]);
+  for (let i = 0; i < body.length; i += 65_536) {
+    dec.write(body.subarray(i, i + 65_536));
+    dec2.write(body.subarray(i, i + 65_536));
+  }
+  dec.end();
+  dec2.end();
+  await done;
+  assert.ok(sawJob, 'a hashing job was open while the body streamed');
+  assert.ok(Buffer.concat(out).equals(body) && Buffer.concat(chunks).equals(body));
+  const md5 = createHash('md5').update(body).digest('hex');
+  assert.equal(dec.result!.md5!.toString('hex'), md5);
+  assert.deepEqual(dec.result!.checksums, {});
+  assert.equal(dec2.result!.md5!.toString('hex'), md5);
+  assert.deepEqual(dec2.result!.checksums, { CRC64NVME: crc64nvme(body).toString('base64') });
+});
+
+test('a large body whose checksum header is wrong still fails with BadDigest', async () => {
+  const body = Buffer.concat([data, data, data, data, data, data]);
+  const wrong = crc64nvme(data).toString('base64');
+  await assert.rejects(
+    decode(body, {
+      headers: { 'content-length': String(body.length), 'x-amz-checksum-crc64nvme': wrong },
+    }),
+    (e: { code?: string }) => e.code === 'BadDigest',
+  );
+  const right = crc64nvme(body).toString('base64');
+  const { result } = await decode(body, {
+    headers: { 'content-length': String(body.length), 'x-amz-checksum-crc64nvme': right },
+  });
+  assert.equal(result.supplied?.value, right);
+});
