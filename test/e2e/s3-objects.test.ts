@@ -513,6 +513,12 @@ test('empty objects and a 5 MiB stream body', async () => {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(big));
   assert.equal(put.ChecksumCRC32, crc.toString('base64'));
+  // So is a copy's: the same MD5 and the source's checksum computed again over the copied bytes.
+  const copy = await s3.send(
+    new CopyObjectCommand({ Bucket: bucket, Key: 'big-copy', CopySource: `${bucket}/big` }),
+  );
+  assert.equal(copy.CopyObjectResult?.ETag, md5(big));
+  assert.equal(copy.CopyObjectResult?.ChecksumCRC32, crc.toString('base64'));
   const back = Buffer.from(
     await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }))).Body!.transformToByteArray(),
   );

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../src/protocol/streaming/checksums.ts';
-import { HashPool, hashPool, OFFLOAD_MIN_BYTES } from '../../src/protocol/streaming/hash-offload.ts';
+import {
+  HashingStream,
+  HashPool,
+  hashPool,
+  OFFLOAD_MIN_BYTES,
+} from '../../src/protocol/streaming/hash-offload.ts';
+import { Readable } from 'node:stream';
 import { createBodyDecoder } from '../../src/protocol/streaming/body.ts';
 import { crc64nvme } from '../../src/protocol/streaming/crc.ts';
 import { decode } from './helpers.ts';
@@ -121,4 +127,23 @@ test('a large body whose checksum header is wrong still fails with BadDigest', a
     headers: { 'content-length': String(body.length), 'x-amz-checksum-crc64nvme': right },
   });
   assert.equal(result.supplied?.value, right);
+});
+
+test('a hashing stream passes bytes through unchanged and hashes them, large or small', async () => {
+  for (const body of [data, Buffer.concat([data, data, data, data, data, data])]) {
+    const hashed = new HashingStream({ algorithms: ALL, md5: true, sha256: true }, body.length);
+    const out: Buffer[] = [];
+    hashed.on('data', (c: Buffer) => out.push(c));
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < body.length; i += 65_536) yield body.subarray(i, i + 65_536);
+      })(),
+    ).pipe(hashed);
+    assert.deepEqual(await hashed.sums, inline(body));
+    assert.ok(Buffer.concat(out).equals(body));
+  }
+  const failed = new HashingStream({ algorithms: [], md5: true, sha256: false }, 4 * OFFLOAD_MIN_BYTES);
+  failed.on('error', () => {}); // the writer it feeds listens in use
+  failed.destroy(new Error('source went away'));
+  await assert.rejects(failed.sums, /source went away/);
 });

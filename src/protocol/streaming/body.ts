@@ -13,7 +13,6 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { ChunkSigningContext } from '../../auth/verify.ts';
 import { AwsChunkedParser } from './aws-chunked.ts';
 import {
-  ChecksumTracker,
   checkDigests,
   neededAlgorithms,
   readChecksumHeaders,
@@ -22,7 +21,7 @@ import {
   type ChecksumResult,
 } from './checksums.ts';
 import { BodyErrors } from './errors.ts';
-import { hashPool, OFFLOAD_MIN_BYTES } from './hash-offload.ts';
+import { openHasher, type Hasher } from './hash-offload.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -59,13 +58,6 @@ export function payloadMode(headers: Headers): PayloadMode {
     default:
       return 'plain';
   }
-}
-
-/** What the decoder feeds: a ChecksumTracker, or a job on the hashing thread for large bodies. */
-interface Hasher {
-  update(chunk: Buffer): Promise<void> | undefined | void;
-  finish(): ChecksumResult | Promise<ChecksumResult>;
-  abort?(): void;
 }
 
 export class BodyDecoder extends Transform {
@@ -132,8 +124,7 @@ export class BodyDecoder extends Transform {
       md5: this.options.md5 ?? true,
       sha256: this.expectations.contentSha256 !== undefined,
     };
-    const large = this.bodyLength !== undefined && this.bodyLength >= OFFLOAD_MIN_BYTES;
-    this.hasher = (large ? hashPool.open(options) : undefined) ?? new ChecksumTracker(options);
+    this.hasher = openHasher(options, this.bodyLength);
     const held = this.held;
     this.held = undefined;
     held?.();
