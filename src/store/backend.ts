@@ -13,7 +13,7 @@ export interface SqliteBackend {
    * Another database file of the data dir (`<dataDir>/<file>`), opened once and closed with
    * the backend: for data kept apart from stratus.db (the audit trail). In memory, the same db.
    */
-  sibling(file: string, options?: Pick<SqliteOpenOptions, 'pageSize'>): SqliteDatabase;
+  sibling(file: string, options?: Pick<SqliteOpenOptions, 'pageSize' | 'cacheKiB'>): SqliteDatabase;
   close(): Promise<void>;
 }
 

@@ -156,3 +156,12 @@ test('pageSize applies to a new database file only', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('cacheKiB bounds the page cache (better-sqlite3 would give every connection 16 MB)', () => {
+  const db = SqliteDatabase.open(':memory:');
+  assert.equal(db.raw.pragma('cache_size', { simple: true }), -16_000);
+  db.close();
+  const small = SqliteDatabase.open(':memory:', { cacheKiB: 2048 });
+  assert.equal(small.raw.pragma('cache_size', { simple: true }), -2048);
+  small.close();
+});

@@ -35,7 +35,9 @@ export class SmallBlobs {
   private constructor(private readonly db: SqliteDatabase) {}
 
   static open(path: string): SmallBlobs {
-    const db = SqliteDatabase.open(path, { backgroundCheckpoints: true });
+    // A small cache: bodies are read once per request, and the OS page cache keeps the file
+    // anyway (16 MB, better-sqlite3's default, was most of what the server grew by serving them).
+    const db = SqliteDatabase.open(path, { backgroundCheckpoints: true, cacheKiB: 2048 });
     db.migrate('small-blobs', SCHEMA);
     return new SmallBlobs(db);
   }

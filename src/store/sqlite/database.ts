@@ -26,6 +26,11 @@ export interface SqliteOpenOptions {
   backgroundCheckpoints?: boolean;
   /** Page size of a new database file (an existing one keeps its own). SQLite's default: 4096. */
   pageSize?: number;
+  /**
+   * The connection's page cache, in KiB. better-sqlite3 builds SQLite with 16 MB per connection,
+   * which a file of bulk data (small bodies, the audit trail) fills and keeps in memory.
+   */
+  cacheKiB?: number;
 }
 
 export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
@@ -73,6 +78,7 @@ export class SqliteDatabase {
       if (!options.readonly) raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
       raw.pragma('foreign_keys = ON');
+      if (options.cacheKiB) raw.pragma(`cache_size = -${Math.trunc(options.cacheKiB)}`);
       if (!options.readonly) ensureMigrationsTable(raw);
     } catch (e) {
       raw.close();
