@@ -16,8 +16,12 @@ import type { Readable } from 'node:stream';
 import { StoreError } from '../store/errors.ts';
 
 export interface BlobWriteOptions {
-  /** Called with every chunk in order before it is written (hashing, checksums). */
-  onChunk?: (chunk: Uint8Array) => void;
+  /**
+   * Called with every chunk in order before it is written (hashing, checksums). concat() and
+   * writes from iterables or bytes wait for a promise it returns before going on (a hashing
+   * thread that fell behind); writes from a node stream do not.
+   */
+  onChunk?: (chunk: Uint8Array) => unknown;
   /** Rejects with BlobTooLargeError (and removes the temp file) past this many bytes. */
   maxBytes?: number;
   /**

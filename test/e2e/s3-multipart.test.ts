@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import {
   S3Client,
   CreateBucketCommand,
@@ -21,6 +22,7 @@ import {
   GetObjectAttributesCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { crc64nvme } from '../../src/protocol/streaming/crc.ts';
 import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 
@@ -323,4 +325,53 @@ test('checksums: composite CRC32 (-N) and full-object CRC64NVME; If-None-Match o
     ),
   );
   assert.deepEqual([exists.name, exists.status], ['PreconditionFailed', 412]);
+});
+
+test('an upload created without a checksum: parts answer the checksum they carried, the object gets a full-object CRC64NVME', async () => {
+  const key = 'default-checksum.bin';
+  const a = randomBytes(5 * MiB);
+  const b = randomBytes(1000);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  // The SDK sends a CRC32 with each part by default: checked and answered, not kept.
+  const p1 = await s3.send(
+    new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: a }),
+  );
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(a));
+  assert.equal(p1.ChecksumCRC32, crc.toString('base64'));
+  // A client that sends none gets none.
+  const plain = new S3Client({ ...sdkConfig(server), requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const p2 = await plain.send(
+    new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: b }),
+  );
+  plain.destroy();
+  assert.equal(p2.ChecksumCRC32, undefined);
+  assert.equal(p2.ChecksumCRC64NVME, undefined);
+  const listed = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId }));
+  assert.deepEqual(
+    listed.Parts!.map((p) => [p.PartNumber, p.ChecksumCRC32, p.ChecksumCRC64NVME]),
+    [
+      [1, undefined, undefined],
+      [2, undefined, undefined],
+    ],
+  );
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId,
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.ETag },
+        ],
+      },
+    }),
+  );
+  const whole = crc64nvme(Buffer.concat([a, b])).toString('base64');
+  assert.equal(done.ChecksumCRC64NVME, whole);
+  assert.equal(done.ChecksumType, 'FULL_OBJECT');
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+  assert.equal(head.ChecksumCRC64NVME, whole);
+  assert.equal(head.ChecksumType, 'FULL_OBJECT');
 });

@@ -139,7 +139,8 @@ export class FsBlobStore implements BlobStore {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += bytes.length;
         if (maxBytes !== undefined && size > maxBytes) throw new BlobTooLargeError(maxBytes);
-        onChunk?.(bytes);
+        const hashed = onChunk?.(bytes);
+        if (hashed instanceof Promise) await hashed;
         await writeAll(fh, bytes);
       };
       if (source instanceof Uint8Array) await take(source);
@@ -292,7 +293,8 @@ export class FsBlobStore implements BlobStore {
           for await (const chunk of part as AsyncIterable<Buffer>) {
             signal?.throwIfAborted();
             size += chunk.length;
-            onChunk?.(chunk);
+            const hashed = onChunk?.(chunk);
+            if (hashed instanceof Promise) await hashed;
             await writeAll(fh, chunk);
           }
         } catch (e) {

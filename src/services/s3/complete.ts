@@ -2,7 +2,8 @@
  * CompleteMultipartUpload: the listed parts (ascending, existing, ETags matching, all but the
  * last at least 5 MiB) are concatenated into the object's blob; the ETag is the MD5 of the
  * parts' binary MD5s with "-N"; checksums are composite (checksum of the parts' checksums,
- * "-N") or full-object (computed over the whole object while concatenating).
+ * "-N") or full-object (computed over the whole object while concatenating). An upload created
+ * without a checksum algorithm gets S3's default, a full-object CRC64NVME.
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../errors.ts';
@@ -12,10 +13,11 @@ import type {
   CompleteMultipartUploadRequest,
 } from '../../generated/s3/types.ts';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import { openHasher } from '../../protocol/streaming/hash-offload.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
-import { checksumMembers } from './object-headers.ts';
+import { checksumMembers, DEFAULT_CHECKSUM } from './object-headers.ts';
 import { requireUpload } from './multipart.ts';
 import type { ObjectRecord, PartRecord, StoredChecksum } from './store/repository.ts';
 
@@ -113,19 +115,39 @@ export function completeHandlers(env: S3Env) {
       for (const p of parts) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
       const etag = `"${md5s.digest('hex')}-${parts.length}"`;
 
-      const full =
-        algorithm && upload.checksumType === 'FULL_OBJECT'
-          ? new ChecksumTracker({ algorithms: [algorithm] })
+      // A full-object checksum is computed over the bytes as they are joined: the upload's, or
+      // for an upload created without one S3's default, a full-object CRC64NVME (which a value
+      // sent with the request does not replace).
+      const fullAlgorithm: ChecksumAlgorithm | undefined = !algorithm
+        ? DEFAULT_CHECKSUM
+        : upload.checksumType === 'FULL_OBJECT'
+          ? algorithm
           : undefined;
-      const blob = await env.blobs.concat(
-        parts.map((p) => p.blobId),
-        full ? { onChunk: (c) => full.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {},
-      );
+      const full = fullAlgorithm
+        ? openHasher({ algorithms: [fullAlgorithm], md5: false, sha256: false }, size)
+        : undefined;
+      let blob;
+      try {
+        blob = await env.blobs.concat(
+          parts.map((p) => p.blobId),
+          full ? { onChunk: (c) => full.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {},
+        );
+      } catch (e) {
+        full?.abort?.();
+        throw e;
+      }
       let checksum: StoredChecksum | undefined;
-      if (algorithm && full)
-        checksum = { algorithm, value: full.finish().checksums[algorithm]!, type: 'FULL_OBJECT' };
-      else if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
-      if (checksum && full) {
+      if (fullAlgorithm && full) {
+        let sums;
+        try {
+          sums = await full.finish();
+        } catch (e) {
+          env.free([blob.id]);
+          throw e;
+        }
+        checksum = { algorithm: fullAlgorithm, value: sums.checksums[fullAlgorithm]!, type: 'FULL_OBJECT' };
+      } else if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
+      if (checksum && algorithm && full) {
         const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as
           string | undefined;
         if (given !== undefined && given !== checksum.value) {

@@ -190,10 +190,13 @@ export function multipartHandlers(env: S3Env) {
         lastModified: ctx.now.getTime(),
         ...(checksum ? { checksum } : {}),
       });
+      // A part of an upload created without an algorithm may still carry a checksum (SDKs send
+      // CRC32 by default): S3 checks it and answers with it, but keeps none for the part.
+      const answered = algorithm ? { algorithm, value: checksum } : body.supplied;
       return {
         ETag: etag,
         ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
-        ...partChecksumMember(algorithm, checksum),
+        ...partChecksumMember(answered?.algorithm, answered?.value),
       } as UploadPartOutput;
     },
 
