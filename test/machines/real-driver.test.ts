@@ -28,7 +28,9 @@ import {
 import { leftovers } from './leftovers.ts';
 
 const support = await detectRealDriverSupport({ imageCacheDir: IMAGE_CACHE });
-const hasParamiko = spawnSync('python3', ['-c', 'import paramiko']).status === 0;
+// The scenarios' interpreter (.ci/run lends paramiko to one where the machine's python3 has none).
+const python = process.env.SCENARIO_PYTHON ?? 'python3';
+const hasParamiko = spawnSync(python, ['-c', 'import paramiko']).status === 0;
 const skip = support.ok ? false : `real machines unsupported on this host: ${support.reason}`;
 
 describe('real driver', { skip, timeout: 600_000 }, () => {
@@ -113,11 +115,11 @@ describe('real driver', { skip, timeout: 600_000 }, () => {
 
   it(
     'lets paramiko in the way the ec2_ssh scenario does',
-    { skip: !hasParamiko && 'python3 has no paramiko' },
+    { skip: !hasParamiko && `${python} has no paramiko` },
     async () => {
       const script = join(import.meta.dirname, 'fixtures', 'paramiko-login.py');
       // Not spawnSync: the public address is served by this very process's event loop.
-      const child = spawn('python3', [
+      const child = spawn(python, [
         script,
         join(dataDir, 'machines', A, 'console.log'),
         hostA,
