@@ -29,3 +29,34 @@ test('collectOrphanBlobs deletes old blobs no service references', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('collectOrphanBlobs lets the event loop run between batches', async () => {
+  // A store whose listing and checks never wait for I/O, like small.db's rows.
+  const store = {
+    async *listIds() {
+      for (let i = 0; i < 2000; i++) yield `s${i}`;
+    },
+  } as unknown as FsBlobStore;
+  let turns = 0;
+  let counting = true;
+  const count = () => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  let batches = 0;
+  const result = await collectOrphanBlobs(
+    store,
+    [
+      (ids) => {
+        batches++;
+        return new Set(ids);
+      },
+    ],
+    { batchSize: 500 },
+  );
+  counting = false;
+  assert.deepEqual(result, { scanned: 2000, deleted: 0 });
+  assert.equal(batches, 4);
+  assert.ok(turns >= 3, `the event loop turned ${turns} times during 4 batches`);
+});
