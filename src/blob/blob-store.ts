@@ -17,9 +17,9 @@ import { StoreError } from '../store/errors.ts';
 
 export interface BlobWriteOptions {
   /**
-   * Called with every chunk in order before it is written (hashing, checksums). concat() and
-   * writes from iterables or bytes wait for a promise it returns before going on (a hashing
-   * thread that fell behind); writes from a node stream do not.
+   * Called with every chunk in order before it is written (hashing, checksums). A promise it
+   * returns holds the source until it settles (a hashing thread that fell behind); the chunk
+   * must not change meanwhile, and a rejection fails the write.
    */
   onChunk?: (chunk: Uint8Array) => unknown;
   /** Rejects with BlobTooLargeError (and removes the temp file) past this many bytes. */

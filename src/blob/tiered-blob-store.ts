@@ -15,6 +15,7 @@ import {
   type ByteRange,
 } from './blob-store.ts';
 import type { FsBlobStore } from './fs/fs-blob-store.ts';
+import { SourceHold } from './source-hold.ts';
 import { isSmallBlobId, type SmallBlobs } from './sqlite/small-blobs.ts';
 
 /** Bodies up to this size are rows (SQLite stores blobs of up to about 100 KiB faster than files). */
@@ -37,7 +38,8 @@ export class TieredBlobStore implements BlobStore {
       options.signal?.throwIfAborted();
       if (options.maxBytes !== undefined && source.length > options.maxBytes)
         throw new BlobTooLargeError(options.maxBytes);
-      options.onChunk?.(source);
+      const hashed = options.onChunk?.(source);
+      if (hashed instanceof Promise) await hashed;
       return { id: await this.small.put(source), size: source.length };
     }
     if (fitsSmall && source instanceof Readable) return this.collect(source, options);
@@ -50,6 +52,7 @@ export class TieredBlobStore implements BlobStore {
     const limit = this.smallLimit;
     return new Promise<BlobInfo>((resolve, reject) => {
       const chunks: Buffer[] = [];
+      const flow = new SourceHold(source);
       let size = 0;
       let spill: PassThrough | undefined;
       let spilled: Promise<BlobInfo> | undefined;
@@ -78,15 +81,15 @@ export class TieredBlobStore implements BlobStore {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += bytes.length;
         if (maxBytes !== undefined && size > maxBytes) return fail(new BlobTooLargeError(maxBytes));
-        onChunk?.(bytes);
+        flow.waitFor(onChunk?.(bytes), fail);
         if (spill) {
-          if (!spill.write(bytes)) source.pause();
+          flow.written(spill.write(bytes));
           return;
         }
         chunks.push(bytes);
         if (size > limit) {
           spill = new PassThrough();
-          spill.on('drain', () => source.resume());
+          spill.on('drain', () => flow.drained());
           spilled = this.files.write(spill, { ...(signal ? { signal } : {}) });
           for (const c of chunks.splice(0)) spill.write(c);
         }

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../src/protocol/streaming/checksums.ts';
-import {
-  HashingStream,
-  HashPool,
-  hashPool,
-  OFFLOAD_MIN_BYTES,
-} from '../../src/protocol/streaming/hash-offload.ts';
+import { HashPool, hashPool, OFFLOAD_MIN_BYTES } from '../../src/protocol/streaming/hash-offload.ts';
 import { Readable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsBlobStore } from '../../src/blob/fs/fs-blob-store.ts';
+import { TieredBlobStore } from '../../src/blob/tiered-blob-store.ts';
+import { SmallBlobs } from '../../src/blob/sqlite/small-blobs.ts';
 import { createBodyDecoder } from '../../src/protocol/streaming/body.ts';
 import { crc64nvme } from '../../src/protocol/streaming/crc.ts';
 import { decode } from './helpers.ts';
@@ -129,21 +130,66 @@ test('a large body whose checksum header is wrong still fails with BadDigest', a
   assert.equal(result.supplied?.value, right);
 });
 
-test('a hashing stream passes bytes through unchanged and hashes them, large or small', async () => {
-  for (const body of [data, Buffer.concat([data, data, data, data, data, data])]) {
-    const hashed = new HashingStream({ algorithms: ALL, md5: true, sha256: true }, body.length);
-    const out: Buffer[] = [];
-    hashed.on('data', (c: Buffer) => out.push(c));
-    Readable.from(
-      (function* () {
-        for (let i = 0; i < body.length; i += 65_536) yield body.subarray(i, i + 65_536);
-      })(),
-    ).pipe(hashed);
-    assert.deepEqual(await hashed.sums, inline(body));
-    assert.ok(Buffer.concat(out).equals(body));
+test('a blob written from a stream waits for the hashing thread and hashes every byte', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stratus-hash-blob-'));
+  try {
+    const files = await FsBlobStore.open(join(dir, 'files'));
+    const small = SmallBlobs.open(join(dir, 'small.db'));
+    const body = Buffer.concat([data, data, data, data, data, data]);
+    // The tiered store with a small size hint reads into memory, then spills into a file.
+    const stores = [
+      { name: 'files', store: files, sizeHint: body.length },
+      { name: 'tiered, spilled', store: new TieredBlobStore(files, small), sizeHint: 1000 },
+    ];
+    for (const { name, store, sizeHint } of stores) {
+      // A 4 KiB ring: nearly every 64 KiB chunk waits for room.
+      const job = new HashPool(4096, 1).open({ algorithms: ALL, md5: true, sha256: true })!;
+      const source = Readable.from(
+        (function* () {
+          for (let i = 0; i < body.length; i += 65_536) yield body.subarray(i, i + 65_536);
+        })(),
+      );
+      const info = await store.write(source, {
+        sizeHint,
+        onChunk: (c) => job.update(Buffer.from(c)),
+      });
+      assert.deepEqual(await job.finish(), inline(body), name);
+      assert.ok((await readAll(await store.read(info.id))).equals(body), name);
+    }
+    // While a wait is pending no further chunk arrives.
+    for (const { name, store, sizeHint } of stores) {
+      let pending = false;
+      let early = 0;
+      let calls = 0;
+      const onChunk = () => {
+        calls++;
+        if (pending) early++;
+        pending = true;
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            pending = false;
+            resolve();
+          }, 2),
+        );
+      };
+      await store.write(Readable.from([data, data, data, data]), { sizeHint, onChunk });
+      assert.equal(calls, 4, name);
+      assert.equal(early, 0, `${name}: chunks that came while a wait was pending`);
+    }
+    // A rejected wait fails the write.
+    const failing = Readable.from([data, data]);
+    await assert.rejects(
+      files.write(failing, { onChunk: () => Promise.reject(new Error('hashing thread went away')) }),
+      /hashing thread went away/,
+    );
+    await small.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  const failed = new HashingStream({ algorithms: [], md5: true, sha256: false }, 4 * OFFLOAD_MIN_BYTES);
-  failed.on('error', () => {}); // the writer it feeds listens in use
-  failed.destroy(new Error('source went away'));
-  await assert.rejects(failed.sums, /source went away/);
 });
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -28,6 +28,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { SourceHold } from '../source-hold.ts';
 import { join } from 'node:path';
 import {
   BlobNotFoundError,
@@ -164,6 +165,7 @@ export class FsBlobStore implements BlobStore {
       // A deep buffer lets the disk write one chunk while the next is read and hashed (the
       // default 16 KiB pauses the source after every socket chunk); memory stays bounded by it.
       const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: WRITE_BUFFER });
+      const flow = new SourceHold(source);
       let size = 0;
       let settled = false;
       const detach = () => {
@@ -190,10 +192,10 @@ export class FsBlobStore implements BlobStore {
         size += bytes.length;
         if (maxBytes !== undefined && size > maxBytes) return fail(new BlobTooLargeError(maxBytes));
         if (signal?.aborted) return fail(signal.reason);
-        onChunk?.(bytes);
-        if (!out.write(bytes)) source.pause();
+        flow.waitFor(onChunk?.(bytes), fail);
+        flow.written(out.write(bytes));
       }
-      const onDrain = () => source.resume();
+      const onDrain = () => flow.drained();
       const onEnd = () => out.end();
       source.on('data', onData);
       source.on('end', onEnd);

@@ -7,9 +7,9 @@
  *
  * Memory stays bounded: at most `maxJobs` rings of `ringBytes`; a body that finds none free is
  * hashed on the request thread as before. When a ring is full, update() returns a promise and
- * the caller waits (the body decoder then stops reading the socket).
+ * the caller waits (the body decoder then stops reading the socket; a blob write given it as
+ * onChunk holds its source).
  */
-import { Transform, type TransformCallback } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import { serveInBackground } from '../../background-thread.ts';
 import { ChecksumTracker, type ChecksumAlgorithm, type ChecksumResult } from './checksums.ts';
@@ -256,52 +256,4 @@ export interface Hasher {
 export function openHasher(options: HashJobOptions, size: number | undefined): Hasher {
   const large = size !== undefined && size >= OFFLOAD_MIN_BYTES;
   return (large ? hashPool.open(options) : undefined) ?? new ChecksumTracker(options);
-}
-
-/**
- * Passes bytes through unchanged, hashing them (see openHasher); `sums` resolves after the end.
- * Waiting for the hasher holds the source back.
- */
-export class HashingStream extends Transform {
-  private readonly hasher: Hasher;
-  private settle!: { resolve: (r: ChecksumResult) => void; reject: (e: Error) => void };
-  readonly sums: Promise<ChecksumResult>;
-
-  constructor(options: HashJobOptions, size: number | undefined) {
-    super();
-    this.hasher = openHasher(options, size);
-    this.sums = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-    this.sums.catch(() => {});
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    let wait;
-    try {
-      wait = this.hasher.update(chunk);
-    } catch (e) {
-      cb(e as Error);
-      return;
-    }
-    this.push(chunk);
-    if (wait) wait.then(() => cb(), cb);
-    else cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    Promise.resolve()
-      .then(() => this.hasher.finish())
-      .then(
-        (sums) => {
-          this.settle.resolve(sums);
-          cb();
-        },
-        (e: Error) => cb(e),
-      );
-  }
-
-  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    this.hasher.abort?.();
-    if (err) this.settle.reject(err);
-    cb(err);
-  }
 }

@@ -1,8 +1,8 @@
 /** CopyObject: metadata and tagging directives, copy-source conditions, copies onto themselves. */
 import { InvalidArgument, InvalidRequest } from '../../generated/s3/errors.ts';
 import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
-import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
-import { HashingStream, OFFLOAD_MIN_BYTES } from '../../protocol/streaming/hash-offload.ts';
+import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import { openHasher } from '../../protocol/streaming/hash-offload.ts';
 import type { ByteRange } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
@@ -29,23 +29,26 @@ export async function copyBlob(
 ): Promise<CopiedBlob> {
   const empty = src.size === 0 || (range && range.end < range.start);
   const size = empty ? 0 : range ? range.end - range.start + 1 : src.size;
-  const hashing = { algorithms, md5: true, sha256: false };
-  if (size >= OFFLOAD_MIN_BYTES) {
-    // Large: hashed on the background thread, the stream waiting for it when it falls behind.
-    const hashed = new HashingStream(hashing, size);
-    const source = await env.blobs.read(src.blobId, range);
-    source.on('error', (e) => hashed.destroy(e));
-    const info = await env.blobs.write(source.pipe(hashed), { sizeHint: size });
-    const sums = await hashed.sums;
-    return { blobId: info.id, size: info.size, md5: sums.md5!, checksums: sums.checksums };
+  // Large copies hash on the background thread (openHasher), the source waiting when it falls behind.
+  const hasher = openHasher({ algorithms, md5: true, sha256: false }, size);
+  let info;
+  try {
+    const source = empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range);
+    info = await env.blobs.write(source, {
+      sizeHint: size,
+      onChunk: (c) => hasher.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+    });
+  } catch (e) {
+    hasher.abort?.();
+    throw e;
   }
-  const tracker = new ChecksumTracker(hashing);
-  const source = empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range);
-  const info = await env.blobs.write(source, {
-    sizeHint: size,
-    onChunk: (c) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-  });
-  const sums = tracker.finish();
+  let sums;
+  try {
+    sums = await hasher.finish();
+  } catch (e) {
+    env.free([info.id]);
+    throw e;
+  }
   return { blobId: info.id, size: info.size, md5: sums.md5!, checksums: sums.checksums };
 }
 
