@@ -17,6 +17,7 @@ import { healthRoute } from './health.ts';
 import { consoleRoute } from '../console/index.ts';
 import { stratusAuthorizer } from '../authz/index.ts';
 import { installAuditRecorder } from '../audit/index.ts';
+import { hashPool } from '../protocol/streaming/hash-offload.ts';
 
 export interface RunningStratus {
   app: App;
@@ -63,6 +64,7 @@ export async function startStratus(config: StratusConfig): Promise<RunningStratu
       '/_stratus/console': consoleRoute(),
     },
   });
+  hashPool.warm();
   const port = await listen(server, config.host, config.port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

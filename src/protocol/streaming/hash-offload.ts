@@ -78,6 +78,14 @@ export class HashPool {
     return job;
   }
 
+  /**
+   * Loads the hashing module on the background thread now (a server calls this at start), so the
+   * first large upload does not wait for its import and the CRC kernel's compilation.
+   */
+  warm(): void {
+    this.thePort();
+  }
+
   /** Jobs not yet answered by the hashing thread. */
   get active(): number {
     return this.jobs.size;
