@@ -76,6 +76,27 @@ test('an aborted job takes no more bytes, and a job waiting for room gives up', 
   await assert.rejects(job.finish(), /after the job ended/);
 });
 
+test('when the hashing thread goes away its jobs fail, and the next job is served anew', async () => {
+  const pool = new HashPool(1024, 2);
+  const big = Buffer.concat(Array.from({ length: 20 }, () => data)); // 4 MB through a 1 KiB ring
+  const waiting = pool.open({ algorithms: ['CRC32'], md5: true, sha256: false })!;
+  const idle = pool.open({ algorithms: [], md5: true, sha256: false })!;
+  const pending = waiting.update(big);
+  assert.ok(pending instanceof Promise, 'waits for room');
+  // The thread's end of the port closing is what its death looks like from here.
+  (pool as unknown as { port: import('node:worker_threads').MessagePort }).port.close();
+  await assert.rejects(pending, /hashing thread went away/);
+  await assert.rejects(idle.finish(), /hashing thread went away/);
+  assert.throws(() => waiting.update(data), /hashing thread went away/);
+  assert.equal(pool.active, 0, 'failed jobs give their rings up');
+  const next = pool.open({ algorithms: ['CRC64NVME'], md5: true, sha256: false });
+  assert.ok(next);
+  await next.update(data);
+  const result = await next.finish();
+  assert.equal(result.checksums.CRC64NVME, crc64nvme(data).toString('base64'));
+  assert.equal(result.md5!.toString('hex'), createHash('md5').update(data).digest('hex'));
+});
+
 test('the body decoder hashes large bodies on the hashing thread, with the algorithms begin() adds', async () => {
   const body = Buffer.concat([data, data, data, data, data, data]);
   assert.ok(body.length >= OFFLOAD_MIN_BYTES);

@@ -248,7 +248,7 @@ export class HashJob {
   }
 }
 
-/** The process's pool, served by the first large body. */
+/** The process's pool (a server warms it at start: src/server/start.ts). */
 export const hashPool = new HashPool();
 
 /** What bytes are fed to: a ChecksumTracker, or a job on the background thread. */
