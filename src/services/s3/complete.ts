@@ -13,7 +13,7 @@ import type {
   CompleteMultipartUploadRequest,
 } from '../../generated/s3/types.ts';
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
-import { openHasher } from '../../protocol/streaming/hash-offload.ts';
+import type { BlobInfo, BlobWriteOptions } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
@@ -123,31 +123,23 @@ export function completeHandlers(env: S3Env) {
         : upload.checksumType === 'FULL_OBJECT'
           ? algorithm
           : undefined;
-      const full = fullAlgorithm
-        ? openHasher({ algorithms: [fullAlgorithm], md5: false, sha256: false }, size)
-        : undefined;
-      let blob;
-      try {
-        blob = await env.blobs.concat(
+      const join = (onChunk?: BlobWriteOptions['onChunk']) =>
+        env.blobs.concat(
           parts.map((p) => p.blobId),
-          full ? { onChunk: (c) => full.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) } : {},
+          onChunk ? { onChunk } : {},
         );
-      } catch (e) {
-        full?.abort?.();
-        throw e;
-      }
+      let blob: BlobInfo;
       let checksum: StoredChecksum | undefined;
-      if (fullAlgorithm && full) {
-        let sums;
-        try {
-          sums = await full.finish();
-        } catch (e) {
-          env.free([blob.id]);
-          throw e;
-        }
+      if (fullAlgorithm) {
+        const hashing = { algorithms: [fullAlgorithm], md5: false, sha256: false };
+        const { info, sums } = await env.writeHashed(hashing, size, join);
+        blob = info;
         checksum = { algorithm: fullAlgorithm, value: sums.checksums[fullAlgorithm]!, type: 'FULL_OBJECT' };
-      } else if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
-      if (checksum && algorithm && full) {
+      } else {
+        blob = await join();
+        if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
+      }
+      if (algorithm && checksum?.type === 'FULL_OBJECT') {
         const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as
           string | undefined;
         if (given !== undefined && given !== checksum.value) {

@@ -2,7 +2,6 @@
 import { InvalidArgument, InvalidRequest } from '../../generated/s3/errors.ts';
 import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
 import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
-import { openHasher } from '../../protocol/streaming/hash-offload.ts';
 import type { ByteRange } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
@@ -29,26 +28,16 @@ export async function copyBlob(
 ): Promise<CopiedBlob> {
   const empty = src.size === 0 || (range && range.end < range.start);
   const size = empty ? 0 : range ? range.end - range.start + 1 : src.size;
-  // Large copies hash on the background thread (openHasher), the source waiting when it falls behind.
-  const hasher = openHasher({ algorithms, md5: true, sha256: false }, size);
-  let info;
-  try {
-    const source = empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range);
-    info = await env.blobs.write(source, {
-      sizeHint: size,
-      onChunk: (c) => hasher.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-    });
-  } catch (e) {
-    hasher.abort?.();
-    throw e;
-  }
-  let sums;
-  try {
-    sums = await hasher.finish();
-  } catch (e) {
-    env.free([info.id]);
-    throw e;
-  }
+  // Large copies hash on the background thread, the source waiting when it falls behind.
+  const { info, sums } = await env.writeHashed(
+    { algorithms, md5: true, sha256: false },
+    size,
+    async (onChunk) =>
+      env.blobs.write(empty ? new Uint8Array(0) : await env.blobs.read(src.blobId, range), {
+        sizeHint: size,
+        onChunk,
+      }),
+  );
   return { blobId: info.id, size: info.size, md5: sums.md5!, checksums: sums.checksums };
 }
 

@@ -1,6 +1,8 @@
 /** What every S3 handler works with: the repository, the blob store and a few shared helpers. */
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../../blob/blob-store.ts';
+import type { BlobInfo, BlobStore } from '../../blob/blob-store.ts';
+import type { ChecksumResult } from '../../protocol/streaming/checksums.ts';
+import { openHasher, type HashJobOptions } from '../../protocol/streaming/hash-offload.ts';
 import type { AccountsRepository } from '../../accounts/repository.ts';
 import {
   InvalidArgument,
@@ -142,6 +144,32 @@ export class S3Env {
       throw e;
     }
     this.free(freed);
+  }
+
+  /**
+   * Writes a blob (write() is given the onChunk to pass the blob store) while hashing its bytes,
+   * on the background thread when `size` is large. A failed write gives the hashing up; a failed
+   * hashing frees the written blob.
+   */
+  async writeHashed(
+    hashing: HashJobOptions,
+    size: number,
+    write: (onChunk: (chunk: Uint8Array) => Promise<void> | undefined | void) => Promise<BlobInfo>,
+  ): Promise<{ info: BlobInfo; sums: ChecksumResult }> {
+    const hasher = openHasher(hashing, size);
+    let info: BlobInfo;
+    try {
+      info = await write((c) => hasher.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    } catch (e) {
+      hasher.abort?.();
+      throw e;
+    }
+    try {
+      return { info, sums: await hasher.finish() };
+    } catch (e) {
+      this.free([info.id]);
+      throw e;
+    }
   }
 
   /** Deletes blobs a commit no longer references; failures leave garbage for the GC, nothing worse. */
