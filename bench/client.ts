@@ -1,10 +1,17 @@
 /**
- * A lean S3 client for load generation: keep-alive sockets, SigV4 header signing with a cached
- * signing key and UNSIGNED-PAYLOAD (so the generator never hashes bodies), no SDK overhead.
+ * A lean S3 client for load generation: keep-alive sockets (raw-http.ts, not node:http's client),
+ * SigV4 header signing with a cached signing key and UNSIGNED-PAYLOAD (so the generator never
+ * hashes bodies), no SDK overhead.
  */
+import * as crypto from 'node:crypto';
 import { createHmac, createHash } from 'node:crypto';
-import http from 'node:http';
 import { Readable } from 'node:stream';
+import { RawHttpPool, type RawResponse } from './raw-http.ts';
+
+// One-shot hashing where Node has it (20.12+): no Hash object per request.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+const sha256Hex = (s: string): string =>
+  oneShot ? oneShot('sha256', s, 'hex') : createHash('sha256').update(s).digest('hex');
 
 const ACCESS = 'test';
 const SECRET = 'test';
@@ -39,14 +46,10 @@ function canonicalQuery(query: Record<string, string>): string {
     .join('&');
 }
 
-export interface Response {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+export type Response = RawResponse;
 
 export class S3Bench {
-  readonly agent: http.Agent;
+  readonly pool: RawHttpPool;
   readonly host: string;
   readonly port: number;
 
@@ -54,7 +57,7 @@ export class S3Bench {
     const url = new URL(endpoint);
     this.host = url.hostname;
     this.port = Number(url.port);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+    this.pool = new RawHttpPool(this.host, this.port, sockets);
   }
 
   request(
@@ -90,44 +93,25 @@ export class S3Bench {
       'UNSIGNED-PAYLOAD',
     ].join('\n');
     const scope = `${day}/${REGION}/s3/aws4_request`;
-    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
     const signature = createHmac('sha256', signingKey(day)).update(toSign).digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${ACCESS}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.host,
-          port: this.port,
-          method,
-          path: encodedPath + (qs ? `?${qs}` : ''),
-          headers,
-          agent: this.agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => {
-            if (!discardBody) chunks.push(c);
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (body instanceof Readable) body.pipe(req);
-      else req.end(body);
-    });
+    else if (body instanceof Readable && headers['content-length'] === undefined)
+      throw new Error('a streamed body needs a content-length header');
+    else if (body === undefined && (method === 'PUT' || method === 'POST')) headers['content-length'] = '0';
+    let head = `${method} ${encodedPath}${qs ? `?${qs}` : ''} HTTP/1.1\r\n`;
+    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+    return this.pool.request(`${head}\r\n`, body, method === 'HEAD', discardBody);
   }
 
   /** Closes kept-alive sockets the server may be timing out (before reuse after a pause). */
   dropIdleSockets(): void {
-    for (const sockets of Object.values(this.agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
+    this.pool.dropIdle();
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 }
 

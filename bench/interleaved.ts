@@ -44,7 +44,8 @@ export const median = (xs: number[]): number => {
 
 /**
  * Runs `rounds` rounds; returns per-server medians (keys put/get/head/delete/put64/get64 and
- * loadCpu, the load generator's CPU during PUT) and every round's figures for ratios.
+ * putLoad/getLoad/headLoad/deleteLoad, the load generator's CPU % in each phase) and every
+ * round's figures for ratios.
  */
 export async function interleaved(
   contestants: Contestant[],
@@ -79,11 +80,9 @@ export async function interleaved(
           });
           const used = process.cpuUsage(start);
           figures[contestants[i]!.server.name]![key] = r.perSecond;
-          if (key === 'put') {
-            written[i] = r.count;
-            figures[contestants[i]!.server.name]!.loadCpu =
-              ((used.user + used.system) / 1000 / (Date.now() - t0)) * 100;
-          }
+          if (key === 'put') written[i] = r.count;
+          figures[contestants[i]!.server.name]![`${key}Load`] =
+            ((used.user + used.system) / 1000 / (Date.now() - t0)) * 100;
         }
       };
       // Each round writes its own keys; GET and HEAD read them, DELETE removes them.
@@ -122,7 +121,7 @@ export async function interleaved(
       for (const c of contestants) {
         const f = figures[c.server.name]!;
         console.log(
-          `  round ${round + 1} ${c.server.name}: PUT ${f.put!.toFixed(0)}/s GET ${f.get!.toFixed(0)}/s HEAD ${f.head!.toFixed(0)}/s DELETE ${f.delete!.toFixed(0)}/s, 64 MiB PUT ${f.put64!.toFixed(0)} MB/s GET ${f.get64!.toFixed(0)} MB/s (load generator CPU ${f.loadCpu!.toFixed(0)}%)`,
+          `  round ${round + 1} ${c.server.name}: PUT ${f.put!.toFixed(0)}/s GET ${f.get!.toFixed(0)}/s HEAD ${f.head!.toFixed(0)}/s DELETE ${f.delete!.toFixed(0)}/s, 64 MiB PUT ${f.put64!.toFixed(0)} MB/s GET ${f.get64!.toFixed(0)} MB/s (load generator CPU % PUT/GET/HEAD ${[f.putLoad, f.getLoad, f.headLoad].map((x) => x!.toFixed(0)).join('/')})`,
         );
       }
     }

@@ -64,7 +64,7 @@ async function smallObjects(name: string, c: S3Bench, bucket: string, row: Row):
     throughput(SECONDS, CONCURRENCY, (i) => c.request('PUT', `/${bucket}/small/${i}`, {}, SMALL)),
   );
   row.put = put.value.perSecond;
-  row.loadCpu = put.cpu;
+  row.putLoad = put.cpu;
   const written = put.value.count;
   row.get = (
     await throughput(SECONDS, CONCURRENCY, (i) =>
@@ -344,7 +344,9 @@ async function main(): Promise<void> {
     ['list page 10k keys ms (median of 20)', 'list10k', 1],
     ['list page 100k keys ms (median of 20)', 'list100k', 1],
     ['peak server RSS MiB', 'peakRss', 0],
-    ['load generator CPU % (PUT phase)', 'loadCpu', 0],
+    ['load generator CPU %, PUT phase', 'putLoad', 0],
+    ['load generator CPU %, GET phase', 'getLoad', 0],
+    ['load generator CPU %, HEAD phase', 'headLoad', 0],
   ] as [string, string, number][]) {
     console.log(
       `| ${label} | ${f(s[key], d)} | ${f(bare[key], d)} | ${f(files[key], d)} | ${f(moto[key], d)} |`,
