@@ -1,59 +1,18 @@
-/** Instance lifecycle (Run/Start/Stop/Reboot/Terminate), Describe*, attributes, status and console. */
-import {
-  IncorrectInstanceState,
-  InvalidInstanceAttributeValue,
-  InvalidInstanceIDNotFound,
-  InvalidNetworkInterfaceIDNotFound,
-  InvalidParameterValue,
-  OperationNotPermitted,
-} from '../../generated/ec2/errors.ts';
+/** Instance lifecycle (Run/Start/Stop/Reboot/Terminate), DescribeInstances, status and console. */
+import { IncorrectInstanceState, OperationNotPermitted } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { MachineState } from '../../machines/driver.ts';
-import {
-  dryRun,
-  GROUP_ERRORS,
-  INSTANCE_ERRORS,
-  malformed,
-  mustGet,
-  requireParam,
-  scopeOf,
-  type Ec2Env,
-} from './env.ts';
-import { describeAll, describePage, listed } from './describe.ts';
+import { dryRun, INSTANCE_ERRORS, mustGet, requireParam, scopeOf, type Ec2Env } from './env.ts';
+import { describeAll, describePage } from './describe.ts';
 import { paginate } from './filters.ts';
-import { stateOf, type InstanceDoc } from './instance-model.ts';
-import { instanceType } from './instance-types.ts';
-import { machineFailure, TERMINATED_TTL_MS, type MachinesBridge } from './machines-bridge.ts';
-import { allocatePublicIp, publicDnsName, runInstances, type Reservation } from './run-instances.ts';
-import type { GroupDoc } from './sg-rules.ts';
-import type { Scope } from './store.ts';
+import { instanceAttributeHandlers } from './instance-attributes.ts';
 import { INSTANCE_FILTERS } from './instance-filters.ts';
-
-/** Instances of a scope, dropping terminated ones older than AWS keeps them. */
-export async function liveInstances(env: Ec2Env, scope: Scope): Promise<InstanceDoc[]> {
-  const all = await env.repo.list<InstanceDoc>(scope, 'instance');
-  const now = Date.now();
-  const out: InstanceDoc[] = [];
-  for (const i of all) {
-    if (i._terminatedAt && now - Date.parse(i._terminatedAt) > TERMINATED_TTL_MS)
-      await env.repo.delete(scope, i.InstanceId);
-    else out.push(i);
-  }
-  return out;
-}
-
-/** Instances by id: Malformed for bad ids, NotFound naming every missing one. */
-async function byIds(env: Ec2Env, scope: Scope, ids: string[]): Promise<InstanceDoc[]> {
-  const live = await liveInstances(env, scope);
-  const bad = ids.find((id) => !/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id));
-  if (bad) throw malformed('InvalidInstanceID.Malformed', bad, 'i');
-  const missing = ids.filter((id) => !live.some((i) => i.InstanceId === id));
-  if (missing.length === 1)
-    throw new InvalidInstanceIDNotFound(`The instance ID '${missing[0]}' does not exist`);
-  if (missing.length)
-    throw new InvalidInstanceIDNotFound(`The instance IDs '${missing.join(', ')}' do not exist`);
-  return ids.map((id) => live.find((i) => i.InstanceId === id)!);
-}
+import { byIds, liveInstances } from './instance-lookup.ts';
+import { stateOf, type InstanceDoc } from './instance-model.ts';
+import { machineFailure, type MachinesBridge } from './machines-bridge.ts';
+import { networkInterfaceHandlers } from './network-interfaces.ts';
+import { allocatePublicIp, publicDnsName, runInstances, type Reservation } from './run-instances.ts';
+import type { Scope } from './store.ts';
 
 function reservations(docs: InstanceDoc[], account: string): Reservation[] {
   const map = new Map<string, Reservation>();
@@ -150,6 +109,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
   }
 
   return {
+    ...instanceAttributeHandlers(env),
+    ...networkInterfaceHandlers(env),
+
     async RunInstances(input, ctx) {
       return runInstances(env, input, ctx, (doc) => bridge.launch(doc));
     },
@@ -349,163 +311,6 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       return { InstanceStatuses: page, NextToken };
     },
 
-    async DescribeInstanceAttribute(input, ctx) {
-      const scope = scopeOf(ctx);
-      requireParam(input.Attribute, 'Attribute');
-      const [d] = await byIds(env, scope, [input.InstanceId ?? '']);
-      const doc = d!;
-      const out: Record<string, unknown> = { InstanceId: doc.InstanceId };
-      const v = (Value: unknown) => ({ Value });
-      switch (input.Attribute) {
-        case 'instanceType':
-          out.InstanceType = v(doc.InstanceType);
-          break;
-        case 'kernel':
-          out.KernelId = {};
-          break;
-        case 'ramdisk':
-          out.RamdiskId = {};
-          break;
-        case 'userData':
-          out.UserData = doc._userData ? v(doc._userData) : {};
-          break;
-        case 'disableApiTermination':
-          out.DisableApiTermination = v(doc._disableApiTermination);
-          break;
-        case 'disableApiStop':
-          out.DisableApiStop = v(Boolean(doc._disableApiStop));
-          break;
-        case 'instanceInitiatedShutdownBehavior':
-          out.InstanceInitiatedShutdownBehavior = v(doc._shutdownBehavior);
-          break;
-        case 'rootDeviceName':
-          out.RootDeviceName = v(doc.RootDeviceName);
-          break;
-        case 'blockDeviceMapping':
-          out.BlockDeviceMappings = doc.BlockDeviceMappings;
-          break;
-        case 'productCodes':
-          out.ProductCodes = [];
-          break;
-        case 'sourceDestCheck':
-          out.SourceDestCheck = v(doc.SourceDestCheck);
-          break;
-        case 'groupSet':
-          out.Groups = doc.SecurityGroups;
-          break;
-        case 'ebsOptimized':
-          out.EbsOptimized = v(doc.EbsOptimized);
-          break;
-        case 'sriovNetSupport':
-          out.SriovNetSupport = v('simple');
-          break;
-        case 'enaSupport':
-          out.EnaSupport = v(doc.EnaSupport);
-          break;
-        case 'enclaveOptions':
-          out.EnclaveOptions = { Enabled: false };
-          break;
-        default:
-          throw new InvalidParameterValue(
-            `Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`,
-          );
-      }
-      return out;
-    },
-
-    async ModifyInstanceAttribute(input, ctx) {
-      dryRun(input);
-      const scope = scopeOf(ctx);
-      const [d] = await byIds(env, scope, [input.InstanceId ?? '']);
-      const doc = d!;
-      const stoppedOnly = (what: string) => {
-        if (doc.State.Name !== 'stopped') {
-          throw new IncorrectInstanceState(`The instance '${doc.InstanceId}' is not in the 'stopped' state.`);
-        }
-        return what;
-      };
-      const attr: string | undefined = input.Attribute;
-      const typeValue = input.InstanceType?.Value ?? (attr === 'instanceType' ? input.Value : undefined);
-      if (typeValue !== undefined) {
-        stoppedOnly('instanceType');
-        const t = instanceType(typeValue);
-        if (!t)
-          throw new InvalidInstanceAttributeValue(
-            `Value (${typeValue}) for parameter instanceType is invalid.`,
-          );
-        if (t.arch !== doc.Architecture)
-          throw new InvalidInstanceAttributeValue(
-            `The instance type '${typeValue}' does not support the architecture '${doc.Architecture}' of the instance.`,
-          );
-        doc.InstanceType = typeValue;
-      }
-      const userData: Buffer | undefined =
-        input.UserData?.Value ??
-        (attr === 'userData' && input.Value !== undefined ? Buffer.from(input.Value) : undefined);
-      if (userData !== undefined) {
-        stoppedOnly('userData');
-        // The SDKs send user data base64-encoded once more; what arrives decoded is the base64 text.
-        const text = Buffer.from(userData).toString();
-        doc._userData = /^[A-Za-z0-9+/\s]*={0,2}$/.test(text)
-          ? text.replace(/\s+/g, '')
-          : Buffer.from(userData).toString('base64');
-      }
-      const bool = (field: string, key: string) => {
-        const v =
-          input[field]?.Value ??
-          (attr === key && input.Value !== undefined ? input.Value === 'true' : undefined);
-        return v as boolean | undefined;
-      };
-      const dat = bool('DisableApiTermination', 'disableApiTermination');
-      if (dat !== undefined) doc._disableApiTermination = dat;
-      const das = bool('DisableApiStop', 'disableApiStop');
-      if (das !== undefined) doc._disableApiStop = das;
-      const sdc = bool('SourceDestCheck', 'sourceDestCheck');
-      if (sdc !== undefined) doc.SourceDestCheck = sdc;
-      const ebs = bool('EbsOptimized', 'ebsOptimized');
-      if (ebs !== undefined) doc.EbsOptimized = ebs;
-      const behavior =
-        input.InstanceInitiatedShutdownBehavior?.Value ??
-        (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
-      if (behavior !== undefined) doc._shutdownBehavior = behavior;
-      if (input.Groups?.length) {
-        const groups: GroupDoc[] = [];
-        for (const id of input.Groups as string[])
-          groups.push(await mustGet<GroupDoc>(env, scope, id, 'sg', GROUP_ERRORS));
-        doc.SecurityGroups = groups.map((g) => ({ GroupName: g.GroupName, GroupId: g.GroupId }));
-        doc.NetworkInterfaces = doc.NetworkInterfaces.map((n) => ({ ...n, Groups: doc.SecurityGroups }));
-      }
-      await env.repo.put(scope, 'instance', doc.InstanceId, doc);
-      return {};
-    },
-
-    async ModifyInstanceMetadataOptions(input, ctx) {
-      const scope = scopeOf(ctx);
-      const [doc] = await byIds(env, scope, [input.InstanceId ?? '']);
-      const current = doc!.MetadataOptions as Record<string, unknown>;
-      const next: Record<string, unknown> = { ...current, State: 'pending' };
-      for (const k of [
-        'HttpTokens',
-        'HttpPutResponseHopLimit',
-        'HttpEndpoint',
-        'HttpProtocolIpv6',
-        'InstanceMetadataTags',
-      ]) {
-        if (input[k] !== undefined) next[k] = input[k];
-      }
-      const hop = next.HttpPutResponseHopLimit as number;
-      if (hop < 1 || hop > 64)
-        throw new InvalidParameterValue(
-          `Value (${hop}) for parameter HttpPutResponseHopLimit is invalid. Must be between 1 and 64.`,
-        );
-      // The change applies at once here; AWS reports `pending` first, then `applied`.
-      await env.repo.put(scope, 'instance', doc!.InstanceId, {
-        ...doc!,
-        MetadataOptions: { ...next, State: 'applied' },
-      });
-      return { InstanceId: doc!.InstanceId, InstanceMetadataOptions: next };
-    },
-
     async MonitorInstances(input, ctx) {
       return monitoring(input, ctx, 'enabled');
     },
@@ -530,47 +335,6 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
         Timestamp: new Date(),
         ...(text ? { Output: Buffer.from(text).toString('base64') } : {}),
       };
-    },
-
-    async DescribeNetworkInterfaces(input, ctx) {
-      const scope = scopeOf(ctx);
-      const docs = (await liveInstances(env, scope)).filter((d) => d.State.Name !== 'terminated');
-      const enis: Record<string, any>[] = docs.flatMap((d) =>
-        d.NetworkInterfaces.map((n) => ({
-          ...n,
-          Attachment: { ...n.Attachment, InstanceId: d.InstanceId, InstanceOwnerId: scope.account },
-          AvailabilityZone: d.Placement.AvailabilityZone,
-          AvailabilityZoneId: d.Placement.AvailabilityZoneId,
-          RequesterManaged: false,
-          TagSet: [],
-        })),
-      );
-      const { page, NextToken } = await describePage(input, {
-        ids: input.NetworkInterfaceIds,
-        ...listed(
-          enis,
-          (e) => e.NetworkInterfaceId,
-          (id) => new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${id}' does not exist`),
-        ),
-        fields: {
-          'network-interface-id': (e) => e.NetworkInterfaceId,
-          'attachment.instance-id': (e) => e.Attachment.InstanceId,
-          'attachment.status': (e) => e.Attachment.Status,
-          'availability-zone': (e) => e.AvailabilityZone,
-          'group-id': (e) => e.Groups.map((g: { GroupId: string }) => g.GroupId),
-          'mac-address': (e) => e.MacAddress,
-          'owner-id': (e) => e.OwnerId,
-          'private-ip-address': (e) => e.PrivateIpAddress,
-          'private-dns-name': (e) => e.PrivateDnsName,
-          'association.public-ip': (e) => e.Association?.PublicIp,
-          status: (e) => e.Status,
-          'subnet-id': (e) => e.SubnetId,
-          'vpc-id': (e) => e.VpcId,
-          'interface-type': (e) => e.InterfaceType,
-        },
-        maxResults: { min: 5, max: 1000 },
-      });
-      return { NetworkInterfaces: page, NextToken };
     },
   };
 }

@@ -8,7 +8,7 @@ import type { ServiceHandlers } from '../handler.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { describePage, listed } from './describe.ts';
 import { visibleImages } from './images.ts';
-import { liveInstances } from './instances.ts';
+import { liveInstances } from './instance-lookup.ts';
 import { defaultVpcId } from './security-groups.ts';
 
 export function volumeHandlers(env: Ec2Env): ServiceHandlers {

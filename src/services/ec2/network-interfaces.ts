@@ -1,0 +1,51 @@
+/** DescribeNetworkInterfaces: the instances' interfaces (each instance has its primary ENI). */
+import { InvalidNetworkInterfaceIDNotFound } from '../../generated/ec2/errors.ts';
+import type { ServiceHandlers } from '../handler.ts';
+import { scopeOf, type Ec2Env } from './env.ts';
+import { describePage, listed } from './describe.ts';
+import { liveInstances } from './instance-lookup.ts';
+
+export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
+  return {
+    async DescribeNetworkInterfaces(input, ctx) {
+      const scope = scopeOf(ctx);
+      const docs = (await liveInstances(env, scope)).filter((d) => d.State.Name !== 'terminated');
+      const enis: Record<string, any>[] = docs.flatMap((d) =>
+        d.NetworkInterfaces.map((n) => ({
+          ...n,
+          Attachment: { ...n.Attachment, InstanceId: d.InstanceId, InstanceOwnerId: scope.account },
+          AvailabilityZone: d.Placement.AvailabilityZone,
+          AvailabilityZoneId: d.Placement.AvailabilityZoneId,
+          RequesterManaged: false,
+          TagSet: [],
+        })),
+      );
+      const { page, NextToken } = await describePage(input, {
+        ids: input.NetworkInterfaceIds,
+        ...listed(
+          enis,
+          (e) => e.NetworkInterfaceId,
+          (id) => new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${id}' does not exist`),
+        ),
+        fields: {
+          'network-interface-id': (e) => e.NetworkInterfaceId,
+          'attachment.instance-id': (e) => e.Attachment.InstanceId,
+          'attachment.status': (e) => e.Attachment.Status,
+          'availability-zone': (e) => e.AvailabilityZone,
+          'group-id': (e) => e.Groups.map((g: { GroupId: string }) => g.GroupId),
+          'mac-address': (e) => e.MacAddress,
+          'owner-id': (e) => e.OwnerId,
+          'private-ip-address': (e) => e.PrivateIpAddress,
+          'private-dns-name': (e) => e.PrivateDnsName,
+          'association.public-ip': (e) => e.Association?.PublicIp,
+          status: (e) => e.Status,
+          'subnet-id': (e) => e.SubnetId,
+          'vpc-id': (e) => e.VpcId,
+          'interface-type': (e) => e.InterfaceType,
+        },
+        maxResults: { min: 5, max: 1000 },
+      });
+      return { NetworkInterfaces: page, NextToken };
+    },
+  };
+}
