@@ -4,6 +4,7 @@ import { InvalidArgument } from '../../generated/s3/errors.ts';
 export interface CopySource {
   bucket: string;
   key: string;
+  /** As given: '' for an empty `versionId=` (refused by the copy, not here: authorization reads this too). */
   versionId?: string;
 }
 
@@ -31,6 +32,6 @@ export function parseCopySource(raw: string): CopySource {
   return {
     bucket: decoded.slice(0, slash),
     key: decoded.slice(slash + 1),
-    ...(versionId ? { versionId } : {}),
+    ...(versionId !== undefined ? { versionId } : {}),
   };
 }

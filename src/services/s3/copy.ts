@@ -1,5 +1,5 @@
 /** CopyObject: metadata and tagging directives, copy-source conditions, copies onto themselves. */
-import { InvalidArgument, InvalidRequest } from '../../generated/s3/errors.ts';
+import { InvalidArgument, InvalidRequest, MethodNotAllowed } from '../../generated/s3/errors.ts';
 import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
 import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { ByteRange } from '../../blob/blob-store.ts';
@@ -56,6 +56,45 @@ export function copySourceConditions(input: {
   };
 }
 
+/**
+ * The object a copy (CopyObject, UploadPartCopy) reads: x-amz-copy-source parsed, the version it
+ * names resolved with the copy's own errors, the x-amz-copy-source-if-* conditions checked.
+ */
+export async function readCopySource(
+  env: S3Env,
+  input: Parameters<typeof copySourceConditions>[0] & { CopySource: string },
+): Promise<ObjectRecord> {
+  const source = parseCopySource(input.CopySource);
+  const versionId = source.versionId;
+  if (versionId === '') {
+    throw new InvalidArgument('Version id cannot be the empty string', {
+      ArgumentName: 'x-amz-copy-source',
+      ArgumentValue: '',
+    });
+  }
+  if (versionId !== undefined && versionId !== 'null' && !VERSION_ID.test(versionId)) {
+    throw new InvalidArgument('Invalid version id specified', {
+      ArgumentName: 'x-amz-copy-source',
+      ArgumentValue: input.CopySource,
+    });
+  }
+  let src: ObjectRecord;
+  try {
+    src = await env.object(source.bucket, source.key, versionId);
+  } catch (e) {
+    // A delete marker named by id is a bad request here, not GET's 405 with the marker's headers.
+    if (e instanceof MethodNotAllowed) {
+      throw new InvalidRequest(
+        'The source of a copy request may not specifically refer to a delete marker by version id.',
+      );
+    }
+    throw e;
+  }
+  checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
+  return src;
+}
+
+const VERSION_ID = /^[A-Za-z0-9._]{32}$/;
 const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 
 export function copyHandlers(env: S3Env) {
@@ -64,8 +103,7 @@ export function copyHandlers(env: S3Env) {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       const source = parseCopySource(input.CopySource);
-      const src = await env.object(source.bucket, source.key, source.versionId);
-      checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
+      const src = await readCopySource(env, input);
       const metaDirective = input.MetadataDirective ?? 'COPY';
       const tagDirective = input.TaggingDirective ?? 'COPY';
       if (metaDirective !== 'COPY' && metaDirective !== 'REPLACE') {

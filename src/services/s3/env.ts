@@ -108,6 +108,11 @@ export class S3Env {
     method: string,
   ): Promise<ObjectRecord> {
     await this.bucket(bucket);
+    if (versionId === '')
+      throw new InvalidArgument('Version id cannot be the empty string', {
+        ArgumentName: 'versionId',
+        ArgumentValue: '',
+      });
     const v = await this.repo.getVersion(bucket, key, versionId);
     if (!v) {
       if (versionId !== 'null' && !/^[A-Za-z0-9._]{32}$/.test(versionId))

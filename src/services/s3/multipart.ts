@@ -19,9 +19,7 @@ import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
-import { checkReadConditions, COPY_SOURCE_NAMES } from './conditions.ts';
-import { copyBlob, copySourceConditions } from './copy.ts';
-import { parseCopySource } from './copy-source.ts';
+import { copyBlob, readCopySource } from './copy.ts';
 import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
@@ -203,9 +201,7 @@ export function multipartHandlers(env: S3Env) {
     async UploadPartCopy(input: UploadPartCopyRequest, ctx: HandlerContext): Promise<UploadPartCopyOutput> {
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
-      const source = parseCopySource(input.CopySource);
-      const src = await env.object(source.bucket, source.key);
-      checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
+      const src = await readCopySource(env, input);
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {
         const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange.trim());
@@ -246,7 +242,8 @@ export function multipartHandlers(env: S3Env) {
           LastModified: new Date(lastModified),
           ...partChecksumMember(algorithm, checksum),
         },
-        ServerSideEncryption: 'AES256',
+        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as UploadPartCopyOutput;
     },
 
