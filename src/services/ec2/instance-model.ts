@@ -54,6 +54,8 @@ export interface InstanceDoc {
   _reservationId: string;
   _requesterId?: string;
   _terminatedAt?: string;
+  /** Set once the instance has been running; a pending instance without it is still launching. */
+  _reachedRunning?: boolean;
   _userData?: string;
   _layers: string[];
   _defaultUser: string;

@@ -70,25 +70,27 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       await env.repo.put(scope, 'instance', doc.InstanceId, updated);
       out.push({ InstanceId: doc.InstanceId, CurrentState: updated.State, PreviousState: previous });
       bridge.background(
-        work(updated).catch(async (e) => {
-          // The driver could not do it: show what the machine really is (gone = terminated).
-          const actual = env.driver.state(doc.InstanceId) ?? 'terminated';
-          await env.exclusive(scope, async () => {
-            const now = await env.repo.get<InstanceDoc>(scope, doc.InstanceId);
-            if (now && now.State.Name !== actual) {
-              await env.repo.put(
-                scope,
-                'instance',
-                doc.InstanceId,
-                bridge.apply(now, actual, {
-                  code: 'Server.InternalError',
-                  message: 'Server.InternalError: Internal error',
-                }),
-              );
-            }
-          });
-          throw e;
-        }),
+        bridge
+          .drive(doc.InstanceId, () => work(updated))
+          .catch(async (e) => {
+            // The driver could not do it: show what the machine really is (gone = terminated).
+            const actual = env.driver.state(doc.InstanceId) ?? 'terminated';
+            await env.exclusive(scope, async () => {
+              const now = await env.repo.get<InstanceDoc>(scope, doc.InstanceId);
+              if (now && now.State.Name !== actual) {
+                await env.repo.put(
+                  scope,
+                  'instance',
+                  doc.InstanceId,
+                  bridge.apply(now, actual, {
+                    code: 'Server.InternalError',
+                    message: 'Server.InternalError: Internal error',
+                  }),
+                );
+              }
+            });
+            throw e;
+          }),
       );
     }
     return out;
@@ -138,6 +140,11 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
         if (d.State.Name === 'terminated' || d.State.Name === 'shutting-down') {
           throw new IncorrectInstanceState(
             `This instance '${d.InstanceId}' is not in a state from which it can be stopped.`,
+          );
+        }
+        if (d.State.Name === 'pending' && !d._reachedRunning) {
+          throw new IncorrectInstanceState(
+            `Instance '${d.InstanceId}' cannot be stopped as it has never reached the 'running' state.`,
           );
         }
         if (d._disableApiStop) {
@@ -223,7 +230,10 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     async RebootInstances(input, ctx) {
       dryRun(input);
       const scope = scopeOf(ctx);
-      const docs = await byIds(env, scope, input.InstanceIds ?? []);
+      // "Requests to reboot terminated instances are ignored" (RebootInstances' documentation).
+      const docs = (await byIds(env, scope, input.InstanceIds ?? [])).filter(
+        (d) => d.State.Name !== 'terminated',
+      );
       for (const d of docs) {
         if (d.State.Name !== 'running') {
           throw new IncorrectInstanceState(
@@ -231,7 +241,8 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
           );
         }
       }
-      for (const d of docs) bridge.background(env.driver.reboot(d.InstanceId));
+      for (const d of docs)
+        bridge.background(bridge.drive(d.InstanceId, () => env.driver.reboot(d.InstanceId)));
       return {};
     },
 

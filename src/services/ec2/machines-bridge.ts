@@ -52,8 +52,24 @@ export function machineFailure(e: unknown, id: string, verb: string): AwsError {
   return new AwsError('InternalError', `An internal error has occurred (${(e as Error).message})`, 500);
 }
 
+/**
+ * A driver report older than the API's own change: a launch that finishes booting after
+ * TerminateInstances or StopInstances was accepted. The queued driver work reports the outcome.
+ */
+function superseded(current: MachineState, reported: MachineState): boolean {
+  if (current === 'shutting-down') return reported !== 'terminated';
+  if (current === 'stopping') return reported === 'pending' || reported === 'running';
+  return false;
+}
+
 export class MachinesBridge {
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Driver work per instance, one call after another. A launch resolves only once the driver
+   * knows the machine, so anything asked of it meanwhile (terminate, a stop after a start) must
+   * wait its turn instead of reaching a driver that says "no machine".
+   */
+  private readonly queues = new Map<string, Promise<unknown>>();
   private off?: () => void;
   readonly pending = new Set<Promise<unknown>>();
 
@@ -96,9 +112,21 @@ export class MachinesBridge {
     }
   }
 
+  /** Runs fn after the driver work queued before it for the same instance (see `queues`). */
+  drive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => {});
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+
   launch(doc: InstanceDoc): void {
     this.background(
-      this.driver.launch(specOf(doc)).catch((e) =>
+      this.drive(doc.InstanceId, () => this.driver.launch(specOf(doc))).catch((e) =>
         this.onChange({
           instanceId: doc.InstanceId,
           state: 'terminated',
@@ -121,6 +149,9 @@ export class MachinesBridge {
   /** Applies a state to a document with AWS's reason fields. */
   apply(doc: InstanceDoc, state: MachineState, reason?: { code: string; message: string }): InstanceDoc {
     const next: InstanceDoc = { ...doc, State: stateOf(state) };
+    // StopInstances refuses a pending instance that never ran (see instances.ts); only one that
+    // has run can be stopping or stopped.
+    if (state === 'running' || state === 'stopping' || state === 'stopped') next._reachedRunning = true;
     if (state === 'running' || state === 'pending') {
       next.StateTransitionReason = '';
       delete next.StateReason;
@@ -172,6 +203,7 @@ export class MachinesBridge {
           // Re-read inside the lock: a handler may have changed the document meanwhile.
           const doc = await this.repo.get<InstanceDoc>(found.scope, c.instanceId);
           if (!doc || doc.State.Name === 'terminated') return;
+          if (superseded(doc.State.Name, c.state)) return;
           await this.repo.put(found.scope, 'instance', c.instanceId, this.apply(doc, c.state, c.reason));
         });
       })
