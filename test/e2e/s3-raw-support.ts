@@ -31,7 +31,7 @@ export async function s3Raw(
     sha256: Sha256,
     uriEscapePath: false,
   });
-  const signed = await signer.sign({
+  const request = {
     method,
     protocol: 'http:',
     hostname: url.hostname,
@@ -44,7 +44,8 @@ export async function s3Raw(
       ...(opts.headers ?? {}),
     },
     ...(body ? { body } : {}),
-  } as any);
+  };
+  const signed = await signer.sign(request);
   const qs = Object.entries(opts.query ?? {})
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
