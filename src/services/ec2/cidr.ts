@@ -1,4 +1,5 @@
-/** IPv4 CIDR arithmetic for VPCs and subnets. */
+/** IPv4 CIDR arithmetic for VPCs and subnets; IPv6 CIDR syntax for security group rules. */
+import { isIPv6 } from 'node:net';
 
 export interface Cidr {
   base: number;
@@ -48,4 +49,10 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 
 export function format(c: Cidr): string {
   return `${intToIp(network(c))}/${c.prefix}`;
+}
+
+/** Whether `text` is `address/prefix` with an IPv6 address and a prefix of 0-128. */
+export function isIpv6Cidr(text: string): boolean {
+  const m = /^([0-9A-Fa-f:.]+)\/(\d{1,3})$/.exec(text);
+  return Boolean(m && isIPv6(m[1]!) && Number(m[2]) <= 128);
 }

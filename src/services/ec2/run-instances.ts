@@ -12,6 +12,7 @@ import {
   InvalidIPAddressInUse,
   InvalidKeyPairNotFound,
   InvalidParameter,
+  InvalidParameterCombination,
   InvalidParameterValue,
   VPCIdNotSpecified,
 } from '../../generated/ec2/errors.ts';
@@ -209,6 +210,10 @@ export async function runInstances(
     );
     if (!key) throw new InvalidKeyPairNotFound(`The key pair '${input.KeyName}' does not exist`);
     publicKey = key.PublicKey;
+  }
+  if ((input.SubnetId ?? input.NetworkInterfaces?.[0]?.SubnetId) && input.SecurityGroups?.length) {
+    // Group names address default-VPC (once EC2-Classic) groups; with a subnet, ids are required.
+    throw new InvalidParameterCombination('The parameter groupName cannot be used with the parameter subnet');
   }
   const subnet = await pickSubnet(env, scope, input);
   const groups = await pickGroups(env, scope, input, subnet);

@@ -181,9 +181,15 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       await env.repo.put(scope, 'sg', group.GroupId, group);
       return { Return: true, SecurityGroupRules: rules.map(ruleOutput) };
     }
-    const removed = removeRules(group, rules);
+    // In a default VPC, rules that do not exist are answered, not refused (the API's documentation).
+    const lenient = group.VpcId === (await defaultVpcId(env, scope));
+    const { removed, unknown } = removeRules(group, rules, lenient);
     await env.repo.put(scope, 'sg', group.GroupId, group);
-    return { Return: true, RevokedSecurityGroupRules: removed.map(ruleOutput) };
+    return {
+      Return: true,
+      ...(unknown.length ? { UnknownIpPermissions: permissionsOf(unknown, egress) } : {}),
+      RevokedSecurityGroupRules: removed.map(ruleOutput),
+    };
   }
 
   return {

@@ -8,6 +8,7 @@ import {
   InvalidPermissionNotFound,
 } from '../../generated/ec2/errors.ts';
 import type { IpPermission, SecurityGroupRule, Tag } from '../../generated/ec2/types.ts';
+import { isIpv6Cidr, parseCidr } from './cidr.ts';
 import { arn } from './env.ts';
 import { newId } from './ids.ts';
 import type { Scope } from './store.ts';
@@ -128,8 +129,7 @@ export function rulesFrom(
     };
     for (const r of p.IpRanges ?? []) {
       const cidr = r.CidrIp ?? '';
-      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr))
-        throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
+      if (!parseCidr(cidr)) throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
       out.push({
         ...base(),
         CidrIpv4: cidr,
@@ -137,6 +137,8 @@ export function rulesFrom(
       });
     }
     for (const r of p.Ipv6Ranges ?? []) {
+      if (!isIpv6Cidr(r.CidrIpv6 ?? ''))
+        throw new InvalidParameterValue(`CIDR block ${r.CidrIpv6 ?? ''} is malformed`);
       out.push({
         ...base(),
         CidrIpv6: r.CidrIpv6 ?? '',
@@ -171,17 +173,25 @@ export function addRules(group: GroupDoc, rules: Rule[]): void {
   group._rules.push(...rules);
 }
 
-export function removeRules(group: GroupDoc, rules: Rule[]): Rule[] {
+/**
+ * Removes the rules from the group. A rule the group does not have is InvalidPermission.NotFound,
+ * unless `lenient` (default VPCs): then it is returned among `unknown` and the rest is removed.
+ */
+export function removeRules(
+  group: GroupDoc,
+  rules: Rule[],
+  lenient = false,
+): { removed: Rule[]; unknown: Rule[] } {
   const removed: Rule[] = [];
+  const unknown: Rule[] = [];
   for (const r of rules) {
     const found = group._rules.find((e) => sameRule(e, r));
-    if (!found) {
-      throw new InvalidPermissionNotFound('The specified rule does not exist in this security group.');
-    }
-    removed.push(found);
+    if (found) removed.push(found);
+    else if (lenient) unknown.push(r);
+    else throw new InvalidPermissionNotFound('The specified rule does not exist in this security group.');
   }
   group._rules = group._rules.filter((e) => !removed.includes(e));
-  return removed;
+  return { removed, unknown };
 }
 
 export function defaultGroupRules(scope: Scope, group: GroupDoc): Rule[] {

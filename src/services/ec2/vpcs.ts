@@ -1,6 +1,7 @@
 /** VPCs and subnets: Create/Describe/Delete with AWS's CIDR rules and dependency errors. */
 import {
   DependencyViolation,
+  InvalidParameterCombination,
   InvalidParameterValue,
   InvalidSubnetConflict,
   InvalidSubnetRange,
@@ -277,6 +278,14 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
     async ModifyVpcAttribute(input, ctx) {
       const scope = scopeOf(ctx);
       const vpc = await mustGet<VpcDoc>(env, scope, input.VpcId, 'vpc', VPC_ERRORS);
+      // One attribute per request, as AWS documents and enforces.
+      const given = ['EnableDnsSupport', 'EnableDnsHostnames', 'EnableNetworkAddressUsageMetrics'].filter(
+        (k) => input[k]?.Value !== undefined,
+      );
+      if (given.length > 1)
+        throw new InvalidParameterCombination(
+          `Fields for multiple attribute types specified: ${given.map((k) => k[0]!.toLowerCase() + k.slice(1)).join(', ')}`,
+        );
       if (input.EnableDnsSupport?.Value !== undefined) vpc._enableDnsSupport = input.EnableDnsSupport.Value;
       if (input.EnableDnsHostnames?.Value !== undefined)
         vpc._enableDnsHostnames = input.EnableDnsHostnames.Value;

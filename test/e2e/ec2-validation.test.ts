@@ -1,0 +1,167 @@
+/**
+ * EC2 answers that audits against AWS found different (metadata driver, SDK v3): revokes of
+ * unknown rules in default VPCs, parameter combinations, CIDR syntax of rules, tag
+ * specifications per operation, malformed ids and attribute values.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  EC2Client,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  ModifyVpcAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  RunInstancesCommand,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { errorFields } from '../support/errors.ts';
+
+let server: TestServer;
+let ec2: EC2Client;
+let ami: string;
+let vpc: string;
+let subnet: string;
+const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
+const tcp = (port: number, cidr: string): IpPermission => ({
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
+  IpRanges: [{ CidrIp: cidr }],
+});
+
+before(async () => {
+  server = await startTestServer(['--machines=metadata']);
+  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  ami = images.Images!.find((i) => i.Architecture === 'x86_64')!.ImageId!;
+  vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+  subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.1.0/24' }))).Subnet!
+    .SubnetId!;
+});
+after(() => server.stop());
+
+test('revoking rules a group lacks: listed as unknown in a default VPC, NotFound elsewhere', async () => {
+  const g = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rv-default', Description: 'd' })))
+    .GroupId!;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [tcp(22, '10.0.0.0/8')] }),
+  );
+  const r = await ec2.send(
+    new RevokeSecurityGroupIngressCommand({
+      GroupId: g,
+      IpPermissions: [tcp(22, '10.0.0.0/8'), tcp(8080, '1.1.1.1/32')],
+    }),
+  );
+  assert.equal(r.Return, true);
+  assert.deepEqual(
+    r.RevokedSecurityGroupRules!.map((x) => x.FromPort),
+    [22],
+  );
+  assert.equal(r.UnknownIpPermissions!.length, 1);
+  assert.equal(r.UnknownIpPermissions![0]!.FromPort, 8080);
+  assert.deepEqual(r.UnknownIpPermissions![0]!.IpRanges, [{ CidrIp: '1.1.1.1/32' }]);
+  const e = await ec2.send(
+    new RevokeSecurityGroupEgressCommand({ GroupId: g, IpPermissions: [tcp(443, '2.2.2.2/32')] }),
+  );
+  assert.equal(e.Return, true);
+  assert.equal(e.UnknownIpPermissions![0]!.ToPort, 443);
+
+  const nd = (
+    await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rv-custom', Description: 'd', VpcId: vpc }))
+  ).GroupId!;
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: nd, IpPermissions: [tcp(8080, '1.1.1.1/32')] }),
+      ),
+    ),
+    {
+      name: 'InvalidPermission.NotFound',
+      message: 'The specified rule does not exist in this security group.',
+    },
+  );
+});
+
+test('RunInstances: group names with a subnet are InvalidParameterCombination', async () => {
+  await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'named', Description: 'd', VpcId: vpc }));
+  const base = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' };
+  const expected = {
+    name: 'InvalidParameterCombination',
+    message: 'The parameter groupName cannot be used with the parameter subnet',
+  };
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(new RunInstancesCommand({ ...base, SubnetId: subnet, SecurityGroups: ['named'] })),
+    ),
+    expected,
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new RunInstancesCommand({
+          ...base,
+          SecurityGroups: ['named'],
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet }],
+        }),
+      ),
+    ),
+    expected,
+  );
+});
+
+test('rule CIDRs: octets, prefix lengths and IPv6 syntax are checked', async () => {
+  const g = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'cidrs', Description: 'd' })))
+    .GroupId!;
+  for (const bad of ['10.0.0.0/33', '300.0.0.0/8', '10.0.0/8', '10.0.0.0']) {
+    assert.deepEqual(
+      await errorOf(
+        ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [tcp(22, bad)] })),
+      ),
+      { name: 'InvalidParameterValue', message: `CIDR block ${bad} is malformed` },
+      bad,
+    );
+  }
+  for (const bad of ['zzz', '2001:db8::/129', '2001:db8::', '10.0.0.0/8', '2001:db8:::1/64']) {
+    const perm = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: bad }] };
+    assert.deepEqual(
+      await errorOf(
+        ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [perm] })),
+      ),
+      { name: 'InvalidParameterValue', message: `CIDR block ${bad} is malformed` },
+      bad,
+    );
+  }
+  const ok = await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: g,
+      IpPermissions: [
+        { ...tcp(22, '0.0.0.0/0'), Ipv6Ranges: [{ CidrIpv6: '::/0' }, { CidrIpv6: '2001:db8::/32' }] },
+      ],
+    }),
+  );
+  assert.equal(ok.SecurityGroupRules!.length, 3);
+});
+
+test('ModifyVpcAttribute: one attribute per request', async () => {
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new ModifyVpcAttributeCommand({
+          VpcId: vpc,
+          EnableDnsSupport: { Value: false },
+          EnableDnsHostnames: { Value: true },
+        }),
+      ),
+    ),
+    {
+      name: 'InvalidParameterCombination',
+      message: 'Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames',
+    },
+  );
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
+});
