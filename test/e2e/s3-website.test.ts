@@ -99,6 +99,15 @@ test('website configuration is validated as S3 does', async () => {
     }),
     'InvalidArgument: You can only define ReplaceKeyPrefix or ReplaceKey but not both.',
   );
+  for (const code of ['300', '200', '30x']) {
+    assert.equal(
+      await err({
+        IndexDocument: { Suffix: 'index.html' },
+        RoutingRules: [{ Redirect: { HttpRedirectCode: code } }],
+      }),
+      `InvalidArgument: The provided HTTP redirect code (${code}) is not valid. Valid codes are 3XX except 300.`,
+    );
+  }
   assert.equal(
     await err({
       RedirectAllRequestsTo: { HostName: 'example.com' },

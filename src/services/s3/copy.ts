@@ -8,7 +8,13 @@ import { md5Etag, type S3Env } from './env.ts';
 import { checkReadConditions, COPY_SOURCE_NAMES, writeCheck } from './conditions.ts';
 import { parseCopySource } from './copy-source.ts';
 import { attrsFrom, checksumMembers, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
-import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import {
+  checkEncryption,
+  checkKey,
+  checkMetadata,
+  parseTaggingHeader,
+  storageClassOf,
+} from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
@@ -102,6 +108,7 @@ export function copyHandlers(env: S3Env) {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
+      checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
       const source = parseCopySource(input.CopySource);
       const src = await readCopySource(env, input);
       const metaDirective = input.MetadataDirective ?? 'COPY';

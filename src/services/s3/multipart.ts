@@ -21,7 +21,13 @@ import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
 import { copyBlob, readCopySource } from './copy.ts';
 import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
-import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import {
+  checkEncryption,
+  checkKey,
+  checkMetadata,
+  parseTaggingHeader,
+  storageClassOf,
+} from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
@@ -136,6 +142,7 @@ export function multipartHandlers(env: S3Env) {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
+      checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
       const storageClass = storageClassOf(input.StorageClass);
       const tags = parseTaggingHeader(input.Tagging);
       const cs = checksumSetup(input.ChecksumAlgorithm, input.ChecksumType);

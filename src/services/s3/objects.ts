@@ -24,7 +24,13 @@ import {
   DEFAULT_CONTENT_TYPE,
   objectOutput,
 } from './object-headers.ts';
-import { checkKey, checkMetadata, parseTaggingHeader, storageClassOf } from './validation.ts';
+import {
+  checkEncryption,
+  checkKey,
+  checkMetadata,
+  parseTaggingHeader,
+  storageClassOf,
+} from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
@@ -113,6 +119,7 @@ export function objectHandlers(env: S3Env) {
       checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
+      checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
       const storageClass = storageClassOf(input.StorageClass);
       const tags = parseTaggingHeader(input.Tagging);
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);

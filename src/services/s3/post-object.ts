@@ -11,7 +11,7 @@ import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
-import { checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
+import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
 
@@ -70,6 +70,10 @@ export function postObjectHandlers(env: S3Env) {
         for (const [name, value] of f)
           if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
         checkMetadata(metadata);
+        checkEncryption(
+          f.get('x-amz-server-side-encryption'),
+          f.get('x-amz-server-side-encryption-aws-kms-key-id'),
+        );
         const storageClass = storageClassOf(f.get('x-amz-storage-class'));
         const tags = parseTagging(f.get('tagging'));
         const body = await storeBody(env.blobs, ctx, { body: post.file, defaultAlgorithm: DEFAULT_CHECKSUM });

@@ -1,6 +1,7 @@
 /** S3's input rules: bucket names, keys, metadata size, storage classes, tag sets. */
 import { AwsError } from '../../errors.ts';
 import {
+  InvalidArgument,
   InvalidBucketName,
   InvalidStorageClass,
   InvalidTag,
@@ -116,4 +117,25 @@ export function parseTaggingHeader(value: string | undefined): Tag[] | undefined
   const tags: Tag[] = [];
   for (const [k, v] of new URLSearchParams(value)) tags.push({ Key: k, Value: v });
   return checkTags(tags, 'object');
+}
+
+const SSE_METHODS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+
+/**
+ * x-amz-server-side-encryption (exact case) and its KMS key id on object writes. Nothing is
+ * encrypted here; the values are checked and echoed as S3 would.
+ */
+export function checkEncryption(sse: string | undefined, kmsKeyId: string | undefined): void {
+  if (sse !== undefined && !SSE_METHODS.has(sse)) {
+    throw new InvalidArgument('The encryption method specified is not supported', {
+      ArgumentName: 'x-amz-server-side-encryption',
+      ArgumentValue: sse,
+    });
+  }
+  if (kmsKeyId !== undefined && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
+    throw new InvalidArgument(
+      'Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms',
+      { ArgumentName: 'x-amz-server-side-encryption', ...(sse !== undefined ? { ArgumentValue: sse } : {}) },
+    );
+  }
 }

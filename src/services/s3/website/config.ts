@@ -93,7 +93,10 @@ export function checkWebsite(c: WebsiteConfiguration): WebsiteConfiguration {
         },
       );
     }
-    if (d.HttpRedirectCode !== undefined && !/^3\d\d$/.test(d.HttpRedirectCode)) {
+    if (
+      d.HttpRedirectCode !== undefined &&
+      (!/^3\d\d$/.test(d.HttpRedirectCode) || d.HttpRedirectCode === '300')
+    ) {
       throw new InvalidArgument(
         'The provided HTTP redirect code (' +
           d.HttpRedirectCode +

@@ -1,0 +1,108 @@
+/**
+ * Object writes (PutObject, CreateMultipartUpload, CopyObject, presigned POST) refuse header
+ * values S3 refuses, through @aws-sdk/client-s3 v3 and boto3: encryption methods and KMS key ids.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  HeadObjectCommand,
+  CreateMultipartUploadCommand,
+  CopyObjectCommand,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { errorOf } from '../support/errors.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { python } from '../support/clients.ts';
+
+let server: TestServer;
+let s3: S3Client;
+const B = 'write-headers';
+
+before(async () => {
+  server = await startTestServer();
+  s3 = new S3Client(sdkConfig(server));
+  await s3.send(new CreateBucketCommand({ Bucket: B }));
+  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'x' }));
+});
+after(async () => {
+  s3.destroy();
+  await server.stop();
+});
+
+const UNSUPPORTED = 'The encryption method specified is not supported';
+const KMS_ONLY =
+  'Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms';
+
+test('x-amz-server-side-encryption takes AES256, aws:kms and aws:kms:dsse only (case-sensitive)', async () => {
+  const writes = (sse: string, kms?: string) => {
+    const extra = { ServerSideEncryption: sse as never, ...(kms ? { SSEKMSKeyId: kms } : {}) };
+    return [
+      () => s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x', ...extra })),
+      () => s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'k', ...extra })),
+      () => s3.send(new CopyObjectCommand({ Bucket: B, Key: 'k', CopySource: `${B}/src`, ...extra })),
+    ];
+  };
+  for (const bad of ['AES512', 'aes256', 'AWS:KMS']) {
+    for (const p of writes(bad)) {
+      const e = await errorOf(p());
+      assert.equal(e.name, 'InvalidArgument');
+      assert.equal(e.status, 400);
+      assert.equal(e.message, UNSUPPORTED);
+      assert.equal(e.raw.ArgumentName, 'x-amz-server-side-encryption');
+      assert.equal(e.raw.ArgumentValue, bad);
+    }
+  }
+  for (const p of writes('AES256', 'my-key')) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidArgument');
+    assert.equal(e.message, KMS_ONLY);
+  }
+  for (const sse of ['AES256', 'aws:kms', 'aws:kms:dsse']) {
+    for (const p of writes(sse)) await p();
+  }
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: B,
+      Key: 'kms',
+      Body: 'x',
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'k',
+    }),
+  );
+  const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'kms' }));
+  assert.equal(head.ServerSideEncryption, 'aws:kms');
+});
+
+test('boto3: a KMS key id without aws:kms is refused', async () => {
+  const r = await python(
+    `
+s3 = client("s3", config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+out([call(s3.put_object, Bucket="${B}", Key="b", Body=b"x", SSEKMSKeyId="abc"),
+     call(s3.put_object, Bucket="${B}", Key="b", Body=b"x", ServerSideEncryption="AES512")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [
+    { error: 'InvalidArgument', message: KMS_ONLY, status: 400 },
+    { error: 'InvalidArgument', message: UNSUPPORTED, status: 400 },
+  ]);
+});
+
+test('presigned POST: an unsupported encryption field is refused', async () => {
+  const post = await createPresignedPost(s3, {
+    Bucket: B,
+    Key: 'posted',
+    Fields: { 'x-amz-server-side-encryption': 'AES512' },
+  });
+  const form = new FormData();
+  for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
+  form.append('file', new Blob(['hello']));
+  const res = await fetch(post.url.replace(/\/?$/, '/'), { method: 'POST', body: form });
+  const body = await res.text();
+  assert.equal(res.status, 400, body);
+  assert.match(body, /<Code>InvalidArgument<\/Code>/);
+  assert.match(body, new RegExp(`<Message>${UNSUPPORTED}</Message>`));
+});
