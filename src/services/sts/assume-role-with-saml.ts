@@ -150,12 +150,14 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
       sourceIdentity: claims.sourceIdentity,
       chained: false,
     });
+    // Refused (PackedPolicyTooLarge) before anything is issued.
+    const packed = packedPolicySize(input.Policy, policyArns, tagList);
     const Credentials = await issueCredentials(s, accountId, session.data, ctx.now, duration);
     await noteRoleUse(s, accountId, role.name, ctx);
     return {
       Credentials,
       AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.arn },
-      PackedPolicySize: packedPolicySize(input.Policy, policyArns, tagList),
+      PackedPolicySize: packed,
       Subject: claims.nameId,
       SubjectType: subjectType,
       Issuer: claims.issuer,

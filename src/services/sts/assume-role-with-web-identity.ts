@@ -134,13 +134,15 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
       policyArns,
       chained: false,
     });
+    // Refused (PackedPolicyTooLarge) before anything is issued.
+    const packed = packedPolicySize(input.Policy, policyArns, tagList);
     const Credentials = await issueCredentials(s, role.accountId, session.data, ctx.now, duration);
     await noteRoleUse(s, role.accountId, role.name, ctx);
     return {
       Credentials,
       SubjectFromWebIdentityToken: sub,
       AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.arn },
-      PackedPolicySize: packedPolicySize(input.Policy, policyArns, tagList),
+      PackedPolicySize: packed,
       Provider: key,
       Audience: typeof payload.azp === 'string' ? payload.azp : aud[0],
     };

@@ -108,12 +108,14 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
       chained,
       mfa,
     });
+    // Refused (PackedPolicyTooLarge) before anything is issued.
+    const packed = packedPolicySize(input.Policy, policyArns, input.Tags);
     const Credentials = await issueCredentials(s, role.accountId, session.data, ctx.now, duration);
     await noteRoleUse(s, role.accountId, role.name, ctx);
     return {
       Credentials,
       AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.arn },
-      PackedPolicySize: packedPolicySize(input.Policy, policyArns, input.Tags),
+      PackedPolicySize: packed,
       ...(sourceIdentity !== undefined && { SourceIdentity: sourceIdentity }),
     };
   };

@@ -84,6 +84,7 @@ export function tokenHandlers(s: IamState) {
         mfaPresent: false,
         ...(input.Policy && { sessionPolicies: [input.Policy] }),
       };
+      const packed = packedPolicySize(input.Policy, policyArns, input.Tags);
       const Credentials = await issueCredentials(
         s,
         p.accountId,
@@ -101,7 +102,7 @@ export function tokenHandlers(s: IamState) {
       return {
         Credentials,
         FederatedUser: { FederatedUserId: federatedUserId, Arn: arn },
-        PackedPolicySize: packedPolicySize(input.Policy, policyArns, input.Tags),
+        PackedPolicySize: packed,
       };
     },
   };
