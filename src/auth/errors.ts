@@ -78,8 +78,11 @@ export const AuthErrors = {
     return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
   },
 
-  /** Unknown or inactive access key id. */
-  unknownAccessKey(family: AuthFamily, accessKeyId: string): AwsError {
+  /**
+   * Unknown or inactive access key id. `service` tells IAM from STS: both speak the query
+   * dialect, but IAM's message has no closing period (STS's does).
+   */
+  unknownAccessKey(family: AuthFamily, accessKeyId: string, service?: string): AwsError {
     switch (family) {
       case 's3':
         return new AwsError(
@@ -105,14 +108,16 @@ export const AuthErrors = {
       default:
         return new AwsError(
           'InvalidClientTokenId',
-          'The security token included in the request is invalid.',
+          service === 'iam'
+            ? 'The security token included in the request is invalid'
+            : 'The security token included in the request is invalid.',
           403,
         );
     }
   },
 
   /** A session token that does not belong to the key (or one sent with a long-term key). */
-  invalidToken(family: AuthFamily, token?: string): AwsError {
+  invalidToken(family: AuthFamily, token?: string, service?: string): AwsError {
     if (family === 's3') {
       return new AwsError(
         'InvalidToken',
@@ -121,7 +126,7 @@ export const AuthErrors = {
         token ? { 'Token-0': token } : {},
       );
     }
-    return AuthErrors.unknownAccessKey(family, '');
+    return AuthErrors.unknownAccessKey(family, '', service);
   },
 
   expiredToken(family: AuthFamily, token?: string): AwsError {
@@ -310,10 +315,10 @@ export function credentialError(
     case 'unknown':
     case 'inactive':
     case 'token-missing':
-      return AuthErrors.unknownAccessKey(family, accessKeyId);
+      return AuthErrors.unknownAccessKey(family, accessKeyId, service);
     case 'token-mismatch':
     case 'token-unexpected':
-      return AuthErrors.invalidToken(family, sessionToken);
+      return AuthErrors.invalidToken(family, sessionToken, service);
     case 'expired':
       return AuthErrors.expiredToken(family, sessionToken);
   }

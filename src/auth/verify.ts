@@ -103,22 +103,24 @@ export function verify(
 
 function checkCredential(
   family: AuthFamily,
+  service: string,
   accessKeyId: string,
   token: string | undefined,
   credential: Credential | undefined,
   now: Date,
 ): Credential {
   if (!credential || credential.status !== 'Active' || credential.accessKeyId !== accessKeyId) {
-    throw AuthErrors.unknownAccessKey(family, accessKeyId);
+    throw AuthErrors.unknownAccessKey(family, accessKeyId, service);
   }
   if (credential.sessionToken !== undefined) {
     // A temporary key without its token does not exist as far as AWS answers.
-    if (token === undefined) throw AuthErrors.unknownAccessKey(family, accessKeyId);
-    if (!signaturesEqual(credential.sessionToken, token)) throw AuthErrors.invalidToken(family, token);
+    if (token === undefined) throw AuthErrors.unknownAccessKey(family, accessKeyId, service);
+    if (!signaturesEqual(credential.sessionToken, token))
+      throw AuthErrors.invalidToken(family, token, service);
     if (credential.expiration && credential.expiration.getTime() <= now.getTime())
       throw AuthErrors.expiredToken(family, token);
   } else if (token !== undefined && token !== '') {
-    throw AuthErrors.invalidToken(family, token);
+    throw AuthErrors.invalidToken(family, token, service);
   }
   return credential;
 }
@@ -162,7 +164,7 @@ function verifyV4(
       throw AuthErrors.presignedExpired(family, expiresAt, now, s3 ? p.expiresRaw : undefined);
   }
 
-  const cred = checkCredential(family, p.accessKeyId, p.sessionToken, credential, now);
+  const cred = checkCredential(family, opts.service, p.accessKeyId, p.sessionToken, credential, now);
 
   // Payload hash the signature covers.
   let payloadHash: string;
@@ -300,7 +302,7 @@ function verifyV2(
     if (now.getTime() > expiresAt.getTime()) throw AuthErrors.presignedExpired(family, expiresAt, now);
     expires = String(p.expires);
   }
-  const cred = checkCredential(family, p.accessKeyId, p.sessionToken, credential, now);
+  const cred = checkCredential(family, opts.service, p.accessKeyId, p.sessionToken, credential, now);
   const sts = sigv2StringToSign({
     req,
     ...(opts.virtualHostBucket ? { virtualHostBucket: opts.virtualHostBucket } : {}),

@@ -22,6 +22,14 @@ test('credentialError names the error the way each service does', () => {
   assert.equal(credentialError('unknown', 's3', 'AKIDX').extra.AWSAccessKeyId, 'AKIDX');
   assert.equal(
     c('unknown', 'iam'),
+    '403 InvalidClientTokenId: The security token included in the request is invalid',
+  );
+  assert.equal(
+    c('token-mismatch', 'iam'),
+    '403 InvalidClientTokenId: The security token included in the request is invalid',
+  );
+  assert.equal(
+    c('unknown', 'sts'),
     '403 InvalidClientTokenId: The security token included in the request is invalid.',
   );
   assert.equal(

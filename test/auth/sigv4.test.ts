@@ -278,7 +278,8 @@ test('unknown key errors per service', async () => {
     'InvalidClientTokenId',
     403,
   );
-  assert.equal(e2.message, 'The security token included in the request is invalid.');
+  // IAM's wording has no closing period (STS's has).
+  assert.equal(e2.message, 'The security token included in the request is invalid');
   fails(
     () =>
       verify(parseAuth(iam), iam, credential({ status: 'Inactive' }), { service: 'iam', now: NOW, body: '' }),

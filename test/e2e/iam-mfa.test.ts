@@ -114,6 +114,11 @@ test('GetSessionToken with a fresh code gives an MFA session; codes work once', 
     sessionToken: r.Credentials!.SessionToken!,
   };
   await new S3Client(sdkConfig(server, session)).send(new ListBucketsCommand({}));
+  // With MFA the session may call IAM (its policies decide: AccessDenied, not InvalidClientTokenId).
+  assert.equal(
+    await failure(new IAMClient(sdkConfig(server, session)).send(new ListMFADevicesCommand({}))),
+    'AccessDenied',
+  );
   assert.equal(
     await failure(sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: code }))),
     'AccessDenied',
@@ -131,6 +136,10 @@ test('GetSessionToken with a fresh code gives an MFA session; codes work once', 
   assert.equal(
     await failure(new S3Client(sdkConfig(server, noMfa)).send(new ListBucketsCommand({}))),
     'AccessDenied',
+  );
+  assert.equal(
+    await failure(new IAMClient(sdkConfig(server, noMfa)).send(new ListMFADevicesCommand({}))),
+    'InvalidClientTokenId',
   );
 });
 

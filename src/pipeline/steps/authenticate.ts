@@ -9,6 +9,7 @@ import { AwsError } from '../../errors.ts';
 import { verify } from '../../auth/verify.ts';
 import { AuthErrors, authFamily } from '../../auth/errors.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
+import { checkSessionScope } from '../../auth/session-scope.ts';
 import type { App } from '../../app.ts';
 import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
@@ -58,6 +59,8 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
   });
   ctx.credential = verified.credential;
   ctx.principal = verified.credential.principal;
+  // Session and federation tokens may not call IAM (nor most of STS), whatever their policies.
+  checkSessionScope(ctx.principal, service, ctx.operation?.name);
   if (verified.region && service !== 'iam') ctx.region = verified.region;
   if (service === 's3') ctx.body = wrapS3Body(ctx, verified);
   app.credentials.recordUse?.(verified.accessKeyId, service, ctx.region, app.now());
