@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   EC2Client,
   AuthorizeSecurityGroupIngressCommand,
+  CreateKeyPairCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -89,7 +90,7 @@ test('revoking rules a group lacks: listed as unknown in a default VPC, NotFound
 
 test('RunInstances: group names with a subnet are InvalidParameterCombination', async () => {
   await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'named', Description: 'd', VpcId: vpc }));
-  const base = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' };
+  const base = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
   const expected = {
     name: 'InvalidParameterCombination',
     message: 'The parameter groupName cannot be used with the parameter subnet',
@@ -164,4 +165,61 @@ test('ModifyVpcAttribute: one attribute per request', async () => {
     },
   );
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
+});
+
+test('TagSpecifications: a type the operation cannot tag is InvalidParameterValue', async () => {
+  const refused = (type: string) => ({
+    name: 'InvalidParameterValue',
+    message: `'${type}' is not a valid taggable resource type for this operation.`,
+  });
+  const spec = (type: string) => [{ ResourceType: type as 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }];
+  const run = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
+  assert.deepEqual(
+    await errorOf(ec2.send(new RunInstancesCommand({ ...run, TagSpecifications: spec('vpc') }))),
+    refused('vpc'),
+  );
+  assert.deepEqual(
+    await errorOf(ec2.send(new RunInstancesCommand({ ...run, TagSpecifications: spec('foo') }))),
+    refused('foo'),
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(new CreateVpcCommand({ CidrBlock: '10.11.0.0/16', TagSpecifications: spec('subnet') })),
+    ),
+    refused('subnet'),
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.9.0/24', TagSpecifications: spec('vpc') }),
+      ),
+    ),
+    refused('vpc'),
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: 'x',
+          Description: 'd',
+          TagSpecifications: spec('instance'),
+        }),
+      ),
+    ),
+    refused('instance'),
+  );
+  assert.deepEqual(
+    await errorOf(ec2.send(new CreateKeyPairCommand({ KeyName: 'x', TagSpecifications: spec('instance') }))),
+    refused('instance'),
+  );
+  // Nothing was made by the refused calls; the accepted types still work.
+  const ok = await ec2.send(
+    new RunInstancesCommand({
+      ...run,
+      TagSpecifications: [...spec('instance'), ...spec('volume'), ...spec('network-interface')],
+    }),
+  );
+  assert.deepEqual(ok.Instances![0]!.Tags, [{ Key: 'a', Value: 'b' }]);
+  const k = await ec2.send(new CreateKeyPairCommand({ KeyName: 'x', TagSpecifications: spec('key-pair') }));
+  assert.deepEqual(k.Tags, [{ Key: 'a', Value: 'b' }]);
 });

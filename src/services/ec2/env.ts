@@ -37,10 +37,21 @@ export function arn(scope: Scope, type: string, id: string): string {
   return `arn:aws:ec2:${scope.region}:${scope.account}:${type}/${id}`;
 }
 
-/** Tags of a TagSpecifications list for one resource type (others are ignored, as AWS does). */
-export function tagsFor(specs: TagSpecification[] | undefined, resourceType: string): Tag[] {
+/**
+ * Tags of a TagSpecifications list for one resource type. `accepted` are the types the operation
+ * can tag (by default only `resourceType`); any other is InvalidParameterValue, as on AWS.
+ */
+export function tagsFor(
+  specs: TagSpecification[] | undefined,
+  resourceType: string,
+  accepted: readonly string[] = [resourceType],
+): Tag[] {
   const out: Tag[] = [];
   for (const s of specs ?? []) {
+    if (s.ResourceType !== undefined && !accepted.includes(s.ResourceType))
+      throw new InvalidParameterValue(
+        `'${s.ResourceType}' is not a valid taggable resource type for this operation.`,
+      );
     if (s.ResourceType === resourceType)
       out.push(...(s.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' })));
   }

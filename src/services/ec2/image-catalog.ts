@@ -41,6 +41,8 @@ export interface ImageDoc {
   /** Accounts (UserId) and groups ('all') allowed to launch it besides the owner. */
   _launchPermissions: { UserId?: string; Group?: string }[];
   _sourceInstanceId?: string;
+  /** Tags its snapshots got from CreateImage/CopyImage TagSpecifications (DescribeSnapshots). */
+  _snapshotTags?: { Key: string; Value: string }[];
 }
 
 interface Entry {

@@ -134,6 +134,9 @@ async function checkUnique(env: Ec2Env, scope: Scope, name: string): Promise<voi
   if (same) throw new InvalidAMINameDuplicate(`AMI name ${name} is already in use by AMI ${same.ImageId}`);
 }
 
+/** CreateImage and CopyImage tag the image, its snapshots, or both. */
+const IMAGE_TAGGABLE = ['image', 'snapshot'];
+
 export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => void): ServiceHandlers {
   return {
     async DescribeImages(input, ctx) {
@@ -226,7 +229,8 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         UsageOperation: 'RunInstances',
         SourceImageId: instance.ImageId,
         SourceImageRegion: scope.region,
-        Tags: tagsFor(input.TagSpecifications, 'image') as ImageDoc['Tags'],
+        Tags: tagsFor(input.TagSpecifications, 'image', IMAGE_TAGGABLE) as ImageDoc['Tags'],
+        _snapshotTags: tagsFor(input.TagSpecifications, 'snapshot', IMAGE_TAGGABLE) as ImageDoc['Tags'],
         _layers: instance._layers,
         _defaultUser: instance._defaultUser,
         _launchPermissions: [],
@@ -312,7 +316,8 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         BlockDeviceMappings: source.BlockDeviceMappings.map((b) =>
           b.Ebs ? { ...b, Ebs: { ...b.Ebs, SnapshotId: newId('snap') } } : b,
         ),
-        Tags: tagsFor(input.TagSpecifications, 'image') as ImageDoc['Tags'],
+        Tags: tagsFor(input.TagSpecifications, 'image', IMAGE_TAGGABLE) as ImageDoc['Tags'],
+        _snapshotTags: tagsFor(input.TagSpecifications, 'snapshot', IMAGE_TAGGABLE) as ImageDoc['Tags'],
         _launchPermissions: [],
       };
       await env.repo.put(scope, 'image', id, copy);

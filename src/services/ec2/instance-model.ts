@@ -68,6 +68,9 @@ export interface InstanceDoc {
   _subnetCidr: string;
   /** Whether the instance gets a public address on every start (subnet setting or request). */
   _wantsPublicIp: boolean;
+  /** Tags of the instance's volumes and network interfaces, by their ids (they live and die with it). */
+  _volumeTags?: Record<string, { Key: string; Value: string }[]>;
+  _eniTags?: Record<string, { Key: string; Value: string }[]>;
 }
 
 /** `ip-172-31-5-10` */

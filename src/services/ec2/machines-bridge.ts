@@ -174,6 +174,9 @@ export class MachinesBridge {
       next.NetworkInterfaces = [];
       next.SecurityGroups = [];
       next.BlockDeviceMappings = [];
+      // The root volume and the interface are deleted with the instance, and their tags.
+      next._volumeTags = {};
+      next._eniTags = {};
     }
     if (state === 'stopped') {
       // A stopped instance gives its public address back (a new one comes with the next start).

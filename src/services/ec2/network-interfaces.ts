@@ -17,7 +17,7 @@ export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
           AvailabilityZone: d.Placement.AvailabilityZone,
           AvailabilityZoneId: d.Placement.AvailabilityZoneId,
           RequesterManaged: false,
-          TagSet: [],
+          TagSet: d._eniTags?.[n.NetworkInterfaceId] ?? [],
         })),
       );
       const { page, NextToken } = await describePage(input, {

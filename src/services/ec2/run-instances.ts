@@ -44,6 +44,9 @@ type SubnetDoc = ReturnType<typeof subnetDoc>;
 
 const MAX_INSTANCES = 20;
 
+/** What RunInstances' TagSpecifications may tag (spot requests: accepted, none are made). */
+const RUN_TAGGABLE = ['instance', 'volume', 'network-interface', 'spot-instances-request'];
+
 /** A free loopback address for an instance's public IP (what users SSH to; see README). */
 export async function allocatePublicIp(env: Ec2Env): Promise<string> {
   const used = new Set(
@@ -238,7 +241,9 @@ export async function runInstances(
   }
   const nic = input.NetworkInterfaces?.[0];
   const wantPublic: boolean = nic?.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
-  const instanceTags = tagsFor(input.TagSpecifications, 'instance');
+  const instanceTags = tagsFor(input.TagSpecifications, 'instance', RUN_TAGGABLE);
+  const volumeTags = tagsFor(input.TagSpecifications, 'volume', RUN_TAGGABLE);
+  const eniTags = tagsFor(input.TagSpecifications, 'network-interface', RUN_TAGGABLE);
   const used = await usedAddresses(env, scope, subnet.SubnetId);
   const reservationId = newId('r');
   const now = nowIso();
@@ -256,6 +261,7 @@ export async function runInstances(
     const privateDns = `${hostnameOf(privateIp)}.${domain}`;
     const publicDns = publicIp ? publicDnsName(publicIp, scope.region) : '';
     const eni = newId('eni');
+    const volume = newId('vol');
     const association = publicIp
       ? { IpOwnerId: 'amazon', PublicDnsName: publicDns, PublicIp: publicIp }
       : undefined;
@@ -289,7 +295,7 @@ export async function runInstances(
       BlockDeviceMappings: [
         {
           DeviceName: image.RootDeviceName,
-          Ebs: { AttachTime: now, DeleteOnTermination: true, Status: 'attached', VolumeId: newId('vol') },
+          Ebs: { AttachTime: now, DeleteOnTermination: true, Status: 'attached', VolumeId: volume },
         },
       ],
       VirtualizationType: 'hvm',
@@ -377,6 +383,8 @@ export async function runInstances(
       _volumeSize: (image.BlockDeviceMappings[0]?.Ebs?.VolumeSize as number | undefined) ?? 8,
       _subnetCidr: subnet.CidrBlock,
       _wantsPublicIp: wantPublic,
+      _volumeTags: { [volume]: volumeTags as InstanceDoc['Tags'] },
+      _eniTags: { [eni]: eniTags as InstanceDoc['Tags'] },
     };
     await env.repo.put(scope, 'instance', id, doc);
     docs.push(doc);

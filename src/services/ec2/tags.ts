@@ -6,12 +6,14 @@ import {
   InvalidID,
   InvalidKeyPairNotFound,
   InvalidSecurityGroupRuleIdNotFound,
+  InvalidVolumeNotFound,
 } from '../../generated/ec2/errors.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, validateTags, type Ec2Env } from './env.ts';
 import { applyFilters, paginate } from './filters.ts';
 import { visibleImages } from './images.ts';
+import type { InstanceDoc } from './instance-model.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Kind, Scope } from './store.ts';
 
@@ -72,6 +74,18 @@ const TARGETS: Target[] = [
     notFound: (id) => new InvalidAMIIDNotFound(`The image id '[${id}]' does not exist`),
   },
   {
+    prefix: 'vol',
+    kind: 'volume',
+    type: 'volume',
+    notFound: (id) => new InvalidVolumeNotFound(`The volume '${id}' does not exist.`),
+  },
+  {
+    prefix: 'eni',
+    kind: 'eni',
+    type: 'network-interface',
+    notFound: nf('InvalidNetworkInterfaceID.NotFound', 'networkInterface'),
+  },
+  {
     prefix: 'sgr',
     kind: 'sg',
     type: 'security-group-rule',
@@ -115,6 +129,18 @@ async function editTags(env: Ec2Env, scope: Scope, id: string, fn: (tags: Tag[])
     const rule = group._rules.find((r) => r.SecurityGroupRuleId === id)!;
     rule.Tags = fn(rule.Tags) as GroupDoc['Tags'];
     await env.repo.put(scope, 'sg', group.GroupId, group);
+    return;
+  }
+  const kind = t.kind;
+  if (kind === 'volume' || kind === 'eni') {
+    // Volumes and interfaces live inside their instance's document (see run-instances.ts).
+    const field = kind === 'volume' ? '_volumeTags' : '_eniTags';
+    const owner = (await env.repo.list<InstanceDoc>(scope, 'instance')).find(
+      (i) => i.State.Name !== 'terminated' && attachedIds(i, kind).includes(id),
+    );
+    if (!owner) throw t.notFound(id);
+    owner[field] = { ...owner[field], [id]: fn(owner[field]?.[id] ?? []) as InstanceDoc['Tags'] };
+    await env.repo.put(scope, 'instance', owner.InstanceId, owner);
     return;
   }
   const doc = await env.repo.get<{ Tags?: Tag[] }>(scope, id);
@@ -177,7 +203,7 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const rows: TagRow[] = [];
       for (const t of TARGETS) {
-        if (t.prefix === 'sgr' || t.prefix === 'ami') continue;
+        if (['sgr', 'ami', 'vol', 'eni'].includes(t.prefix)) continue;
         for (const doc of await env.repo.list<Record<string, unknown> & { Tags?: Tag[] }>(scope, t.kind)) {
           const id = String(doc[idField(t.kind)]);
           for (const tag of doc.Tags ?? [])
@@ -194,6 +220,16 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
               ResourceType: 'security-group-rule',
             });
       }
+      for (const i of await env.repo.list<InstanceDoc>(scope, 'instance')) {
+        if (i.State.Name === 'terminated') continue;
+        for (const [kind, field, type] of [
+          ['volume', '_volumeTags', 'volume'],
+          ['eni', '_eniTags', 'network-interface'],
+        ] as const)
+          for (const id of attachedIds(i, kind))
+            for (const tag of i[field]?.[id] ?? [])
+              rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: id, ResourceType: type });
+      }
       for (const i of await visibleImages(env, scope)) {
         for (const tag of i.Tags)
           rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: i.ImageId, ResourceType: 'image' });
@@ -209,6 +245,13 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
       return { Tags: page, NextToken };
     },
   };
+}
+
+/** The ids of an instance's volumes or network interfaces. */
+function attachedIds(i: InstanceDoc, kind: 'volume' | 'eni'): string[] {
+  return kind === 'volume'
+    ? i.BlockDeviceMappings.map((b) => b.Ebs.VolumeId)
+    : i.NetworkInterfaces.map((n) => String(n.NetworkInterfaceId));
 }
 
 function idField(kind: Kind): string {

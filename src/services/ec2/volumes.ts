@@ -38,7 +38,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           VolumeType: 'gp2',
           Iops: 100,
           MultiAttachEnabled: false,
-          Tags: [] as { Key: string; Value: string }[],
+          Tags: i._volumeTags?.[b.Ebs.VolumeId] ?? [],
         })),
       );
       const { page, NextToken } = await describePage(input, {
@@ -80,7 +80,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           VolumeSize: Number(b.Ebs!.VolumeSize ?? 8),
           Encrypted: false,
           StorageTier: 'standard',
-          Tags: [] as { Key: string; Value: string }[],
+          Tags: i._snapshotTags ?? [],
         })),
       );
       const { page, NextToken } = await describePage(input, {
