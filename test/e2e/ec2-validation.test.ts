@@ -9,6 +9,12 @@ import {
   EC2Client,
   AuthorizeSecurityGroupIngressCommand,
   CreateKeyPairCommand,
+  CreateTagsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  GetConsoleOutputCommand,
+  ModifyInstanceAttributeCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -222,4 +228,58 @@ test('TagSpecifications: a type the operation cannot tag is InvalidParameterValu
   assert.deepEqual(ok.Instances![0]!.Tags, [{ Key: 'a', Value: 'b' }]);
   const k = await ec2.send(new CreateKeyPairCommand({ KeyName: 'x', TagSpecifications: spec('key-pair') }));
   assert.deepEqual(k.Tags, [{ Key: 'a', Value: 'b' }]);
+});
+
+test('malformed ids: 8 or 17 hex digits or Malformed; attribute values; empty tag keys', async () => {
+  assert.deepEqual(await errorOf(ec2.send(new GetConsoleOutputCommand({ InstanceId: 'i-xyz' }))), {
+    name: 'InvalidInstanceID.Malformed',
+    message: 'Invalid id: "i-xyz" (expecting "i-...")',
+  });
+  assert.deepEqual(await errorOf(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-xyz'] }))), {
+    name: 'InvalidGroupId.Malformed',
+    message: 'Invalid id: "sg-xyz" (expecting "sg-...")',
+  });
+  assert.equal(
+    (await errorOf(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-012345678'] })))).name,
+    'InvalidVpcID.Malformed',
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-xyz'] })))).name,
+    'InvalidSubnetID.Malformed',
+  );
+  assert.equal(
+    (await errorOf(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-01234567'] })))).name,
+    'InvalidVpcID.NotFound',
+  );
+  const id = (
+    await ec2.send(
+      new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
+    )
+  ).Instances![0]!.InstanceId!;
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new ModifyInstanceAttributeCommand({
+            InstanceId: id,
+            InstanceInitiatedShutdownBehavior: { Value: 'foo' },
+          }),
+        ),
+      )
+    ).name,
+    'InvalidParameterValue',
+  );
+  await ec2.send(
+    new ModifyInstanceAttributeCommand({
+      InstanceId: id,
+      InstanceInitiatedShutdownBehavior: { Value: 'terminate' },
+    }),
+  );
+  assert.deepEqual(
+    await errorOf(ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: '', Value: 'v' }] }))),
+    {
+      name: 'InvalidParameterValue',
+      message: "Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
+    },
+  );
 });

@@ -9,6 +9,7 @@ import {
 import type { MachineDriver } from '../../machines/driver.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import { isId } from './ids.ts';
 import type { Ec2Repository, Scope } from './store.ts';
 
 export interface Ec2Env {
@@ -62,7 +63,12 @@ export function tagsFor(
 export function validateTags(tags: Tag[]): void {
   for (const t of tags) {
     const key = t.Key ?? '';
-    if (key.length === 0 || key.length > 128) {
+    // AWS's words (aws/aws-cli#3283), quotes included.
+    if (key.length === 0)
+      throw new InvalidParameterValue(
+        "Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
+      );
+    if (key.length > 128) {
       throw new InvalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
     }
     if (key.toLowerCase().startsWith('aws:')) {
@@ -101,7 +107,8 @@ export async function mustGet<T>(
   errors: { malformed: string; notFound: string; notFoundMessage: (id: string) => string },
 ): Promise<T> {
   const value = id ?? '';
-  if (!value.startsWith(`${prefix}-`)) throw malformed(errors.malformed, value, prefix);
+  // AWS parses ids before looking them up: a prefix and 8 or 17 hex digits, else Malformed.
+  if (!isId(prefix, value)) throw malformed(errors.malformed, value, prefix);
   const doc = await env.repo.get<T>(scope, value);
   if (!doc || (doc as { _deleted?: boolean })._deleted)
     throw new AwsError(errors.notFound, errors.notFoundMessage(value));
@@ -150,7 +157,7 @@ export async function mustGetAll<T>(
   const out: T[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    if (!id.startsWith(`${prefix}-`)) throw malformed(errors.malformed, id, prefix);
+    if (!isId(prefix, id)) throw malformed(errors.malformed, id, prefix);
     const doc = await env.repo.get<T>(scope, id);
     if (!doc) missing.push(id);
     else out.push(doc);

@@ -7,6 +7,7 @@ import {
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, GROUP_ERRORS, mustGet, requireParam, scopeOf, type Ec2Env } from './env.ts';
 import { byIds } from './instance-lookup.ts';
+import { shutdownBehavior } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
 import type { GroupDoc } from './sg-rules.ts';
 
@@ -130,7 +131,7 @@ export function instanceAttributeHandlers(env: Ec2Env): ServiceHandlers {
       const behavior =
         input.InstanceInitiatedShutdownBehavior?.Value ??
         (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
-      if (behavior !== undefined) doc._shutdownBehavior = behavior;
+      if (behavior !== undefined) doc._shutdownBehavior = shutdownBehavior(behavior);
       if (input.Groups?.length) {
         const groups: GroupDoc[] = [];
         for (const id of input.Groups as string[])

@@ -1,4 +1,5 @@
 /** The stored instance document (AWS's Instance shape plus internal fields) and state helpers. */
+import { InvalidParameterValue } from '../../generated/ec2/errors.ts';
 import type { MachineState } from '../../machines/driver.ts';
 
 export const STATE_CODES: Record<MachineState, number> = {
@@ -71,6 +72,14 @@ export interface InstanceDoc {
   /** Tags of the instance's volumes and network interfaces, by their ids (they live and die with it). */
   _volumeTags?: Record<string, { Key: string; Value: string }[]>;
   _eniTags?: Record<string, { Key: string; Value: string }[]>;
+}
+
+/** InstanceInitiatedShutdownBehavior: AWS's ShutdownBehavior enum only. */
+export function shutdownBehavior(value: string): string {
+  if (value === 'stop' || value === 'terminate') return value;
+  throw new InvalidParameterValue(
+    `Value (${value}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are 'stop' and 'terminate'.`,
+  );
 }
 
 /** `ip-172-31-5-10` */

@@ -31,7 +31,7 @@ import {
 } from './env.ts';
 import { newId, nowIso } from './ids.ts';
 import { launchableImage } from './images.ts';
-import { hostnameOf, internalDomain, stateOf, type InstanceDoc } from './instance-model.ts';
+import { hostnameOf, internalDomain, shutdownBehavior, stateOf, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
 import { computeDomain } from './regions.ts';
 import { defaultVpcId } from './security-groups.ts';
@@ -221,6 +221,7 @@ export async function runInstances(
   const subnet = await pickSubnet(env, scope, input);
   const groups = await pickGroups(env, scope, input, subnet);
   const userData = decodeUserData(input.UserData);
+  const behavior = shutdownBehavior(input.InstanceInitiatedShutdownBehavior ?? 'stop');
   let profile: { Arn: string; Id: string } | undefined;
   if (input.IamInstanceProfile?.Arn || input.IamInstanceProfile?.Name) {
     const ref: string = input.IamInstanceProfile.Arn ?? input.IamInstanceProfile.Name;
@@ -378,7 +379,7 @@ export async function runInstances(
       _publicKey: publicKey,
       _disableApiTermination: Boolean(input.DisableApiTermination),
       _disableApiStop: Boolean(input.DisableApiStop),
-      _shutdownBehavior: input.InstanceInitiatedShutdownBehavior ?? 'stop',
+      _shutdownBehavior: behavior,
       _productCodes: image.ProductCodes,
       _volumeSize: (image.BlockDeviceMappings[0]?.Ebs?.VolumeSize as number | undefined) ?? 8,
       _subnetCidr: subnet.CidrBlock,
