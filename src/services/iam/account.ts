@@ -1,10 +1,11 @@
-/** Account-level IAM: the account alias and the account summary. */
+/** Account-level IAM: the account alias and the account summary (every key of summaryKeyType). */
+import type { AccountsRepository } from '../../accounts/repository.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { ConflictError } from '../../store/errors.ts';
 import { exists, noSuch } from './errors.ts';
 import type { IamState } from './state.ts';
 
-export function accountHandlers(s: IamState): ServiceHandlers {
+export function accountHandlers(s: IamState, accounts: AccountsRepository): ServiceHandlers {
   return {
     async CreateAccountAlias(input: { AccountAlias: string }, ctx) {
       const current = await s.repo.getAlias(ctx.accountId);
@@ -32,25 +33,43 @@ export function accountHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetAccountSummary(_input: unknown, ctx) {
-      const count = async (k: 'user' | 'group' | 'role' | 'policy' | 'instance-profile') =>
-        (await s.repo.listEntities(ctx.accountId, k)).length;
+      const a = ctx.accountId;
+      const users = await s.repo.listEntities(a, 'user');
+      const groups = await s.repo.listEntities(a, 'group');
+      const roles = await s.repo.listEntities(a, 'role');
+      const devices = await s.repo.listEntities(a, 'mfa-device');
+      // Every attachment of a managed policy counts as a version in use.
+      let attachments = 0;
+      for (const e of [...users, ...groups, ...roles])
+        attachments += (await s.repo.linksFrom(a, 'attach', e.id)).length;
+      const providers =
+        (await s.repo.listEntities(a, 'saml-provider')).length +
+        (await s.repo.listEntities(a, 'oidc-provider')).length;
+      const rootKeys = (await accounts.listRootCredentials(a)).length;
       return {
         SummaryMap: {
-          Users: await count('user'),
+          Users: users.length,
           UsersQuota: 5000,
-          Groups: await count('group'),
+          Groups: groups.length,
           GroupsQuota: 300,
-          Roles: await count('role'),
+          Roles: roles.length,
           RolesQuota: 1000,
-          Policies: await count('policy'),
+          Policies: (await s.repo.listEntities(a, 'policy')).length,
           PoliciesQuota: 1500,
-          InstanceProfiles: await count('instance-profile'),
+          InstanceProfiles: (await s.repo.listEntities(a, 'instance-profile')).length,
           InstanceProfilesQuota: 1000,
+          ServerCertificates: 0,
+          ServerCertificatesQuota: 20,
+          Providers: providers,
+          MFADevices: devices.length,
+          MFADevicesInUse: devices.filter((d) => d.userId).length,
           AccessKeysPerUserQuota: 2,
+          SigningCertificatesPerUserQuota: 2,
           GroupsPerUserQuota: 10,
           AttachedPoliciesPerUserQuota: 10,
           AttachedPoliciesPerGroupQuota: 10,
           AttachedPoliciesPerRoleQuota: 10,
+          PolicyVersionsInUse: attachments,
           PolicyVersionsInUseQuota: 10000,
           VersionsPerPolicyQuota: 5,
           PolicySizeQuota: 6144,
@@ -58,7 +77,13 @@ export function accountHandlers(s: IamState): ServiceHandlers {
           GroupPolicySizeQuota: 5120,
           RolePolicySizeQuota: 10240,
           AssumeRolePolicySizeQuota: 2048,
+          // The root user: keys from `stratus accounts`; no password or MFA device (no console).
+          AccountAccessKeysPresent: rootKeys ? 1 : 0,
+          AccountPasswordPresent: 0,
           AccountMFAEnabled: 0,
+          AccountSigningCertificatesPresent: 0,
+          // Tokens of the global STS endpoint are valid in default regions only (v1).
+          GlobalEndpointTokenVersion: 1,
         },
       };
     },

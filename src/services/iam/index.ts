@@ -17,6 +17,7 @@ import { iamState } from './state.ts';
 import { userHandlers } from './users.ts';
 import { authorizationDetailsHandlers } from './authorization-details.ts';
 import { userCredentialHandlers } from './user-credentials.ts';
+import { passwordPolicyHandlers } from './password-policy.ts';
 import { mfaHandlers } from './mfa.ts';
 import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
 import { credentialReportHandlers } from './credential-report.ts';
@@ -26,7 +27,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
   return {
     handlers: mergeHandlers(
-      userHandlers(s),
+      userHandlers(s, deps.accounts),
       groupHandlers(s),
       roleHandlers(s),
       managedPolicyHandlers(s),
@@ -36,9 +37,10 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       instanceProfileHandlers(s),
       samlProviderHandlers(s),
       oidcProviderHandlers(s),
-      accountHandlers(s),
+      accountHandlers(s, deps.accounts),
       authorizationDetailsHandlers(s),
       userCredentialHandlers(s),
+      passwordPolicyHandlers(s),
       mfaHandlers(s),
       serviceLinkedRoleHandlers(s),
       credentialReportHandlers(s),
