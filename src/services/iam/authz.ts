@@ -23,6 +23,8 @@ const ACCOUNT_LEVEL = new Set([
   'ListOpenIDConnectProviders',
   'GetAccountAuthorizationDetails',
   'GetAccountPasswordPolicy',
+  'UpdateAccountPasswordPolicy',
+  'DeleteAccountPasswordPolicy',
   'ListVirtualMFADevices',
   'GetServiceLinkedRoleDeletionStatus',
   'GenerateCredentialReport',

@@ -171,6 +171,12 @@ export interface IamRepository {
   setAlias(accountId: string, alias: string): Promise<void>;
   deleteAlias(accountId: string): Promise<void>;
 
+  /** Account-wide settings as JSON text by name ('password-policy'). */
+  getSetting(accountId: string, name: string): Promise<string | undefined>;
+  putSetting(accountId: string, name: string, data: string): Promise<void>;
+  /** false when there was none. */
+  deleteSetting(accountId: string, name: string): Promise<boolean>;
+
   putSession(session: SessionRecord): Promise<void>;
   getSession(accessKeyId: string): Promise<SessionRecord | undefined>;
   deleteExpiredSessions(before: string): Promise<number>;

@@ -72,6 +72,18 @@ export const IAM_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX sts_sessions_expiry ON sts_sessions(expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'iam account settings (password policy)',
+    up: `
+      CREATE TABLE iam_account_settings (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (account_id, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 const key = (name: string): string => name.toLowerCase();
@@ -354,6 +366,30 @@ export class SqliteIamRepository implements IamRepository {
 
   async deleteAlias(accountId: string): Promise<void> {
     this.db.statement('DELETE FROM iam_account_aliases WHERE account_id = ?').run(accountId);
+  }
+
+  async getSetting(accountId: string, name: string): Promise<string | undefined> {
+    return this.db
+      .statement<[string, string], { data: string }>(
+        'SELECT data FROM iam_account_settings WHERE account_id = ? AND name = ?',
+      )
+      .get(accountId, name)?.data;
+  }
+
+  async putSetting(accountId: string, name: string, data: string): Promise<void> {
+    this.db
+      .statement(
+        'INSERT INTO iam_account_settings (account_id, name, data) VALUES (?, ?, ?) ON CONFLICT (account_id, name) DO UPDATE SET data = excluded.data',
+      )
+      .run(accountId, name, data);
+  }
+
+  async deleteSetting(accountId: string, name: string): Promise<boolean> {
+    return (
+      this.db
+        .statement('DELETE FROM iam_account_settings WHERE account_id = ? AND name = ?')
+        .run(accountId, name).changes > 0
+    );
   }
 
   async putSession(s: SessionRecord): Promise<void> {

@@ -1,11 +1,10 @@
 /**
  * The kinds of user credentials Stratus does not issue (SSH public keys, signing
- * certificates, service-specific credentials, a password policy): their listings answer truthfully
+ * certificates, service-specific credentials): their listings answer truthfully
  * that there are none, so tools that clean a user up before deleting it (Terraform's
  * force_destroy, CDK) work.
  */
 import type { ServiceHandlers } from '../handler.ts';
-import { noSuch } from './errors.ts';
 import type { IamState } from './state.ts';
 import { targetUser } from './users.ts';
 
@@ -25,9 +24,6 @@ export function userCredentialHandlers(s: IamState): ServiceHandlers {
     async ListServiceSpecificCredentials(input: { UserName?: string }, ctx) {
       await check(input.UserName, ctx);
       return { ServiceSpecificCredentials: [] };
-    },
-    async GetAccountPasswordPolicy(_input: unknown, ctx) {
-      throw noSuch(`The Password Policy with domain name ${ctx.accountId} cannot be found.`);
     },
   };
 }

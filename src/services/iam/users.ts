@@ -20,6 +20,8 @@ import { resolvePolicy } from './managed-policies.ts';
 import { hasMfaDevice } from './mfa.ts';
 import type { Tag, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
+import { checkPassword } from './password-policy.ts';
+import type { AccountsRepository } from '../../accounts/repository.ts';
 
 export function userOut(u: UserRecord, full = true) {
   return {
@@ -58,7 +60,12 @@ interface LoginProfile {
 }
 type UserWithLogin = UserRecord & { loginProfile?: LoginProfile };
 
-export function userHandlers(s: IamState): ServiceHandlers {
+export function userHandlers(s: IamState, accounts?: AccountsRepository): ServiceHandlers {
+  const password = async (ctx: HandlerContext, value: string | undefined) => {
+    if (value === undefined) return;
+    const name = (await accounts?.get(ctx.accountId))?.name;
+    await checkPassword(s, ctx.accountId, value, name);
+  };
   const tags = tagHandlers(s, 'user', (i: { UserName: string }, ctx: HandlerContext) =>
     mustGet(s, ctx, 'user', i.UserName),
   );
@@ -149,10 +156,14 @@ export function userHandlers(s: IamState): ServiceHandlers {
       return {};
     },
 
-    async CreateLoginProfile(input: { UserName?: string; PasswordResetRequired?: boolean }, ctx) {
+    async CreateLoginProfile(
+      input: { UserName?: string; Password?: string; PasswordResetRequired?: boolean },
+      ctx,
+    ) {
       const u = (await targetUser(s, ctx, input.UserName)) as UserWithLogin | undefined;
       if (!u) throw noSuch('The user with name  cannot be found.');
       if (u.loginProfile) throw exists(`Login Profile for user ${u.name} already exists.`);
+      await password(ctx, input.Password);
       // The password itself is not kept: Stratus has no console to sign in to.
       const loginProfile = {
         createdAt: iso(ctx.now),
@@ -181,10 +192,14 @@ export function userHandlers(s: IamState): ServiceHandlers {
       };
     },
 
-    async UpdateLoginProfile(input: { UserName?: string; PasswordResetRequired?: boolean }, ctx) {
+    async UpdateLoginProfile(
+      input: { UserName?: string; Password?: string; PasswordResetRequired?: boolean },
+      ctx,
+    ) {
       const u = (await targetUser(s, ctx, input.UserName)) as UserWithLogin | undefined;
       if (!u?.loginProfile)
         throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
+      await password(ctx, input.Password);
       const loginProfile = {
         ...u.loginProfile,
         passwordResetRequired: input.PasswordResetRequired ?? u.loginProfile.passwordResetRequired,
