@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { VerifiedAuth } from '../../auth/verify.ts';
 import { createBodyDecoder } from '../../protocol/streaming/body.ts';
 import { BodyErrors } from '../../protocol/streaming/errors.ts';
+import { checkRequiredChecksum } from '../../protocol/s3/required-checksum.ts';
 import type { RequestContext } from '../context.ts';
 
 function hasBody(ctx: RequestContext): boolean {
@@ -18,6 +19,7 @@ function hasBody(ctx: RequestContext): boolean {
 }
 
 export function wrapS3Body(ctx: RequestContext, verified: VerifiedAuth | undefined): Readable {
+  checkRequiredChecksum(ctx.operation?.name, ctx.headers);
   if (!hasBody(ctx) && !ctx.headers['x-amz-decoded-content-length']) return ctx.body;
   // Throws AwsError synchronously for malformed checksum or length headers.
   const decoder = createBodyDecoder({ headers: ctx.headers, chunkSigning: verified?.chunkSigning });
