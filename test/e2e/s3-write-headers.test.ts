@@ -1,6 +1,7 @@
 /**
  * Object writes (PutObject, CreateMultipartUpload, CopyObject, presigned POST) refuse header
- * values S3 refuses, through @aws-sdk/client-s3 v3 and boto3: encryption methods and KMS key ids.
+ * values S3 refuses, through @aws-sdk/client-s3 v3 and boto3: encryption methods and KMS key ids,
+ * canned ACLs and grant headers on a bucket with ACLs enabled.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,8 @@ import {
   S3Client,
   CreateBucketCommand,
   PutObjectCommand,
+  PutBucketAclCommand,
+  GetObjectAclCommand,
   HeadObjectCommand,
   CreateMultipartUploadCommand,
   CopyObjectCommand,
@@ -20,12 +23,14 @@ import { python } from '../support/clients.ts';
 let server: TestServer;
 let s3: S3Client;
 const B = 'write-headers';
+const ACLS = 'write-headers-acls';
 
 before(async () => {
   server = await startTestServer();
   s3 = new S3Client(sdkConfig(server));
   await s3.send(new CreateBucketCommand({ Bucket: B }));
   await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'x' }));
+  await s3.send(new CreateBucketCommand({ Bucket: ACLS, ObjectOwnership: 'ObjectWriter' }));
 });
 after(async () => {
   s3.destroy();
@@ -105,4 +110,44 @@ test('presigned POST: an unsupported encryption field is refused', async () => {
   assert.equal(res.status, 400, body);
   assert.match(body, /<Code>InvalidArgument<\/Code>/);
   assert.match(body, new RegExp(`<Message>${UNSUPPORTED}</Message>`));
+});
+
+test('ACL-enabled bucket: unknown canned ACLs, canned ACLs with grants and malformed grants are refused', async () => {
+  const OWNER = 'id="' + 'a'.repeat(64) + '"';
+  type Extra = { ACL?: string; GrantRead?: string; GrantFullControl?: string };
+  const writes = (extra: Extra) => [
+    () => s3.send(new PutObjectCommand({ Bucket: ACLS, Key: 'k', Body: 'x', ...(extra as object) })),
+    () => s3.send(new CreateMultipartUploadCommand({ Bucket: ACLS, Key: 'k', ...(extra as object) })),
+    () =>
+      s3.send(
+        new CopyObjectCommand({ Bucket: ACLS, Key: 'k', CopySource: `${B}/src`, ...(extra as object) }),
+      ),
+  ];
+  for (const p of writes({ ACL: 'public-ready' })) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidArgument');
+    assert.equal(e.status, 400);
+    assert.equal(e.raw.ArgumentName, 'x-amz-acl');
+    assert.equal(e.raw.ArgumentValue, 'public-ready');
+  }
+  for (const p of writes({ ACL: 'private', GrantRead: OWNER })) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidRequest');
+    assert.equal(e.message, 'Specifying both Canned ACLs and Header Grants is not allowed');
+  }
+  for (const p of writes({ GrantRead: 'foo' })) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidArgument');
+    assert.equal(e.message, 'Argument format not recognized');
+    assert.equal(e.raw.ArgumentName, 'x-amz-grant-read');
+    assert.equal(e.raw.ArgumentValue, 'foo');
+  }
+  const bucketAcl = await errorOf(s3.send(new PutBucketAclCommand({ Bucket: ACLS, GrantRead: 'foo' })));
+  assert.equal(bucketAcl.name, 'InvalidArgument');
+  assert.equal(bucketAcl.message, 'Argument format not recognized');
+  // Valid ones still pass.
+  for (const p of writes({ ACL: 'bucket-owner-read' })) await p();
+  for (const p of writes({ GrantFullControl: `${OWNER}, id=${'b'.repeat(64)}` })) await p();
+  await s3.send(new PutObjectCommand({ Bucket: ACLS, Key: 'k', Body: 'x', ACL: 'private' }));
+  assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: ACLS, Key: 'k' }))).Grants?.length, 1);
 });

@@ -5,7 +5,9 @@
  */
 import {
   AccessControlListNotSupported,
+  InvalidArgument,
   InvalidBucketAclWithObjectOwnership,
+  InvalidRequest,
   OwnershipControlsNotFoundError,
 } from '../../generated/s3/errors.ts';
 import type {
@@ -52,16 +54,45 @@ export function bucketOwnership(
   return o === 'BucketOwnerEnforced' ? undefined : o;
 }
 
-/** Object writes (PUT, copy, multipart, POST) naming an ACL on a bucket with ACLs disabled. */
+export const BUCKET_CANNED = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
+export const OBJECT_CANNED = new Set([
+  ...BUCKET_CANNED,
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+]);
+
+const GRANTEE = /^\s*(id|uri|emailAddress)\s*=\s*("[^"]*"|[^",]*)\s*$/i;
+
+/** x-amz-grant-* values must be lists of `id=…`, `uri=…` or `emailAddress=…`. */
+export function checkGrantHeaders(headers: Record<string, string>): void {
+  for (const name of GRANT_HEADERS) {
+    const v = headers[name];
+    if (v !== undefined && !v.split(',').every((part) => GRANTEE.test(part)))
+      throw new InvalidArgument('Argument format not recognized', { ArgumentName: name, ArgumentValue: v });
+  }
+}
+
+/**
+ * Object writes (PUT, copy, multipart, POST) naming an ACL: refused on a bucket with ACLs
+ * disabled; elsewhere a canned ACL must be one S3 knows, and not come with grant headers.
+ */
 export function checkObjectAcl(
   bucket: BucketRecord,
   acl: string | undefined,
   headers: Record<string, string>,
 ): void {
-  if (!aclsDisabled(bucket)) return;
-  if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrants(headers)) {
-    throw new AccessControlListNotSupported('The bucket does not allow ACLs');
+  if (aclsDisabled(bucket)) {
+    if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrants(headers)) {
+      throw new AccessControlListNotSupported('The bucket does not allow ACLs');
+    }
+    return;
   }
+  if (acl !== undefined && !OBJECT_CANNED.has(acl))
+    throw new InvalidArgument('', { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
+  if (acl !== undefined && hasGrants(headers))
+    throw new InvalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
+  checkGrantHeaders(headers);
 }
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';

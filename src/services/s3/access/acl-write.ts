@@ -12,18 +12,10 @@ import type {
   PutObjectAclRequest,
 } from '../../../generated/s3/types.ts';
 import type { HandlerContext } from '../../handler.ts';
-import { aclsDisabled } from '../acl.ts';
+import { aclsDisabled, BUCKET_CANNED, checkGrantHeaders, OBJECT_CANNED } from '../acl.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { FeatureEnv } from './env.ts';
 import { cannedGrants, checkGrants, headerGrants, isPublicGrant } from './acl-grants.ts';
-
-const BUCKET_CANNED = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
-const OBJECT_CANNED = new Set([
-  ...BUCKET_CANNED,
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-]);
 
 type AclInput = Pick<PutBucketAclRequest, 'ACL' | 'AccessControlPolicy'>;
 
@@ -37,6 +29,7 @@ function requestedGrants(
   const fromHeaders = headerGrants(headers);
   if (input.ACL !== undefined && fromHeaders)
     throw new AwsError('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed', 400);
+  checkGrantHeaders(headers);
   if ((input.ACL !== undefined || fromHeaders) && input.AccessControlPolicy) {
     throw new AwsError('UnexpectedContent', 'This request does not support content', 400);
   }
