@@ -10,6 +10,7 @@ import { lookupUsername, requestAccessKeyId, userIdentity } from './identity.ts'
 import { isoSeconds } from '../time-format.ts';
 import { genericParameters, s3RequestParameters, s3ResponseElements } from './parameters.ts';
 import { federatedIdentity, roleAccount } from './federation.ts';
+import { trailErrorCode } from './error-code.ts';
 import type { AuditRecord, CloudTrailEvent, UserIdentity } from './types.ts';
 
 export const EVENT_VERSION = '1.11';
@@ -115,8 +116,14 @@ export function buildRecord(
   const input = ctx.input;
   const error = ctx.error;
   const status = ctx.response?.status ?? 500;
-  const errorCode =
-    error?.code ?? (status >= 400 ? (service === 's3' ? 'InternalError' : 'InternalFailure') : undefined);
+  const wireCode =
+    error?.code ??
+    (status >= 400
+      ? service === 's3' || service === 'ec2'
+        ? 'InternalError'
+        : 'InternalFailure'
+      : undefined);
+  const errorCode = wireCode && trailErrorCode(service, wireCode, status);
 
   let requestParameters: Record<string, unknown> | null;
   let responseElements: Record<string, unknown> | null = null;
@@ -170,6 +177,6 @@ export function buildRecord(
     username,
     accessKeyId,
     resources: lookupResources(service, input, errorCode ? undefined : ctx.output),
-    denied: ctx.authorization?.allowed === false || (errorCode !== undefined && DENIED_CODES.has(errorCode)),
+    denied: ctx.authorization?.allowed === false || (wireCode !== undefined && DENIED_CODES.has(wireCode)),
   };
 }

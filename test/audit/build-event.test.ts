@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { buildRecord, buildRecords } from '../../src/audit/build-event.ts';
 import { ANONYMOUS } from '../../src/auth/principal.ts';
 import { AwsError } from '../../src/errors.ts';
+import type { ServiceName } from '../../src/protocol/model.ts';
 import { BOB, ROOT, SESSION, ctxOf } from './fixtures.ts';
 
 test('root IAM call: identity, global region, camelCase parameters, Java-style dates', () => {
@@ -296,6 +297,32 @@ test('failures: errorCode and errorMessage, no response, denials flagged', () =>
   )!;
   assert.equal(internal.event.errorCode, 'InternalFailure');
   assert.equal(internal.denied, false);
+});
+
+test("errorCode as CloudTrail writes it: EC2's by fault, IAM's and STS's by error shape, S3's as sent", () => {
+  const failed = (service: ServiceName, operation: string, code: string, status: number) =>
+    buildRecord(
+      ctxOf({ service, operation, principal: ROOT, error: new AwsError(code, 'm', status) }),
+      ROOT,
+    )!;
+  const ec2 = failed('ec2', 'DescribeInstances', 'InvalidInstanceID.NotFound', 400);
+  assert.equal(ec2.event.errorCode, 'Client.InvalidInstanceID.NotFound');
+  const ec2Denied = failed('ec2', 'DescribeVpcs', 'UnauthorizedOperation', 403);
+  assert.equal(ec2Denied.event.errorCode, 'Client.UnauthorizedOperation');
+  assert.equal(ec2Denied.denied, true, 'denials are still recognised by the wire code');
+  assert.equal(failed('ec2', 'RunInstances', 'InternalError', 500).event.errorCode, 'Server.InternalError');
+  assert.equal(failed('iam', 'GetUser', 'NoSuchEntity', 404).event.errorCode, 'NoSuchEntityException');
+  assert.equal(
+    failed('iam', 'CreateUser', 'EntityAlreadyExists', 409).event.errorCode,
+    'EntityAlreadyExistsException',
+  );
+  assert.equal(failed('iam', 'ListUsers', 'AccessDenied', 403).event.errorCode, 'AccessDenied');
+  assert.equal(
+    failed('sts', 'AssumeRoleWithWebIdentity', 'InvalidIdentityToken', 400).event.errorCode,
+    'InvalidIdentityTokenException',
+  );
+  assert.equal(failed('sts', 'AssumeRole', 'AccessDenied', 403).event.errorCode, 'AccessDenied');
+  assert.equal(failed('s3', 'GetObject', 'NoSuchKey', 404).event.errorCode, 'NoSuchKey');
 });
 
 test('a request that failed authentication keeps the access key it carried', () => {

@@ -45,7 +45,8 @@ test('allowed, failed and unauthenticated calls are all recorded', async () => {
   await assert.rejects(wrong.send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
   const log = auditLogFor(server.backend);
   const [missing] = (await log.query({ accountId: '000000000000', eventName: 'GetUser', limit: 1 })).records;
-  assert.equal(missing?.event.errorCode, 'NoSuchEntity');
+  // CloudTrail names IAM's errors by their shape (the wire code is NoSuchEntity).
+  assert.equal(missing?.event.errorCode, 'NoSuchEntityException');
   const [bad] = (
     await log.query({ accountId: '000000000000', eventName: 'GetCallerIdentity', errors: true, limit: 1 })
   ).records;

@@ -304,3 +304,12 @@ export const errorsByCode: Readonly<Record<string, StsErrorClass>> = {
   Throttling: Throttling,
   ValidationError: ValidationError,
 };
+
+/** Error shape names by AWS code, where they differ (CloudTrail's errorCode is the shape name). */
+export const shapeNamesByCode: Readonly<Record<string, string>> = {
+  IDPCommunicationError: "IDPCommunicationErrorException",
+  IDPRejectedClaim: "IDPRejectedClaimException",
+  InvalidIdentityToken: "InvalidIdentityTokenException",
+  MalformedPolicyDocument: "MalformedPolicyDocumentException",
+  PackedPolicyTooLarge: "PackedPolicyTooLargeException",
+};
