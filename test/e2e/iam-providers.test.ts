@@ -115,6 +115,27 @@ out({"arn": r["Arn"], "trust": r["AssumeRolePolicyDocument"], "dup": dup["error"
   );
 });
 
+test("service-linked roles carry each service's own name; unknown services are refused", async () => {
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+names = [iam.create_service_linked_role(AWSServiceName=s)["Role"]["Arn"].split(":role")[1] for s in (
+    "ecs.amazonaws.com", "rds.amazonaws.com", "eks.amazonaws.com", "elasticache.amazonaws.com",
+    "elasticbeanstalk.amazonaws.com", "dynamodb.application-autoscaling.amazonaws.com")]
+unknown = call(iam.create_service_linked_role, AWSServiceName="foo.amazonaws.com")
+out({"names": names, "unknown": [unknown["error"], unknown["status"]]})`,
+    server.env(),
+  );
+  assert.deepEqual(out.names, [
+    '/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS',
+    '/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS',
+    '/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS',
+    '/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache',
+    '/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk',
+    '/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable',
+  ]);
+  assert.deepEqual(out.unknown, ['InvalidInput', 400]);
+});
+
 test('credential report: generate, then a CSV line per user with key facts', async () => {
   const out = await python(
     `iam = boto3.client("iam", config=NO_RETRY)

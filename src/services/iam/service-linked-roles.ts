@@ -11,24 +11,7 @@ import { iamArn, uniqueId } from './ids.ts';
 import type { RoleRecord } from './repository.ts';
 import { roleOut } from './roles.ts';
 import type { IamState } from './state.ts';
-
-const KNOWN: Record<string, string> = {
-  'autoscaling.amazonaws.com': 'AWSServiceRoleForAutoScaling',
-  'elasticloadbalancing.amazonaws.com': 'AWSServiceRoleForElasticLoadBalancing',
-  'spot.amazonaws.com': 'AWSServiceRoleForEC2Spot',
-  'spotfleet.amazonaws.com': 'AWSServiceRoleForEC2SpotFleet',
-  'ec2scheduled.amazonaws.com': 'AWSServiceRoleForEC2Scheduled',
-  'transitgateway.amazonaws.com': 'AWSServiceRoleForVPCTransitGateway',
-  'cloudtrail.amazonaws.com': 'AWSServiceRoleForCloudTrail',
-  'organizations.amazonaws.com': 'AWSServiceRoleForOrganizations',
-};
-
-const pascal = (s: string) =>
-  s
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
+import { SERVICE_LINKED_ROLE_NAMES } from './service-linked-role-names.ts';
 
 export const isServiceLinked = (r: RoleRecord): boolean => r.path.startsWith('/aws-service-role/');
 
@@ -39,10 +22,9 @@ export function serviceLinkedRoleHandlers(s: IamState): ServiceHandlers {
       ctx,
     ) {
       const service = input.AWSServiceName;
-      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/.test(service)) {
-        throw invalidInput(`Invalid service principal ${service}`);
-      }
-      const base = KNOWN[service] ?? `AWSServiceRoleFor${pascal(service.replace(/\.amazonaws\.com$/, ''))}`;
+      const base = SERVICE_LINKED_ROLE_NAMES[service];
+      // AWS's wording for a principal without a service-linked role is not documented.
+      if (!base) throw invalidInput(`Invalid service principal ${service}`);
       const name = input.CustomSuffix ? `${base}_${input.CustomSuffix}` : base;
       const path = `/aws-service-role/${service}/`;
       const trust = JSON.stringify({
