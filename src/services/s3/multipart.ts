@@ -170,6 +170,13 @@ export function multipartHandlers(env: S3Env) {
     },
 
     async UploadPart(input: UploadPartRequest, ctx: HandlerContext): Promise<UploadPartOutput> {
+      const versionId = ctx.request.query.get('versionId');
+      if (versionId !== null) {
+        throw new InvalidArgument('This operation does not accept a version-id.', {
+          ArgumentName: 'versionId',
+          ArgumentValue: versionId,
+        });
+      }
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
@@ -267,6 +274,12 @@ export function multipartHandlers(env: S3Env) {
 
     async ListParts(input: ListPartsRequest, _ctx: HandlerContext): Promise<ListPartsOutput> {
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      if (input.MaxParts !== undefined && (input.MaxParts < 0 || input.MaxParts > 2147483647)) {
+        throw new InvalidArgument('Argument max-parts must be an integer between 0 and 2147483647', {
+          ArgumentName: 'max-parts',
+          ArgumentValue: String(input.MaxParts),
+        });
+      }
       const max = Math.min(input.MaxParts ?? 1000, 1000);
       const marker = Number(input.PartNumberMarker ?? 0) || 0;
       const rows = await env.repo.listParts(input.UploadId, marker, max + 1);

@@ -106,6 +106,8 @@ export function checkTags(tags: Tag[], kind: 'object' | 'bucket'): Tag[] {
       throw new InvalidTag('Cannot provide multiple Tags with the same key', { TagKey: key });
     if (kind === 'bucket' && key.startsWith('aws:'))
       throw new InvalidTag('System tags cannot be added/updated by requester');
+    if (kind === 'object' && key.startsWith('aws:'))
+      throw new InvalidTag('Your TagKey cannot be prefixed with aws:');
     seen.add(key);
   }
   return tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));

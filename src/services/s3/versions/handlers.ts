@@ -150,9 +150,10 @@ export function versioningHandlers(env: S3Env, opts: { guard?: VersionGuard } = 
           });
         }
       }
-      // Deleting a key that does not exist succeeds too, as in S3.
+      // Deleting a key that does not exist succeeds too, as in S3. Quiet leaves the successes out,
+      // but the (then empty) DeleteResult document is still sent: an empty list keeps the body.
       return {
-        ...(input.Delete.Quiet ? {} : { Deleted: deleted }),
+        Deleted: input.Delete.Quiet ? [] : deleted,
         ...(errors.length ? { Errors: errors } : {}),
       };
     },

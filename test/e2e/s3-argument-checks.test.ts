@@ -1,0 +1,93 @@
+/**
+ * Small S3 argument rules through @aws-sdk/client-s3 v3 and hand-built requests: system tag
+ * keys on objects, ListParts max-parts bounds, UploadPart refusing a versionId, and the
+ * DeleteResult document of a quiet DeleteObjects.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+} from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
+import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { contentMd5, s3Raw } from './s3-raw-support.ts';
+
+let server: TestServer;
+let s3: S3Client;
+const B = 'argument-checks';
+
+before(async () => {
+  server = await startTestServer();
+  s3 = new S3Client(sdkConfig(server));
+  await s3.send(new CreateBucketCommand({ Bucket: B }));
+  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
+});
+after(async () => {
+  s3.destroy();
+  await server.stop();
+});
+
+test('object tag keys may not start with aws:', async () => {
+  for (const p of [
+    () =>
+      s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: B,
+          Key: 'k',
+          Tagging: { TagSet: [{ Key: 'aws:x', Value: 'v' }] },
+        }),
+      ),
+    () => s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x', Tagging: 'aws%3Ax=v' })),
+  ]) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidTag');
+    assert.equal(e.status, 400);
+    assert.equal(e.message, 'Your TagKey cannot be prefixed with aws:');
+  }
+  await s3.send(
+    new PutObjectTaggingCommand({ Bucket: B, Key: 'k', Tagging: { TagSet: [{ Key: 'awsx', Value: 'v' }] } }),
+  );
+});
+
+test('ListParts max-parts must be between 0 and 2147483647; UploadPart takes no versionId', async () => {
+  const UploadId = (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'm' }))).UploadId!;
+  const e = await errorOf(s3.send(new ListPartsCommand({ Bucket: B, Key: 'm', UploadId, MaxParts: -1 })));
+  assert.equal(e.name, 'InvalidArgument');
+  assert.equal(e.message, 'Argument max-parts must be an integer between 0 and 2147483647');
+  assert.equal(e.raw.ArgumentName, 'max-parts');
+  assert.equal(e.raw.ArgumentValue, '-1');
+  assert.equal(
+    (await s3.send(new ListPartsCommand({ Bucket: B, Key: 'm', UploadId, MaxParts: 0 }))).MaxParts,
+    0,
+  );
+
+  const part = await s3Raw(server, 'PUT', `/${B}/m`, {
+    query: { partNumber: '1', uploadId: UploadId, versionId: 'null' },
+    body: 'abc',
+  });
+  assert.equal(part.status, 400, part.body);
+  assert.equal(part.field('Code'), 'InvalidArgument');
+  assert.equal(part.field('Message'), 'This operation does not accept a version-id.');
+  assert.equal(part.field('ArgumentName'), 'versionId');
+  assert.equal(part.field('ArgumentValue'), 'null');
+});
+
+test('a quiet DeleteObjects whose deletes all succeed answers an empty DeleteResult document', async () => {
+  const body = '<Delete><Quiet>true</Quiet><Object><Key>k</Key></Object></Delete>';
+  const r = await s3Raw(server, 'POST', `/${B}`, {
+    query: { delete: '' },
+    body,
+    headers: { 'content-md5': contentMd5(body) },
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/xml');
+  assert.match(
+    r.body,
+    /<DeleteResult xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/">\s*<\/DeleteResult>$/,
+  );
+});
