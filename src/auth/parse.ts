@@ -320,7 +320,8 @@ function parseV4Query(
   const isS3 = family === 's3';
   // Non-S3 services do not insist on X-Amz-Expires (it then defaults to 15 minutes).
   const required = isS3 ? V4_QUERY_PARAMS : V4_QUERY_PARAMS.filter((p) => p !== 'X-Amz-Expires');
-  const missing = required.filter((p) => !q(p));
+  // An empty X-Amz-SignedHeaders is present: the request then fails for its unsigned host.
+  const missing = required.filter((p) => (p === 'X-Amz-SignedHeaders' ? q(p) === undefined : !q(p)));
   if (missing.length > 0) {
     if (isS3) {
       throw AuthErrors.s3QueryParametersError(
@@ -351,7 +352,10 @@ function parseV4Query(
   if (!/^-?\d+$/.test(expiresRaw)) throw bad('X-Amz-Expires should be a number');
   const expires = Number(expiresRaw);
   if (expires < 0) throw bad('X-Amz-Expires must be non-negative');
-  if (expires > 604800) throw bad('X-Amz-Expires must be less than a week (in seconds) that is; 604800');
+  if (expires > 604800)
+    throw bad(
+      'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
+    );
   const sessionToken = q('X-Amz-Security-Token');
   return {
     type: 'sigv4-query',
@@ -359,7 +363,8 @@ function parseV4Query(
     scope: scoped.scope,
     signedHeaders: q('X-Amz-SignedHeaders')!
       .split(';')
-      .map((h) => h.trim().toLowerCase()),
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== ''),
     signature: q('X-Amz-Signature')!,
     requestTime,
     date,

@@ -182,8 +182,15 @@ function verifyV4(
       throw AuthErrors.s3InvalidRequest('The value of x-amz-content-sha256 header is invalid.');
     }
     const unsigned = unsignedAmzHeaders(req.headers, p.signedHeaders, presigned);
+    // SigV4 always signs Host: without it a signature could be replayed against another host.
+    if (!p.signedHeaders.includes('host')) unsigned.unshift('host');
     if (unsigned.length > 0) throw AuthErrors.headersNotSigned(unsigned);
   } else {
+    if (!p.signedHeaders.includes('host'))
+      throw AuthErrors.incompleteSignature(
+        family,
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+      );
     if (opts.payloadSha256 !== undefined) payloadHash = opts.payloadSha256;
     else if (opts.body !== undefined)
       payloadHash = opts.body.length === 0 ? EMPTY_SHA256 : sha256Hex(opts.body);

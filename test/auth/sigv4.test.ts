@@ -159,7 +159,10 @@ test('S3 presigned expiry and week limit', async () => {
   });
   const long = { ...req, rawQuery: req.rawQuery.replace('X-Amz-Expires=60', 'X-Amz-Expires=604801') };
   const e2 = fails(() => parseAuth(long), 'AuthorizationQueryParametersError', 400);
-  assert.equal(e2.message, 'X-Amz-Expires must be less than a week (in seconds) that is; 604800');
+  assert.equal(
+    e2.message,
+    'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
+  );
   const missing = { ...req, rawQuery: req.rawQuery.replace(/&X-Amz-Date=[^&]*/, '') };
   fails(() => parseAuth(missing), 'AuthorizationQueryParametersError');
 });
@@ -176,6 +179,53 @@ test('S3 unsigned x-amz-* header is refused', async () => {
     'AccessDenied',
   );
   assert.equal(e.extra.HeadersNotSigned, 'x-amz-meta-late');
+});
+
+test('Host must be signed: S3 lists it in HeadersNotSigned, other services refuse the signature', async () => {
+  const s3 = await smithySign({
+    path: '/bucket/k',
+    headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    date: NOW,
+  });
+  s3.headers.authorization = String(s3.headers.authorization).replace(
+    'SignedHeaders=host;',
+    'SignedHeaders=',
+  );
+  const e = fails(
+    () => verify(parseAuth(s3), s3, credential(), { service: 's3', now: NOW }),
+    'AccessDenied',
+    403,
+  );
+  assert.equal(e.message, 'There were headers present in the request which were not signed');
+  assert.equal(e.extra.HeadersNotSigned, 'host');
+  // A presigned URL with an empty X-Amz-SignedHeaders is the same refusal, not a missing parameter.
+  const url = await smithySign({ path: '/bucket/k', presign: 60, date: NOW });
+  url.rawQuery = url.rawQuery.replace('X-Amz-SignedHeaders=host', 'X-Amz-SignedHeaders=');
+  const p = fails(
+    () => verify(parseAuth(url), url, credential(), { service: 's3', now: NOW }),
+    'AccessDenied',
+  );
+  assert.equal(p.extra.HeadersNotSigned, 'host');
+
+  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+  const sts = await smithySign({
+    method: 'POST',
+    host: 'sts.amazonaws.com',
+    path: '/',
+    service: 'sts',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+    date: NOW,
+  });
+  sts.headers.authorization = String(sts.headers.authorization).replace(
+    /SignedHeaders=[^,]*/,
+    'SignedHeaders=content-type',
+  );
+  const q = fails(
+    () => verify(parseAuth(sts), sts, credential(), { service: 'sts', now: NOW, body: Buffer.from(body) }),
+    'IncompleteSignature',
+  );
+  assert.equal(q.message, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 });
 
 test('S3 requires and validates x-amz-content-sha256', async () => {
