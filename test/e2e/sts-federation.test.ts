@@ -241,4 +241,50 @@ test.describe('AssumeRoleWithWebIdentity', () => {
     );
     assert.equal(await failure(assume('not-a-jwt')), 'InvalidIdentityTokenException');
   });
+
+  test("AWS's words for a malformed token and for a RoleArn that is no role's", async () => {
+    const why = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e: any) {
+        return `${e.$metadata?.httpStatusCode} ${e.name}: ${e.message}`;
+      }
+      assert.fail('expected an error');
+    };
+    assert.equal(
+      await why(assume('not-a-jwt')),
+      '400 InvalidIdentityTokenException: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+    );
+    const token = signJwt(issuer, { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300 });
+    for (const RoleArn of [
+      `arn:aws:iam::${ACCT}:oidc-provider/token.ci.example.test`,
+      `arn:aws:acm:us-east-1:${ACCT}:certificate/0b1e2a3c`,
+      `arn:aws:iam:${ACCT}:role/ci`,
+      'role-ci-not-an-arn-at-all',
+    ]) {
+      const call = (c: STSClient) =>
+        c.send(
+          new AssumeRoleWithWebIdentityCommand({ RoleArn, RoleSessionName: 'x1', WebIdentityToken: token }),
+        );
+      assert.equal(await why(call(anon)), '400 ValidationError: Request ARN is invalid');
+    }
+    // AssumeRoleWithSAML with RoleArn and PrincipalArn swapped.
+    const saml = anon.send(
+      new AssumeRoleWithSAMLCommand({
+        RoleArn: `arn:aws:iam::${ACCT}:saml-provider/corp`,
+        PrincipalArn: roleArn,
+        SAMLAssertion: Buffer.from('<x/>').toString('base64'),
+      }),
+    );
+    assert.equal(await why(saml), '400 ValidationError: Request ARN is invalid');
+    // A well-formed ARN of a role that does not exist stays AccessDenied.
+    const missing = anon.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: `arn:aws:iam::${ACCT}:role/nope`,
+        RoleSessionName: 'x1',
+        WebIdentityToken: token,
+      }),
+    );
+    assert.equal(await failure(missing), 'AccessDenied');
+  });
 });

@@ -14,6 +14,7 @@ import { noteRoleUse } from './assume-role.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
 import {
   checkPolicyArns,
+  checkRoleArn,
   checkSessionPolicy,
   roleDuration,
   roleSession,
@@ -47,6 +48,7 @@ export interface AssumeRoleWithSamlInput {
 
 export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
   return async function AssumeRoleWithSAML(input: AssumeRoleWithSamlInput, ctx: HandlerContext) {
+    checkRoleArn(input.RoleArn);
     const m = /^arn:aws:iam::(\d{12}):saml-provider\/(.+)$/.exec(input.PrincipalArn);
     const provider = m ? await s.repo.getEntity(m[1]!, 'saml-provider', m[2]!) : undefined;
     if (!m || !provider || provider.arn !== input.PrincipalArn)

@@ -13,9 +13,10 @@ import type { PolicySource } from '../iam/policy-source.ts';
 import type { IamState } from '../iam/state.ts';
 import { noteRoleUse } from './assume-role.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
-import { JwtError, verifyJwt } from './jwt.ts';
+import { JwtError, NOT_A_JWT, verifyJwt } from './jwt.ts';
 import {
   checkPolicyArns,
+  checkRoleArn,
   checkSessionPolicy,
   roleDuration,
   roleSession,
@@ -43,6 +44,7 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
     input: AssumeRoleWithWebIdentityInput,
     ctx: HandlerContext,
   ) {
+    checkRoleArn(input.RoleArn);
     const role = await source.role(input.RoleArn);
     if (!role)
       throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
@@ -72,7 +74,7 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
     } catch (e) {
       if (e instanceof AwsError) throw e;
       if (e instanceof JwtError) throw invalid(e.message);
-      throw invalid('The web identity token is not a valid JWT');
+      throw invalid(NOT_A_JWT);
     }
     const nowSec = ctx.now.getTime() / 1000;
     if (typeof payload.exp !== 'number' || payload.exp <= nowSec) {

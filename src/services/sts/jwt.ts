@@ -6,6 +6,10 @@ import { createPublicKey, verify as verifySignature, constants, type KeyObject }
 
 export class JwtError extends Error {}
 
+/** AWS's wording for a token that does not parse as a JWT (aws-sdk-go, IRSA and Cognito reports). */
+export const NOT_A_JWT =
+  'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)';
+
 export interface Jwt {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
@@ -30,13 +34,13 @@ function json(part: string): Record<string, unknown> {
   } catch {
     /* below */
   }
-  throw new JwtError('Token is not a valid JWT');
+  throw new JwtError(NOT_A_JWT);
 }
 
 /** Splits and decodes a token without checking anything. */
 export function decodeJwt(token: string): Jwt & { signingInput: string; signature: Buffer } {
   const parts = token.split('.');
-  if (parts.length !== 3) throw new JwtError('Token is not a valid JWT');
+  if (parts.length !== 3) throw new JwtError(NOT_A_JWT);
   return {
     header: json(parts[0]!),
     payload: json(parts[1]!),

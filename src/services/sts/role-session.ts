@@ -12,6 +12,16 @@ export interface Tag {
 
 export const validation = (message: string) => new AwsError('ValidationError', message, 400);
 
+/**
+ * The federation operations refuse a RoleArn that is not a role's ARN at all (an OIDC or SAML
+ * provider's, a certificate's, a typo) before looking at the token: "Request ARN is invalid",
+ * as widely reported for GitHub Actions OIDC and IRSA set-ups. A well-formed ARN of a missing
+ * role is AccessDenied instead.
+ */
+export function checkRoleArn(arn: string): void {
+  if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) throw validation('Request ARN is invalid');
+}
+
 /** DurationSeconds against the role's MaxSessionDuration (and the one-hour role-chaining limit). */
 export function roleDuration(requested: number | undefined, role: RoleTrust, chained: boolean): number {
   if (chained) {
