@@ -7,10 +7,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   EC2Client,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeInstanceStatusCommand,
+  DescribeInstanceTypesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
   RunInstancesCommand,
@@ -113,5 +121,106 @@ test('volumes and network interfaces: tagged at launch and later, listed, gone w
     (await errorOf(ec2.send(new CreateTagsCommand({ Resources: [vol], Tags: [{ Key: 'a', Value: 'b' }] }))))
       .name,
     'InvalidVolume.NotFound',
+  );
+});
+
+test('documented filter names: accepted everywhere; with data where Stratus has it; unknown refused', async () => {
+  const r = await ec2.send(
+    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
+  );
+  const inst = r.Instances![0]!;
+  const instancesWith = async (Name: string, Values: string[]) =>
+    (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name, Values }] }))).Reservations!.flatMap(
+      (x) => x.Instances!.map((i) => i.InstanceId),
+    );
+  assert.deepEqual(await instancesWith('network-interface.private-ip-address', [inst.PrivateIpAddress!]), [
+    inst.InstanceId,
+  ]);
+  assert.deepEqual(await instancesWith('network-interface.attachment.instance-id', [inst.InstanceId!]), [
+    inst.InstanceId,
+  ]);
+  assert.ok(
+    (await instancesWith('metadata-options.instance-metadata-tags', ['disabled'])).includes(inst.InstanceId),
+  );
+  // Linux only here: platform (windows) and spot requests match nothing, but are not refused.
+  assert.deepEqual(await instancesWith('platform', ['windows']), []);
+  assert.deepEqual(await instancesWith('spot-instance-request-id', ['*']), []);
+  assert.deepEqual(await instancesWith('capacity-reservation-id', ['*']), []);
+
+  const web = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'd' })))
+    .GroupId!;
+  const db = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'db', Description: 'd' }))).GroupId!;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: db,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] },
+      ],
+    }),
+  );
+  const byRef = await ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.group-name', Values: ['web'] }] }),
+  );
+  assert.deepEqual(
+    byRef.SecurityGroups!.map((g) => g.GroupId),
+    [db],
+  );
+  const enis = await ec2.send(
+    new DescribeNetworkInterfacesCommand({
+      Filters: [{ Name: 'addresses.private-ip-address', Values: [inst.PrivateIpAddress!] }],
+    }),
+  );
+  assert.deepEqual(
+    enis.NetworkInterfaces!.map((n) => n.Attachment!.InstanceId),
+    [inst.InstanceId],
+  );
+
+  const accepted: [string, () => Promise<unknown>][] = [
+    ['kernel-id', () => instancesWith('kernel-id', ['x'])],
+    ['tpm-support', () => instancesWith('tpm-support', ['x'])],
+    [
+      'parent-zone-id',
+      () => ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'enable-dns64', Values: ['x'] }] })),
+    ],
+    [
+      'event.code',
+      () =>
+        ec2.send(
+          new DescribeInstanceStatusCommand({ Filters: [{ Name: 'event.description', Values: ['x'] }] }),
+        ),
+    ],
+    [
+      'requester-id',
+      () =>
+        ec2.send(
+          new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'requester-id', Values: ['x'] }] }),
+        ),
+    ],
+    [
+      'snapshot-id',
+      () => ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'snapshot-id', Values: ['x'] }] })),
+    ],
+    [
+      'owner-alias',
+      () => ec2.send(new DescribeSnapshotsCommand({ Filters: [{ Name: 'owner-alias', Values: ['x'] }] })),
+    ],
+    [
+      'nitro-enclaves-support',
+      () =>
+        ec2.send(
+          new DescribeInstanceTypesCommand({ Filters: [{ Name: 'nitro-enclaves-support', Values: ['x'] }] }),
+        ),
+    ],
+  ];
+  for (const [name, call] of accepted) await assert.doesNotReject(call(), name);
+  assert.deepEqual(await errorOf(instancesWith('no-such-filter', ['x'])), {
+    name: 'InvalidParameterValue',
+    message: "The filter 'no-such-filter' is invalid",
+  });
+  // A name documented for one call is not accepted by another.
+  assert.equal(
+    (await errorOf(ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'platform', Values: ['x'] }] }))))
+      .name,
+    'InvalidParameterValue',
   );
 });

@@ -9,6 +9,7 @@ import {
   InvalidParameterValue,
 } from '../../generated/ec2/errors.ts';
 import type { Filter, Tag } from '../../generated/ec2/types.ts';
+import { isDocumentedFilter } from './documented-filters.ts';
 
 /** What one filter name reads from an item: one value, several, or none. */
 export type FilterFields<T> = Record<string, (item: T) => unknown>;
@@ -64,7 +65,8 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, field
           tagsOf(item).map((t) => t.Value ?? ''),
           values,
         );
-    const field = fields[name];
+    // A documented name without data here matches nothing, as for resources lacking the property.
+    const field = fields[name] ?? (isDocumentedFilter(name) ? () => undefined : undefined);
     if (!field) throw new InvalidParameterValue(`The filter '${name}' is invalid`);
     return (item: T) => matchesAny(asStrings(field(item)), values);
   });

@@ -1,7 +1,11 @@
-/** DescribeInstances' documented filter names. */
+/**
+ * DescribeInstances' documented filter names with data here; the other documented ones (platform:
+ * Linux images only; spot, capacity reservations, outposts...) match nothing (documented-filters.ts).
+ */
 import type { InstanceDoc } from './instance-model.ts';
 
 const nics = (i: InstanceDoc) => i.NetworkInterfaces;
+const meta = (i: InstanceDoc) => (i.MetadataOptions ?? {}) as Record<string, unknown>;
 
 export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
   affinity: () => undefined,
@@ -44,6 +48,31 @@ export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
     (i.MetadataOptions as Record<string, unknown>)?.HttpPutResponseHopLimit,
   'metadata-options.http-endpoint': (i) => (i.MetadataOptions as Record<string, unknown>)?.HttpEndpoint,
   'monitoring-state': (i) => i.Monitoring.State,
+  'network-interface.private-ip-address': (i) => nics(i).map((n) => n.PrivateIpAddress),
+  'network-interface.description': (i) => nics(i).map((n) => n.Description),
+  'network-interface.availability-zone': (i) => (nics(i).length ? i.Placement.AvailabilityZone : undefined),
+  'network-interface.requester-managed': (i) => nics(i).map(() => false),
+  'network-interface.attachment.instance-id': (i) => (nics(i).length ? i.InstanceId : undefined),
+  'network-interface.attachment.instance-owner-id': (i) => nics(i).map((n) => n.OwnerId),
+  'network-interface.attachment.attach-time': (i) => nics(i).map((n) => n.Attachment?.AttachTime),
+  'network-interface.attachment.delete-on-termination': (i) =>
+    nics(i).map((n) => n.Attachment?.DeleteOnTermination),
+  'network-interface.association.public-dns-name': (i) => nics(i).map((n) => n.Association?.PublicDnsName),
+  'network-interface.association.ip-owner-id': (i) => nics(i).map((n) => n.Association?.IpOwnerId),
+  'network-interface.addresses.association.public-dns-name': (i) =>
+    nics(i).map((n) => n.Association?.PublicDnsName),
+  'network-interface.addresses.association.ip-owner-id': (i) => nics(i).map((n) => n.Association?.IpOwnerId),
+  'metadata-options.state': (i) => meta(i).State,
+  'metadata-options.http-protocol-ipv6': (i) => meta(i).HttpProtocolIpv6,
+  'metadata-options.instance-metadata-tags': (i) => meta(i).InstanceMetadataTags,
+  'enclave-options.enabled': () => false,
+  'maintenance-options.auto-recovery': (i) =>
+    (i.MaintenanceOptions as { AutoRecovery?: string })?.AutoRecovery,
+  'private-dns-name-options.hostname-type': (i) =>
+    (i.PrivateDnsNameOptions as { HostnameType?: string })?.HostnameType,
+  'private-dns-name-options.enable-resource-name-dns-a-record': () => false,
+  'private-dns-name-options.enable-resource-name-dns-aaaa-record': () => false,
+  'usage-operation-update-time': (i) => i.UsageOperationUpdateTime,
   'network-interface.addresses.private-ip-address': (i) =>
     nics(i).flatMap((n) =>
       (n.PrivateIpAddresses ?? []).map((p: { PrivateIpAddress: string }) => p.PrivateIpAddress),

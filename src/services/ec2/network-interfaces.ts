@@ -42,6 +42,23 @@ export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
           'subnet-id': (e) => e.SubnetId,
           'vpc-id': (e) => e.VpcId,
           'interface-type': (e) => e.InterfaceType,
+          description: (e) => e.Description,
+          'requester-managed': (e) => e.RequesterManaged,
+          'source-dest-check': (e) => e.SourceDestCheck,
+          'availability-zone-id': (e) => e.AvailabilityZoneId,
+          'attachment.attachment-id': (e) => e.Attachment.AttachmentId,
+          'attachment.attach-time': (e) => e.Attachment.AttachTime,
+          'attachment.delete-on-termination': (e) => e.Attachment.DeleteOnTermination,
+          'attachment.device-index': (e) => e.Attachment.DeviceIndex,
+          'attachment.instance-owner-id': (e) => e.Attachment.InstanceOwnerId,
+          'addresses.private-ip-address': (e) => e.PrivateIpAddresses.map((p: any) => p.PrivateIpAddress),
+          'addresses.primary': (e) => e.PrivateIpAddresses.map((p: any) => p.Primary),
+          'addresses.association.public-ip': (e) =>
+            e.PrivateIpAddresses.map((p: any) => p.Association?.PublicIp),
+          'addresses.association.owner-id': (e) =>
+            e.PrivateIpAddresses.map((p: any) => p.Association?.IpOwnerId),
+          'association.public-dns-name': (e) => e.Association?.PublicDnsName,
+          'association.ip-owner-id': (e) => e.Association?.IpOwnerId,
         },
         maxResults: { min: 5, max: 1000 },
       });

@@ -84,6 +84,17 @@ const GROUP_FILTERS = {
   'egress.ip-permission.user-id': (g: GroupDoc) => rulesOf(g, true).map((r) => r.ReferencedGroupInfo?.UserId),
 };
 
+/** ip-permission.group-name filters: the names of the groups rules refer to. */
+function groupNameFilters(all: GroupDoc[]) {
+  const names = new Map(all.map((g) => [g.GroupId, g.GroupName]));
+  const referenced = (g: GroupDoc, egress: boolean) =>
+    rulesOf(g, egress).map((r) => names.get(r.ReferencedGroupInfo?.GroupId ?? ''));
+  return {
+    'ip-permission.group-name': (g: GroupDoc) => referenced(g, false),
+    'egress.ip-permission.group-name': (g: GroupDoc) => referenced(g, true),
+  };
+}
+
 export async function defaultVpcId(env: Ec2Env, scope: Scope): Promise<string | undefined> {
   const vpcs = await env.repo.list<{ VpcId: string; IsDefault: boolean }>(scope, 'vpc');
   return vpcs.find((v) => v.IsDefault)?.VpcId;
@@ -246,7 +257,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
         idsParam: 'groupIds',
         byIds: async (ids) => named(await mustGetAll<GroupDoc>(env, scope, ids, 'sg', GROUP_ERRORS)),
         all: async () => named(await env.repo.list<GroupDoc>(scope, 'sg')),
-        fields: GROUP_FILTERS,
+        fields: { ...GROUP_FILTERS, ...groupNameFilters(await env.repo.list<GroupDoc>(scope, 'sg')) },
         maxResults: { min: 5, max: 1000 },
       });
       return { SecurityGroups: page.map(groupView), NextToken };

@@ -59,6 +59,11 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           status: (v) => v.State,
           'volume-id': (v) => v.VolumeId,
           'volume-type': (v) => v.VolumeType,
+          'attachment.attach-time': (v) => v.Attachments.map((a) => a.AttachTime),
+          'create-time': (v) => v.CreateTime,
+          'multi-attach-enabled': (v) => v.MultiAttachEnabled,
+          'snapshot-id': (v) => v.SnapshotId,
+          'fast-restored': () => false,
         },
         maxResults: { min: 5, max: 500 },
       });
@@ -97,6 +102,10 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           description: (s) => s.Description,
           'volume-size': (s) => s.VolumeSize,
           encrypted: (s) => s.Encrypted,
+          'volume-id': (s) => s.VolumeId,
+          'start-time': (s) => s.StartTime,
+          progress: (s) => s.Progress,
+          'storage-tier': (s) => s.StorageTier,
         },
         maxResults: { min: 5, max: 1000 },
       });
