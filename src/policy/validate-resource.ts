@@ -124,6 +124,7 @@ export const TRUST_MESSAGES = {
   notResource: 'Has prohibited field NotResource',
   allowNotPrincipal: 'Allow with NotPrincipal is not allowed.',
   sidUnique: 'Statement IDs (SID) in a single policy must be unique.',
+  federated: 'Federated principals must be valid domain names or SAML metadata ARNs',
 } as const;
 
 /** Validates a role trust policy (AssumeRolePolicyDocument); MalformedPolicyDocument on failure. */
@@ -136,6 +137,8 @@ export function checkTrustPolicy(text: string, opts: PrincipalCheckOptions = {})
       if (s.NotPrincipal !== undefined && s.Effect === 'Allow') refuse(TRUST_MESSAGES.allowNotPrincipal);
       if (s.Principal === undefined && s.NotPrincipal === undefined) refuse(TRUST_MESSAGES.missingPrincipal);
       const bad = principalProblem((s.Principal ?? s.NotPrincipal) as Json, opts, false);
+      // IAM words a bad Federated principal apart from the others.
+      if (bad?.startsWith('"FEDERATED"')) refuse(TRUST_MESSAGES.federated);
       if (bad) refuse(`Invalid principal in policy: ${bad}`);
       const actions = s.Action ?? s.NotAction;
       if (actions === undefined || asList(actions as string | string[]).length === 0)

@@ -136,6 +136,20 @@ out({"names": names, "unknown": [unknown["error"], unknown["status"]]})`,
   assert.deepEqual(out.unknown, ['InvalidInput', 400]);
 });
 
+test("a trust policy with a malformed Federated principal is refused in IAM's words", async () => {
+  const out = await python(
+    `iam = boto3.client("iam", config=NO_RETRY)
+doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "not a domain!"}, "Action": "sts:AssumeRoleWithWebIdentity"}]})
+r = call(iam.create_role, RoleName="bad-federated", AssumeRolePolicyDocument=doc)
+out([r["error"], r["message"]])`,
+    server.env(),
+  );
+  assert.deepEqual(out, [
+    'MalformedPolicyDocument',
+    'Federated principals must be valid domain names or SAML metadata ARNs',
+  ]);
+});
+
 test('credential report: generate, then a CSV line per user with key facts', async () => {
   const out = await python(
     `iam = boto3.client("iam", config=NO_RETRY)
