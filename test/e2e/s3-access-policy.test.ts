@@ -143,6 +143,15 @@ test('a private bucket refuses anonymous reads; public access takes the delibera
   const before = await fetch(`${server.endpoint}/${bucket}/site/hello.txt`);
   assert.equal(before.status, 403);
   assert.match(await before.text(), /<Code>AccessDenied<\/Code>/);
+  // A bucket that does not exist is 404 to anonymous callers too (S3's answers tell them apart).
+  for (const path of [`/${bucket}-none`, `/${bucket}-none/site/hello.txt`]) {
+    const missing = await fetch(`${server.endpoint}${path}`);
+    assert.equal(missing.status, 404, path);
+    assert.match(
+      await missing.text(),
+      /<Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist/,
+    );
+  }
 
   // Block Public Access is on for new buckets: a public policy is refused.
   const pab = await root.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));

@@ -2,7 +2,7 @@
  * What each S3 operation asks of IAM (Service Authorization Reference): action, resource ARN,
  * condition keys, the bucket owner as the resource account and the bucket policy.
  */
-import { AccessDenied } from '../../generated/s3/errors.ts';
+import { AccessDenied, NoSuchBucket } from '../../generated/s3/errors.ts';
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
@@ -75,8 +75,13 @@ export function s3Authz(env: S3Env): AuthzMapper {
   ): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy'>> {
     if (!bucket) return {};
     const b = await env.repo.getBucket(bucket);
-    // A missing bucket: the caller's own request, so the handler answers NoSuchBucket.
-    if (!b) return { resourceAccountId: ctx.accountId };
+    if (!b) {
+      // Anonymous callers learn that a bucket does not exist (S3 answers them 404, and 403 for
+      // one that exists); a signed request is the caller's own, and its handler answers NoSuchBucket.
+      if (ctx.principal.type === 'Anonymous')
+        throw new NoSuchBucket('The specified bucket does not exist', { BucketName: bucket });
+      return { resourceAccountId: ctx.accountId };
+    }
     return { resourceAccountId: b.accountId, ...(b.policy ? { resourcePolicy: b.policy } : {}) };
   }
 
