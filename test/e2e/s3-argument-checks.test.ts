@@ -1,7 +1,7 @@
 /**
  * Small S3 argument rules through @aws-sdk/client-s3 v3 and hand-built requests: system tag
- * keys on objects, ListParts max-parts bounds, UploadPart refusing a versionId, and the
- * DeleteResult document of a quiet DeleteObjects.
+ * keys on objects, ListParts max-parts bounds, UploadPart refusing a versionId, the
+ * DeleteResult document of a quiet DeleteObjects; times in whole seconds everywhere.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,12 @@ import {
   PutObjectTaggingCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  HeadObjectCommand,
+  CopyObjectCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
@@ -90,4 +96,29 @@ test('a quiet DeleteObjects whose deletes all succeed answers an empty DeleteRes
     r.body,
     /<DeleteResult xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/">\s*<\/DeleteResult>$/,
   );
+});
+
+test('times are whole seconds: listings, copy results, parts and uploads agree with Last-Modified', async () => {
+  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'x' }));
+  const copy = await s3.send(new CopyObjectCommand({ Bucket: B, Key: 't', CopySource: `${B}/src` }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 't' }));
+  assert.equal(copy.CopyObjectResult!.LastModified!.getTime(), head.LastModified!.getTime());
+  const listed = (await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: 't' }))).Contents![0]!;
+  assert.equal(listed.LastModified!.getTime(), head.LastModified!.getTime());
+  const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 't' }));
+  assert.equal(versions.Versions![0]!.LastModified!.getTime(), head.LastModified!.getTime());
+  const UploadId = (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'tm' }))).UploadId!;
+  const part = await s3.send(
+    new UploadPartCopyCommand({ Bucket: B, Key: 'tm', UploadId, PartNumber: 1, CopySource: `${B}/src` }),
+  );
+  const parts = await s3.send(new ListPartsCommand({ Bucket: B, Key: 'tm', UploadId }));
+  const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: 'tm' }));
+  for (const d of [
+    part.CopyPartResult!.LastModified!,
+    parts.Parts![0]!.LastModified!,
+    uploads.Uploads![0]!.Initiated!,
+  ])
+    assert.equal(d.getMilliseconds(), 0);
+  const raw = await s3Raw(server, 'GET', `/${B}`, { query: { 'list-type': '2', prefix: 't' } });
+  assert.match(raw.field('LastModified')!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
 });

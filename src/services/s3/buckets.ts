@@ -25,7 +25,7 @@ import type {
   PutBucketTaggingRequest,
 } from '../../generated/s3/types.ts';
 import type { HandlerContext } from '../handler.ts';
-import type { S3Env } from './env.ts';
+import { recordedTime, type S3Env } from './env.ts';
 import { checkBucketName, checkTags } from './validation.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import { bucketOwnership } from './acl.ts';
@@ -75,7 +75,7 @@ export function bucketHandlers(env: S3Env) {
         name: input.Bucket,
         accountId: ctx.accountId,
         region,
-        createdAt: ctx.now.getTime(),
+        createdAt: recordedTime(ctx.now),
         ...(input.ACL ? { acl: input.ACL } : {}),
         ...(objectOwnership ? { objectOwnership } : {}),
         ...(tags?.length ? { tags } : {}),

@@ -15,7 +15,7 @@ import type {
 import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { BlobInfo, BlobWriteOptions } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
-import type { S3Env } from './env.ts';
+import { recordedTime, type S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
 import { checksumMembers, DEFAULT_CHECKSUM } from './object-headers.ts';
 import { requireUpload } from './multipart.ts';
@@ -157,7 +157,7 @@ export function completeHandlers(env: S3Env) {
         blobId: blob.id,
         size: blob.size,
         etag,
-        lastModified: ctx.now.getTime(),
+        lastModified: recordedTime(ctx.now),
         storageClass: upload.storageClass,
         owner: upload.owner,
         ...(upload.contentType !== undefined ? { contentType: upload.contentType } : {}),

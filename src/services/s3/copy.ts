@@ -4,7 +4,7 @@ import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/typ
 import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { ByteRange } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
-import { md5Etag, type S3Env } from './env.ts';
+import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { checkReadConditions, COPY_SOURCE_NAMES, writeCheck } from './conditions.ts';
 import { parseCopySource } from './copy-source.ts';
 import { attrsFrom, checksumMembers, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
@@ -168,7 +168,7 @@ export function copyHandlers(env: S3Env) {
         blobId: copied.blobId,
         size: copied.size,
         etag: md5Etag(copied.md5),
-        lastModified: ctx.now.getTime(),
+        lastModified: recordedTime(ctx.now),
         storageClass,
         owner: ctx.accountId,
         contentType:

@@ -184,3 +184,9 @@ export class S3Env {
 }
 
 export const md5Etag = (md5: Buffer): string => `"${md5.toString('hex')}"`;
+
+/**
+ * The time S3 records for a write: whole seconds, as its Last-Modified header, listings and copy
+ * results all show (…T12:00:00.000Z), so they agree with each other and with If-Modified-Since.
+ */
+export const recordedTime = (now: Date): number => Math.floor(now.getTime() / 1000) * 1000;

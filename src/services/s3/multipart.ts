@@ -17,7 +17,7 @@ import type {
 } from '../../generated/s3/types.ts';
 import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { HandlerContext } from '../handler.ts';
-import { md5Etag, type S3Env } from './env.ts';
+import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { copyBlob, readCopySource } from './copy.ts';
 import { attrsFrom, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
@@ -151,7 +151,7 @@ export function multipartHandlers(env: S3Env) {
         uploadId,
         bucket: input.Bucket,
         key: input.Key,
-        initiated: ctx.now.getTime(),
+        initiated: recordedTime(ctx.now),
         owner: ctx.accountId,
         initiator: ctx.principal.arn,
         storageClass,
@@ -199,7 +199,7 @@ export function multipartHandlers(env: S3Env) {
         blobId: body.blobId,
         size: body.size,
         etag,
-        lastModified: ctx.now.getTime(),
+        lastModified: recordedTime(ctx.now),
         ...(checksum ? { checksum } : {}),
       });
       // A part of an upload created without an algorithm may still carry a checksum (SDKs send
@@ -240,7 +240,7 @@ export function multipartHandlers(env: S3Env) {
       const copied = await copyBlob(env, src, range, algorithm ? [algorithm] : []);
       const checksum = algorithm ? copied.checksums[algorithm] : undefined;
       const etag = md5Etag(copied.md5);
-      const lastModified = ctx.now.getTime();
+      const lastModified = recordedTime(ctx.now);
       await savePart({
         uploadId: input.UploadId,
         partNumber: input.PartNumber,

@@ -12,7 +12,7 @@ import type {
 } from '../../generated/s3/types.ts';
 import { BlobNotFoundError, type ByteRange } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
-import { md5Etag, type S3Env } from './env.ts';
+import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { checkReadConditions, writeCheck } from './conditions.ts';
 import { contentRange, parseRange } from './ranges.ts';
@@ -137,7 +137,7 @@ export function objectHandlers(env: S3Env) {
         blobId: body.blobId,
         size: body.size,
         etag: md5Etag(body.md5),
-        lastModified: ctx.now.getTime(),
+        lastModified: recordedTime(ctx.now),
         storageClass,
         owner: ctx.accountId,
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,

@@ -8,7 +8,7 @@ import { AwsError } from '../../errors.ts';
 import type { PostObjectOutput, PostObjectRequest } from '../../generated/s3/types.ts';
 import { parseXmlDocument } from '../../protocol/xml/reader.ts';
 import type { HandlerContext } from '../handler.ts';
-import { md5Etag, type S3Env } from './env.ts';
+import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
@@ -85,7 +85,7 @@ export function postObjectHandlers(env: S3Env) {
           blobId: body.blobId,
           size: body.size,
           etag: md5Etag(body.md5),
-          lastModified: ctx.now.getTime(),
+          lastModified: recordedTime(ctx.now),
           storageClass,
           owner: ctx.accountId,
           contentType: f.get('content-type') ?? DEFAULT_CONTENT_TYPE,

@@ -17,7 +17,7 @@ import type {
   PutBucketVersioningRequest,
 } from '../../../generated/s3/types.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
-import type { Owner, S3Env } from '../env.ts';
+import { recordedTime, type Owner, type S3Env } from '../env.ts';
 import { writeCheck } from '../conditions.ts';
 import type { BucketRecord, VersionRecord, VersioningStatus } from '../store/repository.ts';
 
@@ -63,7 +63,7 @@ export async function deleteOne(
     env.free(freed);
     return {};
   }
-  const r = await env.repo.putDeleteMarker(bucket.name, key, ctx.accountId, ctx.now.getTime());
+  const r = await env.repo.putDeleteMarker(bucket.name, key, ctx.accountId, recordedTime(ctx.now));
   env.free(r.freed);
   return { deleteMarker: true, versionId: r.versionId };
 }
