@@ -410,10 +410,21 @@ function parseV2Query(
  * pipeline has settled which service and region the request is for (S3 may first look up the
  * bucket's region). SigV2 has no scope and always passes.
  */
-export function checkScope(parsed: ParsedAuth, expected: { service: string; region: string }): void {
+export function checkScope(
+  parsed: ParsedAuth,
+  expected: {
+    service: string;
+    region: string;
+    /** Whether a region exists: one that does not is the wrong one (S3 then expects `fallbackRegion`). */
+    known?: (region: string) => boolean;
+    fallbackRegion?: string;
+  },
+): void {
   if (parsed.type !== 'sigv4-header' && parsed.type !== 'sigv4-query') return;
   const family = authFamily(expected.service);
   const { region, service } = parsed.scope;
+  if (expected.known && !expected.known(region))
+    expected = { ...expected, region: expected.fallbackRegion ?? expected.region, known: undefined };
   const inQuery = parsed.type === 'sigv4-query';
   if (family === 's3') {
     const wrap = (detail: string, extra: Record<string, string> = {}) =>

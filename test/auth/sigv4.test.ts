@@ -443,6 +443,25 @@ test('scope checks: service and region', async () => {
   );
   const iam = await smithySign({ path: '/', service: 'iam', date: NOW, region: 'us-west-2' });
   fails(() => checkScope(parseAuth(iam), { service: 'sts', region: 'us-west-2' }), 'SignatureDoesNotMatch');
+
+  // A region AWS does not have is the wrong region, even though the request is scoped to it.
+  const known = (r: string) => r === 'us-east-1' || r === 'eu-west-1';
+  const fake = await smithySign({ path: '/bucket/k', date: NOW, region: 'xx-fake-9' });
+  const f = fails(
+    () =>
+      checkScope(parseAuth(fake), { service: 's3', region: 'xx-fake-9', known, fallbackRegion: 'us-east-1' }),
+    'AuthorizationHeaderMalformed',
+  );
+  assert.equal(f.extra.Region, 'us-east-1');
+  assert.match(f.message, /the region 'xx-fake-9' is wrong; expecting 'us-east-1'/);
+  const sts = await smithySign({ path: '/', service: 'sts', date: NOW, region: 'xx-fake-9' });
+  const g = fails(
+    () =>
+      checkScope(parseAuth(sts), { service: 'sts', region: 'xx-fake-9', known, fallbackRegion: 'us-east-1' }),
+    'SignatureDoesNotMatch',
+  );
+  assert.match(g.message, /Credential should be scoped to a valid region, not 'xx-fake-9'/);
+  checkScope(parsed, { service: 's3', region: 'eu-west-1', known, fallbackRegion: 'us-east-1' });
 });
 
 test('malformed Authorization headers', () => {

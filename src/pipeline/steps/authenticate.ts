@@ -14,6 +14,7 @@ import type { App } from '../../app.ts';
 import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
 import { authenticatePostObject } from './post-object.ts';
+import { isKnownRegion } from '../../regions.ts';
 
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
@@ -48,7 +49,13 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
     return;
   }
   // A signature for another service, or for IAM outside us-east-1, does not count.
-  checkScope(parsed, { service, region: ctx.region });
+  // So is one for a region AWS does not have (the configured region always counts).
+  checkScope(parsed, {
+    service,
+    region: ctx.region,
+    known: (r) => r === app.options.region || isKnownRegion(r),
+    fallbackRegion: app.options.region,
+  });
   await checkBucketRegion(app, ctx, parsed);
   const credential = await app.credentials.resolve(parsed.accessKeyId, parsed.sessionToken);
   const verified = verify(parsed, req, credential, {
