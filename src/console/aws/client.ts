@@ -128,7 +128,11 @@ export class ConsoleClient {
 
   private fail(raw: Raw, service: string): ApiError {
     const err = errorFrom(raw, service);
-    if (CREDENTIAL_ERRORS.has(err.code)) this.credentialsRejected = err;
+    // IAM refuses sessions from GetSessionToken without MFA and GetFederationToken with this same
+    // code, though those keys still work elsewhere: that page shows the error, the session stays.
+    const sessionBarredFromIam =
+      service === 'iam' && err.code === 'InvalidClientTokenId' && this.keys.sessionToken !== undefined;
+    if (CREDENTIAL_ERRORS.has(err.code) && !sessionBarredFromIam) this.credentialsRejected = err;
     return err;
   }
 
