@@ -21,11 +21,10 @@ export class RootCredentialResolver implements CredentialResolver {
 
   /**
    * Looks the key up on every call (a primary-key read), so accounts created by the CLI while
-   * the server runs work at once. Root keys are long-term: a request that also carries a
-   * session token is not theirs, so it resolves to nothing rather than ignoring the token.
+   * the server runs work at once. A session token sent with a root key is verify()'s to refuse
+   * (InvalidToken, as AWS answers), so the key still resolves.
    */
-  async resolve(accessKeyId: string, sessionToken?: string): Promise<Credential | undefined> {
-    if (sessionToken) return undefined;
+  async resolve(accessKeyId: string): Promise<Credential | undefined> {
     const cached = this.recent.get(accessKeyId);
     if (cached && cached.until > Date.now()) return cached.credential;
     const record = await this.accounts.findRootCredential(accessKeyId);

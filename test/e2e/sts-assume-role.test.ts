@@ -168,6 +168,16 @@ test('assumed-role credentials: identity, permissions of the role, token require
     (await failure(new S3Client(sdkConfig(server, forged)).send(new ListBucketsCommand({})))).name,
     'InvalidToken',
   );
+  // A long-term (root) key sent with a made-up token: the token is what is wrong, not the key.
+  const rootWithToken = { accessKeyId: 'test', secretAccessKey: 'test', sessionToken: 'bogus' };
+  assert.equal(
+    (await failure(new S3Client(sdkConfig(server, rootWithToken)).send(new ListBucketsCommand({})))).name,
+    'InvalidToken',
+  );
+  assert.equal(
+    (await failure(sts(rootWithToken).send(new GetCallerIdentityCommand({})))).name,
+    'InvalidClientTokenId',
+  );
 });
 
 test('a trust policy naming a user lets that user in without an identity policy; others are refused', async () => {
