@@ -4,6 +4,7 @@
  * Each call keeps its own errors, ordering and paging rules by what it passes in.
  */
 import type { Filter } from '../../generated/ec2/types.ts';
+import type { DocumentedOperation } from './documented-filters.ts';
 import {
   applyFilters,
   noIdsWithMaxResults,
@@ -22,7 +23,9 @@ export interface DescribeSource<T> {
   /** The named resources, throwing the call's not-found (or malformed) error for an unknown id. */
   byIds: (ids: string[]) => T[] | Promise<T[]>;
   all: () => T[] | Promise<T[]>;
-  /** The call's documented filter names. */
+  /** The call itself: its documented filter names without a field here match nothing. */
+  operation: DocumentedOperation;
+  /** The call's filter names Stratus has data for. */
   fields: FilterFields<T>;
   /** The ids parameter's wire name, for calls that refuse MaxResults together with ids. */
   idsParam?: string;
@@ -32,7 +35,7 @@ export interface DescribeSource<T> {
 export async function describeAll<T>(input: DescribeInput, source: DescribeSource<T>): Promise<T[]> {
   if (source.idsParam !== undefined) noIdsWithMaxResults(source.ids, input.MaxResults, source.idsParam);
   const items = source.ids?.length ? await source.byIds(source.ids) : await source.all();
-  return applyFilters(items, input.Filters, source.fields);
+  return applyFilters(items, input.Filters, source.fields, source.operation);
 }
 
 /** describeAll, then the page MaxResults/NextToken ask for, within the call's documented bounds. */

@@ -4,9 +4,7 @@
  * accepted and matches nothing (filters.ts); any other unknown name is refused.
  * Re-derive from the model when it gains names.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-const DOCUMENTED: Record<string, string> = {
+const DOCUMENTED = {
   DescribeAvailabilityZones: `
     group-long-name group-name message opt-in-status parent-zone-id parent-zone-name region-name
     state zone-id zone-name zone-type
@@ -184,21 +182,16 @@ const DOCUMENTED: Record<string, string> = {
     ipv6-cidr-block-association.ipv6-cidr-block ipv6-cidr-block-association.ipv6-pool
     ipv6-cidr-block-association.state is-default owner-id state tag vpc-id
   `,
-};
+} satisfies Record<string, string>;
+
+/** A Describe* call with documented filter names; each handler names itself to applyFilters. */
+export type DocumentedOperation = keyof typeof DOCUMENTED;
 
 const byOperation = new Map(
   Object.entries(DOCUMENTED).map(([op, names]) => [op, new Set(names.split(/\s+/).filter(Boolean))]),
 );
 
-/** The operation whose request is being handled; the EC2 service runs each handler in it. */
-const current = new AsyncLocalStorage<string>();
-
-export function inOperation<T>(operation: string, fn: () => T): T {
-  return current.run(operation, fn);
-}
-
-/** Whether the operation being handled documents this filter name. */
-export function isDocumentedFilter(name: string): boolean {
-  const op = current.getStore();
-  return op !== undefined && (byOperation.get(op)?.has(name) ?? false);
+/** Whether the operation documents this filter name. */
+export function isDocumentedFilter(operation: DocumentedOperation | undefined, name: string): boolean {
+  return operation !== undefined && (byOperation.get(operation)?.has(name) ?? false);
 }

@@ -9,7 +9,7 @@ import {
   InvalidParameterValue,
 } from '../../generated/ec2/errors.ts';
 import type { Filter, Tag } from '../../generated/ec2/types.ts';
-import { isDocumentedFilter } from './documented-filters.ts';
+import { isDocumentedFilter, type DocumentedOperation } from './documented-filters.ts';
 
 /** What one filter name reads from an item: one value, several, or none. */
 export type FilterFields<T> = Record<string, (item: T) => unknown>;
@@ -44,7 +44,16 @@ function tagsOf(item: unknown): Tag[] {
   return o.Tags ?? o.TagSet ?? [];
 }
 
-export function applyFilters<T>(items: T[], filters: Filter[] | undefined, fields: FilterFields<T>): T[] {
+/**
+ * `operation` is the calling Describe* handler: its documented names without a field here are
+ * accepted and match nothing. Without it only the given fields (and tags) are accepted.
+ */
+export function applyFilters<T>(
+  items: T[],
+  filters: Filter[] | undefined,
+  fields: FilterFields<T>,
+  operation?: DocumentedOperation,
+): T[] {
   if (!filters?.length) return items;
   const tests = filters.map((f) => {
     const name = f.Name ?? '';
@@ -66,7 +75,7 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, field
           values,
         );
     // A documented name without data here matches nothing, as for resources lacking the property.
-    const field = fields[name] ?? (isDocumentedFilter(name) ? () => undefined : undefined);
+    const field = fields[name] ?? (isDocumentedFilter(operation, name) ? () => undefined : undefined);
     if (!field) throw new InvalidParameterValue(`The filter '${name}' is invalid`);
     return (item: T) => matchesAny(asStrings(field(item)), values);
   });

@@ -142,6 +142,7 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
     async DescribeImages(input, ctx) {
       const scope = scopeOf(ctx);
       let images = await describeAll(input, {
+        operation: 'DescribeImages',
         ids: input.ImageIds,
         idsParam: 'imageIds',
         byIds: async (ids) => {

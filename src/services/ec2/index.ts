@@ -11,7 +11,6 @@ import type { ServiceDeps } from '../deps.ts';
 import { mergeHandlers, type Handler, type ServiceHandlers } from '../handler.ts';
 import { ec2Authz } from './authz.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
-import { inOperation } from './documented-filters.ts';
 import { imageHandlers } from './images.ts';
 import { InstanceMetadataService } from './imds.ts';
 import { instanceHandlers } from './instances.ts';
@@ -118,10 +117,8 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
       await env.ensureDefaults(scope);
       // The authorize step has passed: a dry run would have succeeded.
       if (input?.DryRun) throw new DryRunOperation();
-      // Filters accept the names this operation documents (documented-filters.ts).
-      const run = () => inOperation(name, () => fn(input, ctx));
-      if (readOnly) return run();
-      return env.exclusive(scope, run);
+      if (readOnly) return fn(input, ctx);
+      return env.exclusive(scope, () => fn(input, ctx));
     };
     handlers[name] = wrapped;
   }

@@ -121,6 +121,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     async DescribeInstances(input, ctx) {
       const scope = scopeOf(ctx);
       const docs = await describeAll(input, {
+        operation: 'DescribeInstances',
         ids: input.InstanceIds,
         idsParam: 'instancesSet',
         byIds: (ids) => byIds(env, scope, ids),
@@ -303,6 +304,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
       const statusesOf = (docs: InstanceDoc[]) =>
         (input.IncludeAllInstances ? docs : docs.filter((d) => d.State.Name === 'running')).map(statusOf);
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeInstanceStatus',
         ids: input.InstanceIds,
         idsParam: 'instancesSet',
         byIds: async (ids) => statusesOf(await byIds(env, scope, ids)),

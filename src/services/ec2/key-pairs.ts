@@ -118,6 +118,7 @@ export function keyPairHandlers(env: Ec2Env): ServiceHandlers {
       // KeyNames narrow the list first; KeyPairIds pick from what is left. No pagination here.
       const named = input.KeyNames?.length ? pickByIds(all, input.KeyNames, (k) => k.KeyName, notFound) : all;
       const keys = await describeAll(input, {
+        operation: 'DescribeKeyPairs',
         ids: input.KeyPairIds,
         ...listed(named, (k) => k.KeyPairId, notFound),
         fields: KEY_FILTERS,

@@ -21,6 +21,7 @@ export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
         })),
       );
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeNetworkInterfaces',
         ids: input.NetworkInterfaceIds,
         ...listed(
           enis,

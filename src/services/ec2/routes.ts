@@ -106,6 +106,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
     async DescribeInternetGateways(input, ctx) {
       const scope = scopeOf(ctx);
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeInternetGateways',
         ids: input.InternetGatewayIds,
         idsParam: 'internetGatewayIds',
         byIds: (ids) => mustGetAll<IgwDoc>(env, scope, ids, 'igw', IGW_ERRORS),
@@ -185,6 +186,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
     async DescribeRouteTables(input, ctx) {
       const scope = scopeOf(ctx);
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeRouteTables',
         ids: input.RouteTableIds,
         idsParam: 'routeTableIds',
         byIds: (ids) => mustGetAll<RtbDoc>(env, scope, ids, 'rtb', RTB_ERRORS),
@@ -348,6 +350,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const acls = await env.repo.list<AclDoc>(scope, 'acl');
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeNetworkAcls',
         ids: input.NetworkAclIds,
         ...listed(
           acls,
@@ -369,6 +372,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       };
       const opts = await env.repo.list<Dopt>(scope, 'dopt');
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeDhcpOptions',
         ids: input.DhcpOptionsIds,
         ...listed(
           opts,

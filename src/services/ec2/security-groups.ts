@@ -253,6 +253,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
         return groups.filter((g) => byName.some((b) => b.GroupId === g.GroupId));
       };
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeSecurityGroups',
         ids: input.GroupIds,
         idsParam: 'groupIds',
         byIds: async (ids) => named(await mustGetAll<GroupDoc>(env, scope, ids, 'sg', GROUP_ERRORS)),
@@ -300,6 +301,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const rules: Rule[] = (await env.repo.list<GroupDoc>(scope, 'sg')).flatMap((g) => g._rules);
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeSecurityGroupRules',
         ids: input.SecurityGroupRuleIds,
         ...listed(
           rules,

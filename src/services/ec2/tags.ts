@@ -235,12 +235,17 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
           rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: i.ImageId, ResourceType: 'image' });
       }
       for (const r of rows) r.Tags = [{ Key: r.Key, Value: r.Value }];
-      const filtered = applyFilters(rows, input.Filters, {
-        key: (r) => r.Key,
-        value: (r) => r.Value,
-        'resource-id': (r) => r.ResourceId,
-        'resource-type': (r) => r.ResourceType,
-      });
+      const filtered = applyFilters(
+        rows,
+        input.Filters,
+        {
+          key: (r) => r.Key,
+          value: (r) => r.Value,
+          'resource-id': (r) => r.ResourceId,
+          'resource-type': (r) => r.ResourceType,
+        },
+        'DescribeTags',
+      );
       const { page, NextToken } = paginate(filtered, input, { min: 5, max: 1000 });
       return { Tags: page, NextToken };
     },

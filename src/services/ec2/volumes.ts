@@ -42,6 +42,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
         })),
       );
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeVolumes',
         ids: input.VolumeIds,
         ...listed(
           volumes,
@@ -89,6 +90,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
         })),
       );
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeSnapshots',
         ids: input.SnapshotIds,
         ...listed(
           snaps,

@@ -125,6 +125,7 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
     async DescribeVpcs(input, ctx) {
       const scope = scopeOf(ctx);
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeVpcs',
         ids: input.VpcIds,
         idsParam: 'vpcIds',
         byIds: (ids) => mustGetAll<VpcDoc>(env, scope, ids, 'vpc', VPC_ERRORS),
@@ -221,6 +222,7 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const counted = (subnets: SubnetDoc[]) => Promise.all(subnets.map((s) => withCount(env, scope, s)));
       const { page, NextToken } = await describePage(input, {
+        operation: 'DescribeSubnets',
         ids: input.SubnetIds,
         idsParam: 'subnetIds',
         byIds: async (ids) => counted(await mustGetAll<SubnetDoc>(env, scope, ids, 'subnet', SUBNET_ERRORS)),

@@ -24,11 +24,16 @@ export function zoneHandlers(): ServiceHandlers {
           OptInStatus: r.optIn ? 'not-opted-in' : 'opt-in-not-required',
         }));
       }
-      regions = applyFilters(regions, input.Filters, {
-        endpoint: (r) => r.Endpoint,
-        'opt-in-status': (r) => r.OptInStatus,
-        'region-name': (r) => r.RegionName,
-      });
+      regions = applyFilters(
+        regions,
+        input.Filters,
+        {
+          endpoint: (r) => r.Endpoint,
+          'opt-in-status': (r) => r.OptInStatus,
+          'region-name': (r) => r.RegionName,
+        },
+        'DescribeRegions',
+      );
       return { Regions: regions };
     },
 
@@ -56,18 +61,23 @@ export function zoneHandlers(): ServiceHandlers {
         if (unknown.length) throw new InvalidParameterValue(`The zone '${unknown[0]}' does not exist.`);
         zones = zones.filter((z) => names.includes(z.ZoneName) || ids.includes(z.ZoneId));
       }
-      zones = applyFilters(zones, input.Filters, {
-        'group-name': (z) => z.GroupName,
-        'group-long-name': (z) => z.GroupLongName,
-        message: () => undefined,
-        'network-border-group': (z) => z.NetworkBorderGroup,
-        'opt-in-status': (z) => z.OptInStatus,
-        'region-name': (z) => z.RegionName,
-        state: (z) => z.State,
-        'zone-id': (z) => z.ZoneId,
-        'zone-name': (z) => z.ZoneName,
-        'zone-type': (z) => z.ZoneType,
-      });
+      zones = applyFilters(
+        zones,
+        input.Filters,
+        {
+          'group-name': (z) => z.GroupName,
+          'group-long-name': (z) => z.GroupLongName,
+          message: () => undefined,
+          'network-border-group': (z) => z.NetworkBorderGroup,
+          'opt-in-status': (z) => z.OptInStatus,
+          'region-name': (z) => z.RegionName,
+          state: (z) => z.State,
+          'zone-id': (z) => z.ZoneId,
+          'zone-name': (z) => z.ZoneName,
+          'zone-type': (z) => z.ZoneType,
+        },
+        'DescribeAvailabilityZones',
+      );
       return { AvailabilityZones: zones };
     },
 
@@ -83,10 +93,15 @@ export function zoneHandlers(): ServiceHandlers {
       let offerings = locations.flatMap((Location) =>
         INSTANCE_TYPES.map((t) => ({ InstanceType: t.name, LocationType: type, Location })),
       );
-      offerings = applyFilters(offerings, input.Filters, {
-        location: (o) => o.Location,
-        'instance-type': (o) => o.InstanceType,
-      });
+      offerings = applyFilters(
+        offerings,
+        input.Filters,
+        {
+          location: (o) => o.Location,
+          'instance-type': (o) => o.InstanceType,
+        },
+        'DescribeInstanceTypeOfferings',
+      );
       const { page, NextToken } = paginate(offerings, input, { min: 5, max: 1000 });
       return { InstanceTypeOfferings: page, NextToken };
     },
@@ -102,7 +117,7 @@ export function zoneHandlers(): ServiceHandlers {
           );
         types = types.filter((t) => names.includes(t.InstanceType!));
       }
-      types = applyFilters(types, input.Filters, INSTANCE_TYPE_FILTERS);
+      types = applyFilters(types, input.Filters, INSTANCE_TYPE_FILTERS, 'DescribeInstanceTypes');
       const { page, NextToken } = paginate(types, input, { min: 5, max: 100 });
       return { InstanceTypes: page, NextToken };
     },
