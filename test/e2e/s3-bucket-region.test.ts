@@ -1,7 +1,8 @@
 /**
  * A bucket answers only requests signed for its own region: the others get what the endpoint of
  * their signing region answers on S3, 301 PermanentRedirect with x-amz-bucket-region (even on
- * HEAD). boto3 follows it and signs again; SDK v3 does with followRegionRedirects; presigned URLs
+ * HEAD), or for virtual-hosted requests (which reach the bucket's own region on AWS)
+ * AuthorizationHeaderMalformed naming the region. boto3 follows it and signs again; SDK v3 does with followRegionRedirects; presigned URLs
  * fail; GetBucketLocation is answered whatever the signing region.
  */
 import { test, before, after } from 'node:test';
@@ -18,6 +19,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
+import { request } from 'node:http';
+import { smithySign } from '../auth/helpers.ts';
 
 let server: TestServer;
 let west: S3Client;
@@ -60,6 +63,39 @@ test('signed for another region: 301 PermanentRedirect naming the bucket region,
     east.send(new HeadObjectCommand({ Bucket: 'no-such-region-bucket', Key: 'k' })),
   );
   assert.equal(missing.status, 404, 'a bucket that does not exist has no region to redirect to');
+});
+
+test('virtual-hosted and signed for another region: AuthorizationHeaderMalformed naming the bucket region', async () => {
+  const url = new URL(server.endpoint);
+  const host = `${bucket}.s3.localhost:${url.port}`;
+  const signed = await smithySign({
+    host,
+    path: '/k',
+    headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    region: 'us-east-1',
+    accessKeyId: server.credentials.accessKeyId,
+    secret: server.credentials.secretAccessKey,
+  });
+  const res = await new Promise<{ status: number; body: string; region: unknown }>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: '/k', headers: signed.headers }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () =>
+        resolve({
+          status: r.statusCode!,
+          body: Buffer.concat(chunks).toString(),
+          region: r.headers['x-amz-bucket-region'],
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(res.status, 400);
+  assert.match(res.body, /<Code>AuthorizationHeaderMalformed<\/Code>/);
+  assert.match(res.body, /the region (&apos;|')us-east-1\1 is wrong; expecting \1us-west-2\1/);
+  assert.match(res.body, /<Region>us-west-2<\/Region>/);
+  assert.equal(res.region, 'us-west-2');
 });
 
 test('SDK v3 with followRegionRedirects re-signs for the bucket region', async () => {

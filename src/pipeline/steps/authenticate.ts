@@ -87,6 +87,17 @@ async function checkBucketRegion(app: App, ctx: RequestContext, parsed: ParsedAu
   if (ctx.service !== 's3' || !bucket || op === 'CreateBucket' || op === 'GetBucketLocation') return;
   const region = await app.s3BucketRegion?.(bucket);
   if (region === undefined || region === parsed.scope.region) return;
+  if (ctx.s3?.style === 'virtual') {
+    // A virtual-hosted request reaches the bucket's own region, which finds the signature
+    // scoped to another: AuthorizationHeaderMalformed naming the region to sign for (SDKs
+    // re-sign from it). Path-style requests reached the wrong regional endpoint: a redirect.
+    try {
+      checkScope(parsed, { service: 's3', region });
+    } catch (e) {
+      if (e instanceof AwsError) Object.assign(e.headers, { 'x-amz-bucket-region': region });
+      throw e;
+    }
+  }
   throw new AwsError(
     'PermanentRedirect',
     'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
