@@ -81,7 +81,8 @@ test('zones: names and ids of the request region only; the mapping differs betwe
   ]);
   for (const z of AvailabilityZones!) {
     assert.equal(z.ZoneType, 'availability-zone');
-    assert.equal(z.GroupName, 'us-west-2');
+    assert.equal(z.GroupName, 'us-west-2-zg-1');
+    assert.equal(z.GroupLongName, 'US West (Oregon) 1');
     assert.equal(z.NetworkBorderGroup, 'us-west-2');
     assert.equal(z.State, 'available');
   }
@@ -115,6 +116,10 @@ test('zones: names and ids of the request region only; the mapping differs betwe
     new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-id', Values: ['usw2-az1'] }] }),
   );
   assert.equal(byId.AvailabilityZones!.length, 1);
+  const group = (name: string) =>
+    ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }));
+  assert.equal((await group('us-west-2-zg-1')).AvailabilityZones!.length, 4);
+  assert.equal((await group('us-west-2')).AvailabilityZones!.length, 0);
 });
 
 test('the default network: VPC, a subnet per zone, gateway, main route table, ACL, default group', async () => {

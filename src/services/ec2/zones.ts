@@ -46,7 +46,8 @@ export function zoneHandlers(): ServiceHandlers {
         RegionName: ctx.region,
         ZoneName: z.name,
         ZoneId: z.id,
-        GroupName: ctx.region,
+        // The zone group's current form (AWS moved from the bare region name in 2025, per the model).
+        GroupName: `${ctx.region}-zg-1`,
         GroupLongName: info ? `${info.longName} 1` : ctx.region,
         NetworkBorderGroup: ctx.region,
         ZoneType: 'availability-zone',
