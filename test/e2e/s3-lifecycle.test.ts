@@ -132,7 +132,7 @@ test('configuration: invalid rules are refused as S3 refuses them', async () => 
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
         },
       ],
-      'InvalidArgument',
+      'InvalidRequest',
     ],
     [
       [{ Status: 'Enabled', Filter: {}, Transitions: [{ Days: 5, StorageClass: 'STANDARD_IA' }] }],
