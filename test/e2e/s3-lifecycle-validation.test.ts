@@ -1,6 +1,6 @@
 /**
  * PutBucketLifecycleConfiguration: the refusals whose messages name the rule's filter, the
- * Lifecycle V1 rules and sizes.
+ * Lifecycle V1 rules, sizes and the transition-default header (SDK v3 and boto3).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { python } from '../support/clients.ts';
 
 let server: TestServer;
 let s3: S3Client;
@@ -234,4 +235,36 @@ test('Lifecycle V1: one form per configuration, no V2 elements, no overlapping p
     rule({ Filter: { Prefix: '' }, Expiration: { Days: 2 } }),
     rule({ Filter: { Prefix: 'a' }, Expiration: { Days: 1 } }),
   ]);
+});
+
+test('boto3: the transition-default header takes only the values S3 defines', async () => {
+  const r = await python(
+    `
+s3 = client("s3")
+rules = {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 1}}]}
+bad = call(s3.put_bucket_lifecycle_configuration, Bucket="${B}", LifecycleConfiguration=rules,
+           TransitionDefaultMinimumObjectSize="foo")
+ok = call(s3.put_bucket_lifecycle_configuration, Bucket="${B}", LifecycleConfiguration=rules,
+          TransitionDefaultMinimumObjectSize="varies_by_storage_class")
+got = s3.get_bucket_lifecycle_configuration(Bucket="${B}")["TransitionDefaultMinimumObjectSize"]
+dup = call(s3.put_bucket_lifecycle_configuration, Bucket="${B}", LifecycleConfiguration={"Rules": [
+  {"Status": "Enabled", "Filter": {}, "Transitions": [{"Days": 90, "StorageClass": "GLACIER"},
+                                                      {"Days": 180, "StorageClass": "GLACIER"}]}]})
+out({"bad": bad, "ok": ok, "got": got, "dup": dup})
+`,
+    server.env(),
+  );
+  assert.deepEqual(r.bad, {
+    error: 'InvalidRequest',
+    message: 'Invalid TransitionDefaultMinimumObjectSize found: foo',
+    status: 400,
+  });
+  assert.deepEqual(r.ok, { TransitionDefaultMinimumObjectSize: 'varies_by_storage_class' });
+  assert.equal(r.got, 'varies_by_storage_class');
+  assert.deepEqual(r.dup, {
+    error: 'InvalidRequest',
+    message:
+      "'StorageClass' must be different for 'Transition' actions in same 'Rule' with filter '(prefix=)'",
+    status: 400,
+  });
 });

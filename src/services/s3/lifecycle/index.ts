@@ -6,6 +6,7 @@
  * a day's length, at most an hour, at least a second).
  */
 import type { HostRoute } from '../../../app.ts';
+import { AwsError } from '../../../errors.ts';
 import { envSeconds } from '../../../config.ts';
 import type { ServiceDeps } from '../../deps.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
@@ -24,6 +25,7 @@ import { ruleOutput, validateRules } from './rules.ts';
 import { sweep, type ProtectedCheck, type SweepReport } from './sweeper.ts';
 
 const DEFAULT_MIN_SIZE = 'all_storage_classes_128K';
+const MIN_SIZES = new Set([DEFAULT_MIN_SIZE, 'varies_by_storage_class']);
 
 export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: ProtectedCheck) {
   const store = openLifecycleStore(deps.backend);
@@ -79,8 +81,11 @@ export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: Pr
       _ctx: HandlerContext,
     ): Promise<PutBucketLifecycleConfigurationOutput> {
       const b = await env.bucket(input.Bucket);
-      const rules = validateRules(input.LifecycleConfiguration?.Rules);
       const min = input.TransitionDefaultMinimumObjectSize ?? DEFAULT_MIN_SIZE;
+      // Only S3's two values (LocalStack's tests, recorded against S3, refuse others).
+      if (!MIN_SIZES.has(min))
+        throw new AwsError('InvalidRequest', `Invalid TransitionDefaultMinimumObjectSize found: ${min}`, 400);
+      const rules = validateRules(input.LifecycleConfiguration?.Rules);
       await store.put(b, { rules, transitionDefaultMinimumObjectSize: min });
       return { TransitionDefaultMinimumObjectSize: min };
     },
