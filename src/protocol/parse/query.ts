@@ -148,12 +148,45 @@ function parseStructure(
   return out;
 }
 
+/** What an ec2-protocol request carries besides its input: the action and a query signature. */
+const EC2_PROTOCOL_PARAMS = new Set([
+  'Action',
+  'Version',
+  // Signature Version 2 (older clients).
+  'AWSAccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'Timestamp',
+  'Expires',
+  'SecurityToken',
+]);
+
+/**
+ * EC2 refuses a parameter its input does not have, naming its first segment (`Filter` for
+ * `Filter.1.Name`), case-sensitively. IAM and STS answer differently, so only EC2 checks.
+ */
+function refuseUnknownEc2Params(shape: Shape, params: URLSearchParams, flavor: QueryFlavor): void {
+  const known = new Set(
+    Object.entries(shape.members ?? {}).map(([name, ref]) => serializedName(name, ref, flavor)),
+  );
+  for (const key of params.keys()) {
+    const first = key.split('.')[0]!;
+    if (first === '' || known.has(first) || EC2_PROTOCOL_PARAMS.has(first)) continue;
+    // Signature Version 4 in the query string (presigned): X-Amz-Algorithm, -Credential, ...
+    if (/^x-amz-/i.test(key)) continue;
+    throw new AwsError('UnknownParameter', `The parameter ${first} is not recognized`, 400);
+  }
+}
+
 export function parseQueryInput(
   model: ServiceModel,
   inputRef: ShapeRef | undefined,
   params: URLSearchParams,
 ): Record<string, unknown> {
-  if (!inputRef) return {};
   const flavor = { ec2: model.metadata.protocol === 'ec2' };
-  return parseStructure(model, model.shapes[inputRef.shape]!, paramTree(params), '', flavor);
+  const shape: Shape = inputRef ? model.shapes[inputRef.shape]! : { type: 'structure', members: {} };
+  if (flavor.ec2) refuseUnknownEc2Params(shape, params, flavor);
+  if (!inputRef) return {};
+  return parseStructure(model, shape, paramTree(params), '', flavor);
 }
