@@ -137,6 +137,20 @@ test('RunInstances: counts, addresses, names, tags; the SDK v3 waiters see runni
     gone.every((i) => i.State!.Code === 48),
     'terminated instances stay visible',
   );
+  // As AWS shows them: no network placement or private address any more.
+  for (const i of gone) {
+    assert.equal(i.SubnetId, undefined);
+    assert.equal(i.VpcId, undefined);
+    assert.equal(i.PrivateIpAddress, undefined);
+    assert.equal(i.PrivateDnsName, '');
+  }
+  const inVpc = await ec2.send(
+    new DescribeInstancesCommand({
+      InstanceIds: ids,
+      Filters: [{ Name: 'vpc-id', Values: [r.Instances![0]!.VpcId!] }],
+    }),
+  );
+  assert.equal(inVpc.Reservations!.length, 0);
   assert.equal(
     (await errorOf(ec2.send(new StartInstancesCommand({ InstanceIds: [ids[0]!] })))).name,
     'IncorrectInstanceState',

@@ -149,7 +149,7 @@ export class InstanceMetadataService {
       'instance-life-cycle': 'on-demand',
       'instance-type': doc.InstanceType,
       'local-hostname': doc.PrivateDnsName,
-      'local-ipv4': doc.PrivateIpAddress,
+      'local-ipv4': doc.PrivateIpAddress ?? '',
       mac,
       'placement/availability-zone': doc.Placement.AvailabilityZone,
       'placement/availability-zone-id': doc.Placement.AvailabilityZoneId ?? '',
@@ -160,13 +160,13 @@ export class InstanceMetadataService {
       'services/partition': 'aws',
       [`network/interfaces/macs/${mac}/device-number`]: '0',
       [`network/interfaces/macs/${mac}/interface-id`]: String(nic.NetworkInterfaceId ?? ''),
-      [`network/interfaces/macs/${mac}/local-ipv4s`]: doc.PrivateIpAddress,
+      [`network/interfaces/macs/${mac}/local-ipv4s`]: doc.PrivateIpAddress ?? '',
       [`network/interfaces/macs/${mac}/mac`]: mac,
       [`network/interfaces/macs/${mac}/security-group-ids`]: doc.SecurityGroups.map((g) => g.GroupId).join(
         '\n',
       ),
-      [`network/interfaces/macs/${mac}/subnet-id`]: doc.SubnetId,
-      [`network/interfaces/macs/${mac}/vpc-id`]: doc.VpcId,
+      [`network/interfaces/macs/${mac}/subnet-id`]: doc.SubnetId ?? '',
+      [`network/interfaces/macs/${mac}/vpc-id`]: doc.VpcId ?? '',
     };
     if (doc.PublicIpAddress) {
       t['public-ipv4'] = doc.PublicIpAddress;

@@ -30,9 +30,10 @@ export interface InstanceDoc {
   LaunchTime: string;
   Placement: { AvailabilityZone: string; AvailabilityZoneId?: string; GroupName: string; Tenancy: string };
   Monitoring: { State: string };
-  SubnetId: string;
-  VpcId: string;
-  PrivateIpAddress: string;
+  /** These three are gone once the instance is terminated, as in AWS's answers. */
+  SubnetId?: string;
+  VpcId?: string;
+  PrivateIpAddress?: string;
   PublicIpAddress?: string;
   Architecture: string;
   RootDeviceType: string;

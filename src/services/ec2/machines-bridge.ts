@@ -23,19 +23,20 @@ export const TERMINATED_TTL_MS = 60 * 60 * 1000;
 export function specOf(doc: InstanceDoc): MachineSpec {
   const type = instanceType(doc.InstanceType);
   const c = parseCidr(doc._subnetCidr)!;
+  // Only instances not yet terminated are launched: they still have their placement and address.
   return {
     instanceId: doc.InstanceId,
     layers: doc._layers,
     vcpus: type?.vcpus ?? 1,
     memoryMiB: type?.memoryMiB ?? 1024,
     network: {
-      vpcId: doc.VpcId,
-      subnetId: doc.SubnetId,
+      vpcId: doc.VpcId!,
+      subnetId: doc.SubnetId!,
       cidr: doc._subnetCidr,
       gateway: intToIp(network(c) + 1),
-      privateIp: doc.PrivateIpAddress,
+      privateIp: doc.PrivateIpAddress!,
     },
-    hostname: hostnameOf(doc.PrivateIpAddress),
+    hostname: hostnameOf(doc.PrivateIpAddress!),
     defaultUser: doc._defaultUser,
     ...(doc._publicKey ? { authorizedKey: doc._publicKey } : {}),
     ...(doc._userData ? { userData: Buffer.from(doc._userData, 'base64') } : {}),
@@ -171,6 +172,10 @@ export class MachinesBridge {
       next.PublicDnsName = '';
       next.PrivateDnsName = '';
       delete next.PublicIpAddress;
+      // AWS shows a terminated instance without its network placement and private address.
+      delete next.SubnetId;
+      delete next.VpcId;
+      delete next.PrivateIpAddress;
       next.NetworkInterfaces = [];
       next.SecurityGroups = [];
       next.BlockDeviceMappings = [];
