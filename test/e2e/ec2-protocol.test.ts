@@ -56,3 +56,25 @@ out([top, nested, lower, known["error"], presigned, iam_users])`,
   assert.equal(r[4], 200);
   assert.equal(r[5], true);
 });
+
+test('an unknown action: InvalidAction worded as EC2 words it; IAM keeps its own wording', async () => {
+  const r = await python(
+    `c = client("ec2", region_name="us-east-1")
+def rename(params, **kw):
+    params["body"]["Action"] = "DescribeNothing"
+c.meta.events.register("before-call.ec2.DescribeVpcs", rename)
+iam = client("iam", region_name="us-east-1")
+def rename_iam(params, **kw):
+    params["body"]["Action"] = "ListNothing"
+iam.meta.events.register("before-call.iam.ListUsers", rename_iam)
+out([call(c.describe_vpcs), call(iam.list_users)])`,
+    server.env(),
+  );
+  assert.deepEqual(r[0], {
+    error: 'InvalidAction',
+    message: 'The action DescribeNothing is not valid for this web service.',
+    status: 400,
+  });
+  assert.equal(r[1].error, 'InvalidAction');
+  assert.match(r[1].message, /^Could not find operation ListNothing for version 2010-05-08/);
+});

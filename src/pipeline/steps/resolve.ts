@@ -117,11 +117,12 @@ function resolveQuery(ctx: RequestContext, model: ServiceModel): void {
   if (op) ctx.operation = op;
   else if (!action) ctx.operationError = new AwsError('MissingAction', 'Missing Action', 400);
   else {
-    ctx.operationError = new AwsError(
-      'InvalidAction',
-      `Could not find operation ${action} for version ${ctx.params!.get('Version') ?? model.metadata.apiVersion}`,
-      400,
-    );
+    // EC2 and the query services word it differently (EC2's as quoted from AWS in Terraform's tests).
+    const message =
+      model.metadata.protocol === 'ec2'
+        ? `The action ${action} is not valid for this web service.`
+        : `Could not find operation ${action} for version ${ctx.params!.get('Version') ?? model.metadata.apiVersion}`;
+    ctx.operationError = new AwsError('InvalidAction', message, 400);
   }
 }
 
