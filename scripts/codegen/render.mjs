@@ -164,8 +164,7 @@ export function renderErrors(model) {
   // Query services (IAM, STS) model errors whose code differs from the shape's name (IAM's
   // NoSuchEntity is NoSuchEntityException): CloudTrail records those by the shape's name. (EC2's
   // error shapes are the overlay's own, named after the code.)
-  const renamed =
-    model.metadata.protocol === 'query' ? byCode.filter(([code, name]) => code !== name) : [];
+  const renamed = model.metadata.protocol === 'query' ? byCode.filter(([code, name]) => code !== name) : [];
   if (renamed.length)
     out.push(
       `\n/** Error shape names by AWS code, where they differ (CloudTrail's errorCode is the shape name). */`,
