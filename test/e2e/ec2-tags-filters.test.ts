@@ -11,7 +11,6 @@ import {
   CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
-  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
   DescribeInstanceTypesCommand,
@@ -25,7 +24,8 @@ import {
   TerminateInstancesCommand,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startEc2Server } from '../support/ec2.ts';
 import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
@@ -35,10 +35,7 @@ const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
 const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  ami = images.Images!.find((i) => i.Architecture === 'x86_64')!.ImageId!;
+  ({ server, ec2, ami } = await startEc2Server());
 });
 after(() => server.stop());
 

@@ -18,14 +18,14 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
-  DescribeImagesCommand,
   ModifyVpcAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startEc2Server } from '../support/ec2.ts';
 import { errorFields } from '../support/errors.ts';
 
 let server: TestServer;
@@ -42,10 +42,7 @@ const tcp = (port: number, cidr: string): IpPermission => ({
 });
 
 before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  ami = images.Images!.find((i) => i.Architecture === 'x86_64')!.ImageId!;
+  ({ server, ec2, ami } = await startEc2Server());
   vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
   subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.1.0/24' }))).Subnet!
     .SubnetId!;
