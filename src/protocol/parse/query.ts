@@ -166,10 +166,18 @@ const EC2_PROTOCOL_PARAMS = new Set([
  * EC2 refuses a parameter its input does not have, naming its first segment (`Filter` for
  * `Filter.1.Name`), case-sensitively. IAM and STS answer differently, so only EC2 checks.
  */
+const ec2ParamNames = new WeakMap<Shape, Set<string>>();
+const NO_INPUT: Shape = { type: 'structure', members: {} };
+
 function refuseUnknownEc2Params(shape: Shape, params: URLSearchParams, flavor: QueryFlavor): void {
-  const known = new Set(
-    Object.entries(shape.members ?? {}).map(([name, ref]) => serializedName(name, ref, flavor)),
-  );
+  // The input's wire names, once per shape (not per request).
+  let known = ec2ParamNames.get(shape);
+  if (!known) {
+    known = new Set(
+      Object.entries(shape.members ?? {}).map(([name, ref]) => serializedName(name, ref, flavor)),
+    );
+    ec2ParamNames.set(shape, known);
+  }
   for (const key of params.keys()) {
     const first = key.split('.')[0]!;
     if (first === '' || known.has(first) || EC2_PROTOCOL_PARAMS.has(first)) continue;
@@ -185,7 +193,7 @@ export function parseQueryInput(
   params: URLSearchParams,
 ): Record<string, unknown> {
   const flavor = { ec2: model.metadata.protocol === 'ec2' };
-  const shape: Shape = inputRef ? model.shapes[inputRef.shape]! : { type: 'structure', members: {} };
+  const shape: Shape = inputRef ? model.shapes[inputRef.shape]! : NO_INPUT;
   if (flavor.ec2) refuseUnknownEc2Params(shape, params, flavor);
   if (!inputRef) return {};
   return parseStructure(model, shape, paramTree(params), '', flavor);
