@@ -73,6 +73,19 @@ test('transitions: one storage class per rule, Date or Days throughout, expirati
     'InvalidArgument',
     "'Days' in the Expiration action for filter '(prefix=/)' must be greater than 'Days' in the Transition action",
   );
+  const noncurrent = (expire: number, transition: number) =>
+    rule({
+      Filter: { Prefix: 'v/' },
+      NoncurrentVersionExpiration: { NoncurrentDays: expire },
+      NoncurrentVersionTransitions: [{ NoncurrentDays: transition, StorageClass: 'GLACIER' }],
+    });
+  for (const t of [30, 31])
+    await refused(
+      [noncurrent(30, t)],
+      'InvalidArgument',
+      "'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '(prefix=v/)' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action",
+    );
+  await put([noncurrent(31, 30)]);
   // Dates throughout, an ExpiredObjectDeleteMarker beside Days, and distinct classes are fine.
   await put([
     rule({

@@ -214,6 +214,11 @@ function checkRule(r: LifecycleRule, version: LifecycleVersion): StoredRule {
         "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must be a positive integer up to 100",
       );
     out.NoncurrentVersionExpiration = defined({ ...n });
+    // S3's wording, quoted from a Terraform apply against AWS ("(prefix=)" filter).
+    if (out.NoncurrentVersionTransitions?.some((t) => n.NoncurrentDays! <= t.NoncurrentDays!))
+      throw invalid(
+        `'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '${filterText(out)}' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action`,
+      );
   }
   if (r.AbortIncompleteMultipartUpload) {
     const d = r.AbortIncompleteMultipartUpload.DaysAfterInitiation;
