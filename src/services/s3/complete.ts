@@ -18,6 +18,7 @@ import type { HandlerContext } from '../handler.ts';
 import { recordedTime, type S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
 import { checksumMembers, DEFAULT_CHECKSUM } from './object-headers.ts';
+import { sseMembers } from './sse.ts';
 import { requireUpload } from './multipart.ts';
 import type { ObjectRecord, PartRecord, StoredChecksum } from './store/repository.ts';
 
@@ -185,7 +186,7 @@ export function completeHandlers(env: S3Env) {
         Bucket: input.Bucket,
         Key: input.Key,
         ETag: etag,
-        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...sseMembers(upload.attrs),
         ...checksumMembers(checksum),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as CompleteMultipartUploadOutput;

@@ -16,6 +16,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
+import { sseAttrs, sseMembers } from './sse.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export interface CopiedBlob {
@@ -106,7 +107,9 @@ const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 export function copyHandlers(env: S3Env) {
   return {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
-      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
+      const bucket = await env.bucket(input.Bucket);
+      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      const scope = { accountId: ctx.accountId, region: bucket.region };
       checkKey(input.Key);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
       const source = parseCopySource(input.CopySource);
@@ -152,7 +155,7 @@ export function copyHandlers(env: S3Env) {
         : undefined;
       const attrs =
         metaDirective === 'REPLACE'
-          ? attrsFrom(input)
+          ? attrsFrom(input, scope)
           : {
               ...src.attrs,
               ...(input.WebsiteRedirectLocation !== undefined
@@ -161,7 +164,11 @@ export function copyHandlers(env: S3Env) {
             };
       delete attrs.parts;
       delete attrs.checksum;
-      if (input.ServerSideEncryption !== undefined) attrs.sse = input.ServerSideEncryption;
+      if (input.ServerSideEncryption !== undefined) {
+        // New encryption replaces the source's, its key id included.
+        delete attrs.kmsKeyId;
+        Object.assign(attrs, sseAttrs(input.ServerSideEncryption, input.SSEKMSKeyId, scope));
+      }
       const record: ObjectRecord = {
         bucket: input.Bucket,
         key: input.Key,
@@ -185,7 +192,7 @@ export function copyHandlers(env: S3Env) {
           LastModified: new Date(record.lastModified),
           ...checksumMembers(checksum),
         },
-        ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
+        ...sseMembers(record.attrs),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
         ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as CopyObjectOutput;

@@ -29,6 +29,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
+import { sseMembers } from './sse.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -139,7 +140,8 @@ export function multipartHandlers(env: S3Env) {
       input: CreateMultipartUploadRequest,
       ctx: HandlerContext,
     ): Promise<CreateMultipartUploadOutput> {
-      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
+      const bucket = await env.bucket(input.Bucket);
+      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
@@ -147,6 +149,10 @@ export function multipartHandlers(env: S3Env) {
       const tags = parseTaggingHeader(input.Tagging);
       const cs = checksumSetup(input.ChecksumAlgorithm, input.ChecksumType);
       const uploadId = randomBytes(32).toString('base64url');
+      const attrs = {
+        ...attrsFrom(input, { accountId: ctx.accountId, region: bucket.region }),
+        ...(input.ACL ? { acl: input.ACL } : {}),
+      };
       await env.repo.createUpload({
         uploadId,
         bucket: input.Bucket,
@@ -157,14 +163,14 @@ export function multipartHandlers(env: S3Env) {
         storageClass,
         ...(cs.algorithm ? { checksumAlgorithm: cs.algorithm, checksumType: cs.type! } : {}),
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
-        attrs: { ...attrsFrom(input), ...(input.ACL ? { acl: input.ACL } : {}) },
+        attrs,
         ...(tags?.length ? { tags } : {}),
       });
       return {
         Bucket: input.Bucket,
         Key: input.Key,
         UploadId: uploadId,
-        ServerSideEncryption: (input.ServerSideEncryption ?? 'AES256') as never,
+        ...sseMembers(attrs),
         ...(cs.algorithm ? { ChecksumAlgorithm: cs.algorithm as never, ChecksumType: cs.type as never } : {}),
       };
     },
@@ -207,7 +213,7 @@ export function multipartHandlers(env: S3Env) {
       const answered = algorithm ? { algorithm, value: checksum } : body.supplied;
       return {
         ETag: etag,
-        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...sseMembers(upload.attrs),
         ...partChecksumMember(answered?.algorithm, answered?.value),
       } as UploadPartOutput;
     },
@@ -256,7 +262,7 @@ export function multipartHandlers(env: S3Env) {
           LastModified: new Date(lastModified),
           ...partChecksumMember(algorithm, checksum),
         },
-        ServerSideEncryption: (upload.attrs.sse ?? 'AES256') as never,
+        ...sseMembers(upload.attrs),
         ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as UploadPartCopyOutput;
     },

@@ -1,5 +1,6 @@
 /** The headers an object is answered with (GET, HEAD) and the ones it is stored from (PUT, copy, uploads). */
 import type { ObjectAttrs, ObjectRecord, StoredChecksum } from './store/repository.ts';
+import { type KeyScope, sseAttrs, sseMembers } from './sse.ts';
 
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
@@ -19,10 +20,11 @@ export interface HeaderInput {
   WebsiteRedirectLocation?: string | undefined;
   Metadata?: Record<string, string> | undefined;
   ServerSideEncryption?: string | undefined;
+  SSEKMSKeyId?: string | undefined;
 }
 
 /** Attributes to store from a request's headers. aws-chunked is transport framing, never stored. */
-export function attrsFrom(input: HeaderInput): ObjectAttrs {
+export function attrsFrom(input: HeaderInput, scope: KeyScope): ObjectAttrs {
   const attrs: ObjectAttrs = {};
   if (input.Metadata && Object.keys(input.Metadata).length) attrs.metadata = lowerKeys(input.Metadata);
   if (input.CacheControl !== undefined) attrs.cacheControl = input.CacheControl;
@@ -40,7 +42,7 @@ export function attrsFrom(input: HeaderInput): ObjectAttrs {
   }
   if (input.WebsiteRedirectLocation !== undefined)
     attrs.websiteRedirectLocation = input.WebsiteRedirectLocation;
-  if (input.ServerSideEncryption !== undefined) attrs.sse = input.ServerSideEncryption;
+  Object.assign(attrs, sseAttrs(input.ServerSideEncryption, input.SSEKMSKeyId, scope));
   return attrs;
 }
 
@@ -76,7 +78,7 @@ export function objectOutput(
     LastModified: new Date(o.lastModified),
     ETag: o.etag,
     ContentType: o.contentType ?? DEFAULT_CONTENT_TYPE,
-    ServerSideEncryption: a.sse ?? 'AES256',
+    ...sseMembers(a),
   };
   if (a.metadata) out.Metadata = a.metadata;
   if (a.cacheControl !== undefined) out.CacheControl = a.cacheControl;

@@ -32,6 +32,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
+import { sseMembers } from './sse.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
@@ -116,7 +117,8 @@ async function planRead(
 export function objectHandlers(env: S3Env) {
   return {
     async PutObject(input: PutObjectRequest, ctx: HandlerContext): Promise<PutObjectOutput> {
-      checkObjectAcl(await env.bucket(input.Bucket), input.ACL, ctx.request.headers);
+      const bucket = await env.bucket(input.Bucket);
+      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
@@ -142,7 +144,7 @@ export function objectHandlers(env: S3Env) {
         owner: ctx.accountId,
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
         attrs: {
-          ...attrsFrom(input),
+          ...attrsFrom(input, { accountId: ctx.accountId, region: bucket.region }),
           ...(checksum ? { checksum } : {}),
           ...(input.ACL ? { acl: input.ACL } : {}),
         },
@@ -151,7 +153,7 @@ export function objectHandlers(env: S3Env) {
       await env.commit(record, check);
       return {
         ETag: record.etag,
-        ServerSideEncryption: (record.attrs.sse ?? 'AES256') as never,
+        ...sseMembers(record.attrs),
         ...checksumMembers(checksum),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as PutObjectOutput;

@@ -59,7 +59,8 @@ export function postObjectHandlers(env: S3Env) {
       let blobId: string | undefined;
       try {
         const f = post.fields;
-        checkObjectAcl(await env.bucket(input.Bucket), f.get('acl'), {});
+        const bucket = await env.bucket(input.Bucket);
+        checkObjectAcl(bucket, f.get('acl'), {});
         const key = post.key;
         if (key === '')
           throw new AwsError('InvalidArgument', 'User key must have a length greater than 0.', 400, {
@@ -90,14 +91,18 @@ export function postObjectHandlers(env: S3Env) {
           owner: ctx.accountId,
           contentType: f.get('content-type') ?? DEFAULT_CONTENT_TYPE,
           attrs: {
-            ...attrsFrom({
-              Metadata: metadata,
-              CacheControl: f.get('cache-control'),
-              ContentDisposition: f.get('content-disposition'),
-              ContentEncoding: f.get('content-encoding'),
-              Expires: f.get('expires'),
-              ServerSideEncryption: f.get('x-amz-server-side-encryption'),
-            }),
+            ...attrsFrom(
+              {
+                Metadata: metadata,
+                CacheControl: f.get('cache-control'),
+                ContentDisposition: f.get('content-disposition'),
+                ContentEncoding: f.get('content-encoding'),
+                Expires: f.get('expires'),
+                ServerSideEncryption: f.get('x-amz-server-side-encryption'),
+                SSEKMSKeyId: f.get('x-amz-server-side-encryption-aws-kms-key-id'),
+              },
+              { accountId: ctx.accountId, region: bucket.region },
+            ),
             ...(f.get('acl') ? { acl: f.get('acl')! } : {}),
             ...(body.defaulted ? { checksum: { ...body.defaulted, type: 'FULL_OBJECT' as const } } : {}),
           },

@@ -51,6 +51,8 @@ export interface ObjectAttrs {
   expires?: string;
   websiteRedirectLocation?: string;
   sse?: string;
+  /** SSE-KMS: the key id given, or the ARN of the account's aws/s3 key (sse.ts). */
+  kmsKeyId?: string;
   acl?: string;
   checksum?: StoredChecksum;
   /** Multipart objects: each part's size (and checksum), for PartNumber reads and attributes. */

@@ -278,6 +278,7 @@ async function objectAnswer(
     'last-modified': new Date(o.lastModified).toUTCString(),
     'x-amz-server-side-encryption': a.sse ?? 'AES256',
   };
+  if (a.kmsKeyId !== undefined) headers['x-amz-server-side-encryption-aws-kms-key-id'] = a.kmsKeyId;
   if (a.cacheControl !== undefined) headers['cache-control'] = a.cacheControl;
   if (a.contentEncoding !== undefined) headers['content-encoding'] = a.contentEncoding;
   if (a.contentLanguage !== undefined) headers['content-language'] = a.contentLanguage;
