@@ -20,6 +20,7 @@ import {
   GetAccountSummaryCommand,
 } from '@aws-sdk/client-iam';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
 const ACCT = '000000000000';
@@ -32,14 +33,7 @@ before(async () => {
 });
 after(async () => server.stop());
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
+const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 
 test('GetAccountSummary answers every summaryKeyType key', async () => {
   await iam.send(new CreateUserCommand({ UserName: 'sum-a' }));

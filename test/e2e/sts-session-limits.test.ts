@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
 const ACCT = '000000000000';
@@ -45,14 +46,7 @@ const creds = (c: Credentials) => ({
 const sts = (k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
   new STSClient({ ...sdkConfig(server, k), maxAttempts: 1 });
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
+const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 
 // Random, so nothing compresses: AWS packs tags before measuring them.
 const noise = (n: number) => {
