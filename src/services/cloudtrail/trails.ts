@@ -29,6 +29,7 @@ import type { HandlerContext } from '../handler.ts';
 import { isoSeconds } from '../../time-format.ts';
 import type { CloudTrailEnv } from './env.ts';
 import { checkTrailBucket } from './bucket-policy.ts';
+import { checkKeyAndTopic } from './key-and-topic.ts';
 import { checkTrailName, parseTrailRef, trailArn, trailNotFound } from './names.ts';
 import { checkTags } from './tags.ts';
 import type { TrailRecord } from './trail-store.ts';
@@ -136,6 +137,7 @@ export function trailHandlers(env: CloudTrailEnv) {
         region: ctx.region,
         trailArn: arn,
       });
+      checkKeyAndTopic(input, ctx.accountId, ctx.region);
       const trail: TrailRecord = {
         accountId: ctx.accountId,
         homeRegion: ctx.region,
@@ -210,6 +212,7 @@ export function trailHandlers(env: CloudTrailEnv) {
           region: ctx.region,
           trailArn: trail.arn,
         });
+      checkKeyAndTopic(input, ctx.accountId, ctx.region);
       trail.settings = {
         ...s,
         S3BucketName: bucket,
