@@ -93,8 +93,9 @@ export function lookupHandlers(env: CloudTrailEnv) {
         limit: max,
         ...(input.NextToken ? { cursor: input.NextToken } : {}),
       };
-      // The list "can contain only one item": CloudTrail filters by the first and ignores the
-      // rest without an error (observed on live accounts).
+      // The list "can contain only one item", yet CloudTrail refuses no longer list: it filters by
+      // the first attribute and ignores the rest (guessi/cloudtrail-cli#2: ReadOnly sent before
+      // Username gave every read-only event, of any user).
       const a = attributes[0];
       if (a) applyAttribute(q, a.AttributeKey, a.AttributeValue);
       try {
