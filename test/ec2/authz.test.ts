@@ -57,3 +57,32 @@ test('instance actions carry the instance tags as ec2:ResourceTag', async () => 
   assert.deepEqual(reqs[0]!.resourceTags, { env: 'prod' });
   await backend.close();
 });
+
+test('rule, key pair (by name) and public image tags are found where they are kept', async () => {
+  const backend = await openSqliteBackend(':memory:');
+  const repo = openEc2Repository(backend);
+  const scope = { account: '123456789012', region: 'us-west-2' };
+  await repo.put(scope, 'sg', 'sg-0123456789abcdef0', {
+    GroupId: 'sg-0123456789abcdef0',
+    Tags: [],
+    _rules: [{ SecurityGroupRuleId: 'sgr-0123456789abcdef0', Tags: [{ Key: 'env', Value: 'rule' }] }],
+  });
+  await repo.put(scope, 'key', 'key-0123456789abcdef0', {
+    KeyName: 'deploy',
+    KeyPairId: 'key-0123456789abcdef0',
+    Tags: [{ Key: 'env', Value: 'key' }],
+  });
+  // An account's own tags on an image it does not own.
+  await repo.put(scope, 'meta', 'tags:ami-0123456789abcdef0', {
+    id: 'tags:ami-0123456789abcdef0',
+    Tags: [{ Key: 'env', Value: 'image' }],
+  });
+  const authz = ec2Authz(repo);
+  const env = async (op: string, input: object) =>
+    (await authz(op, input, ctx))[0]!.context!['ec2:ResourceTag/env'];
+  assert.equal(await env('CreateTags', { Resources: ['sgr-0123456789abcdef0'] }), 'rule');
+  assert.equal(await env('DeleteKeyPair', { KeyName: 'deploy' }), 'key');
+  assert.equal(await env('DeleteKeyPair', { KeyPairId: 'key-0123456789abcdef0' }), 'key');
+  assert.equal(await env('CreateTags', { Resources: ['ami-0123456789abcdef0'] }), 'image');
+  await backend.close();
+});

@@ -6,6 +6,7 @@
  */
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import { keyPairTags, resourceTags, type TagList } from './resource-tags.ts';
 import type { Ec2Repository } from './store.ts';
 
 const BY_ID: [string, string][] = [
@@ -47,14 +48,21 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
       if (all.length) out['aws:TagKeys'] = all.map((t) => t.Key!);
       return out;
     };
-    const withTags = async (id: string): Promise<AuthzRequest> => {
-      const doc = await repo.get<{ Tags?: Tag[] }>({ account, region }, id);
+    const tagged = (
+      resource: string,
+      list: TagList,
+      extra?: Record<string, ConditionValue>,
+    ): AuthzRequest => {
       const tags: Record<string, string> = {};
-      for (const t of doc?.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
-      const context: Record<string, ConditionValue> = { ...base };
+      for (const t of list) if (t.Key) tags[t.Key] = t.Value ?? '';
+      const context: Record<string, ConditionValue> = { ...base, ...extra };
       for (const [k, v] of Object.entries(tags)) context[`ec2:ResourceTag/${k}`] = v;
-      return { action, resource: ofId(id), context, resourceTags: tags };
+      return { action, resource, context, resourceTags: tags };
     };
+    const withTags = async (id: string): Promise<AuthzRequest> =>
+      tagged(ofId(id), id === '*' ? [] : await resourceTags(repo, { account, region }, id));
+    const keyPair = async (name: string): Promise<AuthzRequest> =>
+      tagged(a('key-pair', name), await keyPairTags(repo, { account, region }, name));
 
     if (operation.startsWith('Describe') && operation !== 'DescribeInstanceAttribute') {
       return [{ action, resource: '*', context: base }];
@@ -66,16 +74,23 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           'ec2:InstanceType': input.InstanceType ?? 'm1.small',
           ...requestTags(input.TagSpecifications),
         };
+        // The existing resources a launch uses carry their tags (launch only into tagged subnets...).
         const reqs: AuthzRequest[] = [
           { action, resource: a('instance', '*'), context: ctxKeys },
-          { action, resource: a('image', input.ImageId ?? '*'), context: base },
+          tagged(
+            a('image', input.ImageId ?? '*'),
+            input.ImageId ? await resourceTags(repo, { account, region }, input.ImageId) : [],
+          ),
           { action, resource: a('network-interface', '*'), context: base },
           { action, resource: a('volume', '*'), context: base },
-          { action, resource: a('subnet', input.SubnetId ?? '*'), context: base },
+          input.SubnetId
+            ? await withTags(input.SubnetId)
+            : { action, resource: a('subnet', '*'), context: base },
         ];
-        for (const g of (input.SecurityGroupIds as string[] | undefined) ?? ['*'])
-          reqs.push({ action, resource: a('security-group', g), context: base });
-        if (input.KeyName) reqs.push({ action, resource: a('key-pair', input.KeyName), context: base });
+        for (const g of (input.SecurityGroupIds as string[] | undefined) ?? []) reqs.push(await withTags(g));
+        if (!input.SecurityGroupIds?.length)
+          reqs.push({ action, resource: a('security-group', '*'), context: base });
+        if (input.KeyName) reqs.push(await keyPair(input.KeyName));
         return reqs;
       }
       case 'StartInstances':
@@ -121,7 +136,12 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           },
         ];
       case 'DeleteKeyPair':
-        return [{ action, resource: a('key-pair', input.KeyName ?? input.KeyPairId ?? '*'), context: base }];
+        if (input.KeyName) return [await keyPair(input.KeyName)];
+        return [
+          input.KeyPairId
+            ? await withTags(input.KeyPairId)
+            : { action, resource: a('key-pair', '*'), context: base },
+        ];
       case 'CreateVpc':
         return [
           { action, resource: a('vpc', '*'), context: { ...base, ...requestTags(input.TagSpecifications) } },

@@ -14,6 +14,7 @@ import { dryRun, requireParam, scopeOf, validateTags, type Ec2Env } from './env.
 import { applyFilters, paginate } from './filters.ts';
 import { visibleImages } from './images.ts';
 import type { InstanceDoc } from './instance-model.ts';
+import { attachedIds, ownerOf } from './resource-tags.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Kind, Scope } from './store.ts';
 
@@ -135,9 +136,7 @@ async function editTags(env: Ec2Env, scope: Scope, id: string, fn: (tags: Tag[])
   if (kind === 'volume' || kind === 'eni') {
     // Volumes and interfaces live inside their instance's document (see run-instances.ts).
     const field = kind === 'volume' ? '_volumeTags' : '_eniTags';
-    const owner = (await env.repo.list<InstanceDoc>(scope, 'instance')).find(
-      (i) => i.State.Name !== 'terminated' && attachedIds(i, kind).includes(id),
-    );
+    const owner = await ownerOf(env.repo, scope, kind, id);
     if (!owner) throw t.notFound(id);
     owner[field] = { ...owner[field], [id]: fn(owner[field]?.[id] ?? []) as InstanceDoc['Tags'] };
     await env.repo.put(scope, 'instance', owner.InstanceId, owner);
@@ -250,13 +249,6 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
       return { Tags: page, NextToken };
     },
   };
-}
-
-/** The ids of an instance's volumes or network interfaces. */
-function attachedIds(i: InstanceDoc, kind: 'volume' | 'eni'): string[] {
-  return kind === 'volume'
-    ? i.BlockDeviceMappings.map((b) => b.Ebs.VolumeId)
-    : i.NetworkInterfaces.map((n) => String(n.NetworkInterfaceId));
 }
 
 function idField(kind: Kind): string {
