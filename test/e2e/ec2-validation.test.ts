@@ -170,6 +170,26 @@ test('ModifyVpcAttribute: one attribute per request', async () => {
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
 });
 
+test('ModifyVpcAttribute: DNS hostnames only with DNS support', async () => {
+  const own = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc!.VpcId!;
+  const modify = (attr: 'EnableDnsSupport' | 'EnableDnsHostnames', Value: boolean) =>
+    ec2.send(new ModifyVpcAttributeCommand({ VpcId: own, [attr]: { Value } }));
+  await modify('EnableDnsSupport', false);
+  assert.deepEqual(await errorOf(modify('EnableDnsHostnames', true)), {
+    name: 'InvalidParameterValue',
+    message: `DNS hostnames cannot be enabled for ${own} while DNS support (enableDnsSupport) is disabled.`,
+  });
+  await modify('EnableDnsSupport', true);
+  await modify('EnableDnsHostnames', true);
+  assert.deepEqual(await errorOf(modify('EnableDnsSupport', false)), {
+    name: 'InvalidParameterValue',
+    message: `DNS support cannot be disabled for ${own} while DNS hostnames (enableDnsHostnames) are enabled.`,
+  });
+  // Turning hostnames off first, then support, is the way down.
+  await modify('EnableDnsHostnames', false);
+  await modify('EnableDnsSupport', false);
+});
+
 test('TagSpecifications: a type the operation cannot tag is InvalidParameterValue', async () => {
   const refused = (type: string) => ({
     name: 'InvalidParameterValue',

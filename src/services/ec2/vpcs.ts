@@ -288,6 +288,16 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
         throw new InvalidParameterCombination(
           `Fields for multiple attribute types specified: ${given.map((k) => k[0]!.toLowerCase() + k.slice(1)).join(', ')}`,
         );
+      // DNS hostnames need DNS support (ModifyVpcAttribute's documentation): neither request may
+      // leave a VPC with hostnames on and support off.
+      if (input.EnableDnsHostnames?.Value === true && !vpc._enableDnsSupport)
+        throw new InvalidParameterValue(
+          `DNS hostnames cannot be enabled for ${vpc.VpcId} while DNS support (enableDnsSupport) is disabled.`,
+        );
+      if (input.EnableDnsSupport?.Value === false && vpc._enableDnsHostnames)
+        throw new InvalidParameterValue(
+          `DNS support cannot be disabled for ${vpc.VpcId} while DNS hostnames (enableDnsHostnames) are enabled.`,
+        );
       if (input.EnableDnsSupport?.Value !== undefined) vpc._enableDnsSupport = input.EnableDnsSupport.Value;
       if (input.EnableDnsHostnames?.Value !== undefined)
         vpc._enableDnsHostnames = input.EnableDnsHostnames.Value;
