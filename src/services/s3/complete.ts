@@ -18,8 +18,7 @@ import type { HandlerContext } from '../handler.ts';
 import { recordedTime, type S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
 import { checksumMembers, DEFAULT_CHECKSUM } from './object-headers.ts';
-import { sseMembers } from './sse.ts';
-import { requireUpload } from './multipart.ts';
+import { requireUpload, uploadSse } from './multipart.ts';
 import type { ObjectRecord, PartRecord, StoredChecksum } from './store/repository.ts';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -186,7 +185,7 @@ export function completeHandlers(env: S3Env) {
         Bucket: input.Bucket,
         Key: input.Key,
         ETag: etag,
-        ...sseMembers(upload.attrs),
+        ...(await uploadSse(env, upload)),
         ...checksumMembers(checksum),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as CompleteMultipartUploadOutput;

@@ -130,12 +130,17 @@ export function copyHandlers(env: S3Env) {
       }
       const storageClass = input.StorageClass !== undefined ? storageClassOf(input.StorageClass) : 'STANDARD';
       const same = source.bucket === input.Bucket && source.key === input.Key;
+      const bucketDefault = await env.defaultEncryption(bucket);
+      // A copy takes the destination's encryption, not the source's: an in-place copy of an SSE-KMS
+      // object changes it, and so (as AWS answers) does one in a bucket with configured encryption.
       const changes =
         metaDirective === 'REPLACE' ||
         input.StorageClass !== undefined ||
         input.WebsiteRedirectLocation !== undefined ||
         input.ServerSideEncryption !== undefined ||
-        input.ChecksumAlgorithm !== undefined;
+        input.ChecksumAlgorithm !== undefined ||
+        bucketDefault !== undefined ||
+        (src.attrs.sse !== undefined && src.attrs.sse !== 'AES256');
       if (same && !changes) {
         throw new InvalidRequest(
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -155,20 +160,16 @@ export function copyHandlers(env: S3Env) {
         : undefined;
       const attrs =
         metaDirective === 'REPLACE'
-          ? attrsFrom(input, scope)
+          ? attrsFrom(input)
           : {
               ...src.attrs,
               ...(input.WebsiteRedirectLocation !== undefined
                 ? { websiteRedirectLocation: input.WebsiteRedirectLocation }
                 : {}),
             };
-      delete attrs.parts;
-      delete attrs.checksum;
-      if (input.ServerSideEncryption !== undefined) {
-        // New encryption replaces the source's, its key id included.
-        delete attrs.kmsKeyId;
-        Object.assign(attrs, sseAttrs(input.ServerSideEncryption, input.SSEKMSKeyId, scope));
-      }
+      for (const k of ['parts', 'checksum', 'sse', 'kmsKeyId', 'bucketKey'] as const) delete attrs[k];
+      // The request's encryption, else the destination bucket's default (BucketKeyEnabled: the request's only).
+      Object.assign(attrs, sseAttrs(input, scope, bucketDefault, false));
       const record: ObjectRecord = {
         bucket: input.Bucket,
         key: input.Key,
@@ -192,7 +193,7 @@ export function copyHandlers(env: S3Env) {
           LastModified: new Date(record.lastModified),
           ...checksumMembers(checksum),
         },
-        ...sseMembers(record.attrs),
+        ...sseMembers(record.attrs, scope),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
         ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as CopyObjectOutput;

@@ -14,6 +14,7 @@ import {
 import { NotFoundError } from '../../store/errors.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { BucketRecord, ObjectRecord, S3Repository } from './store/repository.ts';
+import type { BucketEncryptionDefault } from './sse.ts';
 
 export interface Owner {
   ID: string;
@@ -26,6 +27,13 @@ export class S3Env {
   private readonly canonicalIds = new Map<string, string>();
   /** Object rows a request has read (authorization, then its handler), by the request's facts. */
   private readonly reads = new WeakMap<object, Map<string, Promise<ObjectRecord | undefined>>>();
+
+  /**
+   * The bucket's configured default encryption, which writes without encryption headers take.
+   * The bucket features (access/bucket-settings.ts) keep the configuration and set this.
+   */
+  defaultEncryption: (b: BucketRecord) => Promise<BucketEncryptionDefault | undefined> = async () =>
+    undefined;
 
   constructor(
     readonly repo: S3Repository,

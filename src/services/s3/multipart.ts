@@ -29,7 +29,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { sseMembers } from './sse.ts';
+import { sseAttrs, sseMembers } from './sse.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -53,6 +53,12 @@ export async function requireUpload(
   const u = await env.repo.getUpload(uploadId);
   if (!u || u.bucket !== bucket || u.key !== key) throw noSuchUpload(uploadId);
   return u;
+}
+
+/** The encryption an upload's answers carry (keys named by its initiator's account). */
+export async function uploadSse(env: S3Env, upload: UploadRecord) {
+  const { region } = await env.bucket(upload.bucket);
+  return sseMembers(upload.attrs, { accountId: upload.owner, region });
 }
 
 function checkPartNumber(n: number): void {
@@ -149,8 +155,10 @@ export function multipartHandlers(env: S3Env) {
       const tags = parseTaggingHeader(input.Tagging);
       const cs = checksumSetup(input.ChecksumAlgorithm, input.ChecksumType);
       const uploadId = randomBytes(32).toString('base64url');
+      const scope = { accountId: ctx.accountId, region: bucket.region };
       const attrs = {
-        ...attrsFrom(input, { accountId: ctx.accountId, region: bucket.region }),
+        ...attrsFrom(input),
+        ...sseAttrs(input, scope, await env.defaultEncryption(bucket)),
         ...(input.ACL ? { acl: input.ACL } : {}),
       };
       await env.repo.createUpload({
@@ -170,7 +178,7 @@ export function multipartHandlers(env: S3Env) {
         Bucket: input.Bucket,
         Key: input.Key,
         UploadId: uploadId,
-        ...sseMembers(attrs),
+        ...sseMembers(attrs, scope),
         ...(cs.algorithm ? { ChecksumAlgorithm: cs.algorithm as never, ChecksumType: cs.type as never } : {}),
       };
     },
@@ -213,7 +221,7 @@ export function multipartHandlers(env: S3Env) {
       const answered = algorithm ? { algorithm, value: checksum } : body.supplied;
       return {
         ETag: etag,
-        ...sseMembers(upload.attrs),
+        ...(await uploadSse(env, upload)),
         ...partChecksumMember(answered?.algorithm, answered?.value),
       } as UploadPartOutput;
     },
@@ -262,7 +270,7 @@ export function multipartHandlers(env: S3Env) {
           LastModified: new Date(lastModified),
           ...partChecksumMember(algorithm, checksum),
         },
-        ...sseMembers(upload.attrs),
+        ...(await uploadSse(env, upload)),
         ...(src.versionId !== undefined ? { CopySourceVersionId: src.versionId } : {}),
       } as UploadPartCopyOutput;
     },

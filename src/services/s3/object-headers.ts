@@ -1,6 +1,6 @@
 /** The headers an object is answered with (GET, HEAD) and the ones it is stored from (PUT, copy, uploads). */
 import type { ObjectAttrs, ObjectRecord, StoredChecksum } from './store/repository.ts';
-import { type KeyScope, sseAttrs, sseMembers } from './sse.ts';
+import { sseMembers } from './sse.ts';
 
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
@@ -19,12 +19,13 @@ export interface HeaderInput {
   Expires?: string | Date | undefined;
   WebsiteRedirectLocation?: string | undefined;
   Metadata?: Record<string, string> | undefined;
-  ServerSideEncryption?: string | undefined;
-  SSEKMSKeyId?: string | undefined;
 }
 
-/** Attributes to store from a request's headers. aws-chunked is transport framing, never stored. */
-export function attrsFrom(input: HeaderInput, scope: KeyScope): ObjectAttrs {
+/**
+ * Attributes to store from a request's headers (encryption aside: sse.ts). aws-chunked is
+ * transport framing, never stored.
+ */
+export function attrsFrom(input: HeaderInput): ObjectAttrs {
   const attrs: ObjectAttrs = {};
   if (input.Metadata && Object.keys(input.Metadata).length) attrs.metadata = lowerKeys(input.Metadata);
   if (input.CacheControl !== undefined) attrs.cacheControl = input.CacheControl;
@@ -42,7 +43,6 @@ export function attrsFrom(input: HeaderInput, scope: KeyScope): ObjectAttrs {
   }
   if (input.WebsiteRedirectLocation !== undefined)
     attrs.websiteRedirectLocation = input.WebsiteRedirectLocation;
-  Object.assign(attrs, sseAttrs(input.ServerSideEncryption, input.SSEKMSKeyId, scope));
   return attrs;
 }
 
@@ -67,10 +67,10 @@ export function checksumMembers(c: StoredChecksum | undefined): Record<string, s
   return member ? { [member]: c.value, ChecksumType: c.type } : {};
 }
 
-/** What GET and HEAD answer for an object (without body, length and range). */
+/** What GET and HEAD answer for an object (without body, length and range); `region` is the bucket's. */
 export function objectOutput(
   o: ObjectRecord,
-  opts: { checksums: boolean; tagCount: boolean },
+  opts: { checksums: boolean; tagCount: boolean; region: string },
 ): Record<string, unknown> {
   const a = o.attrs;
   const out: Record<string, unknown> = {
@@ -78,7 +78,7 @@ export function objectOutput(
     LastModified: new Date(o.lastModified),
     ETag: o.etag,
     ContentType: o.contentType ?? DEFAULT_CONTENT_TYPE,
-    ...sseMembers(a),
+    ...sseMembers(a, { accountId: o.owner, region: opts.region }),
   };
   if (a.metadata) out.Metadata = a.metadata;
   if (a.cacheControl !== undefined) out.CacheControl = a.cacheControl;

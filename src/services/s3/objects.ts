@@ -32,7 +32,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { sseMembers } from './sse.ts';
+import { sseAttrs, sseMembers } from './sse.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
@@ -79,7 +79,8 @@ async function planRead(
 ): Promise<ReadPlan> {
   const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD', ctx);
   checkReadConditions(input, o);
-  const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags });
+  const { region } = await env.bucket(input.Bucket);
+  const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags, region });
   let range: ByteRange | undefined;
   if (input.PartNumber !== undefined) {
     if (input.Range !== undefined)
@@ -131,6 +132,7 @@ export function objectHandlers(env: S3Env) {
         ...(input.Body ? { body: input.Body } : {}),
         defaultAlgorithm: DEFAULT_CHECKSUM,
       });
+      const scope = { accountId: ctx.accountId, region: bucket.region };
       const given = body.supplied ?? body.defaulted;
       const checksum: StoredChecksum | undefined = given ? { ...given, type: 'FULL_OBJECT' } : undefined;
       const record: ObjectRecord = {
@@ -144,7 +146,8 @@ export function objectHandlers(env: S3Env) {
         owner: ctx.accountId,
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
         attrs: {
-          ...attrsFrom(input, { accountId: ctx.accountId, region: bucket.region }),
+          ...attrsFrom(input),
+          ...sseAttrs(input, scope, await env.defaultEncryption(bucket)),
           ...(checksum ? { checksum } : {}),
           ...(input.ACL ? { acl: input.ACL } : {}),
         },
@@ -153,7 +156,7 @@ export function objectHandlers(env: S3Env) {
       await env.commit(record, check);
       return {
         ETag: record.etag,
-        ...sseMembers(record.attrs),
+        ...sseMembers(record.attrs, scope),
         ...checksumMembers(checksum),
         ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
       } as PutObjectOutput;

@@ -11,6 +11,7 @@ import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
+import { sseAttrs } from './sse.ts';
 import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
@@ -91,17 +92,20 @@ export function postObjectHandlers(env: S3Env) {
           owner: ctx.accountId,
           contentType: f.get('content-type') ?? DEFAULT_CONTENT_TYPE,
           attrs: {
-            ...attrsFrom(
+            ...attrsFrom({
+              Metadata: metadata,
+              CacheControl: f.get('cache-control'),
+              ContentDisposition: f.get('content-disposition'),
+              ContentEncoding: f.get('content-encoding'),
+              Expires: f.get('expires'),
+            }),
+            ...sseAttrs(
               {
-                Metadata: metadata,
-                CacheControl: f.get('cache-control'),
-                ContentDisposition: f.get('content-disposition'),
-                ContentEncoding: f.get('content-encoding'),
-                Expires: f.get('expires'),
                 ServerSideEncryption: f.get('x-amz-server-side-encryption'),
                 SSEKMSKeyId: f.get('x-amz-server-side-encryption-aws-kms-key-id'),
               },
               { accountId: ctx.accountId, region: bucket.region },
+              await env.defaultEncryption(bucket),
             ),
             ...(f.get('acl') ? { acl: f.get('acl')! } : {}),
             ...(body.defaulted ? { checksum: { ...body.defaulted, type: 'FULL_OBJECT' as const } } : {}),

@@ -5,11 +5,27 @@
 import { createHash } from 'node:crypto';
 import type { ObjectAttrs } from './store/repository.ts';
 
-/** Whose aws/s3 key an SSE-KMS write without a key id uses: the writer's account, the bucket's region. */
+/** Whose keys a write names: the writer's account, the bucket's region. */
 export interface KeyScope {
   accountId: string;
   region: string;
 }
+
+/** A bucket's configured default encryption (PutBucketEncryption); none configured is SSE-S3. */
+export interface BucketEncryptionDefault {
+  algorithm: string;
+  kmsKeyId?: string;
+  bucketKey: boolean;
+}
+
+/** The encryption members of a write request (PutObject, CopyObject, CreateMultipartUpload, POST). */
+export interface SseRequest {
+  ServerSideEncryption?: string | undefined;
+  SSEKMSKeyId?: string | undefined;
+  BucketKeyEnabled?: boolean | undefined;
+}
+
+export type SseAttrs = Pick<ObjectAttrs, 'sse' | 'kmsKeyId' | 'bucketKey'>;
 
 /**
  * The ARN of the account's AWS-managed key aws/s3 in the region. Its id is a v4-shaped UUID
@@ -24,25 +40,62 @@ export function awsManagedKeyArn({ accountId, region }: KeyScope): string {
   return `arn:aws:kms:${region}:${accountId}:key/${id}`;
 }
 
-const isKms = (sse: string | undefined) => sse === 'aws:kms' || sse === 'aws:kms:dsse';
+const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
+const MANAGED_ALIAS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):alias\/aws\/s3$/;
 
-/** The attributes a write records: SSE-KMS (and DSSE-KMS) without a key id gets aws/s3's ARN. */
-export function sseAttrs(
-  sse: string | undefined,
-  keyId: string | undefined,
-  scope: KeyScope,
-): Pick<ObjectAttrs, 'sse' | 'kmsKeyId'> {
-  if (sse === undefined) return {};
-  return isKms(sse) ? { sse, kmsKeyId: keyId ?? awsManagedKeyArn(scope) } : { sse };
+/**
+ * The key id S3 records and answers for the one a request (or bucket default) names: KMS resolves
+ * a bare key id in the requester's account and the bucket's region, and S3 answers the key's ARN
+ * (mountpoint-s3#907, hashicorp/terraform#5689). aws/s3 by alias is that key's ARN. Other aliases
+ * would need KMS to resolve and are kept as given.
+ */
+export function keyArn(keyId: string, scope: KeyScope): string {
+  if (KEY_ID.test(keyId)) return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
+  if (keyId === 'alias/aws/s3') return awsManagedKeyArn(scope);
+  const m = MANAGED_ALIAS_ARN.exec(keyId);
+  if (m) return awsManagedKeyArn({ region: m[1]!, accountId: m[2]! });
+  return keyId;
 }
 
-/** ServerSideEncryption (AES256 when none was asked for) and SSEKMSKeyId for an output shape. */
-export function sseMembers(a: Pick<ObjectAttrs, 'sse' | 'kmsKeyId'>): {
-  ServerSideEncryption: never;
-  SSEKMSKeyId?: string;
-} {
+const isKms = (sse: string | undefined) => sse === 'aws:kms' || sse === 'aws:kms:dsse';
+
+/**
+ * The attributes a write records. The request's encryption wins; without one the bucket's
+ * default applies (nothing recorded for SSE-S3). SSE-KMS without a key id gets aws/s3's ARN.
+ * S3 Bucket Keys exist for SSE-KMS only (not DSSE); `bucketKeyDefault` says whether the bucket's
+ * BucketKeyEnabled applies when the request does not say (CopyObject takes only its own).
+ */
+export function sseAttrs(
+  req: SseRequest,
+  scope: KeyScope,
+  bucketDefault: BucketEncryptionDefault | undefined,
+  bucketKeyDefault = true,
+): SseAttrs {
+  const sse = req.ServerSideEncryption ?? bucketDefault?.algorithm;
+  if (!isKms(sse)) return sse === undefined || sse === 'AES256' ? {} : { sse };
+  const keyId = req.ServerSideEncryption !== undefined ? req.SSEKMSKeyId : bucketDefault?.kmsKeyId;
+  const bucketKey =
+    sse === 'aws:kms' && (req.BucketKeyEnabled ?? (bucketKeyDefault && bucketDefault?.bucketKey === true));
+  return {
+    sse,
+    kmsKeyId: keyId !== undefined ? keyArn(keyId, scope) : awsManagedKeyArn(scope),
+    ...(bucketKey ? { bucketKey: true } : {}),
+  };
+}
+
+/**
+ * ServerSideEncryption (AES256 when none was asked for), SSEKMSKeyId and BucketKeyEnabled for an
+ * output shape. `scope` is the object writer's: SSE-KMS objects written before key ids were
+ * recorded answer that account's aws/s3 key.
+ */
+export function sseMembers(
+  a: SseAttrs,
+  scope: KeyScope,
+): { ServerSideEncryption: never; SSEKMSKeyId?: string; BucketKeyEnabled?: boolean } {
+  const keyId = a.kmsKeyId ?? (isKms(a.sse) ? awsManagedKeyArn(scope) : undefined);
   return {
     ServerSideEncryption: (a.sse ?? 'AES256') as never,
-    ...(a.kmsKeyId !== undefined ? { SSEKMSKeyId: a.kmsKeyId } : {}),
+    ...(keyId !== undefined ? { SSEKMSKeyId: keyId } : {}),
+    ...(a.bucketKey ? { BucketKeyEnabled: true } : {}),
   };
 }

@@ -14,6 +14,8 @@ import type {
   ServerSideEncryptionConfiguration,
 } from '../../../generated/s3/types.ts';
 import type { FeatureEnv } from './env.ts';
+import type { BucketRecord } from '../store/repository.ts';
+import type { BucketEncryptionDefault } from '../sse.ts';
 
 const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
@@ -27,6 +29,22 @@ const malformed = () =>
   new MalformedXML(
     'The XML you provided was not well-formed or did not validate against our published schema',
   );
+
+/** The bucket's configured default encryption, for object writes (S3Env.defaultEncryption). */
+export async function encryptionDefault(
+  env: FeatureEnv,
+  b: BucketRecord,
+): Promise<BucketEncryptionDefault | undefined> {
+  const c = await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption');
+  const rule = c?.Rules?.[0];
+  const d = rule?.ApplyServerSideEncryptionByDefault;
+  if (!d) return undefined;
+  return {
+    algorithm: d.SSEAlgorithm,
+    ...(d.KMSMasterKeyID !== undefined ? { kmsKeyId: d.KMSMasterKeyID } : {}),
+    bucketKey: rule.BucketKeyEnabled === true,
+  };
+}
 
 export function bucketSettingsHandlers(env: FeatureEnv) {
   return {

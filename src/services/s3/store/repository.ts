@@ -53,6 +53,8 @@ export interface ObjectAttrs {
   sse?: string;
   /** SSE-KMS: the key id given, or the ARN of the account's aws/s3 key (sse.ts). */
   kmsKeyId?: string;
+  /** SSE-KMS with an S3 Bucket Key (x-amz-server-side-encryption-bucket-key-enabled). */
+  bucketKey?: boolean;
   acl?: string;
   checksum?: StoredChecksum;
   /** Multipart objects: each part's size (and checksum), for PartNumber reads and attributes. */

@@ -18,6 +18,7 @@ import { buildGlobalContext, evaluate } from '../../../policy/index.ts';
 import type { FeatureEnv } from '../access/env.ts';
 import { denyStatementsOnly, isPublicPolicy } from '../access/public-policy.ts';
 import type { BucketRecord, ObjectRecord } from '../store/repository.ts';
+import { sseMembers } from '../sse.ts';
 import { errorPage, type WebsiteError } from './html.ts';
 import { AwsError } from '../../../errors.ts';
 import type { ByteRange } from '../../../blob/blob-store.ts';
@@ -209,7 +210,7 @@ async function respond(
     error = ACCESS_DENIED;
   } else {
     const o = await env.s3.repo.getObject(b.name, target);
-    if (o) return objectAnswer(env, o, 200, { req, ids });
+    if (o) return objectAnswer(env, o, b.region, 200, { req, ids });
     // A folder without its trailing slash: S3 redirects when the folder's index exists.
     if (target === key && (await env.s3.repo.getObject(b.name, `${key}/${suffix}`))) {
       return new Answer(302, { location: `/${encodePath(key)}/` });
@@ -227,7 +228,7 @@ async function respond(
   const doc = await env.s3.repo.getObject(b.name, docKey);
   if (!doc)
     return htmlError(error, ids, (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(docKey) : ACCESS_DENIED);
-  return objectAnswer(env, doc, error.status);
+  return objectAnswer(env, doc, b.region, error.status);
 }
 
 function prefixMatches(r: RoutingRule, key: string): boolean {
@@ -264,6 +265,7 @@ function date(v: string | undefined): Date | undefined {
 async function objectAnswer(
   env: FeatureEnv,
   o: ObjectRecord,
+  region: string,
   status: number,
   read?: ReadRequest,
 ): Promise<Answer> {
@@ -276,9 +278,11 @@ async function objectAnswer(
     'content-length': String(o.size),
     etag: o.etag,
     'last-modified': new Date(o.lastModified).toUTCString(),
-    'x-amz-server-side-encryption': a.sse ?? 'AES256',
   };
-  if (a.kmsKeyId !== undefined) headers['x-amz-server-side-encryption-aws-kms-key-id'] = a.kmsKeyId;
+  const sse = sseMembers(a, { accountId: o.owner, region });
+  headers['x-amz-server-side-encryption'] = sse.ServerSideEncryption;
+  if (sse.SSEKMSKeyId !== undefined) headers['x-amz-server-side-encryption-aws-kms-key-id'] = sse.SSEKMSKeyId;
+  if (sse.BucketKeyEnabled) headers['x-amz-server-side-encryption-bucket-key-enabled'] = 'true';
   if (a.cacheControl !== undefined) headers['cache-control'] = a.cacheControl;
   if (a.contentEncoding !== undefined) headers['content-encoding'] = a.contentEncoding;
   if (a.contentLanguage !== undefined) headers['content-language'] = a.contentLanguage;
