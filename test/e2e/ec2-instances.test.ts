@@ -82,6 +82,7 @@ test('RunInstances: counts, addresses, names, tags; the SDK v3 waiters see runni
   for (const [n, i] of r.Instances!.entries()) {
     assert.equal(i.State!.Name, 'pending');
     assert.equal(i.State!.Code, 0);
+    assert.deepEqual(i.StateReason, { Code: 'pending', Message: 'pending' });
     assert.equal(i.AmiLaunchIndex, n);
     assert.match(i.PrivateIpAddress!, /^172\.31\./);
     assert.equal(

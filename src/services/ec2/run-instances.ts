@@ -391,5 +391,10 @@ export async function runInstances(
     docs.push(doc);
   }
   for (const d of docs) launch(d);
-  return { ReservationId: reservationId, OwnerId: scope.account, Groups: [], Instances: docs };
+  // RunInstances' own answer gives pending instances the reason 'pending' (AWS CLI run-instances
+  // example); it is not stored, as later answers carry the reason of the latest change.
+  const answered = docs.map((d) =>
+    d.State.Name === 'pending' ? { ...d, StateReason: { Code: 'pending', Message: 'pending' } } : d,
+  );
+  return { ReservationId: reservationId, OwnerId: scope.account, Groups: [], Instances: answered };
 }
