@@ -101,7 +101,8 @@ export function verify(
   }
 }
 
-function checkCredential(
+/** The key exists and is active; a temporary key came with its current session token. */
+export function checkCredential(
   family: AuthFamily,
   service: string,
   accessKeyId: string,

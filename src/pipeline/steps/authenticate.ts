@@ -15,6 +15,7 @@ import type { RequestContext } from '../context.ts';
 import { wrapS3Body } from './s3-body.ts';
 import { authenticatePostObject } from './post-object.ts';
 import { isKnownRegion } from '../../regions.ts';
+import { hasQuerySigV2, parseQuerySigV2, verifyQuerySigV2 } from '../../auth/sigv2-query.ts';
 
 export async function authenticate(app: App, ctx: RequestContext): Promise<void> {
   const service = ctx.service!;
@@ -30,6 +31,10 @@ export async function authenticate(app: App, ctx: RequestContext): Promise<void>
     ctx.principal = ANONYMOUS;
     ctx.body = wrapS3Body(ctx, undefined);
     return;
+  }
+  if (service === 'ec2' && ctx.headers.authorization === undefined && !ctx.query.has('X-Amz-Algorithm')) {
+    const params = signedQueryParams(ctx);
+    if (hasQuerySigV2(params)) return authenticateQuerySigV2(app, ctx, params);
   }
   const parsed = parseAuth(req, { service });
   if (parsed.type === 'anonymous') {
@@ -105,4 +110,33 @@ async function checkBucketRegion(app: App, ctx: RequestContext, parsed: ParsedAu
     { Bucket: bucket, Endpoint: ctx.facts.host },
     { 'x-amz-bucket-region': region },
   );
+}
+
+/** The parameters a Query API signature covers: a POST's form body, else the query string. */
+function signedQueryParams(ctx: RequestContext): [string, string][] {
+  if (ctx.method === 'POST' && ctx.bodyBuffer?.length)
+    return [...new URLSearchParams(ctx.bodyBuffer.toString('utf8'))];
+  return [...ctx.query];
+}
+
+/** EC2's Signature Version 2 (see sigv2-query.ts); it names no region: the server's applies. */
+async function authenticateQuerySigV2(
+  app: App,
+  ctx: RequestContext,
+  params: [string, string][],
+): Promise<void> {
+  const p = parseQuerySigV2(params);
+  const credential = await app.credentials.resolve(p.accessKeyId, p.sessionToken);
+  const host = String(ctx.headers.host ?? '');
+  const cred = verifyQuerySigV2(
+    p,
+    { method: ctx.method, host, path: ctx.rawPath },
+    credential,
+    ctx.service!,
+    app.now(),
+  );
+  ctx.credential = cred;
+  ctx.principal = cred.principal;
+  checkSessionScope(ctx.principal, ctx.service!, ctx.operation?.name);
+  app.credentials.recordUse?.(p.accessKeyId, ctx.service!, ctx.region, app.now());
 }
