@@ -4,7 +4,12 @@
  * the owner's full control; Block Public Access's BlockPublicAcls refuses public grants.
  */
 import { AwsError } from '../../../errors.ts';
-import { AccessControlListNotSupported, AccessDenied, NoSuchKey } from '../../../generated/s3/errors.ts';
+import {
+  AccessControlListNotSupported,
+  AccessDenied,
+  MethodNotAllowed,
+  NoSuchKey,
+} from '../../../generated/s3/errors.ts';
 import type {
   Grant,
   PutBucketAclRequest,
@@ -18,6 +23,22 @@ import type { FeatureEnv } from './env.ts';
 import { cannedGrants, checkGrants, headerGrants, isPublicGrant } from './acl-grants.ts';
 
 type AclInput = Pick<PutBucketAclRequest, 'ACL' | 'AccessControlPolicy'>;
+
+/**
+ * PutObjectAcl on a key without a current object: NoSuchKey, or when the key's latest version is
+ * a delete marker, 405 as S3 answers it (a marker has no ACL; only DELETE applies to it).
+ */
+async function missingObject(env: FeatureEnv, b: BucketRecord, key: string): Promise<Error> {
+  const latest = b.versioning ? await env.s3.repo.latestVersion(b.name, key) : undefined;
+  if (latest?.deleteMarker) {
+    return new MethodNotAllowed(
+      'The specified method is not allowed against this resource.',
+      { Method: 'PUT', ResourceType: 'DeleteMarker' },
+      { Allow: 'DELETE' },
+    );
+  }
+  return new NoSuchKey('The specified key does not exist.', { Key: key });
+}
 
 function requestedGrants(
   input: AclInput,
@@ -77,8 +98,11 @@ export function aclWriteHandlers(env: FeatureEnv) {
 
     async PutObjectAcl(input: PutObjectAclRequest, ctx: HandlerContext): Promise<PutObjectAclOutput> {
       const b = await env.s3.bucket(input.Bucket);
+      // A delete marker named by id is GET's 405 with its headers; setting the ACL of a version
+      // other than the current one is not done.
+      if (input.VersionId !== undefined) await env.s3.object(input.Bucket, input.Key, input.VersionId, 'PUT');
       const o = await env.s3.repo.getObject(input.Bucket, input.Key);
-      if (!o) throw new NoSuchKey('The specified key does not exist.', { Key: input.Key });
+      if (!o) throw await missingObject(env, b, input.Key);
       const bucketOwner = env.s3.canonicalId(b.accountId);
       const owner = aclsDisabled(b) ? bucketOwner : env.s3.canonicalId(o.owner);
       const grants = requestedGrants(input, ctx.request.headers, OBJECT_CANNED, owner, bucketOwner);
