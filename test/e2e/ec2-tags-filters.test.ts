@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import {
   EC2Client,
   AuthorizeSecurityGroupIngressCommand,
+  CreateImageCommand,
   CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
   DescribeInstanceTypesCommand,
@@ -22,6 +24,7 @@ import {
   DescribeVolumesCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
+  waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
 import type { TestServer } from '../support/server.ts';
@@ -118,6 +121,52 @@ test('volumes and network interfaces: tagged at launch and later, listed, gone w
     (await errorOf(ec2.send(new CreateTagsCommand({ Resources: [vol], Tags: [{ Key: 'a', Value: 'b' }] }))))
       .name,
     'InvalidVolume.NotFound',
+  );
+});
+
+test('snapshots of own images: CreateTags, DeleteTags and DescribeTags', async () => {
+  const r = await ec2.send(
+    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
+  );
+  const id = r.Instances![0]!.InstanceId!;
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
+  const { ImageId } = await ec2.send(
+    new CreateImageCommand({
+      InstanceId: id,
+      Name: 'snap-tags',
+      NoReboot: true,
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'made', Value: 'create-image' }] }],
+    }),
+  );
+  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0]!;
+  const snap = image.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+  const snapTags = async () =>
+    (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap] }))).Snapshots![0]!.Tags;
+
+  await ec2.send(new CreateTagsCommand({ Resources: [snap], Tags: [{ Key: 'backup', Value: 'daily' }] }));
+  assert.deepEqual(await snapTags(), [
+    { Key: 'made', Value: 'create-image' },
+    { Key: 'backup', Value: 'daily' },
+  ]);
+  const rows = await ec2.send(
+    new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['snapshot'] }] }),
+  );
+  assert.deepEqual(
+    rows.Tags!.filter((t) => t.ResourceId === snap).map((t) => [t.Key, t.ResourceType]),
+    [
+      ['made', 'snapshot'],
+      ['backup', 'snapshot'],
+    ],
+  );
+  await ec2.send(new DeleteTagsCommand({ Resources: [snap], Tags: [{ Key: 'made' }] }));
+  assert.deepEqual(await snapTags(), [{ Key: 'backup', Value: 'daily' }]);
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new CreateTagsCommand({ Resources: ['snap-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] }),
+      ),
+    ),
+    { name: 'InvalidSnapshot.NotFound', message: "The snapshot 'snap-0123456789abcdef0' does not exist." },
   );
 });
 

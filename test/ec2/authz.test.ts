@@ -58,7 +58,7 @@ test('instance actions carry the instance tags as ec2:ResourceTag', async () => 
   await backend.close();
 });
 
-test('rule, key pair (by name) and public image tags are found where they are kept', async () => {
+test('rule, key pair (by name), snapshot and public image tags are found where they are kept', async () => {
   const backend = await openSqliteBackend(':memory:');
   const repo = openEc2Repository(backend);
   const scope = { account: '123456789012', region: 'us-west-2' };
@@ -77,6 +77,12 @@ test('rule, key pair (by name) and public image tags are found where they are ke
     id: 'tags:ami-0123456789abcdef0',
     Tags: [{ Key: 'env', Value: 'image' }],
   });
+  await repo.put(scope, 'image', 'ami-0fedcba9876543210', {
+    ImageId: 'ami-0fedcba9876543210',
+    BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+    Tags: [],
+    _snapshotTags: [{ Key: 'env', Value: 'snapshot' }],
+  });
   const authz = ec2Authz(repo);
   const env = async (op: string, input: object) =>
     (await authz(op, input, ctx))[0]!.context!['ec2:ResourceTag/env'];
@@ -84,5 +90,6 @@ test('rule, key pair (by name) and public image tags are found where they are ke
   assert.equal(await env('DeleteKeyPair', { KeyName: 'deploy' }), 'key');
   assert.equal(await env('DeleteKeyPair', { KeyPairId: 'key-0123456789abcdef0' }), 'key');
   assert.equal(await env('CreateTags', { Resources: ['ami-0123456789abcdef0'] }), 'image');
+  assert.equal(await env('CreateTags', { Resources: ['snap-0123456789abcdef0'] }), 'snapshot');
   await backend.close();
 });

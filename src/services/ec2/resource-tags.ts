@@ -1,9 +1,11 @@
 /**
  * The tags of a resource by id, wherever Stratus keeps them: most kinds in their own document;
- * volumes and network interfaces in their instance's, security group rules in their group's,
- * and an account's tags on images it does not own in a `tags:` meta document. IAM reads these
+ * volumes and network interfaces in their instance's, snapshots in their image's, security group
+ * rules in their group's, and an account's tags on images it does not own in a `tags:` meta
+ * document. IAM reads these
  * as ec2:ResourceTag / aws:ResourceTag.
  */
+import type { ImageDoc } from './image-catalog.ts';
 import type { InstanceDoc } from './instance-model.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Ec2Repository, Scope } from './store.ts';
@@ -29,6 +31,17 @@ export async function ownerOf(
   );
 }
 
+/** The account's own image a snapshot was made for (CreateImage, CopyImage). */
+export async function snapshotImage(
+  repo: Ec2Repository,
+  scope: Scope,
+  id: string,
+): Promise<ImageDoc | undefined> {
+  return (await repo.list<ImageDoc>(scope, 'image')).find((i) =>
+    i.BlockDeviceMappings.some((b) => b.Ebs?.SnapshotId === id),
+  );
+}
+
 /** The resource's tags; none for a resource that does not exist. */
 export async function resourceTags(repo: Ec2Repository, scope: Scope, id: string): Promise<TagList> {
   if (id.startsWith('vol-') || id.startsWith('eni-')) {
@@ -36,6 +49,7 @@ export async function resourceTags(repo: Ec2Repository, scope: Scope, id: string
     const owner = await ownerOf(repo, scope, kind, id);
     return (kind === 'volume' ? owner?._volumeTags : owner?._eniTags)?.[id] ?? [];
   }
+  if (id.startsWith('snap-')) return (await snapshotImage(repo, scope, id))?._snapshotTags ?? [];
   if (id.startsWith('sgr-')) {
     for (const g of await repo.list<GroupDoc>(scope, 'sg')) {
       const rule = g._rules.find((r) => r.SecurityGroupRuleId === id);

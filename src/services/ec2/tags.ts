@@ -6,15 +6,17 @@ import {
   InvalidID,
   InvalidKeyPairNotFound,
   InvalidSecurityGroupRuleIdNotFound,
+  InvalidSnapshotNotFound,
   InvalidVolumeNotFound,
 } from '../../generated/ec2/errors.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { dryRun, requireParam, scopeOf, validateTags, type Ec2Env } from './env.ts';
 import { applyFilters, paginate } from './filters.ts';
+import type { ImageDoc } from './image-catalog.ts';
 import { visibleImages } from './images.ts';
 import type { InstanceDoc } from './instance-model.ts';
-import { attachedIds, ownerOf } from './resource-tags.ts';
+import { attachedIds, ownerOf, snapshotImage } from './resource-tags.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Kind, Scope } from './store.ts';
 
@@ -87,6 +89,12 @@ const TARGETS: Target[] = [
     notFound: nf('InvalidNetworkInterfaceID.NotFound', 'networkInterface'),
   },
   {
+    prefix: 'snap',
+    kind: 'image',
+    type: 'snapshot',
+    notFound: (id) => new InvalidSnapshotNotFound(`The snapshot '${id}' does not exist.`),
+  },
+  {
     prefix: 'sgr',
     kind: 'sg',
     type: 'security-group-rule',
@@ -130,6 +138,14 @@ async function editTags(env: Ec2Env, scope: Scope, id: string, fn: (tags: Tag[])
     const rule = group._rules.find((r) => r.SecurityGroupRuleId === id)!;
     rule.Tags = fn(rule.Tags) as GroupDoc['Tags'];
     await env.repo.put(scope, 'sg', group.GroupId, group);
+    return;
+  }
+  if (t.prefix === 'snap') {
+    // A snapshot's tags live in the image it was made for (volumes.ts lists them from there).
+    const image = await snapshotImage(env.repo, scope, id);
+    if (!image) throw t.notFound(id);
+    image._snapshotTags = fn(image._snapshotTags ?? []) as ImageDoc['Tags'];
+    await env.repo.put(scope, 'image', image.ImageId, image);
     return;
   }
   const kind = t.kind;
@@ -202,7 +218,7 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const rows: TagRow[] = [];
       for (const t of TARGETS) {
-        if (['sgr', 'ami', 'vol', 'eni'].includes(t.prefix)) continue;
+        if (['sgr', 'ami', 'vol', 'eni', 'snap'].includes(t.prefix)) continue;
         for (const doc of await env.repo.list<Record<string, unknown> & { Tags?: Tag[] }>(scope, t.kind)) {
           const id = String(doc[idField(t.kind)]);
           for (const tag of doc.Tags ?? [])
@@ -229,6 +245,15 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
             for (const tag of i[field]?.[id] ?? [])
               rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: id, ResourceType: type });
       }
+      for (const i of await env.repo.list<ImageDoc>(scope, 'image'))
+        for (const b of i.BlockDeviceMappings)
+          for (const tag of b.Ebs?.SnapshotId ? (i._snapshotTags ?? []) : [])
+            rows.push({
+              Key: tag.Key,
+              Value: tag.Value,
+              ResourceId: String(b.Ebs!.SnapshotId),
+              ResourceType: 'snapshot',
+            });
       for (const i of await visibleImages(env, scope)) {
         for (const tag of i.Tags)
           rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: i.ImageId, ResourceType: 'image' });
