@@ -23,6 +23,7 @@ import {
   type PolicyValidation,
 } from './validate-common.ts';
 import { globMatch } from './wildcard.ts';
+import { S3_ACTION_NAMES } from './s3-actions.ts';
 
 export interface PrincipalCheckOptions {
   /** Whether a user/role ARN in an AWS principal exists (AWS refuses unknown ones). */
@@ -240,8 +241,11 @@ export function checkBucketPolicy(text: string, opts: BucketPolicyOptions): Poli
       if (actions === undefined) refuse(S3_MESSAGES.missingAction);
       const actionList = asList(actions as string | string[]);
       if (actionList.length === 0) refuse(`Missing required field Action cannot be empty!`);
-      for (const a of actionList)
+      for (const a of actionList) {
         if (a !== '*' && !/^s3:[A-Za-z0-9*?]+$/.test(a)) refuse(S3_MESSAGES.invalidAction);
+        // A name without wildcards must be one of S3's actions (checked before Block Public Access).
+        if (!/[*?]/.test(a) && !S3_ACTION_NAMES.has(a.toLowerCase())) refuse(S3_MESSAGES.invalidAction);
+      }
       const resources = s.Resource ?? s.NotResource;
       if (resources === undefined) refuse(S3_MESSAGES.missingResource);
       const resourceList = asList(resources as string | string[]);

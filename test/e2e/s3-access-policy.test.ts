@@ -93,6 +93,25 @@ test('bucket policy lifecycle: validation, NoSuchBucketPolicy, status', async ()
     status: 400,
     message: 'Policy has invalid resource',
   });
+  // An action S3 does not have is refused before Block Public Access looks at a public policy.
+  const unknownAction = await outcome(
+    root.s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: doc({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObjects',
+          Resource: `arn:aws:s3:::${bucket}/*`,
+        }),
+      }),
+    ),
+  );
+  assert.deepEqual(unknownAction, {
+    code: 'MalformedPolicy',
+    status: 400,
+    message: 'Policy has invalid action',
+  });
   const huge = doc(
     ...Array.from({ length: 200 }, (_, i) => ({
       Sid: `S${i}`,
