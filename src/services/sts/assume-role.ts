@@ -12,6 +12,7 @@ import {
   roleSession,
   sessionTags,
   tagContext,
+  validation,
   type Tag,
 } from './role-session.ts';
 import { checkTrust } from './trust.ts';
@@ -69,18 +70,17 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
         inherited = Object.fromEntries(inheritedTransitive.map((k) => [k, data.sessionTags?.[k] ?? '']));
       }
     }
-    if (p.sourceIdentity && input.SourceIdentity && input.SourceIdentity !== p.sourceIdentity) {
-      throw new AwsError(
-        'AccessDenied',
-        'The source identity of a role session cannot be changed by role chaining.',
-        403,
-      );
-    }
+    // AWS's answer as observed (mahitotsu/gekko_08 experiments/multi-hop-propagation).
+    if (p.sourceIdentity && input.SourceIdentity && input.SourceIdentity !== p.sourceIdentity)
+      throw validation('The source identity is already set for this assume role session');
     const sourceIdentity = input.SourceIdentity ?? p.sourceIdentity;
     const tags = sessionTags(input.Tags, input.TransitiveTagKeys, inherited, inheritedTransitive);
 
     const actions = ['sts:AssumeRole'];
-    if (input.Tags?.length || input.TransitiveTagKeys?.length) actions.push('sts:TagSession');
+    // Carrying transitive tags into a chained session is tagging it too: a trust policy without
+    // sts:TagSession refuses even a chain that passes no tags (observed, gekko_08 as above).
+    if (input.Tags?.length || input.TransitiveTagKeys?.length || inheritedTransitive.length)
+      actions.push('sts:TagSession');
     if (input.SourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
     checkTrust({
       principal: p,
