@@ -5,7 +5,8 @@ import { SqliteDatabase } from '../../src/store/sqlite/database.ts';
 import { SqliteIamRepository } from '../../src/services/iam/sqlite-repository.ts';
 import { QuotaError, type UserRecord } from '../../src/services/iam/repository.ts';
 import { ConflictError } from '../../src/store/errors.ts';
-import { checkTags, mergeTags, page, removeTags } from '../../src/services/iam/common.ts';
+import { page } from '../../src/services/iam/common.ts';
+import { checkTags, mergeTags, removeTags } from '../../src/services/iam/tags.ts';
 import { accessKeyId, secretAccessKey, uniqueId } from '../../src/services/iam/ids.ts';
 
 const repo = () => SqliteIamRepository.open(SqliteDatabase.open(':memory:'));
@@ -83,7 +84,7 @@ test('paging with markers, tags merged case-insensitively', () => {
   const p3 = page(items, { MaxItems: 2, Marker: p2.Marker });
   assert.deepEqual([p2.items, p3.items, p3.IsTruncated, p3.Marker], [['c', 'd'], ['e'], false, undefined]);
   assert.throws(() => page(items, { Marker: 'garbage!' }), /Invalid Marker/);
-  assert.deepEqual(mergeTags([{ Key: 'Team', Value: 'a' }], [{ Key: 'team', Value: 'b' }]), [
+  assert.deepEqual(mergeTags([{ Key: 'Team', Value: 'a' }], [{ Key: 'team', Value: 'b' }], 'user'), [
     { Key: 'team', Value: 'b' },
   ]);
   assert.deepEqual(
@@ -93,19 +94,27 @@ test('paging with markers, tags merged case-insensitively', () => {
         { Key: 'x', Value: '' },
       ],
       ['TEAM'],
+      'role',
     ),
     [{ Key: 'x', Value: '' }],
   );
   assert.throws(
     () =>
-      checkTags([
-        { Key: 'a', Value: '' },
-        { Key: 'A', Value: '' },
-      ]),
+      checkTags(
+        [
+          { Key: 'a', Value: '' },
+          { Key: 'A', Value: '' },
+        ],
+        'user',
+      ),
     /Duplicate tag keys/,
   );
   assert.throws(
-    () => checkTags(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: '' }))),
+    () =>
+      checkTags(
+        Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: '' })),
+        'policy',
+      ),
     /maximum limit/,
   );
 });

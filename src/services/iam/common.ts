@@ -1,10 +1,11 @@
-/** Helpers shared by the IAM handlers: lookups, paging, paths, tags, policy documents. */
+/** Helpers shared by the IAM handlers: lookups, paging, paths, tag handlers, policy documents. */
 import { AwsError } from '../../errors.ts';
 import type { HandlerContext } from '../handler.ts';
 import { ConflictError } from '../../store/errors.ts';
-import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
+import { IamErrors } from './errors.ts';
 import type { EntityKind, EntityRecords, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
+import { mergeTags, removeTags } from './tags.ts';
 
 export interface Paged {
   Marker?: string;
@@ -77,39 +78,6 @@ export async function save<K extends EntityKind>(
   s.changed();
 }
 
-export const MAX_TAGS = 50;
-
-/** Checks a Tags list (duplicate keys, count) as IAM does. */
-export function checkTags(tags: Tag[] | undefined): Tag[] {
-  const list = tags ?? [];
-  const seen = new Set<string>();
-  for (const t of list) {
-    const k = t.Key.toLowerCase();
-    if (seen.has(k))
-      throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
-    seen.add(k);
-  }
-  if (list.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');
-  return list.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
-}
-
-/** Tags merged (new values win, keys case-insensitive), at most 50. */
-export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
-  const out = [...current];
-  for (const t of checkTags(added)) {
-    const i = out.findIndex((x) => x.Key.toLowerCase() === t.Key.toLowerCase());
-    if (i >= 0) out[i] = t;
-    else out.push(t);
-  }
-  if (out.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');
-  return out;
-}
-
-export const removeTags = (current: Tag[], keys: string[]): Tag[] => {
-  const drop = new Set(keys.map((k) => k.toLowerCase()));
-  return current.filter((t) => !drop.has(t.Key.toLowerCase()));
-};
-
 export const tagsOut = (tags: Tag[]): Tag[] | undefined => (tags.length ? tags : undefined);
 
 export const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
@@ -130,12 +98,12 @@ export function tagHandlers<K extends EntityKind, I>(
   return {
     async tag(input: I & { Tags: Tag[] }, ctx: HandlerContext) {
       const e = await find(input, ctx);
-      await save(s, ctx, kind, { ...e, tags: mergeTags(e.tags, input.Tags) });
+      await save(s, ctx, kind, { ...e, tags: mergeTags(e.tags, input.Tags, kind) });
       return {};
     },
     async untag(input: I & { TagKeys: string[] }, ctx: HandlerContext) {
       const e = await find(input, ctx);
-      await save(s, ctx, kind, { ...e, tags: removeTags(e.tags, input.TagKeys) });
+      await save(s, ctx, kind, { ...e, tags: removeTags(e.tags, input.TagKeys, kind) });
       return {};
     },
     async list(input: I & Paged, ctx: HandlerContext) {

@@ -3,7 +3,6 @@ import type { HandlerContext } from '../handler.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import {
   byPrefix,
-  checkTags,
   create,
   date,
   iso,
@@ -14,6 +13,7 @@ import {
   type Paged,
   tagHandlers,
 } from './common.ts';
+import { checkTags } from './tags.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { InstanceProfileRecord, RoleRecord, Tag } from './repository.ts';
@@ -52,7 +52,7 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
         path,
         arn: iamArn(ctx.accountId, 'instance-profile', path, input.InstanceProfileName),
         createdAt: iso(ctx.now),
-        tags: checkTags(input.Tags),
+        tags: checkTags(input.Tags, 'instance-profile'),
         roles: [],
       };
       await create(s, ctx, 'instance-profile', p);

@@ -2,7 +2,8 @@
 import { validateIdentityPolicy, policySize, POLICY_LIMITS } from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { AWS_POLICY_PREFIX, awsManagedPolicies, awsManagedPolicy } from './aws-managed.ts';
-import { byPrefix, checkTags, create, date, iso, page, tagsOut, type Paged, tagHandlers } from './common.ts';
+import { byPrefix, create, date, iso, page, tagsOut, type Paged, tagHandlers } from './common.ts';
+import { checkTags } from './tags.ts';
 import { deleteConflict, IamErrors, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { PolicyRecord, Tag } from './repository.ts';
@@ -114,7 +115,7 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
         arn: iamArn(ctx.accountId, 'policy', path, input.PolicyName),
         createdAt: now,
         updatedAt: now,
-        tags: checkTags(input.Tags),
+        tags: checkTags(input.Tags, 'policy'),
         ...(input.Description !== undefined && { description: input.Description }),
         defaultVersion: 'v1',
         versions: [{ id: 'v1', document: input.PolicyDocument, createdAt: now }],

@@ -8,7 +8,6 @@ import { AwsError } from '../../errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import {
   byPrefix,
-  checkTags,
   create,
   date,
   iso,
@@ -19,6 +18,7 @@ import {
   type Paged,
   tagHandlers,
 } from './common.ts';
+import { checkTags } from './tags.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
 import { userOut } from './users.ts';
 import type { MfaDeviceRecord, Tag } from './repository.ts';
@@ -88,7 +88,7 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
         path,
         arn,
         createdAt: iso(ctx.now),
-        tags: checkTags(input.Tags),
+        tags: checkTags(input.Tags, 'mfa-device'),
         seed: newSeed(),
       };
       try {

@@ -9,7 +9,8 @@
  * usual IAM permissions, so this is no back door.
  */
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import { checkTags, create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
+import { create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
+import { checkTags } from './tags.ts';
 import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
 import type { OidcProviderRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
@@ -75,7 +76,7 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
         path: '/',
         arn,
         createdAt: iso(ctx.now),
-        tags: checkTags(input.Tags),
+        tags: checkTags(input.Tags, 'oidc-provider'),
         url: input.Url,
         clientIds: [...new Set(input.ClientIDList ?? [])],
         thumbprints,

@@ -4,7 +4,6 @@ import { policySize, POLICY_LIMITS, validateTrustPolicy } from '../../policy/ind
 import type { ServiceHandlers } from '../handler.ts';
 import {
   byPrefix,
-  checkTags,
   create,
   date,
   encodeDocument,
@@ -16,6 +15,7 @@ import {
   type Paged,
   tagHandlers,
 } from './common.ts';
+import { checkTags } from './tags.ts';
 import { deleteConflict, limitExceeded, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
@@ -92,7 +92,7 @@ export function roleHandlers(s: IamState): ServiceHandlers {
       ctx,
     ) {
       await checkTrust(s, ctx.accountId, input.AssumeRolePolicyDocument);
-      const tags = checkTags(input.Tags);
+      const tags = checkTags(input.Tags, 'role');
       if (input.PermissionsBoundary) await resolvePolicy(s, ctx, input.PermissionsBoundary);
       const path = input.Path ?? '/';
       const role: RoleRecord = {

@@ -5,7 +5,8 @@
 import { X509Certificate } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import type { ServiceHandlers } from '../handler.ts';
-import { checkTags, create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
+import { create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
+import { checkTags } from './tags.ts';
 import { IamErrors, invalidInput } from './errors.ts';
 import type { IamState } from './state.ts';
 import type { SamlProviderRecord, Tag } from './repository.ts';
@@ -89,7 +90,7 @@ export function samlProviderHandlers(s: IamState): ServiceHandlers {
         path: '/',
         arn,
         createdAt: iso(ctx.now),
-        tags: checkTags(input.Tags),
+        tags: checkTags(input.Tags, 'saml-provider'),
         metadata: input.SAMLMetadataDocument,
         validUntil,
         certificates: md.certificates,

@@ -3,7 +3,6 @@ import { AwsError } from '../../errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import {
   byPrefix,
-  checkTags,
   create,
   date,
   iso,
@@ -14,6 +13,7 @@ import {
   type Paged,
   tagHandlers,
 } from './common.ts';
+import { checkTags } from './tags.ts';
 import { deleteConflict, exists, noSuch } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import { resolvePolicy } from './managed-policies.ts';
@@ -75,7 +75,7 @@ export function userHandlers(s: IamState, accounts?: AccountsRepository): Servic
       ctx,
     ) {
       const path = input.Path ?? '/';
-      const tags = checkTags(input.Tags);
+      const tags = checkTags(input.Tags, 'user');
       if (input.PermissionsBoundary) await resolvePolicy(s, ctx, input.PermissionsBoundary);
       const user: UserRecord = {
         name: input.UserName,
