@@ -1,7 +1,7 @@
 /**
  * IAM tag rules across resource types: keys are case-insensitive on users and roles only (one
  * `Department` tag whatever the case), case-sensitive on policies, instance profiles, OIDC
- * providers and MFA devices (IAM User Guide, "Tagging IAM resources").
+ * providers and MFA devices; no key may begin with `aws:` (IAM User Guide, "Tagging IAM resources").
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,4 +164,21 @@ test('policies, instance profiles, OIDC providers, MFA devices: keys differing i
       .length,
     2,
   );
+});
+
+test('tag keys beginning with aws:, in any case, are refused on create and on tag', async () => {
+  for (const Key of ['aws:team', 'AWS:Team']) {
+    const e = await failure(
+      iam.send(new CreateUserCommand({ UserName: 'reserved', Tags: [{ Key, Value: 'v' }] })),
+    );
+    assert.deepEqual([e.name, e.status], ['InvalidInputException', 400]);
+    const f = await failure(iam.send(new TagRoleCommand({ RoleName: 'r', Tags: [{ Key, Value: 'v' }] })));
+    assert.deepEqual([f.name, f.status], ['InvalidInputException', 400]);
+  }
+  assert.equal(
+    (await failure(iam.send(new ListUserTagsCommand({ UserName: 'reserved' })))).name,
+    'NoSuchEntityException',
+  );
+  // Only the start of the key is reserved.
+  await iam.send(new TagRoleCommand({ RoleName: 'r', Tags: [{ Key: 'team:aws:x', Value: 'aws:v' }] }));
 });

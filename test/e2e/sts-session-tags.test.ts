@@ -1,7 +1,7 @@
 /**
- * Session tags in a role chain: the calling session's transitive tags and source identity cannot
- * be passed again or changed; carrying transitive tags into the next session needs sts:TagSession
- * in its trust policy.
+ * Session tags as STS checks them: no `aws:` keys; in a role chain the calling session's
+ * transitive tags and source identity cannot be passed again or changed; carrying transitive tags
+ * into the next session needs sts:TagSession in its trust policy.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ import {
 import {
   STSClient,
   AssumeRoleCommand,
+  GetFederationTokenCommand,
   type AssumeRoleCommandInput,
   type Credentials,
 } from '@aws-sdk/client-sts';
@@ -70,6 +71,23 @@ before(async () => {
   }
 });
 after(async () => server.stop());
+
+test('tag keys under the reserved aws: prefix, in any case, are refused', async () => {
+  for (const Key of ['aws:team', 'AWS:team', 'Aws:x']) {
+    const e = await failure(
+      sts(user).send(
+        new AssumeRoleCommand({ RoleArn: arn('first'), RoleSessionName: 'ss', Tags: [{ Key, Value: 'v' }] }),
+      ),
+    );
+    assert.deepEqual([e.name, e.status], ['InvalidParameterValue', 400]);
+    const f = await failure(
+      sts(user).send(new GetFederationTokenCommand({ Name: 'fed', Tags: [{ Key, Value: 'v' }] })),
+    );
+    assert.deepEqual([f.name, f.status], ['InvalidParameterValue', 400]);
+  }
+  // The prefix only matters at the start of the key.
+  await assume(user, { RoleArn: arn('first'), Tags: [{ Key: 'team:aws:x', Value: 'aws:v' }] });
+});
 
 test('a chained session cannot pass its caller’s transitive tags again, even unchanged', async () => {
   const blue = await assume(user, {

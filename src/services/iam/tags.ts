@@ -1,6 +1,6 @@
 /**
  * The rules IAM applies to the tags of its resources (lengths and characters are the model's,
- * checked before a handler runs): at most 50 per resource, no key twice.
+ * checked before a handler runs): at most 50 per resource, no key twice, no `aws:` keys.
  *
  * Keys are compared case-insensitively (case kept) on users and roles only; policies, instance
  * profiles, OIDC and SAML providers and MFA devices can hold `Costcenter` and `costcenter` side
@@ -14,12 +14,21 @@ export const MAX_TAGS = 50;
 const foldsCase = (kind: EntityKind): boolean => kind === 'user' || kind === 'role';
 const keyOf = (kind: EntityKind) => (foldsCase(kind) ? (k: string) => k.toLowerCase() : (k: string) => k);
 
-/** Checks a Tags list as given to Create* or Tag* (duplicates, count). */
+/**
+ * Keys beginning with `aws:` in any case are AWS's own: "You cannot create a tag key or value
+ * that begins with the text aws:" (IAM User Guide, "Tagging IAM resources"). The error code and
+ * wording are not documented; InvalidInput is what IAM answers for the other tag-set rules.
+ */
+export const reservedTagKey = (key: string): boolean => key.slice(0, 4).toLowerCase() === 'aws:';
+
+/** Checks a Tags list as given to Create* or Tag* (reserved keys, duplicates, count). */
 export function checkTags(tags: Tag[] | undefined, kind: EntityKind): Tag[] {
   const list = tags ?? [];
   const key = keyOf(kind);
   const seen = new Set<string>();
   for (const t of list) {
+    if (reservedTagKey(t.Key))
+      throw invalidInput(`The tag key ${t.Key} is reserved: tag keys can't begin with aws:.`);
     if (seen.has(key(t.Key)))
       throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
     seen.add(key(t.Key));

@@ -74,6 +74,9 @@ export function sessionTags(
   const seen = new Set<string>();
   for (const t of tags ?? []) {
     const k = t.Key.toLowerCase();
+    // Session tags follow IAM's tag rules (no aws: keys); the wording is not documented.
+    if (k.startsWith('aws:'))
+      throw invalidParameter(`The session tag key ${t.Key} is reserved: tag keys can't begin with aws:.`);
     if (seen.has(k))
       throw invalidParameter('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
     seen.add(k);
