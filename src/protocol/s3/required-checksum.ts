@@ -19,12 +19,18 @@ const REQUIRED = new Set([
 
 const CHECKSUM = /^x-amz-checksum-(crc32|crc32c|crc64nvme|sha1|sha256)$/;
 
+/** Does the request carry Content-MD5 or an x-amz-checksum-* (header or announced trailer)? */
+export function hasIntegrityHeader(headers: Record<string, string>): boolean {
+  if (headers['content-md5'] !== undefined) return true;
+  const trailer = headers['x-amz-trailer']?.trim().toLowerCase();
+  if (trailer && CHECKSUM.test(trailer)) return true;
+  for (const name of Object.keys(headers)) if (CHECKSUM.test(name)) return true;
+  return false;
+}
+
 export function checkRequiredChecksum(operation: string | undefined, headers: Record<string, string>): void {
   if (operation === undefined || !REQUIRED.has(operation)) return;
-  if (headers['content-md5'] !== undefined) return;
-  const trailer = headers['x-amz-trailer']?.trim().toLowerCase();
-  if (trailer && CHECKSUM.test(trailer)) return;
-  for (const name of Object.keys(headers)) if (CHECKSUM.test(name)) return;
+  if (hasIntegrityHeader(headers)) return;
   throw new AwsError(
     'InvalidRequest',
     'Missing required header for this request: Content-MD5 OR x-amz-checksum-*',

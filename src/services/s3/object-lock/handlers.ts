@@ -26,6 +26,8 @@ import type {
   PutObjectRetentionRequest,
 } from '../../../generated/s3/types.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
+import { hasIntegrityHeader } from '../../../protocol/s3/required-checksum.ts';
+import { requireUpload } from '../multipart.ts';
 import type { S3Env } from '../env.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { BucketLock, DefaultRetentionRule, ObjectLockStore, VersionLock } from './store.ts';
@@ -38,6 +40,25 @@ const malformed = () =>
   );
 const missingLock = () => new AwsError('InvalidRequest', 'Bucket is missing Object Lock Configuration', 400);
 const protectedVersion = () => new AccessDenied('Access Denied because object protected by object lock.');
+
+/**
+ * S3 refuses the body of a write that gets a retention or legal hold (asked for, or the bucket's
+ * default) without an integrity header, with these words (reported by many clients, e.g.
+ * apache/arrow-rs-object-store#190, s3tools/s3cmd#1436).
+ */
+function requireIntegrity(ctx: HandlerContext, what: 'Put Object' | 'Put Part') {
+  if (hasIntegrityHeader(ctx.request.headers)) return;
+  throw new AwsError(
+    'InvalidRequest',
+    `Content-MD5 OR x-amz-checksum- HTTP header is required for ${what} requests with Object Lock parameters`,
+    400,
+  );
+}
+
+const hasLockHeaders = (input: Input) =>
+  input.ObjectLockMode !== undefined ||
+  input.ObjectLockRetainUntilDate !== undefined ||
+  input.ObjectLockLegalHoldStatus !== undefined;
 const MODES = new Set(['GOVERNANCE', 'COMPLIANCE']);
 const DAY_MS = 86_400_000;
 
@@ -181,8 +202,11 @@ export function objectLockHandlers(
         if (!d || !d.Mode || !MODES.has(d.Mode)) throw malformed();
         if ((d.Days === undefined) === (d.Years === undefined)) throw malformed();
         const n = d.Days ?? d.Years!;
+        // S3 names the element at fault and leaves its value out.
         if (!Number.isInteger(n) || n <= 0)
-          throw new InvalidArgument('Default retention period must be a positive integer value.');
+          throw new InvalidArgument('Default retention period must be a positive integer value.', {
+            ArgumentName: d.Days !== undefined ? 'Days' : 'Years',
+          });
         rule = {
           Mode: d.Mode as DefaultRetentionRule['Mode'],
           ...(d.Days ? { Days: d.Days } : { Years: d.Years! }),
@@ -214,6 +238,7 @@ export function objectLockHandlers(
 
     async PutObject(input: Input, ctx: HandlerContext) {
       const lock = await writeLock(input.Bucket, input, ctx.now.getTime());
+      if (lock && (lock.mode !== undefined || hasLockHeaders(input))) requireIntegrity(ctx, 'Put Object');
       const out = await call('PutObject', input, ctx);
       await applyLock(input.Bucket, input.Key, out.VersionId, lock);
       return out;
@@ -231,6 +256,15 @@ export function objectLockHandlers(
       const out = await call('CreateMultipartUpload', input, ctx);
       if (lock && out.UploadId) uploadLocks.set(out.UploadId, lock);
       return out;
+    },
+
+    async UploadPart(input: Input, ctx: HandlerContext) {
+      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      const lock = await store.bucket(await env.bucket(upload.bucket));
+      const asked = uploadLocks.get(input.UploadId);
+      if (lock && (asked?.mode !== undefined || asked?.legalHold || lock.rule))
+        requireIntegrity(ctx, 'Put Part');
+      return call('UploadPart', input, ctx);
     },
 
     async CompleteMultipartUpload(input: Input, ctx: HandlerContext) {
@@ -254,23 +288,34 @@ export function objectLockHandlers(
 
     async PutObjectRetention(input: PutObjectRetentionRequest, ctx: HandlerContext) {
       const r = input.Retention;
-      if (!r || !r.Mode || !MODES.has(r.Mode) || !r.RetainUntilDate) throw malformed();
+      if (!r) throw malformed();
+      // An empty <Retention/> removes the retention ("placing a new lock with empty parameters",
+      // S3 User Guide, Managing Object Lock): a governance lock only with the bypass.
+      const clearing = r.Mode === undefined && r.RetainUntilDate === undefined;
       const now = ctx.now.getTime();
-      if (r.RetainUntilDate.getTime() <= now)
-        throw new InvalidArgument('The retain until date must be in the future!');
+      if (!clearing) {
+        if (!r.Mode || !MODES.has(r.Mode) || !r.RetainUntilDate) throw malformed();
+        if (r.RetainUntilDate.getTime() <= now)
+          throw new InvalidArgument('The retain until date must be in the future!');
+      }
       const { b, versionId } = await target(input);
       const old = await store.version(b.name, input.Key, versionId);
-      const until = r.RetainUntilDate.getTime();
+      const until = r.RetainUntilDate?.getTime();
       if (old?.mode && old.retainUntil !== undefined && old.retainUntil > now) {
-        const weaker = r.Mode !== old.mode || until < old.retainUntil;
+        const weaker = clearing || r.Mode !== old.mode || until! < old.retainUntil;
         // COMPLIANCE is never weakened; GOVERNANCE only with the bypass header (and permission).
         if (weaker && (old.mode === 'COMPLIANCE' || !input.BypassGovernanceRetention))
           throw new AccessDenied();
       }
+      if (clearing) {
+        if (old?.legalHold) await store.setVersion(b.name, input.Key, versionId, { legalHold: true });
+        else if (old) await store.forget(b.name, input.Key, versionId);
+        return {};
+      }
       await store.setVersion(b.name, input.Key, versionId, {
         ...old,
         mode: r.Mode as VersionLock['mode'],
-        retainUntil: until,
+        retainUntil: until!,
       });
       return {};
     },
