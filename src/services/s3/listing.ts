@@ -24,7 +24,8 @@ function maxKeysOf(v: number | undefined): number {
   return Math.min(v, MAX_KEYS);
 }
 
-function encoderOf(type: string | undefined): (s: string) => string {
+/** S3's encoding-type: only 'url' (keys percent-encoded, '/' kept); anything else is refused. */
+export function encoderOf(type: string | undefined): (s: string) => string {
   if (type === undefined) return (s) => s;
   if (type !== 'url') {
     throw new InvalidArgument('Invalid Encoding Method specified in Request', {

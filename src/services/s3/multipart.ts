@@ -30,6 +30,7 @@ import {
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import { sseAttrs, sseMembers } from './sse.ts';
+import { encoderOf } from './listing.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -329,9 +330,16 @@ export function multipartHandlers(env: S3Env) {
       _ctx: HandlerContext,
     ): Promise<ListMultipartUploadsOutput> {
       await env.bucket(input.Bucket);
+      if (input.MaxUploads !== undefined && (input.MaxUploads < 0 || input.MaxUploads > 2147483647))
+        throw new InvalidArgument('Argument max-uploads must be an integer between 0 and 2147483647', {
+          ArgumentName: 'max-uploads',
+          ArgumentValue: String(input.MaxUploads),
+        });
+      const enc = encoderOf(input.EncodingType);
       const max = Math.min(input.MaxUploads ?? 1000, 1000);
       const prefix = input.Prefix ?? '';
       const delimiter = input.Delimiter || undefined;
+      const keyMarker = input.KeyMarker || undefined;
       // Unfinished uploads are few; with a delimiter they are rolled up here rather than by seeking.
       const rows = await env.repo.listUploads(input.Bucket, {
         prefix,
@@ -342,24 +350,33 @@ export function multipartHandlers(env: S3Env) {
       const uploads: typeof rows = [];
       const prefixes: string[] = [];
       let truncated = false;
+      /** The page's last entry: an upload, or a common prefix (a string). */
+      let last: (typeof rows)[number] | string | undefined;
       for (const u of rows) {
         const i = delimiter ? u.key.indexOf(delimiter, prefix.length) : -1;
         const cp = i >= 0 ? u.key.slice(0, i + delimiter!.length) : undefined;
         if (cp !== undefined && prefixes[prefixes.length - 1] === cp) continue;
+        // A key marker that is (or lies inside) a common prefix has had that prefix already.
+        if (
+          cp !== undefined &&
+          keyMarker !== undefined &&
+          Buffer.compare(Buffer.from(cp), Buffer.from(keyMarker)) <= 0
+        )
+          continue;
         if (uploads.length + prefixes.length >= max) {
           truncated = true;
           break;
         }
         if (cp !== undefined) prefixes.push(cp);
         else uploads.push(u);
+        last = cp ?? u;
       }
-      const last = uploads[uploads.length - 1];
       const out = [];
       for (const u of uploads) {
         const owner = await env.owner(u.owner);
         out.push({
           UploadId: u.uploadId,
-          Key: u.key,
+          Key: enc(u.key),
           Initiated: new Date(u.initiated),
           StorageClass: u.storageClass,
           Owner: owner,
@@ -371,15 +388,19 @@ export function multipartHandlers(env: S3Env) {
       }
       return {
         Bucket: input.Bucket,
-        KeyMarker: input.KeyMarker ?? '',
+        KeyMarker: enc(input.KeyMarker ?? ''),
         UploadIdMarker: input.UploadIdMarker ?? '',
-        ...(truncated && last ? { NextKeyMarker: last.key, NextUploadIdMarker: last.uploadId } : {}),
-        Prefix: prefix,
-        ...(input.Delimiter ? { Delimiter: input.Delimiter } : {}),
+        // Ending on a common prefix, the next page starts past it (the prefix is the key marker).
+        ...(truncated && typeof last === 'string' ? { NextKeyMarker: enc(last) } : {}),
+        ...(truncated && last && typeof last !== 'string'
+          ? { NextKeyMarker: enc(last.key), NextUploadIdMarker: last.uploadId }
+          : {}),
+        Prefix: enc(prefix),
+        ...(input.Delimiter ? { Delimiter: enc(input.Delimiter) } : {}),
         MaxUploads: max,
         IsTruncated: truncated,
         Uploads: out,
-        ...(prefixes.length ? { CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })) } : {}),
+        ...(prefixes.length ? { CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })) } : {}),
         ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
       } as ListMultipartUploadsOutput;
     },

@@ -27,7 +27,6 @@ import type {
 } from '../../../generated/s3/types.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
 import { hasIntegrityHeader } from '../../../protocol/s3/required-checksum.ts';
-import { requireUpload } from '../multipart.ts';
 import type { S3Env } from '../env.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { BucketLock, DefaultRetentionRule, ObjectLockStore, VersionLock } from './store.ts';
@@ -259,8 +258,7 @@ export function objectLockHandlers(
     },
 
     async UploadPart(input: Input, ctx: HandlerContext) {
-      const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
-      const lock = await store.bucket(await env.bucket(upload.bucket));
+      const lock = await store.bucket(await env.bucket(input.Bucket));
       const asked = uploadLocks.get(input.UploadId);
       if (lock && (asked?.mode !== undefined || asked?.legalHold || lock.rule))
         requireIntegrity(ctx, 'Put Part');
