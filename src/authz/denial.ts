@@ -2,9 +2,12 @@
  * How each service says "no" (code, status, message), and the decoded form of a decision for
  * EC2's encoded authorization failure message.
  *
- *   IAM, STS (query): AccessDenied 403 "User: ARN is not authorized to perform: ACTION on
- *     resource: RES because no identity-based policy allows the ACTION action" (STS leaves out
- *     "on resource: *", IAM keeps it)
+ *   IAM (query): AccessDenied 403 "User: ARN is not authorized to perform: ACTION on
+ *     resource: RES because no identity-based policy allows the ACTION action"
+ *   STS (query): the same without "on resource: *" (DecodeAuthorizationMessage keeps the
+ *     reason); role assumption and GetFederationToken give no reason for an implicit deny:
+ *     "User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE", as every such
+ *     denial reported from 2021 to 2025 reads
  *   S3: AccessDenied 403; same-account callers get the same form with the resource quoted
  *     (S3's enhanced messages since 2024), others (anonymous, cross-account) "Access Denied"
  *   EC2: UnauthorizedOperation 403 "You are not authorized to perform this operation. User: ...
@@ -24,6 +27,14 @@ export interface DeniedRequest {
   resourceAccountId: string;
   result: EvaluationResult;
 }
+
+/** STS actions whose implicit denials carry no "because ..." reason. */
+const STS_NO_REASON = new Set([
+  'sts:assumerole',
+  'sts:tagsession',
+  'sts:setsourceidentity',
+  'sts:getfederationtoken',
+]);
 
 /** EC2 actions that only read: AWS leaves the encoded message out of their denials. */
 const isReadOnlyEc2 = (action: string) => /^ec2:(Describe|Get|List)/i.test(action);
@@ -65,6 +76,10 @@ export function denialError(d: DeniedRequest, encoded?: string): AwsError {
     }
     case 'cloudtrail':
       return new AwsError('AccessDeniedException', text, 400);
+    case 'sts': {
+      const bare = d.result.decision === 'ImplicitDeny' && STS_NO_REASON.has(d.action.toLowerCase());
+      return new AwsError('AccessDenied', bare ? text.replace(/ because no .*$/, '') : text, 403);
+    }
     default:
       return new AwsError('AccessDenied', text, 403);
   }

@@ -57,9 +57,10 @@ export function checkTrust(t: TrustCheck): void {
     if (result.decision !== 'Allow') {
       const who =
         t.principal.type === 'SAMLUser' || t.principal.type === 'WebIdentityUser' ? undefined : t.principal;
+      // STS gives no reason for an implicit deny; an explicit one names the trust policy.
       const message = who
         ? accessDeniedMessage(who, action, t.role.arn, {
-            decision: 'ImplicitDeny',
+            decision: result.decision,
             deniedBy: 'resource-based',
           }).replace(/ because .*$/, '')
         : `Not authorized to perform ${action}`;
