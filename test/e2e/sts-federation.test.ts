@@ -41,6 +41,16 @@ async function failure(p: Promise<unknown>): Promise<string> {
   assert.fail('expected an error');
 }
 
+/** "status name: message" of a refused call. */
+async function why(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e: any) {
+    return `${e.$metadata?.httpStatusCode} ${e.name}: ${e.message}`;
+  }
+  assert.fail('expected an error');
+}
+
 before(async () => {
   server = await startTestServer();
   iam = new IAMClient(sdkConfig(server));
@@ -145,7 +155,7 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
       );
     assert.equal(
       await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))),
-      'ExpiredToken',
+      'ExpiredTokenException',
     );
     assert.equal(
       await failure(
@@ -166,6 +176,81 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
         send(signedResponse(idp, { roleArn, providerArn, issuer: 'https://impostor.example.com' })),
       ),
       'InvalidIdentityTokenException',
+    );
+  });
+});
+
+test.describe("AssumeRoleWithSAML in AWS's words", { skip: !hasOpenssl() && 'openssl not installed' }, () => {
+  let idp: TestIdp;
+  let providerArn: string;
+  const roleArn = `arn:aws:iam::${ACCT}:role/sso-words`;
+  before(async () => {
+    idp = makeIdp();
+    providerArn = (
+      await iam.send(new CreateSAMLProviderCommand({ Name: 'words', SAMLMetadataDocument: idp.metadata }))
+    ).SAMLProviderArn!;
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: providerArn },
+          Action: ['sts:AssumeRoleWithSAML', 'sts:SetSourceIdentity'],
+        },
+      ],
+    };
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'sso-words', AssumeRolePolicyDocument: JSON.stringify(trust) }),
+    );
+  });
+  const send = (xml: string) =>
+    anon.send(
+      new AssumeRoleWithSAMLCommand({
+        RoleArn: roleArn,
+        PrincipalArn: providerArn,
+        SAMLAssertion: Buffer.from(xml).toString('base64'),
+      }),
+    );
+  const attr = (name: string, value: string) =>
+    `<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/${name}"><saml:AttributeValue>${value}</saml:AttributeValue></saml:Attribute>`;
+
+  test('refusals as the IAM User Guide quotes them', async () => {
+    const base = { roleArn, providerArn };
+    assert.equal(
+      await why(send(signedResponse(makeIdp(idp.entityId), base))),
+      '400 InvalidIdentityTokenException: Response signature invalid',
+    );
+    assert.equal(
+      await why(send(signedResponse(idp, { ...base, audience: 'https://elsewhere.example.com' }))),
+      '400 InvalidIdentityTokenException: Response does not contain the required audience.',
+    );
+    assert.equal(
+      await why(send(signedResponse(idp, { ...base, sessionName: 'a b' }))),
+      '400 InvalidIdentityTokenException: RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}',
+    );
+    assert.equal(
+      await why(send(signedResponse(idp, { ...base, extraAttributes: attr('SourceIdentity', 'aws:me') }))),
+      '400 InvalidIdentityTokenException: Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"',
+    );
+    assert.match(
+      await why(send(signedResponse(idp, { ...base, issuer: 'https://impostor.example.com' }))),
+      /^400 InvalidIdentityTokenException: Issuer not present in specified provider \(Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
+    );
+    assert.match(
+      await why(send(signedResponse(idp, { ...base, lifetimeSeconds: -60 }))),
+      /^400 ExpiredTokenException: /,
+    );
+  });
+
+  test('SubjectType drops only the SAML 2.0 nameid-format prefix', async () => {
+    const signedWith = (nameIdFormat: string) => signedResponse(idp, { roleArn, providerArn, nameIdFormat });
+    assert.equal(
+      (await send(signedWith('urn:oasis:names:tc:SAML:2.0:nameid-format:entity'))).SubjectType,
+      'entity',
+    );
+    assert.equal(
+      (await send(signedWith('urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'))).SubjectType,
+      'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
     );
   });
 });
@@ -218,7 +303,8 @@ test.describe('AssumeRoleWithWebIdentity', () => {
       signJwt(issuer, { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300, iat: now() }),
     );
     assert.equal(r.SubjectFromWebIdentityToken, 'repo:acme/app');
-    assert.equal(r.Provider, 'token.ci.example.test');
+    // AWS answers the OIDC provider's ARN (IRSA, SPIRE and OpenShift outputs).
+    assert.equal(r.Provider, `arn:aws:iam::${ACCT}:oidc-provider/token.ci.example.test`);
     assert.equal(r.Audience, 'sts.amazonaws.com');
     assert.equal(r.AssumedRoleUser!.Arn, `arn:aws:sts::${ACCT}:assumed-role/ci/build-1`);
   });
@@ -242,15 +328,23 @@ test.describe('AssumeRoleWithWebIdentity', () => {
     assert.equal(await failure(assume('not-a-jwt')), 'InvalidIdentityTokenException');
   });
 
+  test("AWS's words for an expired token and for a key the provider does not have", async () => {
+    const claims = { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com' };
+    const exp = now() - 10;
+    // Whole seconds on both sides, as AWS prints them.
+    assert.match(
+      await why(assume(signJwt(issuer, { ...claims, exp }))),
+      new RegExp(
+        `^400 ExpiredTokenException: Token expired: current date/time \\d{10} must be before the expiration date/time ${exp}$`,
+      ),
+    );
+    assert.equal(
+      await why(assume(signJwt(makeIssuer(), { ...claims, exp: now() + 300 }))),
+      "400 InvalidIdentityTokenException: Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+    );
+  });
+
   test("AWS's words for a malformed token and for a RoleArn that is no role's", async () => {
-    const why = async (p: Promise<unknown>) => {
-      try {
-        await p;
-      } catch (e: any) {
-        return `${e.$metadata?.httpStatusCode} ${e.name}: ${e.message}`;
-      }
-      assert.fail('expected an error');
-    };
     assert.equal(
       await why(assume('not-a-jwt')),
       '400 InvalidIdentityTokenException: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',

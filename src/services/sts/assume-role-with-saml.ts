@@ -4,7 +4,7 @@
  * AWS (audience), within its validity window, name the role/provider pair in its Role attribute
  * and carry a RoleSessionName; then the role's trust policy must allow the provider.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../../auth/principal.ts';
 import { AwsError } from '../../errors.ts';
 import type { HandlerContext } from '../handler.ts';
@@ -25,17 +25,23 @@ import { checkTrust } from './trust.ts';
 
 const AWS_AUDIENCES =
   /^https:\/\/(([a-z0-9-]+\.)?signin\.aws\.amazon\.com|signin\.amazonaws-us-gov\.com)\/saml(\/acs\/[A-Za-z0-9]+)?$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** RoleSessionName and SourceIdentity attributes: AWS's pattern, quoted in its messages. */
+const NAME_PATTERN = '[a-zA-Z_0-9+=,.@-]{2,64}';
+const NAME = new RegExp(`^${NAME_PATTERN}$`);
 /** Clock skew tolerated for NotBefore (IdPs' clocks drift); NotOnOrAfter is strict. */
 const NOT_BEFORE_SKEW_MS = 5 * 60_000;
 
+/** The model's statuses: AccessDenied and IDPRejectedClaim 403, the others 400. */
 const err = (code: string, message: string) =>
-  new AwsError(code, message, code === 'AccessDenied' ? 403 : 400);
+  new AwsError(code, message, code === 'AccessDenied' || code === 'IDPRejectedClaim' ? 403 : 400);
 
-const SUBJECT_TYPES: Record<string, string> = {
-  'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent': 'persistent',
-  'urn:oasis:names:tc:SAML:2.0:nameid-format:transient': 'transient',
-};
+/**
+ * SubjectType: the NameID Format without the urn:oasis:names:tc:SAML:2.0:nameid-format: prefix;
+ * any other format as it is (STS API reference, AssumeRoleWithSAML SubjectType).
+ */
+const NAMEID_PREFIX = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
+const subjectTypeOf = (format: string | undefined) =>
+  !format ? 'unspecified' : format.startsWith(NAMEID_PREFIX) ? format.slice(NAMEID_PREFIX.length) : format;
 
 export interface AssumeRoleWithSamlInput {
   RoleArn: string;
@@ -68,10 +74,12 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
       if (e instanceof SamlError) throw err(e.code, e.message);
       throw err('InvalidIdentityToken', 'Invalid SAML response');
     }
+    // AWS answers with the message of its internal discovery service (IAM User Guide,
+    // "Troubleshoot SAML federation"; as quoted in full in dbeaver/cloudbeaver#3112).
     if (claims.issuer !== provider.entityId) {
       throw err(
         'InvalidIdentityToken',
-        `Issuer ${claims.issuer} of the SAML assertion does not match the provider's entity id.`,
+        `Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: ${randomUUID()}; Proxy: null)`,
       );
     }
     const now = ctx.now.getTime();
@@ -79,18 +87,25 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
       throw err('InvalidIdentityToken', 'SAML assertion is not yet valid');
     for (const until of [claims.notOnOrAfter, claims.subjectNotOnOrAfter]) {
       if (until && until.getTime() <= now)
-        throw err('ExpiredToken', 'Token expired: the SAML assertion is past its NotOnOrAfter');
+        throw err('ExpiredTokenException', 'Token expired: the SAML assertion is past its NotOnOrAfter');
     }
     const audience = claims.audiences.find((a) => AWS_AUDIENCES.test(a));
-    if (!audience) throw err('InvalidIdentityToken', 'Audience of the SAML assertion is not AWS');
+    if (!audience) throw err('InvalidIdentityToken', 'Response does not contain the required audience.');
     const pairs = claims.roles.map((v) => v.split(',').map((x) => x.trim()));
     if (!pairs.some((p) => p.length === 2 && p.includes(input.RoleArn) && p.includes(input.PrincipalArn))) {
       throw err('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
     }
     if (!claims.sessionName)
       throw err('InvalidIdentityToken', 'RoleSessionName is required in AuthnResponse');
-    if (!SESSION_NAME.test(claims.sessionName))
-      throw err('InvalidIdentityToken', 'Invalid RoleSessionName in AuthnResponse');
+    if (!NAME.test(claims.sessionName))
+      throw err('InvalidIdentityToken', `RoleSessionName in AuthnResponse must match ${NAME_PATTERN}`);
+    // The pattern has no ':', so it refuses an aws: prefix too.
+    if (claims.sourceIdentity !== undefined && !NAME.test(claims.sourceIdentity)) {
+      throw err(
+        'InvalidIdentityToken',
+        `Source Identity must match ${NAME_PATTERN} and not begin with "aws:"`,
+      );
+    }
 
     const role = await source.role(input.RoleArn);
     if (!role || role.accountId !== accountId)
@@ -108,9 +123,7 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
     const tagList = Object.entries(claims.principalTags).map(([Key, Value]) => ({ Key, Value }));
     const tags = sessionTags(tagList, claims.transitiveTagKeys, {}, []);
 
-    const subjectType = claims.nameIdFormat
-      ? (SUBJECT_TYPES[claims.nameIdFormat] ?? claims.nameIdFormat)
-      : 'unspecified';
+    const subjectType = subjectTypeOf(claims.nameIdFormat);
     const nameQualifier = createHash('sha1')
       .update(`${claims.issuer}${accountId}/${provider.name}`)
       .digest('base64');

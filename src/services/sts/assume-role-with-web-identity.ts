@@ -76,7 +76,8 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
       if (e instanceof JwtError) throw invalid(e.message);
       throw invalid(NOT_A_JWT);
     }
-    const nowSec = ctx.now.getTime() / 1000;
+    // AWS words it in whole seconds: "current date/time 1753382758 must be before ... 1753089571".
+    const nowSec = Math.floor(ctx.now.getTime() / 1000);
     if (typeof payload.exp !== 'number' || payload.exp <= nowSec) {
       throw new AwsError(
         'ExpiredTokenException',
@@ -145,7 +146,8 @@ export function assumeRoleWithWebIdentityHandler(s: IamState, source: PolicySour
       SubjectFromWebIdentityToken: sub,
       AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.arn },
       PackedPolicySize: packed,
-      Provider: key,
+      // The provider's ARN, as AWS answers for OIDC providers (EKS IRSA, SPIRE, OpenShift outputs).
+      Provider: providerArn,
       Audience: typeof payload.azp === 'string' ? payload.azp : aud[0],
     };
   };

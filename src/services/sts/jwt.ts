@@ -10,6 +10,9 @@ export class JwtError extends Error {}
 export const NOT_A_JWT =
   'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)';
 
+export const NO_VERIFICATION_KEY =
+  "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
+
 export interface Jwt {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
@@ -63,6 +66,9 @@ export function verifyJwt(token: string, jwks: string): Jwt {
   const candidates = keys.filter(
     (k) => (t.header.kid === undefined || k.kid === t.header.kid) && (k.use === undefined || k.use === 'sig'),
   );
+  // No key of the provider's JWKS has the token's kid: AWS's words (two spaces and all, as in
+  // raw STS answers quoted by cluster-api-provider-aws and IRSA reports).
+  if (candidates.length === 0) throw new JwtError(NO_VERIFICATION_KEY);
   for (const jwk of candidates) {
     let key: KeyObject;
     try {

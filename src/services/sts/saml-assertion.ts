@@ -14,7 +14,7 @@ const DS = 'http://www.w3.org/2000/09/xmldsig#';
 
 export class SamlError extends Error {
   constructor(
-    readonly code: 'InvalidIdentityToken' | 'IDPRejectedClaim' | 'ExpiredToken',
+    readonly code: 'InvalidIdentityToken' | 'IDPRejectedClaim' | 'ExpiredTokenException',
     message: string,
   ) {
     super(message);
@@ -101,9 +101,8 @@ export function verifiedAssertion(xml: string, certificates: string[]): Element 
       }
     }
   }
-  throw invalid(
-    "Invalid SAML response: the signature of the assertion could not be verified with the identity provider's certificates",
-  );
+  // AWS's words (IAM User Guide, "Troubleshoot SAML federation"; InvalidIdentityToken, 400).
+  throw invalid('Response signature invalid');
 }
 
 const ATTR = 'https://aws.amazon.com/SAML/Attributes/';
