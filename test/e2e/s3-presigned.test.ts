@@ -14,6 +14,8 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python } from '../support/clients.ts';
@@ -188,4 +190,49 @@ out(res)
     [['x-amz-signature'], 201, 'from s3v4'],
     [['signature'], 201, 'from s3'],
   ]);
+});
+
+test('an S3 URL presigned or signed for another service is refused by S3: incorrect service', async () => {
+  const url = new URL(server.endpoint);
+  const request = (service: string) => ({
+    signer: new SignatureV4({
+      credentials: server.credentials,
+      region: 'us-east-1',
+      service,
+      sha256: Sha256,
+    }),
+    req: {
+      method: 'GET',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: `/${bucket}/doc.txt`,
+      query: {},
+      headers: { host: url.host },
+    },
+  });
+  const msgOf = (xml: string) => /<Message>([^<]*)<\/Message>/.exec(xml)?.[1]?.replace(/&quot;/g, '"');
+  for (const service of ['ec2', 'sts', 'iam']) {
+    const { signer, req } = request(service);
+    const presigned = await signer.presign(req, { expiresIn: 60 });
+    const qs = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const r = await fetch(`${server.endpoint}/${bucket}/doc.txt?${qs}`);
+    const body = await r.text();
+    assert.equal(r.status, 400, body);
+    assert.equal(codeOf(body), 'AuthorizationQueryParametersError');
+    assert.equal(
+      msgOf(body),
+      `Error parsing the X-Amz-Credential parameter; incorrect service "${service}". This endpoint belongs to "s3".`,
+    );
+    const signed = await request(service).signer.sign({
+      ...req,
+      headers: { ...req.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    const h = await fetch(`${server.endpoint}/${bucket}/doc.txt`, {
+      headers: signed.headers as Record<string, string>,
+    });
+    const hb = await h.text();
+    assert.equal(h.status, 400, hb);
+    assert.equal(codeOf(hb), 'AuthorizationHeaderMalformed');
+  }
 });

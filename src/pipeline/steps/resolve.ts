@@ -56,6 +56,18 @@ function isForm(ctx: RequestContext): boolean {
   return (ctx.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
+/**
+ * A request scoped to a query service (iam, sts, ec2) that carries no Action at all, neither in
+ * the query nor as a form body, is an S3 request signed for the wrong service (a presigned URL
+ * made with the wrong client): S3 answers it ("incorrect service ... This endpoint belongs to
+ * s3"), as AWS's S3 endpoint does, instead of the query service's MissingAction.
+ */
+function looksLikeS3(ctx: RequestContext, service: string): boolean {
+  if (service !== 'iam' && service !== 'sts' && service !== 'ec2') return false;
+  if (ctx.query.has('Action')) return false;
+  return !(ctx.method === 'POST' && isForm(ctx));
+}
+
 function unknownService(service: string): AwsError {
   return new AwsError('NotImplemented', `Stratus does not serve the ${service} service.`, 501);
 }
@@ -68,7 +80,7 @@ export async function resolve(app: App, ctx: RequestContext): Promise<void> {
   if (target) {
     service = byTarget(target);
     if (!service) throw unknownService(target.split('.')[0] ?? target);
-  } else if (scope && scope.service !== 's3') {
+  } else if (scope && scope.service !== 's3' && !looksLikeS3(ctx, scope.service)) {
     if (!SERVICES.includes(scope.service as ServiceName)) throw unknownService(scope.service);
     service = scope.service as ServiceName;
   } else if (!scope) {
