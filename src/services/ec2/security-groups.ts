@@ -29,12 +29,14 @@ import {
   permissionsOf,
   removeRules,
   addRules,
+  revokedOutput,
   ruleOutput,
   rulesFrom,
   type GroupDoc,
   type Rule,
 } from './sg-rules.ts';
 import { securityGroupDoc } from './network-defaults.ts';
+import { modifySecurityGroupRules } from './sg-modify.ts';
 import type { Scope } from './store.ts';
 
 const RULE_FILTERS = {
@@ -171,15 +173,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       await env.repo.put(scope, 'sg', group.GroupId, group);
       return {
         Return: true,
-        RevokedSecurityGroupRules: removed.map((r) => ({
-          SecurityGroupRuleId: r.SecurityGroupRuleId,
-          GroupId: r.GroupId,
-          IsEgress: r.IsEgress,
-          IpProtocol: r.IpProtocol,
-          FromPort: r.FromPort,
-          ToPort: r.ToPort,
-          CidrIpv4: r.CidrIpv4,
-        })),
+        RevokedSecurityGroupRules: removed.map(revokedOutput),
       };
     }
     const permissions = legacyPermissions(input);
@@ -199,7 +193,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
     return {
       Return: true,
       ...(unknown.length ? { UnknownIpPermissions: permissionsOf(unknown, egress) } : {}),
-      RevokedSecurityGroupRules: removed.map(ruleOutput),
+      RevokedSecurityGroupRules: removed.map(revokedOutput),
     };
   }
 
@@ -296,6 +290,7 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
     AuthorizeSecurityGroupEgress: (input, ctx) => change(input, ctx, true, true),
     RevokeSecurityGroupIngress: (input, ctx) => change(input, ctx, false, false),
     RevokeSecurityGroupEgress: (input, ctx) => change(input, ctx, true, false),
+    ModifySecurityGroupRules: (input, ctx) => modifySecurityGroupRules(env, input, ctx),
 
     async DescribeSecurityGroupRules(input, ctx) {
       const scope = scopeOf(ctx);

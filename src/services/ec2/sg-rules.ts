@@ -6,8 +6,14 @@ import {
   InvalidParameterValue,
   InvalidPermissionDuplicate,
   InvalidPermissionNotFound,
+  RulesPerSecurityGroupLimitExceeded,
 } from '../../generated/ec2/errors.ts';
-import type { IpPermission, SecurityGroupRule, Tag } from '../../generated/ec2/types.ts';
+import type {
+  IpPermission,
+  RevokedSecurityGroupRule,
+  SecurityGroupRule,
+  Tag,
+} from '../../generated/ec2/types.ts';
 import { isIpv6Cidr, parseCidr } from './cidr.ts';
 import { arn } from './env.ts';
 import { newId } from './ids.ts';
@@ -75,15 +81,25 @@ function ports(protocol: string, from: number | undefined, to: number | undefine
     }
     return [from, to];
   }
-  if (protocol === 'icmp' || protocol === 'icmpv6') return [from ?? -1, to ?? -1];
+  if (protocol === 'icmp' || protocol === 'icmpv6') {
+    // FromPort is the ICMP type, ToPort the code; -1 means all. AWS: "ICMP code (65535) out of range".
+    const type = from ?? -1;
+    const code = to ?? -1;
+    if (type < -1 || type > 255) throw new InvalidParameterValue(`ICMP type (${type}) out of range`);
+    if (code < -1 || code > 255) throw new InvalidParameterValue(`ICMP code (${code}) out of range`);
+    return [type, code];
+  }
   return [-1, -1];
 }
+
+/** Rules per group and direction (the default quota); IPv4 and IPv6 rules are counted apart. */
+export const RULES_PER_GROUP = 60;
 
 function peerText(r: Rule): string {
   return r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId ?? '';
 }
 
-function sameRule(a: Rule, b: Rule): boolean {
+export function sameRule(a: Rule, b: Rule): boolean {
   return (
     a.IsEgress === b.IsEgress &&
     a.IpProtocol === b.IpProtocol &&
@@ -97,7 +113,9 @@ function sameRule(a: Rule, b: Rule): boolean {
 }
 
 export function describeRule(r: Rule): string {
-  const proto = r.IpProtocol === '-1' ? 'ALL' : r.IpProtocol.toUpperCase();
+  // AWS names no ports for all-protocol rules: "peer: 0.0.0.0/0, ALL, ALLOW".
+  if (r.IpProtocol === '-1') return `peer: ${peerText(r)}, ALL, ALLOW`;
+  const proto = r.IpProtocol.toUpperCase();
   return `peer: ${peerText(r)}, ${proto}, from port: ${r.FromPort}, to port: ${r.ToPort}, ALLOW`;
 }
 
@@ -164,13 +182,36 @@ export function rulesFrom(
   return out;
 }
 
+/**
+ * Adds the rules to the group. The same rule twice in one request is InvalidParameterValue; a rule
+ * the group already has is InvalidPermission.Duplicate naming it; past the quota nothing is added.
+ */
 export function addRules(group: GroupDoc, rules: Rule[]): void {
+  if (rules.some((r, i) => rules.findIndex((x) => sameRule(x, r)) !== i))
+    throw new InvalidParameterValue('The same permission must not appear multiple times');
   for (const r of rules) {
-    if (group._rules.some((e) => sameRule(e, r)) || rules.filter((x) => sameRule(x, r)).length > 1) {
+    if (group._rules.some((e) => sameRule(e, r))) {
       throw new InvalidPermissionDuplicate(`the specified rule "${describeRule(r)}" already exists`);
     }
   }
+  checkRuleLimit([...group._rules, ...rules]);
   group._rules.push(...rules);
+}
+
+/**
+ * The VPC quota: 60 inbound and 60 outbound rules, IPv4 and IPv6 counted apart; a rule naming a
+ * group or a prefix list counts once for each (Amazon VPC quotas, security groups).
+ */
+export function checkRuleLimit(rules: Rule[]): void {
+  for (const egress of [false, true]) {
+    const side = rules.filter((r) => r.IsEgress === egress);
+    const v4 = side.filter((r) => !r.CidrIpv6).length;
+    const v6 = side.filter((r) => !r.CidrIpv4).length;
+    if (v4 > RULES_PER_GROUP || v6 > RULES_PER_GROUP)
+      throw new RulesPerSecurityGroupLimitExceeded(
+        'The maximum number of rules per security group has been reached.',
+      );
+  }
 }
 
 /**
@@ -243,6 +284,23 @@ export function permissionsOf(rules: Rule[], egress: boolean): IpPermission[] {
       });
   }
   return out;
+}
+
+/** The rule as RevokeSecurityGroup*'s RevokedSecurityGroupRules show it (ReferencedGroupId). */
+export function revokedOutput(r: Rule): RevokedSecurityGroupRule {
+  return {
+    SecurityGroupRuleId: r.SecurityGroupRuleId,
+    GroupId: r.GroupId,
+    IsEgress: r.IsEgress,
+    IpProtocol: r.IpProtocol,
+    FromPort: r.FromPort,
+    ToPort: r.ToPort,
+    CidrIpv4: r.CidrIpv4,
+    CidrIpv6: r.CidrIpv6,
+    PrefixListId: r.PrefixListId,
+    ReferencedGroupId: r.ReferencedGroupInfo?.GroupId,
+    Description: r.Description,
+  };
 }
 
 /** The rule as SecurityGroupRule output (CidrIpv4 etc. only when set). */
