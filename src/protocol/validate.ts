@@ -5,7 +5,11 @@
  * - query (IAM, STS) and json (CloudTrail): every constraint, all issues aggregated into one
  *   `ValidationError` / `ValidationException`: "2 validation errors detected: Value 'x' at
  *   'roleSessionName' failed to satisfy constraint: Member must ...; Value ...". Paths use the
- *   member names with a lower-case first letter, list items as `tags.1.member.key`.
+ *   member names with a lower-case first letter, items of lists of structures as
+ *   `tags.1.member.key`. A list of scalars is checked as a whole: bad items make one issue at the
+ *   list's path, "Member must satisfy constraint: [every constraint of the item shape, Member must
+ *   not be null]" (IAM's UntagPolicy as AWS answers it). AWS's order of several issues is not
+ *   stable (Cognito answers the same two in either order); Stratus keeps model order.
  *   IAM (since about 2023) no longer echoes string values ("Value at 'roleName' ..."); STS does.
  *   A shape's overlay `patternMessage` replaces the whole message (IAM: "The specified value for
  *   userName is invalid. It must contain only alphanumeric characters and/or ...").
@@ -19,7 +23,8 @@ import { AwsError } from '../errors.ts';
 import { javaPattern } from './java-regex.ts';
 import type { Protocol, ServiceModel, ServiceName, Shape, ShapeRef } from './model.ts';
 
-export type IssueKind = 'required' | 'length' | 'range' | 'pattern' | 'enum';
+/** `member`: items of a list of scalars break their shape's constraints (one issue per list). */
+export type IssueKind = 'required' | 'length' | 'range' | 'pattern' | 'enum' | 'member';
 
 export interface ValidationIssue {
   kind: IssueKind;
@@ -47,13 +52,25 @@ interface Rules {
   echoStrings: boolean;
   /** Whether any constraint beyond 'required' is checked (else scalars need no visit at all). */
   constraints: boolean;
+  /** Coral (query, json): a list of scalars is checked as a whole; EC2 names each item (Name.1). */
+  listsAsWhole: boolean;
 }
 
-const ALL: ReadonlySet<IssueKind> = new Set(['required', 'length', 'range', 'pattern', 'enum']);
-const EC2_RULES: Rules = { kinds: new Set(['required', 'range']), echoStrings: true, constraints: true };
-const REST_XML_RULES: Rules = { kinds: new Set(['required']), echoStrings: true, constraints: false };
-const ECHOING_RULES: Rules = { kinds: ALL, echoStrings: true, constraints: true };
-const SILENT_RULES: Rules = { kinds: ALL, echoStrings: false, constraints: true };
+const ALL: ReadonlySet<IssueKind> = new Set(['required', 'length', 'range', 'pattern', 'enum', 'member']);
+const EC2_RULES: Rules = {
+  kinds: new Set(['required', 'range']),
+  echoStrings: true,
+  constraints: true,
+  listsAsWhole: false,
+};
+const REST_XML_RULES: Rules = {
+  kinds: new Set(['required']),
+  echoStrings: true,
+  constraints: false,
+  listsAsWhole: false,
+};
+const ECHOING_RULES: Rules = { kinds: ALL, echoStrings: true, constraints: true, listsAsWhole: true };
+const SILENT_RULES: Rules = { kinds: ALL, echoStrings: false, constraints: true, listsAsWhole: true };
 
 function rulesFor(model: ServiceModel): Rules {
   switch (model.metadata.protocol) {
@@ -178,42 +195,22 @@ function walkValue(
       });
     }
   };
-  // Constraints on this value, in the order Coral reports them: length/range, pattern, enum.
   if (rules.constraints) {
-    const size = sizeOf(shape, value);
-    if (size !== undefined) {
-      if (shape.min !== undefined && size < shape.min) {
-        push('length', `Member must have length greater than or equal to ${shape.min}`, { min: shape.min });
-      }
-      if (shape.max !== undefined && size > shape.max) {
-        push('length', `Member must have length less than or equal to ${shape.max}`, { max: shape.max });
-      }
-    }
-    if (isNumeric(shape)) {
-      const n = typeof value === 'number' ? value : Number(value);
-      if (!Number.isNaN(n)) {
-        if (shape.min !== undefined && n < shape.min) {
-          push('range', `Member must have value greater than or equal to ${shape.min}`, { min: shape.min });
-        }
-        if (shape.max !== undefined && n > shape.max) {
-          push('range', `Member must have value less than or equal to ${shape.max}`, { max: shape.max });
-        }
-      }
-    }
-    if (shape.type === 'string' && typeof value === 'string') {
-      if (shape.pattern && !javaPattern(shape.pattern).test(value)) {
-        const own = shape.patternMessage?.replaceAll('{path}', where.path);
-        push('pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`, undefined, own);
-      }
-      if (shape.enum && !shape.enum.includes(value)) {
-        push('enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-      }
+    for (const c of scalarConstraints(shape, value)) {
+      const own = c.kind === 'pattern' ? shape.patternMessage?.replaceAll('{path}', where.path) : undefined;
+      push(c.kind, c.constraint, c.bound, own);
     }
   }
   // Nested values.
   if (shape.type === 'structure' && isRecord(value)) {
     walkStructure(model, rules, shape, value, { ...where }, issues);
   } else if (shape.type === 'list' && Array.isArray(value) && shape.member) {
+    const itemShape = model.shapes[shape.member.shape]!;
+    if (rules.listsAsWhole && isScalar(itemShape)) {
+      const constraint = rules.constraints ? listMemberIssue(itemShape, value) : undefined;
+      if (constraint) push('member', constraint);
+      return;
+    }
     value.forEach((item, i) => {
       if (item === undefined || item === null) return;
       const n = String(i + 1);
@@ -253,6 +250,83 @@ function walkValue(
       }
     }
   }
+}
+
+interface Constraint {
+  kind: IssueKind;
+  constraint: string;
+  bound?: ValidationIssue['bound'];
+}
+
+/**
+ * The constraints a scalar value breaks, in the order Coral reports them: length/range, pattern,
+ * enum. With `all`, every constraint the shape has, broken or not (for list members, below).
+ */
+function scalarConstraints(shape: Shape, value: unknown, all = false): Constraint[] {
+  const out: Constraint[] = [];
+  const size = sizeOf(shape, value);
+  const lengthy = shape.type === 'string' || shape.type === 'blob';
+  if (all ? lengthy : size !== undefined) {
+    // Coral lists the upper bound first when it prints them all.
+    if (shape.max !== undefined && (all || size! > shape.max))
+      out.push({
+        kind: 'length',
+        constraint: `Member must have length less than or equal to ${shape.max}`,
+        bound: { max: shape.max },
+      });
+    if (shape.min !== undefined && (all || size! < shape.min))
+      out.push({
+        kind: 'length',
+        constraint: `Member must have length greater than or equal to ${shape.min}`,
+        bound: { min: shape.min },
+      });
+  }
+  if (isNumeric(shape)) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (all || !Number.isNaN(n)) {
+      if (shape.max !== undefined && (all || n > shape.max))
+        out.push({
+          kind: 'range',
+          constraint: `Member must have value less than or equal to ${shape.max}`,
+          bound: { max: shape.max },
+        });
+      if (shape.min !== undefined && (all || n < shape.min))
+        out.push({
+          kind: 'range',
+          constraint: `Member must have value greater than or equal to ${shape.min}`,
+          bound: { min: shape.min },
+        });
+    }
+  }
+  if (shape.type === 'string' && (all || typeof value === 'string')) {
+    if (shape.pattern && (all || !javaPattern(shape.pattern).test(value as string)))
+      out.push({
+        kind: 'pattern',
+        constraint: `Member must satisfy regular expression pattern: ${shape.pattern}`,
+      });
+    if (shape.enum && (all || !shape.enum.includes(value as string)))
+      out.push({
+        kind: 'enum',
+        constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+      });
+  }
+  return out;
+}
+
+const isScalar = (s: Shape) => s.type !== 'structure' && s.type !== 'list' && s.type !== 'map';
+
+/**
+ * A list of scalars whose items break their shape's constraints is one issue at the list's path
+ * naming every constraint of the item shape and "Member must not be null", as Coral words it:
+ * "Value at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must
+ * have length less than or equal to 128, Member must have length greater than or equal to 1,
+ * Member must satisfy regular expression pattern: ..., Member must not be null]".
+ */
+function listMemberIssue(item: Shape, items: unknown[]): string | undefined {
+  const bad = items.some((v) => v === undefined || v === null || scalarConstraints(item, v).length > 0);
+  if (!bad) return undefined;
+  const all = scalarConstraints(item, undefined, true).map((c) => c.constraint);
+  return `Member must satisfy constraint: [${[...all, 'Member must not be null'].join(', ')}]`;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

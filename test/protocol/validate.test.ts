@@ -132,6 +132,47 @@ describe('validation, IAM (no longer echoes string values)', () => {
   });
 });
 
+describe('validation, lists of scalars (Coral checks the list as a whole)', () => {
+  // AWS (recorded by LocalStack's IAM snapshot tests, UntagPolicy with a 129-character key).
+  const TAG_KEYS =
+    'Member must satisfy constraint: [Member must have length less than or equal to 128, ' +
+    'Member must have length greater than or equal to 1, ' +
+    'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]';
+
+  it('one issue at the list path naming every item constraint, however many items fail', () => {
+    const arn = 'arn:aws:iam::123456789012:policy/p';
+    assert.equal(
+      check('iam', 'UntagPolicy', { PolicyArn: arn, TagKeys: ['k'.repeat(129)] })?.message,
+      `1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: ${TAG_KEYS}`,
+    );
+    assert.equal(
+      check('iam', 'UntagPolicy', { PolicyArn: arn, TagKeys: ['', 'ok', 'bad*'] })?.message,
+      `1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: ${TAG_KEYS}`,
+    );
+  });
+
+  it("the list's own length comes first, then its items", () => {
+    const keys = [...Array.from({ length: 50 }, (_, i) => `k${i}`), ''];
+    assert.equal(
+      check('iam', 'UntagUser', { UserName: 'u', TagKeys: keys })?.message,
+      "2 validation errors detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50; " +
+        `Value at 'tagKeys' failed to satisfy constraint: ${TAG_KEYS}`,
+    );
+  });
+
+  it('services that echo values print the whole list', () => {
+    assert.equal(
+      check('sts', 'AssumeRole', { RoleArn: ROLE, RoleSessionName: 'ok', TransitiveTagKeys: ['a', 'b*'] })
+        ?.message,
+      `1 validation error detected: Value '[a, b*]' at 'transitiveTagKeys' failed to satisfy constraint: ${TAG_KEYS}`,
+    );
+  });
+
+  it('valid items pass', () => {
+    assert.equal(check('iam', 'UntagUser', { UserName: 'u', TagKeys: ['a', 'b c'] }), undefined);
+  });
+});
+
 describe('validation, ec2 protocol', () => {
   it('a missing required parameter is MissingParameter with the wire name', () => {
     const err = check('ec2', 'RunInstances', { MinCount: 1 });
