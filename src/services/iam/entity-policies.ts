@@ -7,7 +7,7 @@ import { policySize, POLICY_LIMITS, validateIdentityPolicy } from '../../policy/
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { encodeDocument, mustGet, page, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
-import { findPolicy, resolvePolicy } from './managed-policies.ts';
+import { findPolicy, policyNotFound, resolvePolicy } from './managed-policies.ts';
 import { QuotaError, type EntityBase, type PolicyRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -121,7 +121,7 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
     },
     ctx,
   ) => {
-    const policy = await resolvePolicy(s, ctx, input.PolicyArn);
+    const policy = await resolvePolicy(s, ctx, input.PolicyArn, policyNotFound);
     const rows: { kind: Kind; e: EntityBase }[] = [];
     const want = (k: Kind) =>
       !input.EntityFilter ||

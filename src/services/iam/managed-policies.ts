@@ -4,7 +4,8 @@ import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { AWS_POLICY_PREFIX, awsManagedPolicies, awsManagedPolicy } from './aws-managed.ts';
 import { byPrefix, create, date, iso, page, tagsOut, type Paged, tagHandlers } from './common.ts';
 import { checkTags } from './tags.ts';
-import { deleteConflict, IamErrors, limitExceeded, unmodifiable } from './errors.ts';
+import type { AwsError } from '../../errors.ts';
+import { deleteConflict, IamErrors, limitExceeded, noSuch, unmodifiable } from './errors.ts';
 import { iamArn, uniqueId } from './ids.ts';
 import type { PolicyRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
@@ -29,15 +30,33 @@ export async function findPolicy(
   return p && p.arn === arn ? p : undefined;
 }
 
-export async function resolvePolicy(s: IamState, ctx: HandlerContext, arn: string): Promise<PolicyRecord> {
+/**
+ * The policy an ARN names, else NoSuchEntity. IAM words a missing policy three ways: attaching it
+ * (or making it a boundary) says "Policy ARN does not exist or is not attachable." (the default
+ * here); reading, tagging or deleting it says "Policy ARN was not found." (`policyNotFound`);
+ * the version operations name the version (policy-versions.ts).
+ */
+export async function resolvePolicy(
+  s: IamState,
+  ctx: HandlerContext,
+  arn: string,
+  missing: (arn: string) => AwsError = (a) => IamErrors.noSuchEntity('policy', a),
+): Promise<PolicyRecord> {
   const p = await findPolicy(s, ctx.accountId, arn);
-  if (!p) throw IamErrors.noSuchEntity('policy', arn);
+  if (!p) throw missing(arn);
   return p;
 }
 
+export const policyNotFound = (arn: string): AwsError => noSuch(`Policy ${arn} was not found.`);
+
 /** A customer-managed policy the caller may change (AWS-managed ones are read-only). */
-export async function ownPolicy(s: IamState, ctx: HandlerContext, arn: string): Promise<PolicyRecord> {
-  const p = await resolvePolicy(s, ctx, arn);
+export async function ownPolicy(
+  s: IamState,
+  ctx: HandlerContext,
+  arn: string,
+  missing: (arn: string) => AwsError = policyNotFound,
+): Promise<PolicyRecord> {
+  const p = await resolvePolicy(s, ctx, arn, missing);
   if (p.arn.startsWith(AWS_POLICY_PREFIX)) throw unmodifiable(`Cannot modify AWS managed policy ${arn}.`);
   return p;
 }
@@ -92,7 +111,7 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
     s,
     'policy',
     (i: { PolicyArn: string }, ctx: HandlerContext) => ownPolicy(s, ctx, i.PolicyArn),
-    (i: { PolicyArn: string }, ctx: HandlerContext) => resolvePolicy(s, ctx, i.PolicyArn),
+    (i: { PolicyArn: string }, ctx: HandlerContext) => resolvePolicy(s, ctx, i.PolicyArn, policyNotFound),
   );
   return {
     async CreatePolicy(
@@ -126,7 +145,8 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetPolicy(input: { PolicyArn: string }, ctx) {
-      return { Policy: await policyOut(s, ctx.accountId, await resolvePolicy(s, ctx, input.PolicyArn)) };
+      const p = await resolvePolicy(s, ctx, input.PolicyArn, policyNotFound);
+      return { Policy: await policyOut(s, ctx.accountId, p) };
     },
 
     async ListPolicies(

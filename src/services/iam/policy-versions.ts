@@ -3,7 +3,7 @@ import { AwsError } from '../../errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { date, encodeDocument, iso, page, save, type Paged } from './common.ts';
 import { deleteConflict, limitExceeded, noSuch } from './errors.ts';
-import { checkManagedDocument, ownPolicy, resolvePolicy } from './managed-policies.ts';
+import { checkManagedDocument, ownPolicy, policyNotFound, resolvePolicy } from './managed-policies.ts';
 import type { PolicyRecord, PolicyVersionRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -16,9 +16,12 @@ const versionOut = (p: PolicyRecord, v: PolicyVersionRecord, withDocument: boole
   CreateDate: date(v.createdAt),
 });
 
+const noSuchVersion = (arn: string, id: string) =>
+  noSuch(`Policy ${arn} version ${id} does not exist or is not attachable.`);
+
 function version(p: PolicyRecord, id: string): PolicyVersionRecord {
   const v = p.versions.find((x) => x.id === id);
-  if (!v) throw noSuch(`Policy ${p.arn} version ${id} does not exist or is not attachable.`);
+  if (!v) throw noSuchVersion(p.arn, id);
   return v;
 }
 
@@ -54,12 +57,12 @@ export function policyVersionHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetPolicyVersion(input: { PolicyArn: string; VersionId: string }, ctx) {
-      const p = await resolvePolicy(s, ctx, input.PolicyArn);
+      const p = await resolvePolicy(s, ctx, input.PolicyArn, (arn) => noSuchVersion(arn, input.VersionId));
       return { PolicyVersion: versionOut(p, version(p, input.VersionId), true) };
     },
 
     async ListPolicyVersions(input: Paged & { PolicyArn: string }, ctx) {
-      const p = await resolvePolicy(s, ctx, input.PolicyArn);
+      const p = await resolvePolicy(s, ctx, input.PolicyArn, policyNotFound);
       // Newest first, as IAM lists them.
       const pg = page([...p.versions].reverse(), input);
       return {
@@ -70,7 +73,7 @@ export function policyVersionHandlers(s: IamState): ServiceHandlers {
     },
 
     async DeletePolicyVersion(input: { PolicyArn: string; VersionId: string }, ctx) {
-      const p = await ownPolicy(s, ctx, input.PolicyArn);
+      const p = await ownPolicy(s, ctx, input.PolicyArn, (arn) => noSuchVersion(arn, input.VersionId));
       const v = version(p, input.VersionId);
       if (v.id === p.defaultVersion) throw deleteConflict('Cannot delete the default version of a policy.');
       await save(s, ctx, 'policy', { ...p, versions: p.versions.filter((x) => x.id !== v.id) });
@@ -81,7 +84,7 @@ export function policyVersionHandlers(s: IamState): ServiceHandlers {
       if (!VERSION_ID.test(input.VersionId)) {
         throw new AwsError('InvalidInput', `Invalid Version Id '${input.VersionId}'`, 400);
       }
-      const p = await ownPolicy(s, ctx, input.PolicyArn);
+      const p = await ownPolicy(s, ctx, input.PolicyArn, (arn) => noSuchVersion(arn, input.VersionId));
       version(p, input.VersionId);
       await save(s, ctx, 'policy', { ...p, defaultVersion: input.VersionId, updatedAt: iso(ctx.now) });
       return {};
