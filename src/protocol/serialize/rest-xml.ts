@@ -6,6 +6,7 @@ import { escapeXml, XML_DECL } from '../xml/writer.ts';
 import { writeMember, writeMembers } from '../xml/shape-writer.ts';
 import { formatScalar } from '../xml/values.ts';
 import { S3_NAMESPACE, S3_ROOT_ELEMENTS } from '../s3/root-elements.ts';
+import { writeListVersionsMembers } from '../s3/version-order.ts';
 import type { SerializedResponse } from './types.ts';
 
 function headerValue(shape: Shape, value: unknown, jsonvalue: boolean): string {
@@ -81,10 +82,13 @@ export function serializeRestXmlOutput(
       : `${XML_DECL}\n<LocationConstraint xmlns="${ns}"/>`;
     return { status, headers, body };
   }
+  const members =
+    (op.name === 'ListObjectVersions' ? writeListVersionsMembers(model, shape, value) : undefined) ??
+    writeMembers(model, shape, value);
   return {
     status,
     headers,
-    body: `${XML_DECL}\n<${rootName} xmlns="${ns}">${writeMembers(model, shape, value)}</${rootName}>`,
+    body: `${XML_DECL}\n<${rootName} xmlns="${ns}">${members}</${rootName}>`,
   };
 }
 

@@ -17,6 +17,7 @@ import type {
   PutBucketVersioningRequest,
 } from '../../../generated/s3/types.ts';
 import type { HandlerContext, ServiceHandlers } from '../../handler.ts';
+import { VERSION_SEQUENCE } from '../../../protocol/s3/version-order.ts';
 import { recordedTime, type Owner, type S3Env } from '../env.ts';
 import { writeCheck } from '../conditions.ts';
 import type { BucketRecord, VersionRecord, VersioningStatus } from '../store/repository.ts';
@@ -195,6 +196,7 @@ export function versioningHandlers(env: S3Env, opts: { guard?: VersionGuard } = 
       const versions = page.versions.filter((v) => !v.deleteMarker);
       const markers = page.versions.filter((v) => v.deleteMarker);
       return {
+        [VERSION_SEQUENCE]: page.versions.map((v) => v.deleteMarker),
         IsTruncated: page.truncated,
         KeyMarker: enc(input.KeyMarker ?? ''),
         VersionIdMarker: input.VersionIdMarker ?? '',
