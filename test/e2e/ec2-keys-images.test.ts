@@ -132,6 +132,40 @@ test('ImportKeyPair: rsa MD5 fingerprint, ed25519, RFC 4716; junk and double bas
   );
 });
 
+test('ImportKeyPair: base64 DER (bare or PEM-armoured) RSA public keys, with the same MD5 fingerprint', async () => {
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'rsa',
+    '-b',
+    '2048',
+    '-m',
+    'PEM',
+    '-N',
+    '',
+    '-f',
+    join(dir, 'der'),
+  ]);
+  const der = execFileSync('openssl', ['rsa', '-in', join(dir, 'der'), '-pubout', '-outform', 'DER'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const md5 = execFileSync('openssl', ['md5', '-c'], { input: der }).toString().trim().split(' ').pop();
+  const bare = await ec2.send(
+    new ImportKeyPairCommand({ KeyName: 'der-bare', PublicKeyMaterial: Buffer.from(der.toString('base64')) }),
+  );
+  assert.equal(bare.KeyFingerprint, md5);
+  const pem = execFileSync('openssl', ['rsa', '-in', join(dir, 'der'), '-pubout'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const armoured = await ec2.send(new ImportKeyPairCommand({ KeyName: 'der-pem', PublicKeyMaterial: pem }));
+  assert.equal(armoured.KeyFingerprint, md5);
+  const described = await ec2.send(
+    new DescribeKeyPairsCommand({ KeyNames: ['der-pem'], IncludePublicKey: true }),
+  );
+  assert.match(described.KeyPairs![0]!.PublicKey!, /^ssh-rsa AAAA[A-Za-z0-9+/=]+ der-pem$/);
+  assert.equal(described.KeyPairs![0]!.KeyType, 'rsa');
+});
+
 test('DescribeKeyPairs and DeleteKeyPair: by name and id, filters, idempotent delete', async () => {
   const k = await ec2.send(
     new CreateKeyPairCommand({

@@ -183,9 +183,31 @@ function blobOf(text: string): Buffer | undefined {
   return Buffer.from(m[2]!, 'base64');
 }
 
+/**
+ * An RSA public key in base64-encoded DER (SubjectPublicKeyInfo or PKCS#1), bare or in its PEM
+ * armour: the third format ImportKeyPair documents. Its SSH blob, or undefined.
+ */
+function derBlob(text: string): Buffer | undefined {
+  const t = text.trim();
+  const pem = /^-----BEGIN (RSA )?PUBLIC KEY-----\r?\n([\s\S]*?)\r?\n?-----END \1PUBLIC KEY-----$/.exec(t);
+  const body = (pem ? pem[2]! : t).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+=*$/.test(body)) return undefined;
+  const der = Buffer.from(body, 'base64');
+  for (const type of pem?.[1] ? (['pkcs1'] as const) : (['spki', 'pkcs1'] as const)) {
+    try {
+      const key = createPublicKey({ key: der, format: 'der', type });
+      return key.asymmetricKeyType === 'rsa' ? publicBlob(key) : undefined;
+    } catch {
+      // not this structure
+    }
+  }
+  return undefined;
+}
+
 /** Parses an imported public key; undefined means InvalidKey.Format. */
 export function importKey(material: Buffer, name: string): ImportedKey | undefined {
-  const blob = blobOf(material.toString('latin1'));
+  const text = material.toString('latin1');
+  const blob = blobOf(text) ?? derBlob(text);
   if (!blob) return undefined;
   try {
     const [type, o1] = readString(blob, 0);
