@@ -192,6 +192,21 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
       case 'AttachInternetGateway':
       case 'DetachInternetGateway':
         return [await withTags(input.InternetGatewayId ?? '*'), await withTags(input.VpcId ?? '*')];
+      case 'AttachVolume':
+      case 'DetachVolume':
+        // Both the volume and the instance (Service Authorization Reference).
+        return [
+          await withTags(input.VolumeId ?? '*'),
+          ...(input.InstanceId ? [await withTags(input.InstanceId)] : []),
+        ];
+      case 'CreateVolume':
+        return [
+          {
+            action,
+            resource: a('volume', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
       case 'AssociateRouteTable':
         return [
           await withTags(input.RouteTableId ?? '*'),
@@ -205,7 +220,8 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           input.InternetGatewayId ??
           input.RouteTableId ??
           input.InstanceId ??
-          input.ImageId;
+          input.ImageId ??
+          input.VolumeId;
         return [id ? await withTags(id) : { action, resource: '*', context: base }];
       }
     }

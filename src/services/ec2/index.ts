@@ -23,6 +23,7 @@ import { openEc2Repository, type Scope } from './store.ts';
 import { tagHandlers } from './tags.ts';
 import { vpcHandlers } from './vpcs.ts';
 import { volumeHandlers } from './volumes.ts';
+import { ebsVolumeHandlers } from './ebs-volumes.ts';
 import { zoneHandlers } from './zones.ts';
 
 export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
@@ -107,6 +108,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     instanceHandlers(env, bridge),
     tagHandlers(env),
     volumeHandlers(env),
+    ebsVolumeHandlers(env),
   );
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};

@@ -44,6 +44,9 @@ export async function snapshotImage(
 
 /** The resource's tags; none for a resource that does not exist. */
 export async function resourceTags(repo: Ec2Repository, scope: Scope, id: string): Promise<TagList> {
+  // A volume made with CreateVolume keeps its own tags; root volumes' are in their instance.
+  const standalone = id.startsWith('vol-') ? await repo.get<{ Tags?: TagList }>(scope, id) : undefined;
+  if (standalone) return standalone.Tags ?? [];
   if (id.startsWith('vol-') || id.startsWith('eni-')) {
     const kind = id.startsWith('vol-') ? 'volume' : 'eni';
     const owner = await ownerOf(repo, scope, kind, id);

@@ -17,6 +17,7 @@ import type { ImageDoc } from './image-catalog.ts';
 import { visibleImages } from './images.ts';
 import type { InstanceDoc } from './instance-model.ts';
 import { attachedIds, ownerOf, snapshotImage } from './resource-tags.ts';
+import type { VolumeDoc } from './ebs-volumes.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Kind, Scope } from './store.ts';
 
@@ -149,6 +150,13 @@ async function editTags(env: Ec2Env, scope: Scope, id: string, fn: (tags: Tag[])
     return;
   }
   const kind = t.kind;
+  const standalone = kind === 'volume' ? await env.repo.get<VolumeDoc>(scope, id) : undefined;
+  if (standalone) {
+    // Volumes made with CreateVolume keep their tags in their own document.
+    standalone.Tags = fn(standalone.Tags);
+    await env.repo.put(scope, 'volume', id, standalone);
+    return;
+  }
   if (kind === 'volume' || kind === 'eni') {
     // Volumes and interfaces live inside their instance's document (see run-instances.ts).
     const field = kind === 'volume' ? '_volumeTags' : '_eniTags';
@@ -245,6 +253,14 @@ export function tagHandlers(env: Ec2Env): ServiceHandlers {
             for (const tag of i[field]?.[id] ?? [])
               rows.push({ Key: tag.Key, Value: tag.Value, ResourceId: id, ResourceType: type });
       }
+      for (const v of await env.repo.list<VolumeDoc>(scope, 'volume'))
+        for (const tag of v.Tags)
+          rows.push({
+            Key: tag.Key!,
+            Value: tag.Value ?? '',
+            ResourceId: v.VolumeId,
+            ResourceType: 'volume',
+          });
       for (const i of await env.repo.list<ImageDoc>(scope, 'image'))
         for (const b of i.BlockDeviceMappings)
           for (const tag of b.Ebs?.SnapshotId ? (i._snapshotTags ?? []) : [])

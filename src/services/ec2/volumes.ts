@@ -10,6 +10,7 @@ import { describePage, listed } from './describe.ts';
 import { visibleImages } from './images.ts';
 import { liveInstances } from './instance-lookup.ts';
 import { defaultVpcId } from './security-groups.ts';
+import { standaloneVolumes } from './ebs-volumes.ts';
 
 export function volumeHandlers(env: Ec2Env): ServiceHandlers {
   return {
@@ -41,11 +42,12 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           Tags: i._volumeTags?.[b.Ebs.VolumeId] ?? [],
         })),
       );
+      const all = [...volumes, ...(await standaloneVolumes(env, scope))];
       const { page, NextToken } = await describePage(input, {
         operation: 'DescribeVolumes',
         ids: input.VolumeIds,
         ...listed(
-          volumes,
+          all,
           (v) => v.VolumeId,
           (id) => new InvalidVolumeNotFound(`The volume '${id}' does not exist.`),
         ),
