@@ -7,6 +7,7 @@
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import { AWS_POLICY_PREFIX } from './aws-managed.ts';
+import { changePasswordGrant } from './change-password.ts';
 import { tagMap } from './common.ts';
 import { providerKey } from './oidc-providers.ts';
 import type { EntityKind, Tag } from './repository.ts';
@@ -113,7 +114,10 @@ export function iamAuthz(s: IamState): AuthzMapper {
       return req(u?.record.arn ?? `arn:aws:iam::${acct}:user/*`);
     }
     // Operations on the caller's own user (GetUser, CreateAccessKey, ... without UserName).
-    if (ctx.principal.type === 'IAMUser') return req(ctx.principal.arn);
+    if (ctx.principal.type === 'IAMUser') {
+      const grant = operation === 'ChangePassword' && (await changePasswordGrant(s, ctx, ctx.principal.arn));
+      return grant ? [{ ...req(ctx.principal.arn)[0]!, resourcePolicy: grant }] : req(ctx.principal.arn);
+    }
     return req(`arn:aws:iam::${acct}:root`);
   };
 }

@@ -6,6 +6,7 @@
 import { AwsError } from '../../errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import type { IamState } from './state.ts';
+import type { UserWithLogin } from './passwords.ts';
 
 const COLUMNS = [
   'user',
@@ -68,7 +69,7 @@ export function credentialReportHandlers(s: IamState): ServiceHandlers {
     );
     const devices = await s.repo.listEntities(accountId, 'mfa-device');
     for (const u of await s.repo.listEntities(accountId, 'user')) {
-      const login = (u as { loginProfile?: { createdAt: string } }).loginProfile;
+      const login = (u as UserWithLogin).loginProfile;
       const keys = await s.repo.listAccessKeys(accountId, u.id);
       const key = (i: number) => {
         const k = keys[i];
@@ -88,7 +89,7 @@ export function credentialReportHandlers(s: IamState): ServiceHandlers {
           iso(u.createdAt),
           String(!!login),
           login ? 'no_information' : 'N/A',
-          login ? iso(login.createdAt) : 'N/A',
+          login ? iso(login.passwordChangedAt ?? login.createdAt) : 'N/A',
           'N/A',
           String(devices.some((d) => d.userId === u.id)),
           ...key(0),

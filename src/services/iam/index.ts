@@ -22,6 +22,7 @@ import { mfaHandlers } from './mfa.ts';
 import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
 import { credentialReportHandlers } from './credential-report.ts';
 import { simulateHandlers } from './simulate.ts';
+import { changePasswordHandlers } from './change-password.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
@@ -45,6 +46,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       serviceLinkedRoleHandlers(s),
       credentialReportHandlers(s),
       simulateHandlers(s),
+      changePasswordHandlers(s, deps.accounts),
     ),
     authz: iamAuthz(s),
     close: () => s.flushKeyUses(),

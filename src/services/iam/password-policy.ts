@@ -3,8 +3,8 @@
  * passwords against it, or, with no custom policy, against AWS's default policy (IAM User Guide,
  * "Set an account password policy for IAM users"): at least 8 characters, at least three of
  * upper case, lower case, numbers and symbols, not the account name or email address.
- * Passwords are never stored: Stratus has no console to sign in to, and without stored hashes
- * PasswordReusePrevention is kept but has nothing to compare against.
+ * Passwords are kept as salted hashes only (passwords.ts); ChangePassword applies
+ * PasswordReusePrevention.
  */
 import { PasswordPolicyViolationException } from '../../generated/iam/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';

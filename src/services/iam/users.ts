@@ -21,6 +21,7 @@ import { hasMfaDevice } from './mfa.ts';
 import type { Tag, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 import { checkPassword } from './password-policy.ts';
+import { withNewPassword, type LoginProfile, type UserWithLogin } from './passwords.ts';
 import type { AccountsRepository } from '../../accounts/repository.ts';
 
 export function userOut(u: UserRecord, full = true) {
@@ -53,12 +54,6 @@ export async function targetUser(
   if (ctx.principal.type === 'Root') return undefined;
   throw new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
 }
-
-interface LoginProfile {
-  createdAt: string;
-  passwordResetRequired: boolean;
-}
-type UserWithLogin = UserRecord & { loginProfile?: LoginProfile };
 
 export function userHandlers(s: IamState, accounts?: AccountsRepository): ServiceHandlers {
   const password = async (ctx: HandlerContext, value: string | undefined) => {
@@ -164,11 +159,11 @@ export function userHandlers(s: IamState, accounts?: AccountsRepository): Servic
       if (!u) throw noSuch('The user with name  cannot be found.');
       if (u.loginProfile) throw exists(`Login Profile for user ${u.name} already exists.`);
       await password(ctx, input.Password);
-      // The password itself is not kept: Stratus has no console to sign in to.
-      const loginProfile = {
+      let loginProfile: LoginProfile = {
         createdAt: iso(ctx.now),
         passwordResetRequired: input.PasswordResetRequired ?? false,
       };
+      if (input.Password !== undefined) loginProfile = withNewPassword(loginProfile, input.Password, ctx.now);
       await save(s, ctx, 'user', { ...u, loginProfile } as UserRecord);
       return {
         LoginProfile: {
@@ -200,10 +195,11 @@ export function userHandlers(s: IamState, accounts?: AccountsRepository): Servic
       if (!u?.loginProfile)
         throw noSuch(`Login Profile for User ${u?.name ?? input.UserName ?? ''} cannot be found.`);
       await password(ctx, input.Password);
-      const loginProfile = {
+      let loginProfile: LoginProfile = {
         ...u.loginProfile,
         passwordResetRequired: input.PasswordResetRequired ?? u.loginProfile.passwordResetRequired,
       };
+      if (input.Password !== undefined) loginProfile = withNewPassword(loginProfile, input.Password, ctx.now);
       await save(s, ctx, 'user', { ...u, loginProfile } as UserRecord);
       return {};
     },
