@@ -58,7 +58,7 @@ export function accountHandlers(s: IamState, accounts: AccountsRepository): Serv
           PoliciesQuota: 1500,
           InstanceProfiles: (await s.repo.listEntities(a, 'instance-profile')).length,
           InstanceProfilesQuota: 1000,
-          ServerCertificates: 0,
+          ServerCertificates: (await s.repo.listEntities(a, 'server-certificate')).length,
           ServerCertificatesQuota: 20,
           Providers: providers,
           MFADevices: devices.length,

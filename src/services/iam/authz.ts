@@ -30,6 +30,7 @@ const ACCOUNT_LEVEL = new Set([
   'GetServiceLinkedRoleDeletionStatus',
   'GenerateCredentialReport',
   'GetCredentialReport',
+  'ListServerCertificates',
 ]);
 
 /** Listings whose resource is the entity type's path prefix (arn:aws:iam::ACCT:user/). */
@@ -45,6 +46,7 @@ const NAMED: [param: string, kind: EntityKind, arnType: string][] = [
   ['GroupName', 'group', 'group'],
   ['RoleName', 'role', 'role'],
   ['UserName', 'user', 'user'],
+  ['ServerCertificateName', 'server-certificate', 'server-certificate'],
 ];
 
 const CREATES: Record<string, [param: string, arnType: string]> = {
@@ -54,6 +56,7 @@ const CREATES: Record<string, [param: string, arnType: string]> = {
   CreatePolicy: ['PolicyName', 'policy'],
   CreateInstanceProfile: ['InstanceProfileName', 'instance-profile'],
   CreateVirtualMFADevice: ['VirtualMFADeviceName', 'mfa'],
+  UploadServerCertificate: ['ServerCertificateName', 'server-certificate'],
 };
 
 function tagContext(tags: Tag[] | undefined, keys: string[] | undefined): Record<string, ConditionValue> {
@@ -92,6 +95,14 @@ export function iamAuthz(s: IamState): AuthzMapper {
     if (operation === 'CreateOpenIDConnectProvider')
       return req(`arn:aws:iam::${acct}:oidc-provider/${providerKey(String(input.Url))}`);
 
+    // Renaming or moving needs the permission on the old and the new name (the API reference).
+    if (operation === 'UpdateServerCertificate') {
+      const c = await s.repo.getEntity(acct, 'server-certificate', String(input.ServerCertificateName));
+      const old = c?.arn ?? `arn:aws:iam::${acct}:server-certificate/${input.ServerCertificateName}`;
+      const path = input.NewPath ?? c?.path ?? '/';
+      const name = input.NewServerCertificateName ?? c?.name ?? input.ServerCertificateName;
+      return [...req(old, c?.tags), ...req(`arn:aws:iam::${acct}:server-certificate${path}${name}`)];
+    }
     for (const [param, kind, arnType] of NAMED) {
       const name = input[param];
       if (typeof name !== 'string') continue;

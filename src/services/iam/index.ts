@@ -23,6 +23,7 @@ import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
 import { credentialReportHandlers } from './credential-report.ts';
 import { simulateHandlers } from './simulate.ts';
 import { changePasswordHandlers } from './change-password.ts';
+import { serverCertificateHandlers } from './server-certificates.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
@@ -47,6 +48,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       credentialReportHandlers(s),
       simulateHandlers(s),
       changePasswordHandlers(s, deps.accounts),
+      serverCertificateHandlers(s),
     ),
     authz: iamAuthz(s),
     close: () => s.flushKeyUses(),

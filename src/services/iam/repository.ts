@@ -1,6 +1,7 @@
 /**
  * IAM state behind an async, backend-neutral interface: entities (users, groups, roles, managed
- * policies, instance profiles, SAML and OIDC providers) as records keyed by account, kind and
+ * policies, instance profiles, SAML and OIDC providers, MFA devices, server certificates, SSH
+ * public keys, signing certificates) as records keyed by account, kind and
  * case-insensitive name; relations between them by unique id; inline policies; access keys;
  * account aliases; STS temporary credentials. The SQLite implementation is sqlite-repository.ts.
  */
@@ -73,6 +74,25 @@ export interface MfaDeviceRecord extends EntityBase {
   usedStep?: number;
 }
 
+export interface ServerCertificateRecord extends EntityBase {
+  /** ASCA... in `id`. The PEM texts as uploaded; the private key is never returned. */
+  body: string;
+  chain?: string;
+  privateKey: string;
+  /** The certificate's notAfter (ISO). */
+  expiration: string;
+}
+
+/** SSH public keys and signing certificates: `name` and `id` are the key's / certificate's id. */
+export interface UserCredentialRecord extends EntityBase {
+  userId: string;
+  status: 'Active' | 'Inactive';
+  /** The text as uploaded. */
+  body: string;
+  /** SSH keys: MD5 of the key's SSH wire form; signing certificates: SHA-256 of the DER. */
+  fingerprint: string;
+}
+
 export interface EntityRecords {
   user: UserRecord;
   group: GroupRecord;
@@ -82,6 +102,9 @@ export interface EntityRecords {
   'saml-provider': SamlProviderRecord;
   'oidc-provider': OidcProviderRecord;
   'mfa-device': MfaDeviceRecord;
+  'server-certificate': ServerCertificateRecord;
+  'ssh-public-key': UserCredentialRecord;
+  'signing-certificate': UserCredentialRecord;
 }
 export type EntityKind = keyof EntityRecords;
 
