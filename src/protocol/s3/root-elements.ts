@@ -32,6 +32,10 @@ export const S3_ROOT_ELEMENTS: Record<string, string> = {
   GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
   GetBucketRequestPayment: 'RequestPaymentConfiguration',
   GetBucketLogging: 'BucketLoggingStatus',
+  ListBucketAnalyticsConfigurations: 'ListBucketAnalyticsConfigurationResult',
+  ListBucketInventoryConfigurations: 'ListInventoryConfigurationsResult',
+  ListBucketMetricsConfigurations: 'ListMetricsConfigurationsResult',
+  ListBucketIntelligentTieringConfigurations: 'ListBucketIntelligentTieringConfigurationsOutput',
 };
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';

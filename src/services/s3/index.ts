@@ -60,6 +60,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   );
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
   Object.assign(handlers, lifecycle.wrap({ ...handlers }));
+  Object.assign(handlers, features.wrap({ ...handlers }));
   const blobGc = blobCollector(env);
   return {
     handlers,

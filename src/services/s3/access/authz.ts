@@ -1,6 +1,6 @@
 /**
  * The S3 core's AuthzMapper extended for the bucket sub-resources (policy, public access block,
- * ownership, website, CORS, encryption, notification) and Block Public Access's
+ * ownership, website, CORS, encryption, notification, and those of subresources/) and Block Public Access's
  * RestrictPublicBuckets: a public bucket policy grants nothing to callers outside the bucket's
  * account (its Deny statements still apply).
  */
@@ -9,6 +9,7 @@ import type { AuthzMapper, AuthzRequest } from '../../authz.ts';
 import type { FeatureEnv } from './env.ts';
 import { denyStatementsOnly, isPublicPolicy } from './public-policy.ts';
 import { addAclGrants, checkPublicAclWrite } from './acl-authz.ts';
+import { SUBRESOURCE_ACTIONS } from '../subresources/index.ts';
 
 const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketPolicy: 's3:PutBucketPolicy',
@@ -32,6 +33,7 @@ const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketNotificationConfiguration: 's3:PutBucketNotification',
   GetBucketNotificationConfiguration: 's3:GetBucketNotification',
   PutBucketAcl: 's3:PutBucketAcl',
+  ...SUBRESOURCE_ACTIONS,
 };
 
 /** The bucket owner's root may always manage the policy, whatever it says (lock-out protection). */

@@ -1,6 +1,7 @@
 /**
  * Bucket sub-resources beside the S3 core's bucket row: public access block, website, CORS,
- * encryption, notification. One JSON value per (bucket, kind), stamped with the bucket's
+ * encryption, notification, and those of subresources/ (accelerate, request payment, logging,
+ * replication, the Id-keyed analytics/inventory/metrics/intelligent-tiering sets). One JSON value per (bucket, kind), stamped with the bucket's
  * creation time so a value left by a deleted bucket never applies to a new bucket of that name.
  * A stored `null` means "deleted" where absence means "the default" (public access block).
  */
@@ -9,13 +10,32 @@ import type { StoreBackend } from '../../../store/backend.ts';
 import { unsupportedBackend } from '../../../store/backend.ts';
 import type { BucketRecord } from '../store/repository.ts';
 
-export type ConfigKind = 'public-access-block' | 'website' | 'cors' | 'encryption' | 'notification';
+export type ConfigKind =
+  | 'public-access-block'
+  | 'website'
+  | 'cors'
+  | 'encryption'
+  | 'notification'
+  // subresources/: stored and answered, never acted on
+  | 'accelerate'
+  | 'request-payment'
+  | 'logging'
+  | 'replication'
+  | 'analytics'
+  | 'inventory'
+  | 'metrics'
+  | 'intelligent-tiering';
 
 export interface BucketConfigStore {
   /** undefined: never set; null: deleted. */
   get<T>(bucket: BucketRecord, kind: ConfigKind): Promise<T | null | undefined>;
   /** Stores a value; null records a deletion; undefined forgets it (back to the default). */
   put(bucket: BucketRecord, kind: ConfigKind, value: unknown): Promise<void>;
+  /**
+   * Drops every document of a deleted bucket. The creation-time stamp has one-second resolution,
+   * so a bucket deleted and created again within the second would otherwise inherit them.
+   */
+  forget(bucket: string): Promise<void>;
 }
 
 const MIGRATIONS: readonly SqliteMigration[] = [
@@ -73,6 +93,11 @@ class SqliteBucketConfigStore implements BucketConfigStore {
         'INSERT OR REPLACE INTO s3_bucket_config (bucket, kind, bucket_created_at, value) VALUES (?, ?, ?, ?)',
       )
       .run(bucket.name, kind, bucket.createdAt, JSON.stringify(value));
+  }
+
+  async forget(bucket: string): Promise<void> {
+    for (const id of this.cache.keys()) if (id.startsWith(`${bucket}\n`)) this.cache.delete(id);
+    this.db.statement('DELETE FROM s3_bucket_config WHERE bucket = ?').run(bucket);
   }
 }
 
