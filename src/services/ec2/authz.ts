@@ -6,6 +6,7 @@
  */
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import { findVersion, mergeLaunchInput, templateIfAny } from './launch-template-model.ts';
 import { keyPairTags, resourceTags, type TagList } from './resource-tags.ts';
 import type { Ec2Repository } from './store.ts';
 
@@ -24,6 +25,7 @@ const BY_ID: [string, string][] = [
   ['snap-', 'snapshot'],
   ['vol-', 'volume'],
   ['eni-', 'network-interface'],
+  ['lt-', 'launch-template'],
 ];
 
 export function ec2Authz(repo: Ec2Repository): AuthzMapper {
@@ -67,8 +69,27 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
     if (operation.startsWith('Describe') && operation !== 'DescribeInstanceAttribute') {
       return [{ action, resource: '*', context: base }];
     }
+    const scope = { account, region };
     switch (operation) {
       case 'RunInstances': {
+        // A launch template's parameters are asked for as if the request carried them, and the
+        // template itself is a resource of the launch (ec2:LaunchTemplate names it everywhere).
+        const template = await templateIfAny(repo, scope, input.LaunchTemplate);
+        let templateReq: AuthzRequest | undefined;
+        if (template) {
+          try {
+            input = mergeLaunchInput(
+              findVersion(template, input.LaunchTemplate.Version).LaunchTemplateData,
+              input,
+            );
+          } catch {
+            // An unknown version: the handler answers VersionNotFound.
+          }
+          base['ec2:LaunchTemplate'] = a('launch-template', template.LaunchTemplateId);
+          templateReq = tagged(a('launch-template', template.LaunchTemplateId), template.Tags);
+        } else if (input.LaunchTemplate) {
+          templateReq = { action, resource: a('launch-template', '*'), context: base };
+        }
         const ctxKeys = {
           ...base,
           'ec2:InstanceType': input.InstanceType ?? 'm1.small',
@@ -91,6 +112,7 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
         if (!input.SecurityGroupIds?.length)
           reqs.push({ action, resource: a('security-group', '*'), context: base });
         if (input.KeyName) reqs.push(await keyPair(input.KeyName));
+        if (templateReq) reqs.push(templateReq);
         return reqs;
       }
       case 'StartInstances':
@@ -189,6 +211,25 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
             return { ...r, context: { ...r.context, ...requestTags(undefined, input.Tags) } };
           }),
         );
+      case 'CreateLaunchTemplate':
+        return [
+          {
+            action,
+            resource: a('launch-template', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
+      case 'CreateLaunchTemplateVersion':
+      case 'ModifyLaunchTemplate':
+      case 'DeleteLaunchTemplate':
+      case 'DeleteLaunchTemplateVersions': {
+        const t = await templateIfAny(repo, scope, input);
+        return [
+          t
+            ? tagged(a('launch-template', t.LaunchTemplateId), t.Tags)
+            : { action, resource: a('launch-template', '*'), context: base },
+        ];
+      }
       case 'AttachInternetGateway':
       case 'DetachInternetGateway':
         return [await withTags(input.InternetGatewayId ?? '*'), await withTags(input.VpcId ?? '*')];

@@ -115,6 +115,14 @@ const DOCUMENTED = {
   DescribeKeyPairs: `
     fingerprint key-name key-pair-id tag
   `,
+  DescribeLaunchTemplates: `
+    create-time launch-template-name tag tag-key
+  `,
+  DescribeLaunchTemplateVersions: `
+    create-time ebs-optimized host-resource-group-arn http-endpoint http-protocol-ipv4 http-tokens
+    iam-instance-profile image-id instance-type is-default-version kernel-id
+    license-configuration-arn network-card-index ram-disk-id
+  `,
   DescribeNetworkAcls: `
     association.association-id association.network-acl-id association.subnet-id default entry.cidr
     entry.egress entry.icmp.code entry.icmp.type entry.ipv6-cidr entry.port-range.from

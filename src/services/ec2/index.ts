@@ -15,6 +15,7 @@ import { imageHandlers } from './images.ts';
 import { InstanceMetadataService } from './imds.ts';
 import { instanceHandlers } from './instances.ts';
 import { keyPairHandlers } from './key-pairs.ts';
+import { launchTemplateHandlers } from './launch-templates.ts';
 import { MachinesBridge } from './machines-bridge.ts';
 import { createDefaultNetwork } from './network-defaults.ts';
 import { routeHandlers } from './routes.ts';
@@ -109,6 +110,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     tagHandlers(env),
     volumeHandlers(env),
     ebsVolumeHandlers(env),
+    launchTemplateHandlers(env),
   );
   // Every request sees its account's default network, as on AWS, from the first call on.
   const handlers: ServiceHandlers = {};

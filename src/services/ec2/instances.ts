@@ -12,6 +12,7 @@ import { stateOf, type InstanceDoc } from './instance-model.ts';
 import { machineFailure, type MachinesBridge } from './machines-bridge.ts';
 import { networkInterfaceHandlers } from './network-interfaces.ts';
 import { allocatePublicIp, publicDnsName, runInstances, type Reservation } from './run-instances.ts';
+import { withLaunchTemplate } from './launch-template-model.ts';
 import type { Scope } from './store.ts';
 
 function reservations(docs: InstanceDoc[], account: string): Reservation[] {
@@ -115,7 +116,8 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     ...networkInterfaceHandlers(env),
 
     async RunInstances(input, ctx) {
-      return runInstances(env, input, ctx, (doc) => bridge.launch(doc));
+      const { input: merged, systemTags } = await withLaunchTemplate(env.repo, scopeOf(ctx), input);
+      return runInstances(env, merged, ctx, (doc) => bridge.launch(doc), systemTags);
     },
 
     async DescribeInstances(input, ctx) {

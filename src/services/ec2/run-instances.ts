@@ -166,6 +166,8 @@ export async function runInstances(
   input: any,
   ctx: HandlerContext,
   launch: (doc: InstanceDoc) => void,
+  /** Tags AWS adds itself (a launch template's id and version), past the aws: prefix check. */
+  systemTags: { Key: string; Value: string }[] = [],
 ): Promise<Reservation> {
   dryRun(input);
   const scope = scopeOf(ctx);
@@ -242,7 +244,7 @@ export async function runInstances(
   }
   const nic = input.NetworkInterfaces?.[0];
   const wantPublic: boolean = nic?.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
-  const instanceTags = tagsFor(input.TagSpecifications, 'instance', RUN_TAGGABLE);
+  const instanceTags = [...tagsFor(input.TagSpecifications, 'instance', RUN_TAGGABLE), ...systemTags];
   const volumeTags = tagsFor(input.TagSpecifications, 'volume', RUN_TAGGABLE);
   const eniTags = tagsFor(input.TagSpecifications, 'network-interface', RUN_TAGGABLE);
   const used = await usedAddresses(env, scope, subnet.SubnetId);

@@ -25,6 +25,7 @@ export type Kind =
   | 'instance'
   | 'snapshot'
   | 'volume'
+  | 'lt'
   | 'meta';
 
 export interface Found<T> {

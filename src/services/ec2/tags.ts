@@ -96,6 +96,16 @@ const TARGETS: Target[] = [
     notFound: (id) => new InvalidSnapshotNotFound(`The snapshot '${id}' does not exist.`),
   },
   {
+    prefix: 'lt',
+    kind: 'lt',
+    type: 'launch-template',
+    notFound: (id) =>
+      new AwsError(
+        'InvalidLaunchTemplateId.NotFound',
+        `The specified launch template, with template ID ${id}, does not exist.`,
+      ),
+  },
+  {
     prefix: 'sgr',
     kind: 'sg',
     type: 'security-group-rule',
@@ -312,6 +322,8 @@ function idField(kind: Kind): string {
       return 'DhcpOptionsId';
     case 'key':
       return 'KeyPairId';
+    case 'lt':
+      return 'LaunchTemplateId';
     default:
       return 'ImageId';
   }
