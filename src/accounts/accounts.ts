@@ -64,8 +64,9 @@ export async function ensureDefaultAccount(
         })
       ).account;
     } catch (e) {
-      // Another process (server and CLI starting together) created it first.
-      if (!(e instanceof ConflictError && e.constraint === 'id')) throw e;
+      // Another process (server and CLI starting together) created it first. SQLite may name
+      // the name's constraint rather than the id's (WITHOUT ROWID: the key is checked last).
+      if (!(e instanceof ConflictError)) throw e;
       const created = await repo.get(config.defaultAccountId);
       if (!created) throw e;
       if (options.syncRootKey) await syncKey(repo, config);

@@ -100,6 +100,26 @@ test('ensureDefaultAccount creates the default account and syncs its root key on
   );
 });
 
+test('ensureDefaultAccount accepts a default account another process created after its check', async () => {
+  const accounts = await repo();
+  await ensureDefaultAccount(accounts, defaults, { syncRootKey: true });
+  // This process looked before the other one committed: its first get saw no default account.
+  let looked = false;
+  const late = new Proxy(accounts, {
+    get(target, prop, receiver) {
+      if (prop === 'get' && !looked) {
+        looked = true;
+        return async () => undefined;
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const account = await ensureDefaultAccount(late, defaults, { syncRootKey: false });
+  assert.deepEqual([account.id, account.name], ['000000000000', 'default']);
+  assert.equal((await accounts.list()).length, 1);
+});
+
 test('RootCredentialResolver resolves root keys of every account to Root principals', async () => {
   const accounts = await repo();
   await ensureDefaultAccount(accounts, defaults, { syncRootKey: true });
