@@ -155,6 +155,13 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
       );
     assert.equal(
       await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))),
+      'InvalidIdentityTokenException',
+    );
+    const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
+    assert.equal(
+      await failure(
+        send(signedResponse(idp, { roleArn, providerArn, now: sixMinutesAgo, lifetimeSeconds: 3600 })),
+      ),
       'ExpiredTokenException',
     );
     assert.equal(
@@ -236,9 +243,15 @@ test.describe("AssumeRoleWithSAML in AWS's words", { skip: !hasOpenssl() && 'ope
       await why(send(signedResponse(idp, { ...base, issuer: 'https://impostor.example.com' }))),
       /^400 InvalidIdentityTokenException: Issuer not present in specified provider \(Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
     );
-    assert.match(
+    assert.equal(
       await why(send(signedResponse(idp, { ...base, lifetimeSeconds: -60 }))),
-      /^400 ExpiredTokenException: /,
+      '400 InvalidIdentityTokenException: Invalid SAML response: the assertion is past its NotOnOrAfter',
+    );
+    assert.equal(
+      await why(
+        send(signedResponse(idp, { ...base, now: new Date(Date.now() - 6 * 60_000), lifetimeSeconds: 3600 })),
+      ),
+      '400 ExpiredTokenException: Token must be redeemed within 5 minutes of issuance',
     );
   });
 

@@ -30,6 +30,8 @@ const NAME_PATTERN = '[a-zA-Z_0-9+=,.@-]{2,64}';
 const NAME = new RegExp(`^${NAME_PATTERN}$`);
 /** Clock skew tolerated for NotBefore (IdPs' clocks drift); NotOnOrAfter is strict. */
 const NOT_BEFORE_SKEW_MS = 5 * 60_000;
+/** How long after its IssueInstant STS still redeems an assertion. */
+const REDEEM_WITHIN_MS = 5 * 60_000;
 
 /** The model's statuses: AccessDenied and IDPRejectedClaim 403, the others 400. */
 const err = (code: string, message: string) =>
@@ -85,9 +87,13 @@ export function assumeRoleWithSamlHandler(s: IamState, source: PolicySource) {
     const now = ctx.now.getTime();
     if (claims.notBefore && claims.notBefore.getTime() - NOT_BEFORE_SKEW_MS > now)
       throw err('InvalidIdentityToken', 'SAML assertion is not yet valid');
+    // An assertion issued too long ago is ExpiredTokenException with this wording
+    // (Nike-Inc/gimme-aws-creds#251); one past its own NotOnOrAfter is not a valid assertion.
+    if (claims.issueInstant && now - claims.issueInstant.getTime() > REDEEM_WITHIN_MS)
+      throw err('ExpiredTokenException', 'Token must be redeemed within 5 minutes of issuance');
     for (const until of [claims.notOnOrAfter, claims.subjectNotOnOrAfter]) {
       if (until && until.getTime() <= now)
-        throw err('ExpiredTokenException', 'Token expired: the SAML assertion is past its NotOnOrAfter');
+        throw err('InvalidIdentityToken', 'Invalid SAML response: the assertion is past its NotOnOrAfter');
     }
     const audience = claims.audiences.find((a) => AWS_AUDIENCES.test(a));
     if (!audience) throw err('InvalidIdentityToken', 'Response does not contain the required audience.');

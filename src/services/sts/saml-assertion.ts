@@ -26,6 +26,8 @@ export interface SamlClaims {
   nameId: string;
   nameIdFormat?: string;
   audiences: string[];
+  /** The Assertion's IssueInstant: STS redeems an assertion within 5 minutes of it. */
+  issueInstant?: Date;
   notBefore?: Date;
   notOnOrAfter?: Date;
   subjectNotOnOrAfter?: Date;
@@ -130,6 +132,7 @@ export function readClaims(a: Element): SamlClaims {
     nameId,
     ...(nameIdEl?.getAttribute('Format') && { nameIdFormat: nameIdEl.getAttribute('Format')! }),
     audiences,
+    issueInstant: date(a.getAttribute('IssueInstant')),
     notBefore: conditions ? date(conditions.getAttribute('NotBefore')) : undefined,
     notOnOrAfter: conditions ? date(conditions.getAttribute('NotOnOrAfter')) : undefined,
     subjectNotOnOrAfter,
