@@ -3,6 +3,7 @@ import type { AccountsRepository } from '../../accounts/repository.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { ConflictError } from '../../store/errors.ts';
 import { exists, noSuch } from './errors.ts';
+import { rootHasSigningCertificate } from './signing-certificates.ts';
 import type { IamState } from './state.ts';
 
 export function accountHandlers(s: IamState, accounts: AccountsRepository): ServiceHandlers {
@@ -81,7 +82,7 @@ export function accountHandlers(s: IamState, accounts: AccountsRepository): Serv
           AccountAccessKeysPresent: rootKeys ? 1 : 0,
           AccountPasswordPresent: 0,
           AccountMFAEnabled: 0,
-          AccountSigningCertificatesPresent: 0,
+          AccountSigningCertificatesPresent: (await rootHasSigningCertificate(s, a)) ? 1 : 0,
           // Tokens of the global STS endpoint are valid in default regions only (v1).
           GlobalEndpointTokenVersion: 1,
         },

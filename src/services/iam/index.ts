@@ -24,6 +24,8 @@ import { credentialReportHandlers } from './credential-report.ts';
 import { simulateHandlers } from './simulate.ts';
 import { changePasswordHandlers } from './change-password.ts';
 import { serverCertificateHandlers } from './server-certificates.ts';
+import { sshPublicKeyHandlers } from './ssh-public-keys.ts';
+import { signingCertificateHandlers } from './signing-certificates.ts';
 
 export async function createIamService(deps: ServiceDeps): Promise<Service> {
   const s = iamState(deps.backend);
@@ -49,6 +51,8 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       simulateHandlers(s),
       changePasswordHandlers(s, deps.accounts),
       serverCertificateHandlers(s),
+      sshPublicKeyHandlers(s),
+      signingCertificateHandlers(s),
     ),
     authz: iamAuthz(s),
     close: () => s.flushKeyUses(),

@@ -1,8 +1,7 @@
 /**
- * The kinds of user credentials Stratus does not issue (SSH public keys, signing
- * certificates, service-specific credentials): their listings answer truthfully
- * that there are none, so tools that clean a user up before deleting it (Terraform's
- * force_destroy, CDK) work.
+ * The kind of user credential Stratus does not issue (service-specific credentials): its
+ * listing answers truthfully that there are none, so tools that clean a user up before deleting
+ * it (Terraform's force_destroy, CDK) work. SSH keys and signing certificates have their own files.
  */
 import type { ServiceHandlers } from '../handler.ts';
 import type { IamState } from './state.ts';
@@ -13,14 +12,6 @@ export function userCredentialHandlers(s: IamState): ServiceHandlers {
     if (name !== undefined) await targetUser(s, ctx, name);
   };
   return {
-    async ListSSHPublicKeys(input: { UserName?: string }, ctx) {
-      await check(input.UserName, ctx);
-      return { SSHPublicKeys: [], IsTruncated: false };
-    },
-    async ListSigningCertificates(input: { UserName?: string }, ctx) {
-      await check(input.UserName, ctx);
-      return { Certificates: [], IsTruncated: false };
-    },
     async ListServiceSpecificCredentials(input: { UserName?: string }, ctx) {
       await check(input.UserName, ctx);
       return { ServiceSpecificCredentials: [] };
