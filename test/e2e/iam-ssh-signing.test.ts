@@ -23,6 +23,8 @@ import {
   UpdateSigningCertificateCommand,
   DeleteSigningCertificateCommand,
   GetAccountSummaryCommand,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
 } from '@aws-sdk/client-iam';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { errorFields } from '../support/errors.ts';
@@ -200,6 +202,18 @@ test('signing certificates: upload, status, quota, duplicates, malformed, delete
   assert.deepEqual(
     listed.map((c) => c.Status),
     ['Inactive', 'Active'],
+  );
+  // The credential report's cert_1_* / cert_2_* columns, in upload order.
+  await iam.send(new GenerateCredentialReportCommand({}));
+  const csv = Buffer.from((await iam.send(new GetCredentialReportCommand({}))).Content!)
+    .toString()
+    .split('\n');
+  const header = csv[0]!.split(',');
+  const row = csv.find((l) => l.startsWith('signer,'))!.split(',');
+  const col = (name: string) => row[header.indexOf(name)];
+  assert.deepEqual(
+    [col('cert_1_active'), col('cert_2_active'), col('cert_1_last_rotated') !== 'N/A'],
+    ['false', 'true', true],
   );
   assert.equal(
     (await errorFields(iam.send(new DeleteUserCommand({ UserName: 'signer' })), 'message')).message,

@@ -68,9 +68,17 @@ export function credentialReportHandlers(s: IamState): ServiceHandlers {
       ].join(','),
     );
     const devices = await s.repo.listEntities(accountId, 'mfa-device');
+    const signing = (await s.repo.listEntities(accountId, 'signing-certificate')).sort((a, b) =>
+      a.createdAt.localeCompare(b.createdAt),
+    );
     for (const u of await s.repo.listEntities(accountId, 'user')) {
       const login = (u as UserWithLogin).loginProfile;
       const keys = await s.repo.listAccessKeys(accountId, u.id);
+      const certs = signing.filter((c) => c.userId === u.id);
+      const cert = (i: number) => {
+        const c = certs[i];
+        return c ? [String(c.status === 'Active'), iso(c.createdAt)] : ['false', 'N/A'];
+      };
       const key = (i: number) => {
         const k = keys[i];
         if (!k) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
@@ -94,10 +102,8 @@ export function credentialReportHandlers(s: IamState): ServiceHandlers {
           String(devices.some((d) => d.userId === u.id)),
           ...key(0),
           ...key(1),
-          'false',
-          'N/A',
-          'false',
-          'N/A',
+          ...cert(0),
+          ...cert(1),
         ].join(','),
       );
     }
