@@ -24,6 +24,9 @@ import {
   PutBucketAclCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  GetObjectLockConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  GetBucketLifecycleConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
@@ -207,6 +210,29 @@ test('DeleteBucket: BucketNotEmpty until emptied, then NoSuchBucket', async () =
   );
   // The name is free again, for any account.
   await other.send(new CreateBucketCommand({ Bucket: 'b-delete' }));
+});
+
+test('a bucket deleted and created again at once inherits none of the old one’s settings', async () => {
+  // Settings are kept beside the bucket row, stamped with its creation time: a stamp of whole
+  // seconds let a bucket re-created within the second take over object lock and lifecycle.
+  const Bucket = 'b-reborn';
+  await s3.send(new CreateBucketCommand({ Bucket, ObjectLockEnabledForBucket: true }));
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket,
+      LifecycleConfiguration: {
+        Rules: [{ ID: 'r', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } }],
+      },
+    }),
+  );
+  await s3.send(new DeleteBucketCommand({ Bucket }));
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  const lock = await errorOf(s3.send(new GetObjectLockConfigurationCommand({ Bucket })));
+  assert.equal(lock.name, 'ObjectLockConfigurationNotFoundError');
+  const rules = await errorOf(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })));
+  assert.equal(rules.name, 'NoSuchLifecycleConfiguration');
+  const listed = (await s3.send(new ListBucketsCommand({}))).Buckets!.find((b) => b.Name === Bucket)!;
+  assert.equal(listed.CreationDate!.getTime() % 1000, 0, 'CreationDate is whole seconds, as S3 answers it');
 });
 
 test('bucket tagging: put, get, delete → NoSuchTagSet', async () => {

@@ -75,7 +75,9 @@ export function bucketHandlers(env: S3Env) {
         name: input.Bucket,
         accountId: ctx.accountId,
         region,
-        createdAt: recordedTime(ctx.now),
+        // Exact: the instant also tells this bucket's settings from those of an earlier bucket
+        // of the name (they are stamped with it); answers show it in whole seconds.
+        createdAt: ctx.now.getTime(),
         ...(input.ACL ? { acl: input.ACL } : {}),
         ...(objectOwnership ? { objectOwnership } : {}),
         ...(tags?.length ? { tags } : {}),
@@ -139,7 +141,7 @@ export function bucketHandlers(env: S3Env) {
       return {
         Buckets: page.map((b) => ({
           Name: b.name,
-          CreationDate: new Date(b.createdAt),
+          CreationDate: new Date(recordedTime(new Date(b.createdAt))),
           BucketRegion: b.region,
           BucketArn: `arn:aws:s3:::${b.name}`,
         })),
