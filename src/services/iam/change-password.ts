@@ -42,8 +42,9 @@ export function changePasswordHandlers(s: IamState, accounts?: AccountsRepositor
       const u = (await mustGet(s, ctx, 'user', p.userName)) as UserWithLogin;
       const profile = u.loginProfile;
       if (!profile) throw noSuch(`Login Profile for User ${u.name} cannot be found.`);
-      // Profiles from before passwords were kept have no hash: their old password cannot be checked.
-      if (profile.passwordHash && !passwordMatches(input.OldPassword, profile.passwordHash))
+      // Profiles from before passwords were kept have no hash: an old password that cannot be
+      // checked is not taken (UpdateLoginProfile by an administrator sets one that can).
+      if (!profile.passwordHash || !passwordMatches(input.OldPassword, profile.passwordHash))
         throw new AwsError('AccessDenied', 'The old password is incorrect.', 403);
       const name = (await accounts?.get(ctx.accountId))?.name;
       await checkPassword(s, ctx.accountId, input.NewPassword, name);
