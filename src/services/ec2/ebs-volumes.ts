@@ -1,7 +1,8 @@
 /**
- * Volumes made with CreateVolume (root volumes live in their instance's document, volumes.ts):
- * size, IOPS and throughput bounds per volume type, attach/detach with device names, delete.
- * An attachment to an instance that has since terminated is over (AWS detaches it).
+ * Volumes made with CreateVolume (root volumes live in their instance's document; both are joined
+ * in instance-volumes.ts): size, IOPS and throughput bounds per volume type, attach/detach with
+ * device names, delete. Termination detaches or deletes them (releaseVolumes); an attachment to an
+ * instance that is gone anyway is dropped when read.
  */
 import {
   IncorrectState,
@@ -64,7 +65,7 @@ const TYPES: Record<string, { size: [number, number]; iops?: [number, number]; p
 };
 
 /** gp2's baseline: 3 IOPS per GiB, at least 100, at most 16,000 (EBS volume types). */
-const gp2Iops = (size: number) => Math.min(16000, Math.max(100, size * 3));
+export const gp2Iops = (size: number) => Math.min(16000, Math.max(100, size * 3));
 
 function checkVolume(type: string, size: number, iops: number | undefined, throughput: number | undefined) {
   const spec = TYPES[type];

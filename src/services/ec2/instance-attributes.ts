@@ -9,6 +9,7 @@ import { dryRun, GROUP_ERRORS, mustGet, requireParam, scopeOf, type Ec2Env } fro
 import { byIds } from './instance-lookup.ts';
 import { shutdownBehavior } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
+import { setDeleteOnTermination, withAttachedVolumes } from './instance-volumes.ts';
 import type { GroupDoc } from './sg-rules.ts';
 
 export function instanceAttributeHandlers(env: Ec2Env): ServiceHandlers {
@@ -46,7 +47,7 @@ export function instanceAttributeHandlers(env: Ec2Env): ServiceHandlers {
           out.RootDeviceName = v(doc.RootDeviceName);
           break;
         case 'blockDeviceMapping':
-          out.BlockDeviceMappings = doc.BlockDeviceMappings;
+          out.BlockDeviceMappings = (await withAttachedVolumes(env, scope, [doc]))[0]!.BlockDeviceMappings;
           break;
         case 'productCodes':
           out.ProductCodes = [];
@@ -132,6 +133,8 @@ export function instanceAttributeHandlers(env: Ec2Env): ServiceHandlers {
         input.InstanceInitiatedShutdownBehavior?.Value ??
         (attr === 'instanceInitiatedShutdownBehavior' ? input.Value : undefined);
       if (behavior !== undefined) doc._shutdownBehavior = shutdownBehavior(behavior);
+      if (input.BlockDeviceMappings?.length)
+        await setDeleteOnTermination(env, scope, doc, input.BlockDeviceMappings);
       if (input.Groups?.length) {
         const groups: GroupDoc[] = [];
         for (const id of input.Groups as string[])

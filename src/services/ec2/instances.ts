@@ -9,6 +9,7 @@ import { instanceAttributeHandlers } from './instance-attributes.ts';
 import { INSTANCE_FILTERS } from './instance-filters.ts';
 import { byIds, liveInstances } from './instance-lookup.ts';
 import { stateOf, type InstanceDoc } from './instance-model.ts';
+import { withAttachedVolumes } from './instance-volumes.ts';
 import { machineFailure, type MachinesBridge } from './machines-bridge.ts';
 import { networkInterfaceHandlers } from './network-interfaces.ts';
 import { allocatePublicIp, publicDnsName, runInstances, type Reservation } from './run-instances.ts';
@@ -67,8 +68,7 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
     const out: Change[] = [];
     for (const doc of docs) {
       const previous = doc.State;
-      const updated = bridge.apply(doc, next, reason);
-      await env.repo.put(scope, 'instance', doc.InstanceId, updated);
+      const updated = await bridge.record(scope, doc, next, reason);
       out.push({ InstanceId: doc.InstanceId, CurrentState: updated.State, PreviousState: previous });
       bridge.background(
         bridge
@@ -79,15 +79,10 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
             await env.exclusive(scope, async () => {
               const now = await env.repo.get<InstanceDoc>(scope, doc.InstanceId);
               if (now && now.State.Name !== actual) {
-                await env.repo.put(
-                  scope,
-                  'instance',
-                  doc.InstanceId,
-                  bridge.apply(now, actual, {
-                    code: 'Server.InternalError',
-                    message: 'Server.InternalError: Internal error',
-                  }),
-                );
+                await bridge.record(scope, now, actual, {
+                  code: 'Server.InternalError',
+                  message: 'Server.InternalError: Internal error',
+                });
               }
             });
             throw e;
@@ -126,8 +121,9 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
         operation: 'DescribeInstances',
         ids: input.InstanceIds,
         idsParam: 'instancesSet',
-        byIds: (ids) => byIds(env, scope, ids),
-        all: () => liveInstances(env, scope),
+        // Volumes attached after launch are block devices too, for the filters as for the answer.
+        byIds: async (ids) => withAttachedVolumes(env, scope, await byIds(env, scope, ids)),
+        all: async () => withAttachedVolumes(env, scope, await liveInstances(env, scope)),
         fields: INSTANCE_FILTERS,
       });
       // Pages count reservations, not instances.
@@ -274,15 +270,10 @@ export function instanceHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHa
             await env.exclusive(scope, async () => {
               const now = await env.repo.get<InstanceDoc>(scope, d.InstanceId);
               if (now && now.State.Name !== 'terminated')
-                await env.repo.put(
-                  scope,
-                  'instance',
-                  d.InstanceId,
-                  bridge.apply(now, 'terminated', {
-                    code: 'Client.UserInitiatedShutdown',
-                    message: 'Client.UserInitiatedShutdown: User initiated shutdown',
-                  }),
-                );
+                await bridge.record(scope, now, 'terminated', {
+                  code: 'Client.UserInitiatedShutdown',
+                  message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+                });
             });
             if (!(e instanceof Error && e.name === 'MachineError')) throw e;
           }

@@ -15,6 +15,7 @@ import { IncorrectInstanceState } from '../../generated/ec2/errors.ts';
 import { parseCidr, intToIp, network } from './cidr.ts';
 import { hostnameOf, stateOf, userInitiated, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
+import { releaseVolumes } from './instance-volumes.ts';
 import type { Ec2Repository, Scope } from './store.ts';
 
 /** How long terminated instances stay visible (AWS: about an hour). */
@@ -98,17 +99,12 @@ export class MachinesBridge {
       if (state === doc.State.Name) continue;
       if (!state || state === 'terminated') {
         // The machine is gone (its disk lost, or it never came back): say so, as AWS does.
-        await this.repo.put(
-          scope,
-          'instance',
-          doc.InstanceId,
-          this.apply(doc, 'terminated', {
-            code: 'Server.InternalError',
-            message: 'Server.InternalError: Internal error on launch',
-          }),
-        );
+        await this.record(scope, doc, 'terminated', {
+          code: 'Server.InternalError',
+          message: 'Server.InternalError: Internal error on launch',
+        });
       } else {
-        await this.repo.put(scope, 'instance', doc.InstanceId, this.apply(doc, state));
+        await this.record(scope, doc, state);
       }
     }
   }
@@ -147,6 +143,23 @@ export class MachinesBridge {
     await this.driver.close();
   }
 
+  /**
+   * Stores a state change (see apply). Terminating also detaches or deletes the instance's
+   * volumes, whichever way the instance got there (API, driver report, lost machine).
+   */
+  async record(
+    scope: Scope,
+    doc: InstanceDoc,
+    state: MachineState,
+    reason?: { code: string; message: string },
+  ): Promise<InstanceDoc> {
+    const next = this.apply(doc, state, reason);
+    if (state === 'terminated' && doc.State.Name !== 'terminated')
+      await releaseVolumes(this.repo, scope, doc);
+    await this.repo.put(scope, 'instance', doc.InstanceId, next);
+    return next;
+  }
+
   /** Applies a state to a document with AWS's reason fields. */
   apply(doc: InstanceDoc, state: MachineState, reason?: { code: string; message: string }): InstanceDoc {
     const next: InstanceDoc = { ...doc, State: stateOf(state) };
@@ -179,7 +192,8 @@ export class MachinesBridge {
       next.NetworkInterfaces = [];
       next.SecurityGroups = [];
       next.BlockDeviceMappings = [];
-      // The root volume and the interface are deleted with the instance, and their tags.
+      // The interface goes with the instance, and so do the root volume's tags (record() gives a
+      // root volume kept with DeleteOnTermination false its own document, tags included).
       next._volumeTags = {};
       next._eniTags = {};
     }
@@ -212,7 +226,7 @@ export class MachinesBridge {
           const doc = await this.repo.get<InstanceDoc>(found.scope, c.instanceId);
           if (!doc || doc.State.Name === 'terminated') return;
           if (superseded(doc.State.Name, c.state)) return;
-          await this.repo.put(found.scope, 'instance', c.instanceId, this.apply(doc, c.state, c.reason));
+          await this.record(found.scope, doc, c.state, c.reason);
         });
       })
       .catch((e) => this.log(`ec2: cannot record state of ${c.instanceId}: ${(e as Error).message}`));

@@ -1,7 +1,8 @@
 /**
  * Views derived from instances and images that automation reads (Terraform's aws_instance reads
- * all of them): DescribeVolumes (root volumes), DescribeSnapshots (image snapshots),
- * DescribeInstanceCreditSpecifications and DescribeAccountAttributes.
+ * all of them): DescribeVolumes (root and CreateVolume'd volumes, joined in instance-volumes.ts),
+ * DescribeSnapshots (image snapshots), DescribeInstanceCreditSpecifications and
+ * DescribeAccountAttributes.
  */
 import { InvalidSnapshotNotFound, InvalidVolumeNotFound } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
@@ -10,39 +11,13 @@ import { describePage, listed } from './describe.ts';
 import { visibleImages } from './images.ts';
 import { liveInstances } from './instance-lookup.ts';
 import { defaultVpcId } from './security-groups.ts';
-import { standaloneVolumes } from './ebs-volumes.ts';
+import { allVolumes } from './instance-volumes.ts';
 
 export function volumeHandlers(env: Ec2Env): ServiceHandlers {
   return {
     async DescribeVolumes(input, ctx) {
       const scope = scopeOf(ctx);
-      const instances = (await liveInstances(env, scope)).filter((i) => i.State.Name !== 'terminated');
-      const volumes = instances.flatMap((i) =>
-        i.BlockDeviceMappings.map((b) => ({
-          VolumeId: b.Ebs.VolumeId,
-          Size: i._volumeSize ?? 8,
-          SnapshotId: '',
-          AvailabilityZone: i.Placement.AvailabilityZone,
-          State: 'in-use',
-          CreateTime: i.LaunchTime,
-          Attachments: [
-            {
-              AttachTime: b.Ebs.AttachTime,
-              Device: b.DeviceName,
-              InstanceId: i.InstanceId,
-              State: 'attached',
-              VolumeId: b.Ebs.VolumeId,
-              DeleteOnTermination: b.Ebs.DeleteOnTermination,
-            },
-          ],
-          Encrypted: false,
-          VolumeType: 'gp2',
-          Iops: 100,
-          MultiAttachEnabled: false,
-          Tags: i._volumeTags?.[b.Ebs.VolumeId] ?? [],
-        })),
-      );
-      const all = [...volumes, ...(await standaloneVolumes(env, scope))];
+      const all = await allVolumes(env, scope, await liveInstances(env, scope));
       const { page, NextToken } = await describePage(input, {
         operation: 'DescribeVolumes',
         ids: input.VolumeIds,
