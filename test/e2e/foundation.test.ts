@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { S3Client, ListBucketsCommand, GetBucketAnalyticsConfigurationCommand } from '@aws-sdk/client-s3';
+import { S3Client, ListBucketsCommand, GetBucketMetadataTableConfigurationCommand } from '@aws-sdk/client-s3';
 import { IAMClient, GetServiceLastAccessedDetailsCommand } from '@aws-sdk/client-iam';
 import { EC2Client, DescribeCapacityReservationFleetsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, ListChannelsCommand } from '@aws-sdk/client-cloudtrail';
@@ -135,7 +135,7 @@ test('an operation Stratus does not implement is NotImplemented (501) in each pr
   const cases: [string, () => Promise<unknown>][] = [
     [
       'rest-xml',
-      () => new S3Client(cfg).send(new GetBucketAnalyticsConfigurationCommand({ Bucket: 'b', Id: 'x' })),
+      () => new S3Client(cfg).send(new GetBucketMetadataTableConfigurationCommand({ Bucket: 'b' })),
     ],
     [
       'query',
