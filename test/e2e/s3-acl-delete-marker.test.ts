@@ -3,10 +3,9 @@
  * bucket): 405 MethodNotAllowed for the marker, by id with the marker's headers; NoSuchKey where
  * nothing was ever written.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketVersioningCommand,
@@ -15,32 +14,26 @@ import {
   PutObjectAclCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'acl-marker';
 let marker = '';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(
-    new PutBucketOwnershipControlsCommand({
-      Bucket: B,
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
-    }),
-  );
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
-  marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'k' }))).VersionId!;
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+    await s3.send(
+      new PutBucketOwnershipControlsCommand({
+        Bucket: B,
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+      }),
+    );
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
+    marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'k' }))).VersionId!;
+  },
 });
 
 const putAcl = (Key: string, VersionId?: string) =>

@@ -3,10 +3,9 @@
  * keys on objects, ListParts max-parts bounds, UploadPart refusing a versionId, the
  * DeleteResult document of a quiet DeleteObjects; times in whole seconds everywhere.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -20,22 +19,16 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { contentMd5, s3Raw } from './s3-raw-support.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'argument-checks';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
+  },
 });
 
 test('object tag keys may not start with aws:', async () => {

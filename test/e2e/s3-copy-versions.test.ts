@@ -3,10 +3,9 @@
  * and boto3: the named version's bytes, x-amz-copy-source-version-id, and S3's errors for empty,
  * malformed and delete-marker version ids; empty versionId on reads.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -19,31 +18,25 @@ import {
   CompleteMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 import { s3Raw } from './s3-raw-support.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'copy-versions';
 let v1 = '';
 let marker = '';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  v1 = (await s3.send(new PutObjectCommand({ Bucket: B, Key: 's', Body: 'first' }))).VersionId!;
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 's', Body: 'second' }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'gone', Body: 'x' }));
-  marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'gone' }))).VersionId!;
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    v1 = (await s3.send(new PutObjectCommand({ Bucket: B, Key: 's', Body: 'first' }))).VersionId!;
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 's', Body: 'second' }));
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'gone', Body: 'x' }));
+    marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'gone' }))).VersionId!;
+  },
 });
 
 const text = async (Key: string) =>

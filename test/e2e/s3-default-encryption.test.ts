@@ -3,10 +3,9 @@
  * headers take the bucket's configuration, copies take the destination's (never the source's),
  * a bare KMS key id is answered as its ARN, and S3 Bucket Keys are reported.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   DeleteBucketEncryptionCommand,
@@ -19,37 +18,31 @@ import {
   CompleteMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { errorFields } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const PLAIN = 'enc-plain';
 const KMS = 'enc-kms';
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const KEY_ARN = `arn:aws:kms:us-east-1:000000000000:key/${KEY}`;
 const MANAGED = /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/;
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  for (const Bucket of [PLAIN, KMS]) await s3.send(new CreateBucketCommand({ Bucket }));
-  await s3.send(
-    new PutBucketEncryptionCommand({
-      Bucket: KMS,
-      ServerSideEncryptionConfiguration: {
-        Rules: [
-          {
-            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY },
-            BucketKeyEnabled: true,
-          },
-        ],
-      },
-    }),
-  );
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { s3 } = useServer({
+  async setup() {
+    for (const Bucket of [PLAIN, KMS]) await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: KMS,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+      }),
+    );
+  },
 });
 
 const sseOf = (o: { ServerSideEncryption?: string; SSEKMSKeyId?: string; BucketKeyEnabled?: boolean }) => ({

@@ -2,10 +2,9 @@
  * S3 lifecycle: configuration validation (SDK v3 and boto3) and the sweeper acting end to end,
  * triggered with POST /_stratus/lifecycle/run?days=N (as of N days ahead; no waiting).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   GetObjectCommand,
@@ -22,20 +21,10 @@ import {
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
-
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+const { server, s3 } = useServer();
 
 async function runSweep(days: number): Promise<Record<string, number>> {
   const r = await fetch(`${server.endpoint}/_stratus/lifecycle/run?days=${days}`, { method: 'POST' });

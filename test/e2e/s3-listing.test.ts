@@ -1,8 +1,7 @@
 /** ListObjects v1 and v2 as clients page them: markers, tokens, delimiters, url encoding, byte order. */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   ListObjectsCommand,
@@ -12,11 +11,9 @@ import {
   GetBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const bucket = 'listing-e2e';
 const keys = [
   'a',
@@ -33,15 +30,11 @@ const keys = [
   'zz',
 ];
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
+  },
 });
 
 test('UTF-8 byte order (U+FF5E before U+1F600, unlike UTF-16), KeyCount, owner only with FetchOwner', async () => {

@@ -3,32 +3,25 @@
  * common prefix continues past it, encoding-type=url encodes keys, prefixes and markers, and
  * out-of-range or unknown arguments are refused as S3 refuses them.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
   type ListMultipartUploadsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'mpu-listing';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  for (const Key of ['a', 'b/1', 'b/2', 'c', 'sp ace+é'])
-    await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+    for (const Key of ['a', 'b/1', 'b/2', 'c', 'sp ace+é'])
+      await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key }));
+  },
 });
 
 const entries = (r: ListMultipartUploadsCommandOutput): string[] => [

@@ -2,7 +2,7 @@
  * Multipart uploads: lib-storage's Upload, the low-level calls and their errors, listings,
  * UploadPartCopy with ranges, ETags and composite/full-object checksums.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -24,21 +24,16 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { crc64nvme } from '../../src/protocol/streaming/crc.ts';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const bucket = 'multipart-e2e';
 const MiB = 1024 * 1024;
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  },
 });
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();

@@ -2,10 +2,9 @@
  * S3 Object Lock through @aws-sdk/client-s3 v3 and boto3: lock-enabled buckets, default
  * retention, retention and legal hold per version, enforcement on delete, governance bypass.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   HeadObjectCommand,
@@ -21,20 +20,10 @@ import {
   GetObjectLegalHoldCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
-
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+const { server, s3 } = useServer();
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
 

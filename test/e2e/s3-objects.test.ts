@@ -3,7 +3,7 @@
  * metadata and system headers, response overrides, ranges, conditional reads and writes,
  * checksums, tagging, copy, key rules.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -23,20 +23,15 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const bucket = 'objects-e2e';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  },
 });
 
 const md5 = (b: Buffer | string) => `"${createHash('md5').update(b).digest('hex')}"`;

@@ -4,10 +4,9 @@
  * either are refused, and every real client (SDK v3, boto3 1.43 and Debian's 1.26, AWS CLI v1
  * and v2) still succeeds, each sending one or the other.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   DeleteObjectsCommand,
@@ -16,7 +15,7 @@ import {
   PutBucketTaggingCommand,
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import {
   python,
   hasDebianBoto3,
@@ -28,18 +27,12 @@ import {
 } from '../support/clients.ts';
 import { contentMd5, s3Raw } from './s3-raw-support.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'required-checksum';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+  },
 });
 
 const MISSING = 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*';

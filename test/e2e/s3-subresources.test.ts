@@ -3,7 +3,7 @@
  * configurations listed 100 a page and capped at 1,000, the IAM action each operation asks
  * for (deletes ask for the Put action) and CloudTrail recording.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
@@ -24,21 +24,16 @@ import {
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { errorFields, errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { allowDoc, clientsFor, createUser, unique } from './enforcement-support.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const SRC = 'subv3-src';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: SRC }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: SRC }));
+  },
 });
 
 test('logging targets must exist, share the owner and the region', async () => {

@@ -3,10 +3,9 @@
  * markers, reads and deletes by version, ListObjectVersions paging, null versions after
  * suspension, DeleteObjects with versions, MFA delete refused.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   GetObjectCommand,
@@ -29,20 +28,10 @@ import {
   GetObjectAclCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
-
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+const { server, s3 } = useServer();
 
 async function versionedBucket(name: string): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));

@@ -3,10 +3,9 @@
  * values S3 refuses, through @aws-sdk/client-s3 v3 and boto3: encryption methods and KMS key ids,
  * canned ACLs and grant headers on a bucket with ACLs enabled.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client,
   CreateBucketCommand,
   PutObjectCommand,
   PutBucketAclCommand,
@@ -17,24 +16,18 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
 const B = 'write-headers';
 const ACLS = 'write-headers-acls';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'x' }));
-  await s3.send(new CreateBucketCommand({ Bucket: ACLS, ObjectOwnership: 'ObjectWriter' }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
+const { server, s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: B }));
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'x' }));
+    await s3.send(new CreateBucketCommand({ Bucket: ACLS, ObjectOwnership: 'ObjectWriter' }));
+  },
 });
 
 const UNSUPPORTED = 'The encryption method specified is not supported';
