@@ -2,22 +2,19 @@
  * The foundation end to end, through real clients: identity, signature and credential errors,
  * clock skew and NotImplemented in every protocol family.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand, GetBucketMetadataTableConfigurationCommand } from '@aws-sdk/client-s3';
 import { IAMClient, GetServiceLastAccessedDetailsCommand } from '@aws-sdk/client-iam';
 import { EC2Client, DescribeCapacityReservationFleetsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, ListChannelsCommand } from '@aws-sdk/client-cloudtrail';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { python, awsCli, AWS_CLI_V1, AWS_CLI_V2, hasAwsCliV2 } from '../support/clients.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => server.stop());
+const { server } = useServer();
 
 const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'status');
 

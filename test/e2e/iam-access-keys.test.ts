@@ -22,6 +22,7 @@ import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { errorName } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
 let server: TestServer;
@@ -41,15 +42,6 @@ type Key = { accessKeyId: string; secretAccessKey: string };
 async function newKey(user: string): Promise<Key> {
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
   return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
-
-async function errorName(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: any) {
-    return e.name;
-  }
-  assert.fail('expected an error');
 }
 
 test('two keys at most, secrets only at creation, the key signs as its user', async () => {

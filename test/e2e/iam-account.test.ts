@@ -3,10 +3,9 @@
  * the account's data) and the password policy (Get/Update/Delete, and the policy, or AWS's
  * default one, applied to login profile passwords).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateUserCommand,
   CreateGroupCommand,
   CreateVirtualMFADeviceCommand,
@@ -19,19 +18,13 @@ import {
   DeleteAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
 const ACCT = '000000000000';
-let server: TestServer;
-let iam: IAMClient;
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 

@@ -3,7 +3,7 @@
  * InvalidUserType), the old password checked, the password policy (and its reuse prevention)
  * applied, iam:ChangePassword needed unless AllowUsersToChangePassword, explicit denies win.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   IAMClient,
@@ -17,16 +17,11 @@ import {
   PutUserPolicyCommand,
   DeleteUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let iam: IAMClient;
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(() => server.stop());
+const { server, iam } = useServer();
 
 async function userClient(name: string, password?: string): Promise<IAMClient> {
   await iam.send(new CreateUserCommand({ UserName: name }));

@@ -3,10 +3,9 @@
  * policies and versions, inline policies, attachments, boundaries, instance profiles, tags,
  * paging, and AWS's errors and limits.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateUserCommand,
   GetUserCommand,
   ListUsersCommand,
@@ -63,17 +62,11 @@ import {
   DeleteAccountAliasCommand,
   type CreatePolicyVersionCommandOutput,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let iam: IAMClient;
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 const ACCT = '000000000000';
 const doc = (action: string, resource = '*') =>

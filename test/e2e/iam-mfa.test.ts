@@ -3,7 +3,7 @@
  * codes, then GetSessionToken and AssumeRole with a fresh code give MFA sessions that policies
  * conditioned on aws:MultiFactorAuthPresent allow; codes work once; devices block user deletion.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   IAMClient,
@@ -24,16 +24,12 @@ import {
 import { STSClient, GetSessionTokenCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { totp } from '../../src/services/iam/totp.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { errorName } from '../support/errors.ts';
+import { sdkConfig } from '../support/server.ts';
 
 const ACCT = '000000000000';
-let server: TestServer;
-let iam: IAMClient;
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 const step = () => Math.floor(Date.now() / 30000);
 const mfaOnly = JSON.stringify({
@@ -47,15 +43,6 @@ const mfaOnly = JSON.stringify({
     },
   ],
 });
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: any) {
-    return e.name;
-  }
-  assert.fail('expected an error');
-}
 
 async function userWithDevice(name: string) {
   await iam.send(new CreateUserCommand({ UserName: name }));
@@ -71,7 +58,7 @@ async function userWithDevice(name: string) {
   const seed = Buffer.from(VirtualMFADevice!.Base32StringSeed!).toString('ascii');
   assert.equal(serial, `arn:aws:iam::${ACCT}:mfa/${name}-phone`);
   assert.match(seed, /^[A-Z2-7]{64}$/);
-  const wrong = await failure(
+  const wrong = await errorName(
     iam.send(
       new EnableMFADeviceCommand({
         UserName: name,
@@ -103,7 +90,7 @@ test('GetSessionToken with a fresh code gives an MFA session; codes work once', 
   );
   const sts = new STSClient(sdkConfig(server, key));
   assert.equal(
-    await failure(new S3Client(sdkConfig(server, key)).send(new ListBucketsCommand({}))),
+    await errorName(new S3Client(sdkConfig(server, key)).send(new ListBucketsCommand({}))),
     'AccessDenied',
   );
   const code = totp(seed, step() + 1);
@@ -116,15 +103,15 @@ test('GetSessionToken with a fresh code gives an MFA session; codes work once', 
   await new S3Client(sdkConfig(server, session)).send(new ListBucketsCommand({}));
   // With MFA the session may call IAM (its policies decide: AccessDenied, not InvalidClientTokenId).
   assert.equal(
-    await failure(new IAMClient(sdkConfig(server, session)).send(new ListMFADevicesCommand({}))),
+    await errorName(new IAMClient(sdkConfig(server, session)).send(new ListMFADevicesCommand({}))),
     'AccessDenied',
   );
   assert.equal(
-    await failure(sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: code }))),
+    await errorName(sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: code }))),
     'AccessDenied',
   );
   assert.equal(
-    await failure(sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: '123456' }))),
+    await errorName(sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: '123456' }))),
     'AccessDenied',
   );
   const plain = await sts.send(new GetSessionTokenCommand({}));
@@ -134,11 +121,11 @@ test('GetSessionToken with a fresh code gives an MFA session; codes work once', 
     sessionToken: plain.Credentials!.SessionToken!,
   };
   assert.equal(
-    await failure(new S3Client(sdkConfig(server, noMfa)).send(new ListBucketsCommand({}))),
+    await errorName(new S3Client(sdkConfig(server, noMfa)).send(new ListBucketsCommand({}))),
     'AccessDenied',
   );
   assert.equal(
-    await failure(new IAMClient(sdkConfig(server, noMfa)).send(new ListMFADevicesCommand({}))),
+    await errorName(new IAMClient(sdkConfig(server, noMfa)).send(new ListMFADevicesCommand({}))),
     'InvalidClientTokenId',
   );
 });
@@ -162,7 +149,7 @@ test('a trust policy may require MFA', async () => {
   const sts = new STSClient(sdkConfig(server, key));
   const arn = `arn:aws:iam::${ACCT}:role/breakglass`;
   assert.equal(
-    await failure(sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'no-mfa' }))),
+    await errorName(sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'no-mfa' }))),
     'AccessDenied',
   );
   const r = await sts.send(
@@ -204,11 +191,11 @@ test('devices: listing, deactivation, deletion; a user with one cannot be delete
     'mfa-gone',
   );
   assert.equal(
-    await failure(iam.send(new DeleteUserCommand({ UserName: 'mfa-gone' }))),
+    await errorName(iam.send(new DeleteUserCommand({ UserName: 'mfa-gone' }))),
     'DeleteConflictException',
   );
   assert.equal(
-    await failure(iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }))),
+    await errorName(iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }))),
     'DeleteConflictException',
   );
   await iam.send(new DeactivateMFADeviceCommand({ UserName: 'mfa-gone', SerialNumber: serial }));

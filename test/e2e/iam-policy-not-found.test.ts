@@ -7,10 +7,9 @@
  * - Get/Set/DeletePolicyVersion: "Policy ARN version vN does not exist or is not attachable."
  * - UntagPolicy with a bad key: one issue at 'tagKeys' naming every constraint of a tag key.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreatePolicyCommand,
   CreateUserCommand,
   AttachUserPolicyCommand,
@@ -27,12 +26,10 @@ import {
   ListEntitiesForPolicyCommand,
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let iam: IAMClient;
 const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'status', 'message');
 const MISSING = 'arn:aws:iam::000000000000:policy/NotAPolicy';
 const DOC = JSON.stringify({
@@ -41,11 +38,7 @@ const DOC = JSON.stringify({
 });
 const noSuch = (message: string) => ({ name: 'NoSuchEntityException', status: 404, message });
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient({ ...sdkConfig(server), maxAttempts: 1 });
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 test('a missing policy: read, tag and delete say "was not found"', async () => {
   const notFound = noSuch(`Policy ${MISSING} was not found.`);

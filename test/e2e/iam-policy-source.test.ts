@@ -3,10 +3,9 @@
  * of a role for its sessions, boundaries, session policies, principal tags, trust policies, and
  * the cache that follows IAM writes.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateUserCommand,
   CreateGroupCommand,
   AddUserToGroupCommand,
@@ -22,19 +21,14 @@ import {
 } from '@aws-sdk/client-iam';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { policySource } from '../../src/services/iam/policy-source.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 
 const ACCT = '000000000000';
-let server: TestServer;
-let iam: IAMClient;
 const doc = (action: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 test('a user: own and group policies (inline and managed), boundary, tags; refreshed after a write', async () => {
   await iam.send(new CreateUserCommand({ UserName: 'ps-user', Tags: [{ Key: 'dept', Value: 'ops' }] }));

@@ -3,7 +3,7 @@
  * metadata (ASCA... ids, ARNs with the path, UploadDate, Expiration), AWS's refusals, renames,
  * tags, the account quota and the account summary.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   IAMClient,
@@ -20,20 +20,18 @@ import {
   CreateAccessKeyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 import { makeCertificates, type CertSet } from '../support/certificates.ts';
 
-let server: TestServer;
-let iam: IAMClient;
 let certs: CertSet;
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-  certs = await makeCertificates(server.env());
+const { server, iam } = useServer({
+  async setup() {
+    certs = await makeCertificates(server.env());
+  },
 });
-after(() => server.stop());
 
 const upload = (name: string, body: string, key: string, extra: Record<string, unknown> = {}) =>
   iam.send(

@@ -3,10 +3,9 @@
  * `Department` tag whatever the case), case-sensitive on policies, instance profiles, OIDC
  * providers and MFA devices; no key may begin with `aws:` (IAM User Guide, "Tagging IAM resources").
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateUserCommand,
   TagUserCommand,
   UntagUserCommand,
@@ -27,11 +26,9 @@ import {
   ListMFADeviceTagsCommand,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let iam: IAMClient;
 const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'status', 'message');
 const sorted = (tags: Tag[] | undefined) =>
   (tags ?? []).map((t) => `${t.Key}=${t.Value}`).sort((a, b) => (a < b ? -1 : 1));
@@ -41,11 +38,7 @@ const duplicate = {
   message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
 };
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient({ ...sdkConfig(server), maxAttempts: 1 });
-});
-after(async () => server.stop());
+const { iam } = useServer();
 
 test('users and roles: one tag per key whatever its case', async () => {
   await iam.send(

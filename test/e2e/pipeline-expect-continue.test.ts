@@ -3,18 +3,15 @@
  * keep-alive connection whose previous response is still streaming: the "100 Continue" must come
  * before the final response, not inside its body (a Node quirk with Buffer bodies, see respond.ts).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => server.stop());
+const { server } = useServer();
 
 test('a queued early 403 follows its 100 Continue', async () => {
   const s3 = new S3Client(sdkConfig(server));

@@ -22,3 +22,6 @@ export async function errorFields<K extends keyof ErrorFields>(
   for (const f of fields) out[f] = e[f];
   return out;
 }
+
+/** The error name (code) a failed SDK call threw. */
+export const errorName = async (p: Promise<unknown>): Promise<string> => (await errorOf(p)).name;
