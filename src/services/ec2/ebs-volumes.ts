@@ -1,6 +1,6 @@
 /**
- * Volumes made with CreateVolume (root volumes live in their instance's document; both are joined
- * in instance-volumes.ts): size, IOPS and throughput bounds per volume type, attach/detach with
+ * Volumes made with CreateVolume or by RunInstances' block device mappings besides the root (root
+ * volumes live in their instance's document; both are joined in instance-volumes.ts): size, IOPS and throughput bounds per volume type, attach/detach with
  * device names, delete. Termination detaches or deletes them (releaseVolumes); an attachment to an
  * instance that is gone anyway is dropped when read.
  */
@@ -40,6 +40,7 @@ export interface VolumeDoc {
   CreateTime: string;
   Attachments: Attachment[];
   Encrypted: boolean;
+  KmsKeyId?: string;
   VolumeType: string;
   Iops?: number;
   Throughput?: number;
@@ -67,7 +68,16 @@ const TYPES: Record<string, { size: [number, number]; iops?: [number, number]; p
 /** gp2's baseline: 3 IOPS per GiB, at least 100, at most 16,000 (EBS volume types). */
 export const gp2Iops = (size: number) => Math.min(16000, Math.max(100, size * 3));
 
-function checkVolume(type: string, size: number, iops: number | undefined, throughput: number | undefined) {
+/** Device names AttachVolume and RunInstances' BlockDeviceMappings take (`/dev/` optional). */
+export const EBS_DEVICE = /^(\/dev\/)?(sd[a-z]([1-9]|1[0-5])?|xvd[a-z]{1,2}[0-9]?|hd[a-z][0-9]?)$/;
+
+/** Size, IOPS and throughput against the bounds of the volume type (CreateVolume, RunInstances). */
+export function checkVolume(
+  type: string,
+  size: number,
+  iops: number | undefined,
+  throughput: number | undefined,
+): void {
   const spec = TYPES[type];
   if (!spec) throw new InvalidParameterValue(`Value (${type}) for parameter volumeType is invalid.`);
   if (size < spec.size[0])
@@ -94,6 +104,19 @@ function checkVolume(type: string, size: number, iops: number | undefined, throu
     throw new InvalidParameterValue(
       `Throughput (MiBps) of ${throughput} is invalid; it must be between 125 and 2000.`,
     );
+}
+
+/** The IOPS and throughput a volume gets: gp2's baseline, gp3's defaults, io1/io2's as given. */
+export function performance(
+  type: string,
+  size: number,
+  iops: number | undefined,
+  throughput: number | undefined,
+): { Iops?: number; Throughput?: number } {
+  return {
+    Iops: type === 'gp2' ? gp2Iops(size) : (iops ?? (type === 'gp3' ? 3000 : undefined)),
+    Throughput: type === 'gp3' ? (throughput ?? 125) : undefined,
+  };
 }
 
 /** Standalone volumes, attachments to instances that are gone dropped. */
@@ -165,8 +188,7 @@ export function ebsVolumeHandlers(env: Ec2Env): ServiceHandlers {
         Attachments: [],
         Encrypted: Boolean(input.Encrypted),
         VolumeType: type,
-        Iops: type === 'gp2' ? gp2Iops(size) : (input.Iops ?? (type === 'gp3' ? 3000 : undefined)),
-        Throughput: type === 'gp3' ? (input.Throughput ?? 125) : undefined,
+        ...performance(type, size, input.Iops, input.Throughput),
         MultiAttachEnabled: Boolean(input.MultiAttachEnabled),
         Tags: tagsFor(input.TagSpecifications, 'volume') as Tag[],
       };
@@ -186,7 +208,7 @@ export function ebsVolumeHandlers(env: Ec2Env): ServiceHandlers {
       const { vol } = await volume(env, scope, input.VolumeId);
       const inst = await mustGet<InstanceDoc>(env, scope, input.InstanceId, 'i', INSTANCE_ERRORS);
       const device: string = input.Device;
-      if (!/^(\/dev\/)?(sd[a-z]([1-9]|1[0-5])?|xvd[a-z]{1,2}[0-9]?|hd[a-z][0-9]?)$/.test(device))
+      if (!EBS_DEVICE.test(device))
         throw new InvalidParameterValue(
           `Value (${device}) for parameter device is invalid. ${device} is not a valid EBS device name.`,
         );
@@ -282,8 +304,7 @@ export function ebsVolumeHandlers(env: Ec2Env): ServiceHandlers {
       Object.assign(vol, {
         VolumeType: type,
         Size: size,
-        Iops: type === 'gp2' ? gp2Iops(size) : (iops ?? (type === 'gp3' ? 3000 : undefined)),
-        Throughput: type === 'gp3' ? (throughput ?? 125) : undefined,
+        ...performance(type, size, iops, throughput),
       });
       await env.repo.put(scope, 'volume', vol.VolumeId, vol);
       return {
