@@ -19,6 +19,7 @@ import { catalogImages, type ImageDoc } from './image-catalog.ts';
 import { regionInfo } from './regions.ts';
 import type { Scope } from './store.ts';
 import type { InstanceDoc } from './instance-model.ts';
+import { ebsSettings, volumesOf } from './instance-volumes.ts';
 
 const bdm = (i: ImageDoc) => i.BlockDeviceMappings;
 const IMAGE_FILTERS = {
@@ -210,18 +211,14 @@ export function imageHandlers(env: Ec2Env, background: (p: Promise<unknown>) => 
         ...(input.Description !== undefined ? { Description: input.Description } : {}),
         RootDeviceName: instance.RootDeviceName,
         RootDeviceType: 'ebs',
-        BlockDeviceMappings: [
-          {
-            DeviceName: instance.RootDeviceName,
-            Ebs: {
-              DeleteOnTermination: true,
-              SnapshotId: newId('snap'),
-              VolumeSize: instance._volumeSize ?? 8,
-              VolumeType: 'gp2',
-              Encrypted: false,
-            },
-          },
-        ],
+        // Every attached EBS volume, each with a new snapshot (gp2's IOPS are not shown for images).
+        BlockDeviceMappings: (await volumesOf(env, scope, instance)).map(({ volume, attachment }) => {
+          const { Iops, ...rest } = ebsSettings(volume, attachment.DeleteOnTermination);
+          return {
+            DeviceName: attachment.Device,
+            Ebs: { ...rest, ...(volume.VolumeType !== 'gp2' ? { Iops } : {}), SnapshotId: newId('snap') },
+          };
+        }),
         VirtualizationType: 'hvm',
         Hypervisor: 'xen',
         EnaSupport: true,

@@ -67,12 +67,23 @@ export interface InstanceDoc {
   _shutdownBehavior: string;
   _productCodes?: { ProductCodeId: string; ProductCodeType: string }[];
   _volumeSize?: number;
+  /** The root volume's settings from the image and BlockDeviceMappings (absent: gp2, unencrypted). */
+  _rootVolume?: RootVolume;
   _subnetCidr: string;
   /** Whether the instance gets a public address on every start (subnet setting or request). */
   _wantsPublicIp: boolean;
   /** Tags of the instance's volumes and network interfaces, by their ids (they live and die with it). */
   _volumeTags?: Record<string, { Key: string; Value: string }[]>;
   _eniTags?: Record<string, { Key: string; Value: string }[]>;
+}
+
+export interface RootVolume {
+  VolumeType: string;
+  Iops?: number;
+  Throughput?: number;
+  Encrypted: boolean;
+  KmsKeyId?: string;
+  SnapshotId: string;
 }
 
 /** InstanceInitiatedShutdownBehavior: AWS's ShutdownBehavior enum only. */

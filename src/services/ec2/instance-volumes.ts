@@ -1,12 +1,13 @@
 /**
  * Volumes seen from their instances and instances seen from their volumes, so that
  * DescribeInstances, DescribeInstanceAttribute, DescribeVolumes and termination agree.
- * Root volumes live in their instance's document (BlockDeviceMappings, _volumeSize, _volumeTags);
- * CreateVolume'd volumes live in their own documents with their attachments (ebs-volumes.ts).
+ * Root volumes live in their instance's document (BlockDeviceMappings, _volumeSize, _rootVolume,
+ * _volumeTags); CreateVolume'd volumes and those RunInstances adds live in their own documents
+ * with their attachments (ebs-volumes.ts, block-devices.ts).
  */
 import { InvalidInstanceAttributeValue } from '../../generated/ec2/errors.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
-import { gp2Iops, standaloneVolumes, type VolumeDoc } from './ebs-volumes.ts';
+import { performance, standaloneVolumes, type Attachment, type VolumeDoc } from './ebs-volumes.ts';
 import type { Ec2Env } from './env.ts';
 import type { InstanceDoc } from './instance-model.ts';
 import type { Ec2Repository, Scope } from './store.ts';
@@ -16,10 +17,12 @@ type Mapping = InstanceDoc['BlockDeviceMappings'][number];
 /** The volumes an instance's own document holds (its root volume), as DescribeVolumes shows them. */
 export function ownVolumes(i: InstanceDoc): VolumeDoc[] {
   const size = i._volumeSize ?? 8;
+  // Documents from before BlockDeviceMappings were honoured: gp2, unencrypted.
+  const root = i._rootVolume ?? { VolumeType: 'gp2', Encrypted: false, SnapshotId: '' };
   return i.BlockDeviceMappings.map((b) => ({
     VolumeId: b.Ebs.VolumeId,
     Size: size,
-    SnapshotId: '',
+    SnapshotId: root.SnapshotId,
     AvailabilityZone: i.Placement.AvailabilityZone,
     State: 'in-use',
     CreateTime: i.LaunchTime,
@@ -33,9 +36,10 @@ export function ownVolumes(i: InstanceDoc): VolumeDoc[] {
         DeleteOnTermination: b.Ebs.DeleteOnTermination,
       },
     ],
-    Encrypted: false,
-    VolumeType: 'gp2',
-    Iops: gp2Iops(size),
+    Encrypted: root.Encrypted,
+    ...(root.KmsKeyId !== undefined ? { KmsKeyId: root.KmsKeyId } : {}),
+    VolumeType: root.VolumeType,
+    ...performance(root.VolumeType, size, root.Iops, root.Throughput),
     MultiAttachEnabled: false,
     Tags: (i._volumeTags?.[b.Ebs.VolumeId] ?? []) as Tag[],
   }));
@@ -139,4 +143,37 @@ export async function releaseVolumes(repo: Ec2Repository, scope: Scope, doc: Ins
       State: Attachments.length ? 'in-use' : 'available',
     });
   }
+}
+
+/** An instance's EBS volumes with their attachment to it: the root first, then in attach order. */
+export async function volumesOf(
+  env: Ec2Env,
+  scope: Scope,
+  doc: InstanceDoc,
+): Promise<{ volume: VolumeDoc; attachment: Attachment }[]> {
+  const mine = (volume: VolumeDoc) =>
+    volume.Attachments.filter((a) => a.InstanceId === doc.InstanceId).map((attachment) => ({
+      volume,
+      attachment,
+    }));
+  const attached = (await standaloneVolumes(env, scope))
+    .flatMap(mine)
+    .sort((a, b) => a.attachment.AttachTime.localeCompare(b.attachment.AttachTime));
+  return [...ownVolumes(doc).flatMap(mine), ...attached];
+}
+
+/**
+ * A volume's settings as an EBS block device (CreateImage's image, GetLaunchTemplateData): size,
+ * type, encryption, and the IOPS and throughput it has (GetLaunchTemplateData's example shows a
+ * gp2 volume's baseline IOPS too).
+ */
+export function ebsSettings(volume: VolumeDoc, deleteOnTermination: boolean): Record<string, unknown> {
+  return {
+    DeleteOnTermination: deleteOnTermination,
+    Encrypted: volume.Encrypted,
+    ...(volume.Iops !== undefined ? { Iops: volume.Iops } : {}),
+    VolumeSize: volume.Size,
+    VolumeType: volume.VolumeType,
+    ...(volume.Throughput !== undefined ? { Throughput: volume.Throughput } : {}),
+  };
 }

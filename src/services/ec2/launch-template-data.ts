@@ -2,22 +2,26 @@
  * GetLaunchTemplateData: an instance's launch parameters in the shape of a launch template's data
  * (ResponseLaunchTemplateData), so that a template can be made from a running instance.
  */
+import type { Attachment, VolumeDoc } from './ebs-volumes.ts';
 import type { InstanceDoc } from './instance-model.ts';
+import { ebsSettings } from './instance-volumes.ts';
 
-export function launchTemplateDataOf(i: InstanceDoc): Record<string, unknown> {
+export function launchTemplateDataOf(
+  i: InstanceDoc,
+  volumes: { volume: VolumeDoc; attachment: Attachment }[],
+): Record<string, unknown> {
   const nic = i.NetworkInterfaces[0];
   // Tags AWS sets (aws:...) are not the user's to put in a template.
   const tags = i.Tags.filter((t) => !t.Key.startsWith('aws:'));
   return {
     EbsOptimized: i.EbsOptimized,
     ...(i.IamInstanceProfile ? { IamInstanceProfile: { Arn: i.IamInstanceProfile.Arn } } : {}),
-    BlockDeviceMappings: i.BlockDeviceMappings.map((b) => ({
-      DeviceName: b.DeviceName,
+    // Every attached EBS volume, with the snapshot it was made from (the API reference's example).
+    BlockDeviceMappings: volumes.map(({ volume, attachment }) => ({
+      DeviceName: attachment.Device,
       Ebs: {
-        Encrypted: false,
-        DeleteOnTermination: b.Ebs.DeleteOnTermination,
-        VolumeSize: i._volumeSize ?? 8,
-        VolumeType: 'gp2',
+        ...ebsSettings(volume, attachment.DeleteOnTermination),
+        ...(volume.SnapshotId ? { SnapshotId: volume.SnapshotId } : {}),
       },
     })),
     ...(nic

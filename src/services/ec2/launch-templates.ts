@@ -16,6 +16,7 @@ import { dryRun, INSTANCE_ERRORS, mustGet, scopeOf, tagsFor, type Ec2Env } from 
 import { paginate } from './filters.ts';
 import { newId, nowIso } from './ids.ts';
 import type { InstanceDoc } from './instance-model.ts';
+import { volumesOf } from './instance-volumes.ts';
 import { launchTemplateDataOf } from './launch-template-data.ts';
 import {
   checkTemplateId,
@@ -303,7 +304,7 @@ export function launchTemplateHandlers(env: Ec2Env): ServiceHandlers {
     async GetLaunchTemplateData(input, ctx) {
       const scope = scopeOf(ctx);
       const i = await mustGet<InstanceDoc>(env, scope, input.InstanceId, 'i', INSTANCE_ERRORS);
-      return { LaunchTemplateData: launchTemplateDataOf(i) };
+      return { LaunchTemplateData: launchTemplateDataOf(i, await volumesOf(env, scope, i)) };
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * RunInstances: validates what AWS validates (image, type, key, subnet, groups, user data,
- * counts), allocates private and public addresses, stores the instances and asks the machine
- * driver to launch them. ClientToken makes it idempotent.
+ * RunInstances: validates what AWS validates (image, type, block devices, key, subnet, groups,
+ * user data, counts), allocates private and public addresses, stores the instances and their
+ * volumes and asks the machine driver to launch them. ClientToken makes it idempotent.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import {
@@ -17,6 +17,7 @@ import {
   VPCIdNotSpecified,
 } from '../../generated/ec2/errors.ts';
 import type { HandlerContext } from '../handler.ts';
+import { attachLaunchVolumes, launchDevices, rootVolumeOf } from './block-devices.ts';
 import { intToIp, network, parseCidr, size } from './cidr.ts';
 import {
   arn,
@@ -33,6 +34,7 @@ import { newId, nowIso } from './ids.ts';
 import { launchableImage } from './images.ts';
 import { hostnameOf, internalDomain, shutdownBehavior, stateOf, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
+import { withAttachedVolumes } from './instance-volumes.ts';
 import { computeDomain } from './regions.ts';
 import { defaultVpcId } from './security-groups.ts';
 import type { GroupDoc } from './sg-rules.ts';
@@ -180,7 +182,7 @@ export async function runInstances(
         ReservationId: prior[0]!._reservationId,
         OwnerId: scope.account,
         Groups: [],
-        Instances: prior,
+        Instances: await withAttachedVolumes(env, scope, prior),
       };
     }
   }
@@ -208,6 +210,7 @@ export async function runInstances(
       `The architecture '${type.arch}' of the specified instance type does not match the architecture '${image.Architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
     );
   }
+  const devices = await launchDevices(env, scope, image, input.BlockDeviceMappings);
   let publicKey: string | undefined;
   if (input.KeyName !== undefined) {
     const key = (await env.repo.list<{ KeyName: string; PublicKey: string }>(scope, 'key')).find(
@@ -298,7 +301,12 @@ export async function runInstances(
       BlockDeviceMappings: [
         {
           DeviceName: image.RootDeviceName,
-          Ebs: { AttachTime: now, DeleteOnTermination: true, Status: 'attached', VolumeId: volume },
+          Ebs: {
+            AttachTime: now,
+            DeleteOnTermination: devices.root.DeleteOnTermination,
+            Status: 'attached',
+            VolumeId: volume,
+          },
         },
       ],
       VirtualizationType: 'hvm',
@@ -383,19 +391,21 @@ export async function runInstances(
       _disableApiStop: Boolean(input.DisableApiStop),
       _shutdownBehavior: behavior,
       _productCodes: image.ProductCodes,
-      _volumeSize: (image.BlockDeviceMappings[0]?.Ebs?.VolumeSize as number | undefined) ?? 8,
+      _volumeSize: devices.root.Size,
+      _rootVolume: rootVolumeOf(devices.root),
       _subnetCidr: subnet.CidrBlock,
       _wantsPublicIp: wantPublic,
       _volumeTags: { [volume]: volumeTags as InstanceDoc['Tags'] },
       _eniTags: { [eni]: eniTags as InstanceDoc['Tags'] },
     };
     await env.repo.put(scope, 'instance', id, doc);
+    await attachLaunchVolumes(env, scope, doc, devices.extra, volumeTags as InstanceDoc['Tags']);
     docs.push(doc);
   }
   for (const d of docs) launch(d);
   // RunInstances' own answer gives pending instances the reason 'pending' (AWS CLI run-instances
   // example); it is not stored, as later answers carry the reason of the latest change.
-  const answered = docs.map((d) =>
+  const answered = (await withAttachedVolumes(env, scope, docs)).map((d) =>
     d.State.Name === 'pending' ? { ...d, StateReason: { Code: 'pending', Message: 'pending' } } : d,
   );
   return { ReservationId: reservationId, OwnerId: scope.account, Groups: [], Instances: answered };

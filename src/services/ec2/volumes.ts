@@ -61,7 +61,7 @@ export function volumeHandlers(env: Ec2Env): ServiceHandlers {
           OwnerId: i.OwnerId,
           Description: `Created by CreateImage(${i._sourceInstanceId ?? ''}) for ${i.ImageId}`,
           VolumeSize: Number(b.Ebs!.VolumeSize ?? 8),
-          Encrypted: false,
+          Encrypted: Boolean(b.Ebs!.Encrypted),
           StorageTier: 'standard',
           Tags: i._snapshotTags ?? [],
         })),
