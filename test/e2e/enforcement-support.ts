@@ -1,26 +1,17 @@
 /**
  * Shared by the enforcement e2e tests: SDK v3 clients for a set of credentials, one probe call
  * per service (what an unauthorised principal is refused and an authorised one allowed), users
- * with access keys.
+ * with access keys (test/support/iam.ts).
  */
 import { S3Client, ListObjectsV2Command, CreateBucketCommand } from '@aws-sdk/client-s3';
-import {
-  IAMClient,
-  ListUsersCommand,
-  CreateUserCommand,
-  CreateAccessKeyCommand,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { EC2Client, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { sdkConfig, type TestServer } from '../support/server.ts';
+import { createUserWithKeys, type Creds } from '../support/iam.ts';
 
-export interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { Creds };
 
 export interface Clients {
   s3: S3Client;
@@ -103,23 +94,8 @@ export const allowDoc = (action: string | string[], resource: string | string[] 
 let seq = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 
-export async function createUser(
-  iam: IAMClient,
-  name: string,
-  inline?: string,
-): Promise<Creds & { arn: string }> {
-  const u = await iam.send(new CreateUserCommand({ UserName: name }));
-  if (inline)
-    await iam.send(
-      new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: inline }),
-    );
-  const k = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return {
-    accessKeyId: k.AccessKey!.AccessKeyId!,
-    secretAccessKey: k.AccessKey!.SecretAccessKey!,
-    arn: u.User!.Arn!,
-  };
-}
+/** A user with an access key (and the inline policy 'inline' when given). */
+export const createUser = createUserWithKeys;
 
 export async function createBucket(s3: S3Client, name: string): Promise<string> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));

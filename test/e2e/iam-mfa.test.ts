@@ -9,8 +9,6 @@ import {
   IAMClient,
   CreateUserCommand,
   DeleteUserCommand,
-  CreateAccessKeyCommand,
-  PutUserPolicyCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   DeactivateMFADeviceCommand,
@@ -26,6 +24,7 @@ import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { totp } from '../../src/services/iam/totp.ts';
 import { useServer } from '../support/use-server.ts';
 import { errorName } from '../support/errors.ts';
+import { createUserWithKeys } from '../support/iam.ts';
 import { sdkConfig } from '../support/server.ts';
 
 const ACCT = '000000000000';
@@ -45,12 +44,7 @@ const mfaOnly = JSON.stringify({
 });
 
 async function userWithDevice(name: string) {
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  await iam.send(
-    new PutUserPolicyCommand({ UserName: name, PolicyName: 'mfa-only', PolicyDocument: mfaOnly }),
-  );
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  const key = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  const key = await createUserWithKeys(iam, name, mfaOnly, 'mfa-only');
   const { VirtualMFADevice } = await iam.send(
     new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${name}-phone` }),
   );

@@ -9,8 +9,6 @@ import { rmSync } from 'node:fs';
 import {
   IAMClient,
   GetUserCommand,
-  CreateUserCommand,
-  CreateAccessKeyCommand,
   PutUserPolicyCommand,
   CreateRoleCommand,
   PutRolePolicyCommand,
@@ -21,11 +19,11 @@ import {
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
   GetFederationTokenCommand,
-  type Credentials,
 } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
+import { createUserWithKeys, sessionCredentials as creds } from '../support/iam.ts';
 
 const ACCT = '000000000000';
 let server: TestServer;
@@ -48,19 +46,8 @@ const trustOf = (principal: object, actions: string[] = ['sts:AssumeRole'], cond
     ],
   });
 
-async function userWithKey(name: string, inline?: string) {
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  if (inline)
-    await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: inline }));
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
+const userWithKey = (name: string, inline?: string) => createUserWithKeys(iam, name, inline, 'p');
 
-const creds = (c: Credentials) => ({
-  accessKeyId: c.AccessKeyId!,
-  secretAccessKey: c.SecretAccessKey!,
-  sessionToken: c.SessionToken!,
-});
 const sts = (
   k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = server.credentials,
   extra: object = {},

@@ -2,7 +2,7 @@
  * Two accounts: a role in account B trusted by account A. A's user needs both B's trust and its
  * own permission; the session then acts in B with the role's permissions; IAM state is per account.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   IAMClient,
@@ -20,36 +20,26 @@ import {
   GetAccessKeyInfoCommand,
 } from '@aws-sdk/client-sts';
 import { createAccount } from '../../src/accounts/accounts.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { errorName } from '../support/errors.ts';
+import { sdkConfig } from '../support/server.ts';
 
 const A = '000000000000';
-let server: TestServer;
 let B: string;
-let iamA: IAMClient;
 let iamB: IAMClient;
 let rootB: { accessKeyId: string; secretAccessKey: string };
 
-before(async () => {
-  server = await startTestServer();
-  const created = await createAccount(server.accounts, 'partner');
-  B = created.account.id;
-  rootB = {
-    accessKeyId: created.rootCredential.accessKeyId,
-    secretAccessKey: created.rootCredential.secretAccessKey,
-  };
-  iamA = new IAMClient(sdkConfig(server));
-  iamB = new IAMClient(sdkConfig(server, rootB));
+const { server, iam: iamA } = useServer({
+  async setup() {
+    const created = await createAccount(server.accounts, 'partner');
+    B = created.account.id;
+    rootB = {
+      accessKeyId: created.rootCredential.accessKeyId,
+      secretAccessKey: created.rootCredential.secretAccessKey,
+    };
+    iamB = new IAMClient(sdkConfig(server, rootB));
+  },
 });
-after(async () => server.stop());
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: any) {
-    return e.name;
-  }
-  assert.fail('expected an error');
-}
 
 test('IAM entities are per account', async () => {
   await iamA.send(new CreateUserCommand({ UserName: 'same-name' }));
@@ -94,7 +84,7 @@ test('cross-account AssumeRole needs the trust of B and the permission of A', as
   const sts = new STSClient(sdkConfig(server, dev));
   const roleArn = `arn:aws:iam::${B}:role/from-a`;
   assert.equal(
-    await failure(sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'x1' }))),
+    await errorName(sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'x1' }))),
     'AccessDenied',
   );
   await iamA.send(
@@ -108,7 +98,7 @@ test('cross-account AssumeRole needs the trust of B and the permission of A', as
     }),
   );
   assert.equal(
-    await failure(
+    await errorName(
       sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${B}:role/closed`, RoleSessionName: 'x2' })),
     ),
     'AccessDenied',

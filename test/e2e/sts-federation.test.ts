@@ -3,10 +3,9 @@
  * provider's metadata and AssumeRoleWithWebIdentity against an OIDC provider whose JWKS is
  * registered on its tags; the sessions then act with the role's permissions.
  */
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateSAMLProviderCommand,
   GetSAMLProviderCommand,
   ListSAMLProvidersCommand,
@@ -23,23 +22,13 @@ import {
 } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { jwksTags } from '../../src/services/iam/oidc-providers.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { errorName } from '../support/errors.ts';
+import { sdkConfig } from '../support/server.ts';
 import { hasOpenssl, makeIdp, signedResponse, type TestIdp } from '../sts/saml-idp.ts';
 import { makeIssuer, signJwt, type TestIssuer } from '../sts/jwt-signer.ts';
 
 const ACCT = '000000000000';
-let server: TestServer;
-let iam: IAMClient;
-let anon: STSClient;
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: any) {
-    return e.name;
-  }
-  assert.fail('expected an error');
-}
 
 /** "status name: message" of a refused call. */
 async function why(p: Promise<unknown>): Promise<string> {
@@ -51,13 +40,8 @@ async function why(p: Promise<unknown>): Promise<string> {
   assert.fail('expected an error');
 }
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-  // These operations are unsigned: the SDK sends no credentials even when it has some.
-  anon = new STSClient(sdkConfig(server));
-});
-after(async () => server.stop());
+// anon: these operations are unsigned, the SDK sends no credentials even when it has some.
+const { server, iam, sts: anon } = useServer();
 
 test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
   let idp: TestIdp;
@@ -104,7 +88,7 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
       (await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList!.map((p) => p.Arn),
       [providerArn],
     );
-    const bad = await failure(
+    const bad = await errorName(
       iam.send(
         new CreateSAMLProviderCommand({
           Name: 'bad',
@@ -154,32 +138,32 @@ test.describe('AssumeRoleWithSAML', { skip: !hasOpenssl() && 'openssl not instal
         }),
       );
     assert.equal(
-      await failure(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))),
+      await errorName(send(signedResponse(idp, { roleArn, providerArn, lifetimeSeconds: -60 }))),
       'InvalidIdentityTokenException',
     );
     const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
     assert.equal(
-      await failure(
+      await errorName(
         send(signedResponse(idp, { roleArn, providerArn, now: sixMinutesAgo, lifetimeSeconds: 3600 })),
       ),
       'ExpiredTokenException',
     );
     assert.equal(
-      await failure(
+      await errorName(
         send(signedResponse(idp, { roleArn, providerArn, audience: 'https://elsewhere.example.com' })),
       ),
       'InvalidIdentityTokenException',
     );
     assert.equal(
-      await failure(send(signedResponse(makeIdp(idp.entityId), { roleArn, providerArn }))),
+      await errorName(send(signedResponse(makeIdp(idp.entityId), { roleArn, providerArn }))),
       'InvalidIdentityTokenException',
     );
     assert.equal(
-      await failure(send(signedResponse(idp, { roleArn: `arn:aws:iam::${ACCT}:role/other`, providerArn }))),
+      await errorName(send(signedResponse(idp, { roleArn: `arn:aws:iam::${ACCT}:role/other`, providerArn }))),
       'AccessDenied',
     );
     assert.equal(
-      await failure(
+      await errorName(
         send(signedResponse(idp, { roleArn, providerArn, issuer: 'https://impostor.example.com' })),
       ),
       'InvalidIdentityTokenException',
@@ -325,20 +309,23 @@ test.describe('AssumeRoleWithWebIdentity', () => {
   test('wrong audience, subject, key, issuer or an expired token are refused', async () => {
     const claims = { iss, sub: 'repo:acme/app', aud: 'sts.amazonaws.com', exp: now() + 300 };
     assert.equal(
-      await failure(assume(signJwt(issuer, { ...claims, aud: 'other' }))),
-      'InvalidIdentityTokenException',
-    );
-    assert.equal(await failure(assume(signJwt(issuer, { ...claims, sub: 'repo:evil/app' }))), 'AccessDenied');
-    assert.equal(await failure(assume(signJwt(makeIssuer(), claims))), 'InvalidIdentityTokenException');
-    assert.equal(
-      await failure(assume(signJwt(issuer, { ...claims, iss: 'https://unknown.example.test' }))),
+      await errorName(assume(signJwt(issuer, { ...claims, aud: 'other' }))),
       'InvalidIdentityTokenException',
     );
     assert.equal(
-      await failure(assume(signJwt(issuer, { ...claims, exp: now() - 10 }))),
+      await errorName(assume(signJwt(issuer, { ...claims, sub: 'repo:evil/app' }))),
+      'AccessDenied',
+    );
+    assert.equal(await errorName(assume(signJwt(makeIssuer(), claims))), 'InvalidIdentityTokenException');
+    assert.equal(
+      await errorName(assume(signJwt(issuer, { ...claims, iss: 'https://unknown.example.test' }))),
+      'InvalidIdentityTokenException',
+    );
+    assert.equal(
+      await errorName(assume(signJwt(issuer, { ...claims, exp: now() - 10 }))),
       'ExpiredTokenException',
     );
-    assert.equal(await failure(assume('not-a-jwt')), 'InvalidIdentityTokenException');
+    assert.equal(await errorName(assume('not-a-jwt')), 'InvalidIdentityTokenException');
   });
 
   test("AWS's words for an expired token and for a key the provider does not have", async () => {
@@ -392,6 +379,6 @@ test.describe('AssumeRoleWithWebIdentity', () => {
         WebIdentityToken: token,
       }),
     );
-    assert.equal(await failure(missing), 'AccessDenied');
+    assert.equal(await errorName(missing), 'AccessDenied');
   });
 });

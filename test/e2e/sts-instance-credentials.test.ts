@@ -1,24 +1,18 @@
 /** Instance-profile role credentials (for the EC2 metadata service): trust in ec2.amazonaws.com required. */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IAMClient,
   CreateRoleCommand,
   CreateInstanceProfileCommand,
   AddRoleToInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { instanceRoleCredentials } from '../../src/services/sts/instance-credentials.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 
 const ACCT = '000000000000';
-let server: TestServer;
-let iam: IAMClient;
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-});
-after(async () => server.stop());
+const { server, iam } = useServer();
 
 async function profileFor(role: string, service: string): Promise<string> {
   const trust = {

@@ -3,16 +3,9 @@
  * tags (PackedPolicyTooLarge), and what GetSessionToken / GetFederationToken credentials may not
  * call (IAM answers InvalidClientTokenId, without STS's closing period; STS AccessDenied).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  IAMClient,
-  CreateUserCommand,
-  CreateAccessKeyCommand,
-  PutUserPolicyCommand,
-  CreateRoleCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-iam';
+import { IAMClient, CreateUserCommand, CreateRoleCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import {
   STSClient,
   AssumeRoleCommand,
@@ -21,27 +14,21 @@ import {
   GetFederationTokenCommand,
   GetAccessKeyInfoCommand,
   DecodeAuthorizationMessageCommand,
-  type Credentials,
 } from '@aws-sdk/client-sts';
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { errorFields } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
+import { createUserWithKeys, sessionCredentials as creds } from '../support/iam.ts';
 
 const ACCT = '000000000000';
 const ROLE = `arn:aws:iam::${ACCT}:role/tagged`;
-let server: TestServer;
-let iam: IAMClient;
 let admin: { accessKeyId: string; secretAccessKey: string };
 
 const allowAll = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-});
-const creds = (c: Credentials) => ({
-  accessKeyId: c.AccessKeyId!,
-  secretAccessKey: c.SecretAccessKey!,
-  sessionToken: c.SessionToken!,
 });
 const sts = (k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
   new STSClient({ ...sdkConfig(server, k), maxAttempts: 1 });
@@ -57,32 +44,26 @@ const noise = (n: number) => {
 };
 const bigTags = (n: number) => Array.from({ length: n }, () => ({ Key: noise(128), Value: noise(256) }));
 
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-  await iam.send(new CreateUserCommand({ UserName: 'admin' }));
-  await iam.send(
-    new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'all', PolicyDocument: allowAll }),
-  );
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'admin' }));
-  admin = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'tagged',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${ACCT}:root` },
-            Action: ['sts:AssumeRole', 'sts:TagSession'],
-          },
-        ],
+const { server, iam } = useServer({
+  async setup() {
+    admin = await createUserWithKeys(iam, 'admin', allowAll, 'all');
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'tagged',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCT}:root` },
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+            },
+          ],
+        }),
       }),
-    }),
-  );
+    );
+  },
 });
-after(async () => server.stop());
 
 test('AssumeRole: session tags past the packed allowance are refused, nothing is issued', async () => {
   const ok = await sts(admin).send(

@@ -3,29 +3,22 @@
  * transitive tags and source identity cannot be passed again or changed; carrying transitive tags
  * into the next session needs sts:TagSession in its trust policy.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  IAMClient,
-  CreateUserCommand,
-  CreateAccessKeyCommand,
-  PutUserPolicyCommand,
-  CreateRoleCommand,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   STSClient,
   AssumeRoleCommand,
   GetFederationTokenCommand,
   type AssumeRoleCommandInput,
-  type Credentials,
 } from '@aws-sdk/client-sts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { errorFields } from '../support/errors.ts';
+import { createUserWithKeys, sessionCredentials as creds } from '../support/iam.ts';
 
 const ACCT = '000000000000';
 const arn = (role: string) => `arn:aws:iam::${ACCT}:role/${role}`;
-let server: TestServer;
 let user: { accessKeyId: string; secretAccessKey: string };
 
 const allowAll = JSON.stringify({
@@ -39,38 +32,32 @@ const trust = (principal: string, actions: string[]) =>
   });
 const sts = (k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
   new STSClient({ ...sdkConfig(server, k), maxAttempts: 1 });
-const creds = (c: Credentials) => ({
-  accessKeyId: c.AccessKeyId!,
-  secretAccessKey: c.SecretAccessKey!,
-  sessionToken: c.SessionToken!,
-});
 const assume = async (
   k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   input: Omit<AssumeRoleCommandInput, 'RoleSessionName'>,
 ) => creds((await sts(k).send(new AssumeRoleCommand({ RoleSessionName: 'ss', ...input }))).Credentials!);
 const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'status', 'message');
 
-before(async () => {
-  server = await startTestServer();
-  const iam = new IAMClient(sdkConfig(server));
-  await iam.send(new CreateUserCommand({ UserName: 'op' }));
-  await iam.send(new PutUserPolicyCommand({ UserName: 'op', PolicyName: 'all', PolicyDocument: allowAll }));
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'op' }));
-  user = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-  const all = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
-  const roles: [string, string, string[]][] = [
-    ['first', `arn:aws:iam::${ACCT}:root`, all],
-    ['next', arn('first'), all],
-    ['untagged', arn('first'), ['sts:AssumeRole']],
-  ];
-  for (const [name, principal, actions] of roles) {
-    await iam.send(
-      new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust(principal, actions) }),
-    );
-    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'all', PolicyDocument: allowAll }));
-  }
+const { server } = useServer({
+  async setup() {
+    const iam = new IAMClient(sdkConfig(server));
+    user = await createUserWithKeys(iam, 'op', allowAll, 'all');
+    const all = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
+    const roles: [string, string, string[]][] = [
+      ['first', `arn:aws:iam::${ACCT}:root`, all],
+      ['next', arn('first'), all],
+      ['untagged', arn('first'), ['sts:AssumeRole']],
+    ];
+    for (const [name, principal, actions] of roles) {
+      await iam.send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust(principal, actions) }),
+      );
+      await iam.send(
+        new PutRolePolicyCommand({ RoleName: name, PolicyName: 'all', PolicyDocument: allowAll }),
+      );
+    }
+  },
 });
-after(async () => server.stop());
 
 test('tag keys under the reserved aws: prefix, in any case, are refused', async () => {
   for (const Key of ['aws:team', 'AWS:team', 'Aws:x']) {
