@@ -2,10 +2,9 @@
  * EC2 instances through child-process clients: the AWS CLI (run-instances, get-console-output),
  * boto3's client waiters and resource API, and Debian's boto3 1.26 / AWS CLI v2.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EC2Client,
   GetConsoleOutputCommand,
   DescribeImagesCommand,
   DescribeNetworkInterfacesCommand,
@@ -13,7 +12,7 @@ import {
   waitUntilInstanceRunning,
   waitUntilImageAvailable,
 } from '@aws-sdk/client-ec2';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import {
   python,
   run,
@@ -25,22 +24,23 @@ import {
 } from '../support/clients.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
 let ami: string;
 const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
 
 const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
-before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
-  const images = await ec2.send(
-    new DescribeImagesCommand({ Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }] }),
-  );
-  ami = images.Images![0]!.ImageId!;
+const { server, ec2 } = useServer({
+  args: ['--machines=metadata'],
+  region: 'us-west-2',
+  async setup() {
+    const images = await ec2.send(
+      new DescribeImagesCommand({
+        Filters: [{ Name: 'product-code', Values: ['aw0evgkw8e5c1q413zgy5pjce'] }],
+      }),
+    );
+    ami = images.Images![0]!.ImageId!;
+  },
 });
-after(async () => server.stop());
 
 test('console output (SDK and CLI), network interfaces, boto3 waiters and images from an instance', async () => {
   const r = await run(

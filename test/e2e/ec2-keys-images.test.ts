@@ -3,7 +3,7 @@
  * AWS's fingerprints checked with openssl/ssh-keygen, import errors, the image catalog with its
  * filters, owners and errors, image attributes, copies and launch permissions.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
@@ -21,18 +21,13 @@ import {
   CreateTagsCommand,
 } from '@aws-sdk/client-ec2';
 import { createAccount } from '../../src/accounts/accounts.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { sdkConfig } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
 const dir = mkdtempSync(join(tmpdir(), 'ec2-keys-'));
-before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
-});
-after(async () => server.stop());
+const { server, ec2 } = useServer({ args: ['--machines=metadata'], region: 'us-west-2' });
 
 const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 

@@ -3,7 +3,7 @@
  * account and region, VPC/subnet/security group/route table life cycles, AWS's errors, filters
  * and pagination.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   EC2Client,
@@ -39,17 +39,12 @@ import {
   DeleteTagsCommand,
 } from '@aws-sdk/client-ec2';
 import { createAccount } from '../../src/accounts/accounts.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { sdkConfig } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 import { errorFields } from '../support/errors.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-  ec2 = new EC2Client(sdkConfig(server, server.credentials, 'us-west-2'));
-});
-after(async () => server.stop());
+const { server, ec2 } = useServer({ args: ['--machines=metadata'], region: 'us-west-2' });
 
 const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message', 'status');
 
