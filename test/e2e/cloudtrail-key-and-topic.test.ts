@@ -2,10 +2,11 @@
  * A trail's KMS key and SNS topic: Stratus has neither KMS nor SNS, so CreateTrail and
  * UpdateTrail answer as AWS does for a key or topic that does not exist, and store nothing.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloudTrailClient, CreateTrailCommand, KmsKeyNotFoundException } from '@aws-sdk/client-cloudtrail';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
+import { sdkConfig } from '../support/server.ts';
 import { python } from '../support/clients.ts';
 
 const POLICY = JSON.stringify({
@@ -29,12 +30,11 @@ const POLICY = JSON.stringify({
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC_MESSAGE = 'SNS Topic does not exist or the topic policy is incorrect!';
 
-let server: TestServer;
 let r: any;
-before(async () => {
-  server = await startTestServer();
-  r = await python(
-    `
+const { server } = useServer({
+  async setup() {
+    r = await python(
+      `
 s3 = client("s3", region_name="us-east-1")
 ct = client("cloudtrail", region_name="us-east-1")
 call(s3.create_bucket, Bucket="kt-logs")
@@ -57,10 +57,10 @@ r["updateClear"] = call(ct.update_trail, Name="ktrail", KmsKeyId="", SnsTopicNam
 r["get"] = call(ct.get_trail, Name="ktrail")
 out(r)
 `,
-    server.env(),
-  );
+      server.env(),
+    );
+  },
 });
-after(async () => server.stop());
 
 test('CreateTrail: a KMS key that cannot exist is KmsKeyNotFoundException naming its ARN', () => {
   assert.equal(r.alias.error, 'KmsKeyNotFoundException', JSON.stringify(r.alias));

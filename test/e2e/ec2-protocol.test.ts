@@ -2,17 +2,12 @@
  * The ec2 query protocol as AWS answers it (boto3): parameters the operation does not have are
  * UnknownParameter; the action, version and query signatures are not parameters of the input.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-
-before(async () => {
-  server = await startTestServer(['--machines=metadata']);
-});
-after(() => server.stop());
+const { server } = useServer({ args: ['--machines=metadata'] });
 
 test('unknown parameters: UnknownParameter naming the first segment, case-sensitive; EC2 only', async () => {
   const r = await python(

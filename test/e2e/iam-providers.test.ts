@@ -1,15 +1,11 @@
 /** SAML and OIDC providers' lifecycle, service-linked roles, GetAccountAuthorizationDetails, through boto3. */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 import { hasOpenssl, makeIdp } from '../sts/saml-idp.ts';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => server.stop());
+const { server } = useServer();
 
 test('OIDC providers: client ids, thumbprints, tags, errors, delete', async () => {
   const out = await python(

@@ -2,19 +2,12 @@
  * ListObjectVersions' body as S3 writes it: versions and delete markers in one sequence (key, then
  * newest first), read through boto3's raw response and its parsed lists.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => {
-  await server.stop();
-});
+const { server } = useServer();
 
 test('boto3: a delete marker sits between the versions of its key in the XML', async () => {
   const r = await python(
