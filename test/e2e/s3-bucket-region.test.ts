@@ -5,7 +5,7 @@
  * AuthorizationHeaderMalformed naming the region. boto3 follows it and signs again; SDK v3 does with followRegionRedirects; presigned URLs
  * fail; GetBucketLocation is answered whatever the signing region.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
@@ -17,33 +17,30 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { sdkConfig } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 import { request } from 'node:http';
 import { smithySign } from '../auth/helpers.ts';
 
-let server: TestServer;
-let west: S3Client;
-let east: S3Client;
 const bucket = 'region-west';
 
-before(async () => {
-  server = await startTestServer();
-  west = new S3Client(sdkConfig(server, server.credentials, 'us-west-2'));
-  east = new S3Client(sdkConfig(server, server.credentials, 'us-east-1'));
-  await west.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
-    }),
-  );
-  await west.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'west data' }));
+const {
+  server,
+  s3: east,
+  client,
+} = useServer({
+  async setup() {
+    await west.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
+      }),
+    );
+    await west.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'west data' }));
+  },
 });
-after(async () => {
-  west.destroy();
-  east.destroy();
-  await server.stop();
-});
+const west = client((running) => new S3Client(sdkConfig(running, running.credentials, 'us-west-2')));
 
 test('signed for another region: 301 PermanentRedirect naming the bucket region, also on HEAD', async () => {
   const put = await errorOf(east.send(new PutObjectCommand({ Bucket: bucket, Key: 'x', Body: 'x' })));

@@ -3,7 +3,7 @@
  * across accounts, HeadBucket's region header, ListBuckets pagination and filters, deletion,
  * tagging, and what other accounts and anonymous callers may do.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
@@ -29,33 +29,26 @@ import {
   GetBucketLifecycleConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { sdkConfig } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
-let other: S3Client;
 const otherKeys = {
   accessKeyId: 'AKIAOTHERACCOUNT0001',
   secretAccessKey: 'other-secret-other-secret-other-secret-0',
 };
 
-before(async () => {
-  server = await startTestServer();
-  await server.accounts.create({
-    id: '111111111111',
-    name: 'other',
-    rootAccessKeyId: otherKeys.accessKeyId,
-    rootSecretAccessKey: otherKeys.secretAccessKey,
-  });
-  s3 = new S3Client(sdkConfig(server));
-  other = new S3Client(sdkConfig(server, otherKeys));
+const { server, s3, client } = useServer({
+  async setup() {
+    await server.accounts.create({
+      id: '111111111111',
+      name: 'other',
+      rootAccessKeyId: otherKeys.accessKeyId,
+      rootSecretAccessKey: otherKeys.secretAccessKey,
+    });
+  },
 });
-after(async () => {
-  s3.destroy();
-  other.destroy();
-  await server.stop();
-});
+const other = client((running) => new S3Client(sdkConfig(running, otherKeys)));
 
 test('bucket names are validated (InvalidBucketName)', async () => {
   for (const name of [

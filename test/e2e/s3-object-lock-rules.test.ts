@@ -3,7 +3,7 @@
  * an integrity header, an empty retention removes a governance lock only with the bypass, and the
  * default retention's refusal names the element at fault.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
@@ -17,27 +17,15 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { sdkConfig } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let s3: S3Client;
+const { server, s3, client } = useServer();
 /** A client that sends checksums only where the model requires them (PutObject: never). */
-let bare: S3Client;
-
-before(async () => {
-  server = await startTestServer();
-  s3 = new S3Client(sdkConfig(server));
-  bare = new S3Client({
-    ...sdkConfig(server),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
-});
-after(async () => {
-  s3.destroy();
-  bare.destroy();
-  await server.stop();
-});
+const bare = client(
+  (running) => new S3Client({ ...sdkConfig(running), requestChecksumCalculation: 'WHEN_REQUIRED' }),
+);
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
 const NEEDS_CHECKSUM = (what: string) =>
