@@ -3,14 +3,13 @@
  * ssh-keygen prints them), status updates, listing, deletion, per-user quotas, duplicates,
  * malformed input, root's own signing certificates and DeleteUser's conflict checks.
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  IAMClient,
   CreateUserCommand,
   DeleteUserCommand,
   UploadSSHPublicKeyCommand,
@@ -26,23 +25,18 @@ import {
   GenerateCredentialReportCommand,
   GetCredentialReportCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
+import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
 import { makeCertificates, type CertSet } from '../support/certificates.ts';
 
-let server: TestServer;
-let iam: IAMClient;
 let certs: CertSet;
 const dir = mkdtempSync(join(tmpdir(), 'stratus-ssh-'));
-before(async () => {
-  server = await startTestServer();
-  iam = new IAMClient(sdkConfig(server));
-  certs = await makeCertificates(server.env());
+const { server, iam } = useServer({
+  async setup() {
+    certs = await makeCertificates(server.env());
+  },
 });
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface SshKey {
   pub: string;
