@@ -3,7 +3,6 @@
 // unsigned GET/HEAD read objects path-style and virtual-host style.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import {
   DeleteBucketPolicyCommand,
   DeletePublicAccessBlockCommand,
@@ -16,6 +15,7 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer } from '../support/server.ts';
+import { httpRequest } from '../support/http.ts';
 import { clientsFor, createBucket, createUser, doc, outcome, unique } from './enforcement-support.ts';
 
 const server = await startTestServer();
@@ -31,31 +31,8 @@ const publicRead = (bucket: string, prefix = '') =>
   });
 
 /** An unsigned request with an explicit Host (virtual-host style names need no DNS). */
-function raw(
-  method: string,
-  path: string,
-  host?: string,
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const url = new URL(server.endpoint);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method, path, headers: host ? { host } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            body: Buffer.concat(chunks).toString('utf8'),
-            headers: res.headers,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = (method: string, path: string, host?: string) =>
+  httpRequest(server, method, path, host ? { host } : {});
 
 test('bucket policy lifecycle: validation, NoSuchBucketPolicy, status', async () => {
   const bucket = await createBucket(root.s3, unique('policy'));

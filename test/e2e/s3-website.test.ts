@@ -3,7 +3,6 @@
 // and by python requests.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import {
   DeleteBucketWebsiteCommand,
   DeletePublicAccessBlockCommand,
@@ -16,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { python } from '../support/clients.ts';
 import { startTestServer } from '../support/server.ts';
+import { httpRequest } from '../support/http.ts';
 import { clientsFor, createBucket, doc, outcome, unique } from './enforcement-support.ts';
 
 const server = await startTestServer();
@@ -23,34 +23,8 @@ after(() => server.stop());
 const { s3 } = clientsFor(server);
 const port = new URL(server.endpoint).port;
 
-interface Res {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function web(
-  bucket: string,
-  path: string,
-  method = 'GET',
-  host = `${bucket}.s3-website.localhost:${port}`,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          body: Buffer.concat(chunks).toString('utf8'),
-          headers: res.headers,
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const web = (bucket: string, path: string, method = 'GET', host = `${bucket}.s3-website.localhost:${port}`) =>
+  httpRequest(server, method, path, { host });
 
 async function put(bucket: string, key: string, body: string, extra: Record<string, string> = {}) {
   await s3.send(
@@ -271,18 +245,7 @@ test("the bucket's CORS rules apply to website answers", async () => {
   );
   await put(bucket, 'font.woff2', 'font');
   const host = `${bucket}.s3-website.localhost:${port}`;
-  const withOrigin = (origin: string) =>
-    new Promise<Res>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port, method: 'GET', path: '/font.woff2', headers: { host, origin } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, body: '', headers: res.headers }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+  const withOrigin = (origin: string) => httpRequest(server, 'GET', '/font.woff2', { host, origin });
   assert.equal(
     (await withOrigin('https://blog.example.com')).headers['access-control-allow-origin'],
     undefined,
@@ -309,25 +272,7 @@ test('conditional and ranged reads of pages', async () => {
   );
   await put(bucket, 'index.html', 'hello website');
   const host = `${bucket}.s3-website.localhost:${port}`;
-  const get = (headers: Record<string, string>) =>
-    new Promise<Res>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port, method: 'GET', path: '/', headers: { host, ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode!,
-              body: Buffer.concat(chunks).toString('utf8'),
-              headers: res.headers,
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+  const get = (headers: Record<string, string>) => httpRequest(server, 'GET', '/', { host, ...headers });
   const first = await get({});
   const etag = String(first.headers.etag);
   assert.deepEqual(
@@ -389,18 +334,10 @@ test('--s3-website-hosts replaces the website host suffixes', async () => {
       }),
     );
     const p = new URL(custom.endpoint).port;
-    const ask = (host: string) =>
-      new Promise<string>((resolve, reject) => {
-        const req = request(
-          { host: '127.0.0.1', port: p, method: 'GET', path: '/', headers: { host } },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(`${res.statusCode} ${res.headers['content-type']}`));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
+    const ask = async (host: string) => {
+      const res = await httpRequest(custom, 'GET', '/', { host });
+      return `${res.status} ${res.headers['content-type']}`;
+    };
     // The website handler answers (403 HTML: private bucket) for the configured suffix only.
     assert.equal(await ask(`${bucket}.s3-website.web.test:${p}`), '403 text/html; charset=utf-8');
     // The default suffix is now the REST API's (XML), not a website.
