@@ -4,6 +4,7 @@
  */
 import { createHash, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { sshPublicKey } from '../ssh-wire.ts';
 
 const generate = promisify(generateKeyPair);
 
@@ -17,38 +18,6 @@ export interface HostKey {
   privatePem: string;
 }
 
-function sshString(b: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(b.length);
-  return Buffer.concat([len, b]);
-}
-
-/** An SSH mpint: big-endian, with a leading zero byte when the top bit is set. */
-function mpint(b: Buffer): Buffer {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  let v = b.subarray(i);
-  if (v[0]! & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-  return sshString(v);
-}
-
-export function publicBlob(key: KeyObject): { type: string; blob: Buffer } {
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty === 'RSA') {
-    const e = Buffer.from(jwk.e!, 'base64url');
-    const n = Buffer.from(jwk.n!, 'base64url');
-    return { type: 'ssh-rsa', blob: Buffer.concat([sshString(Buffer.from('ssh-rsa')), mpint(e), mpint(n)]) };
-  }
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
-    const x = Buffer.from(jwk.x!, 'base64url');
-    return {
-      type: 'ssh-ed25519',
-      blob: Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(x)]),
-    };
-  }
-  throw new Error(`unsupported key type ${jwk.kty}`);
-}
-
 export async function generateHostKeys(): Promise<HostKey[]> {
   const [rsa, ed] = await Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ed25519')]);
   return [
@@ -58,7 +27,7 @@ export async function generateHostKeys(): Promise<HostKey[]> {
 }
 
 function wire(key: KeyObject): { type: string; blob: string } {
-  const { type, blob } = publicBlob(key);
+  const { type, blob } = sshPublicKey(key);
   return { type, blob: blob.toString('base64') };
 }
 

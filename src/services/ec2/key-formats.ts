@@ -10,38 +10,14 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
+import { mpint, sshPublicKey, sshString } from '../../ssh-wire.ts';
 
 export type KeyKind = 'rsa' | 'ed25519';
-
-function sshString(b: Buffer | string): Buffer {
-  const v = typeof b === 'string' ? Buffer.from(b) : b;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(v.length);
-  return Buffer.concat([len, v]);
-}
-
-function mpint(b: Buffer): Buffer {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  let v = b.subarray(i);
-  if (v[0]! & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-  return sshString(v);
-}
 
 const colonHex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 
 /** The SSH wire blob of a public key (`ssh-rsa` e n / `ssh-ed25519` key). */
-export function publicBlob(key: KeyObject): Buffer {
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty === 'RSA') {
-    return Buffer.concat([
-      sshString('ssh-rsa'),
-      mpint(Buffer.from(jwk.e!, 'base64url')),
-      mpint(Buffer.from(jwk.n!, 'base64url')),
-    ]);
-  }
-  return Buffer.concat([sshString('ssh-ed25519'), sshString(Buffer.from(jwk.x!, 'base64url'))]);
-}
+const publicBlob = (key: KeyObject): Buffer => sshPublicKey(key).blob;
 
 function wrap(b64: string, width: number): string {
   return b64.match(new RegExp(`.{1,${width}}`, 'g'))!.join('\n');

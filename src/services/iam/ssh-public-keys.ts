@@ -14,6 +14,7 @@ import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { date, iso, mustGet, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
 import { accessKeyId } from './ids.ts';
+import { sshPublicKey, sshStrings } from '../../ssh-wire.ts';
 import type { UserCredentialRecord, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 import { listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
@@ -23,34 +24,6 @@ const KIND = 'ssh-public-key';
 
 const invalid = () => new InvalidPublicKeyException('The public key is malformed or otherwise invalid.');
 const missing = (id: string) => () => noSuch(`The SSH Public Key with id ${id} cannot be found.`);
-
-function sshString(b: Buffer | string): Buffer {
-  const v = typeof b === 'string' ? Buffer.from(b) : b;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(v.length);
-  return Buffer.concat([len, v]);
-}
-
-function mpint(b: Buffer): Buffer {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  let v = b.subarray(i);
-  if (v[0]! & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-  return sshString(v);
-}
-
-/** Reads the strings of an SSH wire blob (throws InvalidPublicKey when it is cut short). */
-function sshFields(blob: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let at = 0; at < blob.length;) {
-    if (at + 4 > blob.length) throw invalid();
-    const n = blob.readUInt32BE(at);
-    if (at + 4 + n > blob.length) throw invalid();
-    out.push(blob.subarray(at + 4, at + 4 + n));
-    at += 4 + n;
-  }
-  return out;
-}
 
 const unsigned = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b);
 
@@ -67,7 +40,7 @@ function parseKey(body: string): KeyObject {
   } else if (/^ssh-rsa\s/.test(text)) {
     const b64 = text.split(/\s+/)[1] ?? '';
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw invalid();
-    const [type, e, n, ...rest] = sshFields(Buffer.from(b64, 'base64'));
+    const [type, e, n, ...rest] = sshStrings(Buffer.from(b64, 'base64')) ?? [];
     if (type?.toString() !== 'ssh-rsa' || !e || !n || rest.length) throw invalid();
     try {
       key = createPublicKey({
@@ -90,14 +63,7 @@ function parseKey(body: string): KeyObject {
   return key;
 }
 
-function sshBlob(key: KeyObject): Buffer {
-  const jwk = key.export({ format: 'jwk' });
-  return Buffer.concat([
-    sshString('ssh-rsa'),
-    mpint(Buffer.from(jwk.e!, 'base64url')),
-    mpint(Buffer.from(jwk.n!, 'base64url')),
-  ]);
-}
+const sshBlob = (key: KeyObject): Buffer => sshPublicKey(key).blob;
 
 const md5Colons = (b: Buffer) =>
   [...createHash('md5').update(b).digest()].map((x) => x.toString(16).padStart(2, '0')).join(':');
