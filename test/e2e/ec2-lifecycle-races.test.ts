@@ -3,11 +3,9 @@
  * stop an instance that never ran; a terminate or reboot waits for the machine instead of racing
  * it; reboots of terminated instances are ignored.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EC2Client,
-  RunInstancesCommand,
   DescribeInstancesCommand,
   StopInstancesCommand,
   StartInstancesCommand,
@@ -17,27 +15,9 @@ import {
   waitUntilInstanceStopped,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
-
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-});
-after(() => server.stop());
-
-async function launch(): Promise<string> {
-  const r = await ec2.send(
-    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
-  );
-  return r.Instances![0]!.InstanceId!;
-}
+const { ec2, ami } = useEc2Server();
 
 async function describe(id: string) {
   return (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!
@@ -45,7 +25,7 @@ async function describe(id: string) {
 }
 
 test('StopInstances on an instance that never ran: IncorrectInstanceState; it still comes up', async () => {
-  const id = await launch();
+  const id = (await launch(ec2, ami())).InstanceId!;
   assert.deepEqual(await errorOf(ec2.send(new StopInstancesCommand({ InstanceIds: [id] }))), {
     name: 'IncorrectInstanceState',
     message: `Instance '${id}' cannot be stopped as it has never reached the 'running' state.`,
@@ -64,7 +44,7 @@ test('StopInstances on an instance that never ran: IncorrectInstanceState; it st
 });
 
 test('TerminateInstances during the launch: waits for the machine, never goes back to pending', async () => {
-  const id = await launch();
+  const id = (await launch(ec2, ami())).InstanceId!;
   const t = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
   assert.deepEqual(
     [t.TerminatingInstances![0]!.PreviousState!.Name, t.TerminatingInstances![0]!.CurrentState!.Name],
@@ -86,7 +66,7 @@ test('TerminateInstances during the launch: waits for the machine, never goes ba
 });
 
 test('RebootInstances: pending refused, running accepted, terminated ignored', async () => {
-  const id = await launch();
+  const id = (await launch(ec2, ami())).InstanceId!;
   assert.equal(
     (await errorOf(ec2.send(new RebootInstancesCommand({ InstanceIds: [id] })))).name,
     'IncorrectInstanceState',

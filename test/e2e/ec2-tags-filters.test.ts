@@ -3,10 +3,9 @@
  * CreateTags/DeleteTags/DescribeTags, Describe* Tags and TagSet, the instance's life cycle), and
  * Describe* filter names as the API documents them (metadata driver, SDK v3).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EC2Client,
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
   CreateSecurityGroupCommand,
@@ -22,40 +21,21 @@ import {
   DescribeSubnetsCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
-  RunInstancesCommand,
   TerminateInstancesCommand,
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
-
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-});
-after(() => server.stop());
+const { ec2, ami } = useEc2Server();
 
 test('volumes and network interfaces: tagged at launch and later, listed, gone with the instance', async () => {
-  const r = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: ami,
-      MinCount: 1,
-      MaxCount: 1,
-      InstanceType: 't3.micro',
-      TagSpecifications: [
-        { ResourceType: 'volume', Tags: [{ Key: 'disk', Value: 'root' }] },
-        { ResourceType: 'network-interface', Tags: [{ Key: 'nic', Value: 'eth0' }] },
-      ],
-    }),
-  );
-  const inst = r.Instances![0]!;
+  const inst = await launch(ec2, ami(), {
+    TagSpecifications: [
+      { ResourceType: 'volume', Tags: [{ Key: 'disk', Value: 'root' }] },
+      { ResourceType: 'network-interface', Tags: [{ Key: 'nic', Value: 'eth0' }] },
+    ],
+  });
   const vol = inst.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
   const eni = inst.NetworkInterfaces![0]!.NetworkInterfaceId!;
   const volumeTags = async () =>
@@ -125,10 +105,7 @@ test('volumes and network interfaces: tagged at launch and later, listed, gone w
 });
 
 test('snapshots of own images: CreateTags, DeleteTags and DescribeTags', async () => {
-  const r = await ec2.send(
-    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
-  );
-  const id = r.Instances![0]!.InstanceId!;
+  const id = (await launch(ec2, ami())).InstanceId!;
   await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [id] });
   const { ImageId } = await ec2.send(
     new CreateImageCommand({
@@ -171,10 +148,7 @@ test('snapshots of own images: CreateTags, DeleteTags and DescribeTags', async (
 });
 
 test('documented filter names: accepted everywhere; with data where Stratus has it; unknown refused', async () => {
-  const r = await ec2.send(
-    new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
-  );
-  const inst = r.Instances![0]!;
+  const inst = await launch(ec2, ami());
   const instancesWith = async (Name: string, Values: string[]) =>
     (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name, Values }] }))).Reservations!.flatMap(
       (x) => x.Instances!.map((i) => i.InstanceId),

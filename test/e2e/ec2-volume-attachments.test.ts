@@ -3,7 +3,7 @@
  * driver): DescribeInstances' block devices, DescribeInstanceAttribute, ModifyInstanceAttribute's
  * DeleteOnTermination, termination (detach or delete), stop/start, DescribeVolumes filters.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AttachVolumeCommand,
@@ -13,9 +13,7 @@ import {
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
-  EC2Client,
   ModifyInstanceAttributeCommand,
-  RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -24,35 +22,20 @@ import {
   waitUntilInstanceTerminated,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
+const { ec2, ami } = useEc2Server();
 
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-});
-after(() => server.stop());
-
-async function launch(volumeTag?: string): Promise<{ id: string; root: string; rootDevice: string }> {
-  const run = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: ami,
-      MinCount: 1,
-      MaxCount: 1,
-      InstanceType: 't3.micro',
-      Placement: { AvailabilityZone: 'us-east-1a' },
-      ...(volumeTag
-        ? { TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'role', Value: volumeTag }] }] }
-        : {}),
-    }),
-  );
-  const inst = run.Instances![0]!;
+/** A running instance in us-east-1a, its root volume tagged role=`volumeTag` if given. */
+async function runningInstance(
+  volumeTag?: string,
+): Promise<{ id: string; root: string; rootDevice: string }> {
+  const inst = await launch(ec2, ami(), {
+    Placement: { AvailabilityZone: 'us-east-1a' },
+    ...(volumeTag
+      ? { TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'role', Value: volumeTag }] }] }
+      : {}),
+  });
   await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [inst.InstanceId!] });
   return {
     id: inst.InstanceId!,
@@ -92,7 +75,7 @@ const volumeIds = async (Filters: Filter[]) =>
   (await ec2.send(new DescribeVolumesCommand({ Filters }))).Volumes!.map((v) => v.VolumeId).sort();
 
 test('DescribeInstances and DescribeInstanceAttribute list volumes attached after launch', async () => {
-  const { id, root, rootDevice } = await launch();
+  const { id, root, rootDevice } = await runningInstance();
   const vol = await newVolume();
   await attach(vol, id, '/dev/sdf');
   assert.deepEqual(await devices(id), [
@@ -125,7 +108,7 @@ test('DescribeInstances and DescribeInstanceAttribute list volumes attached afte
 });
 
 test('ModifyInstanceAttribute sets DeleteOnTermination of attached devices, root included', async () => {
-  const { id, root, rootDevice } = await launch();
+  const { id, root, rootDevice } = await runningInstance();
   const vol = await newVolume();
   await attach(vol, id, '/dev/sdg');
   await ec2.send(
@@ -171,7 +154,7 @@ test('ModifyInstanceAttribute sets DeleteOnTermination of attached devices, root
 });
 
 test('termination detaches kept volumes and deletes the others; the kept root volume is available', async () => {
-  const { id, root, rootDevice } = await launch('root');
+  const { id, root, rootDevice } = await runningInstance('root');
   const kept = await newVolume('kept');
   const dropped = await newVolume('dropped');
   await attach(kept, id, '/dev/sdf');
@@ -201,7 +184,7 @@ test('termination detaches kept volumes and deletes the others; the kept root vo
     message: `The volume '${dropped}' does not exist.`,
   });
   // The old root volume is an ordinary volume now: it attaches elsewhere and can be deleted.
-  const other = await launch();
+  const other = await runningInstance();
   await attach(root, other.id, '/dev/sdh');
   assert.deepEqual((await devices(other.id))[1], ['/dev/sdh', root, false, 'attached']);
   await ec2.send(new DetachVolumeCommand({ VolumeId: root }));
@@ -210,7 +193,7 @@ test('termination detaches kept volumes and deletes the others; the kept root vo
 });
 
 test('stop and start keep attachments; devices in use on a stopped instance; DescribeVolumes filters', async () => {
-  const { id, root, rootDevice } = await launch('boot');
+  const { id, root, rootDevice } = await runningInstance('boot');
   const vol = await newVolume('logs');
   await attach(vol, id, '/dev/sdf');
   await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));

@@ -2,7 +2,7 @@
  * EBS volumes through SDK v3 (metadata driver): CreateVolume bounds per type, attach and detach
  * with device names, root volumes, DeleteVolume of an attached volume, ModifyVolume, tags.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AttachVolumeCommand,
@@ -12,26 +12,14 @@ import {
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
-  EC2Client,
   ModifyVolumeCommand,
-  RunInstancesCommand,
   type CreateVolumeCommandInput,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
+const { ec2, ami } = useEc2Server();
 const create = (input: Partial<CreateVolumeCommandInput>) =>
   ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', ...input }));
-
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-});
-after(() => server.stop());
 
 test('CreateVolume: sizes, IOPS and throughput per volume type', async () => {
   const gp3 = await create({ Size: 100, VolumeType: 'gp3' });
@@ -81,16 +69,7 @@ test('CreateVolume: sizes, IOPS and throughput per volume type', async () => {
 });
 
 test('attach, detach and delete: device names, volumes in use, root volumes', async () => {
-  const run = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: ami,
-      MinCount: 1,
-      MaxCount: 1,
-      InstanceType: 't3.micro',
-      Placement: { AvailabilityZone: 'us-east-1a' },
-    }),
-  );
-  const inst = run.Instances![0]!;
+  const inst = await launch(ec2, ami(), { Placement: { AvailabilityZone: 'us-east-1a' } });
   const id = inst.InstanceId!;
   const rootDevice = inst.RootDeviceName!;
   const vol = (
