@@ -1,7 +1,7 @@
 /**
  * Identifiers as AWS forms them: unique ids are a four-letter type prefix and 17 characters of
  * upper-case base32 (AIDA... users, AGPA... groups, AROA... roles, ANPA... managed policies,
- * AIPA... instance profiles; 21 characters in all), access key ids AKIA/ASIA + 16 characters,
+ * AIPA... instance profiles, ACCA... service-specific credentials; 21 characters in all), access key ids AKIA/ASIA + 16 characters,
  * secrets 40 characters of base64.
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -14,7 +14,7 @@ function base32(n: number): string {
   return out;
 }
 
-export type IdPrefix = 'AIDA' | 'AGPA' | 'AROA' | 'ANPA' | 'AIPA' | 'ASCA';
+export type IdPrefix = 'AIDA' | 'AGPA' | 'AROA' | 'ANPA' | 'AIPA' | 'ASCA' | 'ACCA';
 
 export const uniqueId = (prefix: IdPrefix): string => prefix + base32(17);
 export const accessKeyId = (temporary = false): string => (temporary ? 'ASIA' : 'AKIA') + base32(16);

@@ -16,7 +16,7 @@ import { samlProviderHandlers } from './saml-providers.ts';
 import { iamState } from './state.ts';
 import { userHandlers } from './users.ts';
 import { authorizationDetailsHandlers } from './authorization-details.ts';
-import { userCredentialHandlers } from './user-credentials.ts';
+import { serviceSpecificCredentialHandlers } from './service-specific-credentials.ts';
 import { passwordPolicyHandlers } from './password-policy.ts';
 import { mfaHandlers } from './mfa.ts';
 import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
@@ -43,7 +43,7 @@ export async function createIamService(deps: ServiceDeps): Promise<Service> {
       oidcProviderHandlers(s),
       accountHandlers(s, deps.accounts),
       authorizationDetailsHandlers(s),
-      userCredentialHandlers(s),
+      serviceSpecificCredentialHandlers(s),
       passwordPolicyHandlers(s),
       mfaHandlers(s),
       serviceLinkedRoleHandlers(s),

@@ -93,6 +93,16 @@ export interface UserCredentialRecord extends EntityBase {
   fingerprint: string;
 }
 
+/** Service-specific credentials (CodeCommit / Keyspaces passwords), named by their ids. */
+export interface ServiceCredentialRecord extends EntityBase {
+  userId: string;
+  status: 'Active' | 'Inactive';
+  /** codecommit.amazonaws.com or cassandra.amazonaws.com. */
+  serviceName: string;
+  /** SHA-256 (hex) of the current password: AWS shows it only on Create and Reset. */
+  passwordHash: string;
+}
+
 export interface EntityRecords {
   user: UserRecord;
   group: GroupRecord;
@@ -105,6 +115,7 @@ export interface EntityRecords {
   'server-certificate': ServerCertificateRecord;
   'ssh-public-key': UserCredentialRecord;
   'signing-certificate': UserCredentialRecord;
+  'service-specific-credential': ServiceCredentialRecord;
 }
 export type EntityKind = keyof EntityRecords;
 

@@ -1,20 +1,22 @@
 /**
- * What SSH public keys and signing certificates share: records of one user (by user id; the
- * account id for the root user's signing certificates), listed in upload order, with a status.
+ * What SSH public keys, signing certificates and service-specific credentials share: records of
+ * one user (by user id; the account id for the root user's signing certificates), listed in
+ * creation order, with a status.
  */
 import type { HandlerContext } from '../handler.ts';
 import { page, type Paged } from './common.ts';
-import type { UserCredentialRecord } from './repository.ts';
+import type { EntityRecords } from './repository.ts';
 import type { IamState } from './state.ts';
 
-export type CredentialKind = 'ssh-public-key' | 'signing-certificate';
+export type CredentialKind = 'ssh-public-key' | 'signing-certificate' | 'service-specific-credential';
+type Rec<K extends CredentialKind> = EntityRecords[K];
 
-export async function listOf(
+export async function listOf<K extends CredentialKind>(
   s: IamState,
   ctx: HandlerContext,
-  kind: CredentialKind,
+  kind: K,
   userId: string,
-): Promise<UserCredentialRecord[]> {
+): Promise<Rec<K>[]> {
   const all = await s.repo.listEntities(ctx.accountId, kind);
   return all
     .filter((r) => r.userId === userId)
@@ -22,38 +24,38 @@ export async function listOf(
 }
 
 /** The record with this id if it belongs to the user, else `missing()`. */
-export async function oneOf(
+export async function oneOf<K extends CredentialKind>(
   s: IamState,
   ctx: HandlerContext,
-  kind: CredentialKind,
+  kind: K,
   userId: string,
   id: string,
   missing: () => Error,
-): Promise<UserCredentialRecord> {
+): Promise<Rec<K>> {
   const r = await s.repo.getEntity(ctx.accountId, kind, id);
   if (!r || r.userId !== userId || r.id !== id) throw missing();
   return r;
 }
 
-export async function setStatus(
+export async function setStatus<K extends CredentialKind>(
   s: IamState,
   ctx: HandlerContext,
-  kind: CredentialKind,
-  r: UserCredentialRecord,
+  kind: K,
+  r: Rec<K>,
   status: 'Active' | 'Inactive',
 ): Promise<void> {
   await s.repo.saveEntity(ctx.accountId, kind, { ...r, status });
   s.changed();
 }
 
-export async function remove(
+export async function remove<K extends CredentialKind>(
   s: IamState,
   ctx: HandlerContext,
-  kind: CredentialKind,
-  r: UserCredentialRecord,
+  kind: K,
+  r: Rec<K>,
 ): Promise<void> {
   await s.repo.deleteEntity(ctx.accountId, kind, r);
   s.changed();
 }
 
-export const pageOf = (items: UserCredentialRecord[], input: Paged) => page(items, input);
+export const pageOf = <T>(items: T[], input: Paged) => page(items, input);

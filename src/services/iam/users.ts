@@ -120,12 +120,14 @@ export function userHandlers(s: IamState, accounts?: AccountsRepository): Servic
       if (u.loginProfile) throw deleteConflict('Cannot delete entity, must delete login profile first.');
       if ((await s.repo.listAccessKeys(ctx.accountId, u.id)).length)
         throw deleteConflict('Cannot delete entity, must delete access keys first.');
-      const owns = async (kind: 'signing-certificate' | 'ssh-public-key') =>
+      const owns = async (kind: 'signing-certificate' | 'ssh-public-key' | 'service-specific-credential') =>
         (await s.repo.listEntities(ctx.accountId, kind)).some((c) => c.userId === u.id);
       if (await owns('signing-certificate'))
         throw deleteConflict('Cannot delete entity, must delete signing certificates first.');
       if (await owns('ssh-public-key'))
         throw deleteConflict('Cannot delete entity, must delete SSH public keys first.');
+      if (await owns('service-specific-credential'))
+        throw deleteConflict('Cannot delete entity, must remove service specific credentials first.');
       if (await hasMfaDevice(s, ctx.accountId, u.id))
         throw deleteConflict('Cannot delete entity, must delete MFA device first.');
       if ((await s.repo.listInline(ctx.accountId, u.id)).length)
