@@ -4,7 +4,7 @@
  * at termination; NoDevice and instance store entries; AWS's refusals; launch templates,
  * GetLaunchTemplateData and CreateImage with every attached volume.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateImageCommand,
@@ -12,7 +12,6 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
-  EC2Client,
   GetLaunchTemplateDataCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
@@ -23,39 +22,21 @@ import {
   type Instance,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
 import { python } from '../support/clients.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
 let snapshot: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ami] }))).Images![0]!;
-  assert.equal(image.RootDeviceName, '/dev/xvda');
-  snapshot = image.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+const { server, ec2, ami } = useEc2Server({
+  setup: async () => {
+    const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ami()] }))).Images![0]!;
+    assert.equal(image.RootDeviceName, '/dev/xvda');
+    snapshot = image.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+  },
 });
-after(() => server.stop());
 
-const run = async (mappings: BlockDeviceMapping[], extra: Partial<RunInstancesCommandInput> = {}) =>
-  (
-    await ec2.send(
-      new RunInstancesCommand({
-        ImageId: ami,
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 't3.micro',
-        BlockDeviceMappings: mappings,
-        ...extra,
-      }),
-    )
-  ).Instances![0]!;
+const run = (mappings: BlockDeviceMapping[], extra: Partial<RunInstancesCommandInput> = {}) =>
+  launch(ec2, ami(), { BlockDeviceMappings: mappings, ...extra });
 
 const instance = async (id: string) =>
   (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
@@ -223,7 +204,7 @@ test("launch templates' mappings apply; GetLaunchTemplateData and CreateImage ca
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: 'with-disks',
       LaunchTemplateData: {
-        ImageId: ami,
+        ImageId: ami(),
         InstanceType: 't3.micro',
         BlockDeviceMappings: [
           { DeviceName: '/dev/xvda', Ebs: { VolumeSize: 12, VolumeType: 'gp3' } },
@@ -293,17 +274,9 @@ test("launch templates' mappings apply; GetLaunchTemplateData and CreateImage ca
   );
   const dataSnapshot = image.BlockDeviceMappings![1]!.Ebs!.SnapshotId!;
   // The image's data volume comes with it; the request can resize it, but not below its snapshot.
-  const copy = (
-    await ec2.send(
-      new RunInstancesCommand({
-        ImageId: imageId,
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 't3.micro',
-        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 40 } }],
-      }),
-    )
-  ).Instances![0]!;
+  const copy = await launch(ec2, imageId, {
+    BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 40 } }],
+  });
   const cv = await volumes(copy);
   assert.deepEqual(
     Object.entries(cv).map(([d, x]) => [d, x.Size, x.SnapshotId]),

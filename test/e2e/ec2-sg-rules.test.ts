@@ -2,25 +2,20 @@
  * Security group rules as AWS answers them (SDK v3, metadata driver): duplicate messages, the
  * rules-per-group quota, ICMP type and code, ModifySecurityGroupRules, revoked rule output.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
-  EC2Client,
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupIngressCommand,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, useEc2Server } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
+const { ec2 } = useEc2Server();
 const newGroup = async (name: string) =>
   (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name }))).GroupId!;
 const ingress = (GroupId: string, IpPermissions: IpPermission[]) =>
@@ -31,11 +26,6 @@ const rulesOf = async (GroupId: string) =>
       new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [GroupId] }] }),
     )
   ).SecurityGroupRules!;
-
-before(async () => {
-  ({ server, ec2 } = await startEc2Server());
-});
-after(() => server.stop());
 
 test('duplicates: an all-protocol rule is named without ports; twice in one request is InvalidParameterValue', async () => {
   const g = await newGroup('dup-all');

@@ -3,10 +3,9 @@
  * unknown rules in default VPCs, parameter combinations, CIDR syntax of rules, tag
  * specifications per operation, malformed ids and attribute values.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EC2Client,
   AuthorizeSecurityGroupIngressCommand,
   CreateKeyPairCommand,
   CreateTagsCommand,
@@ -24,16 +23,10 @@ import {
   RunInstancesCommand,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, launch, useEc2Server } from '../support/ec2.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
-let ami: string;
 let vpc: string;
 let subnet: string;
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 const tcp = (port: number, cidr: string): IpPermission => ({
   IpProtocol: 'tcp',
   FromPort: port,
@@ -41,13 +34,13 @@ const tcp = (port: number, cidr: string): IpPermission => ({
   IpRanges: [{ CidrIp: cidr }],
 });
 
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
-  vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
-  subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.1.0/24' }))).Subnet!
-    .SubnetId!;
+const { ec2, ami } = useEc2Server({
+  setup: async () => {
+    vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+    subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.1.0/24' }))).Subnet!
+      .SubnetId!;
+  },
 });
-after(() => server.stop());
 
 test('revoking rules a group lacks: listed as unknown in a default VPC, NotFound elsewhere', async () => {
   const g = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rv-default', Description: 'd' })))
@@ -93,7 +86,7 @@ test('revoking rules a group lacks: listed as unknown in a default VPC, NotFound
 
 test('RunInstances: group names with a subnet are InvalidParameterCombination', async () => {
   await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'named', Description: 'd', VpcId: vpc }));
-  const base = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
+  const base = { ImageId: ami(), MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
   const expected = {
     name: 'InvalidParameterCombination',
     message: 'The parameter groupName cannot be used with the parameter subnet',
@@ -196,7 +189,7 @@ test('TagSpecifications: a type the operation cannot tag is InvalidParameterValu
     message: `'${type}' is not a valid taggable resource type for this operation.`,
   });
   const spec = (type: string) => [{ ResourceType: type as 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }];
-  const run = { ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
+  const run = { ImageId: ami(), MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' as const };
   assert.deepEqual(
     await errorOf(ec2.send(new RunInstancesCommand({ ...run, TagSpecifications: spec('vpc') }))),
     refused('vpc'),
@@ -268,11 +261,7 @@ test('malformed ids: 8 or 17 hex digits or Malformed; attribute values; empty ta
     (await errorOf(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-01234567'] })))).name,
     'InvalidVpcID.NotFound',
   );
-  const id = (
-    await ec2.send(
-      new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
-    )
-  ).Instances![0]!.InstanceId!;
+  const id = (await launch(ec2, ami())).InstanceId!;
   assert.equal(
     (
       await errorOf(
