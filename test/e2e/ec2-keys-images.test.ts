@@ -24,12 +24,23 @@ import { createAccount } from '../../src/accounts/accounts.ts';
 import { sdkConfig } from '../support/server.ts';
 import { useServer } from '../support/use-server.ts';
 import { python, run, AWS_CLI_V1 } from '../support/clients.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf } from '../support/ec2.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2-keys-'));
 const { server, ec2 } = useServer({ args: ['--machines=metadata'], region: 'us-west-2' });
 
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
+/**
+ * A new 2048-bit RSA key pair `name` in `dir` (private key PEM): its public key as DER and the
+ * MD5 fingerprint of that DER, which AWS gives imported RSA keys.
+ */
+function newRsaKey(name: string): { der: Buffer; md5: string | undefined } {
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', '', '-f', join(dir, name)]);
+  const der = execFileSync('openssl', ['rsa', '-in', join(dir, name), '-pubout', '-outform', 'DER'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const md5 = execFileSync('openssl', ['md5', '-c'], { input: der }).toString().trim().split(' ').pop();
+  return { der, md5 };
+}
 
 test('CreateKeyPair ed25519: an OpenSSH private key ssh-keygen reads; fingerprint = base64 SHA-256', async () => {
   const key = await ec2.send(new CreateKeyPairCommand({ KeyName: 'ed', KeyType: 'ed25519' }));
@@ -76,25 +87,9 @@ out([lines[0], head["Encryption"], hmac.new(key, data, hashlib.sha1).hexdigest()
 });
 
 test('ImportKeyPair: rsa MD5 fingerprint, ed25519, RFC 4716; junk and double base64 are InvalidKey.Format', async () => {
-  execFileSync('ssh-keygen', [
-    '-q',
-    '-t',
-    'rsa',
-    '-b',
-    '2048',
-    '-m',
-    'PEM',
-    '-N',
-    '',
-    '-f',
-    join(dir, 'rsa'),
-  ]);
+  const { md5 } = newRsaKey('rsa');
   const pub = readFileSync(join(dir, 'rsa.pub'));
   const key = await ec2.send(new ImportKeyPairCommand({ KeyName: 'imported-rsa', PublicKeyMaterial: pub }));
-  const der = execFileSync('openssl', ['rsa', '-in', join(dir, 'rsa'), '-pubout', '-outform', 'DER'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const md5 = execFileSync('openssl', ['md5', '-c'], { input: der }).toString().trim().split(' ').pop();
   assert.equal(key.KeyFingerprint, md5);
   const rfc = execFileSync('ssh-keygen', ['-e', '-f', join(dir, 'rsa.pub')]);
   const again = await ec2.send(
@@ -128,23 +123,7 @@ test('ImportKeyPair: rsa MD5 fingerprint, ed25519, RFC 4716; junk and double bas
 });
 
 test('ImportKeyPair: base64 DER (bare or PEM-armoured) RSA public keys, with the same MD5 fingerprint', async () => {
-  execFileSync('ssh-keygen', [
-    '-q',
-    '-t',
-    'rsa',
-    '-b',
-    '2048',
-    '-m',
-    'PEM',
-    '-N',
-    '',
-    '-f',
-    join(dir, 'der'),
-  ]);
-  const der = execFileSync('openssl', ['rsa', '-in', join(dir, 'der'), '-pubout', '-outform', 'DER'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const md5 = execFileSync('openssl', ['md5', '-c'], { input: der }).toString().trim().split(' ').pop();
+  const { der, md5 } = newRsaKey('der');
   const bare = await ec2.send(
     new ImportKeyPairCommand({ KeyName: 'der-bare', PublicKeyMaterial: Buffer.from(der.toString('base64')) }),
   );
