@@ -22,12 +22,9 @@ import {
   hasAwsCliV2,
   hasDebianBoto3,
 } from '../support/clients.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, wait } from '../support/ec2.ts';
 
 let ami: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 const { server, ec2 } = useServer({
   args: ['--machines=metadata'],

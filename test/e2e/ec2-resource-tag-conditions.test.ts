@@ -3,7 +3,7 @@
  * aws:ResourceTag/...): volumes and network interfaces, whose tags live with their instance, and
  * the subnet, security group and image RunInstances launches with. IAM users, SDK v3.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateSecurityGroupCommand,
@@ -12,30 +12,18 @@ import {
   CreateVpcCommand,
   DeleteTagsCommand,
   RunInstancesCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
+import { launch, useEc2Server } from '../support/ec2.ts';
 import { clientsFor, code, createUser, doc, unique } from './enforcement-support.ts';
 
-let server: TestServer;
-let root: EC2Client;
-let ami: string;
-
-before(async () => {
-  ({ server, ec2: root, ami } = await startEc2Server());
-});
-after(() => server.stop());
+const { server, ec2: root, ami } = useEc2Server();
 
 const tag = (id: string, Key: string, Value: string) =>
   root.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key, Value }] }));
 
 /** A running instance's root volume and primary network interface. */
-async function launch(): Promise<{ volume: string; eni: string }> {
-  const out = await root.send(
-    new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }),
-  );
-  const i = out.Instances![0]!;
+async function volumeAndEni(): Promise<{ volume: string; eni: string }> {
+  const i = await launch(root, ami());
   return {
     volume: i.BlockDeviceMappings![0]!.Ebs!.VolumeId!,
     eni: i.NetworkInterfaces![0]!.NetworkInterfaceId!,
@@ -43,8 +31,8 @@ async function launch(): Promise<{ volume: string; eni: string }> {
 }
 
 test('volume and network interface tags decide CreateTags and DeleteTags', async () => {
-  const blue = await launch();
-  const red = await launch();
+  const blue = await volumeAndEni();
+  const red = await volumeAndEni();
   for (const id of [blue.volume, blue.eni]) await tag(id, 'team', 'blue');
   for (const id of [red.volume, red.eni]) await tag(id, 'team', 'red');
   await tag(blue.volume, 'locked', 'yes');
@@ -97,7 +85,7 @@ test('RunInstances: the subnet, security group and image tags are condition keys
   const approved = await group();
   const unapproved = await group();
   await tag(approved, 'approved', 'true');
-  await tag(ami, 'vetted', 'true');
+  await tag(ami(), 'vetted', 'true');
 
   const creds = await createUser(
     clientsFor(server).iam,
@@ -138,7 +126,7 @@ test('RunInstances: the subnet, security group and image tags are condition keys
     code(
       ec2.send(
         new RunInstancesCommand({
-          ImageId: ami,
+          ImageId: ami(),
           InstanceType: 't3.micro',
           MinCount: 1,
           MaxCount: 1,
