@@ -39,14 +39,11 @@ import {
 import { IAMClient, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, wait } from '../support/ec2.ts';
 
 let server: TestServer;
 let ec2: EC2Client;
 let ami: string;
-const wait = { maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
 
 // Our own data dir, so the restart test can start a second server on it.
 const dataDir = mkdtempSync(join(tmpdir(), 'stratus-ec2-'));

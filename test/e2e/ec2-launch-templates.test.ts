@@ -3,7 +3,7 @@
  * describe with ids, names, filters, ranges and pages, default version, deletes, RunInstances from
  * a template (merged parameters, aws:ec2launchtemplate tags), tags, IAM and CloudTrail.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateKeyPairCommand,
@@ -17,28 +17,23 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   DescribeTagsCommand,
-  EC2Client,
   GetLaunchTemplateDataCommand,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import type { TestServer } from '../support/server.ts';
-import { startEc2Server } from '../support/ec2.ts';
-import { errorFields } from '../support/errors.ts';
+import { errorOf, useEc2Server } from '../support/ec2.ts';
 import { python } from '../support/clients.ts';
 import { clientsFor, code, createUser, doc, unique } from './enforcement-support.ts';
 
-let server: TestServer;
-let ec2: EC2Client;
+// A plain string, as the assertions compare it, once the server is up.
 let ami: string;
-const errorOf = (p: Promise<unknown>) => errorFields(p, 'name', 'message');
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-before(async () => {
-  ({ server, ec2, ami } = await startEc2Server());
+const { server, ec2 } = useEc2Server({
+  setup: async (used) => {
+    ami = used.ami();
+  },
 });
-after(() => server.stop());
+const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const create = (name: string, data: object, extra: object = {}) =>
   ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: data, ...extra }));
