@@ -1,4 +1,7 @@
-/** A test server with metadata-only machines, an EC2 client on it and an x86_64 Amazon image. */
+/**
+ * EC2 e2e support: a server with metadata-only machines and the x86_64 Amazon image
+ * (useEc2Server), launching, waiting.
+ */
 import {
   DescribeImagesCommand,
   EC2Client,
@@ -6,17 +9,8 @@ import {
   type Instance,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { sdkConfig, startTestServer, type TestServer } from './server.ts';
 import { errorFields } from './errors.ts';
 import { useServer, type UsedServer } from './use-server.ts';
-
-export async function startEc2Server(
-  region = 'us-east-1',
-): Promise<{ server: TestServer; ec2: EC2Client; ami: string }> {
-  const server = await startTestServer(['--machines=metadata']);
-  const ec2 = new EC2Client(sdkConfig(server, server.credentials, region));
-  return { server, ec2, ami: await amazonImage(ec2) };
-}
 
 /** The id of the catalog's x86_64 Amazon image. */
 async function amazonImage(ec2: EC2Client): Promise<string> {
