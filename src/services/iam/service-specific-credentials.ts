@@ -6,12 +6,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import { date, iso, mustGet, type Paged } from './common.ts';
+import { date, mustGet, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
 import { uniqueId } from './ids.ts';
 import type { ServiceCredentialRecord, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
-import { listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
+import { create, listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
 import { targetUser } from './users.ts';
 
 export const SERVICE_CREDENTIALS_PER_USER_PER_SERVICE = 2;
@@ -64,20 +64,10 @@ export function serviceSpecificCredentialHandlers(s: IamState): ServiceHandlers 
         );
       const id = uniqueId('ACCA');
       const password = newPassword();
-      const record: ServiceCredentialRecord = {
-        name: id,
-        id,
-        path: '/',
-        arn: '',
-        createdAt: iso(ctx.now),
-        tags: [],
-        userId: u.id,
-        status: 'Active',
+      const record = await create(s, ctx, KIND, u.id, id, {
         serviceName: input.ServiceName,
         passwordHash: digest(password),
-      };
-      await s.repo.createEntity(ctx.accountId, KIND, record);
-      s.changed();
+      });
       return full(ctx, u, record, password);
     },
 

@@ -7,11 +7,11 @@ import { createHash, randomInt } from 'node:crypto';
 import { DuplicateCertificateException } from '../../generated/iam/errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { parseCertificate } from './certificates.ts';
-import { date, iso, type Paged } from './common.ts';
+import { date, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
 import type { UserCredentialRecord } from './repository.ts';
 import type { IamState } from './state.ts';
-import { listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
+import { create, listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
 import { targetUser } from './users.ts';
 
 export const SIGNING_CERTIFICATES_PER_USER = 2;
@@ -55,20 +55,10 @@ export function signingCertificateHandlers(s: IamState): ServiceHandlers {
         );
       let id = '';
       for (let i = 0; i < 32; i++) id += ID_CHARS[randomInt(ID_CHARS.length)];
-      const record: UserCredentialRecord = {
-        name: id,
-        id,
-        path: '/',
-        arn: '',
-        createdAt: iso(ctx.now),
-        tags: [],
-        userId: o.id,
-        status: 'Active',
+      const record = await create(s, ctx, KIND, o.id, id, {
         body: input.CertificateBody,
         fingerprint,
-      };
-      await s.repo.createEntity(ctx.accountId, KIND, record);
-      s.changed();
+      });
       return { Certificate: out(o.name, record) };
     },
 

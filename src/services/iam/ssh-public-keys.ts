@@ -11,13 +11,13 @@ import {
   UnrecognizedPublicKeyEncodingException,
 } from '../../generated/iam/errors.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
-import { date, iso, mustGet, type Paged } from './common.ts';
+import { date, mustGet, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
 import { accessKeyId } from './ids.ts';
 import { sshPublicKey, sshStrings } from '../../ssh-wire.ts';
 import type { UserCredentialRecord, UserRecord } from './repository.ts';
 import type { IamState } from './state.ts';
-import { listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
+import { create, listOf, oneOf, pageOf, remove, setStatus } from './user-credential-store.ts';
 
 export const SSH_KEYS_PER_USER = 5;
 const KIND = 'ssh-public-key';
@@ -94,20 +94,10 @@ export function sshPublicKeyHandlers(s: IamState): ServiceHandlers {
         throw limitExceeded(`Cannot exceed quota for SSHPublicKeysPerUser: ${SSH_KEYS_PER_USER}`);
       // APKA and 16 characters, like access key ids.
       const id = 'APKA' + accessKeyId().slice(4);
-      const record: UserCredentialRecord = {
-        name: id,
-        id,
-        path: '/',
-        arn: '',
-        createdAt: iso(ctx.now),
-        tags: [],
-        userId: u.id,
-        status: 'Active',
+      const record = await create(s, ctx, KIND, u.id, id, {
         body: input.SSHPublicKeyBody,
         fingerprint,
-      };
-      await s.repo.createEntity(ctx.accountId, KIND, record);
-      s.changed();
+      });
       return { SSHPublicKey: full(u, record) };
     },
 

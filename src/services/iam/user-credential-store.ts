@@ -4,7 +4,7 @@
  * creation order, with a status.
  */
 import type { HandlerContext } from '../handler.ts';
-import { page, type Paged } from './common.ts';
+import { iso, page, type Paged } from './common.ts';
 import type { EntityRecords } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -21,6 +21,31 @@ export async function listOf<K extends CredentialKind>(
   return all
     .filter((r) => r.userId === userId)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** Stores a new, active record of the user with its kind's own fields; returns it. */
+export async function create<K extends CredentialKind>(
+  s: IamState,
+  ctx: HandlerContext,
+  kind: K,
+  userId: string,
+  id: string,
+  fields: Omit<Rec<K>, 'name' | 'id' | 'path' | 'arn' | 'createdAt' | 'tags' | 'userId' | 'status'>,
+): Promise<Rec<K>> {
+  const record = {
+    name: id,
+    id,
+    path: '/',
+    arn: '',
+    createdAt: iso(ctx.now),
+    tags: [],
+    userId,
+    status: 'Active',
+    ...fields,
+  } as unknown as Rec<K>; // the common fields plus the kind's own: Rec<K> whole
+  await s.repo.createEntity(ctx.accountId, kind, record);
+  s.changed();
+  return record;
 }
 
 /** The record with this id if it belongs to the user, else `missing()`. */
