@@ -151,7 +151,9 @@ export function readPostForm(body: Readable, contentType: string | undefined): P
         inFile = false;
         fileDone = true;
         file!.end();
-      } else if (part && !fileDone && part.filename === undefined) {
+      } else if (part && !fileDone) {
+        // A field part may carry a filename too (Python requests' files= sends every part so);
+        // S3 takes its value all the same: only the part named `file` is the upload.
         fields.set(part.name, Buffer.concat(value).toString('utf8'));
       }
       part = undefined;

@@ -65,6 +65,8 @@ export function postAccessKeyId(fields: Map<string, string>): string | undefined
   return f.get('awsaccesskeyid');
 }
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** Decodes and parses the base64 policy document. */
 export function parsePostPolicy(policyB64: string): PostPolicy {
   let doc: unknown;
@@ -76,7 +78,9 @@ export function parsePostPolicy(policyB64: string): PostPolicy {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalidPolicy('Invalid JSON.');
   const { expiration, conditions } = doc as { expiration?: unknown; conditions?: unknown };
   if (typeof expiration !== 'string') throw invalidPolicy('Policy missing expiration.');
-  const exp = Date.parse(expiration);
+  // ISO 8601 with a 'T' and a zone, as S3 documents it; Date.parse would also take
+  // Python's str(datetime) ('2026-01-01 10:00:00.123+00:00'), which S3 refuses.
+  const exp = ISO_8601.test(expiration) ? Date.parse(expiration) : NaN;
   if (!Number.isFinite(exp)) throw invalidPolicy("Invalid 'expiration' value: '" + expiration + "'");
   if (!Array.isArray(conditions)) throw invalidPolicy('Policy missing conditions.');
   const out: PostCondition[] = [];

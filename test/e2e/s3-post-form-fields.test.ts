@@ -1,0 +1,62 @@
+/**
+ * Browser POST forms as ceph/s3-tests sends them (Python requests' files=, which gives every
+ * field part a filename) and policy documents S3 refuses for their expiration's format.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { useServer } from '../support/use-server.ts';
+import { python } from '../support/clients.ts';
+
+const bucket = 'post-form-fields';
+
+const { server } = useServer({
+  async setup({ s3 }) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'ObjectWriter' }));
+  },
+});
+
+/** Python prelude: a SigV2-signed form for `doc`, posted with every field as a file part. */
+const prelude = `
+import requests, base64, hmac, hashlib, json, datetime
+from collections import OrderedDict
+url = boto3.client("s3").meta.endpoint_url + "/${bucket}"
+def post(doc, key, body, extra=()):
+    policy = base64.b64encode(json.dumps(doc).encode())
+    sig = base64.b64encode(hmac.new(b"test", policy, hashlib.sha1).digest())
+    fields = [("key", key), ("AWSAccessKeyId", "test"), ("acl", "private"), ("signature", sig),
+              ("policy", policy), ("Content-Type", "text/plain"), *extra, ("file", body)]
+    r = requests.post(url, files=OrderedDict(fields), timeout=30)
+    code = r.text.split("<Code>")[1].split("</Code>")[0] if "<Code>" in r.text else None
+    return [r.status_code, code]
+later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=600)
+def conditions(extra=()):
+    return [{"bucket": "${bucket}"}, ["starts-with", "$key", "foo"], {"acl": "private"},
+            ["starts-with", "$Content-Type", "text/plain"], ["content-length-range", 0, 1024], *extra]
+`;
+
+test('a form whose field parts carry filenames (requests files=) is read by field name', async () => {
+  const r = await python(
+    `${prelude}
+doc = {"expiration": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "conditions": conditions([["starts-with", "$x-amz-meta-foo", "bar"]])}
+res = post(doc, "foo.txt", "bar", [("x-amz-meta-foo", "barclamp")])
+got = boto3.client("s3").get_object(Bucket="${bucket}", Key="foo.txt")
+out([res, got["Body"].read().decode(), got["Metadata"], got["ContentType"]])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [[204, null], 'bar', { foo: 'barclamp' }, 'text/plain']);
+});
+
+test("a policy expiration that is not ISO 8601 (Python's str(datetime)) is InvalidPolicyDocument", async () => {
+  const r = await python(
+    `${prelude}
+bad = post({"expiration": str(later), "conditions": conditions()}, "foo-bad.txt", "bar")
+good = post({"expiration": later.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "conditions": conditions()}, "foo-good.txt", "bar")
+keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket="${bucket}", Prefix="foo-").get("Contents", [])]
+out([bad, good, keys])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [[400, 'InvalidPolicyDocument'], [204, null], ['foo-good.txt']]);
+});
