@@ -158,3 +158,40 @@ test('unversioned buckets: GetBucketVersioning is empty; ListObjectVersions list
     ['dir/z/1'],
   );
 });
+
+test('v1 echoes Prefix unencoded under encoding-type=url (boto3 decodes every other field); v2 encodes it', async () => {
+  const r = await python(
+    `
+c = boto3.client("s3", config=NO_RETRY)
+v1 = c.list_objects(Bucket="${bucket}", Prefix="b ")
+v1nl = c.list_objects(Bucket="${bucket}", Prefix="\\n")
+v2 = c.list_objects_v2(Bucket="${bucket}", Prefix="b ")
+out([v1["Prefix"], [o["Key"] for o in v1["Contents"]], v1nl["Prefix"], v2["Prefix"]])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, ['b ', ['b c'], '\n', 'b ']);
+});
+
+test('max-keys outside a 32-bit integer or padded with spaces → "not an integer"; negative → the range message', async () => {
+  const r = await python(
+    `
+c = boto3.client("s3", config=NO_RETRY)
+def with_query(q):
+    def add(request, **kw):
+        request.url += "&" + q
+    c.meta.events.register_first("before-sign.s3.ListObjects", add)
+    res = call(c.list_objects, Bucket="${bucket}")
+    c.meta.events.unregister("before-sign.s3.ListObjects", add)
+    return [res.get("error"), res.get("message")]
+out([with_query(q) for q in ["max-keys=2147483648", "max-keys=%201", "max-keys=-1"]])
+`,
+    server.env(),
+  );
+  const notInt = ['InvalidArgument', 'Provided max-keys not an integer or within integer range'];
+  assert.deepEqual(r, [
+    notInt,
+    notInt,
+    ['InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647'],
+  ]);
+});

@@ -114,14 +114,16 @@ export async function parseRestXmlInput(
   return out;
 }
 
+/** S3 parses query integers strictly: no surrounding spaces, and within a signed 32-bit int. */
 function queryInt(raw: string, name: string): number {
-  if (!/^-?\d+$/.test(raw.trim())) {
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw) || n < -2147483648 || n > 2147483647) {
     throw new AwsError('InvalidArgument', `Provided ${name} not an integer or within integer range`, 400, {
       ArgumentName: name,
       ArgumentValue: raw,
     });
   }
-  return Number(raw);
+  return n;
 }
 
 export { malformedXml };
