@@ -132,10 +132,37 @@ test('location constraints: per region, IllegalLocationConstraintException, Inva
     ),
   );
   assert.deepEqual([explicitEast.name, explicitEast.status], ['InvalidLocationConstraint', 400]);
-  const list = await s3.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
+});
+
+test('ListBuckets BucketRegion: filters at that region’s endpoint; elsewhere or not a region → InvalidArgument', async () => {
+  const west = new S3Client(sdkConfig(server, server.credentials, 'eu-west-1'));
+  try {
+    const list = await west.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
+    assert.deepEqual(
+      list.Buckets?.map((b) => [b.Name, b.BucketRegion]),
+      [['b-west', 'eu-west-1']],
+    );
+  } finally {
+    west.destroy();
+  }
+  const r = await python(
+    `
+c = client("s3", region_name="us-east-1")
+out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", ""]])
+`,
+    server.env(),
+  );
   assert.deepEqual(
-    list.Buckets?.map((b) => [b.Name, b.BucketRegion]),
-    [['b-west', 'eu-west-1']],
+    r.map((e: { error: string; message: string; status: number }) => [e.error, e.status, e.message]),
+    [
+      [
+        'InvalidArgument',
+        400,
+        'Requests with bucket-region specified must be made to the corresponding regional endpoint',
+      ],
+      ['InvalidArgument', 400, 'Argument value zz is not a valid AWS Region'],
+      ['InvalidArgument', 400, 'Argument value  is not a valid AWS Region'],
+    ],
   );
 });
 

@@ -56,6 +56,27 @@ function locationOf(input: CreateBucketRequest, region: string): string {
   return constraint;
 }
 
+/**
+ * ListBuckets' bucket-region filter: a region code, and only the one the request was sent to
+ * ("Requests made to a Regional endpoint that is different from the bucket-region parameter are
+ * not supported", ListBuckets API reference).
+ */
+function checkBucketRegion(value: string, endpointRegion: string): void {
+  if (!REGION.test(value.toLowerCase())) {
+    throw new AwsError('InvalidArgument', `Argument value ${value} is not a valid AWS Region`, 400, {
+      ArgumentName: 'bucket-region',
+    });
+  }
+  if (value !== endpointRegion) {
+    throw new AwsError(
+      'InvalidArgument',
+      'Requests with bucket-region specified must be made to the corresponding regional endpoint',
+      400,
+      { ArgumentName: 'bucket-region' },
+    );
+  }
+}
+
 export function bucketHandlers(env: S3Env) {
   return {
     async CreateBucket(input: CreateBucketRequest, ctx: HandlerContext): Promise<CreateBucketOutput> {
@@ -125,6 +146,7 @@ export function bucketHandlers(env: S3Env) {
           },
         );
       }
+      if (input.BucketRegion !== undefined) checkBucketRegion(input.BucketRegion, ctx.region);
       const after =
         input.ContinuationToken !== undefined
           ? decodeToken(input.ContinuationToken, 'continuation-token')
