@@ -1,0 +1,61 @@
+/**
+ * Request headers S3 judges before any operation, through boto3: SigV2 ("s3" signature) on
+ * path-style bucket requests, SigV2 dates, and Expect values other than 100-continue.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer } from '../support/use-server.ts';
+import { python } from '../support/clients.ts';
+
+const { server } = useServer();
+
+test('boto3 SigV2: path-style bucket requests (signed as /bucket/) are accepted', async () => {
+  const r = await python(
+    `
+s3 = client("s3", config=Config(signature_version="s3", s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+out([call(s3.create_bucket, Bucket="v2-bucket-ops").get("error"),
+     call(s3.put_object, Bucket="v2-bucket-ops", Key="k", Body=b"x").get("error"),
+     [o["Key"] for o in call(s3.list_objects, Bucket="v2-bucket-ops").get("Contents", [])],
+     call(s3.get_bucket_versioning, Bucket="v2-bucket-ops").get("error"),
+     call(s3.delete_object, Bucket="v2-bucket-ops", Key="k").get("error"),
+     call(s3.delete_bucket, Bucket="v2-bucket-ops").get("error")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [null, null, ['k'], null, null, null]);
+});
+
+test('boto3 SigV2: an x-amz-date before the epoch is AccessDenied, not RequestTimeTooSkewed', async () => {
+  const r = await python(
+    `
+s3 = client("s3", config=Config(signature_version="s3", s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+def dated(value):
+    c = client("s3", config=Config(signature_version="s3", s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+    c.meta.events.register("before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"x-amz-date": value}))
+    r = call(c.put_object, Bucket="v2-dates", Key="foo", Body=b"bar")
+    return [r.get("status"), r.get("error")]
+s3.create_bucket(Bucket="v2-dates")
+out([dated("Tue, 07 Jul 1950 21:53:04 GMT"), dated("Tue, 07 Jul 2010 21:53:04 GMT"), dated("Bad Date")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [
+    [403, 'AccessDenied'],
+    [403, 'RequestTimeTooSkewed'],
+    [403, 'AccessDenied'],
+  ]);
+});
+
+test('an Expect header other than 100-continue is ignored, not 417', async () => {
+  const r = await python(
+    `
+def create(name, expect):
+    c = client("s3", config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+    c.meta.events.register("before-call.s3.CreateBucket", lambda **kw: kw["params"]["headers"].update({"Expect": expect}))
+    return call(c.create_bucket, Bucket=name).get("error")
+out([create("expect-200", "200"), create("expect-empty", "")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [null, null]);
+});
