@@ -28,6 +28,7 @@ import {
 } from './env.ts';
 import { describePage, listed } from './describe.ts';
 import { newId } from './ids.ts';
+import { checkTarget } from './route-targets.ts';
 import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
 
 interface IgwDoc {
@@ -73,19 +74,6 @@ const ACL_FILTERS = {
   'owner-id': (a: AclDoc) => a.OwnerId,
   'vpc-id': (a: AclDoc) => a.VpcId,
 };
-
-const TARGETS = [
-  'GatewayId',
-  'InstanceId',
-  'NatGatewayId',
-  'NetworkInterfaceId',
-  'VpcPeeringConnectionId',
-  'TransitGatewayId',
-  'EgressOnlyInternetGatewayId',
-  'LocalGatewayId',
-  'CarrierGatewayId',
-  'VpcEndpointId',
-];
 
 export function routeHandlers(env: Ec2Env): ServiceHandlers {
   return {
@@ -224,19 +212,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
           `Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`,
         );
       }
-      const target = TARGETS.find((k) => input[k]);
-      if (!target)
-        throw new MissingParameter(
-          'The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId',
-        );
-      if (target === 'GatewayId' && String(input.GatewayId).startsWith('igw-')) {
-        const igw = await mustGet<IgwDoc>(env, scope, input.GatewayId, 'igw', IGW_ERRORS);
-        if (!igw.Attachments.some((a) => a.VpcId === t.VpcId)) {
-          throw new InvalidParameterValue(
-            `route table ${t.RouteTableId} and network gateway ${igw.InternetGatewayId} belong to different networks`,
-          );
-        }
-      }
+      const target = await checkTarget(env, scope, t, dest, input);
       if (t.Routes.some((r) => r.DestinationCidrBlock === dest && dest !== undefined)) {
         throw new RouteAlreadyExists(`The route identified by ${dest} already exists.`);
       }
@@ -254,18 +230,30 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       dryRun(input);
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
-      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === input.DestinationCidrBlock);
+      const dest: string | undefined = input.DestinationCidrBlock;
+      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest);
       if (i < 0)
-        throw new InvalidRouteNotFound(
-          `There is no route defined for '${input.DestinationCidrBlock}' in the route table. Use CreateRoute instead.`,
+        throw new InvalidParameterValue(
+          `There is no route defined for '${dest}' in the route table. Use CreateRoute instead.`,
         );
-      const target = TARGETS.find((k) => input[k]);
-      t.Routes[i] = {
-        DestinationCidrBlock: input.DestinationCidrBlock,
-        ...(target ? { [target]: input[target] } : {}),
-        Origin: 'CreateRoute',
-        State: 'active',
-      };
+      const old = t.Routes[i]!;
+      // The local route may point at an instance or interface, and back (LocalTarget, or gateway 'local').
+      if ((input.LocalTarget || input.GatewayId === 'local') && old.Origin === 'CreateRouteTable') {
+        t.Routes[i] = {
+          DestinationCidrBlock: dest,
+          GatewayId: 'local',
+          Origin: 'CreateRouteTable',
+          State: 'active',
+        };
+      } else {
+        const target = await checkTarget(env, scope, t, dest, input);
+        t.Routes[i] = {
+          DestinationCidrBlock: dest,
+          [target]: input[target],
+          Origin: old.Origin,
+          State: 'active',
+        };
+      }
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return {};
     },
@@ -275,12 +263,15 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       const scope = scopeOf(ctx);
       const t = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
       const dest = input.DestinationCidrBlock;
-      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest && r.GatewayId !== 'local');
+      const i = t.Routes.findIndex((r) => r.DestinationCidrBlock === dest);
       if (i < 0) {
         throw new InvalidRouteNotFound(
           `no route with destination-cidr-block ${dest} in route table ${t.RouteTableId}`,
         );
       }
+      // The VPC's own range stays routed (Terraform's aws_route matches AWS's words).
+      if (t.Routes[i]!.Origin === 'CreateRouteTable')
+        throw new InvalidParameterValue(`cannot remove local route ${dest} in route table ${t.RouteTableId}`);
       t.Routes.splice(i, 1);
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return {};

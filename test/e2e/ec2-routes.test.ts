@@ -1,0 +1,138 @@
+/**
+ * EC2 routes through @aws-sdk/client-ec2: targets must exist (AWS's NotFound codes per kind), the
+ * VPC's own range only goes to an instance or an interface, the local route cannot be removed,
+ * ReplaceRoute of a missing route is InvalidParameterValue.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  ReplaceRouteCommand,
+  type CreateRouteCommandInput,
+} from '@aws-sdk/client-ec2';
+import { errorOf, launch, useEc2Server } from '../support/ec2.ts';
+
+const { ec2, ami } = useEc2Server();
+
+async function network(cidr: string) {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
+  const rtbId = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+  const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+  return { vpcId, rtbId, igwId };
+}
+
+const routesOf = async (rtbId: string) =>
+  (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtbId] }))).RouteTables![0]!.Routes!.map(
+    (r) => [r.DestinationCidrBlock, r.GatewayId ?? r.InstanceId ?? r.NetworkInterfaceId],
+  );
+
+test('CreateRoute: a target that does not exist is refused with its kind NotFound, and nothing is added', async () => {
+  const { rtbId } = await network('10.61.0.0/16');
+  const create = (target: Partial<CreateRouteCommandInput>) =>
+    errorOf(
+      ec2.send(new CreateRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', ...target })),
+    );
+  // An unknown gateway of any kind is InvalidGatewayID.NotFound (aws-cli and Ansible reports).
+  assert.deepEqual(await create({ GatewayId: 'igw-0123456789abcdef0' }), {
+    name: 'InvalidGatewayID.NotFound',
+    message: "The gateway ID 'igw-0123456789abcdef0' does not exist",
+  });
+  assert.deepEqual(await create({ GatewayId: 'nat-0b08ff466280436f1' }), {
+    name: 'InvalidGatewayID.NotFound',
+    message: "The gateway ID 'nat-0b08ff466280436f1' does not exist",
+  });
+  assert.deepEqual(await create({ NatGatewayId: 'nat-0770306a339d57474' }), {
+    name: 'InvalidNatGatewayID.NotFound',
+    message: "The natGateway ID 'nat-0770306a339d57474' does not exist",
+  });
+  assert.deepEqual(await create({ InstanceId: 'i-0123456789abcdef0' }), {
+    name: 'InvalidInstanceID.NotFound',
+    message: "The instance ID 'i-0123456789abcdef0' does not exist",
+  });
+  assert.deepEqual(await create({ NetworkInterfaceId: 'eni-0123456789abcdef0' }), {
+    name: 'InvalidNetworkInterfaceID.NotFound',
+    message: "The networkInterface ID 'eni-0123456789abcdef0' does not exist",
+  });
+  assert.deepEqual(await routesOf(rtbId), [['10.61.0.0/16', 'local']]);
+});
+
+test('CreateRoute/ReplaceRoute: the VPC range goes only to an instance or interface; the local route stays', async () => {
+  const { vpcId, rtbId, igwId } = await network('10.62.0.0/16');
+  const inside = (cidr: string) =>
+    `The destination CIDR block ${cidr} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.`;
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new CreateRouteCommand({
+          RouteTableId: rtbId,
+          DestinationCidrBlock: '10.62.1.0/24',
+          GatewayId: igwId,
+        }),
+      ),
+    ),
+    { name: 'InvalidParameterValue', message: inside('10.62.1.0/24') },
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new ReplaceRouteCommand({
+          RouteTableId: rtbId,
+          DestinationCidrBlock: '10.62.0.0/16',
+          GatewayId: igwId,
+        }),
+      ),
+    ),
+    { name: 'InvalidParameterValue', message: inside('10.62.0.0/16') },
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(new DeleteRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '10.62.0.0/16' })),
+    ),
+    {
+      name: 'InvalidParameterValue',
+      message: `cannot remove local route 10.62.0.0/16 in route table ${rtbId}`,
+    },
+  );
+  // An instance in the VPC may take a more specific range, and a route to it can be replaced.
+  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.62.0.0/24' })))
+    .Subnet!;
+  const instance = await launch(ec2, ami(), { SubnetId: subnet.SubnetId });
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: rtbId,
+      DestinationCidrBlock: '10.62.1.0/24',
+      InstanceId: instance.InstanceId,
+    }),
+  );
+  const eni = instance.NetworkInterfaces![0]!.NetworkInterfaceId!;
+  await ec2.send(
+    new ReplaceRouteCommand({
+      RouteTableId: rtbId,
+      DestinationCidrBlock: '10.62.1.0/24',
+      NetworkInterfaceId: eni,
+    }),
+  );
+  assert.deepEqual(await routesOf(rtbId), [
+    ['10.62.0.0/16', 'local'],
+    ['10.62.1.0/24', eni],
+  ]);
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(
+        new ReplaceRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }),
+      ),
+    ),
+    {
+      name: 'InvalidParameterValue',
+      message: "There is no route defined for '0.0.0.0/0' in the route table. Use CreateRoute instead.",
+    },
+  );
+});
