@@ -18,11 +18,23 @@ function hasBody(ctx: RequestContext): boolean {
   return ctx.headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * CompleteMultipartUpload's x-amz-checksum-<algorithm> is the whole object's checksum (checked by
+ * the handler against the joined parts), not the XML body's: the decoder must not see it.
+ */
+function bodyHeaders(ctx: RequestContext): RequestContext['headers'] {
+  if (ctx.operation?.name !== 'CompleteMultipartUpload') return ctx.headers;
+  const out = { ...ctx.headers };
+  for (const name of Object.keys(out))
+    if (/^x-amz-checksum-(crc32|crc32c|crc64nvme|sha1|sha256)$/.test(name)) delete out[name];
+  return out;
+}
+
 export function wrapS3Body(ctx: RequestContext, verified: VerifiedAuth | undefined): Readable {
   checkRequiredChecksum(ctx.operation?.name, ctx.headers);
   if (!hasBody(ctx) && !ctx.headers['x-amz-decoded-content-length']) return ctx.body;
   // Throws AwsError synchronously for malformed checksum or length headers.
-  const decoder = createBodyDecoder({ headers: ctx.headers, chunkSigning: verified?.chunkSigning });
+  const decoder = createBodyDecoder({ headers: bodyHeaders(ctx), chunkSigning: verified?.chunkSigning });
   // Errors of either side end up on the decoder, which is what the handler reads. (pipe rather
   // than stream.pipeline: pipeline builds an AbortController and a DOMException per request.)
   const source = ctx.body;

@@ -12,7 +12,11 @@ import type {
   CompleteMultipartUploadOutput,
   CompleteMultipartUploadRequest,
 } from '../../generated/s3/types.ts';
-import { ChecksumTracker, type ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
+import {
+  ChecksumTracker,
+  isValidChecksum,
+  type ChecksumAlgorithm,
+} from '../../protocol/streaming/checksums.ts';
 import type { BlobInfo, BlobWriteOptions } from '../../blob/blob-store.ts';
 import type { HandlerContext } from '../handler.ts';
 import { recordedTime, type S3Env } from './env.ts';
@@ -46,6 +50,23 @@ function compositeOf(algorithm: ChecksumAlgorithm, parts: PartRecord[]): string 
   for (const p of parts) t.update(Buffer.from(p.checksum ?? '', 'base64'));
   return `${t.finish().checksums[algorithm]}-${parts.length}`;
 }
+
+function objectChecksumOf(
+  input: CompleteMultipartUploadRequest,
+  algorithm: ChecksumAlgorithm,
+  type: string | undefined,
+): string | undefined {
+  const given = (input as unknown as Record<string, unknown>)[MEMBER[algorithm]!] as string | undefined;
+  if (given === undefined) return undefined;
+  const m = /^(.*?)(-\d+)?$/.exec(given.trim())!;
+  if (!isValidChecksum(algorithm, m[1]!) || (m[2] !== undefined && type !== 'COMPOSITE'))
+    throw new InvalidRequest(`Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`);
+  return given.trim();
+}
+
+/** A named composite checksum may leave out its "-<parts>" suffix. */
+const sameChecksum = (given: string, c: StoredChecksum) =>
+  given === c.value || (c.type === 'COMPOSITE' && `${given}-${c.value.split('-')[1]}` === c.value);
 
 export function completeHandlers(env: S3Env) {
   return {
@@ -102,6 +123,9 @@ export function completeHandlers(env: S3Env) {
         }
         parts.push(part);
       });
+      // The object's checksum the request names (x-amz-checksum-<algorithm>): a composite one
+      // may carry its "-<parts>" suffix. Checked once the object's own is known.
+      const given = algorithm ? objectChecksumOf(input, algorithm, upload.checksumType) : undefined;
       const size = parts.reduce((n, p) => n + p.size, 0);
       if (input.MpuObjectSize !== undefined && Number(input.MpuObjectSize) !== size) {
         throw new InvalidRequest(
@@ -139,17 +163,13 @@ export function completeHandlers(env: S3Env) {
         blob = await join();
         if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
       }
-      if (algorithm && checksum?.type === 'FULL_OBJECT') {
-        const given = (input as unknown as Record<string, unknown>)[MEMBER[checksum.algorithm]!] as
-          string | undefined;
-        if (given !== undefined && given !== checksum.value) {
-          env.free([blob.id]);
-          throw new AwsError(
-            'BadDigest',
-            `The ${checksum.algorithm.toLowerCase()} you specified did not match the calculated checksum.`,
-            400,
-          );
-        }
+      if (algorithm && checksum && given !== undefined && !sameChecksum(given, checksum)) {
+        env.free([blob.id]);
+        throw new AwsError(
+          'BadDigest',
+          `The ${checksum.algorithm.toLowerCase()} you specified did not match the calculated checksum.`,
+          400,
+        );
       }
       const record: ObjectRecord = {
         bucket: input.Bucket,

@@ -1,0 +1,105 @@
+/**
+ * CompleteMultipartUpload's x-amz-checksum-<algorithm> names the whole object's checksum (not the
+ * XML body's): a composite one with its "-N" suffix, a full-object one over the joined bytes.
+ * A value of the wrong form is InvalidRequest, one that does not match is BadDigest.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+  CompleteMultipartUploadCommand,
+  HeadObjectCommand,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+  type CompleteMultipartUploadCommandInput,
+} from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.ts';
+import { useServer } from '../support/use-server.ts';
+
+const bucket = 'mpu-object-checksum';
+const { s3 } = useServer({
+  async setup() {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  },
+});
+
+const body = Buffer.alloc(1024, 'A');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
+const crc32Of = (b: Buffer) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(b));
+  return out.toString('base64');
+};
+
+/** An upload of one part (body), ready to complete with the given object checksum. */
+async function onePart(key: string, algorithm: ChecksumAlgorithm, type?: ChecksumType) {
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ChecksumAlgorithm: algorithm,
+      ...(type ? { ChecksumType: type } : {}),
+    }),
+  );
+  const p = await s3.send(
+    new UploadPartCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId,
+      PartNumber: 1,
+      Body: body,
+      ChecksumAlgorithm: algorithm,
+    }),
+  );
+  const part = {
+    PartNumber: 1,
+    ETag: p.ETag!,
+    ChecksumSHA256: p.ChecksumSHA256,
+    ChecksumCRC32: p.ChecksumCRC32,
+  };
+  return (extra: Partial<CompleteMultipartUploadCommandInput>) =>
+    s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: [part] },
+        ...extra,
+      }),
+    );
+}
+
+test('a composite SHA256 named with its -N suffix completes; a wrong one is BadDigest, a malformed one InvalidRequest', async () => {
+  const composite = `${sha256(sha256(body)).toString('base64')}-1`;
+  const complete = await onePart('composite', 'SHA256');
+  const malformed = await errorOf(complete({ ChecksumSHA256: 'bad' }));
+  assert.deepEqual([malformed.name, malformed.status], ['InvalidRequest', 400]);
+  assert.equal(malformed.message, 'Value for x-amz-checksum-sha256 header is invalid.');
+  const wrong = await errorOf(
+    complete({ ChecksumSHA256: `${sha256(Buffer.from('x')).toString('base64')}-1` }),
+  );
+  assert.deepEqual([wrong.name, wrong.status], ['BadDigest', 400]);
+  const done = await complete({ ChecksumSHA256: composite });
+  assert.equal(done.ChecksumSHA256, composite);
+  assert.equal(done.ChecksumType, 'COMPOSITE');
+  const head = await s3.send(
+    new HeadObjectCommand({ Bucket: bucket, Key: 'composite', ChecksumMode: 'ENABLED' }),
+  );
+  assert.equal(head.ChecksumSHA256, composite);
+});
+
+test('a full-object CRC32 named on completion is checked against the joined object, not the request body', async () => {
+  const complete = await onePart('full', 'CRC32', 'FULL_OBJECT');
+  const wrong = await errorOf(
+    complete({ ChecksumCRC32: crc32Of(Buffer.from('x')), ChecksumType: 'FULL_OBJECT' }),
+  );
+  assert.deepEqual([wrong.name, wrong.status], ['BadDigest', 400]);
+  assert.equal(wrong.message, 'The crc32 you specified did not match the calculated checksum.');
+  const done = await complete({ ChecksumCRC32: crc32Of(body), ChecksumType: 'FULL_OBJECT' });
+  assert.equal(done.ChecksumCRC32, crc32Of(body));
+  assert.equal(done.ChecksumType, 'FULL_OBJECT');
+});
