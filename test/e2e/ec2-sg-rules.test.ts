@@ -9,6 +9,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupIngressCommand,
   type IpPermission,
@@ -223,4 +224,21 @@ test('revoking by rule id lists the revoked rules with ReferencedGroupId', async
     out.RevokedSecurityGroupRules!.map((r) => [r.SecurityGroupRuleId, r.ReferencedGroupId, r.FromPort]),
     [[id, peer, 3306]],
   );
+});
+
+test('CreateSecurityGroup: a description beyond ASCII is InvalidParameterValue and no group is made', async () => {
+  const description = 'web \u2014 public';
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(new CreateSecurityGroupCommand({ GroupName: 'non-ascii', Description: description })),
+    ),
+    {
+      name: 'InvalidParameterValue',
+      message: `Value (${description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`,
+    },
+  );
+  const { SecurityGroups } = await ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['non-ascii'] }] }),
+  );
+  assert.deepEqual(SecurityGroups, []);
 });

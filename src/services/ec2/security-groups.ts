@@ -211,6 +211,11 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
       if (name.startsWith('sg-'))
         throw new InvalidParameterValue(`Group names may not be in the format sg-*`);
       if (name === 'default') throw new InvalidGroupReserved(`The security group 'default' is reserved`);
+      // AWS's words for a non-ASCII description (an em dash is the usual culprit).
+      if (/[^\x00-\x7f]/.test(input.Description))
+        throw new InvalidParameterValue(
+          `Value (${input.Description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`,
+        );
       let vpcId: string | undefined = input.VpcId;
       if (vpcId)
         await mustGet(env, scope, vpcId, 'vpc', {
