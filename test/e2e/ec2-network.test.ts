@@ -115,6 +115,13 @@ test('zones: names and ids of the request region only; the mapping differs betwe
     ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }));
   assert.equal((await group('us-west-2-zg-1')).AvailabilityZones!.length, 4);
   assert.equal((await group('us-west-2')).AvailabilityZones!.length, 0);
+  // AWS's words for an unknown zone name, also for another region's zone.
+  for (const zone of ['us-west-2z', 'us-east-1a'])
+    assert.deepEqual(await errorOf(ec2.send(new DescribeAvailabilityZonesCommand({ ZoneNames: [zone] }))), {
+      name: 'InvalidParameterValue',
+      message: `Invalid availability zone: [${zone}]`,
+      status: 400,
+    });
 });
 
 test('the default network: VPC, a subnet per zone, gateway, main route table, ACL, default group', async () => {

@@ -59,6 +59,9 @@ export function zoneHandlers(): ServiceHandlers {
           ...names.filter((n) => !zones.some((z) => z.ZoneName === n)),
           ...ids.filter((n) => !zones.some((z) => z.ZoneId === n)),
         ];
+        // AWS's words for an unknown zone name (seen from SDKs and CloudFormation).
+        const badName = names.find((n) => !zones.some((z) => z.ZoneName === n));
+        if (badName) throw new InvalidParameterValue(`Invalid availability zone: [${badName}]`);
         if (unknown.length) throw new InvalidParameterValue(`The zone '${unknown[0]}' does not exist.`);
         zones = zones.filter((z) => names.includes(z.ZoneName) || ids.includes(z.ZoneId));
       }
