@@ -85,3 +85,20 @@ export function parseQuery(rawQuery: string): Array<[string, string]> {
   }
   return out;
 }
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header value as the client signed it. Node hands header bytes over as latin1 characters, so
+ * UTF-8 sent on the wire (botocore's non-ASCII metadata) arrives as mojibake; signers hash the
+ * UTF-8 text, so that is read back. Bytes that are not UTF-8 stay as node gave them.
+ */
+export function signedHeaderValue(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(v)) return v;
+  try {
+    return STRICT_UTF8.decode(Buffer.from(v, 'latin1'));
+  } catch {
+    return v;
+  }
+}

@@ -3,7 +3,7 @@
  * Signature = Base64(HMAC-SHA1(secret, StringToSign)).
  */
 import { createHmac } from 'node:crypto';
-import { percentDecode, parseQuery } from './encoding.ts';
+import { percentDecode, parseQuery, signedHeaderValue } from './encoding.ts';
 import { header, type AuthRequest } from './parse.ts';
 
 /** Query parameters that are part of the signed resource (S3's sub-resources and overrides). */
@@ -71,7 +71,7 @@ export function sigv2StringToSign({ req, virtualHostBucket, expires }: SigV2Inpu
   };
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || !name.startsWith('x-amz-')) continue;
-    addAmz(name, Array.isArray(value) ? value.join(',') : value);
+    addAmz(name, signedHeaderValue(Array.isArray(value) ? value.join(',') : value));
   }
   if (expires !== undefined) {
     // Presigned V2 URLs carry x-amz-* values (the security token above all) as query parameters.

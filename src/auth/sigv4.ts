@@ -4,7 +4,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalComponent } from './encoding.ts';
+import { canonicalComponent, signedHeaderValue } from './encoding.ts';
 import { header, type AuthRequest, type CredentialScope } from './parse.ts';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -68,7 +68,7 @@ export function canonicalQuery(rawQuery: string, omitSignature: boolean): string
 export function canonicalHeaders(headers: AuthRequest['headers'], signedHeaders: string[]): string {
   let out = '';
   for (const name of signedHeaders) {
-    const v = header(headers, name) ?? '';
+    const v = signedHeaderValue(header(headers, name) ?? '');
     out += `${name}:${v.trim().replace(/\s+/g, ' ')}\n`;
   }
   return out;

@@ -59,3 +59,21 @@ out([create("expect-200", "200"), create("expect-empty", "")])
   );
   assert.deepEqual(r, [null, null]);
 });
+
+test('boto3 (SigV4 and SigV2): a UTF-8 metadata value on the wire verifies and comes back byte for byte', async () => {
+  const r = await python(
+    `
+res = []
+for sig in ("s3v4", "s3"):
+    c = client("s3", config=Config(signature_version=sig, s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+    c.meta.events.register("before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"x-amz-meta-meta1": "Hello World\\xe9"}))
+    call(c.create_bucket, Bucket="utf8-meta")
+    res.append(call(c.put_object, Bucket="utf8-meta", Key="k-" + sig, Body=b"bar").get("error"))
+    # http.client reads header bytes as latin-1: the UTF-8 bytes sent come back as sent.
+    res.append(c.head_object(Bucket="utf8-meta", Key="k-" + sig)["Metadata"]["meta1"].encode("latin-1").decode("utf-8"))
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [null, 'Hello World\u00e9', null, 'Hello World\u00e9']);
+});
