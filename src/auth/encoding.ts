@@ -94,7 +94,6 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * UTF-8 text, so that is read back. Bytes that are not UTF-8 stay as node gave them.
  */
 export function signedHeaderValue(v: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(v)) return v;
   try {
     return STRICT_UTF8.decode(Buffer.from(v, 'latin1'));
