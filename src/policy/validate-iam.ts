@@ -3,10 +3,10 @@
  * CreatePolicyVersion, ...), answering MalformedPolicyDocument with IAM's own messages. IAM
  * checks in stages and reports the first failing stage: syntax, principal, version (managed
  * policies), "legacy parsing", Sid rules, actions present, resources present, resource format,
- * action / condition-key vendor prefixes.
+ * action vendor prefixes.
  */
 import type { PolicyDocument } from './types.ts';
-import { parseDateValue, parseOperator } from './conditions.ts';
+import { parseOperator } from './conditions.ts';
 import {
   asList,
   isConditionValue,
@@ -54,6 +54,11 @@ const IAM_PATHS = [
   'report/',
   'access-report/',
 ];
+/**
+ * S3 resource types whose ARNs carry a region (Service Authorization Reference, Amazon S3: access
+ * points, Batch Operations jobs, Storage Lens, Access Grants); other S3 ARNs may not.
+ */
+const S3_REGIONAL = ['accesspoint/', 'job/', 'storage-lens/', 'storage-lens-group/', 'access-grants/'];
 const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b']);
 
 export function parseJsonObject(text: string): JsonObject | undefined {
@@ -95,8 +100,49 @@ function checkSyntax(doc: JsonObject): JsonObject[] {
   return list as JsonObject[];
 }
 
-function legacyDate(v: string): boolean {
-  return !Number.isNaN(parseDateValue(v));
+const int = (s: string): number => (/^\s*[+-]?\d+\s*$/.test(s) ? Number(s) : NaN);
+const within = (s: string, lo: number, hi: number): boolean => int(s) >= lo && int(s) <= hi;
+
+/**
+ * IAM's "legacy" reading of a Date condition value: an epoch in seconds (0 to 2^63-1), or an
+ * ISO 8601 date-time whose fields are range-checked one by one, so "01T", "-292275054" and a
+ * "+23" zone pass while month 13, a one-digit zone or ten fraction digits fail (the accepted and
+ * refused values of LocalStack's AWS-recorded test_create_policy_valid/invalid_document).
+ */
+function legacyDate(value: string): boolean {
+  const v = value.toLowerCase();
+  if (!v.includes('t') && !v.includes('-'))
+    return /^\s*\+?\d+\s*$/.test(v) && BigInt(v.trim()) <= 9223372036854775807n;
+  const t = v.indexOf('t');
+  const datePart = t < 0 ? v : v.slice(0, t);
+  const timePart = t < 0 ? '' : v.slice(t + 1);
+  const negative = datePart.startsWith('-');
+  const d = (negative ? datePart.slice(1) : datePart).split('-');
+  if (!within((negative ? '-' : '') + d[0], -292275054, 292278993)) return false;
+  if (d.length > 1 && !within(d[1], 1, 12)) return false;
+  if (d.length > 2 && !within(d[2], 1, 31)) return false;
+  if (d.length > 3) return false;
+  const tp = timePart.split(':');
+  if (tp[0] !== '' && !within(tp[0], 0, 23)) return false;
+  if (tp.length > 1 && !within(tp[1], 0, 59)) return false;
+  if (tp.length > 2) {
+    let secs = tp[2];
+    if (secs.includes('z')) {
+      const [before, after] = [secs.slice(0, secs.indexOf('z')), secs.slice(secs.indexOf('z') + 1)];
+      if (after !== '') return false;
+      secs = before;
+    } else if (secs.includes('+')) {
+      const zone = secs.slice(secs.indexOf('+') + 1);
+      secs = secs.slice(0, secs.indexOf('+'));
+      const [zh, ...zm] = zone.split(':');
+      if (zh.length !== 2 || !within(zh, 0, 23)) return false;
+      if (zm.length && (zm.join(':').length !== 2 || !within(zm.join(':'), 0, 59))) return false;
+    }
+    const dot = secs.indexOf('.');
+    if (!within(dot < 0 ? secs : secs.slice(0, dot), 0, 59)) return false;
+    if (dot >= 0 && !within(secs.slice(dot + 1), 0, 999999999)) return false;
+  }
+  return true;
 }
 
 function checkLegacy(list: JsonObject[], checkResourceLegacy: boolean): void {
@@ -112,6 +158,8 @@ function checkLegacy(list: JsonObject[], checkResourceLegacy: boolean): void {
     if (!checkResourceLegacy) continue;
     for (const r of asList((s.Resource ?? s.NotResource ?? []) as string | string[])) {
       if (r !== '*' && r.split(':').length < 6 && r.includes('::')) refuse(IAM_MESSAGES.legacy);
+      // An empty service ("arn:aws::x", "arn:aws::::x") fails legacy parsing too.
+      if (r !== '*' && r.split(':')[2] === '') refuse(IAM_MESSAGES.legacy);
     }
   }
 }
@@ -129,15 +177,18 @@ function resourceFormatError(r: string): string | undefined {
     const a4 = rest.length > 3 ? rest.slice(3).join(':') : '*';
     return `Partition "${partition}" is not valid for resource "arn:${partition}:${a1}:${a2}:${a3}:${a4}".`;
   }
-  if (parts.length < 3 || parts[2] === '' || /[*?]/.test(parts[2])) return IAM_MESSAGES.resourceVendor;
+  if (parts.length < 3 || /[*?]/.test(parts[2])) return IAM_MESSAGES.resourceVendor;
+  if (parts[2] === '') return undefined; // refused by legacy parsing
+
   const service = parts[2];
   const region = parts[3] ?? '';
   if (service === 'iam' && region !== '') return `IAM resource ${r} cannot contain region information.`;
-  if (service === 's3' && region !== '') return `Resource ${r} can not contain region information.`;
+  if (service === 's3' && region !== '' && !S3_REGIONAL.some((x) => parts.slice(5).join(':').startsWith(x)))
+    return `Resource ${r} can not contain region information.`;
   if (service === 'iam') {
     const path = parts.slice(5).join(':');
-    if (path !== '*' && !IAM_PATHS.some((x) => path.startsWith(x)))
-      return `IAM resource path must either be "*" or start with ${IAM_PATHS.join(', ')}.`;
+    if (path !== '*' && path !== 'root' && !IAM_PATHS.some((x) => path.startsWith(x)))
+      return `IAM resource path must either be "*", root, or start with ${IAM_PATHS.join(', ')}.`;
   }
   return undefined;
 }
@@ -191,11 +242,8 @@ export function checkIdentityPolicy(text: string, opts: IdentityPolicyOptions = 
         const e = vendorError(a);
         if (e) refuse(e);
       }
-      for (const block of Object.values((s.Condition as JsonObject) ?? {}))
-        for (const key of Object.keys(block as JsonObject)) {
-          const e = vendorError(key);
-          if (e) refuse(e);
-        }
+      // Condition keys are not checked: IAM accepts "a" (AWS-recorded valid documents) and tag
+      // keys may hold colons ("aws:ResourceTag/aws:cloudformation:stack-name").
     }
     return doc as unknown as PolicyDocument;
   });
