@@ -2,7 +2,7 @@
  * How IAM words a managed policy that does not exist, and lists of scalars that break their
  * item constraints, as AWS answers them (recorded by LocalStack's IAM snapshot tests against AWS,
  * test_iam_policies.snapshot.json; GetPolicy's wording also in user logs of the AWS CLI):
- * - attaching it: "Policy ARN does not exist or is not attachable."
+ * - attaching it or listing its entities: "Policy ARN does not exist or is not attachable."
  * - reading, tagging, deleting it: "Policy ARN was not found."
  * - Get/Set/DeletePolicyVersion: "Policy ARN version vN does not exist or is not attachable."
  * - UntagPolicy with a bad key: one issue at 'tagKeys' naming every constraint of a tag key.
@@ -56,13 +56,16 @@ test('a missing policy: read, tag and delete say "was not found"', async () => {
     await failure(iam.send(new CreatePolicyVersionCommand({ ...arn, PolicyDocument: DOC }))),
     notFound,
   );
-  assert.deepEqual(await failure(iam.send(new ListEntitiesForPolicyCommand(arn))), notFound);
 });
 
-test('a missing policy: attaching it says "does not exist or is not attachable"', async () => {
+test('a missing policy: attaching it or listing its entities says "does not exist or is not attachable"', async () => {
   await iam.send(new CreateUserCommand({ UserName: 'nf-user' }));
   assert.deepEqual(
     await failure(iam.send(new AttachUserPolicyCommand({ UserName: 'nf-user', PolicyArn: MISSING }))),
+    noSuch(`Policy ${MISSING} does not exist or is not attachable.`),
+  );
+  assert.deepEqual(
+    await failure(iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: MISSING }))),
     noSuch(`Policy ${MISSING} does not exist or is not attachable.`),
   );
 });

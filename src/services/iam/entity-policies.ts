@@ -7,7 +7,7 @@ import { policySize, POLICY_LIMITS, validateIdentityPolicy } from '../../policy/
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { encodeDocument, mustGet, page, type Paged } from './common.ts';
 import { limitExceeded, noSuch } from './errors.ts';
-import { findPolicy, policyNotFound, resolvePolicy } from './managed-policies.ts';
+import { findPolicy, resolvePolicy } from './managed-policies.ts';
 import { QuotaError, type EntityBase, type PolicyRecord } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -121,7 +121,9 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
     },
     ctx,
   ) => {
-    const policy = await resolvePolicy(s, ctx, input.PolicyArn, policyNotFound);
+    // "Policy ARN does not exist or is not attachable.", as AWS answers here (LocalStack's
+    // AWS-recorded test_list_entities_for_policy_errors), unlike GetPolicy's "was not found".
+    const policy = await resolvePolicy(s, ctx, input.PolicyArn);
     const rows: { kind: Kind; e: EntityBase }[] = [];
     const want = (k: Kind) =>
       !input.EntityFilter ||

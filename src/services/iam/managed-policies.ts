@@ -34,7 +34,8 @@ export async function findPolicy(
  * The policy an ARN names, else NoSuchEntity. IAM words a missing policy three ways: attaching it
  * (or making it a boundary) says "Policy ARN does not exist or is not attachable." (the default
  * here); reading, tagging or deleting it says "Policy ARN was not found." (`policyNotFound`);
- * the version operations name the version (policy-versions.ts).
+ * the version operations name the version (policy-versions.ts); ListEntitiesForPolicy
+ * keeps the default wording.
  */
 export async function resolvePolicy(
   s: IamState,
@@ -106,12 +107,22 @@ export async function policyOut(
   };
 }
 
+/**
+ * ListPolicyTags answers keys shortest first, then by code point ("a", "b", "z", "abc"; "A" before
+ * "a"), as AWS answered LocalStack's recorded test_policy_tag_order; GetPolicy keeps the given order.
+ */
+const listedTagOrder = (a: { Key: string }, b: { Key: string }): number =>
+  a.Key.length - b.Key.length || (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0);
+
 export function managedPolicyHandlers(s: IamState): ServiceHandlers {
   const tags = tagHandlers(
     s,
     'policy',
     (i: { PolicyArn: string }, ctx: HandlerContext) => ownPolicy(s, ctx, i.PolicyArn),
-    (i: { PolicyArn: string }, ctx: HandlerContext) => resolvePolicy(s, ctx, i.PolicyArn, policyNotFound),
+    async (i: { PolicyArn: string }, ctx: HandlerContext) => {
+      const p = await resolvePolicy(s, ctx, i.PolicyArn, policyNotFound);
+      return { tags: [...p.tags].sort(listedTagOrder) };
+    },
   );
   return {
     async CreatePolicy(
