@@ -331,3 +331,15 @@ test('ACLs: disabled by default (BucketOwnerEnforced); ObjectWriter buckets keep
   );
   await s3.send(new PutObjectCommand({ Bucket: 'acl-writer', Key: 'k', Body: 'x', ACL: 'public-read' }));
 });
+
+test('CreateBucket with an unknown ObjectOwnership → InvalidArgument naming the header; no bucket is made', async () => {
+  const e = await errorOf(
+    s3.send(new CreateBucketCommand({ Bucket: 'b-bad-ownership', ObjectOwnership: 'Foo' as never })),
+  );
+  assert.deepEqual(
+    [e.name, e.status, e.message, e.raw.ArgumentName],
+    ['InvalidArgument', 400, 'Invalid x-amz-object-ownership header: Foo', 'x-amz-object-ownership'],
+  );
+  const head = await errorOf(s3.send(new HeadBucketCommand({ Bucket: 'b-bad-ownership' })));
+  assert.equal(head.status, 404);
+});

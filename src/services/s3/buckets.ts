@@ -32,6 +32,7 @@ import { bucketOwnership } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const CANNED_BUCKET_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
+const OBJECT_OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
 function locationOf(input: CreateBucketRequest, region: string): string {
   const constraint = input.CreateBucketConfiguration?.LocationConstraint as string | undefined;
@@ -87,6 +88,18 @@ export function bucketHandlers(env: S3Env) {
           ArgumentName: 'x-amz-acl',
           ArgumentValue: input.ACL,
         });
+      }
+      // An unknown x-amz-object-ownership is a bad argument (AWS, as LocalStack's validated tests
+      // record), not an ACL conflict.
+      if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
+        throw new AwsError(
+          'InvalidArgument',
+          `Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`,
+          400,
+          {
+            ArgumentName: 'x-amz-object-ownership',
+          },
+        );
       }
       const objectOwnership = bucketOwnership(input.ObjectOwnership, input.ACL, ctx.request.headers);
       const tags = input.CreateBucketConfiguration?.Tags
