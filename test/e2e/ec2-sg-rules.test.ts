@@ -242,3 +242,40 @@ test('CreateSecurityGroup: a description beyond ASCII is InvalidParameterValue a
   );
   assert.deepEqual(SecurityGroups, []);
 });
+
+test('rule descriptions: only the character set AWS takes, under 256 characters; a refused request adds nothing', async () => {
+  const g = await newGroup('rule-descriptions');
+  const refused = {
+    name: 'InvalidParameterValue',
+    message:
+      'Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*',
+  };
+  for (const Description of ["Let's Encrypt", 'Saída', 'x'.repeat(256)])
+    assert.deepEqual(
+      await errorOf(
+        ingress(g, [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '10.1.0.0/16', Description }],
+          },
+        ]),
+      ),
+      refused,
+    );
+  assert.equal((await rulesOf(g)).filter((r) => !r.IsEgress).length, 0);
+  const allowed = 'web (a-z 0-9): _./#,@[]+=&;{}!$*';
+  await ingress(g, [
+    {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [{ CidrIp: '10.0.0.0/8', Description: allowed }],
+    },
+  ]);
+  assert.deepEqual(
+    (await rulesOf(g)).filter((r) => !r.IsEgress).map((r) => r.Description),
+    [allowed],
+  );
+});

@@ -119,6 +119,19 @@ export function describeRule(r: Rule): string {
   return `peer: ${peerText(r)}, ${proto}, from port: ${r.FromPort}, to port: ${r.ToPort}, ALLOW`;
 }
 
+/** The characters AWS takes in a rule description, up to 255 of them. */
+const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+
+/** A rule's Description member, refused as AWS refuses it (words as aws-cli shows them). */
+function described(d: string | undefined): { Description?: string } {
+  if (d === undefined) return {};
+  if (!RULE_DESCRIPTION.test(d))
+    throw new InvalidParameterValue(
+      'Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*',
+    );
+  return { Description: d };
+}
+
 /** Expands IpPermissions into one rule per peer. `resolveGroup` checks referenced groups. */
 export function rulesFrom(
   scope: Scope,
@@ -151,7 +164,7 @@ export function rulesFrom(
       out.push({
         ...base(),
         CidrIpv4: cidr,
-        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+        ...described(r.Description),
       });
     }
     for (const r of p.Ipv6Ranges ?? []) {
@@ -160,14 +173,14 @@ export function rulesFrom(
       out.push({
         ...base(),
         CidrIpv6: r.CidrIpv6 ?? '',
-        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+        ...described(r.Description),
       });
     }
     for (const r of p.PrefixListIds ?? []) {
       out.push({
         ...base(),
         PrefixListId: r.PrefixListId ?? '',
-        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+        ...described(r.Description),
       });
     }
     for (const r of p.UserIdGroupPairs ?? []) {
@@ -175,7 +188,7 @@ export function rulesFrom(
       out.push({
         ...base(),
         ReferencedGroupInfo: { GroupId: gid, UserId: r.UserId ?? group.OwnerId },
-        ...(r.Description !== undefined ? { Description: r.Description } : {}),
+        ...described(r.Description),
       });
     }
   }
