@@ -250,10 +250,11 @@ test('suspended versioning: a PUT replaces the null version, older versions stay
   await s3.send(
     new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Suspended' } }),
   );
+  // Writes to a suspended bucket make the null version and answer without x-amz-version-id.
   const n1 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'n1' }));
-  assert.equal(n1.VersionId, 'null');
+  assert.equal(n1.VersionId, undefined);
   const n2 = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'n2' }));
-  assert.equal(n2.VersionId, 'null');
+  assert.equal(n2.VersionId, undefined);
   const list = await s3.send(new ListObjectVersionsCommand({ Bucket: b }));
   assert.deepEqual(
     list.Versions!.map((v) => [v.VersionId, v.IsLatest]),
@@ -276,6 +277,24 @@ test('suspended versioning: a PUT replaces the null version, older versions stay
     after.DeleteMarkers!.map((m) => [m.VersionId, m.IsLatest]),
     [['null', true]],
   );
+  const copied = await s3.send(
+    new CopyObjectCommand({ Bucket: b, Key: 'c', CopySource: `${b}/k?versionId=${v1.VersionId}` }),
+  );
+  assert.equal(copied.VersionId, undefined);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'm' }));
+  const part = await s3.send(
+    new UploadPartCommand({ Bucket: b, Key: 'm', UploadId, PartNumber: 1, Body: 'm' }),
+  );
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: b,
+      Key: 'm',
+      UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] },
+    }),
+  );
+  assert.equal(done.VersionId, undefined);
+  assert.equal((await s3.send(new HeadObjectCommand({ Bucket: b, Key: 'm' }))).VersionId, 'null');
 });
 
 test('DeleteObjects with and without version ids', async () => {

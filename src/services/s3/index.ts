@@ -19,6 +19,7 @@ import { aclHandlers } from './acl.ts';
 import { s3Authz } from './authz.ts';
 import { bucketFeatures } from './features.ts';
 import { versioningHandlers } from './versions/handlers.ts';
+import { suspendedWriteAnswers } from './versions/write-answers.ts';
 import { lifecycleFeature } from './lifecycle/index.ts';
 import { objectLockHandlers, lockRefuses } from './object-lock/handlers.ts';
 import { openObjectLockStore } from './object-lock/store.ts';
@@ -61,6 +62,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
   Object.assign(handlers, lifecycle.wrap({ ...handlers }));
   Object.assign(handlers, features.wrap({ ...handlers }));
+  Object.assign(handlers, suspendedWriteAnswers({ ...handlers }));
   const blobGc = blobCollector(env);
   return {
     handlers,
