@@ -343,3 +343,15 @@ test('CreateBucket with an unknown ObjectOwnership → InvalidArgument naming th
   const head = await errorOf(s3.send(new HeadBucketCommand({ Bucket: 'b-bad-ownership' })));
   assert.equal(head.status, 404);
 });
+
+test('HeadBucket refused (another account, anonymous) still names the bucket’s region in x-amz-bucket-region', async () => {
+  const otherWest = new S3Client(sdkConfig(server, otherKeys, 'eu-west-1'));
+  try {
+    const e = await errorOf(otherWest.send(new HeadBucketCommand({ Bucket: 'b-west' })));
+    assert.deepEqual([e.status, e.raw.$response?.headers?.['x-amz-bucket-region']], [403, 'eu-west-1']);
+  } finally {
+    otherWest.destroy();
+  }
+  const anon = await fetch(`${server.endpoint}/b-east`, { method: 'HEAD' });
+  assert.deepEqual([anon.status, anon.headers.get('x-amz-bucket-region')], [403, 'us-east-1']);
+});
