@@ -17,6 +17,7 @@ import {
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import { sseAttrs, sseMembers } from './sse.ts';
+import { checkCustomerKeyRead, copySourceKey, customerKeyWrite, type CopySourceKeyRequest } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export interface CopiedBlob {
@@ -69,7 +70,7 @@ export function copySourceConditions(input: {
  */
 export async function readCopySource(
   env: S3Env,
-  input: Parameters<typeof copySourceConditions>[0] & { CopySource: string },
+  input: Parameters<typeof copySourceConditions>[0] & { CopySource: string } & CopySourceKeyRequest,
 ): Promise<ObjectRecord> {
   const source = parseCopySource(input.CopySource);
   const versionId = source.versionId;
@@ -97,6 +98,7 @@ export async function readCopySource(
     }
     throw e;
   }
+  checkCustomerKeyRead(src.attrs.ssecKeyMd5, copySourceKey(input));
   checkReadConditions(copySourceConditions(input), src, COPY_SOURCE_NAMES);
   return src;
 }
@@ -112,6 +114,8 @@ export function copyHandlers(env: S3Env) {
       const scope = { accountId: ctx.accountId, region: bucket.region };
       checkKey(input.Key);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      const who = { principalArn: ctx.principal.arn, action: 's3:CopyObject', key: input.Key };
+      await customerKeyWrite(env, bucket, input, who);
       const source = parseCopySource(input.CopySource);
       const src = await readCopySource(env, input);
       const metaDirective = input.MetadataDirective ?? 'COPY';
@@ -168,6 +172,7 @@ export function copyHandlers(env: S3Env) {
                 : {}),
             };
       for (const k of ['parts', 'checksum', 'sse', 'kmsKeyId', 'bucketKey'] as const) delete attrs[k];
+      delete attrs.ssecKeyMd5;
       // The request's encryption, else the destination bucket's default (BucketKeyEnabled: the request's only).
       Object.assign(attrs, sseAttrs(input, scope, bucketDefault, false));
       const record: ObjectRecord = {

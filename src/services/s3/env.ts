@@ -35,6 +35,9 @@ export class S3Env {
   defaultEncryption: (b: BucketRecord) => Promise<BucketEncryptionDefault | undefined> = async () =>
     undefined;
 
+  /** Whether the bucket refuses SSE-C writes (BlockedEncryptionTypes; set with defaultEncryption). */
+  sseCBlocked: (b: BucketRecord) => Promise<boolean> = async () => false;
+
   constructor(
     readonly repo: S3Repository,
     readonly blobs: BlobStore,

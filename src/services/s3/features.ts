@@ -12,7 +12,7 @@ import type { S3Env } from './env.ts';
 import { openBucketConfigStore } from './access/config-store.ts';
 import { FeatureEnv } from './access/env.ts';
 import { bucketPolicyHandlers } from './access/bucket-policy.ts';
-import { bucketSettingsHandlers, encryptionDefault } from './access/bucket-settings.ts';
+import { bucketSettingsHandlers, encryptionDefault, sseCBlocked } from './access/bucket-settings.ts';
 import { withBucketFeatures } from './access/authz.ts';
 import { aclWriteHandlers } from './access/acl-write.ts';
 import { websiteHandlers } from './website/config.ts';
@@ -23,6 +23,7 @@ import { subresourceHandlers } from './subresources/index.ts';
 export function bucketFeatures(deps: ServiceDeps, s3: S3Env) {
   const env = new FeatureEnv(s3, openBucketConfigStore(deps.backend), deps.accounts);
   s3.defaultEncryption = (b) => encryptionDefault(env, b);
+  s3.sseCBlocked = (b) => sseCBlocked(env, b);
   const suffixes = deps.config.s3WebsiteHosts ?? DEFAULT_WEBSITE_SUFFIXES;
   (deps.app.hostRoutes ??= []).push(websiteRoute(env, { suffixes, enforce: deps.config.enforceIam }));
   (deps.app.responseHooks ??= []).push(corsResponseHook(env));

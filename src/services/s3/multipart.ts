@@ -30,6 +30,7 @@ import {
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import { sseAttrs, sseMembers } from './sse.ts';
+import { checkPartCustomerKey, customerKeyWrite } from './sse-c.ts';
 import { encoderOf } from './listing.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
 
@@ -152,6 +153,8 @@ export function multipartHandlers(env: S3Env) {
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key: input.Key };
+      await customerKeyWrite(env, bucket, input, who);
       const storageClass = storageClassOf(input.StorageClass);
       const tags = parseTaggingHeader(input.Tagging);
       const cs = checksumSetup(input.ChecksumAlgorithm, input.ChecksumType);
@@ -194,6 +197,7 @@ export function multipartHandlers(env: S3Env) {
       }
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      checkPartCustomerKey(upload.attrs.ssecKeyMd5, input);
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
       const sent = suppliedAlgorithm(ctx.request.headers);
       if (algorithm && sent && sent !== algorithm) {
@@ -230,6 +234,7 @@ export function multipartHandlers(env: S3Env) {
     async UploadPartCopy(input: UploadPartCopyRequest, ctx: HandlerContext): Promise<UploadPartCopyOutput> {
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
+      checkPartCustomerKey(upload.attrs.ssecKeyMd5, input);
       const src = await readCopySource(env, input);
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {

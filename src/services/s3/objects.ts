@@ -33,6 +33,7 @@ import {
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import { sseAttrs, sseMembers } from './sse.ts';
+import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
@@ -78,6 +79,7 @@ async function planRead(
   ctx?: HandlerContext,
 ): Promise<ReadPlan> {
   const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD', ctx);
+  checkCustomerKeyRead(o.attrs.ssecKeyMd5, input);
   checkReadConditions(input, o);
   const { region } = await env.bucket(input.Bucket);
   const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags, region });
@@ -123,6 +125,8 @@ export function objectHandlers(env: S3Env) {
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key: input.Key };
+      await customerKeyWrite(env, bucket, input, who);
       const storageClass = storageClassOf(input.StorageClass);
       const tags = parseTaggingHeader(input.Tagging);
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);

@@ -12,6 +12,7 @@ import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { sseAttrs } from './sse.ts';
+import { customerKeyWrite } from './sse-c.ts';
 import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
@@ -76,6 +77,14 @@ export function postObjectHandlers(env: S3Env) {
           f.get('x-amz-server-side-encryption'),
           f.get('x-amz-server-side-encryption-aws-kms-key-id'),
         );
+        const customer = {
+          ServerSideEncryption: f.get('x-amz-server-side-encryption'),
+          SSECustomerAlgorithm: f.get('x-amz-server-side-encryption-customer-algorithm'),
+          SSECustomerKey: f.get('x-amz-server-side-encryption-customer-key'),
+          SSECustomerKeyMD5: f.get('x-amz-server-side-encryption-customer-key-md5'),
+        };
+        const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key };
+        const ssecKeyMd5 = await customerKeyWrite(env, bucket, customer, who);
         const storageClass = storageClassOf(f.get('x-amz-storage-class'));
         const tags = parseTagging(f.get('tagging'));
         const body = await storeBody(env.blobs, ctx, { body: post.file, defaultAlgorithm: DEFAULT_CHECKSUM });
@@ -103,6 +112,7 @@ export function postObjectHandlers(env: S3Env) {
               {
                 ServerSideEncryption: f.get('x-amz-server-side-encryption'),
                 SSEKMSKeyId: f.get('x-amz-server-side-encryption-aws-kms-key-id'),
+                SSECustomerKeyMD5: ssecKeyMd5,
               },
               { accountId: ctx.accountId, region: bucket.region },
               await env.defaultEncryption(bucket),

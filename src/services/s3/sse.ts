@@ -23,9 +23,11 @@ export interface SseRequest {
   ServerSideEncryption?: string | undefined;
   SSEKMSKeyId?: string | undefined;
   BucketKeyEnabled?: boolean | undefined;
+  /** SSE-C: the customer key's MD5, once sse-c.ts checked the request (customerKeyMd5). */
+  SSECustomerKeyMD5?: string | undefined;
 }
 
-export type SseAttrs = Pick<ObjectAttrs, 'sse' | 'kmsKeyId' | 'bucketKey'>;
+export type SseAttrs = Pick<ObjectAttrs, 'sse' | 'kmsKeyId' | 'bucketKey' | 'ssecKeyMd5'>;
 
 /**
  * The ARN of the account's AWS-managed key aws/s3 in the region. Its id is a v4-shaped UUID
@@ -71,6 +73,8 @@ export function sseAttrs(
   bucketDefault: BucketEncryptionDefault | undefined,
   bucketKeyDefault = true,
 ): SseAttrs {
+  // SSE-C replaces the bucket's default (and excludes the request's own SSE header).
+  if (req.SSECustomerKeyMD5 !== undefined) return { ssecKeyMd5: req.SSECustomerKeyMD5 };
   const sse = req.ServerSideEncryption ?? bucketDefault?.algorithm;
   if (!isKms(sse)) return sse === undefined || sse === 'AES256' ? {} : { sse };
   const keyId = req.ServerSideEncryption !== undefined ? req.SSEKMSKeyId : bucketDefault?.kmsKeyId;
@@ -85,13 +89,17 @@ export function sseAttrs(
 
 /**
  * ServerSideEncryption (AES256 when none was asked for), SSEKMSKeyId and BucketKeyEnabled for an
- * output shape. `scope` is the object writer's: SSE-KMS objects written before key ids were
+ * output shape; an SSE-C object answers SSECustomerAlgorithm and SSECustomerKeyMD5 instead. `scope` is the object writer's: SSE-KMS objects written before key ids were
  * recorded answer that account's aws/s3 key.
  */
 export function sseMembers(
   a: SseAttrs,
   scope: KeyScope,
 ): { ServerSideEncryption: never; SSEKMSKeyId?: string; BucketKeyEnabled?: boolean } {
+  if (a.ssecKeyMd5 !== undefined)
+    return { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: a.ssecKeyMd5 } as unknown as {
+      ServerSideEncryption: never;
+    };
   const keyId = a.kmsKeyId ?? (isKms(a.sse) ? awsManagedKeyArn(scope) : undefined);
   return {
     ServerSideEncryption: (a.sse ?? 'AES256') as never,

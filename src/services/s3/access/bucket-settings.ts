@@ -12,6 +12,7 @@ import type {
   PutBucketNotificationConfigurationRequest,
   PutBucketOwnershipControlsRequest,
   ServerSideEncryptionConfiguration,
+  ServerSideEncryptionRule,
 } from '../../../generated/s3/types.ts';
 import type { FeatureEnv } from './env.ts';
 import type { BucketRecord } from '../store/repository.ts';
@@ -21,9 +22,26 @@ const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'Obje
 const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
 
 /** Every bucket reports SSE-S3 when nothing else was configured (AWS, since January 2023). */
-const DEFAULT_ENCRYPTION: ServerSideEncryptionConfiguration = {
-  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
+const DEFAULT_RULE: ServerSideEncryptionRule = {
+  ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+  BucketKeyEnabled: false,
 };
+const ENCRYPTION_TYPES = new Set(['NONE', 'SSE-C']);
+
+/**
+ * Since April 2026 a new bucket blocks SSE-C writes; BlockedEncryptionTypes NONE lifts the block,
+ * and a PutBucketEncryption that leaves the element out keeps the bucket's current setting
+ * (terraform-provider-aws#47320: an AES256 rule without it read back as SSE-C).
+ */
+function blockedTypes(rule: ServerSideEncryptionRule | undefined): string[] {
+  return rule?.BlockedEncryptionTypes?.EncryptionType ?? ['SSE-C'];
+}
+
+/** Whether the bucket refuses SSE-C writes (S3Env.sseCBlocked). */
+export async function sseCBlocked(env: FeatureEnv, b: BucketRecord): Promise<boolean> {
+  const c = await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption');
+  return blockedTypes(c?.Rules?.[0]).includes('SSE-C');
+}
 
 const malformed = () =>
   new MalformedXML(
@@ -68,9 +86,13 @@ export function bucketSettingsHandlers(env: FeatureEnv) {
       const rules = input.ServerSideEncryptionConfiguration?.Rules ?? [];
       if (rules.length !== 1) throw malformed();
       const d = rules[0]!.ApplyServerSideEncryptionByDefault;
-      if (!d) throw malformed();
-      if (!SSE_ALGORITHMS.has(d.SSEAlgorithm)) throw malformed();
-      if (d.SSEAlgorithm === 'AES256' && d.KMSMasterKeyID !== undefined) {
+      const blocked = rules[0]!.BlockedEncryptionTypes?.EncryptionType;
+      // A rule may only set the SSE-C block ({"BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}).
+      if (!d && blocked === undefined) throw malformed();
+      if (blocked !== undefined && (!blocked.length || blocked.some((t) => !ENCRYPTION_TYPES.has(t))))
+        throw malformed();
+      if (d && !SSE_ALGORITHMS.has(d.SSEAlgorithm)) throw malformed();
+      if (d && d.SSEAlgorithm === 'AES256' && d.KMSMasterKeyID !== undefined) {
         throw new InvalidArgument(
           'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse',
           {
@@ -78,23 +100,37 @@ export function bucketSettingsHandlers(env: FeatureEnv) {
           },
         );
       }
-      const rule = {
-        ApplyServerSideEncryptionByDefault: { ...d },
+      const current = await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption');
+      const rule: ServerSideEncryptionRule = {
+        ...(d ? { ApplyServerSideEncryptionByDefault: { ...d } } : {}),
         BucketKeyEnabled: rules[0]!.BucketKeyEnabled === true,
+        BlockedEncryptionTypes: { EncryptionType: blocked ?? blockedTypes(current?.Rules?.[0]) },
       };
       await env.config.put(b, 'encryption', { Rules: [rule] });
     },
 
     async GetBucketEncryption(input: GetBucketEncryptionRequest): Promise<GetBucketEncryptionOutput> {
       const b = await env.s3.bucket(input.Bucket);
-      const c = await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption');
-      return { ServerSideEncryptionConfiguration: c ?? DEFAULT_ENCRYPTION };
+      const rule = (await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption'))?.Rules?.[0];
+      // A rule that only set the block reports the default SSE-S3 beside it.
+      const base = rule?.ApplyServerSideEncryptionByDefault ? rule : DEFAULT_RULE;
+      return {
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ...base, BlockedEncryptionTypes: { EncryptionType: blockedTypes(rule) } }],
+        },
+      };
     },
 
     async DeleteBucketEncryption(input: DeleteBucketEncryptionRequest): Promise<void> {
       const b = await env.s3.bucket(input.Bucket);
-      // Back to the default SSE-S3, which cannot be turned off.
-      await env.config.put(b, 'encryption', undefined);
+      // Back to the default SSE-S3, which cannot be turned off. What this does to the SSE-C block
+      // is undocumented: it is kept, as an omitted BlockedEncryptionTypes keeps it.
+      const c = await env.config.get<ServerSideEncryptionConfiguration>(b, 'encryption');
+      const blocked = blockedTypes(c?.Rules?.[0]);
+      const keep = blocked.includes('SSE-C')
+        ? undefined
+        : { Rules: [{ BlockedEncryptionTypes: { EncryptionType: blocked } }] };
+      await env.config.put(b, 'encryption', keep);
     },
 
     async PutBucketNotificationConfiguration(

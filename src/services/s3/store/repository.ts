@@ -55,6 +55,8 @@ export interface ObjectAttrs {
   kmsKeyId?: string;
   /** SSE-KMS with an S3 Bucket Key (x-amz-server-side-encryption-bucket-key-enabled). */
   bucketKey?: boolean;
+  /** SSE-C: the MD5 (base64) of the customer's key, which every read must present (sse-c.ts). */
+  ssecKeyMd5?: string;
   acl?: string;
   checksum?: StoredChecksum;
   /** Multipart objects: each part's size (and checksum), for PartNumber reads and attributes. */

@@ -1,0 +1,166 @@
+/**
+ * SSE-C through boto3: a new bucket blocks SSE-C writes until BlockedEncryptionTypes is NONE;
+ * then the key is checked on write, its MD5 echoed, and every read (GET, HEAD, copy source,
+ * multipart parts) must present the same key (ceph/s3-tests test_encryption_sse_c_*).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer } from '../support/use-server.ts';
+import { python } from '../support/clients.ts';
+
+const { server } = useServer();
+
+/** Python prelude: keys A and B (s3-tests' literals), err() → [status, code], unblocked bucket. */
+const prelude = (bucket: string) => `
+import base64, requests, hmac, hashlib, json, datetime
+from collections import OrderedDict
+s3 = boto3.client("s3")
+A = base64.b64decode("pO3upElrwuEXSoFwCfnZPdSsmt/xWeFa0N9KgDijwVs=")
+B = base64.b64decode("6b+WOZ1T3cqZMxgThRcXAQBrS5mXKdDUphvpxptl9/4=")
+KA = dict(SSECustomerAlgorithm="AES256", SSECustomerKey=A)
+KB = dict(SSECustomerAlgorithm="AES256", SSECustomerKey=B)
+def err(f):
+    try:
+        r = f()
+        return {k: v for k, v in r.items() if k.startswith("SSE") or k == "ServerSideEncryption"}
+    except ClientError as e:
+        return [e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]]
+def raw(op, headers, **kw):
+    c = boto3.client("s3")
+    c.meta.events.register("before-call.s3." + op, lambda **k: k["params"]["headers"].update(headers))
+    return err(lambda: getattr(c, {"PutObject": "put_object"}[op])(**kw))
+b = ${JSON.stringify(bucket)}
+s3.create_bucket(Bucket=b)
+def unblock():
+    s3.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [{"BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
+`;
+
+test('a new bucket blocks SSE-C writes (403) until BlockedEncryptionTypes NONE; reads need the same key', async () => {
+  const r = await python(
+    `${prelude('ssec-reads')}
+res = {}
+res["enc0"] = s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0]["BlockedEncryptionTypes"]
+res["blocked"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"secret", **KA))
+res["blockedMpu"] = err(lambda: s3.create_multipart_upload(Bucket=b, Key="m", **KA))
+unblock()
+res["enc1"] = s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0]
+res["put"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"secret", **KA))
+res["getNoKey"] = err(lambda: s3.get_object(Bucket=b, Key="k"))
+res["headNoKey"] = err(lambda: s3.head_object(Bucket=b, Key="k"))
+res["getOtherKey"] = err(lambda: s3.get_object(Bucket=b, Key="k", **KB))
+res["body"] = s3.get_object(Bucket=b, Key="k", **KA)["Body"].read().decode()
+res["head"] = err(lambda: s3.head_object(Bucket=b, Key="k", **KA))
+s3.put_object(Bucket=b, Key="plain", Body=b"p")
+res["plainWithKey"] = err(lambda: s3.get_object(Bucket=b, Key="plain", **KA))
+res["copyNoKey"] = err(lambda: s3.copy_object(Bucket=b, Key="c", CopySource={"Bucket": b, "Key": "k"}))
+res["copyToB"] = err(lambda: s3.copy_object(Bucket=b, Key="c", CopySource={"Bucket": b, "Key": "k"},
+    CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=A, **KB))
+res["copyBody"] = s3.get_object(Bucket=b, Key="c", **KB)["Body"].read().decode()
+s3.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [{"BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]}}]})
+res["reblocked"] = err(lambda: s3.put_object(Bucket=b, Key="k2", Body=b"x", **KA))
+res["oldReadable"] = s3.get_object(Bucket=b, Key="k", **KA)["Body"].read().decode()
+out(res)
+`,
+    server.env(),
+  );
+  const md5A = { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: 'DWygnHRtgiJ77HCm+1rvHw==' };
+  const md5B = { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: 'arxBvwY2V4SiOne6yppVPQ==' };
+  assert.deepEqual(r, {
+    enc0: { EncryptionType: ['SSE-C'] },
+    blocked: [403, 'AccessDenied'],
+    blockedMpu: [403, 'AccessDenied'],
+    enc1: {
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+      BucketKeyEnabled: false,
+      BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+    },
+    put: md5A,
+    getNoKey: [400, 'InvalidRequest'],
+    headNoKey: [400, '400'],
+    getOtherKey: [403, 'AccessDenied'],
+    body: 'secret',
+    head: md5A,
+    plainWithKey: [400, 'InvalidRequest'],
+    copyNoKey: [400, 'InvalidRequest'],
+    copyToB: md5B,
+    copyBody: 'secret',
+    reblocked: [403, 'AccessDenied'],
+    oldReadable: 'secret',
+  });
+});
+
+test('SSE-C write headers are checked as S3 checks them; multipart parts carry the upload key', async () => {
+  const r = await python(
+    `${prelude('ssec-writes')}
+unblock()
+KEY = "pO3upElrwuEXSoFwCfnZPdSsmt/xWeFa0N9KgDijwVs="
+H = "x-amz-server-side-encryption-customer-"
+res = {}
+res["badMd5"] = raw("PutObject", {H + "algorithm": "AES256", H + "key": KEY, H + "key-md5": "AAAAAAAAAAAAAAAAAAAAAA=="}, Bucket=b, Key="k", Body=b"x")
+res["noMd5"] = raw("PutObject", {H + "algorithm": "AES256", H + "key": KEY}, Bucket=b, Key="k", Body=b"x")
+res["noKey"] = raw("PutObject", {H + "algorithm": "AES256"}, Bucket=b, Key="k", Body=b"x")
+res["noAlgorithm"] = raw("PutObject", {H + "key": KEY, H + "key-md5": "DWygnHRtgiJ77HCm+1rvHw=="}, Bucket=b, Key="k", Body=b"x")
+res["withSseS3"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="AES256", **KA))
+res["aes192"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", SSECustomerAlgorithm="AES192", SSECustomerKey=A))
+res["shortKey"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey=b"k" * 16))
+res["nothingStored"] = s3.list_objects_v2(Bucket=b).get("KeyCount")
+u = s3.create_multipart_upload(Bucket=b, Key="m", **KA)["UploadId"]
+res["partNoKey"] = err(lambda: s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"a"))
+res["partOtherKey"] = err(lambda: s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"a", **KB))
+p = s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"a", **KA)
+res["part"] = err(lambda: p)
+s3.complete_multipart_upload(Bucket=b, Key="m", UploadId=u, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": p["ETag"]}]})
+res["mpuNoKey"] = err(lambda: s3.get_object(Bucket=b, Key="m"))
+res["mpu"] = s3.get_object(Bucket=b, Key="m", **KA)["Body"].read().decode()
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    badMd5: [400, 'InvalidArgument'],
+    noMd5: [400, 'InvalidArgument'],
+    noKey: [400, 'InvalidArgument'],
+    noAlgorithm: [400, 'InvalidArgument'],
+    withSseS3: [400, 'InvalidArgument'],
+    aes192: [400, 'InvalidEncryptionAlgorithmError'],
+    shortKey: [400, 'InvalidArgument'],
+    nothingStored: 0,
+    partNoKey: [400, 'InvalidRequest'],
+    partOtherKey: [400, 'InvalidRequest'],
+    part: { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: 'DWygnHRtgiJ77HCm+1rvHw==' },
+    mpuNoKey: [400, 'InvalidRequest'],
+    mpu: 'a',
+  });
+});
+
+test('a POST form with SSE-C fields stores an SSE-C object (and is refused while the bucket blocks SSE-C)', async () => {
+  const r = await python(
+    `${prelude('ssec-post')}
+url = s3.meta.endpoint_url + "/" + b
+later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=600)).strftime("%Y-%m-%dT%H:%M:%SZ")
+H = "x-amz-server-side-encryption-customer-"
+fields = [("key", "foo.txt"), (H + "algorithm", "AES256"), (H + "key", base64.b64encode(A).decode()),
+          (H + "key-md5", "DWygnHRtgiJ77HCm+1rvHw==")]
+doc = {"expiration": later, "conditions": [{"bucket": b}, ["starts-with", "$key", "foo"]] + [["eq", "$" + k, v] for k, v in fields[1:]]}
+policy = base64.b64encode(json.dumps(doc).encode())
+sig = base64.b64encode(hmac.new(b"test", policy, hashlib.sha1).digest())
+form = OrderedDict(fields + [("AWSAccessKeyId", "test"), ("policy", policy), ("signature", sig)])
+def post():
+    r = requests.post(url, data=form, files={"file": ("foo.txt", b"bar")}, timeout=30)
+    return [r.status_code, r.text.split("<Code>")[1].split("</Code>")[0] if "<Code>" in r.text else None]
+res = {"blocked": post()}
+unblock()
+res["posted"] = post()
+res["noKey"] = err(lambda: s3.get_object(Bucket=b, Key="foo.txt"))
+res["body"] = s3.get_object(Bucket=b, Key="foo.txt", **KA)["Body"].read().decode()
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    blocked: [403, 'AccessDenied'],
+    posted: [204, null],
+    noKey: [400, 'InvalidRequest'],
+    body: 'bar',
+  });
+});
