@@ -98,11 +98,19 @@ out(res)
     own0: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
     own1: [{ ObjectOwnership: 'ObjectWriter' }],
     own2: 'OwnershipControlsNotFoundError',
-    enc0: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
+    // A new bucket blocks SSE-C (since April 2026); a rule that leaves the block out keeps it.
+    enc0: [
+      {
+        ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+        BucketKeyEnabled: false,
+        BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+      },
+    ],
     enc1: [
       {
         ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/x' },
         BucketKeyEnabled: true,
+        BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
       },
     ],
     encBad: 'InvalidArgument',
