@@ -13,6 +13,7 @@ import {
   UploadPartCommand,
   CompleteMultipartUploadCommand,
   HeadObjectCommand,
+  GetObjectAttributesCommand,
   type ChecksumAlgorithm,
   type ChecksumType,
   type CompleteMultipartUploadCommandInput,
@@ -90,6 +91,16 @@ test('a composite SHA256 named with its -N suffix completes; a wrong one is BadD
     new HeadObjectCommand({ Bucket: bucket, Key: 'composite', ChecksumMode: 'ENABLED' }),
   );
   assert.equal(head.ChecksumSHA256, composite);
+  // GetObjectAttributes names a composite checksum without its -N (ObjectParts counts the parts).
+  const attrs = await s3.send(
+    new GetObjectAttributesCommand({
+      Bucket: bucket,
+      Key: 'composite',
+      ObjectAttributes: ['Checksum', 'ObjectParts'],
+    }),
+  );
+  assert.deepEqual(attrs.Checksum, { ChecksumSHA256: composite.slice(0, -2), ChecksumType: 'COMPOSITE' });
+  assert.equal(attrs.ObjectParts?.TotalPartsCount, 1);
 });
 
 test('a full-object CRC32 named on completion is checked against the joined object, not the request body', async () => {

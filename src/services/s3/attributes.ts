@@ -35,8 +35,14 @@ export function attributesHandlers(env: S3Env) {
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
       const out: GetObjectAttributesOutput = { LastModified: new Date(o.lastModified) };
       if (wanted.has('ETag')) out.ETag = o.etag.replace(/^"(.*)"$/, '$1');
-      if (wanted.has('Checksum') && o.attrs.checksum)
-        out.Checksum = checksumMembers(o.attrs.checksum) as never;
+      // A composite checksum is named without its "-<parts>" suffix here (ObjectParts counts them).
+      const checksum = o.attrs.checksum;
+      if (wanted.has('Checksum') && checksum)
+        out.Checksum = checksumMembers(
+          checksum.type === 'COMPOSITE'
+            ? { ...checksum, value: checksum.value.replace(/-\d+$/, '') }
+            : checksum,
+        ) as never;
       if (wanted.has('StorageClass')) out.StorageClass = o.storageClass as never;
       if (wanted.has('ObjectSize')) out.ObjectSize = o.size;
       if (wanted.has('ObjectParts') && o.attrs.parts) {
