@@ -1,7 +1,7 @@
 /**
  * EC2 routes through @aws-sdk/client-ec2: targets must exist (AWS's NotFound codes per kind), the
  * VPC's own range only goes to an instance or an interface, the local route cannot be removed,
- * ReplaceRoute of a missing route is InvalidParameterValue.
+ * ReplaceRoute of a missing route is InvalidParameterValue; ReplaceRouteTableAssociation.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import {
   DeleteRouteCommand,
   DescribeRouteTablesCommand,
   ReplaceRouteCommand,
+  ReplaceRouteTableAssociationCommand,
   type CreateRouteCommandInput,
 } from '@aws-sdk/client-ec2';
 import { errorOf, launch, useEc2Server } from '../support/ec2.ts';
@@ -134,5 +135,39 @@ test('CreateRoute/ReplaceRoute: the VPC range goes only to an instance or interf
       name: 'InvalidParameterValue',
       message: "There is no route defined for '0.0.0.0/0' in the route table. Use CreateRoute instead.",
     },
+  );
+});
+
+test('ReplaceRouteTableAssociation: the main association moves to another table under a new id', async () => {
+  const { vpcId, rtbId } = await network('10.63.0.0/16');
+  const mainOf = async () =>
+    (
+      await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables!;
+  const [main] = await mainOf();
+  const old = main!.Associations![0]!.RouteTableAssociationId!;
+  const out = await ec2.send(
+    new ReplaceRouteTableAssociationCommand({ AssociationId: old, RouteTableId: rtbId }),
+  );
+  assert.match(out.NewAssociationId!, /^rtbassoc-/);
+  assert.notEqual(out.NewAssociationId, old);
+  assert.equal(out.AssociationState?.State, 'associated');
+  const now = await mainOf();
+  assert.deepEqual(
+    now.map((t) => [t.RouteTableId, t.Associations!.map((a) => [a.RouteTableAssociationId, a.Main])]),
+    [[rtbId, [[out.NewAssociationId, true]]]],
+  );
+  assert.deepEqual(
+    await errorOf(
+      ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: old, RouteTableId: rtbId })),
+    ),
+    { name: 'InvalidAssociationID.NotFound', message: `The association ID '${old}' does not exist` },
   );
 });

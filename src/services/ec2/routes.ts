@@ -320,6 +320,42 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       };
     },
 
+    // Moves a subnet's (or the VPC's main) association to another table of the same VPC, under a
+    // new association id, as Terraform's aws_main_route_table_association does.
+    async ReplaceRouteTableAssociation(input, ctx) {
+      dryRun(input);
+      const scope = scopeOf(ctx);
+      requireParam(input.AssociationId, 'AssociationId');
+      const target = await mustGet<RtbDoc>(env, scope, input.RouteTableId, 'rtb', RTB_ERRORS);
+      const tables = await env.repo.list<RtbDoc>(scope, 'rtb');
+      const from = tables.find((t) =>
+        t.Associations.some((a) => a.RouteTableAssociationId === input.AssociationId),
+      );
+      if (!from)
+        throw new InvalidAssociationIDNotFound(`The association ID '${input.AssociationId}' does not exist`);
+      const old = from.Associations.find((a) => a.RouteTableAssociationId === input.AssociationId)!;
+      if (from.VpcId !== target.VpcId)
+        throw new InvalidParameterValue(
+          `Route table ${target.RouteTableId} and ${old.SubnetId ? `subnet ${String(old.SubnetId)}` : `route table ${from.RouteTableId}`} belong to different networks`,
+        );
+      const association: Record<string, unknown> = {
+        ...old,
+        RouteTableAssociationId: newId('rtbassoc'),
+        RouteTableId: target.RouteTableId,
+        AssociationState: { State: 'associated' },
+      };
+      from.Associations = from.Associations.filter((a) => a !== old);
+      await env.repo.put(scope, 'rtb', from.RouteTableId, from);
+      // Re-read: the target may be the table the association left.
+      const to = from.RouteTableId === target.RouteTableId ? from : target;
+      to.Associations.push(association);
+      await env.repo.put(scope, 'rtb', to.RouteTableId, to);
+      return {
+        NewAssociationId: association.RouteTableAssociationId,
+        AssociationState: { State: 'associated' },
+      };
+    },
+
     async DisassociateRouteTable(input, ctx) {
       dryRun(input);
       const scope = scopeOf(ctx);
