@@ -14,6 +14,7 @@ import {
   DescribeVpcsCommand,
   GetConsoleOutputCommand,
   ModifyInstanceAttributeCommand,
+  ModifySubnetAttributeCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -288,4 +289,45 @@ test('malformed ids: 8 or 17 hex digits or Malformed; attribute values; empty ta
       message: "Value ( '' ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
     },
   );
+});
+
+test('CreateVpc takes tenancy default or dedicated only (host is for instances); nothing is made otherwise', async () => {
+  for (const InstanceTenancy of ['host', 'shared'] as const)
+    assert.deepEqual(
+      await errorOf(
+        ec2.send(
+          new CreateVpcCommand({ CidrBlock: '10.17.0.0/16', InstanceTenancy: InstanceTenancy as 'host' }),
+        ),
+      ),
+      {
+        name: 'InvalidParameterValue',
+        message: `Value (${InstanceTenancy}) for parameter instanceTenancy is invalid.`,
+      },
+    );
+  const { Vpcs } = await ec2.send(
+    new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.17.0.0/16'] }] }),
+  );
+  assert.deepEqual(Vpcs, []);
+  const { Vpc } = await ec2.send(
+    new CreateVpcCommand({ CidrBlock: '10.17.0.0/16', InstanceTenancy: 'dedicated' }),
+  );
+  assert.equal(Vpc!.InstanceTenancy, 'dedicated');
+});
+
+test('ModifySubnetAttribute keeps the launch DNS name options that DescribeSubnets shows', async () => {
+  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.18.0.0/16' }));
+  const id = (await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: '10.18.1.0/24' })))
+    .Subnet!.SubnetId!;
+  await ec2.send(
+    new ModifySubnetAttributeCommand({ SubnetId: id, PrivateDnsHostnameTypeOnLaunch: 'resource-name' }),
+  );
+  await ec2.send(
+    new ModifySubnetAttributeCommand({ SubnetId: id, EnableResourceNameDnsARecordOnLaunch: { Value: true } }),
+  );
+  const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }));
+  assert.deepEqual(Subnets![0]!.PrivateDnsNameOptionsOnLaunch, {
+    HostnameType: 'resource-name',
+    EnableResourceNameDnsARecord: true,
+    EnableResourceNameDnsAAAARecord: false,
+  });
 });

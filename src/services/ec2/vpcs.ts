@@ -114,7 +114,11 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
         (await env.repo.list<{ DhcpOptionsId: string }>(scope, 'dopt'))[0]?.DhcpOptionsId ?? 'default';
       const id = newId('vpc');
       const doc = vpcDoc(scope, id, format(c), false, dopt);
-      doc.InstanceTenancy = input.InstanceTenancy ?? 'default';
+      // `host` is for instances only: CreateVpc takes default or dedicated (the API reference).
+      const tenancy: string = input.InstanceTenancy ?? 'default';
+      if (tenancy !== 'default' && tenancy !== 'dedicated')
+        throw new InvalidParameterValue(`Value (${tenancy}) for parameter instanceTenancy is invalid.`);
+      doc.InstanceTenancy = tenancy;
       doc.Tags = tagsFor(input.TagSpecifications, 'vpc') as VpcDoc['Tags'];
       doc.State = 'pending';
       await env.repo.put(scope, 'vpc', id, { ...doc, State: 'available' });
@@ -261,6 +265,18 @@ export function vpcHandlers(env: Ec2Env): ServiceHandlers {
       const subnet = await mustGet<SubnetDoc>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
       if (input.MapPublicIpOnLaunch?.Value !== undefined)
         subnet.MapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value;
+      // The launch-time DNS name options are kept and shown, as DescribeSubnets reports them.
+      const dns = subnet.PrivateDnsNameOptionsOnLaunch;
+      const hostnameType: string | undefined = input.PrivateDnsHostnameTypeOnLaunch;
+      if (hostnameType !== undefined) {
+        if (hostnameType !== 'ip-name' && hostnameType !== 'resource-name')
+          throw new InvalidParameterValue(
+            `Value (${hostnameType}) for parameter privateDnsHostnameTypeOnLaunch is invalid.`,
+          );
+        dns.HostnameType = hostnameType;
+      }
+      if (input.EnableResourceNameDnsARecordOnLaunch?.Value !== undefined)
+        dns.EnableResourceNameDnsARecord = input.EnableResourceNameDnsARecordOnLaunch.Value;
       await env.repo.put(scope, 'subnet', subnet.SubnetId, subnet);
       return {};
     },
