@@ -195,3 +195,25 @@ out([with_query(q) for q in ["max-keys=2147483648", "max-keys=%201", "max-keys=-
     ['InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647'],
   ]);
 });
+
+test('a continuation token S3 never issued → InvalidArgument naming continuation-token, the token not echoed', async () => {
+  const r = await python(
+    `
+c = boto3.client("s3", config=NO_RETRY)
+def err(fn, **kw):
+    try:
+        fn(**kw)
+    except ClientError as e:
+        return e.response["Error"]
+out([err(c.list_objects_v2, Bucket="${bucket}", ContinuationToken="garbage"),
+     err(c.list_buckets, ContinuationToken="garbage")])
+`,
+    server.env(),
+  );
+  const refused = {
+    Code: 'InvalidArgument',
+    Message: 'The continuation token provided is incorrect',
+    ArgumentName: 'continuation-token',
+  };
+  assert.deepEqual(r, [refused, refused]);
+});

@@ -8,9 +8,9 @@ export function encodeToken(last: string): string {
 export function decodeToken(token: string, argumentName: string): string {
   const raw = Buffer.from(token, 'base64url').toString('utf8');
   if (!raw.startsWith('1:') || encodeToken(raw.slice(2)) !== token) {
+    // S3 names the argument but does not echo the token back.
     throw new AwsError('InvalidArgument', 'The continuation token provided is incorrect', 400, {
       ArgumentName: argumentName,
-      ArgumentValue: token,
     });
   }
   return raw.slice(2);
