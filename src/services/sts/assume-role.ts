@@ -6,6 +6,7 @@ import { decodeSession } from '../iam/session-data.ts';
 import type { IamState } from '../iam/state.ts';
 import { issueCredentials, packedPolicySize } from './credentials.ts';
 import {
+  checkArnSyntax,
   checkPolicyArns,
   checkSessionPolicy,
   roleDuration,
@@ -45,6 +46,7 @@ export function assumeRoleHandler(s: IamState, source: PolicySource) {
         403,
       );
     }
+    checkArnSyntax(input.RoleArn);
     const role = await source.role(input.RoleArn);
     if (!role) {
       throw new AwsError(

@@ -9,6 +9,7 @@ import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { PolicySource } from '../iam/policy-source.ts';
 import { verifyMfa } from '../iam/mfa.ts';
+import { checkArnSyntax } from './role-session.ts';
 import type { IamState } from '../iam/state.ts';
 
 const NO_PERMISSION = new Set([
@@ -31,6 +32,7 @@ export function stsAuthz(source: PolicySource, s: IamState): AuthzMapper {
     if (NO_PERMISSION.has(operation)) return [];
     if (operation === 'AssumeRole') {
       const roleArn = String(input.RoleArn ?? '');
+      checkArnSyntax(roleArn);
       const role = await source.role(roleArn);
       // A valid MFA code (checked here, used up by the handler) counts for the trust policy too.
       const mfa =

@@ -13,6 +13,23 @@ export interface Tag {
 export const validation = (message: string) => new AwsError('ValidationError', message, 400);
 
 /**
+ * AssumeRole refuses a RoleArn that is not an ARN at all (fewer than six parts, or no partition,
+ * service or resource) before any permission check: ValidationError "<arn> is invalid", as AWS
+ * answered LocalStack's recorded test_sts_invalid_parameters. A well-formed ARN that names no role
+ * (or not a role) stays AccessDenied.
+ */
+export function checkArnSyntax(arn: string): void {
+  const parts = arn.split(':');
+  const ok =
+    parts.length >= 6 &&
+    parts[0] === 'arn' &&
+    parts[1] !== '' &&
+    parts[2] !== '' &&
+    parts.slice(5).join(':') !== '';
+  if (!ok) throw validation(`${arn} is invalid`);
+}
+
+/**
  * The federation operations refuse a RoleArn that is not a role's ARN at all (an OIDC or SAML
  * provider's, a certificate's, a typo) before looking at the token: "Request ARN is invalid",
  * as widely reported for GitHub Actions OIDC and IRSA set-ups. A well-formed ARN of a missing
