@@ -110,6 +110,9 @@ test('a full-object CRC32 named on completion is checked against the joined obje
   );
   assert.deepEqual([wrong.name, wrong.status], ['BadDigest', 400]);
   assert.equal(wrong.message, 'The crc32 you specified did not match the calculated checksum.');
+  // A checksum type other than the upload's is BadDigest (CompleteMultipartUpload reference).
+  const mode = await errorOf(complete({ ChecksumType: 'COMPOSITE' }));
+  assert.deepEqual([mode.name, mode.status], ['BadDigest', 400]);
   const done = await complete({ ChecksumCRC32: crc32Of(body), ChecksumType: 'FULL_OBJECT' });
   assert.equal(done.ChecksumCRC32, crc32Of(body));
   assert.equal(done.ChecksumType, 'FULL_OBJECT');

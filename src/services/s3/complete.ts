@@ -126,6 +126,13 @@ export function completeHandlers(env: S3Env) {
       // The object's checksum the request names (x-amz-checksum-<algorithm>): a composite one
       // may carry its "-<parts>" suffix. Checked once the object's own is known.
       const given = algorithm ? objectChecksumOf(input, algorithm, upload.checksumType) : undefined;
+      // A checksum type named on completion must be the upload's (CompleteMultipartUpload reference).
+      if (algorithm && input.ChecksumType !== undefined && input.ChecksumType !== upload.checksumType)
+        throw new AwsError(
+          'BadDigest',
+          `The upload was created using the ${upload.checksumType} checksum mode. The complete request must use the same checksum mode.`,
+          400,
+        );
       const size = parts.reduce((n, p) => n + p.size, 0);
       if (input.MpuObjectSize !== undefined && Number(input.MpuObjectSize) !== size) {
         throw new InvalidRequest(
