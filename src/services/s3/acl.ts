@@ -20,8 +20,9 @@ import type {
   Grant,
 } from '../../generated/s3/types.ts';
 import type { HandlerContext } from '../handler.ts';
-import type { Owner, S3Env } from './env.ts';
+import type { S3Env } from './env.ts';
 import type { BucketRecord } from './store/repository.ts';
+import { checkGrants, headerGrants, storedGrants } from './access/acl-grants.ts';
 
 const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 const GRANT_HEADERS = [
@@ -54,9 +55,18 @@ export function bucketOwnership(
   return o === 'BucketOwnerEnforced' ? undefined : o;
 }
 
-export const BUCKET_CANNED = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
+export const BUCKET_CANNED = new Set([
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'log-delivery-write',
+]);
 export const OBJECT_CANNED = new Set([
-  ...BUCKET_CANNED,
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
   'aws-exec-read',
   'bucket-owner-read',
   'bucket-owner-full-control',
@@ -74,49 +84,68 @@ export function checkGrantHeaders(headers: Record<string, string>): void {
 }
 
 /**
+ * x-amz-grant-* headers as the grant list to store (JSON), or undefined without any: exactly
+ * the grantees named (the owner keeps full control only if named), as S3 stores them.
+ */
+function grantList(headers: Record<string, string>): string | undefined {
+  checkGrantHeaders(headers);
+  const grants = headerGrants(headers);
+  if (!grants) return undefined;
+  checkGrants(grants);
+  return JSON.stringify(grants);
+}
+
+/** CreateBucket (ACLs allowed by bucketOwnership): the canned ACL or header grants to store. */
+export function createBucketAcl(
+  acl: string | undefined,
+  headers: Record<string, string>,
+): string | undefined {
+  if (acl !== undefined && hasGrants(headers))
+    throw new InvalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
+  return acl ?? grantList(headers);
+}
+
+/**
  * Object writes (PUT, copy, multipart, POST) naming an ACL: refused on a bucket with ACLs
  * disabled; elsewhere a canned ACL must be one S3 knows, and not come with grant headers.
+ * Returns the ACL to store with the object: the canned name or the header grants (nothing on
+ * a bucket with ACLs disabled, where the bucket owner's full control is all there is).
  */
 export function checkObjectAcl(
   bucket: BucketRecord,
   acl: string | undefined,
   headers: Record<string, string>,
-): void {
+): string | undefined {
   if (aclsDisabled(bucket)) {
     if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrants(headers)) {
       throw new AccessControlListNotSupported('The bucket does not allow ACLs');
     }
-    return;
+    return undefined;
   }
   if (acl !== undefined && !OBJECT_CANNED.has(acl))
     throw new InvalidArgument('', { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
   if (acl !== undefined && hasGrants(headers))
     throw new InvalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-  checkGrantHeaders(headers);
+  return acl ?? grantList(headers);
 }
 
-const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-
-function grantsOf(owner: Owner, acl: string | undefined): Grant[] {
-  // A full grant list written by PutBucketAcl/PutObjectAcl (access/acl-write.ts).
-  if (acl?.startsWith('[')) return JSON.parse(acl) as Grant[];
-  const grants: Grant[] = [
-    {
-      Grantee: {
-        Type: 'CanonicalUser',
-        ID: owner.ID,
-        ...(owner.DisplayName ? { DisplayName: owner.DisplayName } : {}),
-      },
-      Permission: 'FULL_CONTROL',
-    },
-  ];
-  const group = (URI: string, Permission: Grant['Permission']) =>
-    grants.push({ Grantee: { Type: 'Group', URI }, Permission });
-  if (acl === 'public-read' || acl === 'public-read-write') group(ALL_USERS, 'READ');
-  if (acl === 'public-read-write') group(ALL_USERS, 'WRITE');
-  if (acl === 'authenticated-read') group(AUTH_USERS, 'READ');
-  return grants;
+/**
+ * The grants an ACL amounts to (owner and bucketOwner are account ids), each canonical user
+ * with its account's display name, as the Owner element carries it.
+ */
+async function grantsOf(env: S3Env, acl: string | undefined, owner: string, bucketOwner: string) {
+  const grants = storedGrants(acl, env.canonicalId(owner), env.canonicalId(bucketOwner));
+  return Promise.all(
+    grants.map(async (g): Promise<Grant> => {
+      if (g.Grantee?.Type !== 'CanonicalUser' || !g.Grantee.ID) return g;
+      const who = await env.ownerByCanonicalId(g.Grantee.ID);
+      const { DisplayName: _d, ...grantee } = g.Grantee;
+      return {
+        ...g,
+        Grantee: { ...grantee, ...(who?.DisplayName ? { DisplayName: who.DisplayName } : {}) },
+      };
+    }),
+  );
 }
 
 export function aclHandlers(env: S3Env) {
@@ -124,14 +153,16 @@ export function aclHandlers(env: S3Env) {
     async GetBucketAcl(input: GetBucketAclRequest, _ctx: HandlerContext): Promise<GetBucketAclOutput> {
       const b = await env.bucket(input.Bucket);
       const owner = await env.owner(b.accountId);
-      return { Owner: owner, Grants: grantsOf(owner, aclsDisabled(b) ? undefined : b.acl) };
+      const acl = aclsDisabled(b) ? undefined : b.acl;
+      return { Owner: owner, Grants: await grantsOf(env, acl, b.accountId, b.accountId) };
     },
 
     async GetObjectAcl(input: GetObjectAclRequest, _ctx: HandlerContext): Promise<GetObjectAclOutput> {
       const b = await env.bucket(input.Bucket);
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
-      const owner = await env.owner(aclsDisabled(b) ? b.accountId : o.owner);
-      return { Owner: owner, Grants: grantsOf(owner, aclsDisabled(b) ? undefined : o.attrs.acl) };
+      const ownerId = aclsDisabled(b) ? b.accountId : o.owner;
+      const acl = aclsDisabled(b) ? undefined : o.attrs.acl;
+      return { Owner: await env.owner(ownerId), Grants: await grantsOf(env, acl, ownerId, b.accountId) };
     },
 
     async GetBucketOwnershipControls(

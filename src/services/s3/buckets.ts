@@ -28,10 +28,17 @@ import type { HandlerContext } from '../handler.ts';
 import { recordedTime, type S3Env } from './env.ts';
 import { checkBucketName, checkTags } from './validation.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
-import { bucketOwnership } from './acl.ts';
+import { bucketOwnership, createBucketAcl } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const CANNED_BUCKET_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read']);
+// log-delivery-write: the LogDelivery group may write the bucket's server access logs.
+const CANNED_BUCKET_ACLS = new Set([
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'log-delivery-write',
+]);
 const OBJECT_OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
 function locationOf(input: CreateBucketRequest, region: string): string {
@@ -102,6 +109,7 @@ export function bucketHandlers(env: S3Env) {
         );
       }
       const objectOwnership = bucketOwnership(input.ObjectOwnership, input.ACL, ctx.request.headers);
+      const acl = objectOwnership ? createBucketAcl(input.ACL, ctx.request.headers) : undefined;
       const tags = input.CreateBucketConfiguration?.Tags
         ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket')
         : undefined;
@@ -112,7 +120,7 @@ export function bucketHandlers(env: S3Env) {
         // Exact: the instant also tells this bucket's settings from those of an earlier bucket
         // of the name (they are stamped with it); answers show it in whole seconds.
         createdAt: ctx.now.getTime(),
-        ...(input.ACL ? { acl: input.ACL } : {}),
+        ...(acl ? { acl } : {}),
         ...(objectOwnership ? { objectOwnership } : {}),
         ...(tags?.length ? { tags } : {}),
       });

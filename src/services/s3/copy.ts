@@ -110,7 +110,7 @@ export function copyHandlers(env: S3Env) {
   return {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
       const bucket = await env.bucket(input.Bucket);
-      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       const scope = { accountId: ctx.accountId, region: bucket.region };
       checkKey(input.Key);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
@@ -171,7 +171,9 @@ export function copyHandlers(env: S3Env) {
                 ? { websiteRedirectLocation: input.WebsiteRedirectLocation }
                 : {}),
             };
-      for (const k of ['parts', 'checksum', 'sse', 'kmsKeyId', 'bucketKey'] as const) delete attrs[k];
+      // The source's ACL stays with it: the copy has the request's, else private.
+      for (const k of ['parts', 'checksum', 'sse', 'kmsKeyId', 'bucketKey', 'acl'] as const) delete attrs[k];
+      if (acl) attrs.acl = acl;
       delete attrs.ssecKeyMd5;
       // The request's encryption, else the destination bucket's default (BucketKeyEnabled: the request's only).
       Object.assign(attrs, sseAttrs(input, scope, bucketDefault, false));

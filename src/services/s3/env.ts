@@ -65,6 +65,13 @@ export class S3Env {
     return o;
   }
 
+  /** The account owner whose canonical id this is (ACL grantees), if any account has it. */
+  async ownerByCanonicalId(id: string): Promise<Owner | undefined> {
+    for (const o of this.owners.values()) if (o.ID === id) return o;
+    for (const a of await this.accounts.list()) if (this.canonicalId(a.id) === id) return this.owner(a.id);
+    return undefined;
+  }
+
   async bucket(name: string): Promise<BucketRecord> {
     const b = await this.repo.getBucket(name);
     if (!b) throw new NoSuchBucket('The specified bucket does not exist', { BucketName: name });

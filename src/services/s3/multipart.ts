@@ -149,7 +149,7 @@ export function multipartHandlers(env: S3Env) {
       ctx: HandlerContext,
     ): Promise<CreateMultipartUploadOutput> {
       const bucket = await env.bucket(input.Bucket);
-      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
@@ -163,7 +163,7 @@ export function multipartHandlers(env: S3Env) {
       const attrs = {
         ...attrsFrom(input),
         ...sseAttrs(input, scope, await env.defaultEncryption(bucket)),
-        ...(input.ACL ? { acl: input.ACL } : {}),
+        ...(acl ? { acl } : {}),
       };
       await env.repo.createUpload({
         uploadId,

@@ -121,7 +121,7 @@ export function objectHandlers(env: S3Env) {
   return {
     async PutObject(input: PutObjectRequest, ctx: HandlerContext): Promise<PutObjectOutput> {
       const bucket = await env.bucket(input.Bucket);
-      checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
@@ -153,7 +153,7 @@ export function objectHandlers(env: S3Env) {
           ...attrsFrom(input),
           ...sseAttrs(input, scope, await env.defaultEncryption(bucket)),
           ...(checksum ? { checksum } : {}),
-          ...(input.ACL ? { acl: input.ACL } : {}),
+          ...(acl ? { acl } : {}),
         },
         ...(tags?.length ? { tags } : {}),
       };

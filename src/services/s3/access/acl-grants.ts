@@ -43,6 +43,9 @@ export function cannedGrants(acl: string, owner: string, bucketOwner: string): G
     case 'authenticated-read':
       grants.push(group(AUTH_USERS, 'READ'));
       break;
+    case 'log-delivery-write':
+      grants.push(group(LOG_DELIVERY, 'WRITE'), group(LOG_DELIVERY, 'READ_ACP'));
+      break;
     case 'bucket-owner-read':
       if (bucketOwner !== owner) grants.push(user(bucketOwner, 'READ'));
       break;

@@ -7,6 +7,7 @@ import { AwsError } from '../../../errors.ts';
 import {
   AccessControlListNotSupported,
   AccessDenied,
+  InvalidBucketAclWithObjectOwnership,
   MethodNotAllowed,
   NoSuchKey,
 } from '../../../generated/s3/errors.ts';
@@ -20,7 +21,7 @@ import type { HandlerContext } from '../../handler.ts';
 import { aclsDisabled, BUCKET_CANNED, checkGrantHeaders, OBJECT_CANNED } from '../acl.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { FeatureEnv } from './env.ts';
-import { cannedGrants, checkGrants, headerGrants, isPublicGrant } from './acl-grants.ts';
+import { cannedGrants, checkGrants, headerGrants, isPublicGrant, storedGrants } from './acl-grants.ts';
 
 type AclInput = Pick<PutBucketAclRequest, 'ACL' | 'AccessControlPolicy'>;
 
@@ -75,6 +76,19 @@ const ownerOnly = (grants: Grant[], owner: string) =>
   grants.every(
     (g) => g.Grantee?.Type === 'CanonicalUser' && g.Grantee.ID === owner && g.Permission === 'FULL_CONTROL',
   );
+
+/**
+ * Disabling ACLs (BucketOwnerEnforced) needs a bucket ACL granting only the owner's full
+ * control: grants to anyone else must move to the bucket policy first.
+ */
+export function checkOwnerOnlyAcl(env: FeatureEnv, b: BucketRecord): void {
+  const owner = env.s3.canonicalId(b.accountId);
+  if (!aclsDisabled(b) && !ownerOnly(storedGrants(b.acl, owner, owner), owner)) {
+    throw new InvalidBucketAclWithObjectOwnership(
+      "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    );
+  }
+}
 
 export function aclWriteHandlers(env: FeatureEnv) {
   async function admit(b: BucketRecord, grants: Grant[], owner: string): Promise<boolean> {

@@ -15,6 +15,7 @@ import type {
   ServerSideEncryptionRule,
 } from '../../../generated/s3/types.ts';
 import type { FeatureEnv } from './env.ts';
+import { checkOwnerOnlyAcl } from './acl-write.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { BucketEncryptionDefault } from '../sse.ts';
 
@@ -67,11 +68,12 @@ export async function encryptionDefault(
 export function bucketSettingsHandlers(env: FeatureEnv) {
   return {
     async PutBucketOwnershipControls(input: PutBucketOwnershipControlsRequest): Promise<void> {
-      await env.s3.bucket(input.Bucket);
+      const b = await env.s3.bucket(input.Bucket);
       const rules = input.OwnershipControls?.Rules ?? [];
       if (rules.length !== 1) throw malformed();
       const o = rules[0]!.ObjectOwnership as string;
       if (!OWNERSHIPS.has(o)) throw malformed();
+      if (o === 'BucketOwnerEnforced') checkOwnerOnlyAcl(env, b);
       await env.s3.repo.setObjectOwnership(input.Bucket, o === 'BucketOwnerEnforced' ? undefined : o);
     },
 

@@ -1,0 +1,172 @@
+// ACLs that object and bucket writes carry (ceph/s3-tests' test_object_header_acl_grants,
+// test_bucket_header_acl_grants, test_object_acl_canned_bucketownerread/fullcontrol,
+// test_bucket_acl_canned): x-amz-grant-* headers are stored as given, a copy takes the request's
+// ACL rather than its source's, bucket-owner-* name the bucket owner, and canonical grantees carry
+// their display name. Disabling ACLs needs an owner-only bucket ACL first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
+  GetObjectAclCommand,
+  ListBucketsCommand,
+  PutBucketAclCommand,
+  PutBucketOwnershipControlsCommand,
+  PutObjectCommand,
+  type Grant,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createAccount } from '../../src/accounts/accounts.ts';
+import { useServer } from '../support/use-server.ts';
+import { clientsFor, outcome, unique } from './enforcement-support.ts';
+
+let alt: S3Client;
+let altId = '';
+let mainId = '';
+const { s3 } = useServer({
+  setup: async ({ server, s3 }) => {
+    const { rootCredential } = await createAccount(server.accounts, 'alt-writer');
+    const { accessKeyId, secretAccessKey } = rootCredential;
+    alt = clientsFor(server, { accessKeyId, secretAccessKey }).s3;
+    altId = (await alt.send(new ListBucketsCommand({}))).Owner!.ID!;
+    mainId = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
+  },
+});
+const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+
+/** A bucket with ACLs enabled and Block Public Access off, as s3-tests' buckets are. */
+async function aclBucket(): Promise<string> {
+  const bucket = unique('aclw');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'ObjectWriter' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+const summary = (grants: Grant[] | undefined) =>
+  (grants ?? [])
+    .map((g) => `${g.Grantee?.ID ?? g.Grantee?.URI}:${g.Grantee?.DisplayName ?? '-'}:${g.Permission}`)
+    .sort();
+
+const everyGrant = () => ({
+  GrantFullControl: `id=${altId}`,
+  GrantRead: `id=${altId}`,
+  GrantReadACP: `id=${altId}`,
+  GrantWriteACP: `id=${altId}`,
+});
+
+test('PutObject and CreateMultipartUpload store their x-amz-grant-* headers as the object ACL', async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'g', Body: 'x', ...everyGrant() }));
+  const want = ['FULL_CONTROL', 'READ', 'READ_ACP', 'WRITE_ACP']
+    .map((p) => `${altId}:alt-writer:${p}`)
+    .sort();
+  const acl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'g' }));
+  assert.deepEqual(summary(acl.Grants), want);
+  assert.equal(acl.Owner?.ID, mainId);
+  // The grantee may now read it.
+  assert.equal(await outcome(alt.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'g' }))), 'ok');
+
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp', GrantRead: `id=${altId}` }),
+  );
+  assert.ok(UploadId);
+});
+
+test('CreateBucket stores its x-amz-grant-* headers as the bucket ACL', async () => {
+  const bucket = unique('aclw-create');
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ObjectOwnership: 'ObjectWriter',
+      GrantRead: `id=${altId}`,
+      GrantWrite: `id=${altId}`,
+    }),
+  );
+  const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+  assert.deepEqual(summary(acl.Grants), [`${altId}:alt-writer:READ`, `${altId}:alt-writer:WRITE`]);
+});
+
+test("CopyObject takes the request's ACL, never its source's", async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'src', Body: 'x', ACL: 'public-read' }));
+  await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'plain', CopySource: `${bucket}/src` }));
+  const plain = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'plain' }));
+  assert.deepEqual(summary(plain.Grants), [`${mainId}:default:FULL_CONTROL`]);
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: 'granted',
+      CopySource: `${bucket}/src`,
+      GrantRead: `id=${altId}`,
+    }),
+  );
+  const granted = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'granted' }));
+  assert.deepEqual(summary(granted.Grants), [`${altId}:alt-writer:READ`]);
+});
+
+test('bucket-owner-read and bucket-owner-full-control written by another account grant the bucket owner', async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read-write' }));
+  await alt.send(new PutObjectCommand({ Bucket: bucket, Key: 'r', Body: 'x', ACL: 'bucket-owner-read' }));
+  await alt.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'f', Body: 'x', ACL: 'bucket-owner-full-control' }),
+  );
+  const r = await alt.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'r' }));
+  assert.equal(r.Owner?.ID, altId);
+  assert.deepEqual(summary(r.Grants), [`${altId}:alt-writer:FULL_CONTROL`, `${mainId}:default:READ`].sort());
+  const f = await alt.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'f' }));
+  assert.deepEqual(
+    summary(f.Grants),
+    [`${altId}:alt-writer:FULL_CONTROL`, `${mainId}:default:FULL_CONTROL`].sort(),
+  );
+});
+
+test("canned ACLs show the owner's display name; log-delivery-write grants the LogDelivery group", async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+  const pub = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+  const own = pub.Grants?.find((g) => g.Grantee?.Type === 'CanonicalUser');
+  assert.equal(own?.Grantee?.DisplayName, pub.Owner?.DisplayName);
+  assert.ok(own?.Grantee?.DisplayName);
+
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'log-delivery-write' as never }));
+  const log = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+  assert.deepEqual(
+    summary(log.Grants),
+    [`${LOG_DELIVERY}:-:READ_ACP`, `${LOG_DELIVERY}:-:WRITE`, `${mainId}:default:FULL_CONTROL`].sort(),
+  );
+  const created = unique('aclw-log');
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: created,
+      ObjectOwnership: 'BucketOwnerPreferred',
+      ACL: 'log-delivery-write' as never,
+    }),
+  );
+  const createdAcl = await s3.send(new GetBucketAclCommand({ Bucket: created }));
+  assert.equal(createdAcl.Grants?.length, 3);
+});
+
+test('BucketOwnerEnforced is refused while the bucket ACL grants anyone but the owner', async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+  const enforce = () =>
+    outcome(
+      s3.send(
+        new PutBucketOwnershipControlsCommand({
+          Bucket: bucket,
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        }),
+      ),
+    );
+  assert.deepEqual(await enforce(), {
+    code: 'InvalidBucketAclWithObjectOwnership',
+    status: 400,
+    message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+  });
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
+  assert.equal(await enforce(), 'ok');
+});
