@@ -1,7 +1,8 @@
 /**
  * EC2 routes through @aws-sdk/client-ec2: targets must exist (AWS's NotFound codes per kind), the
  * VPC's own range only goes to an instance or an interface, the local route cannot be removed,
- * ReplaceRoute of a missing route is InvalidParameterValue; ReplaceRouteTableAssociation.
+ * ReplaceRoute of a missing route is InvalidParameterValue; ReplaceRouteTableAssociation; an internet
+ * gateway stays attached while the VPC has public addresses.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,11 +15,15 @@ import {
   CreateVpcCommand,
   DeleteRouteCommand,
   DescribeRouteTablesCommand,
+  DetachInternetGatewayCommand,
+  ModifySubnetAttributeCommand,
   ReplaceRouteCommand,
   ReplaceRouteTableAssociationCommand,
+  TerminateInstancesCommand,
+  waitUntilInstanceTerminated,
   type CreateRouteCommandInput,
 } from '@aws-sdk/client-ec2';
-import { errorOf, launch, useEc2Server } from '../support/ec2.ts';
+import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
 
 const { ec2, ami } = useEc2Server();
 
@@ -170,4 +175,25 @@ test('ReplaceRouteTableAssociation: the main association moves to another table 
     ),
     { name: 'InvalidAssociationID.NotFound', message: `The association ID '${old}' does not exist` },
   );
+});
+
+test('DetachInternetGateway: refused while an instance of the VPC has a public address, allowed once it is gone', async () => {
+  const { vpcId, igwId } = await network('10.64.0.0/16');
+  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.64.0.0/24' })))
+    .Subnet!;
+  await ec2.send(
+    new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true } }),
+  );
+  const instance = await launch(ec2, ami(), { SubnetId: subnet.SubnetId });
+  assert.ok(instance.PublicIpAddress);
+  assert.deepEqual(
+    await errorOf(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }))),
+    {
+      name: 'DependencyViolation',
+      message: `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+    },
+  );
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+  await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [instance.InstanceId!] });
+  await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
 });

@@ -136,6 +136,18 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
           `resource ${igw.InternetGatewayId} is not attached to network ${input.VpcId}`,
         );
       }
+      // Public addresses of the VPC's instances need the gateway (AWS's words, as Terraform shows them).
+      const instances = await env.repo.list<{
+        VpcId?: string;
+        PublicIpAddress?: string;
+        State: { Name: string };
+      }>(scope, 'instance');
+      if (
+        instances.some((i) => i.VpcId === input.VpcId && i.PublicIpAddress && i.State.Name !== 'terminated')
+      )
+        throw new DependencyViolation(
+          `Network ${input.VpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+        );
       igw.Attachments = [];
       await env.repo.put(scope, 'igw', igw.InternetGatewayId, igw);
       return {};
