@@ -58,6 +58,14 @@ const VERSION_ACTIONS: Record<string, string> = {
   's3:GetObjectAttributes': 's3:GetObjectVersionAttributes',
 };
 
+const GRANT_KEYS = ['read', 'write', 'read-acp', 'write-acp', 'full-control'].map((p) => `x-amz-grant-${p}`);
+
+/** s3:x-amz-acl and s3:x-amz-grant-* (writes that set an ACL): the request's headers as sent. */
+export function aclContext(h: Record<string, string>, into: Record<string, ConditionValue>): void {
+  if (h['x-amz-acl'] !== undefined) into['s3:x-amz-acl'] = h['x-amz-acl'];
+  for (const k of GRANT_KEYS) if (h[k] !== undefined) into[`s3:${k}`] = h[k];
+}
+
 function tagContext(prefix: string, tags: Tag[] | undefined, into: Record<string, ConditionValue>): void {
   if (!tags) return;
   for (const t of tags) into[`${prefix}/${t.Key}`] = t.Value;
@@ -92,11 +100,13 @@ export function s3Authz(env: S3Env): AuthzMapper {
     if (operation === 'ListBuckets')
       return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];
     if (operation === 'CreateBucket') {
-      const context = {
+      const context: Record<string, ConditionValue> = {
         ...common,
-        's3:x-amz-acl': h['x-amz-acl'],
         's3:LocationConstraint': input.CreateBucketConfiguration?.LocationConstraint,
       };
+      aclContext(h, context);
+      if (h['x-amz-object-ownership'] !== undefined)
+        context['s3:x-amz-object-ownership'] = h['x-amz-object-ownership'];
       const create = { resource: `arn:aws:s3:::${bucket}`, context, resourceAccountId: ctx.accountId };
       // A bucket created with Object Lock also needs the lock and versioning permissions.
       const lock = input.ObjectLockEnabledForBucket
@@ -143,6 +153,7 @@ export function s3Authz(env: S3Env): AuthzMapper {
       operation === 'GetObject' ||
       operation === 'HeadObject' ||
       operation.endsWith('ObjectTagging') ||
+      operation.endsWith('ObjectAcl') ||
       operation === 'GetObjectAttributes'
     ) {
       const object =
@@ -153,8 +164,9 @@ export function s3Authz(env: S3Env): AuthzMapper {
       const acl = ctx.post?.fields.get('acl');
       if (acl !== undefined) context['s3:x-amz-acl'] = acl;
     }
+    if (operation === 'PutObjectAcl') aclContext(h, context);
     if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload') {
-      if (h['x-amz-acl'] !== undefined) context['s3:x-amz-acl'] = h['x-amz-acl'];
+      aclContext(h, context);
       if (h['x-amz-server-side-encryption'] !== undefined)
         context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
       if (h['x-amz-storage-class'] !== undefined)
@@ -171,8 +183,10 @@ export function s3Authz(env: S3Env): AuthzMapper {
       context['s3:RequestObjectTagKeys'] = tags.map((t) => t.Key);
     }
     if (operation === 'CopyObject' || operation === 'UploadPartCopy') {
-      requests.push({ action: 's3:PutObject', resource, context, ...own });
       const src = typeof input.CopySource === 'string' ? safeSource(input.CopySource) : undefined;
+      // s3:x-amz-copy-source: the source as bucket/key (a policy names it "bucket/public/*").
+      if (src) context['s3:x-amz-copy-source'] = `${src.bucket}/${src.key}`;
+      requests.push({ action: 's3:PutObject', resource, context, ...own });
       if (src) {
         requests.push({
           action: src.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',

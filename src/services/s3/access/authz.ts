@@ -10,6 +10,7 @@ import type { FeatureEnv } from './env.ts';
 import { denyStatementsOnly, isPublicPolicy } from './public-policy.ts';
 import { addAclGrants, checkPublicAclWrite } from './acl-authz.ts';
 import { SUBRESOURCE_ACTIONS } from '../subresources/index.ts';
+import { aclContext } from '../authz.ts';
 
 const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketPolicy: 's3:PutBucketPolicy',
@@ -69,6 +70,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
         context: { 'aws:SecureTransport': ctx.request.secure },
         resourceAccountId: b?.accountId ?? ctx.accountId,
       };
+      if (operation === 'PutBucketAcl') aclContext(ctx.request.headers, r.context!);
       const ownerRoot = b && ctx.principal.type === 'Root' && ctx.principal.accountId === b.accountId;
       if (b?.policy && !(ownerRoot && POLICY_OPERATIONS.has(operation))) r.resourcePolicy = b.policy;
       requests = [r];
