@@ -217,3 +217,19 @@ out([err(c.list_objects_v2, Bucket="${bucket}", ContinuationToken="garbage"),
   };
   assert.deepEqual(r, [refused, refused]);
 });
+
+test('v2: a continuation token overrides StartAfter, which the page then does not echo', async () => {
+  const first = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 2 }));
+  const next = await s3.send(
+    new ListObjectsV2Command({
+      Bucket: bucket,
+      StartAfter: 'dir/y',
+      ContinuationToken: first.NextContinuationToken,
+      MaxKeys: 1,
+    }),
+  );
+  assert.deepEqual(
+    [next.Contents!.map((c) => c.Key), next.StartAfter, next.ContinuationToken],
+    [['a/c/d'], undefined, first.NextContinuationToken],
+  );
+});

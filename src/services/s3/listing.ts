@@ -125,7 +125,11 @@ export function listingHandlers(env: S3Env) {
         ...(page.truncated && page.last !== undefined
           ? { NextContinuationToken: encodeToken(page.last) }
           : {}),
-        ...(input.StartAfter ? { StartAfter: enc(input.StartAfter) } : {}),
+        // A continuation token overrides start-after, which then goes unechoed (AWS, as recorded
+        // by LocalStack's validated test_list_objects_v2_continuation_start_after).
+        ...(input.StartAfter && input.ContinuationToken === undefined
+          ? { StartAfter: enc(input.StartAfter) }
+          : {}),
       } as ListObjectsV2Output;
     },
   };
