@@ -1,7 +1,8 @@
 /**
  * SSE-C through boto3: a new bucket blocks SSE-C writes until BlockedEncryptionTypes is NONE;
  * then the key is checked on write, its MD5 echoed, and every read (GET, HEAD, copy source,
- * multipart parts) must present the same key (ceph/s3-tests test_encryption_sse_c_*).
+ * multipart parts) must present the same key (ceph/s3-tests test_encryption_sse_c_*). And no read
+ * takes x-amz-server-side-encryption (test_sse_kms_method_head, test_sse_kms_read_declare).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,5 +163,32 @@ out(res)
     posted: [204, null],
     noKey: [400, 'InvalidRequest'],
     body: 'bar',
+  });
+});
+
+test('x-amz-server-side-encryption on GET, HEAD or UploadPart is a 400 (the encryption is set on write)', async () => {
+  const r = await python(
+    `${prelude('sse-on-reads')}
+def sent(op, headers):
+    c = boto3.client("s3")
+    c.meta.events.register("before-call.s3." + op, lambda **k: k["params"]["headers"].update(headers))
+    return c
+s3.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="AES256")
+u = s3.create_multipart_upload(Bucket=b, Key="m")["UploadId"]
+kms = {"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "testkey-1"}
+out({
+    "head": err(lambda: sent("HeadObject", {"x-amz-server-side-encryption": "AES256"}).head_object(Bucket=b, Key="k")),
+    "get": err(lambda: sent("GetObject", kms).get_object(Bucket=b, Key="k")),
+    "part": err(lambda: sent("UploadPart", {"x-amz-server-side-encryption": "AES256"}).upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"p")),
+    "plain": s3.get_object(Bucket=b, Key="k")["ServerSideEncryption"],
+})
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    head: [400, '400'],
+    get: [400, 'InvalidArgument'],
+    part: [400, 'InvalidArgument'],
+    plain: 'AES256',
   });
 });

@@ -29,7 +29,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { sseAttrs, sseMembers } from './sse.ts';
+import { checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkPartCustomerKey, customerKeyWrite } from './sse-c.ts';
 import { encoderOf } from './listing.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
@@ -196,6 +196,7 @@ export function multipartHandlers(env: S3Env) {
         });
       }
       checkPartNumber(input.PartNumber);
+      checkNoSseHeader(ctx.request.headers);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
       checkPartCustomerKey(upload.attrs.ssecKeyMd5, input);
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;

@@ -32,7 +32,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { sseAttrs, sseMembers } from './sse.ts';
+import { checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
@@ -167,6 +167,7 @@ export function objectHandlers(env: S3Env) {
     },
 
     async GetObject(input: GetObjectRequest, ctx: HandlerContext): Promise<GetObjectOutput> {
+      checkNoSseHeader(ctx.request.headers);
       for (let attempt = 0; ; attempt++) {
         const { out, range, object } = await planRead(env, input, true, attempt ? undefined : ctx);
         applyResponseOverrides(out, input as unknown as Record<string, unknown>);
@@ -181,6 +182,7 @@ export function objectHandlers(env: S3Env) {
     },
 
     async HeadObject(input: HeadObjectRequest, ctx: HandlerContext): Promise<HeadObjectOutput> {
+      checkNoSseHeader(ctx.request.headers);
       const { out } = await planRead(env, input, false, ctx);
       applyResponseOverrides(out, input as unknown as Record<string, unknown>);
       return out as HeadObjectOutput;

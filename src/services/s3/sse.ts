@@ -3,6 +3,7 @@
  * values are checked (validation.ts) and kept with the object so every answer about it agrees.
  */
 import { createHash } from 'node:crypto';
+import { InvalidArgument } from '../../generated/s3/errors.ts';
 import type { ObjectAttrs } from './store/repository.ts';
 
 /** Whose keys a write names: the writer's account, the bucket's region. */
@@ -106,4 +107,18 @@ export function sseMembers(
     ...(keyId !== undefined ? { SSEKMSKeyId: keyId } : {}),
     ...(a.bucketKey ? { BucketKeyEnabled: true } : {}),
   };
+}
+
+/**
+ * GET, HEAD and UploadPart take no x-amz-server-side-encryption: an object's encryption is set
+ * when it is written (GetObject, HeadObject and UploadPart API references: 400 Bad Request).
+ */
+export function checkNoSseHeader(headers: Record<string, string>): void {
+  const sse = headers['x-amz-server-side-encryption'];
+  if (sse !== undefined) {
+    throw new InvalidArgument('x-amz-server-side-encryption header is not supported for this operation.', {
+      ArgumentName: 'x-amz-server-side-encryption',
+      ArgumentValue: sse,
+    });
+  }
 }
