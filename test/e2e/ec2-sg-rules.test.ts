@@ -241,6 +241,25 @@ test('CreateSecurityGroup: a description beyond ASCII is InvalidParameterValue a
     new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['non-ascii'] }] }),
   );
   assert.deepEqual(SecurityGroups, []);
+  assert.deepEqual(
+    await errorOf(ec2.send(new CreateSecurityGroupCommand({ GroupName: 'caf\u00e9', Description: 'd' }))),
+    {
+      name: 'InvalidParameterValue',
+      message:
+        'Value (caf\u00e9) for parameter GroupName is invalid. Character sets beyond ASCII are not supported.',
+    },
+  );
+});
+
+test('CreateSecurityGroup: a name like a group id is refused in the words AWS uses', async () => {
+  assert.deepEqual(
+    await errorOf(ec2.send(new CreateSecurityGroupCommand({ GroupName: 'sg-web', Description: 'd' }))),
+    {
+      name: 'InvalidParameterValue',
+      message:
+        'Value (sg-web) for parameter GroupName is invalid. Group names may not be in the format sg-*.',
+    },
+  );
 });
 
 test('rule descriptions: only the character set AWS takes, under 256 characters; a refused request adds nothing', async () => {

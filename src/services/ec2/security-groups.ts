@@ -209,13 +209,19 @@ export function securityGroupHandlers(env: Ec2Env): ServiceHandlers {
           `Invalid value '${name}' for groupName. Length exceeds maximum of 255`,
         );
       if (name.startsWith('sg-'))
-        throw new InvalidParameterValue(`Group names may not be in the format sg-*`);
-      if (name === 'default') throw new InvalidGroupReserved(`The security group 'default' is reserved`);
-      // AWS's words for a non-ASCII description (an em dash is the usual culprit).
-      if (/[^\x00-\x7f]/.test(input.Description))
         throw new InvalidParameterValue(
-          `Value (${input.Description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`,
+          `Value (${name}) for parameter GroupName is invalid. Group names may not be in the format sg-*.`,
         );
+      if (name === 'default') throw new InvalidGroupReserved(`The security group 'default' is reserved`);
+      // AWS's words for a non-ASCII description (an em dash is the usual culprit), and name.
+      for (const [param, value] of [
+        ['GroupName', name],
+        ['GroupDescription', input.Description as string],
+      ])
+        if (/[^\x00-\x7f]/.test(value))
+          throw new InvalidParameterValue(
+            `Value (${value}) for parameter ${param} is invalid. Character sets beyond ASCII are not supported.`,
+          );
       let vpcId: string | undefined = input.VpcId;
       if (vpcId)
         await mustGet(env, scope, vpcId, 'vpc', {
