@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
 
+// The server runs in this process: a stalled body times out after 1 s instead of S3's 20.
+process.env.STRATUS_S3_BODY_IDLE_SECONDS = '1';
+
 const { server } = useServer();
 
 test('boto3 SigV2: path-style bucket requests (signed as /bucket/) are accepted', async () => {
@@ -76,4 +79,24 @@ out(res)
     server.env(),
   );
   assert.deepEqual(r, [null, 'Hello World\u00e9', null, 'Hello World\u00e9']);
+});
+
+test('a body shorter than its Content-Length is 400 RequestTimeout once it stalls; nothing is stored', async () => {
+  const r = await python(
+    `
+s3 = client("s3", config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+s3.create_bucket(Bucket="short-body")
+c = client("s3", config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+c.meta.events.register("before-sign.s3.PutObject", lambda **kw: kw["request"].headers.__setitem__("Content-Length", "4"))
+try:
+    c.put_object(Bucket="short-body", Key="foo", Body=b"bar")
+    res = None
+except ClientError as e:
+    res = [e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"],
+           e.response["ResponseMetadata"]["HTTPHeaders"].get("connection")]
+out([res, call(s3.head_object, Bucket="short-body", Key="foo").get("status")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [[400, 'RequestTimeout', 'close'], 404]);
 });

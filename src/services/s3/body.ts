@@ -17,6 +17,7 @@ import {
 } from '../../protocol/streaming/checksums.ts';
 import { BlobTooLargeError, type BlobStore } from '../../blob/blob-store.ts';
 import { AwsError } from '../../errors.ts';
+import { RequestTimeout } from '../../generated/s3/errors.ts';
 import type { HandlerContext } from '../handler.ts';
 
 /** S3's single PUT limit. */
@@ -37,6 +38,15 @@ export interface StoredBody {
 }
 
 const noop = () => {};
+
+/**
+ * How long a request body may stall before S3 gives up on it with 400 RequestTimeout (a client
+ * that declared more Content-Length than it sends). STRATUS_S3_BODY_IDLE_SECONDS overrides it.
+ */
+function bodyIdleMs(): number {
+  const v = Number(process.env.STRATUS_S3_BODY_IDLE_SECONDS);
+  return (Number.isFinite(v) && v > 0 ? v : 20) * 1000;
+}
 
 export function entityTooLarge(size: number, max: number): AwsError {
   return new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
@@ -81,18 +91,32 @@ export async function storeBody(
   // The decoder computes them along with MD5 unless it started decoding before it was told.
   const tracker =
     !decoder.begin(extra) && extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
+  const idle = new AbortController();
+  const idleMs = bodyIdleMs();
+  const stalled = () => {
+    idle.abort();
+    decoder.destroy();
+  };
+  let timer = setTimeout(stalled, idleMs);
   let info;
   try {
     info = await blobs.write(decoder, {
       maxBytes,
+      signal: idle.signal,
       ...(Number.isSafeInteger(declared) ? { sizeHint: declared } : {}),
-      ...(tracker
-        ? { onChunk: (c: Uint8Array) => tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength)) }
-        : {}),
+      onChunk: (c: Uint8Array) => {
+        clearTimeout(timer);
+        timer = setTimeout(stalled, idleMs);
+        tracker?.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+      },
     });
   } catch (e) {
+    // The rest of the declared body may still come: the connection cannot carry another request.
+    if (idle.signal.aborted) throw new RequestTimeout(undefined, {}, { connection: 'close' });
     if (e instanceof BlobTooLargeError) throw entityTooLarge(maxBytes + 1, maxBytes);
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
   const result = decoder.result;
   if (!result || !result.md5) {
