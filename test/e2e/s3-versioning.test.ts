@@ -349,6 +349,7 @@ test('tagging, attributes and ACL reads of an older version', async () => {
     }),
   );
   assert.equal(attrs.ObjectSize, 5);
+  assert.equal(attrs.VersionId, v1.VersionId, 'GetObjectAttributes names the version (x-amz-version-id)');
   const acl = await s3.send(new GetObjectAclCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }));
   assert.ok(acl.Owner?.ID);
   // Tagging one version leaves the others alone.

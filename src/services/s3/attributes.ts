@@ -33,7 +33,11 @@ export function attributesHandlers(env: S3Env) {
         });
       }
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
-      const out: GetObjectAttributesOutput = { LastModified: new Date(o.lastModified) };
+      const out: GetObjectAttributesOutput = {
+        LastModified: new Date(o.lastModified),
+        // x-amz-version-id, as GET and HEAD answer it.
+        ...(o.versionId !== undefined ? { VersionId: o.versionId } : {}),
+      };
       if (wanted.has('ETag')) out.ETag = o.etag.replace(/^"(.*)"$/, '$1');
       // A composite checksum is named without its "-<parts>" suffix here (ObjectParts counts them).
       const checksum = o.attrs.checksum;
