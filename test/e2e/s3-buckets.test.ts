@@ -134,7 +134,7 @@ test('location constraints: per region, IllegalLocationConstraintException, Inva
   assert.deepEqual([explicitEast.name, explicitEast.status], ['InvalidLocationConstraint', 400]);
 });
 
-test('ListBuckets BucketRegion: filters at that region’s endpoint; elsewhere or not a region → InvalidArgument', async () => {
+test('ListBuckets BucketRegion: filters at that region’s endpoint; elsewhere or not a region AWS has → InvalidArgument', async () => {
   const west = new S3Client(sdkConfig(server, server.credentials, 'eu-west-1'));
   try {
     const list = await west.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
@@ -148,7 +148,7 @@ test('ListBuckets BucketRegion: filters at that region’s endpoint; elsewhere o
   const r = await python(
     `
 c = client("s3", region_name="us-east-1")
-out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", ""]])
+out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", "", "eu-east-1"]])
 `,
     server.env(),
   );
@@ -162,6 +162,7 @@ out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", ""]])
       ],
       ['InvalidArgument', 400, 'Argument value zz is not a valid AWS Region'],
       ['InvalidArgument', 400, 'Argument value  is not a valid AWS Region'],
+      ['InvalidArgument', 400, 'Argument value eu-east-1 is not a valid AWS Region'],
     ],
   );
 });
@@ -354,4 +355,16 @@ test('HeadBucket refused (another account, anonymous) still names the bucket’s
   }
   const anon = await fetch(`${server.endpoint}/b-east`, { method: 'HEAD' });
   assert.deepEqual([anon.status, anon.headers.get('x-amz-bucket-region')], [403, 'us-east-1']);
+});
+
+test('ListBuckets with an empty ContinuationToken lists from the start', async () => {
+  const r = await python(
+    `
+c = client("s3", region_name="us-east-1")
+page = call(c.list_buckets, ContinuationToken="", MaxBuckets=1)
+out([page.get("error"), len(page.get("Buckets", [])), "ContinuationToken" in page])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [null, 1, true]);
 });

@@ -28,6 +28,7 @@ import type { HandlerContext } from '../handler.ts';
 import { recordedTime, type S3Env } from './env.ts';
 import { checkBucketName, checkTags } from './validation.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
+import { isKnownRegion } from '../../regions.ts';
 import { bucketOwnership, createBucketAcl } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -65,12 +66,12 @@ function locationOf(input: CreateBucketRequest, region: string): string {
 }
 
 /**
- * ListBuckets' bucket-region filter: a region code, and only the one the request was sent to
+ * ListBuckets' bucket-region filter: a region AWS has, and only the one the request was sent to
  * ("Requests made to a Regional endpoint that is different from the bucket-region parameter are
  * not supported", ListBuckets API reference).
  */
 function checkBucketRegion(value: string, endpointRegion: string): void {
-  if (!REGION.test(value.toLowerCase())) {
+  if (!isKnownRegion(value.toLowerCase())) {
     throw new AwsError('InvalidArgument', `Argument value ${value} is not a valid AWS Region`, 400, {
       ArgumentName: 'bucket-region',
     });
@@ -168,10 +169,10 @@ export function bucketHandlers(env: S3Env) {
         );
       }
       if (input.BucketRegion !== undefined) checkBucketRegion(input.BucketRegion, ctx.region);
-      const after =
-        input.ContinuationToken !== undefined
-          ? decodeToken(input.ContinuationToken, 'continuation-token')
-          : undefined;
+      // An empty continuation-token is no token here (unlike ListObjectsV2, which refuses it).
+      const after = input.ContinuationToken
+        ? decodeToken(input.ContinuationToken, 'continuation-token')
+        : undefined;
       const limit = max ?? 10000;
       const rows = await env.repo.listBuckets(ctx.accountId, {
         ...(input.Prefix ? { prefix: input.Prefix } : {}),
