@@ -115,6 +115,11 @@ test('zones: names and ids of the request region only; the mapping differs betwe
     ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }));
   assert.equal((await group('us-west-2-zg-1')).AvailabilityZones!.length, 4);
   assert.equal((await group('us-west-2')).AvailabilityZones!.length, 0);
+  assert.deepEqual(await errorOf(ec2.send(new DescribeRegionsCommand({ RegionNames: ['us--east-1'] }))), {
+    name: 'InvalidParameterValue',
+    message: 'Invalid region: [us--east-1]',
+    status: 400,
+  });
   // AWS's words for an unknown zone name, also for another region's zone.
   for (const zone of ['us-west-2z', 'us-east-1a'])
     assert.deepEqual(await errorOf(ec2.send(new DescribeAvailabilityZonesCommand({ ZoneNames: [zone] }))), {

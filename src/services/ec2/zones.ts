@@ -17,7 +17,8 @@ export function zoneHandlers(): ServiceHandlers {
       if (input.RegionNames?.length) {
         const names: string[] = input.RegionNames;
         const unknown = names.find((n) => !regionInfo(n));
-        if (unknown) throw new InvalidParameterValue(`Invalid region names: [${unknown}]`);
+        // AWS's words (a DescribeRegions answer quoted in awslabs/amazon-s3-tar-tool#7).
+        if (unknown) throw new InvalidParameterValue(`Invalid region: [${unknown}]`);
         regions = REGIONS.filter((r) => names.includes(r.name)).map((r) => ({
           RegionName: r.name,
           Endpoint: `ec2.${r.name}.amazonaws.com`,
