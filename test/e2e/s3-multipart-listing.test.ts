@@ -6,17 +6,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  S3Client,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
+  ListPartsCommand,
   type ListMultipartUploadsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
+import { createUserWithKeys } from '../support/iam.ts';
+import { sdkConfig } from '../support/server.ts';
 import { useServer } from '../support/use-server.ts';
 
 const B = 'mpu-listing';
 
-const { s3 } = useServer({
+const { s3, iam, server } = useServer({
   async setup() {
     await s3.send(new CreateBucketCommand({ Bucket: B }));
     for (const Key of ['a', 'b/1', 'b/2', 'c', 'sp ace+é'])
@@ -88,4 +92,34 @@ test('unknown encoding types and negative max-uploads are InvalidArgument', asyn
     ['InvalidArgument', 'Argument max-uploads must be an integer between 0 and 2147483647'],
   );
   assert.deepEqual([max.raw.ArgumentName, max.raw.ArgumentValue], ['max-uploads', '-1']);
+});
+
+test("an upload's Initiator: the account's root is named by the owner's canonical ID, an IAM user by its ARN", async () => {
+  const bucket = 'mpu-initiator';
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const root = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'by-root' }));
+  const user = await createUserWithKeys(
+    iam,
+    'mpu-initiator',
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    }),
+  );
+  const userS3 = new S3Client(sdkConfig(server, user));
+  try {
+    await userS3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'by-user' }));
+  } finally {
+    userS3.destroy();
+  }
+  const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  const [byRoot, byUser] = listed.Uploads!;
+  assert.equal(byRoot!.Key, 'by-root');
+  assert.equal(byRoot!.Initiator?.ID, byRoot!.Owner?.ID);
+  assert.match(byRoot!.Owner!.ID!, /^[0-9a-f]{64}$/);
+  assert.equal(byUser!.Initiator?.ID, user.arn);
+  const parts = await s3.send(
+    new ListPartsCommand({ Bucket: bucket, Key: 'by-root', UploadId: root.UploadId }),
+  );
+  assert.equal(parts.Initiator?.ID, parts.Owner?.ID);
 });

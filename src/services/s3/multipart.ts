@@ -133,6 +133,14 @@ function suppliedAlgorithm(headers: Record<string, string>): string | undefined 
   return undefined;
 }
 
+/**
+ * Who started an upload: an account's root is named as the owner is (canonical ID), an IAM
+ * principal by its ARN (ListParts and ListMultipartUploads references, Initiator).
+ */
+function initiatorOf(arn: string, owner: { ID?: string; DisplayName?: string }) {
+  return { ID: arn.endsWith(':root') ? owner.ID : arn, DisplayName: owner.DisplayName };
+}
+
 export function multipartHandlers(env: S3Env) {
   async function savePart(part: PartRecord): Promise<void> {
     const r = await env.repo.putPart(part);
@@ -322,7 +330,7 @@ export function multipartHandlers(env: S3Env) {
           Size: p.size,
           ...partChecksumMember(upload.checksumAlgorithm, p.checksum),
         })),
-        Initiator: { ID: upload.initiator, DisplayName: owner.DisplayName },
+        Initiator: initiatorOf(upload.initiator, owner),
         Owner: owner,
         StorageClass: upload.storageClass,
         ...(upload.checksumAlgorithm
@@ -386,7 +394,7 @@ export function multipartHandlers(env: S3Env) {
           Initiated: new Date(u.initiated),
           StorageClass: u.storageClass,
           Owner: owner,
-          Initiator: { ID: u.initiator, DisplayName: owner.DisplayName },
+          Initiator: initiatorOf(u.initiator, owner),
           ...(u.checksumAlgorithm
             ? { ChecksumAlgorithm: u.checksumAlgorithm, ChecksumType: u.checksumType }
             : {}),
