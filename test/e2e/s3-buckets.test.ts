@@ -148,10 +148,12 @@ test('ListBuckets BucketRegion: filters at that region’s endpoint; elsewhere o
   const r = await python(
     `
 c = client("s3", region_name="us-east-1")
-out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", "", "eu-east-1"]])
+out([call(c.list_buckets, BucketRegion=r) for r in ["eu-west-1", "zz", "", "eu-east-1"]]
+    + [[b["Name"] for b in call(c.list_buckets, BucketRegion="US-EAST-1", Prefix="b-east")["Buckets"]]])
 `,
     server.env(),
   );
+  assert.deepEqual(r.pop(), ['b-east']);
   assert.deepEqual(
     r.map((e: { error: string; message: string; status: number }) => [e.error, e.status, e.message]),
     [

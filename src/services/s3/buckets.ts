@@ -68,7 +68,7 @@ function locationOf(input: CreateBucketRequest, region: string): string {
 /**
  * ListBuckets' bucket-region filter: a region AWS has, and only the one the request was sent to
  * ("Requests made to a Regional endpoint that is different from the bucket-region parameter are
- * not supported", ListBuckets API reference).
+ * not supported", ListBuckets API reference). The name is read case-insensitively.
  */
 function checkBucketRegion(value: string, endpointRegion: string): void {
   if (!isKnownRegion(value.toLowerCase())) {
@@ -76,7 +76,7 @@ function checkBucketRegion(value: string, endpointRegion: string): void {
       ArgumentName: 'bucket-region',
     });
   }
-  if (value !== endpointRegion) {
+  if (value.toLowerCase() !== endpointRegion) {
     throw new AwsError(
       'InvalidArgument',
       'Requests with bucket-region specified must be made to the corresponding regional endpoint',
@@ -177,7 +177,7 @@ export function bucketHandlers(env: S3Env) {
       const rows = await env.repo.listBuckets(ctx.accountId, {
         ...(input.Prefix ? { prefix: input.Prefix } : {}),
         ...(after !== undefined ? { after } : {}),
-        ...(input.BucketRegion ? { region: input.BucketRegion } : {}),
+        ...(input.BucketRegion ? { region: input.BucketRegion.toLowerCase() } : {}),
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
