@@ -60,3 +60,22 @@ out([bad, good, keys])
   );
   assert.deepEqual(r, [[400, 'InvalidPolicyDocument'], [204, null], ['foo-good.txt']]);
 });
+
+test('a POST upload answers x-amz-version-id (versioned bucket) and x-amz-server-side-encryption', async () => {
+  const r = await python(
+    `${prelude}
+c = boto3.client("s3")
+c.put_bucket_versioning(Bucket="${bucket}", VersioningConfiguration={"Status": "Enabled"})
+doc = {"expiration": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "conditions": conditions()}
+policy = base64.b64encode(json.dumps(doc).encode())
+sig = base64.b64encode(hmac.new(b"test", policy, hashlib.sha1).digest())
+fields = [("key", "foo-versioned"), ("AWSAccessKeyId", "test"), ("acl", "private"), ("signature", sig),
+          ("policy", policy), ("Content-Type", "text/plain"), ("file", "bar")]
+r = requests.post(url, files=OrderedDict(fields), timeout=30)
+head = c.head_object(Bucket="${bucket}", Key="foo-versioned")
+out([r.status_code, r.headers.get("x-amz-version-id") == head["VersionId"], r.headers.get("x-amz-server-side-encryption")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [204, true, 'AES256']);
+});

@@ -1874,6 +1874,12 @@ export interface PostObjectOutput {
   StatusCode?: number;
   Location?: string;
   ETag?: string;
+  VersionId?: string;
+  ServerSideEncryption?: ServerSideEncryption;
+  SSEKMSKeyId?: string;
+  BucketKeyEnabled?: boolean;
+  SSECustomerAlgorithm?: string;
+  SSECustomerKeyMD5?: string;
   PostResponse?: PostResponse;
 }
 

@@ -11,7 +11,7 @@ import type { HandlerContext } from '../handler.ts';
 import { md5Etag, type S3Env, recordedTime } from './env.ts';
 import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
-import { sseAttrs } from './sse.ts';
+import { sseAttrs, sseMembers } from './sse.ts';
 import { customerKeyWrite } from './sse-c.ts';
 import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
@@ -125,22 +125,28 @@ export function postObjectHandlers(env: S3Env) {
         blobId = undefined;
         await env.commit(record);
         const location = objectUrl(ctx, input.Bucket, key);
+        // Headers every answer carries (POST Object reference: version id and encryption).
+        const headers = {
+          ETag: record.etag,
+          ...sseMembers(record.attrs, { accountId: ctx.accountId, region: bucket.region }),
+          ...(record.versionId !== undefined ? { VersionId: record.versionId } : {}),
+        };
         const redirect = f.get('success_action_redirect') ?? f.get('redirect');
         if (redirect) {
           const sep = redirect.includes('?') ? '&' : '?';
           const q = new URLSearchParams({ bucket: input.Bucket, key, etag: record.etag }).toString();
-          return { StatusCode: 303, Location: `${redirect}${sep}${q}`, ETag: record.etag };
+          return { ...headers, StatusCode: 303, Location: `${redirect}${sep}${q}` };
         }
         const status = f.get('success_action_status');
         if (status === '201') {
           return {
+            ...headers,
             StatusCode: 201,
             Location: location,
-            ETag: record.etag,
             PostResponse: { Location: location, Bucket: input.Bucket, Key: key, ETag: record.etag },
           };
         }
-        return { StatusCode: status === '200' ? 200 : 204, Location: location, ETag: record.etag };
+        return { ...headers, StatusCode: status === '200' ? 200 : 204, Location: location };
       } catch (e) {
         if (blobId) env.free([blobId]);
         // Read (and drop) the rest of the form so the error can be answered.
