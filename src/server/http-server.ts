@@ -4,6 +4,7 @@
  * (app.hostRoutes: S3 website endpoints such as bucket.s3-website.localhost).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { App } from '../app.ts';
 import { handleRequest } from '../pipeline/chain.ts';
 
@@ -44,8 +45,37 @@ export function createStratusServer(app: App, options: ServerOptions): Server {
   // S3 ignores an Expect value other than 100-continue (s3-tests' bad_expect_mismatch/empty);
   // without this listener node answers 417 Expectation Failed itself.
   server.on('checkExpectation', onRequest);
+  server.on('clientError', onClientError);
   server.headersTimeout = 60_000;
   return server;
+}
+
+/**
+ * Bytes past a request's Content-Length (a client that declared too few) do not parse as a next
+ * request. Node's default answer, a bare 400 with the socket destroyed, would cut off the
+ * response the earlier request is still owed (S3 answers it: BadDigest for the short body);
+ * that response goes first, then the connection closes.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    pending.shouldKeepAlive = false;
+    pending.once('finish', () => socket.destroy());
+    pending.once('close', () => socket.destroy());
+    return;
+  }
+  // Node's own answers otherwise.
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 export function listen(server: Server, host: string, port: number): Promise<number> {

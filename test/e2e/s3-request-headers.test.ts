@@ -100,3 +100,21 @@ out([res, call(s3.head_object, Bucket="short-body", Key="foo").get("status")])
   );
   assert.deepEqual(r, [[400, 'RequestTimeout', 'close'], 404]);
 });
+
+test('boto3 SigV2 and SigV4: a Content-Length shorter than the body is answered for the bytes it covers (BadDigest / XAmzContentSHA256Mismatch), not a bare 400', async () => {
+  const r = await python(
+    `
+res = []
+for sig in ("s3", "s3v4"):
+    c = client("s3", config=Config(signature_version=sig, s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+    call(c.create_bucket, Bucket="long-body")
+    c.meta.events.register("before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"Content-Length": "2"}))
+    r = call(c.put_object, Bucket="long-body", Key="foo", Body=b"bar")
+    res.append([r.get("status"), r.get("error")])
+res.append(call(c.head_object, Bucket="long-body", Key="foo").get("status"))
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [[400, 'BadDigest'], [400, 'XAmzContentSHA256Mismatch'], 404]);
+});
