@@ -233,3 +233,24 @@ test('v2: a continuation token overrides StartAfter, which the page then does no
     [['a/c/d'], undefined, first.NextContinuationToken],
   );
 });
+
+test('an empty integer parameter (max-keys=, max-buckets=) is read as absent', async () => {
+  const r = await python(
+    `
+c = boto3.client("s3", config=NO_RETRY)
+def with_query(event, q):
+    def add(request, **kw):
+        request.url += ("&" if "?" in request.url else "?") + q
+    c.meta.events.register_first("before-sign.s3." + event, add)
+    return add
+add = with_query("ListObjects", "max-keys=")
+v1 = call(c.list_objects, Bucket="${bucket}")
+c.meta.events.unregister("before-sign.s3.ListObjects", add)
+with_query("ListBuckets", "max-buckets=")
+lb = call(c.list_buckets)
+out([v1.get("error"), v1.get("MaxKeys"), len(v1.get("Contents", [])), lb.get("error"), len(lb.get("Buckets", []))])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [null, 1000, keys.length, null, 1]);
+});

@@ -69,8 +69,9 @@ export async function parseRestXmlInput(
           if (all.length) out[name] = all;
         } else if (req.query.has(wire)) {
           const raw = req.query.get(wire)!;
-          out[name] =
-            memberShape.type === 'integer' || memberShape.type === 'long' ? queryInt(raw, wire) : raw;
+          // S3 reads an empty integer parameter (max-keys=, part-number-marker=) as absent.
+          if (memberShape.type !== 'integer' && memberShape.type !== 'long') out[name] = raw;
+          else if (raw !== '') out[name] = queryInt(raw, wire);
         }
         break;
       }
