@@ -192,3 +192,34 @@ out({
     plain: 'AES256',
   });
 });
+
+test('SSE-C: GetObjectAttributes needs the key; an in-place copy rotates the key or leaves SSE-C', async () => {
+  const r = await python(
+    `${prelude('ssec-attrs-rotate')}
+unblock()
+s3.put_object(Bucket=b, Key="k", Body=b"data", **KA)
+c = boto3.client("s3")
+H = "x-amz-server-side-encryption-customer-"
+c.meta.events.register("before-call.s3.GetObjectAttributes", lambda **k: k["params"]["headers"].update(
+    {H + "algorithm": "AES256", H + "key": base64.b64encode(A).decode(), H + "key-md5": "DWygnHRtgiJ77HCm+1rvHw=="}))
+res = {}
+res["attrsNoKey"] = err(lambda: s3.get_object_attributes(Bucket=b, Key="k", ObjectAttributes=["ObjectSize"]))
+res["attrs"] = c.get_object_attributes(Bucket=b, Key="k", ObjectAttributes=["ObjectSize"])["ObjectSize"]
+src = {"Bucket": b, "Key": "k"}
+res["rotate"] = err(lambda: s3.copy_object(Bucket=b, Key="k", CopySource=src, CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=A, **KB))
+res["oldKey"] = err(lambda: s3.get_object(Bucket=b, Key="k", **KA))
+res["decrypt"] = err(lambda: s3.copy_object(Bucket=b, Key="k", CopySource=src, CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=B))
+res["plain"] = s3.get_object(Bucket=b, Key="k")["Body"].read().decode()
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    attrsNoKey: [400, 'InvalidRequest'],
+    attrs: 4,
+    rotate: { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: 'arxBvwY2V4SiOne6yppVPQ==' },
+    oldKey: [403, 'AccessDenied'],
+    decrypt: { ServerSideEncryption: 'AES256' },
+    plain: 'data',
+  });
+});

@@ -5,6 +5,7 @@ import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
 import { checksumMembers } from './object-headers.ts';
 import { partChecksumMember } from './multipart.ts';
+import { checkCustomerKeyRead } from './sse-c.ts';
 
 const KNOWN = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
 
@@ -33,6 +34,7 @@ export function attributesHandlers(env: S3Env) {
         });
       }
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
+      checkCustomerKeyRead(o.attrs.ssecKeyMd5, input);
       const out: GetObjectAttributesOutput = {
         LastModified: new Date(o.lastModified),
         // x-amz-version-id, as GET and HEAD answer it.

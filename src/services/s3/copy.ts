@@ -142,6 +142,9 @@ export function copyHandlers(env: S3Env) {
         input.StorageClass !== undefined ||
         input.WebsiteRedirectLocation !== undefined ||
         input.ServerSideEncryption !== undefined ||
+        // SSE-C in place: a new customer key, or leaving SSE-C (S3's way to rotate the key).
+        input.SSECustomerAlgorithm !== undefined ||
+        src.attrs.ssecKeyMd5 !== undefined ||
         input.ChecksumAlgorithm !== undefined ||
         bucketDefault !== undefined ||
         (src.attrs.sse !== undefined && src.attrs.sse !== 'AES256');
