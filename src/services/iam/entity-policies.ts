@@ -6,7 +6,7 @@
 import { policySize, POLICY_LIMITS, validateIdentityPolicy } from '../../policy/index.ts';
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { encodeDocument, mustGet, page, type Paged } from './common.ts';
-import { limitExceeded, noSuch } from './errors.ts';
+import { limitExceeded, noSuch, validationError } from './errors.ts';
 import { findPolicy, resolvePolicy } from './managed-policies.ts';
 import { QuotaError, type EntityBase, type PolicyRecord } from './repository.ts';
 import type { IamState } from './state.ts';
@@ -18,6 +18,14 @@ const KINDS: { kind: Kind; Cap: string; size: number }[] = [
   { kind: 'group', Cap: 'Group', size: POLICY_LIMITS.groupInline },
   { kind: 'role', Cap: 'Role', size: POLICY_LIMITS.roleInline },
 ];
+
+/**
+ * A PolicyArn that is not an ARN (a bare policy name, say) is ValidationError "ARN X is not
+ * valid.", as AWS answered AttachRolePolicy in LocalStack's recorded test_role_managed_policy_errors.
+ */
+function checkPolicyArn(arn: string): void {
+  if (!/^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+/.test(arn)) throw validationError(`ARN ${arn} is not valid.`);
+}
 
 /** Managed policies attached per identity (AWS's default quota). */
 export const ATTACHED_POLICIES_QUOTA = 10;
@@ -72,6 +80,7 @@ export function entityPolicyHandlers(s: IamState): ServiceHandlers {
     };
 
     handlers[`Attach${Cap}Policy`] = async (input: Record<string, string>, ctx) => {
+      checkPolicyArn(input.PolicyArn!);
       const e = await owner(ctx, input);
       const policy = await resolvePolicy(s, ctx, input.PolicyArn!);
       try {

@@ -108,7 +108,10 @@ export function roleHandlers(s: IamState): ServiceHandlers {
         ...(input.PermissionsBoundary && { boundary: input.PermissionsBoundary }),
       };
       await create(s, ctx, 'role', role);
-      const { RoleLastUsed: _r, ...out } = roleOut(role);
+      // CreateRole leaves out MaxSessionDuration and Description (LocalStack's AWS-recorded
+      // test_create_role_defaults; s3-tests' test_account_role_create: "AWS doesn't include
+      // these for CreateRole, only GetRole").
+      const { RoleLastUsed: _r, MaxSessionDuration: _m, Description: _d, ...out } = roleOut(role);
       return { Role: out };
     },
 
@@ -135,7 +138,9 @@ export function roleHandlers(s: IamState): ServiceHandlers {
       const r = await mustGet(s, ctx, 'role', input.RoleName);
       const next = { ...r, description: input.Description };
       await save(s, ctx, 'role', next);
-      return { Role: roleOut(next) };
+      // Without MaxSessionDuration and RoleLastUsed, as AWS answered (test_update_role, recorded).
+      const { RoleLastUsed: _r, MaxSessionDuration: _m, ...out } = roleOut(next);
+      return { Role: out };
     },
 
     async UpdateAssumeRolePolicy(input: { RoleName: string; PolicyDocument: string }, ctx) {

@@ -29,8 +29,13 @@ export function checkTags(tags: Tag[] | undefined, kind: EntityKind): Tag[] {
   for (const t of list) {
     if (reservedTagKey(t.Key))
       throw invalidInput(`The tag key ${t.Key} is reserved: tag keys can't begin with aws:.`);
+    // Kinds that keep case answer without the case note (AWS-recorded test_policy_tag_create_errors).
     if (seen.has(key(t.Key)))
-      throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+      throw invalidInput(
+        foldsCase(kind)
+          ? 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'
+          : 'Duplicate tag keys found.',
+      );
     seen.add(key(t.Key));
   }
   if (list.length > MAX_TAGS) throw limitExceeded('The number of tags has reached the maximum limit.');
