@@ -144,3 +144,34 @@ test('ACL-enabled bucket: unknown canned ACLs, canned ACLs with grants and malfo
   await s3.send(new PutObjectCommand({ Bucket: ACLS, Key: 'k', Body: 'x', ACL: 'private' }));
   assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: ACLS, Key: 'k' }))).Grants?.length, 1);
 });
+
+test('x-amz-website-redirect-location must start with /, http:// or https:// (put, copy, multipart); nothing is stored', async () => {
+  const writes = (loc: string) => [
+    () => s3.send(new PutObjectCommand({ Bucket: B, Key: 'redir', Body: 'x', WebsiteRedirectLocation: loc })),
+    () =>
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: B,
+          Key: 'redir',
+          CopySource: `${B}/src`,
+          WebsiteRedirectLocation: loc,
+        }),
+      ),
+    () =>
+      s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'redir', WebsiteRedirectLocation: loc })),
+  ];
+  for (const p of writes('foo')) {
+    const e = await errorOf(p());
+    assert.equal(e.name, 'InvalidRedirectLocation');
+    assert.equal(e.status, 400);
+    assert.equal(
+      e.message,
+      "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
+    );
+  }
+  assert.equal((await errorOf(s3.send(new HeadObjectCommand({ Bucket: B, Key: 'redir' })))).status, 404);
+  for (const loc of ['/other', 'http://example.com/a', 'https://example.com'])
+    for (const p of writes(loc)) await p();
+  const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'redir' }));
+  assert.equal(head.WebsiteRedirectLocation, 'https://example.com');
+});

@@ -12,6 +12,7 @@ import {
   checkEncryption,
   checkKey,
   checkMetadata,
+  checkRedirectLocation,
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
@@ -154,6 +155,7 @@ export function copyHandlers(env: S3Env) {
         );
       }
       if (metaDirective === 'REPLACE') checkMetadata(input.Metadata);
+      checkRedirectLocation(input.WebsiteRedirectLocation);
       const tags = tagDirective === 'REPLACE' ? (parseTaggingHeader(input.Tagging) ?? []) : src.tags;
       const check = writeCheck(input.IfMatch, input.IfNoneMatch, input.Key);
 

@@ -28,6 +28,7 @@ import {
   checkEncryption,
   checkKey,
   checkMetadata,
+  checkRedirectLocation,
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
@@ -124,6 +125,7 @@ export function objectHandlers(env: S3Env) {
       const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
+      checkRedirectLocation(input.WebsiteRedirectLocation);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
       const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key: input.Key };
       await customerKeyWrite(env, bucket, input, who);

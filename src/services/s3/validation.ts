@@ -55,6 +55,18 @@ export function checkMetadata(metadata: Record<string, string> | undefined): voi
   }
 }
 
+/** x-amz-website-redirect-location: a path in the bucket's website or an absolute http(s) URL. */
+export function checkRedirectLocation(location: string | undefined): void {
+  if (location === undefined) return;
+  if (!location.startsWith('/') && !location.startsWith('http://') && !location.startsWith('https://')) {
+    throw new AwsError(
+      'InvalidRedirectLocation',
+      "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
+      400,
+    );
+  }
+}
+
 const STORAGE_CLASSES = new Set([
   'STANDARD',
   'REDUCED_REDUNDANCY',
