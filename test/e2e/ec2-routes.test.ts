@@ -2,7 +2,7 @@
  * EC2 routes through @aws-sdk/client-ec2: targets must exist (AWS's NotFound codes per kind), the
  * VPC's own range only goes to an instance or an interface, the local route cannot be removed,
  * ReplaceRoute of a missing route is InvalidParameterValue; ReplaceRouteTableAssociation; an internet
- * gateway stays attached while the VPC has public addresses.
+ * gateway stays attached while the VPC has public addresses; routes to targets that are gone are blackholes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,8 +177,8 @@ test('ReplaceRouteTableAssociation: the main association moves to another table 
   );
 });
 
-test('DetachInternetGateway: refused while an instance of the VPC has a public address, allowed once it is gone', async () => {
-  const { vpcId, igwId } = await network('10.64.0.0/16');
+test('DetachInternetGateway: refused while an instance of the VPC has a public address, allowed once it is gone; routes to what is gone are blackholes', async () => {
+  const { vpcId, igwId, rtbId } = await network('10.64.0.0/16');
   const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.64.0.0/24' })))
     .Subnet!;
   await ec2.send(
@@ -186,6 +186,36 @@ test('DetachInternetGateway: refused while an instance of the VPC has a public a
   );
   const instance = await launch(ec2, ami(), { SubnetId: subnet.SubnetId });
   assert.ok(instance.PublicIpAddress);
+  await ec2.send(
+    new CreateRouteCommand({ RouteTableId: rtbId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }),
+  );
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: rtbId,
+      DestinationCidrBlock: '10.64.5.0/24',
+      InstanceId: instance.InstanceId,
+    }),
+  );
+  const routes = async () =>
+    (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtbId] }))).RouteTables![0]!.Routes!;
+  // A route to an instance names its owner and primary interface too.
+  assert.deepEqual(
+    (await routes()).map((r) => [r.DestinationCidrBlock, r.State]),
+    [
+      ['10.64.0.0/16', 'active'],
+      ['0.0.0.0/0', 'active'],
+      ['10.64.5.0/24', 'active'],
+    ],
+  );
+  const toInstance = (await routes())[2]!;
+  assert.deepEqual(
+    [toInstance.InstanceId, toInstance.InstanceOwnerId, toInstance.NetworkInterfaceId],
+    [
+      instance.InstanceId,
+      instance.NetworkInterfaces![0]!.OwnerId,
+      instance.NetworkInterfaces![0]!.NetworkInterfaceId,
+    ],
+  );
   assert.deepEqual(
     await errorOf(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }))),
     {
@@ -196,4 +226,25 @@ test('DetachInternetGateway: refused while an instance of the VPC has a public a
   await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
   await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [instance.InstanceId!] });
   await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+  // Routes whose target is gone are blackholes (the Route shape's documentation), and filter so.
+  assert.deepEqual(
+    (await routes()).map((r) => [r.DestinationCidrBlock, r.State]),
+    [
+      ['10.64.0.0/16', 'active'],
+      ['0.0.0.0/0', 'blackhole'],
+      ['10.64.5.0/24', 'blackhole'],
+    ],
+  );
+  const { RouteTables } = await ec2.send(
+    new DescribeRouteTablesCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'route.state', Values: ['blackhole'] },
+      ],
+    }),
+  );
+  assert.deepEqual(
+    RouteTables!.map((t) => t.RouteTableId),
+    [rtbId],
+  );
 });

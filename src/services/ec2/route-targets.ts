@@ -101,3 +101,52 @@ export async function checkTarget(
     );
   return target;
 }
+
+/**
+ * Routes as DescribeRouteTables shows them: `blackhole` where the target is gone (a gateway not
+ * attached to the table's VPC, an instance or interface that no longer runs), per the Route
+ * shape's documentation; `active` otherwise.
+ */
+export async function withRouteStates<T extends { VpcId: string; Routes: Record<string, unknown>[] }>(
+  env: Ec2Env,
+  scope: Scope,
+  tables: T[],
+): Promise<T[]> {
+  const igws = await env.repo.list<{ InternetGatewayId: string; Attachments: { VpcId: string }[] }>(
+    scope,
+    'igw',
+  );
+  const live = (await liveInstances(env, scope)).filter((i) => i.State.Name !== 'terminated');
+  const enis = new Set(live.flatMap((i) => i.NetworkInterfaces.map((n) => n.NetworkInterfaceId as string)));
+  const instances = new Set(live.map((i) => i.InstanceId));
+  const reachable = (vpcId: string, r: Record<string, unknown>): boolean => {
+    const gw = r.GatewayId as string | undefined;
+    if (gw?.startsWith('igw-'))
+      return igws.some((g) => g.InternetGatewayId === gw && g.Attachments.some((a) => a.VpcId === vpcId));
+    if (r.InstanceId) return instances.has(r.InstanceId as string);
+    if (r.NetworkInterfaceId) return enis.has(r.NetworkInterfaceId as string);
+    return true;
+  };
+  return tables.map((t) => ({
+    ...t,
+    Routes: t.Routes.map((r) => ({ ...r, State: reachable(t.VpcId, r) ? 'active' : 'blackhole' })),
+  }));
+}
+
+/** What a route to an instance records: AWS shows the instance's owner and primary interface too. */
+export async function instanceRouteFields(
+  env: Ec2Env,
+  scope: Scope,
+  instanceId: string,
+): Promise<Record<string, string>> {
+  const doc = await env.repo.get<{ OwnerId?: string; NetworkInterfaces: { NetworkInterfaceId: string }[] }>(
+    scope,
+    instanceId,
+  );
+  const eni = doc?.NetworkInterfaces[0]?.NetworkInterfaceId;
+  return {
+    InstanceId: instanceId,
+    InstanceOwnerId: scope.account,
+    ...(eni ? { NetworkInterfaceId: eni } : {}),
+  };
+}

@@ -28,7 +28,7 @@ import {
 } from './env.ts';
 import { describePage, listed } from './describe.ts';
 import { newId } from './ids.ts';
-import { checkTarget } from './route-targets.ts';
+import { checkTarget, instanceRouteFields, withRouteStates } from './route-targets.ts';
 import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
 
 interface IgwDoc {
@@ -189,8 +189,9 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
         operation: 'DescribeRouteTables',
         ids: input.RouteTableIds,
         idsParam: 'routeTableIds',
-        byIds: (ids) => mustGetAll<RtbDoc>(env, scope, ids, 'rtb', RTB_ERRORS),
-        all: () => env.repo.list<RtbDoc>(scope, 'rtb'),
+        byIds: async (ids) =>
+          withRouteStates(env, scope, await mustGetAll<RtbDoc>(env, scope, ids, 'rtb', RTB_ERRORS)),
+        all: async () => withRouteStates(env, scope, await env.repo.list<RtbDoc>(scope, 'rtb')),
         fields: RTB_FILTERS,
         maxResults: { min: 5, max: 100 },
       });
@@ -228,12 +229,11 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       if (t.Routes.some((r) => r.DestinationCidrBlock === dest && dest !== undefined)) {
         throw new RouteAlreadyExists(`The route identified by ${dest} already exists.`);
       }
-      t.Routes.push({
-        DestinationCidrBlock: dest,
-        [target]: input[target],
-        Origin: 'CreateRoute',
-        State: 'active',
-      });
+      const to =
+        target === 'InstanceId'
+          ? await instanceRouteFields(env, scope, input.InstanceId)
+          : { [target]: input[target] };
+      t.Routes.push({ DestinationCidrBlock: dest, ...to, Origin: 'CreateRoute', State: 'active' });
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return { Return: true };
     },
@@ -259,12 +259,11 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
         };
       } else {
         const target = await checkTarget(env, scope, t, dest, input);
-        t.Routes[i] = {
-          DestinationCidrBlock: dest,
-          [target]: input[target],
-          Origin: old.Origin,
-          State: 'active',
-        };
+        const to =
+          target === 'InstanceId'
+            ? await instanceRouteFields(env, scope, input.InstanceId)
+            : { [target]: input[target] };
+        t.Routes[i] = { DestinationCidrBlock: dest, ...to, Origin: old.Origin, State: 'active' };
       }
       await env.repo.put(scope, 'rtb', t.RouteTableId, t);
       return {};
