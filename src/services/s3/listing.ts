@@ -79,9 +79,9 @@ export function listingHandlers(env: S3Env) {
         ...(page.truncated && delimiter && page.last !== undefined ? { NextMarker: enc(page.last) } : {}),
         Contents: page.contents.map((o) => entry(o, enc, owners.get(o.owner))),
         Name: input.Bucket,
-        // v1 echoes Prefix as given even with encoding-type=url (botocore decodes every other
-        // field of v1 but not this one; s3-tests' list_prefix_unreadable expects '\n' back).
-        Prefix: prefix,
+        // Encoded like the keys (the ListObjects reference; AWS SDK for Java issue #611 shows
+        // real S3 sending year%3D2015), though botocore leaves v1's Prefix undecoded.
+        Prefix: enc(prefix),
         ...(delimiter ? { Delimiter: enc(delimiter) } : {}),
         MaxKeys: maxKeys,
         CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
