@@ -342,6 +342,8 @@ test('object tagging: x-amz-tagging on PUT, Put/Get/DeleteObjectTagging, limits'
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'tagged' }));
   assert.equal(got.TagCount, 2);
   await got.Body!.transformToString();
+  // HEAD carries x-amz-tagging-count too (s3-tests test_get_obj_head_tagging).
+  assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'tagged' }))).TagCount, 2);
   await s3.send(
     new PutObjectTaggingCommand({
       Bucket: bucket,

@@ -75,15 +75,16 @@ interface ReadPlan {
 async function planRead(
   env: S3Env,
   input: GetObjectRequest | HeadObjectRequest,
-  withTags: boolean,
+  isGet: boolean,
   /** The request, to reuse the row its authorization read; none on a retry (read afresh). */
   ctx?: HandlerContext,
 ): Promise<ReadPlan> {
-  const o = await env.object(input.Bucket, input.Key, input.VersionId, withTags ? 'GET' : 'HEAD', ctx);
+  const o = await env.object(input.Bucket, input.Key, input.VersionId, isGet ? 'GET' : 'HEAD', ctx);
   checkCustomerKeyRead(o.attrs.ssecKeyMd5, input);
   checkReadConditions(input, o);
   const { region } = await env.bucket(input.Bucket);
-  const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: withTags, region });
+  // HEAD answers x-amz-tagging-count as GET does (botocore's HeadObjectOutput.TagCount).
+  const out = objectOutput(o, { checksums: input.ChecksumMode === 'ENABLED', tagCount: true, region });
   let range: ByteRange | undefined;
   if (input.PartNumber !== undefined) {
     if (input.Range !== undefined)
