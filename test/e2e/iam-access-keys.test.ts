@@ -22,7 +22,7 @@ import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, sdkConfig, type TestServer } from '../support/server.ts';
-import { errorName } from '../support/errors.ts';
+import { errorName, errorOf } from '../support/errors.ts';
 import { python } from '../support/clients.ts';
 
 let server: TestServer;
@@ -90,6 +90,18 @@ test('last use: N/A before, then the signing service and region', async () => {
   const iamUse = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.accessKeyId })))
     .AccessKeyLastUsed!;
   assert.deepEqual([iamUse.ServiceName, iamUse.Region], ['iam', 'us-east-1']);
+});
+
+test('last use of a key that does not exist: AccessDenied in AWS words', async () => {
+  const e = await errorOf(iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'AKIAIOSFODNN7EXAMPLE' })));
+  assert.deepEqual(
+    [e.name, e.status, e.message],
+    [
+      'AccessDenied',
+      403,
+      'User: arn:aws:iam::000000000000:root is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key AKIAIOSFODNN7EXAMPLE',
+    ],
+  );
 });
 
 test('inactive and deleted keys are refused by every service in its own words', async () => {

@@ -103,8 +103,14 @@ export function accessKeyHandlers(s: IamState): ServiceHandlers {
     async GetAccessKeyLastUsed(input: { AccessKeyId: string }, ctx) {
       await s.flushKeyUses();
       const k = await s.repo.getAccessKey(input.AccessKeyId);
+      // An unknown key is AccessDenied in AWS's own odd wording (LocalStack's AWS-recorded
+      // test_access_key_errors), not NoSuchEntity as UpdateAccessKey / DeleteAccessKey answer.
       if (!k || k.accountId !== ctx.accountId)
-        throw noSuch(`The Access Key with id ${input.AccessKeyId} cannot be found.`);
+        throw new AwsError(
+          'AccessDenied',
+          `User: ${ctx.principal.arn} is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key ${input.AccessKeyId}`,
+          403,
+        );
       const u = await s.repo.getEntityById('user', k.userId);
       return {
         UserName: u?.record.name,
