@@ -18,6 +18,7 @@ import {
   DeleteBucketLifecycleCommand,
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
+  ListPartsCommand,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
@@ -301,4 +302,36 @@ test('x-amz-expiration on writes and reads of objects an Expiration rule covers'
   assert.equal(h.Expiration, w.Expiration);
   const other = await s3.send(new PutObjectCommand({ Bucket: b, Key: 'keep', Body: 'x' }));
   assert.equal(other.Expiration, undefined);
+});
+
+test('x-amz-abort-date and x-amz-abort-rule-id on CreateMultipartUpload and ListParts an abort rule covers', async () => {
+  const b = 'lc-abort-header';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  await put(b, [
+    {
+      ID: 'later',
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    },
+    {
+      ID: 'soon',
+      Status: 'Enabled',
+      Filter: { Prefix: 'up/' },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    },
+  ]);
+  const c = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'up/x' }));
+  assert.equal(c.AbortRuleId, 'soon');
+  // One day after initiation, rounded up to the next midnight UTC.
+  assert.equal(c.AbortDate?.getUTCHours(), 0);
+  assert.ok(c.AbortDate!.getTime() > Date.now() + 86_400_000 - 60_000);
+  assert.ok(c.AbortDate!.getTime() <= Date.now() + 2 * 86_400_000);
+  const l = await s3.send(new ListPartsCommand({ Bucket: b, Key: 'up/x', UploadId: c.UploadId }));
+  assert.deepEqual([l.AbortDate, l.AbortRuleId], [c.AbortDate, 'soon']);
+  const other = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'elsewhere' }));
+  assert.equal(other.AbortRuleId, 'later');
+  await put(b, [{ ID: 'exp', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } }]);
+  const none = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'up/y' }));
+  assert.deepEqual([none.AbortDate, none.AbortRuleId], [undefined, undefined]);
 });

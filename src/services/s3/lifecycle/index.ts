@@ -21,6 +21,7 @@ import type {
 import type { S3Env } from '../env.ts';
 import { openLifecycleStore } from './store.ts';
 import { expirationHeaders } from './expiration.ts';
+import { abortDateHeaders } from './abort-date.ts';
 import { ruleOutput, validateRules } from './rules.ts';
 import { sweep, type ProtectedCheck, type SweepReport } from './sweeper.ts';
 
@@ -115,8 +116,11 @@ export function lifecycleFeature(deps: ServiceDeps, env: S3Env, isProtected?: Pr
 
   return {
     handlers,
-    /** Adds x-amz-expiration to the object operations of these (final) handlers. */
-    wrap: (base: ServiceHandlers) => expirationHeaders(env, store, dayMs, base),
+    /** Adds x-amz-expiration (object operations) and x-amz-abort-date (multipart) to these (final) handlers. */
+    wrap: (base: ServiceHandlers) => ({
+      ...expirationHeaders(env, store, dayMs, base),
+      ...abortDateHeaders(env, store, dayMs, base),
+    }),
     route,
     close: async () => {
       clearInterval(timer);
