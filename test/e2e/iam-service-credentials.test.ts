@@ -16,6 +16,7 @@ import {
   UpdateServiceSpecificCredentialCommand,
   DeleteServiceSpecificCredentialCommand,
   GetUserCommand,
+  UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
@@ -242,4 +243,13 @@ test('a user manages its own credentials as its policy allows', async () => {
     await denied(me.send(new DeleteServiceSpecificCredentialCommand({ ServiceSpecificCredentialId: id }))),
     { name: 'AccessDenied', status: 403 },
   );
+});
+
+test('renaming the user keeps ServiceUserName; UserName follows the new name', async () => {
+  await iam.send(new CreateUserCommand({ UserName: 'before-rename' }));
+  const made = await create('before-rename', 'codecommit.amazonaws.com');
+  assert.equal(made.ServiceSpecificCredential!.ServiceUserName, 'before-rename-at-000000000000');
+  await iam.send(new UpdateUserCommand({ UserName: 'before-rename', NewUserName: 'after-rename' }));
+  const [c] = (await list('after-rename')).ServiceSpecificCredentials!;
+  assert.deepEqual([c!.UserName, c!.ServiceUserName], ['after-rename', 'before-rename-at-000000000000']);
 });

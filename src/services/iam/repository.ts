@@ -101,6 +101,8 @@ export interface ServiceCredentialRecord extends EntityBase {
   serviceName: string;
   /** SHA-256 (hex) of the current password: AWS shows it only on Create and Reset. */
   passwordHash: string;
+  /** <user>-at-<account> as the user was named at creation: renaming the user keeps it. */
+  serviceUserName?: string;
 }
 
 export interface EntityRecords {

@@ -34,7 +34,9 @@ function metadata(s: { accountId: string }, userName: string, c: ServiceCredenti
   return {
     UserName: userName,
     Status: c.status,
-    ServiceUserName: `${userName}-at-${s.accountId}`,
+    // Fixed when made: a renamed user's credentials keep the old name (LocalStack's AWS-recorded
+    // test_user_rename_updates_service_specific_credentials); records from before kept none.
+    ServiceUserName: c.serviceUserName ?? `${userName}-at-${s.accountId}`,
     CreateDate: date(c.createdAt),
     ServiceSpecificCredentialId: c.id,
     ServiceName: c.serviceName,
@@ -67,6 +69,7 @@ export function serviceSpecificCredentialHandlers(s: IamState): ServiceHandlers 
       const record = await create(s, ctx, KIND, u.id, id, {
         serviceName: input.ServiceName,
         passwordHash: digest(password),
+        serviceUserName: `${u.name}-at-${ctx.accountId}`,
       });
       return full(ctx, u, record, password);
     },
