@@ -2,7 +2,8 @@
  * IAM answers whose shape AWS recorded in LocalStack's snapshot tests (test_iam_roles and
  * test_iam_policies .snapshot.json): CreateRole and UpdateRoleDescription leave out
  * MaxSessionDuration (GetRole has it), AttachRolePolicy refuses a PolicyArn that is no ARN, and
- * duplicate tag keys on a policy (case-sensitive tags) are refused without the case note.
+ * duplicate tag keys on a policy (case-sensitive tags) are refused without the case note, and
+ * RemoveUserFromGroup looks the user up first (test_iam_groups).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,9 @@ import {
   CreatePolicyCommand,
   TagPolicyCommand,
   TagRoleCommand,
+  RemoveUserFromGroupCommand,
+  CreateUserCommand,
+  CreateGroupCommand,
 } from '@aws-sdk/client-iam';
 import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
@@ -100,4 +104,14 @@ out(call(iam.create_policy, PolicyName="shape-dup", PolicyDocument=${JSON.string
     server.env(),
   );
   assert.deepEqual(r, { error: 'InvalidInput', message: 'Duplicate tag keys found.', status: 400 });
+});
+
+test('RemoveUserFromGroup names the user when neither exists; a non-member is no error', async () => {
+  assert.deepEqual(
+    await failure(iam.send(new RemoveUserFromGroupCommand({ GroupName: 'no-group', UserName: 'any-user' }))),
+    { name: 'NoSuchEntityException', status: 404, message: 'The user with name any-user cannot be found.' },
+  );
+  await iam.send(new CreateUserCommand({ UserName: 'loner' }));
+  await iam.send(new CreateGroupCommand({ GroupName: 'club' }));
+  await iam.send(new RemoveUserFromGroupCommand({ GroupName: 'club', UserName: 'loner' }));
 });

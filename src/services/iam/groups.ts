@@ -94,8 +94,10 @@ export function groupHandlers(s: IamState): ServiceHandlers {
     },
 
     async RemoveUserFromGroup(input: { GroupName: string; UserName: string }, ctx) {
-      const g = await mustGet(s, ctx, 'group', input.GroupName);
+      // The user is looked up first: with neither there, AWS names the user (LocalStack's
+      // recorded test_remove_user_from_unknown_group); a user not in the group is no error.
       const u = await mustGet(s, ctx, 'user', input.UserName);
+      const g = await mustGet(s, ctx, 'group', input.GroupName);
       await s.repo.removeLink(ctx.accountId, 'member', u.id, g.id);
       s.changed();
       return {};
