@@ -107,6 +107,15 @@ export async function readCopySource(
 const VERSION_ID = /^[A-Za-z0-9._]{32}$/;
 const ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 
+/**
+ * CopyObject copies sources of up to 5 GiB; larger ones take a multipart copy (UploadPartCopy).
+ * STRATUS_S3_MAX_COPY_SOURCE_BYTES lowers the limit so it can be tested without 5 GiB objects.
+ */
+function maxCopySourceBytes(): number {
+  const v = Number(process.env.STRATUS_S3_MAX_COPY_SOURCE_BYTES);
+  return Number.isSafeInteger(v) && v > 0 ? v : 5 * 1024 ** 3;
+}
+
 export function copyHandlers(env: S3Env) {
   return {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
@@ -119,6 +128,12 @@ export function copyHandlers(env: S3Env) {
       await customerKeyWrite(env, bucket, input, who);
       const source = parseCopySource(input.CopySource);
       const src = await readCopySource(env, input);
+      const maxSource = maxCopySourceBytes();
+      if (src.size > maxSource) {
+        throw new InvalidRequest(
+          `The specified copy source is larger than the maximum allowable size for a copy source: ${maxSource}`,
+        );
+      }
       const metaDirective = input.MetadataDirective ?? 'COPY';
       const tagDirective = input.TaggingDirective ?? 'COPY';
       if (metaDirective !== 'COPY' && metaDirective !== 'REPLACE') {
