@@ -1,5 +1,4 @@
 /** Object Ownership writes, default encryption (SSE-S3 reported on every bucket) and notification configuration. */
-import { AwsError } from '../../../errors.ts';
 import { InvalidArgument, MalformedXML } from '../../../generated/s3/errors.ts';
 import type {
   DeleteBucketEncryptionRequest,
@@ -15,6 +14,7 @@ import type {
   ServerSideEncryptionRule,
 } from '../../../generated/s3/types.ts';
 import type { FeatureEnv } from './env.ts';
+import { checkNotification } from './notification.ts';
 import { checkOwnerOnlyAcl } from './acl-write.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { BucketEncryptionDefault } from '../sse.ts';
@@ -145,19 +145,8 @@ export function bucketSettingsHandlers(env: FeatureEnv) {
         ...(c.QueueConfigurations ?? []),
         ...(c.LambdaFunctionConfigurations ?? []),
       ];
-      for (const t of all) {
-        if (!t.Events?.length) throw malformed();
-        for (const e of t.Events) {
-          if (!/^s3:[A-Za-z]+:(\*|[A-Za-z]+)$|^s3:[A-Za-z]+$/.test(e)) {
-            throw new AwsError('InvalidArgument', 'The event is not supported for notifications', 400, {
-              ArgumentName: e,
-              ArgumentValue: e,
-            });
-          }
-        }
-      }
       const empty = !all.length && !c.EventBridgeConfiguration;
-      await env.config.put(b, 'notification', empty ? undefined : c);
+      await env.config.put(b, 'notification', empty ? undefined : checkNotification(c, malformed));
     },
 
     async GetBucketNotificationConfiguration(
