@@ -1,7 +1,8 @@
 /**
  * Small S3 argument rules through @aws-sdk/client-s3 v3 and hand-built requests: system tag
  * keys on objects, ListParts max-parts bounds, UploadPart refusing a versionId, the
- * DeleteResult document of a quiet DeleteObjects; times in whole seconds everywhere.
+ * DeleteResult document of a quiet DeleteObjects; times in whole seconds everywhere; response-*
+ * overrides only on signed GETs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,9 @@ import {
   HeadObjectCommand,
   CopyObjectCommand,
   UploadPartCopyCommand,
+  DeletePublicAccessBlockCommand,
+  PutBucketPolicyCommand,
+  GetObjectCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
 import { useServer } from '../support/use-server.ts';
@@ -114,4 +118,30 @@ test('times are whole seconds: listings, copy results, parts and uploads agree w
     assert.equal(d.getMilliseconds(), 0);
   const raw = await s3Raw(server, 'GET', `/${B}`, { query: { 'list-type': '2', prefix: 't' } });
   assert.match(raw.field('LastModified')!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+});
+
+test('response-* overrides need a signed request: anonymous GET with them is InvalidRequest', async () => {
+  const bucket = 'argument-checks-public';
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  const Policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+    ],
+  });
+  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
+  const anon = await fetch(`${server.endpoint}/${bucket}/k?response-content-type=foo%2Fbar`);
+  assert.equal(anon.status, 400);
+  const body = await anon.text();
+  assert.match(body, /<Code>InvalidRequest<\/Code>/);
+  assert.match(body, /Request specific response headers cannot be used for anonymous GET requests\./);
+  // Without overrides anonymous reads work; signed reads may override.
+  assert.equal(await (await fetch(`${server.endpoint}/${bucket}/k`)).text(), 'x');
+  const signed = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: 'k', ResponseContentType: 'foo/bar' }),
+  );
+  assert.equal(signed.ContentType, 'foo/bar');
+  await signed.Body!.transformToString();
 });

@@ -1,4 +1,6 @@
 /** The headers an object is answered with (GET, HEAD) and the ones it is stored from (PUT, copy, uploads). */
+import type { Principal } from '../../auth/principal.ts';
+import { InvalidRequest } from '../../generated/s3/errors.ts';
 import type { ObjectAttrs, ObjectRecord, StoredChecksum } from './store/repository.ts';
 import { sseMembers } from './sse.ts';
 
@@ -96,6 +98,21 @@ export function objectOutput(
 }
 
 /** GetObject's response-* query parameters replace the stored headers in this response. */
+const OVERRIDES = [
+  'ResponseContentType',
+  'ResponseContentLanguage',
+  'ResponseCacheControl',
+  'ResponseContentDisposition',
+  'ResponseContentEncoding',
+  'ResponseExpires',
+];
+
+/** response-* overrides need a signed request (header or presigned URL), never an anonymous one. */
+export function checkOverridesSigned(principal: Principal, input: Record<string, unknown>): void {
+  if (principal.type === 'Anonymous' && OVERRIDES.some((k) => input[k] !== undefined))
+    throw new InvalidRequest('Request specific response headers cannot be used for anonymous GET requests.');
+}
+
 export function applyResponseOverrides(out: Record<string, unknown>, input: Record<string, unknown>): void {
   const map: [string, string][] = [
     ['ResponseContentType', 'ContentType'],

@@ -19,6 +19,7 @@ import { contentRange, parseRange } from './ranges.ts';
 import {
   applyResponseOverrides,
   attrsFrom,
+  checkOverridesSigned,
   checksumMembers,
   DEFAULT_CHECKSUM,
   DEFAULT_CONTENT_TYPE,
@@ -170,6 +171,7 @@ export function objectHandlers(env: S3Env) {
     },
 
     async GetObject(input: GetObjectRequest, ctx: HandlerContext): Promise<GetObjectOutput> {
+      checkOverridesSigned(ctx.principal, input as unknown as Record<string, unknown>);
       checkNoSseHeader(ctx.request.headers);
       for (let attempt = 0; ; attempt++) {
         const { out, range, object } = await planRead(env, input, true, attempt ? undefined : ctx);
