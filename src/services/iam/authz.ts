@@ -2,7 +2,7 @@
  * What each IAM operation asks of the policy engine (Service Authorization Reference, IAM):
  * action iam:<Operation>, the ARN of the entity the request names (with its path, looked up) or
  * of the policy / provider, and the condition keys iam:PolicyARN, iam:PermissionsBoundary,
- * iam:PassedToService-free ones, aws:RequestTag/*, aws:TagKeys and aws:ResourceTag/*.
+ * iam:PassedToService-free ones, aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/* and iam:ResourceTag/*.
  */
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
 import type { HandlerContext } from '../handler.ts';
@@ -78,8 +78,20 @@ export function iamAuthz(s: IamState): AuthzMapper {
       context['iam:PolicyARN'] = input.PolicyArn;
     if (typeof input.PermissionsBoundary === 'string')
       context['iam:PermissionsBoundary'] = input.PermissionsBoundary;
+    // A tagged resource's tags are iam:ResourceTag/<key> as well as aws:ResourceTag/<key>
+    // (Service Authorization Reference, IAM: both keys on the role and user resource types).
     const req = (resource: string, resourceTags?: Tag[]): AuthzRequest[] => [
-      { action, resource, context, ...(resourceTags?.length && { resourceTags: tagMap(resourceTags) }) },
+      {
+        action,
+        resource,
+        context: resourceTags?.length
+          ? {
+              ...context,
+              ...Object.fromEntries(resourceTags.map((t) => [`iam:ResourceTag/${t.Key}`, t.Value])),
+            }
+          : context,
+        ...(resourceTags?.length && { resourceTags: tagMap(resourceTags) }),
+      },
     ];
 
     if (ACCOUNT_LEVEL.has(operation)) return req('*');
