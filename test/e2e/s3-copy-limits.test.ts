@@ -1,6 +1,7 @@
 /**
- * CopyObject's 5 GiB source limit (larger sources need a multipart copy), lowered for the test
- * through STRATUS_S3_MAX_COPY_SOURCE_BYTES: the server runs in this process.
+ * Copy-source refusals: CopyObject's 5 GiB source limit (larger sources need a multipart copy),
+ * lowered for the test through STRATUS_S3_MAX_COPY_SOURCE_BYTES (the server runs in this
+ * process), and x-amz-source-expected-bucket-owner on CopyObject and UploadPartCopy.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,4 +54,44 @@ test('CopyObject refuses a source over the limit with InvalidRequest; nothing is
   );
   assert.ok(part.CopyPartResult?.ETag);
   await s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: 'mp', UploadId }));
+});
+
+test('x-amz-source-expected-bucket-owner: another account is AccessDenied for CopyObject and UploadPartCopy', async () => {
+  const wrong = '111111111111';
+  const copy = await errorOf(
+    s3.send(
+      new CopyObjectCommand({
+        Bucket: B,
+        Key: 'owned',
+        CopySource: `${B}/at-limit`,
+        ExpectedSourceBucketOwner: wrong,
+      }),
+    ),
+  );
+  assert.deepEqual([copy.name, copy.status], ['AccessDenied', 403]);
+  assert.equal((await errorOf(s3.send(new HeadObjectCommand({ Bucket: B, Key: 'owned' })))).status, 404);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp2' }));
+  const part = await errorOf(
+    s3.send(
+      new UploadPartCopyCommand({
+        Bucket: B,
+        Key: 'mp2',
+        UploadId,
+        PartNumber: 1,
+        CopySource: `${B}/at-limit`,
+        ExpectedSourceBucketOwner: wrong,
+      }),
+    ),
+  );
+  assert.deepEqual([part.name, part.status], ['AccessDenied', 403]);
+  // The right owner copies.
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: B,
+      Key: 'owned',
+      CopySource: `${B}/at-limit`,
+      ExpectedSourceBucketOwner: '000000000000',
+    }),
+  );
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: 'mp2', UploadId }));
 });

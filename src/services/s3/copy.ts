@@ -1,5 +1,10 @@
 /** CopyObject: metadata and tagging directives, copy-source conditions, copies onto themselves. */
-import { InvalidArgument, InvalidRequest, MethodNotAllowed } from '../../generated/s3/errors.ts';
+import {
+  AccessDenied,
+  InvalidArgument,
+  InvalidRequest,
+  MethodNotAllowed,
+} from '../../generated/s3/errors.ts';
 import type { CopyObjectOutput, CopyObjectRequest } from '../../generated/s3/types.ts';
 import type { ChecksumAlgorithm } from '../../protocol/streaming/checksums.ts';
 import type { ByteRange } from '../../blob/blob-store.ts';
@@ -71,9 +76,19 @@ export function copySourceConditions(input: {
  */
 export async function readCopySource(
   env: S3Env,
-  input: Parameters<typeof copySourceConditions>[0] & { CopySource: string } & CopySourceKeyRequest,
+  input: Parameters<typeof copySourceConditions>[0] & {
+    CopySource: string;
+    ExpectedSourceBucketOwner?: string | undefined;
+  } & CopySourceKeyRequest,
 ): Promise<ObjectRecord> {
   const source = parseCopySource(input.CopySource);
+  // x-amz-source-expected-bucket-owner: a source bucket of another account is refused (403).
+  if (
+    input.ExpectedSourceBucketOwner !== undefined &&
+    (await env.bucket(source.bucket)).accountId !== input.ExpectedSourceBucketOwner
+  ) {
+    throw new AccessDenied();
+  }
   const versionId = source.versionId;
   if (versionId === '') {
     throw new InvalidArgument('Version id cannot be the empty string', {
