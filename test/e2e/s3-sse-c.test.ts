@@ -223,3 +223,33 @@ out(res)
     plain: 'data',
   });
 });
+
+test('SSE-KMS needs SigV4: SigV2-signed aws:kms writes and reads of SSE-KMS objects are 400', async () => {
+  const r = await python(
+    `${prelude('kms-sigv4')}
+from botocore.config import Config
+v2 = boto3.client("s3", config=Config(signature_version="s3"))
+v4 = boto3.client("s3", config=Config(signature_version="s3v4"))
+s3.put_object(Bucket=b, Key="plain", Body=b"p")
+out({
+    "v2Put": err(lambda: v2.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="aws:kms")),
+    "v4Put": err(lambda: v4.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="aws:kms"))["ServerSideEncryption"],
+    "v2Get": err(lambda: v2.get_object(Bucket=b, Key="k")),
+    "v2Presigned": requests.get(v2.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "k"})).status_code,
+    "v4Presigned": requests.get(v4.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "k"})).status_code,
+    "v2Mpu": err(lambda: v2.create_multipart_upload(Bucket=b, Key="m", ServerSideEncryption="aws:kms")),
+    "v2Plain": v2.get_object(Bucket=b, Key="plain")["Body"].read().decode(),
+})
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    v2Put: [400, 'InvalidArgument'],
+    v4Put: 'aws:kms',
+    v2Get: [400, 'InvalidArgument'],
+    v2Presigned: 400,
+    v4Presigned: 200,
+    v2Mpu: [400, 'InvalidArgument'],
+    v2Plain: 'p',
+  });
+});

@@ -22,7 +22,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { sseAttrs, sseMembers } from './sse.ts';
+import { checkKmsSignature, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, copySourceKey, customerKeyWrite, type CopySourceKeyRequest } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
@@ -139,6 +139,7 @@ export function copyHandlers(env: S3Env) {
       const scope = { accountId: ctx.accountId, region: bucket.region };
       checkKey(input.Key);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      checkKmsSignature(ctx.request, input.ServerSideEncryption);
       const who = { principalArn: ctx.principal.arn, action: 's3:CopyObject', key: input.Key };
       await customerKeyWrite(env, bucket, input, who);
       const source = parseCopySource(input.CopySource);

@@ -30,7 +30,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
+import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkPartCustomerKey, customerKeyWrite } from './sse-c.ts';
 import { encoderOf } from './listing.ts';
 import type { ChecksumType, PartRecord, UploadRecord } from './store/repository.ts';
@@ -163,6 +163,7 @@ export function multipartHandlers(env: S3Env) {
       checkMetadata(input.Metadata);
       checkRedirectLocation(input.WebsiteRedirectLocation);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      checkKmsSignature(ctx.request, input.ServerSideEncryption);
       const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key: input.Key };
       await customerKeyWrite(env, bucket, input, who);
       const storageClass = storageClassOf(input.StorageClass);

@@ -34,7 +34,7 @@ import {
   storageClassOf,
 } from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
-import { checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
+import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
@@ -82,6 +82,7 @@ async function planRead(
 ): Promise<ReadPlan> {
   const o = await env.object(input.Bucket, input.Key, input.VersionId, isGet ? 'GET' : 'HEAD', ctx);
   checkCustomerKeyRead(o.attrs.ssecKeyMd5, input);
+  if (ctx) checkKmsSignature(ctx.request, o.attrs.sse);
   checkReadConditions(input, o);
   const { region } = await env.bucket(input.Bucket);
   // HEAD answers x-amz-tagging-count as GET does (botocore's HeadObjectOutput.TagCount).
@@ -129,6 +130,7 @@ export function objectHandlers(env: S3Env) {
       checkMetadata(input.Metadata);
       checkRedirectLocation(input.WebsiteRedirectLocation);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);
+      checkKmsSignature(ctx.request, input.ServerSideEncryption);
       const who = { principalArn: ctx.principal.arn, action: 's3:PutObject', key: input.Key };
       await customerKeyWrite(env, bucket, input, who);
       const storageClass = storageClassOf(input.StorageClass);

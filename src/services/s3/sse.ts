@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidArgument } from '../../generated/s3/errors.ts';
+import type { RequestFacts } from '../handler.ts';
 import type { ObjectAttrs } from './store/repository.ts';
 
 /** Whose keys a write names: the writer's account, the bucket's region. */
@@ -120,5 +121,24 @@ export function checkNoSseHeader(headers: Record<string, string>): void {
       ArgumentName: 'x-amz-server-side-encryption',
       ArgumentValue: sse,
     });
+  }
+}
+
+/** Whether a request is signed with SigV2 (Authorization 'AWS ...' or a SigV2 query). */
+function signedV2(req: RequestFacts): boolean {
+  if (req.headers['authorization']?.trim().startsWith('AWS ')) return true;
+  return !req.query.has('X-Amz-Algorithm') && (req.query.has('AWSAccessKeyId') || req.query.has('Signature'));
+}
+
+/**
+ * SSE-KMS needs SigV4: a SigV2-signed write that asks for aws:kms, or read of an SSE-KMS object,
+ * is refused (CopyObject and CreateMultipartUpload references; botocore#377, aws-cli#1517).
+ */
+export function checkKmsSignature(req: RequestFacts, sse: string | undefined): void {
+  if (isKms(sse) && signedV2(req)) {
+    throw new InvalidArgument(
+      'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
+      { ArgumentName: 'Authorization', ArgumentValue: 'null' },
+    );
   }
 }
