@@ -1,8 +1,9 @@
 /**
  * SSE-C through boto3: a new bucket blocks SSE-C writes until BlockedEncryptionTypes is NONE;
  * then the key is checked on write, its MD5 echoed, and every read (GET, HEAD, copy source,
- * multipart parts) must present the same key (ceph/s3-tests test_encryption_sse_c_*). And no read
- * takes x-amz-server-side-encryption (test_sse_kms_method_head, test_sse_kms_read_declare).
+ * multipart parts) must present the same key (ceph/s3-tests test_encryption_sse_c_*). Beside
+ * SSE-C, the request-side rules of encryption: no read takes x-amz-server-side-encryption
+ * (test_sse_kms_method_head, test_sse_kms_read_declare), and SSE-KMS needs SigV4.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
