@@ -254,3 +254,20 @@ out({
     v2Plain: 'p',
   });
 });
+
+test('SSE-C parts of an upload begun before the bucket blocked SSE-C are refused (403); the upload can be aborted', async () => {
+  const r = await python(
+    `${prelude('ssec-block-parts')}
+unblock()
+u = s3.create_multipart_upload(Bucket=b, Key="m", **KA)["UploadId"]
+s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"a", **KA)
+s3.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [{"BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]}}]})
+out({
+    "part": err(lambda: s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=2, Body=b"b", **KA)),
+    "abort": s3.abort_multipart_upload(Bucket=b, Key="m", UploadId=u)["ResponseMetadata"]["HTTPStatusCode"],
+})
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, { part: [403, 'AccessDenied'], abort: 204 });
+});

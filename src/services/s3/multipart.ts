@@ -209,7 +209,7 @@ export function multipartHandlers(env: S3Env) {
       checkPartNumber(input.PartNumber);
       checkNoSseHeader(ctx.request.headers);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
-      checkPartCustomerKey(upload.attrs.ssecKeyMd5, input);
+      await checkPartCustomerKey(env, upload, input, ctx.principal.arn);
       const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
       const sent = suppliedAlgorithm(ctx.request.headers);
       if (algorithm && sent && sent !== algorithm) {
@@ -246,7 +246,7 @@ export function multipartHandlers(env: S3Env) {
     async UploadPartCopy(input: UploadPartCopyRequest, ctx: HandlerContext): Promise<UploadPartCopyOutput> {
       checkPartNumber(input.PartNumber);
       const upload = await requireUpload(env, input.Bucket, input.Key, input.UploadId);
-      checkPartCustomerKey(upload.attrs.ssecKeyMd5, input);
+      await checkPartCustomerKey(env, upload, input, ctx.principal.arn);
       const src = await readCopySource(env, input);
       let range: { start: number; end: number } | undefined;
       if (input.CopySourceRange !== undefined) {

@@ -103,8 +103,18 @@ export function checkCustomerKeyRead(stored: string | undefined, r: CustomerKeyR
   if (md5 !== stored) throw new AccessDenied(`${PREFIX} the correct secret key.`);
 }
 
-/** UploadPart (and UploadPartCopy's destination): the parts of an SSE-C upload carry its key. */
-export function checkPartCustomerKey(stored: string | undefined, r: CustomerKeyRequest): void {
+/**
+ * UploadPart (and UploadPartCopy's destination): the parts of an SSE-C upload carry its key; and
+ * while the bucket blocks SSE-C, parts naming it are refused (403, UploadPart reference) even for
+ * an upload begun before the block.
+ */
+export async function checkPartCustomerKey(
+  env: S3Env,
+  upload: { bucket: string; key: string; attrs: { ssecKeyMd5?: string } },
+  r: CustomerKeyRequest,
+  principalArn: string,
+): Promise<void> {
+  const stored = upload.attrs.ssecKeyMd5;
   const md5 = customerKeyMd5(r);
   if ((stored === undefined) !== (md5 === undefined)) {
     throw new InvalidRequest(
@@ -113,6 +123,8 @@ export function checkPartCustomerKey(stored: string | undefined, r: CustomerKeyR
   }
   if (md5 !== stored)
     throw new InvalidRequest('The provided encryption parameters did not match the ones used originally.');
+  if (md5 !== undefined && (await env.sseCBlocked(await env.bucket(upload.bucket))))
+    throw sseCBlockedError(principalArn, 's3:PutObject', upload.bucket, upload.key);
 }
 
 /** An SSE-C write to a bucket that blocks SSE-C: 403, worded as AWS words it. */
