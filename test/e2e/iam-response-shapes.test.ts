@@ -3,7 +3,8 @@
  * test_iam_policies .snapshot.json): CreateRole and UpdateRoleDescription leave out
  * MaxSessionDuration (GetRole has it), AttachRolePolicy refuses a PolicyArn that is no ARN, and
  * duplicate tag keys on a policy (case-sensitive tags) are refused without the case note, and
- * RemoveUserFromGroup looks the user up first (test_iam_groups).
+ * RemoveUserFromGroup looks the user up first (test_iam_groups); GetPolicy and GetInstanceProfile
+ * always carry Tags, and the roles inside an instance profile no MaxSessionDuration.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,10 @@ import {
   RemoveUserFromGroupCommand,
   CreateUserCommand,
   CreateGroupCommand,
+  GetPolicyCommand,
+  CreateInstanceProfileCommand,
+  AddRoleToInstanceProfileCommand,
+  GetInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
@@ -114,4 +119,28 @@ test('RemoveUserFromGroup names the user when neither exists; a non-member is no
   await iam.send(new CreateUserCommand({ UserName: 'loner' }));
   await iam.send(new CreateGroupCommand({ GroupName: 'club' }));
   await iam.send(new RemoveUserFromGroupCommand({ GroupName: 'club', UserName: 'loner' }));
+});
+
+test('GetPolicy and GetInstanceProfile answer Tags: [] when untagged; instance profile roles lack MaxSessionDuration', async () => {
+  const { Policy } = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'shape-untagged',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }],
+      }),
+    }),
+  );
+  assert.equal(Policy!.Tags, undefined);
+  assert.deepEqual((await iam.send(new GetPolicyCommand({ PolicyArn: Policy!.Arn! }))).Policy!.Tags, []);
+  const made = await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'shape-ip' }));
+  assert.equal(made.InstanceProfile!.Tags, undefined);
+  await iam.send(
+    new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'shape-ip', RoleName: 'shape-role' }),
+  );
+  const got = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'shape-ip' })))
+    .InstanceProfile!;
+  assert.deepEqual(got.Tags, []);
+  assert.equal(got.Roles![0]!.RoleName, 'shape-role');
+  assert.equal(got.Roles![0]!.MaxSessionDuration, undefined);
 });

@@ -35,7 +35,11 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
       InstanceProfileId: p.id,
       Arn: p.arn,
       CreateDate: date(p.createdAt),
-      Roles: roles.map((r) => roleOut(r, false)),
+      // Roles here have no MaxSessionDuration (AWS-recorded test_iam_instance_profiles).
+      Roles: roles.map((r) => {
+        const { MaxSessionDuration: _m, ...role } = roleOut(r, false);
+        return role;
+      }),
       ...(withTags && { Tags: tagsOut(p.tags) }),
     };
   }
@@ -60,9 +64,9 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
     },
 
     async GetInstanceProfile(input: { InstanceProfileName: string }, ctx) {
-      return {
-        InstanceProfile: await out(await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName)),
-      };
+      // Tags always, [] when none (AWS-recorded test_instance_profile_lifecycle).
+      const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
+      return { InstanceProfile: { ...(await out(p)), Tags: p.tags } };
     },
 
     async ListInstanceProfiles(input: Paged & { PathPrefix?: string }, ctx) {

@@ -157,7 +157,9 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
 
     async GetPolicy(input: { PolicyArn: string }, ctx) {
       const p = await resolvePolicy(s, ctx, input.PolicyArn, policyNotFound);
-      return { Policy: await policyOut(s, ctx.accountId, p) };
+      // GetPolicy always has Tags, [] when none (CreatePolicy leaves it out then): AWS-recorded
+      // test_policy_lifecycle.
+      return { Policy: { ...(await policyOut(s, ctx.accountId, p)), Tags: p.tags } };
     },
 
     async ListPolicies(
