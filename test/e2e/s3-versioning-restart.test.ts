@@ -20,6 +20,10 @@ import {
   GetObjectLockConfigurationCommand,
   GetObjectLegalHoldCommand,
   PutObjectLegalHoldCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+  CompleteMultipartUploadCommand,
+  GetObjectRetentionCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer, sdkConfig } from '../support/server.ts';
 
@@ -76,6 +80,61 @@ test('versioning, lifecycle and object lock state after a restart', async () => 
     );
     const hold = await s3.send(
       new GetObjectLegalHoldCommand({ Bucket: b, Key: 'k', VersionId: v1.VersionId }),
+    );
+    assert.equal(hold.LegalHold!.Status, 'ON');
+    s3.destroy();
+    await server.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a multipart upload's Object Lock headers still apply when it completes after a restart", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-lock-restart-'));
+  try {
+    let server = await startTestServer([], dir);
+    let s3 = new S3Client(sdkConfig(server));
+    const b = 'lock-mpu-restart';
+    await s3.send(new CreateBucketCommand({ Bucket: b, ObjectLockEnabledForBucket: true }));
+    const until = new Date(Date.UTC(2031, 0, 1));
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: b,
+        Key: 'm',
+        ObjectLockMode: 'GOVERNANCE',
+        ObjectLockRetainUntilDate: until,
+        ObjectLockLegalHoldStatus: 'ON',
+      }),
+    );
+    const part = await s3.send(
+      new UploadPartCommand({
+        Bucket: b,
+        Key: 'm',
+        UploadId,
+        PartNumber: 1,
+        Body: 'x',
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    s3.destroy();
+    await server.stop();
+
+    server = await startTestServer([], dir);
+    s3 = new S3Client(sdkConfig(server));
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: b,
+        Key: 'm',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] },
+      }),
+    );
+    const retention = await s3.send(
+      new GetObjectRetentionCommand({ Bucket: b, Key: 'm', VersionId: done.VersionId }),
+    );
+    assert.deepEqual(retention.Retention, { Mode: 'GOVERNANCE', RetainUntilDate: until });
+    const hold = await s3.send(
+      new GetObjectLegalHoldCommand({ Bucket: b, Key: 'm', VersionId: done.VersionId }),
     );
     assert.equal(hold.LegalHold!.Status, 'ON');
     s3.destroy();

@@ -121,8 +121,13 @@ export function objectLockHandlers(
 ): ServiceHandlers {
   const call = (op: string, input: unknown, ctx: HandlerContext) =>
     base[op]!(input as never, ctx) as Promise<any>;
-  /** Lock headers asked for at CreateMultipartUpload, applied at completion (kept in memory). */
-  const uploadLocks = new Map<string, VersionLock>();
+  /**
+   * The lock an upload's object gets (CreateMultipartUpload's headers or the bucket default then),
+   * kept with the version locks under a name no version id takes, so it survives a restart.
+   */
+  const uploadLockId = (uploadId: string) => `upload:${uploadId}`;
+  const uploadLock = (input: Input) =>
+    store.version(input.Bucket, input.Key, uploadLockId(input.UploadId as string));
 
   async function lockedBucket(b: BucketRecord): Promise<BucketLock> {
     const lock = await store.bucket(b);
@@ -253,24 +258,31 @@ export function objectLockHandlers(
     async CreateMultipartUpload(input: Input, ctx: HandlerContext) {
       const lock = await writeLock(input.Bucket, input, ctx.now.getTime());
       const out = await call('CreateMultipartUpload', input, ctx);
-      if (lock && out.UploadId) uploadLocks.set(out.UploadId, lock);
+      if (lock && out.UploadId && (lock.mode !== undefined || lock.legalHold))
+        await store.setVersion(input.Bucket, input.Key, uploadLockId(out.UploadId), lock);
       return out;
     },
 
     async UploadPart(input: Input, ctx: HandlerContext) {
       const lock = await store.bucket(await env.bucket(input.Bucket));
-      const asked = uploadLocks.get(input.UploadId);
+      const asked = lock ? await uploadLock(input) : undefined;
       if (lock && (asked?.mode !== undefined || asked?.legalHold || lock.rule))
         requireIntegrity(ctx, 'Put Part');
       return call('UploadPart', input, ctx);
     },
 
     async CompleteMultipartUpload(input: Input, ctx: HandlerContext) {
-      const asked = uploadLocks.get(input.UploadId);
+      const asked = await uploadLock(input);
       const lock = asked ?? (await writeLock(input.Bucket, {}, ctx.now.getTime()));
       const out = await call('CompleteMultipartUpload', input, ctx);
-      uploadLocks.delete(input.UploadId);
+      if (asked) await store.forget(input.Bucket, input.Key, uploadLockId(input.UploadId));
       await applyLock(input.Bucket, input.Key, out.VersionId, lock);
+      return out;
+    },
+
+    async AbortMultipartUpload(input: Input, ctx: HandlerContext) {
+      const out = await call('AbortMultipartUpload', input, ctx);
+      await store.forget(input.Bucket, input.Key, uploadLockId(input.UploadId));
       return out;
     },
 
