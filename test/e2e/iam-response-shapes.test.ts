@@ -23,6 +23,7 @@ import {
   CreateInstanceProfileCommand,
   AddRoleToInstanceProfileCommand,
   GetInstanceProfileCommand,
+  RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { useServer } from '../support/use-server.ts';
 import { errorFields } from '../support/errors.ts';
@@ -143,4 +144,23 @@ test('GetPolicy and GetInstanceProfile answer Tags: [] when untagged; instance p
   assert.deepEqual(got.Tags, []);
   assert.equal(got.Roles![0]!.RoleName, 'shape-role');
   assert.equal(got.Roles![0]!.MaxSessionDuration, undefined);
+});
+
+test('RemoveRoleFromInstanceProfile of a role not in it names both', async () => {
+  await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'shape-empty-ip' }));
+  assert.deepEqual(
+    await failure(
+      iam.send(
+        new RemoveRoleFromInstanceProfileCommand({
+          InstanceProfileName: 'shape-empty-ip',
+          RoleName: 'shape-role',
+        }),
+      ),
+    ),
+    {
+      name: 'NoSuchEntityException',
+      status: 404,
+      message: 'Role shape-role in Instance Profile shape-empty-ip cannot be found.',
+    },
+  );
 });

@@ -118,7 +118,11 @@ export function instanceProfileHandlers(s: IamState): ServiceHandlers {
     async RemoveRoleFromInstanceProfile(input: { InstanceProfileName: string; RoleName: string }, ctx) {
       const p = await mustGet(s, ctx, 'instance-profile', input.InstanceProfileName);
       const r = await mustGet(s, ctx, 'role', input.RoleName);
-      if (!p.roles.includes(r.id)) throw noSuch(`The role with name ${r.name} cannot be found.`);
+      // AWS's words for a role not in the profile (LocalStack's recorded test_iam_instance_profiles).
+      if (!p.roles.includes(r.id))
+        throw noSuch(
+          `Role ${input.RoleName} in Instance Profile ${input.InstanceProfileName} cannot be found.`,
+        );
       await save(s, ctx, 'instance-profile', { ...p, roles: p.roles.filter((x) => x !== r.id) });
       await s.repo.removeLink(ctx.accountId, 'profile-role', p.id, r.id);
       return {};
