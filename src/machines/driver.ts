@@ -91,6 +91,12 @@ export interface MachineDriver {
   stop(id: string, options?: { force?: boolean }): Promise<void>;
   /** Stops and boots again; stays `running` for EC2 (the machine itself restarts). */
   reboot(id: string): Promise<void>;
+  /**
+   * Moves the machine's public address (an Elastic IP associated or disassociated): a running
+   * machine stops answering on the old one and answers on the new one; otherwise the address is
+   * kept for the next boot. null: no public address.
+   */
+  setPublicAddress(id: string, address: { host: string; port: number } | null): Promise<void>;
   /** Frees everything (processes, network, disk). Resolves when terminated. */
   terminate(id: string): Promise<void>;
   /** The console text of the latest boot (cloud-init's output, with the SSH host keys). */

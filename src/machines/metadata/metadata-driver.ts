@@ -104,6 +104,13 @@ export class MetadataDriver implements MachineDriver {
     await this.save(id);
   }
 
+  async setPublicAddress(id: string, address: { host: string; port: number } | null): Promise<void> {
+    const rec = this.get(id);
+    if (rec.state === 'terminated') throw new MachineError('IncorrectState', `${id} is terminated`);
+    rec.spec.publicAddress = address ?? undefined;
+    await this.save(id);
+  }
+
   async terminate(id: string): Promise<void> {
     const rec = this.get(id);
     if (rec.state === 'terminated') return;

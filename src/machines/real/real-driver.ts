@@ -194,6 +194,23 @@ export class RealDriver implements MachineDriver {
     });
   }
 
+  async setPublicAddress(id: string, address: { host: string; port: number } | null): Promise<void> {
+    const m = this.get(id);
+    if (address && !address.host.startsWith('127.'))
+      throw new MachineError('Unsupported', 'publicAddress (loopback only)');
+    await this.enqueue(m, async () => {
+      if (m.rec.state === 'terminated' || m.rec.state === 'shutting-down')
+        throw new MachineError('IncorrectState', `${id} is ${m.rec.state}`);
+      m.rec.spec.publicAddress = address ?? undefined;
+      await saveRecord(m.dir, m.rec);
+      // The old address stops answering at once; the new one listens now if sshd already
+      // answers (a booting machine's probe listens on it once sshd is up).
+      await m.proxy?.close().catch(() => {});
+      m.proxy = undefined;
+      if (m.rec.state === 'running' && !m.halting) await this.expose(m);
+    });
+  }
+
   async terminate(id: string): Promise<void> {
     const m = this.get(id);
     if (m.rec.state === 'terminated') return;
@@ -443,7 +460,8 @@ export class RealDriver implements MachineDriver {
     if (!pa || m.proxy) return;
     try {
       const proxy = await PublicAddress.listen(pa.host, pa.port, this.target(m));
-      if (m.halting || m.proxy) await proxy.close();
+      // setPublicAddress may have moved the address while this one was opening.
+      if (m.halting || m.proxy || m.rec.spec.publicAddress !== pa) await proxy.close();
       else m.proxy = proxy;
     } catch (e) {
       this.log(

@@ -5,6 +5,7 @@
  * aws:RequestTag/..., aws:TagKeys, and the resource's tags (ec2:ResourceTag/...).
  */
 import type { AuthzMapper, AuthzRequest, ConditionValue } from '../authz.ts';
+import { allocationOf } from './addresses.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
 import { findVersion, mergeLaunchInput, templateIfAny } from './launch-template-model.ts';
 import { keyPairTags, resourceTags, type TagList } from './resource-tags.ts';
@@ -26,6 +27,7 @@ const BY_ID: [string, string][] = [
   ['vol-', 'volume'],
   ['eni-', 'network-interface'],
   ['lt-', 'launch-template'],
+  ['eipalloc-', 'elastic-ip'],
 ];
 
 export function ec2Authz(repo: Ec2Repository): AuthzMapper {
@@ -248,6 +250,24 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
             context: { ...base, ...requestTags(input.TagSpecifications) },
           },
         ];
+      case 'AllocateAddress':
+        return [
+          {
+            action,
+            resource: a('elastic-ip', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+        ];
+      case 'AssociateAddress':
+      case 'DisassociateAddress':
+      case 'ReleaseAddress': {
+        // The address (by allocation, public IP or association) and, to associate, its target.
+        const id = await allocationOf(repo, scope, input);
+        const reqs = [id ? await withTags(id) : { action, resource: a('elastic-ip', '*'), context: base }];
+        if (operation === 'AssociateAddress' && (input.InstanceId || input.NetworkInterfaceId))
+          reqs.push(await withTags(input.InstanceId ?? input.NetworkInterfaceId));
+        return reqs;
+      }
       case 'AssociateRouteTable':
         return [
           await withTags(input.RouteTableId ?? '*'),

@@ -5,6 +5,10 @@
  * Re-derive from the model when it gains names.
  */
 const DOCUMENTED = {
+  DescribeAddresses: `
+    allocation-id association-id instance-id network-border-group network-interface-id
+    network-interface-owner-id private-ip-address public-ip tag
+  `,
   DescribeAvailabilityZones: `
     group-long-name group-name message opt-in-status parent-zone-id parent-zone-name region-name
     state zone-id zone-name zone-type

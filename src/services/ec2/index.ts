@@ -9,6 +9,7 @@ import { createMachineDriver } from '../../machines/index.ts';
 import type { Service } from '../registry.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { mergeHandlers, type Handler, type ServiceHandlers } from '../handler.ts';
+import { addressHandlers } from './addresses.ts';
 import { ec2Authz } from './authz.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { imageHandlers } from './images.ts';
@@ -107,6 +108,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     keyPairHandlers(env),
     imageHandlers(env, (p) => bridge.background(p)),
     instanceHandlers(env, bridge),
+    addressHandlers(env, bridge),
     tagHandlers(env),
     volumeHandlers(env),
     ebsVolumeHandlers(env),

@@ -11,6 +11,7 @@ import {
   type StateChange,
 } from '../../machines/driver.ts';
 import { AwsError } from '../../errors.ts';
+import { freeAddressesOf, hasElasticIp, withPublicAddress } from './address-model.ts';
 import { IncorrectInstanceState } from '../../generated/ec2/errors.ts';
 import { parseCidr, intToIp, network } from './cidr.ts';
 import { hostnameOf, stateOf, userInitiated, type InstanceDoc } from './instance-model.ts';
@@ -154,8 +155,10 @@ export class MachinesBridge {
     reason?: { code: string; message: string },
   ): Promise<InstanceDoc> {
     const next = this.apply(doc, state, reason);
-    if (state === 'terminated' && doc.State.Name !== 'terminated')
+    if (state === 'terminated' && doc.State.Name !== 'terminated') {
       await releaseVolumes(this.repo, scope, doc);
+      await freeAddressesOf(this.repo, scope, doc.InstanceId);
+    }
     await this.repo.put(scope, 'instance', doc.InstanceId, next);
     return next;
   }
@@ -197,20 +200,10 @@ export class MachinesBridge {
       next._volumeTags = {};
       next._eniTags = {};
     }
-    if (state === 'stopped') {
-      // A stopped instance gives its public address back (a new one comes with the next start).
-      next.PublicDnsName = '';
-      delete next.PublicIpAddress;
-      next.NetworkInterfaces = doc.NetworkInterfaces.map((n) => {
-        const { Association: _a, ...rest } = n;
-        return {
-          ...rest,
-          PrivateIpAddresses: (n.PrivateIpAddresses ?? []).map((p: Record<string, unknown>) => ({
-            ...p,
-            Association: undefined,
-          })),
-        };
-      });
+    if (state === 'stopped' && !hasElasticIp(doc)) {
+      // A stopped instance gives its public address back (a new one comes with the next start);
+      // an Elastic IP stays associated.
+      return withPublicAddress(next, undefined);
     }
     return next;
   }

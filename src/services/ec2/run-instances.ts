@@ -4,6 +4,7 @@
  * volumes and asks the machine driver to launch them. ClientToken makes it idempotent.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { allocatePublicIp, publicDnsName } from './public-ip.ts';
 import {
   InstanceLimitExceeded,
   InsufficientFreeAddressesInSubnet,
@@ -35,7 +36,6 @@ import { launchableImage } from './images.ts';
 import { hostnameOf, internalDomain, shutdownBehavior, stateOf, type InstanceDoc } from './instance-model.ts';
 import { instanceType } from './instance-types.ts';
 import { withAttachedVolumes } from './instance-volumes.ts';
-import { computeDomain } from './regions.ts';
 import { defaultVpcId } from './security-groups.ts';
 import type { GroupDoc } from './sg-rules.ts';
 import type { Scope } from './store.ts';
@@ -49,23 +49,7 @@ const MAX_INSTANCES = 20;
 /** What RunInstances' TagSpecifications may tag (spot requests: accepted, none are made). */
 const RUN_TAGGABLE = ['instance', 'volume', 'network-interface', 'spot-instances-request'];
 
-/** A free loopback address for an instance's public IP (what users SSH to; see README). */
-export async function allocatePublicIp(env: Ec2Env): Promise<string> {
-  const used = new Set(
-    (await env.repo.all<InstanceDoc>('instance'))
-      .filter((f) => f.doc.State.Name !== 'terminated')
-      .map((f) => f.doc.PublicIpAddress),
-  );
-  for (;;) {
-    // 127.100.0.0 - 127.199.255.255: clear of 127.0.0.x, which other local services use.
-    const ip = `127.${100 + randomInt(100)}.${randomInt(256)}.${1 + randomInt(254)}`;
-    if (!used.has(ip)) return ip;
-  }
-}
-
-export function publicDnsName(ip: string, region: string): string {
-  return `ec2-${ip.replaceAll('.', '-')}.${computeDomain(region)}`;
-}
+export { allocatePublicIp, publicDnsName } from './public-ip.ts';
 
 async function pickSubnet(env: Ec2Env, scope: Scope, input: any): Promise<SubnetDoc> {
   const nic = input.NetworkInterfaces?.[0];

@@ -26,6 +26,7 @@ export type Kind =
   | 'snapshot'
   | 'volume'
   | 'lt'
+  | 'eip'
   | 'meta';
 
 export interface Found<T> {

@@ -106,6 +106,13 @@ const TARGETS: Target[] = [
       ),
   },
   {
+    prefix: 'eipalloc',
+    kind: 'eip',
+    type: 'elastic-ip',
+    notFound: (id) =>
+      new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
+  },
+  {
     prefix: 'sgr',
     kind: 'sg',
     type: 'security-group-rule',
@@ -324,6 +331,8 @@ function idField(kind: Kind): string {
       return 'KeyPairId';
     case 'lt':
       return 'LaunchTemplateId';
+    case 'eip':
+      return 'AllocationId';
     default:
       return 'ImageId';
   }
