@@ -118,3 +118,33 @@ out(res)
   );
   assert.deepEqual(r, [[400, 'BadDigest'], [400, 'XAmzContentSHA256Mismatch'], 404]);
 });
+
+test('a PUT of an object with neither Content-Length nor Transfer-Encoding is 411 MissingContentLength; nothing is stored', async () => {
+  const r = await python(
+    `
+import socket
+from urllib.parse import urlparse
+import botocore.auth, botocore.awsrequest, botocore.credentials
+s3 = client("s3", config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+s3.create_bucket(Bucket="no-length")
+u = urlparse(ENDPOINT)
+req = botocore.awsrequest.AWSRequest(method="PUT", url=ENDPOINT + "/no-length/k", data=b"", headers={})
+botocore.auth.S3SigV4Auth(botocore.credentials.Credentials("test", "test"), "s3", "us-east-1").add_auth(req)
+head = "".join(f"{k}: {v}\\r\\n" for k, v in req.headers.items() if k.lower() != "content-length")
+s = socket.create_connection((u.hostname, u.port))
+s.sendall(f"PUT /no-length/k HTTP/1.1\\r\\nHost: {u.netloc}\\r\\n{head}\\r\\n".encode())
+s.settimeout(10)
+data = b""
+while b"</Error>" not in data:
+    chunk = s.recv(4096)
+    if not chunk: break
+    data += chunk
+text = data.decode()
+out([text.split(" ")[1], "<Code>MissingContentLength</Code>" in text,
+     call(s3.head_object, Bucket="no-length", Key="k").get("status"),
+     call(s3.put_object, Bucket="no-length", Key="empty").get("error")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, ['411', true, 404, null]);
+});

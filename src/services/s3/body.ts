@@ -17,7 +17,7 @@ import {
 } from '../../protocol/streaming/checksums.ts';
 import { BlobTooLargeError, type BlobStore } from '../../blob/blob-store.ts';
 import { AwsError } from '../../errors.ts';
-import { RequestTimeout } from '../../generated/s3/errors.ts';
+import { MissingContentLength, RequestTimeout } from '../../generated/s3/errors.ts';
 import type { HandlerContext } from '../handler.ts';
 
 /** S3's single PUT limit. */
@@ -77,6 +77,10 @@ export async function storeBody(
   } = {},
 ): Promise<StoredBody> {
   const maxBytes = opts.maxBytes ?? MAX_PUT_SIZE;
+  // An upload must say how long it is (or stream chunked); a bare PUT is refused, not stored empty.
+  const h = ctx.request.headers;
+  if (h['content-length'] === undefined && h['transfer-encoding'] === undefined)
+    throw new MissingContentLength();
   const declared = Number(
     ctx.request.headers['x-amz-decoded-content-length'] ?? ctx.request.headers['content-length'] ?? NaN,
   );
