@@ -40,7 +40,7 @@ test('events outside S3 event types and filter rules other than one prefix and o
     {
       QueueArn,
       Events: ['s3:ObjectCreated:*' as const],
-      Filter: { Key: { FilterRules: names.map((Name) => ({ Name, Value: 'x' })) } },
+      Filter: { Key: { FilterRules: names.map((Name) => ({ Name: Name as never, Value: 'x' })) } },
     },
   ];
   assert.deepEqual(await errorFields(put(rules('foo')), 'name', 'message'), {
