@@ -15,6 +15,8 @@ import {
   ListBucketsCommand,
   PutBucketAclCommand,
   PutBucketOwnershipControlsCommand,
+  PutBucketVersioningCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   type Grant,
   type S3Client,
@@ -26,7 +28,7 @@ import { clientsFor, outcome, unique } from './enforcement-support.ts';
 let alt: S3Client;
 let altId = '';
 let mainId = '';
-const { s3 } = useServer({
+const { server, s3 } = useServer({
   setup: async ({ server, s3 }) => {
     const { rootCredential } = await createAccount(server.accounts, 'alt-writer');
     const { accessKeyId, secretAccessKey } = rootCredential;
@@ -169,4 +171,35 @@ test('BucketOwnerEnforced is refused while the bucket ACL grants anyone but the 
   });
   await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
   assert.equal(await enforce(), 'ok');
+});
+
+test("PutObjectAcl with a versionId sets that version's ACL, which grants reads of that version", async () => {
+  const bucket = await aclBucket();
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const put = (Body: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'v', Body }));
+  const old = (await put('old')).VersionId!;
+  await put('new');
+  await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'v', VersionId: old, ACL: 'public-read' }));
+  const oldAcl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'v', VersionId: old }));
+  assert.deepEqual(
+    summary(oldAcl.Grants),
+    ['http://acs.amazonaws.com/groups/global/AllUsers:-:READ', `${mainId}:default:FULL_CONTROL`].sort(),
+  );
+  const current = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'v' }));
+  assert.deepEqual(summary(current.Grants), [`${mainId}:default:FULL_CONTROL`]);
+  const anonymous = (q: string) => fetch(`${server.endpoint}/${bucket}/v${q}`);
+  const oldRead = await anonymous(`?versionId=${old}`);
+  assert.deepEqual([oldRead.status, await oldRead.text()], [200, 'old']);
+  assert.equal((await anonymous('')).status, 403);
+
+  // READ_ACP on a version lets its grantee read that version's ACL.
+  await s3.send(
+    new PutObjectAclCommand({ Bucket: bucket, Key: 'v', VersionId: old, GrantReadACP: `id=${altId}` }),
+  );
+  const readAcl = (VersionId?: string) =>
+    outcome(alt.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'v', VersionId })));
+  assert.equal(await readAcl(old), 'ok');
+  assert.notEqual(await readAcl(), 'ok');
 });

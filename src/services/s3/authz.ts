@@ -55,6 +55,7 @@ const VERSION_ACTIONS: Record<string, string> = {
   's3:PutObjectTagging': 's3:PutObjectVersionTagging',
   's3:DeleteObjectTagging': 's3:DeleteObjectVersionTagging',
   's3:GetObjectAcl': 's3:GetObjectVersionAcl',
+  's3:PutObjectAcl': 's3:PutObjectVersionAcl',
   's3:GetObjectAttributes': 's3:GetObjectVersionAttributes',
 };
 

@@ -71,8 +71,12 @@ export async function addAclGrants(
     }));
     const key = m[2];
     if (key !== undefined && key !== '' && OBJECT_ACL_READERS.has(operation) && key === input.Key) {
-      const o = await env.s3.currentObject(ctx, b.name, key);
-      if (o)
+      // A request naming a version is granted by that version's ACL.
+      const o =
+        input.VersionId !== undefined
+          ? await env.s3.repo.getVersion(b.name, key, input.VersionId as string)
+          : await env.s3.currentObject(ctx, b.name, key);
+      if (o && !('deleteMarker' in o && o.deleteMarker))
         grants = grants.concat(
           storedGrants(o.attrs.acl, env.s3.canonicalId(o.owner), bucketOwner).map((g) => ({ g, key })),
         );

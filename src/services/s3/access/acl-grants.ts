@@ -141,8 +141,8 @@ const BUCKET_ACTIONS: Record<string, string[]> = {
 };
 const OBJECT_ACTIONS: Record<string, string[]> = {
   READ: ['s3:GetObject', 's3:GetObjectVersion'],
-  READ_ACP: ['s3:GetObjectAcl'],
-  WRITE_ACP: ['s3:PutObjectAcl'],
+  READ_ACP: ['s3:GetObjectAcl', 's3:GetObjectVersionAcl'],
+  WRITE_ACP: ['s3:PutObjectAcl', 's3:PutObjectVersionAcl'],
 };
 
 type Statement = Record<string, unknown>;

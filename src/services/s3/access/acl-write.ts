@@ -112,16 +112,18 @@ export function aclWriteHandlers(env: FeatureEnv) {
 
     async PutObjectAcl(input: PutObjectAclRequest, ctx: HandlerContext): Promise<PutObjectAclOutput> {
       const b = await env.s3.bucket(input.Bucket);
-      // A delete marker named by id is GET's 405 with its headers; setting the ACL of a version
-      // other than the current one is not done.
-      if (input.VersionId !== undefined) await env.s3.object(input.Bucket, input.Key, input.VersionId, 'PUT');
-      const o = await env.s3.repo.getObject(input.Bucket, input.Key);
+      // A version named by id gets the ACL (a delete marker named so is GET's 405 with its headers).
+      const o =
+        input.VersionId !== undefined
+          ? await env.s3.object(input.Bucket, input.Key, input.VersionId, 'PUT')
+          : await env.s3.repo.getObject(input.Bucket, input.Key);
       if (!o) throw await missingObject(env, b, input.Key);
       const bucketOwner = env.s3.canonicalId(b.accountId);
       const owner = aclsDisabled(b) ? bucketOwner : env.s3.canonicalId(o.owner);
       const grants = requestedGrants(input, ctx.request.headers, OBJECT_CANNED, owner, bucketOwner);
       if (await admit(b, grants, owner)) {
-        if (!(await env.s3.repo.setObjectAcl(input.Bucket, input.Key, JSON.stringify(grants))))
+        const acl = JSON.stringify(grants);
+        if (!(await env.s3.repo.setObjectAcl(input.Bucket, input.Key, acl, input.VersionId)))
           throw new NoSuchKey('The specified key does not exist.', { Key: input.Key });
       }
       return {};

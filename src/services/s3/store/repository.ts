@@ -173,7 +173,8 @@ export interface S3Repository {
   /** The bucket ACL (PutBucketAcl): a canned name or a JSON grant list. */
   setBucketAcl(name: string, acl: string | undefined): Promise<void>;
   /** The object ACL (PutObjectAcl) in its attrs; false when there is no such object. */
-  setObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean>;
+  /** The ACL of the current object, or of one version (current or noncurrent) when versionId is given. */
+  setObjectAcl(bucket: string, key: string, acl: string | undefined, versionId?: string): Promise<boolean>;
   /** Object Ownership (PutBucketOwnershipControls); undefined = BucketOwnerEnforced. */
   setObjectOwnership(name: string, ownership: string | undefined): Promise<void>;
 

@@ -229,6 +229,23 @@ export class SqliteVersions {
     return v.changes > 0;
   }
 
+  /** One version's ACL (attrs.acl), whether it is the current object or a noncurrent version. */
+  setAcl(bucket: string, key: string, versionId: string, acl: string | undefined): boolean {
+    const set =
+      acl === undefined
+        ? "json_remove(COALESCE(attrs, '{}'), '$.acl')"
+        : "json_set(COALESCE(attrs, '{}'), '$.acl', ?)";
+    const args = acl === undefined ? [] : [acl];
+    const c = this.s<unknown[], unknown>(
+      `UPDATE s3_objects SET attrs = ${set} WHERE bucket = ? AND key = ? AND COALESCE(version_id, 'null') = ?`,
+    ).run(...args, bucket, key, versionId);
+    if (c.changes > 0) return true;
+    const v = this.s<unknown[], unknown>(
+      `UPDATE s3_versions SET attrs = ${set} WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0`,
+    ).run(...args, bucket, key, versionId);
+    return v.changes > 0;
+  }
+
   hasVersions(bucket: string): boolean {
     return !!this.s<[string], { key: string }>('SELECT key FROM s3_versions WHERE bucket = ? LIMIT 1').get(
       bucket,

@@ -148,7 +148,8 @@ export class SqliteS3Repository implements S3Repository {
     this.s('UPDATE s3_buckets SET acl = ? WHERE name = ?').run(acl ?? null, name);
   }
 
-  async setObjectAcl(bucket: string, key: string, acl: string | undefined) {
+  async setObjectAcl(bucket: string, key: string, acl: string | undefined, versionId?: string) {
+    if (versionId !== undefined) return this.versions.setAcl(bucket, key, versionId, acl);
     const r =
       acl === undefined
         ? this.s(
