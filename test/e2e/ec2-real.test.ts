@@ -1,19 +1,24 @@
 /**
  * EC2 on real machines (Linux, root, tools present, a cached base image in STRATUS_IMAGE_CACHE;
  * skipped otherwise): launch with a key pair and user data, trust only the console's host key,
- * SSH in as the image's user, and keep disk and host key across stop/start.
+ * SSH in as the image's user, keep disk and host key across stop/start, and move the SSH forward to
+ * an Elastic IP and back.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
   EC2Client,
   CreateKeyPairCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   GetConsoleOutputCommand,
+  ReleaseAddressCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -103,8 +108,26 @@ async function ssh(
   return { code: r.code, stdout: r.stdout, key };
 }
 
+const publicIp = async (id: string) =>
+  (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!
+    .PublicIpAddress;
+
+/** Whether anything accepts a TCP connection on host:22. */
+function answers(host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: 22, timeout: 2000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
 test(
-  'a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key',
+  'a real machine: SSH with the console host key, user data ran, stop/start keeps disk and key, an Elastic IP takes over SSH',
   { skip },
   async () => {
     const { keyFile, ami } = await keyAndImage('real');
@@ -136,6 +159,19 @@ test(
     assert.equal(second.code, 0);
     assert.equal(second.stdout.trim(), 'kept');
     assert.equal(second.key, first.key, 'the host key survives stop/start');
+    // An Elastic IP takes over the SSH forward; the auto-assigned address stops answering.
+    const before = await publicIp(id);
+    const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: id }));
+    assert.equal(await publicIp(id), eip.PublicIp);
+    assert.equal((await ssh(id, keyFile, 'cat /etc/marker')).stdout.trim(), 'kept');
+    assert.equal(await answers(before!), false, 'the replaced address no longer forwards');
+    // Released in the default VPC: disassociated, and a new auto-assigned address forwards.
+    await ec2.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }));
+    const after = await publicIp(id);
+    assert.ok(after && after !== eip.PublicIp);
+    assert.equal((await ssh(id, keyFile, 'cat /etc/marker')).stdout.trim(), 'kept');
+    assert.equal(await answers(eip.PublicIp!), false, 'the released address no longer forwards');
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
     await waitUntilInstanceTerminated({ client: ec2, ...wait }, { InstanceIds: [id] });
   },
