@@ -117,3 +117,41 @@ test('a full-object CRC32 named on completion is checked against the joined obje
   assert.equal(done.ChecksumCRC32, crc32Of(body));
   assert.equal(done.ChecksumType, 'FULL_OBJECT');
 });
+
+test("a part read (?partNumber) with checksum mode answers that part's checksum and the object's type", async () => {
+  const key = 'part-read';
+  const parts = [Buffer.alloc(5 * 1024 * 1024, 'A'), Buffer.alloc(10, 'B')];
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'SHA256' }),
+  );
+  const done = [];
+  for (const [i, Body] of parts.entries()) {
+    const p = await s3.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        PartNumber: i + 1,
+        Body,
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    done.push({ PartNumber: i + 1, ETag: p.ETag!, ChecksumSHA256: p.ChecksumSHA256! });
+  }
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId,
+      MultipartUpload: { Parts: done },
+    }),
+  );
+  const head = await s3.send(
+    new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: 2, ChecksumMode: 'ENABLED' }),
+  );
+  assert.equal(head.ContentLength, 10);
+  assert.equal(head.ChecksumSHA256, sha256(parts[1]!).toString('base64'));
+  assert.equal(head.ChecksumType, 'COMPOSITE');
+  const plain = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1 }));
+  assert.equal(plain.ChecksumSHA256, undefined, 'no checksum without checksum mode');
+});

@@ -36,6 +36,7 @@ import {
 import { checkObjectAcl } from './acl.ts';
 import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
+import { partChecksumMember } from './multipart.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
 
 export const EMPTY = (): Readable => Readable.from([]);
@@ -103,8 +104,15 @@ async function planRead(
     range = p.range;
     out.PartsCount = p.count;
     if (o.attrs.parts) {
-      // A part's checksum is the composite's piece, not the whole object's.
+      // A part read answers the part's own checksum (with the object's checksum type), never the
+      // whole object's; a part kept without one answers none.
+      const type = out.ChecksumType;
       for (const k of Object.keys(out)) if (k.startsWith('Checksum')) delete out[k];
+      const part = o.attrs.parts[input.PartNumber - 1]!;
+      if (input.ChecksumMode === 'ENABLED' && part.checksum && o.attrs.checksum)
+        Object.assign(out, partChecksumMember(o.attrs.checksum.algorithm, part.checksum), {
+          ChecksumType: type,
+        });
     }
   } else {
     range = parseRange(input.Range, o.size);
