@@ -11,7 +11,7 @@
 import type { HandlerContext, ServiceHandlers } from '../handler.ts';
 import { create, date, iso, save, tagsOut, tagHandlers } from './common.ts';
 import { checkTags } from './tags.ts';
-import { IamErrors, invalidInput, limitExceeded } from './errors.ts';
+import { exists, invalidInput, limitExceeded, noSuch, validationError } from './errors.ts';
 import type { OidcProviderRecord, Tag } from './repository.ts';
 import type { IamState } from './state.ts';
 
@@ -38,11 +38,21 @@ export function jwksOf(p: OidcProviderRecord): string | undefined {
 /** 'https://host/path' → 'host/path' (how the ARN and GetOpenIDConnectProvider show it). */
 export const providerKey = (url: string): string => url.replace(/^https:\/\//i, '').replace(/\/$/, '');
 
-async function byArn(s: IamState, ctx: HandlerContext, arn: string): Promise<OidcProviderRecord> {
+/**
+ * The provider an ARN names, else NoSuchEntity in AWS's words (LocalStack's AWS-recorded
+ * test_iam_oidc): "OpenIDConnect Provider not found for arn X"; DeleteOpenIDConnectProvider
+ * says "OpenId connect Provider X cannot be found." instead.
+ */
+async function byArn(
+  s: IamState,
+  ctx: HandlerContext,
+  arn: string,
+  missing = (a: string) => noSuch(`OpenIDConnect Provider not found for arn ${a}`),
+): Promise<OidcProviderRecord> {
   const m = /^arn:aws:iam::(\d{12}):oidc-provider\/(.+)$/.exec(arn);
   const p =
     m && m[1] === ctx.accountId ? await s.repo.getEntity(ctx.accountId, 'oidc-provider', m[2]!) : undefined;
-  if (!p || p.arn !== arn) throw IamErrors.noSuchEntity('oidc-provider', arn);
+  if (!p || p.arn !== arn) throw missing(arn);
   return p;
 }
 
@@ -61,15 +71,21 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
       input: { Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] },
       ctx,
     ) {
+      // AWS's answers recorded by LocalStack's test_iam_oidc: a URL with no scheme at all
+      // ("example.org"), more than 5 thumbprints, more than 100 client ids, a duplicate.
+      if (!input.Url.includes('://')) throw validationError('Invalid Open ID Connect Provider URL');
       if (!/^https:\/\/[^\s/]+/i.test(input.Url))
         throw invalidInput('Invalid URL. The URL must start with https://');
       const key = providerKey(input.Url);
       const arn = `arn:aws:iam::${ctx.accountId}:oidc-provider/${key}`;
       const thumbprints = input.ThumbprintList ?? [];
       if (thumbprints.length > THUMBPRINTS_QUOTA)
-        throw limitExceeded(
-          `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_QUOTA}`,
-        );
+        throw invalidInput('Thumbprint list must contain fewer than 5 entries.');
+      const clientIds = [...new Set(input.ClientIDList ?? [])];
+      if (clientIds.length > CLIENT_IDS_QUOTA)
+        throw limitExceeded(`Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_QUOTA}`);
+      if (await s.repo.getEntity(ctx.accountId, 'oidc-provider', key))
+        throw exists(`Provider with url ${input.Url} already exists.`);
       const p: OidcProviderRecord = {
         name: key,
         id: arn,
@@ -78,7 +94,7 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
         createdAt: iso(ctx.now),
         tags: checkTags(input.Tags, 'oidc-provider'),
         url: input.Url,
-        clientIds: [...new Set(input.ClientIDList ?? [])],
+        clientIds,
         thumbprints,
       };
       await create(s, ctx, 'oidc-provider', p);
@@ -92,7 +108,7 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
         ClientIDList: p.clientIds,
         ThumbprintList: p.thumbprints,
         CreateDate: date(p.createdAt),
-        Tags: tagsOut(p.tags),
+        Tags: p.tags, // [] when untagged, as AWS answers
       };
     },
 
@@ -139,7 +155,9 @@ export function oidcProviderHandlers(s: IamState): ServiceHandlers {
     },
 
     async DeleteOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string }, ctx) {
-      const p = await byArn(s, ctx, input.OpenIDConnectProviderArn);
+      const p = await byArn(s, ctx, input.OpenIDConnectProviderArn, (a) =>
+        noSuch(`OpenId connect Provider ${a} cannot be found.`),
+      );
       await s.repo.deleteEntity(ctx.accountId, 'oidc-provider', p);
       s.changed();
       return {};
