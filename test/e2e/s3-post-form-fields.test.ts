@@ -79,3 +79,24 @@ out([r.status_code, r.headers.get("x-amz-version-id") == head["VersionId"], r.he
   );
   assert.deepEqual(r, [204, true, 'AES256']);
 });
+
+test('the x-amz-website-redirect-location field is kept (and checked like the PutObject header)', async () => {
+  const r = await python(
+    `${prelude}
+c = boto3.client("s3")
+doc = {"expiration": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "conditions": conditions([["starts-with", "$x-amz-website-redirect-location", ""]])}
+policy = base64.b64encode(json.dumps(doc).encode())
+sig = base64.b64encode(hmac.new(b"test", policy, hashlib.sha1).digest())
+def send(key, location):
+    fields = [("key", key), ("AWSAccessKeyId", "test"), ("acl", "private"), ("signature", sig), ("policy", policy),
+              ("Content-Type", "text/plain"), ("x-amz-website-redirect-location", location), ("file", "bar")]
+    r = requests.post(url, files=OrderedDict(fields), timeout=30)
+    return [r.status_code, r.text.split("<Code>")[1].split("</Code>")[0] if "<Code>" in r.text else None]
+ok = send("foo-redirect", "/elsewhere.html")
+bad = send("foo-redirect-bad", "elsewhere.html")
+out([ok, c.head_object(Bucket="${bucket}", Key="foo-redirect").get("WebsiteRedirectLocation"), bad])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [[204, null], '/elsewhere.html', [400, 'InvalidRedirectLocation']]);
+});

@@ -13,7 +13,14 @@ import { storeBody } from './body.ts';
 import { attrsFrom, DEFAULT_CHECKSUM, DEFAULT_CONTENT_TYPE } from './object-headers.ts';
 import { sseAttrs, sseMembers } from './sse.ts';
 import { customerKeyWrite } from './sse-c.ts';
-import { checkEncryption, checkKey, checkMetadata, checkTags, storageClassOf } from './validation.ts';
+import {
+  checkEncryption,
+  checkKey,
+  checkMetadata,
+  checkRedirectLocation,
+  checkTags,
+  storageClassOf,
+} from './validation.ts';
 import { checkObjectAcl } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
 
@@ -73,6 +80,7 @@ export function postObjectHandlers(env: S3Env) {
         for (const [name, value] of f)
           if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
         checkMetadata(metadata);
+        checkRedirectLocation(f.get('x-amz-website-redirect-location'));
         checkEncryption(
           f.get('x-amz-server-side-encryption'),
           f.get('x-amz-server-side-encryption-aws-kms-key-id'),
@@ -107,6 +115,7 @@ export function postObjectHandlers(env: S3Env) {
               ContentDisposition: f.get('content-disposition'),
               ContentEncoding: f.get('content-encoding'),
               Expires: f.get('expires'),
+              WebsiteRedirectLocation: f.get('x-amz-website-redirect-location'),
             }),
             ...sseAttrs(
               {
