@@ -21,6 +21,7 @@ import {
   DeleteObjectTaggingCommand,
   GetObjectAttributesCommand,
   ListObjectsV2Command,
+  PutBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.ts';
 import { useServer } from '../support/use-server.ts';
@@ -388,6 +389,28 @@ test('object tagging: x-amz-tagging on PUT, Put/Get/DeleteObjectTagging, limits'
     (await errorOf(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'nope' })))).name,
     'NoSuchKey',
   );
+});
+
+test('object tagging in a versioned bucket answers x-amz-version-id of the version tagged (Put, Get, Delete)', async () => {
+  const versioned = 'objects-e2e-tag-versions';
+  await s3.send(new CreateBucketCommand({ Bucket: versioned }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'k', Body: 'x' }));
+  const Tagging = { TagSet: [{ Key: 'a', Value: 'b' }] };
+  const put = await s3.send(new PutObjectTaggingCommand({ Bucket: versioned, Key: 'k', Tagging }));
+  const get = await s3.send(new GetObjectTaggingCommand({ Bucket: versioned, Key: 'k' }));
+  const getById = await s3.send(new GetObjectTaggingCommand({ Bucket: versioned, Key: 'k', VersionId }));
+  const del = await s3.send(new DeleteObjectTaggingCommand({ Bucket: versioned, Key: 'k' }));
+  assert.deepEqual(
+    [put.VersionId, get.VersionId, getById.VersionId, del.VersionId],
+    Array(4).fill(VersionId),
+  );
+  // An unversioned bucket has no version id to name.
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tag-unversioned', Body: 'x' }));
+  const plain = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tag-unversioned' }));
+  assert.equal(plain.VersionId, undefined);
 });
 
 test('copy: COPY keeps metadata and tags, REPLACE replaces them; copying onto itself unchanged is InvalidRequest; copy-source conditions', async () => {

@@ -25,6 +25,15 @@ export function taggingHandlers(env: S3Env) {
     return { VersionId: id };
   }
 
+  /**
+   * x-amz-version-id of the current version a versionless request tags (versioned buckets; the
+   * object's own 'null' before versioning), as GetObject would answer it.
+   */
+  async function currentVersion(input: { Bucket: string; Key: string }): Promise<{ VersionId?: string }> {
+    const o = await env.object(input.Bucket, input.Key);
+    return o.versionId !== undefined ? { VersionId: o.versionId } : {};
+  }
+
   return {
     async PutObjectTagging(
       input: PutObjectTaggingRequest,
@@ -33,9 +42,10 @@ export function taggingHandlers(env: S3Env) {
       await env.bucket(input.Bucket);
       const tags = checkTags((input.Tagging?.TagSet ?? []) as Tag[], 'object');
       if (input.VersionId !== undefined) return setVersionTags(input, tags);
+      const current = await currentVersion(input);
       if (!(await env.repo.setObjectTags(input.Bucket, input.Key, tags)))
         throw new NoSuchKey(undefined, { Key: input.Key });
-      return {};
+      return current;
     },
 
     async GetObjectTagging(
@@ -43,7 +53,7 @@ export function taggingHandlers(env: S3Env) {
       _ctx: HandlerContext,
     ): Promise<GetObjectTaggingOutput> {
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
-      return { TagSet: o.tags ?? [] };
+      return { TagSet: o.tags ?? [], ...(o.versionId !== undefined ? { VersionId: o.versionId } : {}) };
     },
 
     async DeleteObjectTagging(
@@ -52,9 +62,10 @@ export function taggingHandlers(env: S3Env) {
     ): Promise<DeleteObjectTaggingOutput> {
       await env.bucket(input.Bucket);
       if (input.VersionId !== undefined) return setVersionTags(input, undefined);
+      const current = await currentVersion(input);
       if (!(await env.repo.setObjectTags(input.Bucket, input.Key, undefined)))
         throw new NoSuchKey(undefined, { Key: input.Key });
-      return {};
+      return current;
     },
   };
 }
