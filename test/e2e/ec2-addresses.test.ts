@@ -34,6 +34,7 @@ import {
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { sdkConfig } from '../support/server.ts';
 import { errorOf, launch, useEc2Server, wait } from '../support/ec2.ts';
+import { clientsFor, code, createUser, doc, unique } from './enforcement-support.ts';
 
 const { server, ec2, ami } = useEc2Server({ region: 'eu-west-1' });
 
@@ -380,4 +381,36 @@ test('ReleaseAddress: in use outside the default VPC, PublicIp forms, another ac
   }
   assert.equal((await address(id)).PublicIp, PublicIp);
   await release(id);
+});
+
+test('IAM: Elastic IP actions name the elastic-ip ARN, and its tags are ec2:ResourceTag keys', async () => {
+  const east = new EC2Client(sdkConfig(server, server.credentials, 'us-east-1'));
+  const creds = await createUser(
+    clientsFor(server).iam,
+    unique('eip'),
+    doc(
+      { Effect: 'Allow', Action: 'ec2:AllocateAddress', Resource: 'arn:aws:ec2:us-east-1:*:elastic-ip/*' },
+      {
+        Effect: 'Allow',
+        Action: 'ec2:ReleaseAddress',
+        Resource: 'arn:aws:ec2:*:*:elastic-ip/*',
+        Condition: { StringEquals: { 'ec2:ResourceTag/team': 'blue' } },
+      },
+    ),
+  );
+  const user = clientsFor(server, creds).ec2;
+  try {
+    const blue = (await user.send(new AllocateAddressCommand({}))).AllocationId!;
+    const red = (await user.send(new AllocateAddressCommand({}))).AllocationId!;
+    await east.send(new CreateTagsCommand({ Resources: [blue], Tags: [{ Key: 'team', Value: 'blue' }] }));
+    await east.send(new CreateTagsCommand({ Resources: [red], Tags: [{ Key: 'team', Value: 'red' }] }));
+    assert.equal(
+      await code(user.send(new ReleaseAddressCommand({ AllocationId: red }))),
+      'UnauthorizedOperation',
+    );
+    assert.equal(await code(user.send(new ReleaseAddressCommand({ AllocationId: blue }))), 'ok');
+    await east.send(new ReleaseAddressCommand({ AllocationId: red }));
+  } finally {
+    east.destroy();
+  }
 });
