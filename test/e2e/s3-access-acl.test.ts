@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   DeletePublicAccessBlockCommand,
   GetBucketAclCommand,
   GetObjectAclCommand,
@@ -194,4 +195,21 @@ test("an object ACL naming another account's canonical user lets that account re
     ),
     'InvalidArgument',
   );
+});
+
+test('a missing key in a bucket whose ACL lets everyone list it is 404 NoSuchKey to anonymous callers', async () => {
+  const bucket = unique('gone');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'ObjectWriter' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'foo', Body: 'x', ACL: 'public-read' }));
+  const get = (key: string) => fetch(`${server.endpoint}/${bucket}/${key}`);
+  assert.equal((await get('foo')).status, 200);
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'foo' }));
+  // Private bucket ACL: nobody outside may learn which keys exist.
+  assert.equal((await get('foo')).status, 403);
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+  const gone = await get('foo');
+  assert.equal(gone.status, 404);
+  assert.match(await gone.text(), /<Code>NoSuchKey<\/Code>/);
+  assert.equal((await fetch(`${server.endpoint}/${bucket}/foo`, { method: 'HEAD' })).status, 404);
 });

@@ -80,6 +80,18 @@ export async function addAclGrants(
         grants = grants.concat(
           storedGrants(o.attrs.acl, env.s3.canonicalId(o.owner), bucketOwner).map((g) => ({ g, key })),
         );
+      // No such object: no object ACL to consult, and whoever may list the bucket learns it is
+      // missing (404 NoSuchKey; s3-tests' test_object_raw_get_object_gone, run against AWS).
+      else if (
+        !o &&
+        input.VersionId === undefined &&
+        (operation === 'GetObject' || operation === 'HeadObject')
+      )
+        grants = grants.concat(
+          grants
+            .filter(({ g }) => g.Permission === 'READ' || g.Permission === 'FULL_CONTROL')
+            .map(({ g }) => ({ g: { ...g, Permission: 'READ' as const }, key })),
+        );
     }
     if (pab?.IgnorePublicAcls) grants = grants.filter(({ g }) => !isPublicGrant(g));
     const accounts = new Map<string, string | undefined>();
