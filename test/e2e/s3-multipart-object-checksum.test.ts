@@ -13,6 +13,7 @@ import {
   UploadPartCommand,
   CompleteMultipartUploadCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   GetObjectAttributesCommand,
   type ChecksumAlgorithm,
   type ChecksumType,
@@ -154,4 +155,29 @@ test("a part read (?partNumber) with checksum mode answers that part's checksum 
   assert.equal(head.ChecksumType, 'COMPOSITE');
   const plain = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1 }));
   assert.equal(plain.ChecksumSHA256, undefined, 'no checksum without checksum mode');
+});
+
+test("an upload created without an algorithm: a CRC64NVME named on completion is checked against S3's default full-object one", async () => {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'default' }));
+  const p = await s3.send(
+    new UploadPartCommand({ Bucket: bucket, Key: 'default', UploadId, PartNumber: 1, Body: body }),
+  );
+  const complete = (ChecksumCRC64NVME: string) =>
+    s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'default',
+        UploadId,
+        ChecksumCRC64NVME,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p.ETag! }] },
+      }),
+    );
+  const wrong = await errorOf(complete('AAAAAAAAAAA='));
+  assert.deepEqual([wrong.name, wrong.status], ['BadDigest', 400]);
+  const single = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'single', Body: body, ChecksumAlgorithm: 'CRC64NVME' }),
+  );
+  const done = await complete(single.ChecksumCRC64NVME!);
+  assert.equal(done.ChecksumCRC64NVME, single.ChecksumCRC64NVME);
+  assert.equal(done.ChecksumType, 'FULL_OBJECT');
 });

@@ -125,7 +125,12 @@ export function completeHandlers(env: S3Env) {
       });
       // The object's checksum the request names (x-amz-checksum-<algorithm>): a composite one
       // may carry its "-<parts>" suffix. Checked once the object's own is known.
-      const given = algorithm ? objectChecksumOf(input, algorithm, upload.checksumType) : undefined;
+      // (An upload created without an algorithm gets S3's default full-object CRC64NVME.)
+      const given = objectChecksumOf(
+        input,
+        algorithm ?? DEFAULT_CHECKSUM,
+        upload.checksumType ?? 'FULL_OBJECT',
+      );
       // A checksum type named on completion must be the upload's (CompleteMultipartUpload reference).
       if (algorithm && input.ChecksumType !== undefined && input.ChecksumType !== upload.checksumType)
         throw new AwsError(
@@ -170,7 +175,7 @@ export function completeHandlers(env: S3Env) {
         blob = await join();
         if (algorithm) checksum = { algorithm, value: compositeOf(algorithm, parts), type: 'COMPOSITE' };
       }
-      if (algorithm && checksum && given !== undefined && !sameChecksum(given, checksum)) {
+      if (checksum && given !== undefined && !sameChecksum(given, checksum)) {
         env.free([blob.id]);
         throw new AwsError(
           'BadDigest',
