@@ -54,6 +54,26 @@ out({"arn": arn, "second": "idp.two.example" in doc, "left": iam.list_saml_provi
   },
 );
 
+test(
+  'GetSAMLProvider answers its UUID, AssertionEncryptionMode, PrivateKeyList and Tags (AWS-recorded fields)',
+  { skip: !hasOpenssl() && 'openssl not installed' },
+  async () => {
+    const idp = makeIdp('https://idp.fields.example');
+    const out = await python(
+      `iam = boto3.client("iam", config=NO_RETRY)
+arn = iam.create_saml_provider(Name="fields", SAMLMetadataDocument=${JSON.stringify(idp.metadata)})["SAMLProviderArn"]
+g = iam.get_saml_provider(SAMLProviderArn=arn)
+iam.update_saml_provider(SAMLProviderArn=arn, AssertionEncryptionMode="Required")
+g2 = iam.get_saml_provider(SAMLProviderArn=arn)
+out({"mode": g["AssertionEncryptionMode"], "keys": g["PrivateKeyList"], "tags": g["Tags"],
+     "uuid": len(g["SAMLProviderUUID"]) == 36 and g["SAMLProviderUUID"] == g2["SAMLProviderUUID"],
+     "after": g2["AssertionEncryptionMode"]})`,
+      server.env(),
+    );
+    assert.deepEqual(out, { mode: 'Allowed', keys: [], tags: [], uuid: true, after: 'Required' });
+  },
+);
+
 test('GetAccountAuthorizationDetails lists users, groups, roles and used policies with decoded documents', async () => {
   const out = await python(
     `import json

@@ -54,6 +54,10 @@ export interface SamlProviderRecord extends EntityBase {
   /** PEM certificates of the metadata's signing keys. */
   certificates: string[];
   entityId: string;
+  /** SAMLProviderUUID (providers made before it was kept answer one derived from the ARN). */
+  uuid?: string;
+  /** 'Allowed' unless set to 'Required' on Create/UpdateSAMLProvider. */
+  assertionEncryptionMode?: 'Allowed' | 'Required';
 }
 export interface OidcProviderRecord extends EntityBase {
   /** Issuer URL as given (https://host/path). */
