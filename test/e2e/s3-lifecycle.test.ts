@@ -21,6 +21,7 @@ import {
   ListPartsCommand,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { errorOf } from '../support/errors.ts';
 import { useServer } from '../support/use-server.ts';
 import { python } from '../support/clients.ts';
@@ -334,4 +335,21 @@ test('x-amz-abort-date and x-amz-abort-rule-id on CreateMultipartUpload and List
   await put(b, [{ ID: 'exp', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } }]);
   const none = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: 'up/y' }));
   assert.deepEqual([none.AbortDate, none.AbortRuleId], [undefined, undefined]);
+});
+
+test('x-amz-expiration on a POST Object upload an Expiration rule covers', async () => {
+  const b = 'lc-post-header';
+  await s3.send(new CreateBucketCommand({ Bucket: b }));
+  await put(b, [{ ID: 'tmp', Status: 'Enabled', Filter: { Prefix: 'tmp/' }, Expiration: { Days: 1 } }]);
+  const upload = async (Key: string) => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: b, Key, Expires: 60 });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob(['x']), 'x.txt');
+    const r = await fetch(url, { method: 'POST', body: form });
+    assert.equal(r.status, 204);
+    return r.headers.get('x-amz-expiration');
+  };
+  assert.match((await upload('tmp/x')) ?? '', /^expiry-date="[^"]+ 00:00:00 GMT", rule-id="tmp"$/);
+  assert.equal(await upload('keep'), null);
 });

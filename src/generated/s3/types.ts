@@ -1875,6 +1875,7 @@ export interface PostObjectOutput {
   Location?: string;
   ETag?: string;
   VersionId?: string;
+  Expiration?: string;
   ServerSideEncryption?: ServerSideEncryption;
   SSEKMSKeyId?: string;
   BucketKeyEnabled?: boolean;

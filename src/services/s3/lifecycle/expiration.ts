@@ -1,5 +1,5 @@
 /**
- * x-amz-expiration on PutObject, CopyObject, CompleteMultipartUpload, GetObject and HeadObject:
+ * x-amz-expiration on PutObject, POST Object, CopyObject, CompleteMultipartUpload, GetObject and HeadObject:
  * when an enabled Expiration rule (Days or Date) applies to the current object, S3 tells its
  * expiry date and the rule's id. Days count from the object's creation rounded up to the next
  * midnight UTC (with a shortened lifecycle day, no rounding).
@@ -53,7 +53,10 @@ export function expirationHeaders(
       const out = (await base[op]!(input as never, ctx)) as Record<string, unknown>;
       // Reads of an older version are not about the current object's expiry.
       if (versioned && input.VersionId !== undefined) return out;
-      const h = await header(input.Bucket, input.Key);
+      // POST Object names its key in the form, not the request.
+      const key = (input.Key ?? ctx.post?.key) as string | undefined;
+      if (key === undefined) return out;
+      const h = await header(input.Bucket, key);
       if (h !== undefined) out.Expiration = h;
       return out;
     };
@@ -62,6 +65,7 @@ export function expirationHeaders(
     PutObject: wrap('PutObject', false),
     CopyObject: wrap('CopyObject', false),
     CompleteMultipartUpload: wrap('CompleteMultipartUpload', false),
+    PostObject: wrap('PostObject', false),
     GetObject: wrap('GetObject', true),
     HeadObject: wrap('HeadObject', true),
   };
