@@ -158,6 +158,22 @@ test('AssociateAddress: the Elastic IP replaces the auto-assigned address, survi
   ).NetworkInterfaces![0]!;
   assert.equal(nic.Association?.AllocationId, id);
   assert.equal(nic.Association?.AssociationId, AssociationId);
+  const byAllocation = await ec2.send(
+    new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'association.allocation-id', Values: [id] }] }),
+  );
+  assert.deepEqual(
+    byAllocation.NetworkInterfaces!.map((n) => n.NetworkInterfaceId),
+    [eni.NetworkInterfaceId],
+  );
+  const byAssociation = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [{ Name: 'network-interface.association.association-id', Values: [AssociationId!] }],
+    }),
+  );
+  assert.deepEqual(
+    byAssociation.Reservations!.flatMap((r) => r.Instances!.map((x) => x.InstanceId)),
+    [i.InstanceId],
+  );
   // The auto-assigned address went back to the pool.
   assert.deepEqual(
     (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'ip-address', Values: [auto] }] })))

@@ -81,6 +81,13 @@ export const INSTANCE_FILTERS: Record<string, (i: InstanceDoc) => unknown> = {
     nics(i).flatMap((n) => (n.PrivateIpAddresses ?? []).map((p: { Primary: boolean }) => p.Primary)),
   'network-interface.addresses.association.public-ip': (i) => nics(i).map((n) => n.Association?.PublicIp),
   'network-interface.association.public-ip': (i) => nics(i).map((n) => n.Association?.PublicIp),
+  // Elastic IPs only (address-model.ts): their associations carry these two.
+  'network-interface.association.allocation-id': (i) => nics(i).map((n) => n.Association?.AllocationId),
+  'network-interface.association.association-id': (i) => nics(i).map((n) => n.Association?.AssociationId),
+  'network-interface.addresses.association.allocation-id': (i) =>
+    nics(i).map((n) => n.Association?.AllocationId),
+  'network-interface.addresses.association.association-id': (i) =>
+    nics(i).map((n) => n.Association?.AssociationId),
   'network-interface.attachment.attachment-id': (i) => nics(i).map((n) => n.Attachment?.AttachmentId),
   'network-interface.attachment.device-index': (i) => nics(i).map((n) => n.Attachment?.DeviceIndex),
   'network-interface.attachment.status': (i) => nics(i).map((n) => n.Attachment?.Status),

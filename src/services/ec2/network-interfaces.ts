@@ -60,6 +60,8 @@ export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
             e.PrivateIpAddresses.map((p: any) => p.Association?.IpOwnerId),
           'association.public-dns-name': (e) => e.Association?.PublicDnsName,
           'association.ip-owner-id': (e) => e.Association?.IpOwnerId,
+          'association.allocation-id': (e) => e.Association?.AllocationId,
+          'association.association-id': (e) => e.Association?.AssociationId,
         },
         maxResults: { min: 5, max: 1000 },
       });
