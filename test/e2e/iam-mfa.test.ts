@@ -23,7 +23,7 @@ import { STSClient, GetSessionTokenCommand, AssumeRoleCommand } from '@aws-sdk/c
 import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { totp } from '../../src/services/iam/totp.ts';
 import { useServer } from '../support/use-server.ts';
-import { errorName } from '../support/errors.ts';
+import { errorName, errorFields } from '../support/errors.ts';
 import { createUserWithKeys } from '../support/iam.ts';
 import { sdkConfig } from '../support/server.ts';
 
@@ -195,4 +195,42 @@ test('devices: listing, deactivation, deletion; a user with one cannot be delete
   await iam.send(new DeactivateMFADeviceCommand({ UserName: 'mfa-gone', SerialNumber: serial }));
   await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }));
   await iam.send(new DeleteUserCommand({ UserName: 'mfa-gone' }));
+});
+
+test("AWS's words for a duplicate device, a missing device, and a missing user on deactivation", async () => {
+  const failure = (p: Promise<unknown>) => errorFields(p, 'name', 'status', 'message');
+  await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'twice' }));
+  assert.deepEqual(
+    await failure(iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'twice' }))),
+    {
+      name: 'EntityAlreadyExistsException',
+      status: 409,
+      message: 'MFA device already exists.',
+    },
+  );
+  const missing = `arn:aws:iam::${ACCT}:mfa/nonexistent-device`;
+  const gone = {
+    name: 'NoSuchEntityException',
+    status: 404,
+    message: `MFA Device with serial number ${missing} does not exist.`,
+  };
+  assert.deepEqual(
+    await failure(iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: missing }))),
+    gone,
+  );
+  await iam.send(new CreateUserCommand({ UserName: 'mfa-words' }));
+  assert.deepEqual(
+    await failure(iam.send(new DeactivateMFADeviceCommand({ UserName: 'mfa-words', SerialNumber: missing }))),
+    gone,
+  );
+  assert.deepEqual(
+    await failure(
+      iam.send(new DeactivateMFADeviceCommand({ UserName: 'nonexistent-user', SerialNumber: missing })),
+    ),
+    {
+      name: 'NoSuchEntityException',
+      status: 404,
+      message: 'The user with name nonexistent-user cannot be found.',
+    },
+  );
 });

@@ -66,11 +66,17 @@ export async function verifyMfa(
 }
 
 export function mfaHandlers(s: IamState): ServiceHandlers {
-  async function mustDevice(ctx: HandlerContext, serial: string): Promise<MfaDeviceRecord> {
+  async function mustDevice(
+    ctx: HandlerContext,
+    serial: string,
+    missing = `VirtualMFADevice with serial number ${serial} doesn't exist.`,
+  ): Promise<MfaDeviceRecord> {
     const d = await deviceBySerial(s, ctx.accountId, serial);
-    if (!d) throw noSuch(`VirtualMFADevice with serial number ${serial} doesn't exist.`);
+    if (!d) throw noSuch(missing);
     return d;
   }
+  /** Delete and Deactivate word a missing device so (LocalStack's AWS-recorded test_iam_mfa). */
+  const notExist = (serial: string) => `MFA Device with serial number ${serial} does not exist.`;
   async function userName(id: string | undefined): Promise<string | undefined> {
     return id ? (await s.repo.getEntityById('user', id))?.record.name : undefined;
   }
@@ -97,7 +103,7 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
         if (e instanceof AwsError && e.code === 'EntityAlreadyExists')
           throw new AwsError(
             'EntityAlreadyExists',
-            'MFADevice entity at the same path and name already exists.',
+            'MFA device already exists.', // AWS-recorded test_virtual_mfa_device_errors
             409,
           );
         throw e;
@@ -158,8 +164,9 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
     },
 
     async DeactivateMFADevice(input: { UserName?: string; SerialNumber: string }, ctx) {
-      const d = await mustDevice(ctx, input.SerialNumber);
+      // The user first: AWS names a missing user before looking at the device.
       const owner = input.UserName !== undefined ? await mustGet(s, ctx, 'user', input.UserName) : undefined;
+      const d = await mustDevice(ctx, input.SerialNumber, notExist(input.SerialNumber));
       if (!d.userId || (owner && owner.id !== d.userId))
         throw noSuch(`MFA Device with serial number ${input.SerialNumber} does not exist.`);
       const { userId: _u, enabledAt: _e, ...rest } = d;
@@ -168,7 +175,7 @@ export function mfaHandlers(s: IamState): ServiceHandlers {
     },
 
     async DeleteVirtualMFADevice(input: { SerialNumber: string }, ctx) {
-      const d = await mustDevice(ctx, input.SerialNumber);
+      const d = await mustDevice(ctx, input.SerialNumber, notExist(input.SerialNumber));
       if (d.userId) throw deleteConflict('MFA VirtualDevice in use. Must deactivate first.');
       await s.repo.deleteEntity(ctx.accountId, 'mfa-device', d);
       s.changed();
