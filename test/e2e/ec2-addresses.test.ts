@@ -15,6 +15,7 @@ import {
   CreateTagsCommand,
   CreateVpcCommand,
   DeleteTagsCommand,
+  DescribeAddressesAttributeCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
@@ -110,6 +111,24 @@ test('DescribeAddresses: unknown allocation ids and public IPs are AWS not-found
   assert.deepEqual(
     byIp.Addresses!.map((a) => a.AllocationId),
     [id],
+  );
+  // What Terraform's aws_eip reads on every refresh: no reverse DNS record.
+  const attr = await ec2.send(
+    new DescribeAddressesAttributeCommand({ AllocationIds: [id], Attribute: 'domain-name' }),
+  );
+  assert.deepEqual(attr.Addresses, [{ PublicIp, AllocationId: id }]);
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new DescribeAddressesAttributeCommand({
+            AllocationIds: ['eipalloc-0123456789abcdef0'],
+            Attribute: 'domain-name',
+          }),
+        ),
+      )
+    ).name,
+    'InvalidAllocationID.NotFound',
   );
   await release(id);
   // Releasing twice: the allocation is gone.

@@ -33,7 +33,7 @@ import {
 } from './address-model.ts';
 import { pickByIds } from './describe.ts';
 import { dryRun, INSTANCE_ERRORS, mustGet, scopeOf, tagsFor, type Ec2Env } from './env.ts';
-import { applyFilters } from './filters.ts';
+import { applyFilters, paginate } from './filters.ts';
 import { newId } from './ids.ts';
 import type { InstanceDoc } from './instance-model.ts';
 import type { MachinesBridge } from './machines-bridge.ts';
@@ -192,6 +192,23 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
         items = pickByIds(items, input.AllocationIds, (a) => a.AllocationId, allocationNotFound);
       if (ips.length) items = pickByIds(items, ips, (a) => a.PublicIp, addressNotFound);
       return { Addresses: applyFilters(items, input.Filters, FIELDS, 'DescribeAddresses') };
+    },
+
+    // Reverse DNS (PTR) records are not kept here: every address answers without one, as one never
+    // given a domain name does (Terraform's aws_eip reads this on every refresh).
+    async DescribeAddressesAttribute(input, ctx) {
+      const scope = scopeOf(ctx);
+      if (!input.Attribute) throw new MissingParameter('The request must contain the parameter Attribute');
+      if (input.Attribute !== 'domain-name')
+        throw new InvalidParameterValue(
+          `Value (${input.Attribute}) for parameter attribute is invalid. Valid values are: domain-name`,
+        );
+      let items = await env.repo.list<AddressDoc>(scope, 'eip');
+      if (input.AllocationIds?.length)
+        items = pickByIds(items, input.AllocationIds, (a) => a.AllocationId, allocationNotFound);
+      const rows = items.map((a) => ({ PublicIp: a.PublicIp, AllocationId: a.AllocationId }));
+      const { page, NextToken } = paginate(rows, input, { min: 1, max: 1000 });
+      return { Addresses: page, NextToken };
     },
 
     async AssociateAddress(input, ctx) {
