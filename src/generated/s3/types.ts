@@ -2371,6 +2371,7 @@ export interface RequestProgress {
 export interface RestoreObjectOutput {
   RequestCharged?: RequestCharged;
   RestoreOutputPath?: string;
+  StatusCode?: number;
 }
 
 export interface RestoreObjectRequest {
