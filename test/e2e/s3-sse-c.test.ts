@@ -271,3 +271,33 @@ out({
   );
   assert.deepEqual(r, { part: [403, 'AccessDenied'], abort: 204 });
 });
+
+test('bucket policies condition writes on the SSE-C algorithm and the KMS key id', async () => {
+  const r = await python(
+    `${prelude('ssec-policy')}
+unblock()
+def deny(condition):
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+        "Principal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::" + b + "/*", "Condition": condition}]}))
+KEY = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+res = {}
+deny({"StringNotEquals": {"s3:x-amz-server-side-encryption-customer-algorithm": "AES256"}})
+res["aes192"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", SSECustomerAlgorithm="AES192", SSECustomerKey=A))
+res["aes256"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", **KA))
+deny({"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": KEY}})
+res["kmsOther"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId=KEY.replace("1234abcd", "0000abcd")))
+res["kms"] = err(lambda: s3.put_object(Bucket=b, Key="k", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId=KEY))
+out(res)
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, {
+    aes192: [403, 'AccessDenied'],
+    aes256: { SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: 'DWygnHRtgiJ77HCm+1rvHw==' },
+    kmsOther: [403, 'AccessDenied'],
+    kms: {
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
+  });
+});

@@ -168,8 +168,13 @@ export function s3Authz(env: S3Env): AuthzMapper {
     if (operation === 'PutObjectAcl') aclContext(h, context);
     if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload') {
       aclContext(h, context);
-      if (h['x-amz-server-side-encryption'] !== undefined)
-        context['s3:x-amz-server-side-encryption'] = h['x-amz-server-side-encryption'];
+      // The encryption condition keys the Service Authorization Reference lists for object writes.
+      for (const k of [
+        'x-amz-server-side-encryption',
+        'x-amz-server-side-encryption-aws-kms-key-id',
+        'x-amz-server-side-encryption-customer-algorithm',
+      ])
+        if (h[k] !== undefined) context[`s3:${k}`] = h[k];
       if (h['x-amz-storage-class'] !== undefined)
         context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];
       if (h['x-amz-metadata-directive'] !== undefined)
