@@ -109,7 +109,10 @@ export function passwordPolicyHandlers(s: IamState): ServiceHandlers {
     },
 
     async DeleteAccountPasswordPolicy(_input: unknown, ctx) {
-      if (!(await s.repo.deleteSetting(ctx.accountId, SETTING))) throw noPolicy(ctx.accountId);
+      // Delete words it differently from Get (LocalStack's AWS-recorded
+      // test_delete_account_password_policy_not_found).
+      if (!(await s.repo.deleteSetting(ctx.accountId, SETTING)))
+        throw noSuch('The account policy with name PasswordPolicy cannot be found.');
       return {};
     },
   };
