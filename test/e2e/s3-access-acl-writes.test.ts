@@ -203,3 +203,35 @@ test("PutObjectAcl with a versionId sets that version's ACL, which grants reads 
   assert.equal(await readAcl(old), 'ok');
   assert.notEqual(await readAcl(), 'ok');
 });
+
+test('BucketOwnerPreferred: objects written with bucket-owner-full-control belong to the bucket owner', async () => {
+  const bucket = unique('aclw-preferred');
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ObjectOwnership: 'BucketOwnerPreferred',
+      GrantWrite: `id=${altId}`,
+    }),
+  );
+  await alt.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'handed', Body: 'x', ACL: 'bucket-owner-full-control' }),
+  );
+  await alt.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept', Body: 'x' }));
+  const handed = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'handed' }));
+  assert.equal(handed.Owner?.ID, mainId);
+  assert.deepEqual(summary(handed.Grants), [`${mainId}:default:FULL_CONTROL`]);
+  // Without that ACL the writer keeps the object (and the bucket owner has no grant on it).
+  const kept = await alt.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'kept' }));
+  assert.equal(kept.Owner?.ID, altId);
+  await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'copied', CopySource: `${bucket}/handed` }));
+  await alt.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: 'copied',
+      CopySource: `${bucket}/kept`,
+      ACL: 'bucket-owner-full-control',
+    }),
+  );
+  const copied = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'copied' }));
+  assert.equal(copied.Owner?.ID, mainId);
+});

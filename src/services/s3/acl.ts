@@ -130,6 +130,15 @@ export function checkObjectAcl(
 }
 
 /**
+ * Who owns a new object: its writer, except that BucketOwnerPreferred hands the objects written
+ * with the bucket-owner-full-control canned ACL to the bucket owner.
+ */
+export const objectOwner = (bucket: BucketRecord, acl: string | undefined, writer: string): string =>
+  bucket.objectOwnership === 'BucketOwnerPreferred' && acl === 'bucket-owner-full-control'
+    ? bucket.accountId
+    : writer;
+
+/**
  * The grants an ACL amounts to (owner and bucketOwner are account ids), each canonical user
  * with its account's display name, as the Owner element carries it.
  */

@@ -21,7 +21,7 @@ import {
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl } from './acl.ts';
+import { checkObjectAcl, objectOwner } from './acl.ts';
 import { checkKmsSignature, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, copySourceKey, customerKeyWrite, type CopySourceKeyRequest } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
@@ -221,7 +221,7 @@ export function copyHandlers(env: S3Env) {
         etag: md5Etag(copied.md5),
         lastModified: recordedTime(ctx.now),
         storageClass,
-        owner: ctx.accountId,
+        owner: objectOwner(bucket, acl, ctx.accountId),
         contentType:
           metaDirective === 'REPLACE'
             ? (input.ContentType ?? DEFAULT_CONTENT_TYPE)

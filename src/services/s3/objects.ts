@@ -33,7 +33,7 @@ import {
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl } from './acl.ts';
+import { checkObjectAcl, objectOwner } from './acl.ts';
 import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
 import { partChecksumMember } from './multipart.ts';
@@ -161,7 +161,7 @@ export function objectHandlers(env: S3Env) {
         etag: md5Etag(body.md5),
         lastModified: recordedTime(ctx.now),
         storageClass,
-        owner: ctx.accountId,
+        owner: objectOwner(bucket, acl, ctx.accountId),
         contentType: input.ContentType ?? DEFAULT_CONTENT_TYPE,
         attrs: {
           ...attrsFrom(input),

@@ -21,7 +21,7 @@ import {
   checkTags,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl } from './acl.ts';
+import { checkObjectAcl, objectOwner } from './acl.ts';
 import type { ObjectRecord, Tag } from './store/repository.ts';
 
 /** The `tagging` field is a <Tagging><TagSet><Tag>... document. */
@@ -106,7 +106,7 @@ export function postObjectHandlers(env: S3Env) {
           etag: md5Etag(body.md5),
           lastModified: recordedTime(ctx.now),
           storageClass,
-          owner: ctx.accountId,
+          owner: objectOwner(bucket, f.get('acl'), ctx.accountId),
           contentType: f.get('content-type') ?? DEFAULT_CONTENT_TYPE,
           attrs: {
             ...attrsFrom({

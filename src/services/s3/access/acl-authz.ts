@@ -8,6 +8,7 @@ import { AccessDenied } from '../../../generated/s3/errors.ts';
 import type { AuthzRequest } from '../../authz.ts';
 import type { HandlerContext } from '../../handler.ts';
 import { aclsDisabled } from '../acl.ts';
+import { parseCopySource } from '../copy-source.ts';
 import type { FeatureEnv } from './env.ts';
 import {
   grantStatements,
@@ -20,6 +21,16 @@ import {
 
 const OBJECT_WRITES = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'PostObject']);
 const OBJECT_ACL_READERS = new Set(['GetObject', 'HeadObject', 'GetObjectAcl', 'PutObjectAcl']);
+const COPIES = new Set(['CopyObject', 'UploadPartCopy']);
+const READS = new Set(['s3:GetObject', 's3:GetObjectVersion']);
+
+function copySource(input: Record<string, any>) {
+  try {
+    return typeof input.CopySource === 'string' ? parseCopySource(input.CopySource) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** BlockPublicAcls at request time (before the handler): public ACLs on writes are refused. */
 export async function checkPublicAclWrite(
@@ -70,11 +81,15 @@ export async function addAclGrants(
       key: undefined as string | undefined,
     }));
     const key = m[2];
-    if (key !== undefined && key !== '' && OBJECT_ACL_READERS.has(operation) && key === input.Key) {
+    // A copy's source read is granted by the source object's ACL.
+    const source = COPIES.has(operation) && READS.has(r.action) ? copySource(input) : undefined;
+    const reads = OBJECT_ACL_READERS.has(operation) && key === input.Key;
+    if (key !== undefined && key !== '' && (reads || source)) {
       // A request naming a version is granted by that version's ACL.
+      const versionId = source ? source.versionId : (input.VersionId as string | undefined);
       const o =
-        input.VersionId !== undefined
-          ? await env.s3.repo.getVersion(b.name, key, input.VersionId as string)
+        versionId !== undefined
+          ? await env.s3.repo.getVersion(b.name, key, versionId)
           : await env.s3.currentObject(ctx, b.name, key);
       if (o && !('deleteMarker' in o && o.deleteMarker))
         grants = grants.concat(
@@ -84,7 +99,8 @@ export async function addAclGrants(
       // missing (404 NoSuchKey; s3-tests' test_object_raw_get_object_gone, run against AWS).
       else if (
         !o &&
-        input.VersionId === undefined &&
+        !source &&
+        versionId === undefined &&
         (operation === 'GetObject' || operation === 'HeadObject')
       )
         grants = grants.concat(
