@@ -449,3 +449,30 @@ test('IAM: Elastic IP actions name the elastic-ip ARN, and its tags are ec2:Reso
     east.destroy();
   }
 });
+
+test('AssociateAddress on a stopped instance: the address is its public IP at once and after start; disassociated while stopped, a start brings an auto-assigned one', async () => {
+  const i = await running();
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [i.InstanceId!] });
+  assert.equal((await instance(i.InstanceId!)).PublicIpAddress, undefined);
+  const id = await allocate();
+  const { PublicIp } = await address(id);
+  const { AssociationId } = await ec2.send(
+    new AssociateAddressCommand({ AllocationId: id, InstanceId: i.InstanceId }),
+  );
+  assert.equal((await instance(i.InstanceId!)).PublicIpAddress, PublicIp);
+  await ec2.send(new StartInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [i.InstanceId!] });
+  assert.equal((await instance(i.InstanceId!)).PublicIpAddress, PublicIp);
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  await waitUntilInstanceStopped({ client: ec2, ...wait }, { InstanceIds: [i.InstanceId!] });
+  await ec2.send(new DisassociateAddressCommand({ AssociationId }));
+  assert.equal((await instance(i.InstanceId!)).PublicIpAddress, undefined);
+  await ec2.send(new StartInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  await waitUntilInstanceRunning({ client: ec2, ...wait }, { InstanceIds: [i.InstanceId!] });
+  const started = await instance(i.InstanceId!);
+  assert.match(started.PublicIpAddress!, /^127\./);
+  assert.notEqual(started.PublicIpAddress, PublicIp);
+  await terminate(i.InstanceId!);
+  await release(id);
+});
