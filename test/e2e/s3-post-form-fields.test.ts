@@ -100,3 +100,27 @@ out([ok, c.head_object(Bucket="${bucket}", Key="foo-redirect").get("WebsiteRedir
   );
   assert.deepEqual(r, [[204, null], '/elsewhere.html', [400, 'InvalidRedirectLocation']]);
 });
+
+test("a bucket policy on s3:x-amz-server-side-encryption sees a POST form's encryption field", async () => {
+  const r = await python(
+    `${prelude}
+c = boto3.client("s3")
+b2 = "post-form-sse-policy"
+c.create_bucket(Bucket=b2)
+c.put_bucket_policy(Bucket=b2, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"},
+    "Action": "s3:PutObject", "Resource": "arn:aws:s3:::" + b2 + "/*",
+    "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}}]}))
+doc = {"expiration": later.strftime("%Y-%m-%dT%H:%M:%SZ"),
+       "conditions": [{"bucket": b2}, ["starts-with", "$key", ""], ["starts-with", "$x-amz-server-side-encryption", ""]]}
+policy = base64.b64encode(json.dumps(doc).encode())
+sig = base64.b64encode(hmac.new(b"test", policy, hashlib.sha1).digest())
+def send(sse):
+    fields = [("key", "k"), ("AWSAccessKeyId", "test"), ("signature", sig), ("policy", policy),
+              ("x-amz-server-side-encryption", sse), ("file", "bar")]
+    return requests.post(url.rsplit("/", 1)[0] + "/" + b2, files=OrderedDict(fields), timeout=30).status_code
+out([send("aws:kms"), send("AES256")])
+`,
+    server.env(),
+  );
+  assert.deepEqual(r, [204, 403]);
+});

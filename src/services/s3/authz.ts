@@ -46,6 +46,7 @@ const OBJECT_ACTIONS: Record<string, string> = {
   AbortMultipartUpload: 's3:AbortMultipartUpload',
   ListParts: 's3:ListMultipartUploadParts',
   GetObjectAcl: 's3:GetObjectAcl',
+  RestoreObject: 's3:RestoreObject',
 };
 
 const VERSION_ACTIONS: Record<string, string> = {
@@ -162,8 +163,17 @@ export function s3Authz(env: S3Env): AuthzMapper {
       tagContext('s3:ExistingObjectTag', object ? (object.tags ?? []) : undefined, context);
     }
     if (operation === 'PostObject') {
-      const acl = ctx.post?.fields.get('acl');
-      if (acl !== undefined) context['s3:x-amz-acl'] = acl;
+      const f = ctx.post?.fields;
+      // Form fields stand for the headers of a PUT.
+      for (const k of [
+        'acl',
+        'x-amz-server-side-encryption',
+        'x-amz-server-side-encryption-aws-kms-key-id',
+        'x-amz-server-side-encryption-customer-algorithm',
+      ]) {
+        const v = f?.get(k);
+        if (v !== undefined) context[k === 'acl' ? 's3:x-amz-acl' : `s3:${k}`] = v;
+      }
     }
     if (operation === 'PutObjectAcl') aclContext(h, context);
     if (operation === 'PutObject' || operation === 'CopyObject' || operation === 'CreateMultipartUpload') {
