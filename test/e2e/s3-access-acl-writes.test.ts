@@ -235,3 +235,26 @@ test('BucketOwnerPreferred: objects written with bucket-owner-full-control belon
   const copied = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'copied' }));
   assert.equal(copied.Owner?.ID, mainId);
 });
+
+test('PutBucketAcl and PutObjectAcl refuse a canonical id no account has (InvalidArgument "Invalid id")', async () => {
+  const bucket = await aclBucket();
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
+  const nobody = 'a'.repeat(64);
+  const policy = {
+    Owner: { ID: mainId },
+    Grants: [{ Grantee: { Type: 'CanonicalUser' as const, ID: nobody }, Permission: 'READ' as const }],
+  };
+  const refused = { code: 'InvalidArgument', status: 400, message: 'Invalid id' };
+  assert.deepEqual(
+    await outcome(s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: policy }))),
+    refused,
+  );
+  assert.deepEqual(
+    await outcome(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', GrantRead: `id=${nobody}` }))),
+    refused,
+  );
+  assert.equal(
+    await outcome(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantRead: `id=${altId}` }))),
+    'ok',
+  );
+});

@@ -92,6 +92,15 @@ export function checkOwnerOnlyAcl(env: FeatureEnv, b: BucketRecord): void {
 
 export function aclWriteHandlers(env: FeatureEnv) {
   async function admit(b: BucketRecord, grants: Grant[], owner: string): Promise<boolean> {
+    // A canonical id must be some account's: S3 answers an unknown one as it does a malformed one.
+    for (const g of grants) {
+      const id = g.Grantee?.Type === 'CanonicalUser' ? g.Grantee.ID : undefined;
+      if (id !== undefined && !(await env.accountOfCanonical(id)))
+        throw new AwsError('InvalidArgument', 'Invalid id', 400, {
+          ArgumentName: 'CanonicalUser/ID',
+          ArgumentValue: id,
+        });
+    }
     if (aclsDisabled(b)) {
       if (!ownerOnly(grants, owner))
         throw new AccessControlListNotSupported('The bucket does not allow ACLs');
