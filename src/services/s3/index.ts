@@ -24,6 +24,7 @@ import { lifecycleFeature } from './lifecycle/index.ts';
 import { objectLockHandlers, lockRefuses } from './object-lock/handlers.ts';
 import { openObjectLockStore } from './object-lock/store.ts';
 import { blobCollector } from './blob-gc.ts';
+import { restoreFeature } from './restore/index.ts';
 
 function openRepository(deps: ServiceDeps): S3Repository {
   switch (deps.backend.kind) {
@@ -43,6 +44,7 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     lockRefuses(await locks.version(b, key, versionId), now, false),
   );
   (deps.app.hostRoutes ??= []).push(lifecycle.route);
+  const restore = restoreFeature(deps, env);
   deps.app.s3BucketRegion = async (bucket) => (await env.repo.getBucket(bucket))?.region;
   const handlers = mergeHandlers(
     bucketHandlers(env),
@@ -58,8 +60,10 @@ export async function createS3Service(deps: ServiceDeps): Promise<Service> {
     versioningHandlers(env),
     lifecycle.handlers,
     features.handlers,
+    restore.handlers,
   );
   Object.assign(handlers, objectLockHandlers(env, locks, { ...handlers }));
+  Object.assign(handlers, restore.wrap({ ...handlers }));
   Object.assign(handlers, lifecycle.wrap({ ...handlers }));
   Object.assign(handlers, features.wrap({ ...handlers }));
   Object.assign(handlers, suspendedWriteAnswers({ ...handlers }));
