@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CopyObjectCommand,
+  GetObjectCommand,
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
   GetObjectAclCommand,
@@ -15,6 +16,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { useServer } from '../support/use-server.ts';
 import { clientsFor, createUser, outcome, unique } from './enforcement-support.ts';
@@ -125,4 +127,35 @@ test('s3:x-amz-object-ownership: an IAM policy may require buckets with ACLs dis
   assert.equal(await create({}), 'AccessDenied');
   assert.equal(await create({ ObjectOwnership: 'ObjectWriter' }), 'AccessDenied');
   assert.equal(await create({ ObjectOwnership: 'BucketOwnerEnforced' }), 'ok');
+});
+
+test('s3:signatureversion and s3:authType: how a request was signed, for "deny SigV2" and "no presigned URLs" policies', async () => {
+  const bucket = unique('cond-sig');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
+  const deny = (key: string, value: string, op = 'StringNotEquals') => ({
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::${bucket}/*`,
+    Condition: { [op]: { [key]: value } },
+  });
+  const setPolicy = (statement: object) =>
+    s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      }),
+    );
+  const get = () => result(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' })));
+  const presigned = async () =>
+    (await fetch(await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'k' })))).status;
+
+  await setPolicy(deny('s3:signatureversion', 'AWS4-HMAC-SHA256'));
+  assert.equal(await get(), 'ok');
+  assert.equal(await presigned(), 200);
+
+  await setPolicy(deny('s3:authType', 'REST-QUERY-STRING', 'StringEquals'));
+  assert.equal(await get(), 'ok');
+  assert.equal(await presigned(), 403);
 });

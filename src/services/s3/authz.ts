@@ -68,6 +68,34 @@ export function aclContext(h: Record<string, string>, into: Record<string, Condi
   for (const k of GRANT_KEYS) if (h[k] !== undefined) into[`s3:${k}`] = h[k];
 }
 
+/**
+ * The keys every S3 action has: aws:SecureTransport, and how the request was signed
+ * (s3:authType REST-HEADER | REST-QUERY-STRING | POST, s3:signatureversion AWS | AWS4-HMAC-SHA256,
+ * s3:x-amz-content-sha256), which "deny Signature Version 2" policies test. Anonymous requests
+ * have neither signing key.
+ */
+export function requestContext(ctx: HandlerContext): Record<string, ConditionValue> {
+  const c: Record<string, ConditionValue> = { 'aws:SecureTransport': ctx.request.secure };
+  const h = ctx.request.headers;
+  const q = ctx.request.query;
+  const auth = h.authorization;
+  const fields = ctx.post?.fields;
+  let version: string | undefined;
+  if (auth !== undefined) {
+    c['s3:authType'] = 'REST-HEADER';
+    version = auth.startsWith('AWS4-') ? 'AWS4-HMAC-SHA256' : auth.startsWith('AWS ') ? 'AWS' : undefined;
+  } else if (q.has('X-Amz-Algorithm') || q.has('Signature')) {
+    c['s3:authType'] = 'REST-QUERY-STRING';
+    version = q.has('X-Amz-Algorithm') ? 'AWS4-HMAC-SHA256' : 'AWS';
+  } else if (fields && (fields.has('x-amz-signature') || fields.has('signature'))) {
+    c['s3:authType'] = 'POST';
+    version = fields.has('x-amz-signature') ? 'AWS4-HMAC-SHA256' : 'AWS';
+  }
+  if (version !== undefined && ctx.principal.type !== 'Anonymous') c['s3:signatureversion'] = version;
+  if (h['x-amz-content-sha256'] !== undefined) c['s3:x-amz-content-sha256'] = h['x-amz-content-sha256'];
+  return c;
+}
+
 function tagContext(prefix: string, tags: Tag[] | undefined, into: Record<string, ConditionValue>): void {
   if (!tags) return;
   for (const t of tags) into[`${prefix}/${t.Key}`] = t.Value;
@@ -97,7 +125,7 @@ export function s3Authz(env: S3Env): AuthzMapper {
 
   return async (operation, input: Record<string, any>, ctx) => {
     const h = ctx.request.headers;
-    const common: Record<string, ConditionValue> = { 'aws:SecureTransport': ctx.request.secure };
+    const common = requestContext(ctx);
     const bucket = input.Bucket as string | undefined;
     if (operation === 'ListBuckets')
       return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];

@@ -10,7 +10,7 @@ import type { FeatureEnv } from './env.ts';
 import { denyStatementsOnly, isPublicPolicy } from './public-policy.ts';
 import { addAclGrants, checkPublicAclWrite } from './acl-authz.ts';
 import { SUBRESOURCE_ACTIONS } from '../subresources/index.ts';
-import { aclContext } from '../authz.ts';
+import { aclContext, requestContext } from '../authz.ts';
 
 const BUCKET_ACTIONS: Record<string, string> = {
   PutBucketPolicy: 's3:PutBucketPolicy',
@@ -67,7 +67,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
       const r: AuthzRequest = {
         action,
         resource: `arn:aws:s3:::${bucket}`,
-        context: { 'aws:SecureTransport': ctx.request.secure },
+        context: requestContext(ctx),
         resourceAccountId: b?.accountId ?? ctx.accountId,
       };
       if (operation === 'PutBucketAcl') aclContext(ctx.request.headers, r.context!);
@@ -91,7 +91,7 @@ export function withBucketFeatures(inner: AuthzMapper, env: FeatureEnv): AuthzMa
             ...rest,
             action: 's3:ListBucket',
             resource: `arn:aws:s3:::${b.name}`,
-            context: { 'aws:SecureTransport': ctx.request.secure },
+            context: requestContext(ctx),
           });
         }
       }
