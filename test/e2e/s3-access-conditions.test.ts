@@ -14,6 +14,7 @@ import {
   PutBucketAclCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
+  PutObjectRetentionCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -158,4 +159,61 @@ test('s3:signatureversion and s3:authType: how a request was signed, for "deny S
   await setPolicy(deny('s3:authType', 'REST-QUERY-STRING', 'StringEquals'));
   assert.equal(await get(), 'ok');
   assert.equal(await presigned(), 403);
+});
+
+test('Object Lock condition keys: s3:object-lock-mode on writes, s3:object-lock-remaining-retention-days on PutObjectRetention', async () => {
+  const bucket = unique('cond-lock');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  const resource = `arn:aws:s3:::${bucket}/*`;
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:PutObject',
+            Resource: resource,
+            Condition: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:PutObjectRetention',
+            Resource: resource,
+            Condition: { NumericGreaterThan: { 's3:object-lock-remaining-retention-days': '30' } },
+          },
+        ],
+      }),
+    }),
+  );
+  const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
+  const put = (ObjectLockMode: 'COMPLIANCE' | 'GOVERNANCE') =>
+    result(
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: 'k',
+          Body: 'x',
+          ObjectLockMode,
+          ObjectLockRetainUntilDate: inDays(1),
+        }),
+      ),
+    );
+  assert.equal(await put('COMPLIANCE'), 'AccessDenied');
+  assert.equal(await put('GOVERNANCE'), 'ok');
+  const retain = (days: number) =>
+    result(
+      s3.send(
+        new PutObjectRetentionCommand({
+          Bucket: bucket,
+          Key: 'k',
+          Retention: { Mode: 'GOVERNANCE', RetainUntilDate: inDays(days) },
+        }),
+      ),
+    );
+  assert.equal(await retain(60), 'AccessDenied');
+  assert.equal(await retain(10), 'ok');
 });

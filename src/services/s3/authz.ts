@@ -217,10 +217,27 @@ export function s3Authz(env: S3Env): AuthzMapper {
         context['s3:x-amz-storage-class'] = h['x-amz-storage-class'];
       if (h['x-amz-metadata-directive'] !== undefined)
         context['s3:x-amz-metadata-directive'] = h['x-amz-metadata-directive'];
+      for (const k of ['mode', 'retain-until-date', 'legal-hold'])
+        if (h[`x-amz-object-lock-${k}`] !== undefined)
+          context[`s3:object-lock-${k}`] = h[`x-amz-object-lock-${k}`];
       const tags = requestTags(h['x-amz-tagging']);
       tagContext('s3:RequestObjectTag', tags, context);
       if (tags) context['s3:RequestObjectTagKeys'] = tags.map((t) => t.Key);
     }
+    // Object Lock settings a request asks for (Service Authorization Reference).
+    if (operation === 'PutObjectRetention') {
+      const r = input.Retention as { Mode?: string; RetainUntilDate?: Date | string } | undefined;
+      if (r?.Mode !== undefined) context['s3:object-lock-mode'] = r.Mode;
+      if (r?.RetainUntilDate !== undefined) {
+        const until = new Date(r.RetainUntilDate);
+        context['s3:object-lock-retain-until-date'] = until.toISOString();
+        context['s3:object-lock-remaining-retention-days'] = Math.ceil(
+          (until.getTime() - ctx.now.getTime()) / 86_400_000,
+        );
+      }
+    }
+    if (operation === 'PutObjectLegalHold' && input.LegalHold?.Status !== undefined)
+      context['s3:object-lock-legal-hold'] = input.LegalHold.Status;
     if (operation === 'PutObjectTagging') {
       const tags = (input.Tagging?.TagSet ?? []) as Tag[];
       tagContext('s3:RequestObjectTag', tags, context);
