@@ -154,6 +154,7 @@ export function createEnforcingAuthorizer(opts: EnforcingAuthorizerOptions): Enf
           r.resourcePolicy === undefined ? undefined : { id: 'resource-policy', document: r.resourcePolicy },
         resourceAccountId,
         ...(r.resourcePolicyRequired && { resourcePolicyRequired: true }),
+        ...(r.canonicalUserId !== undefined && { canonicalUserId: r.canonicalUserId }),
       });
       if (result.decision === 'Allow') continue;
       ctx.authorization = { allowed: false, action: r.action, resource: r.resource };

@@ -45,10 +45,11 @@ export function needsEncodedMessage(d: DeniedRequest): boolean {
 
 /**
  * The resource as the message names it: IAM says "on resource: *" (and "policy path /" for
- * ListPolicies); the other services leave "*" out.
+ * ListPolicies); the other services leave "*" out, as S3 does for ListAllMyBuckets (whose
+ * request resource is arn:aws:s3:::*, see the S3 AuthzMapper).
  */
 function shownResource(d: DeniedRequest): string | undefined {
-  if (d.resource !== '*') return d.resource;
+  if (d.resource !== '*' && d.resource !== 'arn:aws:s3:::*') return d.resource;
   if (d.service !== 'iam') return undefined;
   return d.action.toLowerCase() === 'iam:listpolicies' ? 'policy path /' : '*';
 }

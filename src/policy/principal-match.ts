@@ -100,7 +100,9 @@ export function principalMatchLevel(cp: CompiledPrincipal, c: Caller): MatchLeve
   if (p.type === 'AssumedRole' && p.role && cp.arns.has(p.role.arn)) return 'role';
   if (p.type === 'FederatedUser' && parentMatches(c, cp.arns)) return 'role';
   if (cp.accounts.has(p.accountId)) return p.type === 'Root' ? 'direct' : 'account';
-  if (c.canonicalUserId !== undefined && cp.canonical.has(c.canonicalUserId)) return 'account';
+  // A canonical user id names an account, as its root ARN or 12 digits do.
+  if (c.canonicalUserId !== undefined && cp.canonical.has(c.canonicalUserId))
+    return p.type === 'Root' ? 'direct' : 'account';
   return undefined;
 }
 

@@ -23,6 +23,8 @@ export interface AuthzRequest {
   resourcePolicyRequired?: boolean;
   /** Resource tags (aws:ResourceTag/...). */
   resourceTags?: Record<string, string>;
+  /** The caller account's S3 canonical user id, matched by a resource policy's {"CanonicalUser": ...}. */
+  canonicalUserId?: string;
 }
 
 export type AuthzMapper = (operation: string, input: any, ctx: HandlerContext) => Promise<AuthzRequest[]>;

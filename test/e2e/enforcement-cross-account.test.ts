@@ -8,6 +8,7 @@ import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
   DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -181,4 +182,29 @@ test('a role in B trusting A: assumed by callers A allows, acting in B with the 
     ),
     'AccessDenied',
   );
+});
+
+test('a bucket policy naming another account by its S3 canonical user id lets that account in', async () => {
+  const bucket = await createBucket(rootB.s3, unique('canonical'));
+  const list = (c: ReturnType<typeof clientsFor>) =>
+    code(c.s3.send(new ListObjectsV2Command({ Bucket: bucket })));
+  assert.equal(await list(rootA), 'AccessDenied');
+  // Account A's canonical id, as S3 reports it for A's own bucket.
+  const mine = await createBucket(rootA.s3, unique('canonical-a'));
+  const acl = await rootA.s3.send(new GetBucketAclCommand({ Bucket: mine }));
+  const canonicalA = acl.Owner!.ID!;
+  await rootB.s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: doc({
+        Effect: 'Allow',
+        Principal: { CanonicalUser: canonicalA },
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+      }),
+    }),
+  );
+  assert.equal(await list(rootA), 'ok');
+  // An IAM user of A still needs its own identity policy too (the account is named, not the user).
+  assert.equal(await list(bobC), 'AccessDenied');
 });

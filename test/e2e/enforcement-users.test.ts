@@ -206,3 +206,29 @@ test('policy variables and conditions: each user may read only its own prefix', 
   );
   assert.equal(other !== 'ok' && other.code, 'AccessDenied');
 });
+
+test('ListBuckets is granted and denied on arn:aws:s3:::* as on "*" (the S3 walkthroughs write it so)', async () => {
+  const byArn = await createUser(
+    root.iam,
+    unique('lister'),
+    allowDoc('s3:ListAllMyBuckets', 'arn:aws:s3:::*'),
+  );
+  assert.equal(await outcome(clientsFor(server, byArn).s3.send(new ListBucketsCommand({}))), 'ok');
+  const narrow = await createUser(
+    root.iam,
+    unique('narrow'),
+    allowDoc('s3:ListAllMyBuckets', `arn:aws:s3:::${bucket}`),
+  );
+  const refused = await outcome(clientsFor(server, narrow).s3.send(new ListBucketsCommand({})));
+  assert.equal(refused !== 'ok' && refused.code, 'AccessDenied');
+  const denied = await createUser(
+    root.iam,
+    unique('denied-lister'),
+    doc(
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Deny', Action: 's3:ListAllMyBuckets', Resource: 'arn:aws:s3:::*' },
+    ),
+  );
+  const out = await outcome(clientsFor(server, denied).s3.send(new ListBucketsCommand({})));
+  assert.equal(out !== 'ok' && out.code, 'AccessDenied');
+});

@@ -63,7 +63,7 @@ function ctx(headers: Record<string, string> = {}): HandlerContext {
 test('bucket and object operations map to their IAM actions and ARNs', async () => {
   const authz = await setup();
   const cases: [string, Record<string, unknown>, string, string][] = [
-    ['ListBuckets', {}, 's3:ListAllMyBuckets', '*'],
+    ['ListBuckets', {}, 's3:ListAllMyBuckets', 'arn:aws:s3:::*'],
     ['CreateBucket', { Bucket: 'new' }, 's3:CreateBucket', 'arn:aws:s3:::new'],
     ['HeadBucket', { Bucket: 'mine' }, 's3:ListBucket', 'arn:aws:s3:::mine'],
     ['ListObjectsV2', { Bucket: 'mine' }, 's3:ListBucket', 'arn:aws:s3:::mine'],

@@ -110,7 +110,7 @@ export function s3Authz(env: S3Env): AuthzMapper {
   async function owned(
     bucket: string | undefined,
     ctx: HandlerContext,
-  ): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy'>> {
+  ): Promise<Pick<AuthzRequest, 'resourceAccountId' | 'resourcePolicy' | 'canonicalUserId'>> {
     if (!bucket) return {};
     const b = await env.repo.getBucket(bucket);
     if (!b) {
@@ -120,7 +120,10 @@ export function s3Authz(env: S3Env): AuthzMapper {
         throw new NoSuchBucket('The specified bucket does not exist', { BucketName: bucket });
       return { resourceAccountId: ctx.accountId };
     }
-    return { resourceAccountId: b.accountId, ...(b.policy ? { resourcePolicy: b.policy } : {}) };
+    if (!b.policy) return { resourceAccountId: b.accountId };
+    const canonicalUserId =
+      ctx.principal.type === 'Anonymous' ? undefined : env.canonicalId(ctx.principal.accountId);
+    return { resourceAccountId: b.accountId, resourcePolicy: b.policy, canonicalUserId };
   }
 
   return async (operation, input: Record<string, any>, ctx) => {
@@ -128,7 +131,9 @@ export function s3Authz(env: S3Env): AuthzMapper {
     const common = requestContext(ctx);
     const bucket = input.Bucket as string | undefined;
     if (operation === 'ListBuckets')
-      return [{ action: 's3:ListAllMyBuckets', resource: '*', context: common }];
+      // AWS's own walkthroughs grant it on arn:aws:s3:::* (and "*" works too): the
+      // request's resource must match both.
+      return [{ action: 's3:ListAllMyBuckets', resource: 'arn:aws:s3:::*', context: common }];
     if (operation === 'CreateBucket') {
       const context: Record<string, ConditionValue> = {
         ...common,
