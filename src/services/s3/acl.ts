@@ -139,22 +139,15 @@ export const objectOwner = (bucket: BucketRecord, acl: string | undefined, write
     : writer;
 
 /**
- * The grants an ACL amounts to (owner and bucketOwner are account ids), each canonical user
- * with its account's display name, as the Owner element carries it.
+ * The grants an ACL amounts to (owner and bucketOwner are account ids). A DisplayName a client
+ * sent is not kept: S3 stopped returning display names on 21 November 2025.
  */
-async function grantsOf(env: S3Env, acl: string | undefined, owner: string, bucketOwner: string) {
-  const grants = storedGrants(acl, env.canonicalId(owner), env.canonicalId(bucketOwner));
-  return Promise.all(
-    grants.map(async (g): Promise<Grant> => {
-      if (g.Grantee?.Type !== 'CanonicalUser' || !g.Grantee.ID) return g;
-      const who = await env.ownerByCanonicalId(g.Grantee.ID);
-      const { DisplayName: _d, ...grantee } = g.Grantee;
-      return {
-        ...g,
-        Grantee: { ...grantee, ...(who?.DisplayName ? { DisplayName: who.DisplayName } : {}) },
-      };
-    }),
-  );
+function grantsOf(env: S3Env, acl: string | undefined, owner: string, bucketOwner: string): Grant[] {
+  return storedGrants(acl, env.canonicalId(owner), env.canonicalId(bucketOwner)).map((g) => {
+    if (g.Grantee?.DisplayName === undefined) return g;
+    const { DisplayName: _d, ...grantee } = g.Grantee;
+    return { ...g, Grantee: grantee };
+  });
 }
 
 export function aclHandlers(env: S3Env) {
@@ -163,7 +156,7 @@ export function aclHandlers(env: S3Env) {
       const b = await env.bucket(input.Bucket);
       const owner = await env.owner(b.accountId);
       const acl = aclsDisabled(b) ? undefined : b.acl;
-      return { Owner: owner, Grants: await grantsOf(env, acl, b.accountId, b.accountId) };
+      return { Owner: owner, Grants: grantsOf(env, acl, b.accountId, b.accountId) };
     },
 
     async GetObjectAcl(input: GetObjectAclRequest, _ctx: HandlerContext): Promise<GetObjectAclOutput> {
@@ -171,7 +164,7 @@ export function aclHandlers(env: S3Env) {
       const o = await env.object(input.Bucket, input.Key, input.VersionId);
       const ownerId = aclsDisabled(b) ? b.accountId : o.owner;
       const acl = aclsDisabled(b) ? undefined : o.attrs.acl;
-      return { Owner: await env.owner(ownerId), Grants: await grantsOf(env, acl, ownerId, b.accountId) };
+      return { Owner: await env.owner(ownerId), Grants: grantsOf(env, acl, ownerId, b.accountId) };
     },
 
     async GetBucketOwnershipControls(

@@ -16,9 +16,9 @@ import type { HandlerContext } from '../handler.ts';
 import type { BucketRecord, ObjectRecord, S3Repository } from './store/repository.ts';
 import type { BucketEncryptionDefault } from './sse.ts';
 
+/** S3 stopped returning DisplayName on 21 November 2025 (Owner and Grantee references). */
 export interface Owner {
   ID: string;
-  DisplayName?: string;
 }
 
 export class S3Env {
@@ -58,8 +58,7 @@ export class S3Env {
   async owner(accountId: string): Promise<Owner> {
     let o = this.owners.get(accountId);
     if (!o) {
-      const account = await this.accounts.get(accountId);
-      o = { ID: this.canonicalId(accountId), ...(account ? { DisplayName: account.name } : {}) };
+      o = { ID: this.canonicalId(accountId) };
       this.owners.set(accountId, o);
     }
     return o;

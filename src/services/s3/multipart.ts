@@ -138,8 +138,8 @@ function suppliedAlgorithm(headers: Record<string, string>): string | undefined 
  * Who started an upload: an account's root is named as the owner is (canonical ID), an IAM
  * principal by its ARN (ListParts and ListMultipartUploads references, Initiator).
  */
-function initiatorOf(arn: string, owner: { ID?: string; DisplayName?: string }) {
-  return { ID: arn.endsWith(':root') ? owner.ID : arn, DisplayName: owner.DisplayName };
+function initiatorOf(arn: string, owner: { ID?: string }) {
+  return { ID: arn.endsWith(':root') ? owner.ID : arn };
 }
 
 export function multipartHandlers(env: S3Env) {
