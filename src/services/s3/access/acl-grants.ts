@@ -96,11 +96,13 @@ export function checkGrants(grants: Grant[]): void {
       );
     }
     const t = g.Grantee?.Type;
+    // S3 ended email grantees on 1 October 2025: such requests get 405 (the API references'
+    // end-of-support notice; the message is S3's usual MethodNotAllowed one).
     if (t === 'AmazonCustomerByEmail' || g.Grantee?.EmailAddress !== undefined) {
       throw new AwsError(
-        'UnresolvableGrantByEmailAddress',
-        'The e-mail address you provided does not match any account on record.',
-        400,
+        'MethodNotAllowed',
+        'The specified method is not allowed against this resource.',
+        405,
       );
     }
     if (t === 'Group') {
