@@ -22,6 +22,8 @@ export interface AddressDoc {
   NetworkInterfaceId?: string;
   NetworkInterfaceOwnerId?: string;
   PrivateIpAddress?: string;
+  /** The NAT gateway holding the address (see nat-model.ts `addressNow`). */
+  _natGatewayId?: string;
 }
 
 export interface PublicAssociation {
@@ -85,6 +87,7 @@ export function unlinked(eip: AddressDoc): AddressDoc {
     NetworkInterfaceId: _n,
     NetworkInterfaceOwnerId: _o,
     PrivateIpAddress: _p,
+    _natGatewayId: _g,
     ...rest
   } = eip;
   return rest;

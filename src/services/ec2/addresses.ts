@@ -35,6 +35,7 @@ import { pickByIds } from './describe.ts';
 import { dryRun, INSTANCE_ERRORS, mustGet, scopeOf, tagsFor, type Ec2Env } from './env.ts';
 import { applyFilters, paginate } from './filters.ts';
 import { newId } from './ids.ts';
+import { addressNow, natGateways, natOfInterface } from './nat-model.ts';
 import type { InstanceDoc } from './instance-model.ts';
 import type { MachinesBridge } from './machines-bridge.ts';
 import { allocatePublicIp, usedPublicIps } from './public-ip.ts';
@@ -53,6 +54,12 @@ const allocationNotFound = (id: string) =>
 const addressNotFound = (ip: string) => new InvalidAddressNotFound(`Address '${ip}' not found.`);
 const associationNotFound = (id: string) =>
   new InvalidAssociationIDNotFound(`The association ID '${id}' does not exist`);
+/**
+ * An address a NAT gateway holds, or a gateway's interface, cannot be associated, disassociated
+ * or released by the user: AWS answers AuthFailure (terraform-provider-aws#3572, kops#938,
+ * eformat/sno-for-100#5).
+ */
+const managedByNat = () => new AuthFailure('You do not have permission to access the specified resource.');
 
 const FIELDS = {
   'allocation-id': (a: AddressDoc) => a.AllocationId,
@@ -99,8 +106,14 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
     moveForward(next);
   }
 
+  /** The scope's addresses as they are now (a deleted NAT gateway's address is free). */
+  async function addresses(scope: Scope): Promise<AddressDoc[]> {
+    const nats = await natGateways(env.repo, scope);
+    return (await env.repo.list<AddressDoc>(scope, 'eip')).map((a) => addressNow(a, nats));
+  }
+
   async function ownAddress(scope: Scope, input: any): Promise<AddressDoc> {
-    const all = await env.repo.list<AddressDoc>(scope, 'eip');
+    const all = await addresses(scope);
     if (input.AllocationId) {
       const eip = all.find((a) => a.AllocationId === input.AllocationId);
       if (!eip) throw allocationNotFound(input.AllocationId);
@@ -122,6 +135,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
       );
     if (input.NetworkInterfaceId) {
       const eni: string = input.NetworkInterfaceId;
+      if (await natOfInterface(env.repo, scope, eni)) throw managedByNat();
       const doc = await ownerOf(env.repo, scope, 'eni', eni);
       if (!doc)
         throw new InvalidNetworkInterfaceIDNotFound(`The networkInterface ID '${eni}' does not exist`);
@@ -182,7 +196,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
 
     async DescribeAddresses(input, ctx) {
       const scope = scopeOf(ctx);
-      let items = await env.repo.list<AddressDoc>(scope, 'eip');
+      let items = await addresses(scope);
       const ips: string[] = input.PublicIps ?? [];
       const bad = ips.find((ip) => !IPV4.test(ip));
       // AWS's words as cloud-custodian#5069 quotes them.
@@ -215,6 +229,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
       dryRun(input);
       const scope = scopeOf(ctx);
       const eip = await ownAddress(scope, input);
+      if (eip._natGatewayId) throw managedByNat();
       const doc = await target(scope, input);
       const eni = doc.NetworkInterfaces[0]!;
       if (input.PrivateIpAddress !== undefined && input.PrivateIpAddress !== doc.PrivateIpAddress)
@@ -263,7 +278,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
     async DisassociateAddress(input, ctx) {
       dryRun(input);
       const scope = scopeOf(ctx);
-      const all = await env.repo.list<AddressDoc>(scope, 'eip');
+      const all = await addresses(scope);
       let eip: AddressDoc | undefined;
       if (input.AssociationId) {
         eip = all.find((a) => a.AssociationId === input.AssociationId);
@@ -272,6 +287,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
         eip = all.find((a) => a.PublicIp === input.PublicIp);
         if (!eip) throw addressNotFound(input.PublicIp);
       } else throw new MissingParameter('The request must contain the parameter AssociationId');
+      if (eip._natGatewayId) throw managedByNat();
       if (!eip.AssociationId) return {}; // idempotent (DisassociateAddress reference)
       await env.repo.put(scope, 'eip', eip.AllocationId, unlinked(eip));
       await dropElasticIp(scope, eip.InstanceId);
@@ -287,7 +303,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
           'You may specify public IP or allocation id, but not both in the same call',
         );
       if (!input.AllocationId) {
-        const all = await env.repo.list<AddressDoc>(scope, 'eip');
+        const all = await addresses(scope);
         if (input.PublicIp && !all.some((a) => a.PublicIp === input.PublicIp))
           throw addressNotFound(input.PublicIp);
         if (input.PublicIp)
@@ -296,7 +312,8 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
           );
         throw new MissingParameter('The request must contain the parameter AllocationId');
       }
-      const eip = await env.repo.get<AddressDoc>(scope, input.AllocationId);
+      const stored = await env.repo.get<AddressDoc>(scope, input.AllocationId);
+      const eip = stored && addressNow(stored, await natGateways(env.repo, scope));
       if (!eip) {
         const elsewhere = await env.repo.findById<AddressDoc>(input.AllocationId);
         if (elsewhere?.kind === 'eip' && elsewhere.scope.account !== scope.account)
@@ -305,6 +322,7 @@ export function addressHandlers(env: Ec2Env, bridge: MachinesBridge): ServiceHan
       }
       if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== eip.NetworkBorderGroup)
         throw addressNotFound(eip.PublicIp);
+      if (eip._natGatewayId) throw managedByNat();
       if (eip.AssociationId) {
         // In the default VPC a release disassociates; elsewhere the address must be freed first.
         const doc = eip.InstanceId ? await env.repo.get<InstanceDoc>(scope, eip.InstanceId) : undefined;

@@ -28,6 +28,7 @@ const BY_ID: [string, string][] = [
   ['eni-', 'network-interface'],
   ['lt-', 'launch-template'],
   ['eipalloc-', 'elastic-ip'],
+  ['nat-', 'natgateway'],
 ];
 
 export function ec2Authz(repo: Ec2Repository): AuthzMapper {
@@ -268,6 +269,21 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           reqs.push(await withTags(input.InstanceId ?? input.NetworkInterfaceId));
         return reqs;
       }
+      case 'CreateNatGateway':
+        // The gateway (with the request's tags), its subnet and its Elastic IP.
+        return [
+          {
+            action,
+            resource: a('natgateway', '*'),
+            context: { ...base, ...requestTags(input.TagSpecifications) },
+          },
+          input.SubnetId
+            ? await withTags(input.SubnetId)
+            : { action, resource: a('subnet', '*'), context: base },
+          ...(input.AllocationId ? [await withTags(input.AllocationId)] : []),
+        ];
+      case 'DeleteNatGateway':
+        return [await withTags(input.NatGatewayId ?? '*')];
       case 'AssociateRouteTable':
         return [
           await withTags(input.RouteTableId ?? '*'),

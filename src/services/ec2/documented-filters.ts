@@ -127,6 +127,9 @@ const DOCUMENTED = {
     iam-instance-profile image-id instance-type is-default-version kernel-id
     license-configuration-arn network-card-index ram-disk-id
   `,
+  DescribeNatGateways: `
+    nat-gateway-id state subnet-id tag vpc-id
+  `,
   DescribeNetworkAcls: `
     association.association-id association.network-acl-id association.subnet-id default entry.cidr
     entry.egress entry.icmp.code entry.icmp.type entry.ipv6-cidr entry.port-range.from

@@ -18,6 +18,7 @@ import { instanceHandlers } from './instances.ts';
 import { keyPairHandlers } from './key-pairs.ts';
 import { launchTemplateHandlers } from './launch-templates.ts';
 import { MachinesBridge } from './machines-bridge.ts';
+import { natGatewayHandlers } from './nat-gateways.ts';
 import { createDefaultNetwork } from './network-defaults.ts';
 import { routeHandlers } from './routes.ts';
 import { securityGroupHandlers } from './security-groups.ts';
@@ -109,6 +110,7 @@ export async function createEc2Service(deps: ServiceDeps): Promise<Service> {
     imageHandlers(env, (p) => bridge.background(p)),
     instanceHandlers(env, bridge),
     addressHandlers(env, bridge),
+    natGatewayHandlers(env),
     tagHandlers(env),
     volumeHandlers(env),
     ebsVolumeHandlers(env),

@@ -1,9 +1,13 @@
-/** DescribeNetworkInterfaces: the instances' interfaces (each instance has its primary ENI). */
+/**
+ * DescribeNetworkInterfaces: the instances' interfaces (each instance has its primary ENI) and
+ * NAT gateways' requester-managed ones.
+ */
 import { InvalidNetworkInterfaceIDNotFound } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
 import { scopeOf, type Ec2Env } from './env.ts';
 import { describePage, listed } from './describe.ts';
 import { liveInstances } from './instance-lookup.ts';
+import { natGateways, natInterfaces } from './nat-model.ts';
 
 export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
   return {
@@ -20,6 +24,7 @@ export function networkInterfaceHandlers(env: Ec2Env): ServiceHandlers {
           TagSet: d._eniTags?.[n.NetworkInterfaceId] ?? [],
         })),
       );
+      enis.push(...natInterfaces(await natGateways(env.repo, scope), scope));
       const { page, NextToken } = await describePage(input, {
         operation: 'DescribeNetworkInterfaces',
         ids: input.NetworkInterfaceIds,

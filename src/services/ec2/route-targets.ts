@@ -8,6 +8,7 @@ import { contains, parseCidr } from './cidr.ts';
 import { INSTANCE_ERRORS, mustGet, type Ec2Env } from './env.ts';
 import { isId } from './ids.ts';
 import { liveInstances } from './instance-lookup.ts';
+import { natGateways, natState, natVisible } from './nat-model.ts';
 import type { Scope } from './store.ts';
 
 export const TARGETS = [
@@ -92,8 +93,15 @@ export async function checkTarget(
         `The networkInterface ID '${id}' does not exist`,
       );
   } else if (target === 'NatGatewayId') {
-    // No NAT gateways are made here, so none exists (boto/boto3#779 shows AWS's words).
-    throw new AwsError('InvalidNatGatewayID.NotFound', `The natGateway ID '${id}' does not exist`);
+    // A deleted (or unknown) gateway does not exist (boto/boto3#779 shows AWS's words).
+    const nat = (await natGateways(env.repo, scope)).find(
+      (n) => n.NatGatewayId === id && natVisible(n) && natState(n) !== 'deleted',
+    );
+    if (!nat) throw new AwsError('InvalidNatGatewayID.NotFound', `The natGateway ID '${id}' does not exist`);
+    if (nat.VpcId !== table.VpcId)
+      throw new InvalidParameterValue(
+        `route table ${table.RouteTableId} and network gateway ${id} belong to different networks`,
+      );
   }
   if (!INSIDE_VPC_TARGETS.includes(target) && insideVpc(await vpcBlocks(env, scope, table.VpcId), dest))
     throw new InvalidParameterValue(
@@ -119,12 +127,19 @@ export async function withRouteStates<T extends { VpcId: string; Routes: Record<
   const live = (await liveInstances(env, scope)).filter((i) => i.State.Name !== 'terminated');
   const enis = new Set(live.flatMap((i) => i.NetworkInterfaces.map((n) => n.NetworkInterfaceId as string)));
   const instances = new Set(live.map((i) => i.InstanceId));
+  // A NAT gateway takes traffic once available; deleted or failed, its routes are blackholes.
+  const nats = new Set(
+    (await natGateways(env.repo, scope))
+      .filter((n) => ['pending', 'available'].includes(natState(n)))
+      .map((n) => n.NatGatewayId),
+  );
   const reachable = (vpcId: string, r: Record<string, unknown>): boolean => {
     const gw = r.GatewayId as string | undefined;
     if (gw?.startsWith('igw-'))
       return igws.some((g) => g.InternetGatewayId === gw && g.Attachments.some((a) => a.VpcId === vpcId));
     if (r.InstanceId) return instances.has(r.InstanceId as string);
     if (r.NetworkInterfaceId) return enis.has(r.NetworkInterfaceId as string);
+    if (r.NatGatewayId) return nats.has(r.NatGatewayId as string);
     return true;
   };
   return tables.map((t) => ({

@@ -111,7 +111,7 @@ function decodeUserData(raw: string | undefined): string | undefined {
   return clean;
 }
 
-function allocatePrivateIp(subnet: SubnetDoc, used: Set<string>, wanted?: string): string {
+export function allocatePrivateIp(subnet: SubnetDoc, used: Set<string>, wanted?: string): string {
   const c = parseCidr(subnet.CidrBlock)!;
   const first = network(c) + 4; // AWS reserves the first four addresses and the last
   const last = network(c) + size(c) - 2;

@@ -27,6 +27,7 @@ export type Kind =
   | 'volume'
   | 'lt'
   | 'eip'
+  | 'nat'
   | 'meta';
 
 export interface Found<T> {

@@ -113,6 +113,12 @@ const TARGETS: Target[] = [
       new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
   },
   {
+    prefix: 'nat',
+    kind: 'nat',
+    type: 'natgateway',
+    notFound: (id) => new AwsError('NatGatewayNotFound', `NAT gateway ${id} was not found`),
+  },
+  {
     prefix: 'sgr',
     kind: 'sg',
     type: 'security-group-rule',
@@ -333,6 +339,8 @@ function idField(kind: Kind): string {
       return 'LaunchTemplateId';
     case 'eip':
       return 'AllocationId';
+    case 'nat':
+      return 'NatGatewayId';
     default:
       return 'ImageId';
   }

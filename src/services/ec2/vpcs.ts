@@ -8,6 +8,7 @@ import {
   InvalidVpcRange,
 } from '../../generated/ec2/errors.ts';
 import type { ServiceHandlers } from '../handler.ts';
+import { natAddressesIn } from './nat-model.ts';
 import type { Subnet, Vpc } from '../../generated/ec2/types.ts';
 import { contains, format, overlaps, parseCidr, size } from './cidr.ts';
 import {
@@ -85,11 +86,13 @@ export async function usedAddresses(env: Ec2Env, scope: Scope, subnetId: string)
     PrivateIpAddress?: string;
     State: { Name: string };
   }>(scope, 'instance');
-  return new Set(
-    instances
+  return new Set([
+    ...instances
       .filter((i) => i.SubnetId === subnetId && i.State.Name !== 'terminated')
       .map((i) => i.PrivateIpAddress!),
-  );
+    // A NAT gateway's interface holds an address until the gateway is deleted.
+    ...(await natAddressesIn(env.repo, scope, subnetId)),
+  ]);
 }
 
 async function withCount(env: Ec2Env, scope: Scope, s: SubnetDoc): Promise<SubnetDoc> {

@@ -1,0 +1,189 @@
+/**
+ * NAT gateways as stored (one `nat` document each, AWS's NatGateway shape plus internal times)
+ * and what follows from them at a given moment: the state (computed from the stored times, so
+ * nothing has to run in the background and a restart loses nothing), the requester-managed
+ * interface a gateway holds, and the Elastic IPs it holds. Nothing forwards traffic.
+ */
+import { envSeconds } from '../../config.ts';
+import type { Tag } from '../../generated/ec2/types.ts';
+import type { AddressDoc } from './address-model.ts';
+import { publicDnsName } from './public-ip.ts';
+import type { Ec2Repository, Scope } from './store.ts';
+
+/** How long a gateway stays pending (and deleting): STRATUS_EC2_NAT_SECONDS, default 3. */
+export const natDelayMs = (): number => envSeconds('STRATUS_EC2_NAT_SECONDS', 3) * 1000;
+
+/** Deleted and failed gateways stay visible for about an hour, as on AWS. */
+const VISIBLE_AFTER_END_MS = 60 * 60 * 1000;
+
+export interface NatDoc {
+  NatGatewayId: string;
+  SubnetId: string;
+  VpcId: string;
+  ConnectivityType: 'public' | 'private';
+  CreateTime: string;
+  Tags: Tag[];
+  /** The gateway's interface and address (kept also when it failed, as AWS shows them). */
+  _eni: string;
+  _privateIp: string;
+  _zone: string;
+  _zoneId: string;
+  _allocationId?: string;
+  _publicIp?: string;
+  _associationId?: string;
+  /** When pending ends (available or failed). */
+  _readyAt: string;
+  _failure?: { code: string; message: string };
+  DeleteTime?: string;
+  _deletedAt?: string;
+  _clientToken?: string;
+}
+
+export type NatState = 'pending' | 'available' | 'failed' | 'deleting' | 'deleted';
+
+export function natState(doc: NatDoc, now = Date.now()): NatState {
+  if (doc._deletedAt) return now < Date.parse(doc._deletedAt) ? 'deleting' : 'deleted';
+  if (now < Date.parse(doc._readyAt)) return 'pending';
+  return doc._failure ? 'failed' : 'available';
+}
+
+/** Whether Describe* still shows the gateway (an hour after it was deleted or failed). */
+export function natVisible(doc: NatDoc, now = Date.now()): boolean {
+  const end = doc._deletedAt ?? (doc._failure ? doc._readyAt : undefined);
+  return end === undefined || now < Date.parse(end) + VISIBLE_AFTER_END_MS;
+}
+
+/** Whether the gateway holds its interface, private address and Elastic IP right now. */
+export function natHoldsResources(doc: NatDoc, now = Date.now()): boolean {
+  return !doc._failure && natState(doc, now) !== 'deleted';
+}
+
+/** The gateway as DescribeNatGateways (and CreateNatGateway) answer it. */
+export function natView(doc: NatDoc, now = Date.now()): Record<string, unknown> {
+  const state = natState(doc, now);
+  const pending = state === 'pending';
+  const status =
+    doc._failure && !pending
+      ? 'failed'
+      : pending
+        ? doc._allocationId
+          ? 'associating'
+          : 'assigning'
+        : 'succeeded';
+  const address: Record<string, unknown> = {
+    ...(doc._allocationId ? { AllocationId: doc._allocationId } : {}),
+    NetworkInterfaceId: doc._eni,
+    PrivateIp: doc._privateIp,
+    ...(doc._publicIp && !doc._failure ? { PublicIp: doc._publicIp, AssociationId: doc._associationId } : {}),
+    IsPrimary: true,
+    Status: state === 'deleted' || state === 'deleting' ? 'succeeded' : status,
+    ...(doc._failure && !pending ? { FailureMessage: doc._failure.message } : {}),
+  };
+  return {
+    CreateTime: doc.CreateTime,
+    ...(doc.DeleteTime ? { DeleteTime: doc.DeleteTime } : {}),
+    ...(doc._failure && !pending
+      ? { FailureCode: doc._failure.code, FailureMessage: doc._failure.message }
+      : {}),
+    NatGatewayAddresses: [address],
+    NatGatewayId: doc.NatGatewayId,
+    State: state,
+    SubnetId: doc.SubnetId,
+    VpcId: doc.VpcId,
+    Tags: doc.Tags,
+    ConnectivityType: doc.ConnectivityType,
+  };
+}
+
+export async function natGateways(repo: Ec2Repository, scope: Scope): Promise<NatDoc[]> {
+  return repo.list<NatDoc>(scope, 'nat');
+}
+
+/** The private addresses NAT gateways hold in a subnet (none other may take them). */
+export async function natAddressesIn(repo: Ec2Repository, scope: Scope, subnetId: string): Promise<string[]> {
+  const now = Date.now();
+  return (await natGateways(repo, scope))
+    .filter((n) => n.SubnetId === subnetId && natHoldsResources(n, now))
+    .map((n) => n._privateIp);
+}
+
+/** The gateway whose interface `eni` is, while it holds it. */
+export async function natOfInterface(
+  repo: Ec2Repository,
+  scope: Scope,
+  eni: string,
+): Promise<NatDoc | undefined> {
+  const now = Date.now();
+  return (await natGateways(repo, scope)).find((n) => n._eni === eni && natHoldsResources(n, now));
+}
+
+/**
+ * An address as it is now: one a NAT gateway held is unassociated once the gateway is deleted
+ * (the association is kept until then, so the address cannot be released while deleting).
+ */
+export function addressNow(eip: AddressDoc, nats: NatDoc[], now = Date.now()): AddressDoc {
+  if (!eip._natGatewayId) return eip;
+  const nat = nats.find((n) => n.NatGatewayId === eip._natGatewayId);
+  if (nat && natHoldsResources(nat, now)) return eip;
+  const {
+    AssociationId: _a,
+    NetworkInterfaceId: _n,
+    NetworkInterfaceOwnerId: _o,
+    PrivateIpAddress: _p,
+    _natGatewayId: _g,
+    ...rest
+  } = eip;
+  return rest;
+}
+
+/** The requester-managed interfaces of gateways, as DescribeNetworkInterfaces shows them. */
+export function natInterfaces(nats: NatDoc[], scope: Scope, now = Date.now()): Record<string, any>[] {
+  return nats
+    .filter((n) => natHoldsResources(n, now))
+    .map((n) => {
+      const assoc = n._publicIp
+        ? {
+            AllocationId: n._allocationId,
+            AssociationId: n._associationId,
+            IpOwnerId: scope.account,
+            PublicDnsName: publicDnsName(n._publicIp, scope.region),
+            PublicIp: n._publicIp,
+          }
+        : undefined;
+      return {
+        ...(assoc ? { Association: assoc } : {}),
+        Attachment: {
+          AttachmentId: `ela-attach-${n._eni.slice(4)}`,
+          DeleteOnTermination: false,
+          DeviceIndex: 1,
+          InstanceOwnerId: 'amazon-aws',
+          Status: 'attached',
+        },
+        AvailabilityZone: n._zone,
+        AvailabilityZoneId: n._zoneId,
+        Description: `Interface for NAT Gateway ${n.NatGatewayId}`,
+        Groups: [],
+        InterfaceType: 'nat_gateway',
+        Ipv6Addresses: [],
+        MacAddress: macOf(n._eni),
+        NetworkInterfaceId: n._eni,
+        OwnerId: scope.account,
+        PrivateIpAddress: n._privateIp,
+        PrivateIpAddresses: [
+          { ...(assoc ? { Association: assoc } : {}), Primary: true, PrivateIpAddress: n._privateIp },
+        ],
+        RequesterManaged: true,
+        SourceDestCheck: false,
+        Status: 'in-use',
+        SubnetId: n.SubnetId,
+        TagSet: [],
+        VpcId: n.VpcId,
+      };
+    });
+}
+
+/** A stable locally administered MAC address derived from the interface id. */
+function macOf(eni: string): string {
+  const hex = eni.slice(4).padEnd(10, '0');
+  return ['02', ...[0, 2, 4, 6, 8].map((i) => hex.slice(i, i + 2))].join(':');
+}
