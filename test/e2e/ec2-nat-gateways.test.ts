@@ -25,6 +25,7 @@ import {
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
+  DetachInternetGatewayCommand,
   DisassociateAddressCommand,
   EC2Client,
   ReleaseAddressCommand,
@@ -40,13 +41,14 @@ import { clientsFor, code, createUser, doc, unique } from './enforcement-support
 process.env.STRATUS_EC2_NAT_SECONDS = '1';
 const { server, ec2 } = useEc2Server({ region: 'eu-central-1' });
 
-async function network(withIgw = true) {
+async function network(withIgw = true): Promise<{ vpc: string; subnet: string; igw?: string }> {
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
   const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.20.1.0/24' }))).Subnet!
     .SubnetId!;
   if (withIgw) {
     const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+    return { vpc, subnet, igw };
   }
   return { vpc, subnet };
 }
@@ -305,6 +307,23 @@ test('CreateRoute to a NAT gateway: shown with NatGatewayId, blackhole once dele
     ),
     { name: 'InvalidNatGatewayID.NotFound', message: `The natGateway ID '${nat}' does not exist` },
   );
+});
+
+test('DetachInternetGateway: the Elastic IP of a public NAT gateway is a mapped public address until the gateway is deleted', async () => {
+  const { vpc, subnet, igw } = await network();
+  const eip = await allocate();
+  const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, AllocationId: eip })))
+    .NatGateway!.NatGatewayId!;
+  await available(nat);
+  const detach = () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+  assert.deepEqual(await errorOf(detach()), {
+    name: 'DependencyViolation',
+    message: `Network ${vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+  });
+  await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: nat }));
+  await deleted(nat);
+  await detach();
+  await ec2.send(new ReleaseAddressCommand({ AllocationId: eip }));
 });
 
 test('IAM: NAT gateway actions name the natgateway ARN, and its tags are ec2:ResourceTag keys', async () => {

@@ -28,6 +28,7 @@ import {
 } from './env.ts';
 import { describePage, listed } from './describe.ts';
 import { newId } from './ids.ts';
+import { natGateways, natHoldsResources } from './nat-model.ts';
 import { checkTarget, instanceRouteFields, withRouteStates } from './route-targets.ts';
 import { routeTableDoc, type networkAclDoc } from './network-defaults.ts';
 
@@ -142,7 +143,12 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
         PublicIpAddress?: string;
         State: { Name: string };
       }>(scope, 'instance');
+      // A public NAT gateway's Elastic IP is one too, until the gateway is deleted.
+      const nats = (await natGateways(env.repo, scope)).filter(
+        (n) => n.VpcId === input.VpcId && n._publicIp && natHoldsResources(n),
+      );
       if (
+        nats.length ||
         instances.some((i) => i.VpcId === input.VpcId && i.PublicIpAddress && i.State.Name !== 'terminated')
       )
         throw new DependencyViolation(
