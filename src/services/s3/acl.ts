@@ -22,7 +22,14 @@ import type {
 import type { HandlerContext } from '../handler.ts';
 import type { S3Env } from './env.ts';
 import type { BucketRecord } from './store/repository.ts';
-import { checkGrants, headerGrants, storedGrants } from './access/acl-grants.ts';
+import {
+  checkGrants,
+  checkHeaderIds,
+  EC2_BUNDLE_READER,
+  headerGrants,
+  invalidHeaderId,
+  storedGrants,
+} from './access/acl-grants.ts';
 
 const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 const GRANT_HEADERS = [
@@ -91,8 +98,22 @@ function grantList(headers: Record<string, string>): string | undefined {
   checkGrantHeaders(headers);
   const grants = headerGrants(headers);
   if (!grants) return undefined;
+  checkHeaderIds(grants);
   checkGrants(grants);
   return JSON.stringify(grants);
+}
+
+/**
+ * The header grants of a write (an ACL grantList stored) must name accounts S3 has: an unknown
+ * canonical id is refused as a malformed one is, before anything is written.
+ */
+export async function checkGrantees(env: S3Env, acl: string | undefined): Promise<void> {
+  if (!acl?.startsWith('[')) return;
+  for (const g of JSON.parse(acl) as Grant[]) {
+    const id = g.Grantee?.Type === 'CanonicalUser' ? g.Grantee.ID : undefined;
+    if (id !== undefined && id !== EC2_BUNDLE_READER && !(await env.ownerByCanonicalId(id)))
+      throw invalidHeaderId(id);
+  }
 }
 
 /** CreateBucket (ACLs allowed by bucketOwnership): the canned ACL or header grants to store. */

@@ -29,7 +29,7 @@ import { recordedTime, type S3Env } from './env.ts';
 import { checkBucketName, checkTags } from './validation.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import { isKnownRegion } from '../../regions.ts';
-import { bucketOwnership, createBucketAcl } from './acl.ts';
+import { bucketOwnership, checkGrantees, createBucketAcl } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // log-delivery-write: the LogDelivery group may write the bucket's server access logs.
@@ -111,6 +111,7 @@ export function bucketHandlers(env: S3Env) {
       }
       const objectOwnership = bucketOwnership(input.ObjectOwnership, input.ACL, ctx.request.headers);
       const acl = objectOwnership ? createBucketAcl(input.ACL, ctx.request.headers) : undefined;
+      await checkGrantees(env, acl);
       const tags = input.CreateBucketConfiguration?.Tags
         ? checkTags(input.CreateBucketConfiguration.Tags as never, 'bucket')
         : undefined;

@@ -23,6 +23,7 @@ import { recordedTime, type S3Env } from './env.ts';
 import { writeCheck } from './conditions.ts';
 import { checksumMembers, DEFAULT_CHECKSUM } from './object-headers.ts';
 import { requireUpload, uploadSse } from './multipart.ts';
+import { objectOwner } from './acl.ts';
 import type { ObjectRecord, PartRecord, StoredChecksum } from './store/repository.ts';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -191,7 +192,9 @@ export function completeHandlers(env: S3Env) {
         etag,
         lastModified: recordedTime(ctx.now),
         storageClass: upload.storageClass,
-        owner: upload.owner,
+        // The object is written now: BucketOwnerPreferred hands it to the bucket owner when the
+        // upload was created with bucket-owner-full-control (the upload keeps its initiator's).
+        owner: objectOwner(await env.bucket(input.Bucket), upload.attrs.acl, upload.owner),
         ...(upload.contentType !== undefined ? { contentType: upload.contentType } : {}),
         attrs: {
           ...upload.attrs,

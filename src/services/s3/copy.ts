@@ -21,7 +21,7 @@ import {
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl, objectOwner } from './acl.ts';
+import { checkGrantees, checkObjectAcl, objectOwner } from './acl.ts';
 import { checkKmsSignature, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, copySourceKey, customerKeyWrite, type CopySourceKeyRequest } from './sse-c.ts';
 import type { ObjectRecord, StoredChecksum } from './store/repository.ts';
@@ -136,6 +136,7 @@ export function copyHandlers(env: S3Env) {
     async CopyObject(input: CopyObjectRequest, ctx: HandlerContext): Promise<CopyObjectOutput> {
       const bucket = await env.bucket(input.Bucket);
       const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      await checkGrantees(env, acl);
       const scope = { accountId: ctx.accountId, region: bucket.region };
       checkKey(input.Key);
       checkEncryption(input.ServerSideEncryption, input.SSEKMSKeyId);

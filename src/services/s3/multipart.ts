@@ -29,7 +29,7 @@ import {
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl } from './acl.ts';
+import { checkGrantees, checkObjectAcl } from './acl.ts';
 import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkPartCustomerKey, customerKeyWrite } from './sse-c.ts';
 import { encoderOf } from './listing.ts';
@@ -159,6 +159,7 @@ export function multipartHandlers(env: S3Env) {
     ): Promise<CreateMultipartUploadOutput> {
       const bucket = await env.bucket(input.Bucket);
       const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      await checkGrantees(env, acl);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkRedirectLocation(input.WebsiteRedirectLocation);

@@ -33,7 +33,7 @@ import {
   parseTaggingHeader,
   storageClassOf,
 } from './validation.ts';
-import { checkObjectAcl, objectOwner } from './acl.ts';
+import { checkGrantees, checkObjectAcl, objectOwner } from './acl.ts';
 import { checkKmsSignature, checkNoSseHeader, sseAttrs, sseMembers } from './sse.ts';
 import { checkCustomerKeyRead, customerKeyWrite } from './sse-c.ts';
 import { partChecksumMember } from './multipart.ts';
@@ -134,6 +134,7 @@ export function objectHandlers(env: S3Env) {
     async PutObject(input: PutObjectRequest, ctx: HandlerContext): Promise<PutObjectOutput> {
       const bucket = await env.bucket(input.Bucket);
       const acl = checkObjectAcl(bucket, input.ACL, ctx.request.headers);
+      await checkGrantees(env, acl);
       checkKey(input.Key);
       checkMetadata(input.Metadata);
       checkRedirectLocation(input.WebsiteRedirectLocation);

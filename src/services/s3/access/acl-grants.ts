@@ -10,6 +10,12 @@ import type { Grant } from '../../../generated/s3/types.ts';
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 export const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+/**
+ * The canonical user (once shown as "za-team") that the aws-exec-read canned ACL grants READ, so
+ * EC2 can fetch AMI bundles: the id S3 answers in such ACLs (EC2 AMI tools and S3 ACL auditors
+ * carry it). It is no Stratus account's, yet S3 accepts it in grants.
+ */
+export const EC2_BUNDLE_READER = '6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c';
 const GROUPS = new Set([ALL_USERS, AUTH_USERS, LOG_DELIVERY]);
 const PERMISSIONS = new Set(['FULL_CONTROL', 'WRITE', 'WRITE_ACP', 'READ', 'READ_ACP']);
 
@@ -45,6 +51,9 @@ export function cannedGrants(acl: string, owner: string, bucketOwner: string): G
       break;
     case 'log-delivery-write':
       grants.push(group(LOG_DELIVERY, 'WRITE'), group(LOG_DELIVERY, 'READ_ACP'));
+      break;
+    case 'aws-exec-read':
+      grants.push(user(EC2_BUNDLE_READER, 'READ'));
       break;
     case 'bucket-owner-read':
       if (bucketOwner !== owner) grants.push(user(bucketOwner, 'READ'));
@@ -83,6 +92,21 @@ export function headerGrants(headers: Record<string, string>): Grant[] | undefin
     }
   }
   return grants;
+}
+
+/**
+ * A canonical id in a grant header S3 cannot use (malformed, or no account's): InvalidArgument
+ * 'Invalid id' naming the header's `id` argument, as S3 answered versitygw#1384's CreateBucket.
+ */
+export const invalidHeaderId = (id: string) =>
+  new AwsError('InvalidArgument', 'Invalid id', 400, { ArgumentName: 'id', ArgumentValue: id });
+
+/** Header grants' canonical ids must be well formed (checked before checkGrants' other rules). */
+export function checkHeaderIds(grants: Grant[]): void {
+  for (const g of grants) {
+    const id = g.Grantee?.Type === 'CanonicalUser' ? (g.Grantee.ID ?? '') : undefined;
+    if (id !== undefined && !/^[0-9a-f]{64}$/.test(id)) throw invalidHeaderId(id);
+  }
 }
 
 /** Refuses grants S3 would not accept. */

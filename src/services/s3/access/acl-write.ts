@@ -21,7 +21,15 @@ import type { HandlerContext } from '../../handler.ts';
 import { aclsDisabled, BUCKET_CANNED, checkGrantHeaders, OBJECT_CANNED } from '../acl.ts';
 import type { BucketRecord } from '../store/repository.ts';
 import type { FeatureEnv } from './env.ts';
-import { cannedGrants, checkGrants, headerGrants, isPublicGrant, storedGrants } from './acl-grants.ts';
+import {
+  cannedGrants,
+  checkGrants,
+  checkHeaderIds,
+  EC2_BUNDLE_READER,
+  headerGrants,
+  isPublicGrant,
+  storedGrants,
+} from './acl-grants.ts';
 
 type AclInput = Pick<PutBucketAclRequest, 'ACL' | 'AccessControlPolicy'>;
 
@@ -67,6 +75,7 @@ function requestedGrants(
       'The XML you provided was not well-formed or did not validate against our published schema',
       400,
     );
+  if (fromHeaders) checkHeaderIds(fromHeaders);
   checkGrants(grants);
   return grants.map((g) => ({ Grantee: { ...g.Grantee }, Permission: g.Permission }) as Grant);
 }
@@ -95,7 +104,7 @@ export function aclWriteHandlers(env: FeatureEnv) {
     // A canonical id must be some account's: S3 answers an unknown one as it does a malformed one.
     for (const g of grants) {
       const id = g.Grantee?.Type === 'CanonicalUser' ? g.Grantee.ID : undefined;
-      if (id !== undefined && !(await env.accountOfCanonical(id)))
+      if (id !== undefined && id !== EC2_BUNDLE_READER && !(await env.accountOfCanonical(id)))
         throw new AwsError('InvalidArgument', 'Invalid id', 400, {
           ArgumentName: 'CanonicalUser/ID',
           ArgumentValue: id,
