@@ -282,6 +282,90 @@ test('CreateNatGateway refusals; private gateways; DescribeNatGateways filters, 
   for (const id of ids) await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
 });
 
+test('Secondary addresses: a public gateway carries its secondary Elastic IPs on secondary private addresses; a private one takes a count or a list', async () => {
+  const { subnet } = await network();
+  const [one, two] = [await allocate(), await allocate()];
+  const pub = (
+    await ec2.send(
+      new CreateNatGatewayCommand({
+        SubnetId: subnet,
+        AllocationId: one,
+        SecondaryAllocationIds: [two],
+        SecondaryPrivateIpAddresses: ['10.20.1.77'],
+      }),
+    )
+  ).NatGateway!.NatGatewayId!;
+  await available(pub);
+  const addrs = (await gateway(pub)).NatGatewayAddresses!;
+  assert.deepEqual(
+    addrs.map((a) => [a.AllocationId, a.IsPrimary, a.Status]),
+    [
+      [one, true, 'succeeded'],
+      [two, false, 'succeeded'],
+    ],
+  );
+  assert.equal(addrs[1]!.PrivateIp, '10.20.1.77');
+  assert.equal((await address(two)).PrivateIpAddress, '10.20.1.77');
+  assert.equal((await address(two)).NetworkInterfaceId, addrs[0]!.NetworkInterfaceId);
+  const [eni] = (
+    await ec2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [addrs[0]!.NetworkInterfaceId!] }),
+    )
+  ).NetworkInterfaces!;
+  assert.deepEqual(
+    eni!.PrivateIpAddresses!.map((p) => [p.PrivateIpAddress, p.Primary, p.Association?.AllocationId]),
+    [
+      [addrs[0]!.PrivateIp, true, one],
+      ['10.20.1.77', false, two],
+    ],
+  );
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new CreateNatGatewayCommand({
+            SubnetId: subnet,
+            AllocationId: one,
+            SecondaryPrivateIpAddressCount: 2,
+          }),
+        ),
+      )
+    ).name,
+    'InvalidParameterCombination',
+  );
+  const priv = (
+    await ec2.send(
+      new CreateNatGatewayCommand({
+        SubnetId: subnet,
+        ConnectivityType: 'private',
+        SecondaryPrivateIpAddressCount: 3,
+      }),
+    )
+  ).NatGateway!;
+  assert.equal(priv.NatGatewayAddresses!.length, 4);
+  assert.equal(priv.NatGatewayAddresses!.filter((a) => a.IsPrimary).length, 1);
+  assert.equal(
+    (
+      await errorOf(
+        ec2.send(
+          new CreateNatGatewayCommand({
+            SubnetId: subnet,
+            ConnectivityType: 'private',
+            SecondaryPrivateIpAddressCount: 32,
+          }),
+        ),
+      )
+    ).name,
+    'InvalidParameterValue',
+  );
+  const [sub] = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }))).Subnets!;
+  assert.equal(sub!.AvailableIpAddressCount, 256 - 5 - 2 - 4);
+  for (const id of [pub, priv.NatGatewayId!])
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+  await deleted(pub);
+  for (const id of [one, two]) await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));
+});
+
 test('CreateRoute to a NAT gateway: shown with NatGatewayId, blackhole once deleted; unknown or deleted gateways are InvalidNatGatewayID.NotFound', async () => {
   const { vpc, subnet } = await network();
   const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, ConnectivityType: 'private' })))

@@ -270,7 +270,7 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
         return reqs;
       }
       case 'CreateNatGateway':
-        // The gateway (with the request's tags), its subnet and its Elastic IP.
+        // The gateway (with the request's tags), its subnet and its Elastic IPs.
         return [
           {
             action,
@@ -280,7 +280,11 @@ export function ec2Authz(repo: Ec2Repository): AuthzMapper {
           input.SubnetId
             ? await withTags(input.SubnetId)
             : { action, resource: a('subnet', '*'), context: base },
-          ...(input.AllocationId ? [await withTags(input.AllocationId)] : []),
+          ...(await Promise.all(
+            [input.AllocationId, ...((input.SecondaryAllocationIds as string[] | undefined) ?? [])]
+              .filter(Boolean)
+              .map(withTags),
+          )),
         ];
       case 'DeleteNatGateway':
         return [await withTags(input.NatGatewayId ?? '*')];

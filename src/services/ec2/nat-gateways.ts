@@ -49,8 +49,8 @@ export function natGatewayHandlers(env: Ec2Env): ServiceHandlers {
   }
 
   /** Why a new gateway will fail (it is created all the same, as AWS does), if it will. */
-  async function failureOf(scope: Scope, subnet: SubnetDoc, eip: AddressDoc | undefined, nats: NatDoc[]) {
-    if (!eip) return undefined;
+  async function failureOf(scope: Scope, subnet: SubnetDoc, eips: AddressDoc[]) {
+    if (!eips.length) return undefined;
     // Messages as AWS reports them (giantswarm/aws-operator#1234, cluster-api-provider-aws#1418).
     const igws = await env.repo.list<{ Attachments: { VpcId: string }[] }>(scope, 'igw');
     if (!igws.some((g) => g.Attachments.some((a) => a.VpcId === subnet.VpcId)))
@@ -58,10 +58,11 @@ export function natGatewayHandlers(env: Ec2Env): ServiceHandlers {
         code: 'Gateway.NotAttached',
         message: `Network ${subnet.VpcId} has no Internet gateway attached`,
       };
-    if (addressNow(eip, nats).AssociationId)
+    const taken = eips.find((e) => e.AssociationId);
+    if (taken)
       return {
         code: 'Resource.AlreadyAssociated',
-        message: `Elastic IP address [${eip.AllocationId}] is already associated`,
+        message: `Elastic IP address [${taken.AllocationId}] is already associated`,
       };
     return undefined;
   }
@@ -83,28 +84,63 @@ export function natGatewayHandlers(env: Ec2Env): ServiceHandlers {
         if (prior) return { ClientToken: input.ClientToken, NatGateway: natView(prior) };
       }
       const subnet = await mustGet<SubnetDoc>(env, scope, input.SubnetId, 'subnet', SUBNET_ERRORS);
-      let eip: AddressDoc | undefined;
+      const wantedIps: string[] = input.SecondaryPrivateIpAddresses ?? [];
+      const count: number | undefined = input.SecondaryPrivateIpAddressCount;
+      if (wantedIps.length && count !== undefined)
+        throw new InvalidParameterCombination(
+          'You may specify secondary private IP addresses or their count, but not both',
+        );
+      const eips: AddressDoc[] = [];
+      let secondaries: number;
       if (type === 'private') {
         // The API reference: an Elastic IP cannot be given to a private gateway.
-        if (input.AllocationId)
+        if (input.AllocationId || input.SecondaryAllocationIds?.length)
           throw new InvalidParameterCombination(
             'An Elastic IP address cannot be specified for a private NAT gateway',
           );
+        if (count !== undefined && (count < 1 || count > 31))
+          throw new InvalidParameterValue(
+            `Value (${count}) for parameter secondaryPrivateIpAddressCount is invalid. It must be between 1 and 31.`,
+          );
+        secondaries = wantedIps.length || (count ?? 0);
       } else {
         if (!input.AllocationId)
           throw new MissingParameter('The request must contain the parameter AllocationId');
-        eip = await env.repo.get<AddressDoc>(scope, input.AllocationId);
-        // AWS's words (terraform-provider-aws#27087).
-        if (!eip)
-          throw new AwsError(
-            'InvalidElasticIpID.NotFound',
-            `The elasticIp ID '${input.AllocationId}' does not exist`,
+        // The API reference: the count is for private gateways only.
+        if (count !== undefined)
+          throw new InvalidParameterCombination(
+            'SecondaryPrivateIpAddressCount can be specified only for a private NAT gateway',
+          );
+        const ids: string[] = [input.AllocationId, ...(input.SecondaryAllocationIds ?? [])];
+        if (new Set(ids).size !== ids.length)
+          throw new InvalidParameterValue('An Elastic IP address can be specified only once');
+        for (const id of ids) {
+          const eip = await env.repo.get<AddressDoc>(scope, id);
+          // AWS's words (terraform-provider-aws#27087).
+          if (!eip)
+            throw new AwsError('InvalidElasticIpID.NotFound', `The elasticIp ID '${id}' does not exist`);
+          eips.push(addressNow(eip, nats));
+        }
+        // A public gateway's secondary private addresses carry its secondary Elastic IPs, in order.
+        secondaries = eips.length - 1;
+        if (wantedIps.length && wantedIps.length !== secondaries)
+          throw new InvalidParameterValue(
+            'The number of secondary private IP addresses must match the number of secondary Elastic IP addresses',
           );
       }
       const used = await usedAddresses(env, scope, subnet.SubnetId);
-      const privateIp = allocatePrivateIp(subnet, used, input.PrivateIpAddress);
-      const failure = await failureOf(scope, subnet, eip, nats);
+      const privateIps: string[] = [];
+      for (const wanted of [
+        input.PrivateIpAddress,
+        ...Array.from({ length: secondaries }, (_, i) => wantedIps[i]),
+      ]) {
+        const ip = allocatePrivateIp(subnet, used, wanted);
+        privateIps.push(ip);
+        used.add(ip);
+      }
+      const failure = await failureOf(scope, subnet, eips);
       const created = Date.now();
+      const linked = !failure && eips.length > 0;
       const doc: NatDoc = {
         NatGatewayId: newId('nat'),
         SubnetId: subnet.SubnetId,
@@ -113,25 +149,32 @@ export function natGatewayHandlers(env: Ec2Env): ServiceHandlers {
         CreateTime: new Date(created).toISOString(),
         Tags: tags,
         _eni: newId('eni'),
-        _privateIp: privateIp,
+        _addresses: privateIps.map((ip, i) => ({
+          PrivateIp: ip,
+          ...(eips[i]
+            ? {
+                AllocationId: eips[i]!.AllocationId,
+                PublicIp: eips[i]!.PublicIp,
+                ...(linked ? { AssociationId: newId('eipassoc') } : {}),
+              }
+            : {}),
+        })),
         _zone: subnet.AvailabilityZone,
         _zoneId: subnet.AvailabilityZoneId,
         _readyAt: new Date(created + natDelayMs()).toISOString(),
-        ...(eip ? { _allocationId: eip.AllocationId, _publicIp: eip.PublicIp } : {}),
         ...(failure ? { _failure: failure } : {}),
         ...(input.ClientToken ? { _clientToken: input.ClientToken } : {}),
       };
-      if (eip && !failure) {
-        doc._associationId = newId('eipassoc');
-        await env.repo.put(scope, 'eip', eip.AllocationId, {
-          ...addressNow(eip, nats),
-          AssociationId: doc._associationId,
-          NetworkInterfaceId: doc._eni,
-          NetworkInterfaceOwnerId: scope.account,
-          PrivateIpAddress: privateIp,
-          _natGatewayId: doc.NatGatewayId,
-        });
-      }
+      if (linked)
+        for (const [i, eip] of eips.entries())
+          await env.repo.put(scope, 'eip', eip.AllocationId, {
+            ...eip,
+            AssociationId: doc._addresses[i]!.AssociationId,
+            NetworkInterfaceId: doc._eni,
+            NetworkInterfaceOwnerId: scope.account,
+            PrivateIpAddress: doc._addresses[i]!.PrivateIp,
+            _natGatewayId: doc.NatGatewayId,
+          });
       await env.repo.put(scope, 'nat', doc.NatGatewayId, doc);
       return {
         ...(input.ClientToken ? { ClientToken: input.ClientToken } : {}),

@@ -23,20 +23,25 @@ export interface NatDoc {
   ConnectivityType: 'public' | 'private';
   CreateTime: string;
   Tags: Tag[];
-  /** The gateway's interface and address (kept also when it failed, as AWS shows them). */
+  /** The gateway's interface and addresses, primary first (kept also when it failed). */
   _eni: string;
-  _privateIp: string;
+  _addresses: NatAddress[];
   _zone: string;
   _zoneId: string;
-  _allocationId?: string;
-  _publicIp?: string;
-  _associationId?: string;
   /** When pending ends (available or failed). */
   _readyAt: string;
   _failure?: { code: string; message: string };
   DeleteTime?: string;
   _deletedAt?: string;
   _clientToken?: string;
+}
+
+/** One of a gateway's private addresses and, on a public gateway, the Elastic IP on it. */
+export interface NatAddress {
+  PrivateIp: string;
+  AllocationId?: string;
+  PublicIp?: string;
+  AssociationId?: string;
 }
 
 export type NatState = 'pending' | 'available' | 'failed' | 'deleting' | 'deleted';
@@ -62,30 +67,28 @@ export function natHoldsResources(doc: NatDoc, now = Date.now()): boolean {
 export function natView(doc: NatDoc, now = Date.now()): Record<string, unknown> {
   const state = natState(doc, now);
   const pending = state === 'pending';
-  const status =
-    doc._failure && !pending
-      ? 'failed'
-      : pending
-        ? doc._allocationId
-          ? 'associating'
-          : 'assigning'
-        : 'succeeded';
-  const address: Record<string, unknown> = {
-    ...(doc._allocationId ? { AllocationId: doc._allocationId } : {}),
+  const failed = doc._failure && !pending;
+  const status = failed
+    ? 'failed'
+    : pending
+      ? doc.ConnectivityType === 'public'
+        ? 'associating'
+        : 'assigning'
+      : 'succeeded';
+  const addresses = doc._addresses.map((a, i) => ({
+    ...(a.AllocationId ? { AllocationId: a.AllocationId } : {}),
     NetworkInterfaceId: doc._eni,
-    PrivateIp: doc._privateIp,
-    ...(doc._publicIp && !doc._failure ? { PublicIp: doc._publicIp, AssociationId: doc._associationId } : {}),
-    IsPrimary: true,
-    Status: state === 'deleted' || state === 'deleting' ? 'succeeded' : status,
-    ...(doc._failure && !pending ? { FailureMessage: doc._failure.message } : {}),
-  };
+    PrivateIp: a.PrivateIp,
+    ...(a.PublicIp && !doc._failure ? { PublicIp: a.PublicIp, AssociationId: a.AssociationId } : {}),
+    IsPrimary: i === 0,
+    Status: status,
+    ...(failed ? { FailureMessage: doc._failure!.message } : {}),
+  }));
   return {
     CreateTime: doc.CreateTime,
     ...(doc.DeleteTime ? { DeleteTime: doc.DeleteTime } : {}),
-    ...(doc._failure && !pending
-      ? { FailureCode: doc._failure.code, FailureMessage: doc._failure.message }
-      : {}),
-    NatGatewayAddresses: [address],
+    ...(failed ? { FailureCode: doc._failure!.code, FailureMessage: doc._failure!.message } : {}),
+    NatGatewayAddresses: addresses,
     NatGatewayId: doc.NatGatewayId,
     State: state,
     SubnetId: doc.SubnetId,
@@ -104,7 +107,7 @@ export async function natAddressesIn(repo: Ec2Repository, scope: Scope, subnetId
   const now = Date.now();
   return (await natGateways(repo, scope))
     .filter((n) => n.SubnetId === subnetId && natHoldsResources(n, now))
-    .map((n) => n._privateIp);
+    .flatMap((n) => n._addresses.map((a) => a.PrivateIp));
 }
 
 /** The gateway whose interface `eni` is, while it holds it. */
@@ -141,17 +144,21 @@ export function natInterfaces(nats: NatDoc[], scope: Scope, now = Date.now()): R
   return nats
     .filter((n) => natHoldsResources(n, now))
     .map((n) => {
-      const assoc = n._publicIp
-        ? {
-            AllocationId: n._allocationId,
-            AssociationId: n._associationId,
-            IpOwnerId: scope.account,
-            PublicDnsName: publicDnsName(n._publicIp, scope.region),
-            PublicIp: n._publicIp,
-          }
-        : undefined;
+      const association = (a: NatAddress) =>
+        a.PublicIp
+          ? {
+              Association: {
+                AllocationId: a.AllocationId,
+                AssociationId: a.AssociationId,
+                IpOwnerId: scope.account,
+                PublicDnsName: publicDnsName(a.PublicIp, scope.region),
+                PublicIp: a.PublicIp,
+              },
+            }
+          : {};
+      const primary = n._addresses[0]!;
       return {
-        ...(assoc ? { Association: assoc } : {}),
+        ...association(primary),
         Attachment: {
           AttachmentId: `ela-attach-${n._eni.slice(4)}`,
           DeleteOnTermination: false,
@@ -168,10 +175,12 @@ export function natInterfaces(nats: NatDoc[], scope: Scope, now = Date.now()): R
         MacAddress: macOf(n._eni),
         NetworkInterfaceId: n._eni,
         OwnerId: scope.account,
-        PrivateIpAddress: n._privateIp,
-        PrivateIpAddresses: [
-          { ...(assoc ? { Association: assoc } : {}), Primary: true, PrivateIpAddress: n._privateIp },
-        ],
+        PrivateIpAddress: primary.PrivateIp,
+        PrivateIpAddresses: n._addresses.map((a, i) => ({
+          ...association(a),
+          Primary: i === 0,
+          PrivateIpAddress: a.PrivateIp,
+        })),
         RequesterManaged: true,
         SourceDestCheck: false,
         Status: 'in-use',

@@ -145,7 +145,7 @@ export function routeHandlers(env: Ec2Env): ServiceHandlers {
       }>(scope, 'instance');
       // A public NAT gateway's Elastic IP is one too, until the gateway is deleted.
       const nats = (await natGateways(env.repo, scope)).filter(
-        (n) => n.VpcId === input.VpcId && n._publicIp && natHoldsResources(n),
+        (n) => n.VpcId === input.VpcId && n.ConnectivityType === 'public' && natHoldsResources(n),
       );
       if (
         nats.length ||
