@@ -179,7 +179,8 @@ export function managedPolicyHandlers(s: IamState): ServiceHandlers {
       const boundaries = await boundaryCounts(s, ctx.accountId);
       const out = [];
       for (const p of all) {
-        const o = await policyOut(s, ctx.accountId, p, false, boundaries);
+        // The Policy shape's reference: Description is in GetPolicy's answer, not ListPolicies'.
+        const { Description: _d, ...o } = await policyOut(s, ctx.accountId, p, false, boundaries);
         if (input.OnlyAttached && o.AttachmentCount + o.PermissionsBoundaryUsageCount === 0) continue;
         if (input.PolicyUsageFilter === 'PermissionsPolicy' && input.OnlyAttached && o.AttachmentCount === 0)
           continue;
