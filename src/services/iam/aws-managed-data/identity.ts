@@ -50,7 +50,7 @@ export const identity: ManagedPolicyData[] = [
     version: 'v1',
     created: '2016-12-22T17:25:18Z',
     updated: '2016-12-22T17:25:18Z',
-    description: 'Allows an IAM user to manage their own Service Specific Credentials',
+    description: 'Allows an IAM user to manage their own Service Specific Credentials.',
     // prettier-ignore
     document: {
       Version: '2012-10-17',
