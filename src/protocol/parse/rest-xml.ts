@@ -107,7 +107,11 @@ export async function parseRestXmlInput(
     } else {
       const raw = await req.readBody(XML_PAYLOAD_LIMIT);
       if (raw.length) {
-        const { node } = parseXmlDocument(raw.toString('utf8'));
+        const { name, node } = parseXmlDocument(raw.toString('utf8'));
+        // S3 validates a body against its schema: a document whose root is not the payload's
+        // element (<Foo> for CreateBucketConfiguration) is MalformedXML, as S3 answered
+        // amazonka#81's <CreateBucket> wrapper. The namespace is not required (mc omits it).
+        if (ref.locationName !== undefined && name !== ref.locationName) throw malformedXml();
         out[payloadName] = readShape(model, ref, node);
       }
     }
