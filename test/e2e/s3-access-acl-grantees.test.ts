@@ -21,6 +21,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createAccount } from '../../src/accounts/accounts.ts';
+import { errorOf } from '../support/errors.ts';
 import { useServer } from '../support/use-server.ts';
 import { clientsFor, outcome, unique } from './enforcement-support.ts';
 
@@ -127,6 +128,14 @@ test('grant headers naming a canonical id no account has are InvalidArgument "In
     ),
     refused,
   );
+  // S3 names the header's id argument (versitygw#1384), for Put*Acl's header grants too.
+  for (const send of [
+    () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'put', Body: 'x', ...grant })),
+    () => s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'src', ...grant })),
+  ]) {
+    const e = await errorOf(send());
+    assert.deepEqual([e.raw.ArgumentName, e.raw.ArgumentValue], ['id', nobody]);
+  }
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'put', Body: 'x', GrantRead: `id=${altId}` }));
   assert.equal(await outcome(alt.send(new HeadObjectCommand({ Bucket: bucket, Key: 'put' }))), 'ok');
 });

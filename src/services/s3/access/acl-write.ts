@@ -27,6 +27,7 @@ import {
   checkHeaderIds,
   EC2_BUNDLE_READER,
   headerGrants,
+  invalidHeaderId,
   isPublicGrant,
   storedGrants,
 } from './acl-grants.ts';
@@ -100,15 +101,23 @@ export function checkOwnerOnlyAcl(env: FeatureEnv, b: BucketRecord): void {
 }
 
 export function aclWriteHandlers(env: FeatureEnv) {
-  async function admit(b: BucketRecord, grants: Grant[], owner: string): Promise<boolean> {
-    // A canonical id must be some account's: S3 answers an unknown one as it does a malformed one.
+  async function admit(
+    b: BucketRecord,
+    grants: Grant[],
+    owner: string,
+    headers: Record<string, string>,
+  ): Promise<boolean> {
+    // A canonical id must be some account's: S3 answers an unknown one as it does a malformed one
+    // (a grant header's naming the header's id argument).
+    const fromHeaders = headerGrants(headers) !== undefined;
     for (const g of grants) {
       const id = g.Grantee?.Type === 'CanonicalUser' ? g.Grantee.ID : undefined;
-      if (id !== undefined && id !== EC2_BUNDLE_READER && !(await env.accountOfCanonical(id)))
-        throw new AwsError('InvalidArgument', 'Invalid id', 400, {
-          ArgumentName: 'CanonicalUser/ID',
-          ArgumentValue: id,
-        });
+      if (id === undefined || id === EC2_BUNDLE_READER || (await env.accountOfCanonical(id))) continue;
+      if (fromHeaders) throw invalidHeaderId(id);
+      throw new AwsError('InvalidArgument', 'Invalid id', 400, {
+        ArgumentName: 'CanonicalUser/ID',
+        ArgumentValue: id,
+      });
     }
     if (aclsDisabled(b)) {
       if (!ownerOnly(grants, owner))
@@ -125,7 +134,8 @@ export function aclWriteHandlers(env: FeatureEnv) {
       const b = await env.s3.bucket(input.Bucket);
       const owner = env.s3.canonicalId(b.accountId);
       const grants = requestedGrants(input, ctx.request.headers, BUCKET_CANNED, owner, owner);
-      if (await admit(b, grants, owner)) await env.s3.repo.setBucketAcl(b.name, JSON.stringify(grants));
+      if (await admit(b, grants, owner, ctx.request.headers))
+        await env.s3.repo.setBucketAcl(b.name, JSON.stringify(grants));
     },
 
     async PutObjectAcl(input: PutObjectAclRequest, ctx: HandlerContext): Promise<PutObjectAclOutput> {
@@ -139,7 +149,7 @@ export function aclWriteHandlers(env: FeatureEnv) {
       const bucketOwner = env.s3.canonicalId(b.accountId);
       const owner = aclsDisabled(b) ? bucketOwner : env.s3.canonicalId(o.owner);
       const grants = requestedGrants(input, ctx.request.headers, OBJECT_CANNED, owner, bucketOwner);
-      if (await admit(b, grants, owner)) {
+      if (await admit(b, grants, owner, ctx.request.headers)) {
         const acl = JSON.stringify(grants);
         if (!(await env.s3.repo.setObjectAcl(input.Bucket, input.Key, acl, input.VersionId)))
           throw new NoSuchKey('The specified key does not exist.', { Key: input.Key });
