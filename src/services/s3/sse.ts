@@ -130,12 +130,20 @@ function signedV2(req: RequestFacts): boolean {
   return !req.query.has('X-Amz-Algorithm') && (req.query.has('AWSAccessKeyId') || req.query.has('Signature'));
 }
 
+/** An anonymous request: no Authorization header and no signature in the query. */
+function unsigned(req: RequestFacts): boolean {
+  if (req.headers['authorization'] !== undefined) return false;
+  return !['X-Amz-Algorithm', 'X-Amz-Signature', 'AWSAccessKeyId', 'Signature'].some((q) => req.query.has(q));
+}
+
 /**
- * SSE-KMS needs SigV4: a SigV2-signed write that asks for aws:kms, or read of an SSE-KMS object,
- * is refused (CopyObject and CreateMultipartUpload references; botocore#377, aws-cli#1517).
+ * SSE-KMS needs SigV4: a SigV2-signed or anonymous write that asks for aws:kms, or read of an
+ * SSE-KMS object, is refused (CopyObject and CreateMultipartUpload references; botocore#377,
+ * aws-cli#1517; the knowledge-center article s3-kms-signature-version-error names anonymous
+ * requests, such as a browser's GET of a public object's URL, as a cause).
  */
 export function checkKmsSignature(req: RequestFacts, sse: string | undefined): void {
-  if (isKms(sse) && signedV2(req)) {
+  if (isKms(sse) && (signedV2(req) || unsigned(req))) {
     throw new InvalidArgument(
       'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
       { ArgumentName: 'Authorization', ArgumentValue: 'null' },
