@@ -346,3 +346,31 @@ test('--s3-website-hosts replaces the website host suffixes', async () => {
     await custom.stop();
   }
 });
+
+test('SSE-KMS pages are 403 AccessDenied (the endpoint cannot decrypt them); the error document is served', async () => {
+  const bucket = await publicSite();
+  await s3.send(
+    new PutBucketWebsiteCommand({
+      Bucket: bucket,
+      WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } },
+    }),
+  );
+  await put(bucket, 'secret.html', 'kms page', { ServerSideEncryption: 'aws:kms' });
+  await put(bucket, 'plain.html', 'plain page', { ServerSideEncryption: 'AES256' });
+  const denied = await web(bucket, '/secret.html');
+  assert.equal(denied.status, 403);
+  assert.match(denied.body, /<li>Code: AccessDenied<\/li>/);
+  assert.doesNotMatch(denied.body, /kms page/);
+  assert.deepEqual(
+    [(await web(bucket, '/plain.html')).status, (await web(bucket, '/plain.html')).body],
+    [200, 'plain page'],
+  );
+  await put(bucket, 'error.html', 'custom error');
+  const withDoc = await web(bucket, '/secret.html');
+  assert.deepEqual([withDoc.status, withDoc.body], [403, 'custom error']);
+  // An SSE-KMS error document cannot be served either.
+  await put(bucket, 'error.html', 'kms error', { ServerSideEncryption: 'aws:kms' });
+  const kmsDoc = await web(bucket, '/missing.html');
+  assert.equal(kmsDoc.status, 404);
+  assert.match(kmsDoc.body, /Custom Error Document<\/h3>\n<ul>\n<li>Code: AccessDenied<\/li>/);
+});

@@ -61,7 +61,7 @@ export function keyArn(keyId: string, scope: KeyScope): string {
   return keyId;
 }
 
-const isKms = (sse: string | undefined) => sse === 'aws:kms' || sse === 'aws:kms:dsse';
+export const isKms = (sse: string | undefined) => sse === 'aws:kms' || sse === 'aws:kms:dsse';
 
 /**
  * The attributes a write records. The request's encryption wins; without one the bucket's

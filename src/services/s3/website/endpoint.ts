@@ -18,7 +18,7 @@ import { buildGlobalContext, evaluate } from '../../../policy/index.ts';
 import type { FeatureEnv } from '../access/env.ts';
 import { denyStatementsOnly, isPublicPolicy } from '../access/public-policy.ts';
 import type { BucketRecord, ObjectRecord } from '../store/repository.ts';
-import { sseMembers } from '../sse.ts';
+import { isKms, sseMembers } from '../sse.ts';
 import { errorPage, type WebsiteError } from './html.ts';
 import { AwsError } from '../../../errors.ts';
 import type { ByteRange } from '../../../blob/blob-store.ts';
@@ -210,13 +210,16 @@ async function respond(
     error = ACCESS_DENIED;
   } else {
     const o = await env.s3.repo.getObject(b.name, target);
-    if (o) return objectAnswer(env, o, b.region, 200, { req, ids });
+    // The endpoint's anonymous reads cannot decrypt SSE-KMS objects (SigV4 only): 403, as AWS's
+    // knowledge-center s3-website-cloudfront-error-403 lists among the website's requirements.
+    if (o && !isKms(o.attrs.sse)) return objectAnswer(env, o, b.region, 200, { req, ids });
+    if (o) error = ACCESS_DENIED;
     // A folder without its trailing slash: S3 redirects when the folder's index exists.
-    if (target === key && (await env.s3.repo.getObject(b.name, `${key}/${suffix}`))) {
+    else if (target === key && (await env.s3.repo.getObject(b.name, `${key}/${suffix}`))) {
       return new Answer(302, { location: `/${encodePath(key)}/` });
     }
     // Without s3:ListBucket a missing key is indistinguishable from a forbidden one.
-    error = (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(target) : ACCESS_DENIED;
+    else error = (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(target) : ACCESS_DENIED;
   }
   const onError = rules.find(
     (r) => r.Condition?.HttpErrorCodeReturnedEquals === String(error.status) && prefixMatches(r, key),
@@ -228,6 +231,7 @@ async function respond(
   const doc = await env.s3.repo.getObject(b.name, docKey);
   if (!doc)
     return htmlError(error, ids, (await allowed('s3:ListBucket', '')) ? NO_SUCH_KEY(docKey) : ACCESS_DENIED);
+  if (isKms(doc.attrs.sse)) return htmlError(error, ids, ACCESS_DENIED);
   return objectAnswer(env, doc, b.region, error.status);
 }
 
