@@ -10,7 +10,9 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
   GetObjectAclCommand,
+  PutBucketAclCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -156,4 +158,24 @@ test('aws-exec-read: the owner has FULL_CONTROL and EC2’s bundle reader READ; 
       AccessControlPolicy: { Owner: acl.Owner, Grants: acl.Grants },
     }),
   );
+});
+
+test('aws-exec-read applies to buckets too; bucket-owner-* on CreateBucket amount to the owner’s full control', async () => {
+  const grants = async (Bucket: string) =>
+    (await s3.send(new GetBucketAclCommand({ Bucket }))).Grants?.map(
+      (g) => `${g.Grantee?.ID}:${g.Permission}`,
+    );
+  const exec = unique('aclg-exec');
+  await s3.send(
+    new CreateBucketCommand({ Bucket: exec, ObjectOwnership: 'ObjectWriter', ACL: 'aws-exec-read' as never }),
+  );
+  assert.deepEqual(await grants(exec), [`${mainId}:FULL_CONTROL`, `${EC2_READER}:READ`]);
+  await s3.send(new PutBucketAclCommand({ Bucket: exec, ACL: 'private' }));
+  await s3.send(new PutBucketAclCommand({ Bucket: exec, ACL: 'aws-exec-read' as never }));
+  assert.deepEqual(await grants(exec), [`${mainId}:FULL_CONTROL`, `${EC2_READER}:READ`]);
+  for (const ACL of ['bucket-owner-read', 'bucket-owner-full-control']) {
+    const Bucket = unique('aclg-bo');
+    await s3.send(new CreateBucketCommand({ Bucket, ObjectOwnership: 'ObjectWriter', ACL: ACL as never }));
+    assert.deepEqual(await grants(Bucket), [`${mainId}:FULL_CONTROL`]);
+  }
 });

@@ -62,8 +62,10 @@ export function bucketOwnership(
   return o === 'BucketOwnerEnforced' ? undefined : o;
 }
 
+/** Canned ACLs a bucket takes (aws-exec-read applies to buckets and objects: S3's canned ACL table). */
 export const BUCKET_CANNED = new Set([
   'private',
+  'aws-exec-read',
   'public-read',
   'public-read-write',
   'authenticated-read',

@@ -33,12 +33,20 @@ import { bucketOwnership, checkGrantees, createBucketAcl } from './acl.ts';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // log-delivery-write: the LogDelivery group may write the bucket's server access logs.
+/**
+ * CreateBucket's canned ACLs (S3's canned ACL table): aws-exec-read applies to buckets too, and
+ * S3 ignores bucket-owner-read and bucket-owner-full-control on a new bucket (its owner is the
+ * bucket owner, so they amount to the owner's full control).
+ */
 const CANNED_BUCKET_ACLS = new Set([
   'private',
   'public-read',
   'public-read-write',
   'authenticated-read',
   'log-delivery-write',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
 ]);
 const OBJECT_OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
