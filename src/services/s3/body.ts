@@ -41,12 +41,20 @@ const noop = () => {};
 
 /**
  * How long a request body may stall before S3 gives up on it with 400 RequestTimeout (a client
- * that declared more Content-Length than it sends). STRATUS_S3_BODY_IDLE_SECONDS overrides it.
+ * that declared more Content-Length than it sends). STRATUS_S3_BODY_IDLE_SECONDS overrides it;
+ * read once (process.env is slow to read on every request).
  */
+let idleMsSetting: number | undefined;
 function bodyIdleMs(): number {
-  const v = Number(process.env.STRATUS_S3_BODY_IDLE_SECONDS);
-  return (Number.isFinite(v) && v > 0 ? v : 20) * 1000;
+  if (idleMsSetting === undefined) {
+    const v = Number(process.env.STRATUS_S3_BODY_IDLE_SECONDS);
+    idleMsSetting = (Number.isFinite(v) && v > 0 ? v : 20) * 1000;
+  }
+  return idleMsSetting;
 }
+
+/** Why a stalled body's decoder was destroyed (told apart from the client's own errors). */
+class BodyStalled extends Error {}
 
 export function entityTooLarge(size: number, max: number): AwsError {
   return new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
@@ -95,28 +103,24 @@ export async function storeBody(
   // The decoder computes them along with MD5 unless it started decoding before it was told.
   const tracker =
     !decoder.begin(extra) && extra.length ? new ChecksumTracker({ algorithms: extra }) : undefined;
-  const idle = new AbortController();
-  const idleMs = bodyIdleMs();
-  const stalled = () => {
-    idle.abort();
-    decoder.destroy();
-  };
-  let timer = setTimeout(stalled, idleMs);
+  // One timer per body, pushed back by each chunk (refresh, not a new timer per chunk; no
+  // AbortController per request: its construction costs more than the rest of this step).
+  const timer = setTimeout(() => decoder.destroy(new BodyStalled()), bodyIdleMs());
   let info;
   try {
     info = await blobs.write(decoder, {
       maxBytes,
-      signal: idle.signal,
       ...(Number.isSafeInteger(declared) ? { sizeHint: declared } : {}),
-      onChunk: (c: Uint8Array) => {
-        clearTimeout(timer);
-        timer = setTimeout(stalled, idleMs);
-        tracker?.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-      },
+      onChunk: tracker
+        ? (c: Uint8Array) => {
+            timer.refresh();
+            tracker.update(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+          }
+        : () => void timer.refresh(),
     });
   } catch (e) {
     // The rest of the declared body may still come: the connection cannot carry another request.
-    if (idle.signal.aborted) throw new RequestTimeout(undefined, {}, { connection: 'close' });
+    if (e instanceof BodyStalled) throw new RequestTimeout(undefined, {}, { connection: 'close' });
     if (e instanceof BlobTooLargeError) throw entityTooLarge(maxBytes + 1, maxBytes);
     throw e;
   } finally {
