@@ -3,7 +3,8 @@
  * per service (what an unauthorised principal is refused and an authorised one allowed), users
  * with access keys (test/support/iam.ts).
  */
-import { S3Client, ListObjectsV2Command, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { S3Client, ListBucketsCommand, ListObjectsV2Command, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createAccount } from '../../src/accounts/accounts.ts';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { EC2Client, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
@@ -100,4 +101,19 @@ export const createUser = createUserWithKeys;
 export async function createBucket(s3: S3Client, name: string): Promise<string> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));
   return name;
+}
+
+/**
+ * A second account (as `stratus accounts create` makes one): its id, its root's clients, and
+ * its S3 canonical id (ListBuckets' Owner).
+ */
+export async function secondAccount(
+  server: TestServer,
+  name: string,
+): Promise<{ accountId: string; clients: Clients; canonicalId: string }> {
+  const { account, rootCredential } = await createAccount(server.accounts, name);
+  const { accessKeyId, secretAccessKey } = rootCredential;
+  const clients = clientsFor(server, { accessKeyId, secretAccessKey });
+  const canonicalId = (await clients.s3.send(new ListBucketsCommand({}))).Owner!.ID!;
+  return { accountId: account.id, clients, canonicalId };
 }

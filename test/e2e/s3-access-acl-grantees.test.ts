@@ -22,20 +22,18 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createAccount } from '../../src/accounts/accounts.ts';
 import { errorOf } from '../support/errors.ts';
 import { useServer } from '../support/use-server.ts';
-import { clientsFor, outcome, unique } from './enforcement-support.ts';
+import { outcome, secondAccount, unique } from './enforcement-support.ts';
 
 let alt: S3Client;
 let altId = '';
 let mainId = '';
 const { s3 } = useServer({
   setup: async ({ server, s3 }) => {
-    const { rootCredential } = await createAccount(server.accounts, 'alt-grantee');
-    const { accessKeyId, secretAccessKey } = rootCredential;
-    alt = clientsFor(server, { accessKeyId, secretAccessKey }).s3;
-    altId = (await alt.send(new ListBucketsCommand({}))).Owner!.ID!;
+    const second = await secondAccount(server, 'alt-grantee');
+    alt = second.clients.s3;
+    altId = second.canonicalId;
     mainId = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
   },
 });

@@ -21,19 +21,17 @@ import {
   type Grant,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createAccount } from '../../src/accounts/accounts.ts';
 import { useServer } from '../support/use-server.ts';
-import { clientsFor, outcome, unique } from './enforcement-support.ts';
+import { outcome, secondAccount, unique } from './enforcement-support.ts';
 
 let alt: S3Client;
 let altId = '';
 let mainId = '';
 const { server, s3 } = useServer({
   setup: async ({ server, s3 }) => {
-    const { rootCredential } = await createAccount(server.accounts, 'alt-writer');
-    const { accessKeyId, secretAccessKey } = rootCredential;
-    alt = clientsFor(server, { accessKeyId, secretAccessKey }).s3;
-    altId = (await alt.send(new ListBucketsCommand({}))).Owner!.ID!;
+    const second = await secondAccount(server, 'alt-writer');
+    alt = second.clients.s3;
+    altId = second.canonicalId;
     mainId = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
   },
 });

@@ -18,19 +18,17 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createAccount } from '../../src/accounts/accounts.ts';
 import { useServer } from '../support/use-server.ts';
-import { clientsFor, createUser, outcome, unique } from './enforcement-support.ts';
+import { clientsFor, createUser, outcome, secondAccount, unique } from './enforcement-support.ts';
 
 let alt: S3Client;
 let altAccount = '';
 let mainId = '';
 const { server, s3, iam } = useServer({
   setup: async ({ server, s3 }) => {
-    const { account, rootCredential } = await createAccount(server.accounts, 'alt-conditions');
-    const { accessKeyId, secretAccessKey } = rootCredential;
-    alt = clientsFor(server, { accessKeyId, secretAccessKey }).s3;
-    altAccount = account.id;
+    const second = await secondAccount(server, 'alt-conditions');
+    alt = second.clients.s3;
+    altAccount = second.accountId;
     mainId = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
   },
 });
