@@ -6,7 +6,7 @@
  */
 import { envSeconds } from '../../config.ts';
 import type { Tag } from '../../generated/ec2/types.ts';
-import type { AddressDoc } from './address-model.ts';
+import { unlinked, type AddressDoc } from './address-model.ts';
 import { publicDnsName } from './public-ip.ts';
 import type { Ec2Repository, Scope } from './store.ts';
 
@@ -128,15 +128,7 @@ export function addressNow(eip: AddressDoc, nats: NatDoc[], now = Date.now()): A
   if (!eip._natGatewayId) return eip;
   const nat = nats.find((n) => n.NatGatewayId === eip._natGatewayId);
   if (nat && natHoldsResources(nat, now)) return eip;
-  const {
-    AssociationId: _a,
-    NetworkInterfaceId: _n,
-    NetworkInterfaceOwnerId: _o,
-    PrivateIpAddress: _p,
-    _natGatewayId: _g,
-    ...rest
-  } = eip;
-  return rest;
+  return unlinked(eip);
 }
 
 /** The requester-managed interfaces of gateways, as DescribeNetworkInterfaces shows them. */
